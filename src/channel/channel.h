@@ -1,0 +1,63 @@
+/*
+ * channel — an authenticated, encrypted, message-framed connection: TLS 1.3 with a pre-shared key
+ * (GnuTLS), carrying wire messages prefixed by a 4-byte little-endian length.
+ *
+ * Both ends prove they hold the same key, so a peer without it learns nothing and is refused
+ * before any message is read. The administrator's key is made by `clusctl keygen`; the cluster's
+ * own credential (made in setup phase 108) uses the same mechanism under another identity.
+ *
+ * All calls block, with timeouts; a channel is used by one thread at a time.
+ */
+#ifndef CLUSAPI_CHANNEL_H
+#define CLUSAPI_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHANNEL_KEY_BYTES 32
+#define CHANNEL_IDENTITY_ADMIN "clusapi-admin"
+#define CHANNEL_ERRMSG_SIZE 256
+
+struct channel;
+
+struct channel_key {
+    char identity[64];               /* PSK identity: CHANNEL_IDENTITY_ADMIN or "cluster:<id>" */
+    uint8_t bytes[CHANNEL_KEY_BYTES];
+};
+
+/* Looks up the key for a PSK identity on the server side: 0 and *ret filled, or -ENOENT. */
+typedef int (*channel_key_lookup_fn)(void *arg, const char *identity, struct channel_key *ret);
+
+/* Parses a key file (one line of 64 hex digits). 0, -ENOENT, -EACCES, or -EINVAL (malformed). */
+int channel_key_load(const char *path, struct channel_key *ret);
+/* Writes a fresh random key to path with mode 0600, never overwriting: -EEXIST if it exists. */
+int channel_key_generate(const char *path);
+/* Fills ret with fresh random bytes under the given identity. */
+int channel_key_random(const char *identity, struct channel_key *ret);
+/* Hex text of a key (65 bytes with NUL) and back; used for the cluster credential file. */
+void channel_key_to_hex(const struct channel_key *key, char hex[2 * CHANNEL_KEY_BYTES + 1]);
+int channel_key_from_hex(const char *hex, struct channel_key *ret);
+
+/*
+ * Connects to host:port (host: numeric address or a name resolved with getaddrinfo), performs the
+ * handshake within timeout_ms. On failure returns a negative errno (-EACCES: the peer refused our
+ * key or proved none) and writes a reason to errmsg (CHANNEL_ERRMSG_SIZE bytes, may be NULL).
+ */
+int channel_connect(const char *host, uint16_t port, const struct channel_key *key,
+                    int timeout_ms, struct channel **ret, char *errmsg);
+/* Server side of the handshake on an accepted socket (the channel owns fd from here on, also on
+ * failure). On success *ret_identity (static in the channel) names the key the client proved. */
+int channel_accept(int fd, channel_key_lookup_fn lookup, void *lookup_arg, int timeout_ms,
+                   struct channel **ret);
+const char *channel_peer_identity(const struct channel *c);
+/* Peer address as text ("10.0.0.1"), for logs. */
+const char *channel_peer_address(const struct channel *c);
+
+/* Sends one message. 0 or negative errno. */
+int channel_send(struct channel *c, const void *msg, size_t len);
+/* Receives one message into a malloc'd buffer. 0, -ETIMEDOUT, -ECONNRESET (peer closed), -EBADMSG. */
+int channel_recv(struct channel *c, int timeout_ms, void **ret_msg, size_t *ret_len);
+/* Closes the session and the socket; NULL-safe. */
+void channel_close(struct channel *c);
+
+#endif

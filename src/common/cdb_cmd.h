@@ -1,0 +1,121 @@
+/*
+ * cdb_cmd — the commands of the cluster database: one wire message per raft log entry.
+ *
+ * A command is a wire message whose field CDB_TAG_CODE (u32) names the command; its other fields
+ * use the tags below. Every listed field is required unless marked optional; unknown tags are
+ * ignored. States are i64 (they can be -1), node ids u64 (1..INT64_MAX; 0 means "no node" where
+ * an owner is expected), ports and roles u32, names and values UTF-8 strings.
+ *
+ *   SET_PROP           KEY, VALUE (optional: absent deletes the property)
+ *   ADD_NODE           ID, NAME, ADDRESS, PORT, RAFT_PORT, ROLE
+ *   REMOVE_NODE        ID
+ *   SET_NODE_STATE     ID, STATE
+ *   SET_NODE_ROLE      ID, ROLE
+ *   ADD_RESTYPE        NAME, DRIVER
+ *   ADD_GROUP          NAME, CORE (u32 0 or 1)
+ *   DELETE_GROUP       NAME
+ *   SET_GROUP_STATE    NAME, STATE, OWNER (u64, 0 for none)
+ *   ADD_RESOURCE       NAME, TYPE, GROUP (name), PROP* (nested: KEY, VALUE)
+ *   DELETE_RESOURCE    NAME
+ *   SET_RESOURCE_STATE NAME, STATE, OWNER
+ *   ADD_DEPENDENCY     RESOURCE (name), PROVIDER (name)
+ *   SET_PREFERRED      GROUP (name), NODE* (u64, in order of preference; replaces the list)
+ *   BATCH              CMD* (nested command; no BATCH inside); all or nothing
+ *
+ * The builders only encode; cdb_apply() decides what is valid. Builders append to a writer, which
+ * records allocation failure (check wire_writer_failed() once at the end).
+ */
+#ifndef CLUSSVC_CDB_CMD_H
+#define CLUSSVC_CDB_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/wire.h"
+
+enum cdb_cmd_code {
+    CDB_CMD_SET_PROP = 1,
+    CDB_CMD_ADD_NODE = 2,
+    CDB_CMD_REMOVE_NODE = 3,
+    CDB_CMD_SET_NODE_STATE = 4,
+    CDB_CMD_SET_NODE_ROLE = 5,
+    CDB_CMD_ADD_RESTYPE = 6,
+    CDB_CMD_ADD_GROUP = 7,
+    CDB_CMD_DELETE_GROUP = 8,
+    CDB_CMD_SET_GROUP_STATE = 9,
+    CDB_CMD_ADD_RESOURCE = 10,
+    CDB_CMD_DELETE_RESOURCE = 11,
+    CDB_CMD_SET_RESOURCE_STATE = 12,
+    CDB_CMD_ADD_DEPENDENCY = 13,
+    CDB_CMD_SET_PREFERRED = 14,
+    CDB_CMD_BATCH = 15,
+};
+
+#define CDB_CMD_MAX CDB_CMD_BATCH
+
+enum cdb_cmd_tag {
+    CDB_TAG_CODE = 1,
+    CDB_TAG_KEY = 2,
+    CDB_TAG_VALUE = 3,
+    CDB_TAG_ID = 4,
+    CDB_TAG_NAME = 5,
+    CDB_TAG_ADDRESS = 6,
+    CDB_TAG_PORT = 7,
+    CDB_TAG_RAFT_PORT = 8,
+    CDB_TAG_ROLE = 9,
+    CDB_TAG_STATE = 10,
+    CDB_TAG_DRIVER = 11,
+    CDB_TAG_CORE = 12,
+    CDB_TAG_OWNER = 13,
+    CDB_TAG_TYPE = 14,
+    CDB_TAG_GROUP = 15,
+    CDB_TAG_PROP = 16,
+    CDB_TAG_RESOURCE = 17,
+    CDB_TAG_PROVIDER = 18,
+    CDB_TAG_NODE = 19,
+    CDB_TAG_CMD = 20,
+};
+
+/* A key/value pair for cdb_cmd_add_resource(); both strings are borrowed. */
+struct cdb_kv {
+    const char *key;
+    const char *value;
+};
+
+/* The command's name ("ADD_NODE"), or "UNKNOWN"; for logs. */
+const char *cdb_cmd_name(uint32_t code);
+
+void cdb_cmd_set_prop(struct wire_writer *w, const char *key, const char *value);
+void cdb_cmd_add_node(struct wire_writer *w, uint64_t id, const char *name, const char *address,
+                      uint32_t port, uint32_t raft_port, uint32_t role);
+void cdb_cmd_remove_node(struct wire_writer *w, uint64_t id);
+void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state);
+void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role);
+void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver);
+void cdb_cmd_add_group(struct wire_writer *w, const char *name, bool core);
+void cdb_cmd_delete_group(struct wire_writer *w, const char *name);
+void cdb_cmd_set_group_state(struct wire_writer *w, const char *name, int32_t state,
+                             uint64_t owner);
+/* props may be NULL when n_props is 0. */
+void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *type,
+                          const char *group, const struct cdb_kv *props, size_t n_props);
+void cdb_cmd_delete_resource(struct wire_writer *w, const char *name);
+void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,
+                                uint64_t owner);
+void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider);
+/* ids may be NULL when n is 0 (clears the list). */
+void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
+                           size_t n);
+
+/*
+ * BATCH: cdb_cmd_batch() writes the command code; then each sub-command is either built in place
+ * between cdb_cmd_batch_sub_begin() and cdb_cmd_batch_sub_end() with the builders above, or
+ * copied from an already encoded command with cdb_cmd_batch_add().
+ */
+void cdb_cmd_batch(struct wire_writer *w);
+size_t cdb_cmd_batch_sub_begin(struct wire_writer *w);
+void cdb_cmd_batch_sub_end(struct wire_writer *w, size_t mark);
+void cdb_cmd_batch_add(struct wire_writer *w, const void *cmd, size_t len);
+
+#endif

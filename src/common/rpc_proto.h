@@ -1,0 +1,98 @@
+/*
+ * rpc_proto — the management protocol between libclusapi (and clussvc peers) and clussvc.
+ *
+ * Every request and reply is one wire message (common/wire.h) on an authenticated channel.
+ * A request carries RPC_F_OP; a reply carries RPC_F_STATUS (a Win32 code, 0 on success) and, on
+ * failure, RPC_F_ERRMSG with the reason in words. The other fields are per operation, below.
+ */
+#ifndef CLUSAPI_RPC_PROTO_H
+#define CLUSAPI_RPC_PROTO_H
+
+#define RPC_PROTOCOL_VERSION 1
+#define RPC_DEFAULT_PORT 3343
+#define RPC_RAFT_PORT_OFFSET 1 /* raft listens on the management port + 1 unless configured */
+
+/* Operations. */
+enum rpc_op {
+    RPC_OP_NODE_INFO = 1,     /* -> NODE_* fields, CLUSTER_*, RAFT_* */
+    RPC_OP_SETUP_BEGIN,       /* SESSION, LEASE_MS -> claims a NotConfigured node for one setup */
+    RPC_OP_SETUP_KEEPALIVE,   /* SESSION -> renews the claim */
+    RPC_OP_CHECK_IP,          /* ADDRESS, PREFIX -> IFNAME; status 5057 if it already answers */
+    RPC_OP_CHECK_PEER,        /* ADDRESS, PORT -> status: can this node reach a peer */
+    RPC_OP_SET_CREDENTIAL,    /* SESSION, CLUSTER_ID, KEY_HEX -> stores the cluster credential */
+    RPC_OP_CONFIGURE,         /* SESSION, CLUSTER_ID, CLUSTER_NAME, NODE_ID, PEER... */
+    RPC_OP_START,             /* SESSION -> starts consensus and membership */
+    RPC_OP_APPLY,             /* COMMAND -> commits through the leader; status of the command */
+    RPC_OP_QUERY,             /* QUERY -> ITEM... (one nested message per row) */
+    RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
+    RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
+    RPC_OP_CLEANUP,           /* SESSION (optional) -> back to NotConfigured */
+    RPC_OP_GROUP_ONLINE,      /* NAME, NODE_ID (0 = best) -> asks the group manager to place it */
+};
+
+/* Field tags. */
+enum rpc_field {
+    RPC_F_OP = 1,
+    RPC_F_STATUS,
+    RPC_F_ERRMSG,
+    RPC_F_SESSION,        /* u64 */
+    RPC_F_LEASE_MS,       /* u32 */
+    RPC_F_NODE_NAME,      /* str */
+    RPC_F_NODE_STATE,     /* u32: NODE_CLUSTER_STATE */
+    RPC_F_NODE_ID,        /* u64 */
+    RPC_F_VERSION_MAJOR,  /* u32 */
+    RPC_F_VERSION_MINOR,  /* u32 */
+    RPC_F_VERSION_BUILD,  /* u32 */
+    RPC_F_CLUSTER_ID,     /* str: UUID text */
+    RPC_F_CLUSTER_NAME,   /* str */
+    RPC_F_CLOCK_MS,       /* i64: the node's CLOCK_REALTIME in ms */
+    RPC_F_RAFT_STATE,     /* u32: raft_state() or 0 when not running */
+    RPC_F_LEADER_ID,      /* u64 */
+    RPC_F_LEADER_ADDRESS, /* str: management address of the leader */
+    RPC_F_LEADER_PORT,    /* u32 */
+    RPC_F_ADDRESS,        /* str */
+    RPC_F_PREFIX,         /* u32 */
+    RPC_F_PORT,           /* u32 */
+    RPC_F_RAFT_PORT,      /* u32 */
+    RPC_F_IFNAME,         /* str */
+    RPC_F_KEY_HEX,        /* str: never logged */
+    RPC_F_PEER,           /* nested: NODE_ID, NODE_NAME, ADDRESS, PORT, RAFT_PORT, ROLE */
+    RPC_F_ROLE,           /* u32: raft role */
+    RPC_F_COMMAND,        /* blob: a cluster-database command */
+    RPC_F_QUERY,          /* u32: enum rpc_query */
+    RPC_F_ITEM,           /* nested: one row of a query */
+    RPC_F_NAME,           /* str */
+    RPC_F_STATE,          /* u32 (int32 values stored as u32) */
+    RPC_F_OWNER,          /* u64 node id */
+    RPC_F_OWNER_NAME,     /* str */
+    RPC_F_TYPE,           /* str */
+    RPC_F_GROUP,          /* str */
+    RPC_F_TIMEOUT_MS,     /* u32 */
+    RPC_F_WAIT_KIND,      /* u32: enum rpc_wait */
+    RPC_F_COMMITTED,      /* u32: 1 once the setup committed */
+    RPC_F_DB_VERSION,     /* u64 */
+    RPC_F_DB_HASH,        /* u64 */
+    RPC_F_STATE_DIR_OK,   /* u32: 1 if the state directory is usable */
+    RPC_F_CORE,           /* u32 */
+    RPC_F_VALUE,          /* str */
+};
+
+enum rpc_query {
+    RPC_QUERY_NODES = 1,
+    RPC_QUERY_GROUPS,
+    RPC_QUERY_RESOURCES,
+    RPC_QUERY_RESTYPES,
+    RPC_QUERY_PROPS,
+};
+
+enum rpc_wait {
+    RPC_WAIT_LEADER = 1,  /* a leader is known and every configured node is Up */
+    RPC_WAIT_GROUP_STATE, /* group NAME reaches STATE */
+    RPC_WAIT_NODE_STATE,  /* node NAME reaches STATE */
+    RPC_WAIT_COMMITTED,   /* this node has applied the setup commit */
+};
+
+/* Win32 status a non-leader returns for APPLY; the reply names the leader to retry at. */
+#define RPC_STATUS_NOT_LEADER 5072u /* ERROR_CLUSTER_NODE_NOT_READY */
+
+#endif

@@ -1,0 +1,330 @@
+/*
+ * consensus — libraft 0.15 behind a small interface (see consensus.h).
+ *
+ * What RAFT-NOTES taught us is applied here: pre-vote on (without it a killed leader almost
+ * always leads to split votes), a short connect-retry delay so restarted peers catch up quickly,
+ * and a polling timer because 0.15 has no state-change callback.
+ */
+#include "daemon/consensus.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <raft.h>
+#include <raft/uv.h>
+
+#include "daemon/log.h"
+
+#define MAX_VOTERS 5
+#define POLL_MS 10
+#define CONNECT_RETRY_MS 100
+
+struct consensus {
+    struct raft raft;
+    struct raft_io io;
+    struct raft_uv_transport transport;
+    struct raft_fsm raft_fsm;
+    struct consensus_fsm fsm;
+    uv_timer_t poll;
+    consensus_change_cb on_change;
+    void *change_arg;
+    int last_state;
+    uint64_t last_leader;
+    consensus_stop_cb stop_cb;
+    void *stop_arg;
+    int pending_closes;
+};
+
+struct apply_req {
+    struct raft_apply req;
+    consensus_apply_cb cb;
+    void *arg;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* State machine glue                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **result)
+{
+    struct consensus *c = rf->data;
+    uint32_t status = 0;
+    int rv = c->fsm.apply(c->fsm.arg, buf->base, buf->len, &status);
+
+    if (rv < 0)
+        return RAFT_IOERR; /* internal failure: raft treats it as fatal for this node */
+    /* The Win32 status travels as the result pointer itself: no allocation to free. */
+    *result = (void *)(uintptr_t)status;
+    return 0;
+}
+
+static int fsm_snapshot(struct raft_fsm *rf, struct raft_buffer *bufs[], unsigned *n_bufs)
+{
+    struct consensus *c = rf->data;
+    struct raft_buffer *b = raft_malloc(sizeof(*b));
+    void *image;
+    size_t len;
+
+    if (b == NULL)
+        return RAFT_NOMEM;
+    if (c->fsm.snapshot(c->fsm.arg, &image, &len) < 0) {
+        raft_free(b);
+        return RAFT_NOMEM;
+    }
+    b->base = image;
+    b->len = len;
+    *bufs = b;
+    *n_bufs = 1;
+    return 0;
+}
+
+static int fsm_snapshot_finalize(struct raft_fsm *rf, struct raft_buffer *bufs[],
+                                 unsigned *n_bufs)
+{
+    for (unsigned i = 0; i < *n_bufs; i++)
+        free((*bufs)[i].base);
+    raft_free(*bufs);
+    *bufs = NULL;
+    *n_bufs = 0;
+    return 0;
+}
+
+static int fsm_restore(struct raft_fsm *rf, struct raft_buffer *buf)
+{
+    struct consensus *c = rf->data;
+    int rv = c->fsm.restore(c->fsm.arg, buf->base, buf->len);
+
+    raft_free(buf->base); /* restore owns the buffer (RAFT-NOTES) */
+    return rv < 0 ? RAFT_CORRUPT : 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Start and stop                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void poll_cb(uv_timer_t *t)
+{
+    struct consensus *c = t->data;
+    int state = raft_state(&c->raft);
+    uint64_t leader = consensus_leader(c);
+
+    if (state == c->last_state && leader == c->last_leader)
+        return;
+    static const char *const names[] = {"unavailable", "follower", "candidate", "leader"};
+
+    LOGI("consensus", "role %s, leader %llu", state >= 0 && state < 4 ? names[state] : "?",
+         (unsigned long long)leader);
+    c->last_state = state;
+    c->last_leader = leader;
+    if (c->on_change != NULL)
+        c->on_change(c->change_arg);
+}
+
+static int bootstrap(struct consensus *c, const struct node_conf *conf, char *errmsg)
+{
+    struct raft_configuration rc;
+    unsigned voters = 0;
+    int rv = 0;
+
+    raft_configuration_init(&rc);
+    for (size_t i = 0; i < conf->n_peers && rv == 0; i++) {
+        const struct node_peer *p = &conf->peers[i];
+        char addr[96];
+        int role = p->role == RAFT_VOTER && voters < MAX_VOTERS ? RAFT_VOTER : RAFT_STANDBY;
+
+        voters += role == RAFT_VOTER;
+        snprintf(addr, sizeof(addr), "%s:%u", p->address, p->raft_port);
+        rv = raft_configuration_add(&rc, p->id, addr, role);
+    }
+    if (rv == 0)
+        rv = raft_bootstrap(&c->raft, &rc);
+    raft_configuration_close(&rc);
+    if (rv == RAFT_CANTBOOTSTRAP)
+        return 0; /* already has state: a restart */
+    if (rv != 0)
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "bootstrap: %s", raft_errmsg(&c->raft));
+    return rv == 0 ? 0 : -EIO;
+}
+
+static void set_timing(struct consensus *c, const struct consensus_timing *timing)
+{
+    raft_set_heartbeat_timeout(&c->raft, timing->heartbeat_ms);
+    raft_set_election_timeout(&c->raft, timing->election_ms);
+    raft_set_pre_vote(&c->raft, true);
+    raft_set_snapshot_threshold(&c->raft, 1024);
+    raft_set_snapshot_trailing(&c->raft, 256);
+    raft_uv_set_connect_retry_delay(&c->io, CONNECT_RETRY_MS);
+}
+
+int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *conf,
+                    const struct consensus_timing *timing, const struct consensus_fsm *fsm,
+                    consensus_change_cb on_change, void *change_arg, struct consensus **ret,
+                    char *errmsg)
+{
+    const struct node_peer *self = node_conf_peer(conf, conf->node_id);
+    struct consensus *c;
+    char addr[96];
+    int rv;
+
+    if (self == NULL) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "node %llu is not among the peers",
+                 (unsigned long long)conf->node_id);
+        return -EINVAL;
+    }
+    c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return -ENOMEM;
+    c->fsm = *fsm;
+    c->on_change = on_change;
+    c->change_arg = change_arg;
+    c->raft_fsm = (struct raft_fsm){.version = 2, .data = c, .apply = fsm_apply,
+                                    .snapshot = fsm_snapshot, .restore = fsm_restore,
+                                    .snapshot_finalize = fsm_snapshot_finalize};
+    snprintf(addr, sizeof(addr), "%s:%u", self->address, self->raft_port);
+    rv = raft_uv_tcp_init(&c->transport, loop);
+    if (rv != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft transport: %s", raft_strerror(rv));
+        free(c);
+        return -EIO;
+    }
+    rv = raft_uv_init(&c->io, loop, dir, &c->transport);
+    if (rv != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft storage: %.200s", c->io.errmsg);
+        raft_uv_tcp_close(&c->transport);
+        free(c);
+        return -EIO;
+    }
+    rv = raft_init(&c->raft, &c->io, &c->raft_fsm, conf->node_id, addr);
+    if (rv != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft init: %s", raft_errmsg(&c->raft));
+        raft_uv_close(&c->io);
+        raft_uv_tcp_close(&c->transport);
+        free(c);
+        return -EIO;
+    }
+    set_timing(c, timing);
+    rv = bootstrap(c, conf, errmsg);
+    if (rv == 0 && raft_start(&c->raft) != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %s", raft_errmsg(&c->raft));
+        rv = -EIO;
+    }
+    uv_timer_init(loop, &c->poll);
+    c->poll.data = c;
+    if (rv < 0) {
+        consensus_stop(c, NULL, NULL);
+        return rv;
+    }
+    uv_timer_start(&c->poll, poll_cb, POLL_MS, POLL_MS);
+    *ret = c;
+    return 0;
+}
+
+static void maybe_free(struct consensus *c)
+{
+    if (--c->pending_closes > 0)
+        return;
+    raft_uv_close(&c->io);
+    raft_uv_tcp_close(&c->transport);
+    if (c->stop_cb != NULL)
+        c->stop_cb(c->stop_arg);
+    free(c);
+}
+
+static void raft_closed(struct raft *r)
+{
+    maybe_free(r->data);
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+    maybe_free(h->data);
+}
+
+void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
+{
+    if (c == NULL) {
+        if (cb != NULL)
+            cb(arg);
+        return;
+    }
+    c->stop_cb = cb;
+    c->stop_arg = arg;
+    c->pending_closes = 2;
+    c->raft.data = c;
+    uv_close((uv_handle_t *)&c->poll, timer_closed);
+    raft_close(&c->raft, raft_closed);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Requests and state                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static void apply_done(struct raft_apply *req, int status, void *result)
+{
+    struct apply_req *a = req->data;
+
+    a->cb(a->arg, status == 0 ? 0 : (status == RAFT_NOTLEADER || status ==
+                                     RAFT_LEADERSHIPLOST ? -ENOTCONN : -EIO),
+          (uint32_t)(uintptr_t)result);
+    free(a);
+}
+
+int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_apply_cb cb,
+                    void *arg)
+{
+    struct apply_req *a;
+    struct raft_buffer buf;
+    int rv;
+
+    if (raft_state(&c->raft) != RAFT_LEADER)
+        return -ENOTCONN;
+    a = calloc(1, sizeof(*a));
+    buf.base = raft_malloc(len ? len : 1);
+    if (a == NULL || buf.base == NULL) {
+        free(a);
+        raft_free(buf.base);
+        return -ENOMEM;
+    }
+    memcpy(buf.base, cmd, len);
+    buf.len = len;
+    a->cb = cb;
+    a->arg = arg;
+    a->req.data = a;
+    rv = raft_apply(&c->raft, &a->req, &buf, 1, apply_done);
+    if (rv != 0) {
+        raft_free(buf.base);
+        free(a);
+        return rv == RAFT_NOTLEADER ? -ENOTCONN : -EIO;
+    }
+    return 0;
+}
+
+enum consensus_role consensus_role(struct consensus *c)
+{
+    switch (raft_state(&c->raft)) {
+    case RAFT_LEADER:
+        return CONSENSUS_LEADER;
+    case RAFT_CANDIDATE:
+        return CONSENSUS_CANDIDATE;
+    case RAFT_FOLLOWER:
+        return CONSENSUS_FOLLOWER;
+    default:
+        return CONSENSUS_DOWN;
+    }
+}
+
+uint64_t consensus_leader(struct consensus *c)
+{
+    raft_id id = 0;
+    const char *address = NULL;
+
+    raft_leader(&c->raft, &id, &address);
+    return id;
+}
+
+uint64_t consensus_applied_index(struct consensus *c)
+{
+    return raft_last_applied(&c->raft);
+}

@@ -1,0 +1,289 @@
+/*
+ * node_conf — the node's files in its state directory (see node_conf.h).
+ */
+#include "daemon/node_conf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/rpc_proto.h"
+#include "common/wire.h"
+
+#define CONF_FILE "cluster.conf"
+#define KEY_FILE "cluster.key"
+#define RAFT_DIR "raft"
+
+int node_conf_prepare_dir(const char *state_dir)
+{
+    char probe[4096];
+    int fd;
+
+    if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    if (chmod(state_dir, 0700) < 0)
+        return -errno;
+    snprintf(probe, sizeof(probe), "%s/.probe", state_dir);
+    fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    close(fd);
+    unlink(probe);
+    return 0;
+}
+
+/* Writes data to dir/name through a temporary file, so readers see old or new, never half. */
+static int write_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+    char tmp[4096], path[4096];
+    int fd, rv = 0;
+
+    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    if (fchmod(fd, 0600) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
+        rv = errno ? -errno : -EIO;
+    close(fd);
+    if (rv == 0 && rename(tmp, path) < 0)
+        rv = -errno;
+    if (rv < 0)
+        unlink(tmp);
+    return rv;
+}
+
+static int read_file(const char *dir, const char *name, uint8_t **ret, size_t *ret_len)
+{
+    char path[4096];
+    struct stat st;
+    uint8_t *buf;
+    int fd;
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0 || st.st_size > WIRE_MAX_MESSAGE) {
+        close(fd);
+        return -EBADMSG;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (buf == NULL) {
+        close(fd);
+        return -ENOMEM;
+    }
+    n = read(fd, buf, (size_t)st.st_size);
+    close(fd);
+    if (n != st.st_size) {
+        free(buf);
+        return -EIO;
+    }
+    buf[n] = '\0';
+    *ret = buf;
+    *ret_len = (size_t)n;
+    return 0;
+}
+
+void node_peer_put(struct wire_writer *w, uint16_t tag, const struct node_peer *p)
+{
+    size_t mark = wire_begin(w, tag);
+
+    wire_put_u64(w, RPC_F_NODE_ID, p->id);
+    wire_put_str(w, RPC_F_NODE_NAME, p->name);
+    wire_put_str(w, RPC_F_ADDRESS, p->address);
+    wire_put_u32(w, RPC_F_PORT, p->port);
+    wire_put_u32(w, RPC_F_RAFT_PORT, p->raft_port);
+    wire_put_u32(w, RPC_F_ROLE, p->role);
+    wire_end(w, mark);
+}
+
+/* Copies a string field into a fixed buffer; -EBADMSG if absent, invalid or too long. */
+static int get_str(const void *data, size_t len, uint16_t tag, char *buf, size_t n)
+{
+    char *s;
+    int rv = wire_get_strdup(data, len, tag, &s);
+
+    if (rv < 0)
+        return -EBADMSG;
+    if (strlen(s) >= n) {
+        free(s);
+        return -EBADMSG;
+    }
+    strcpy(buf, s);
+    free(s);
+    return 0;
+}
+
+int node_peer_parse(const void *data, size_t len, struct node_peer *ret)
+{
+    struct node_peer p = {0};
+
+    if (wire_get_u64(data, len, RPC_F_NODE_ID, &p.id) < 0 || p.id == 0 ||
+        get_str(data, len, RPC_F_NODE_NAME, p.name, sizeof(p.name)) < 0 ||
+        get_str(data, len, RPC_F_ADDRESS, p.address, sizeof(p.address)) < 0 ||
+        wire_get_u32(data, len, RPC_F_PORT, &p.port) < 0 ||
+        wire_get_u32(data, len, RPC_F_RAFT_PORT, &p.raft_port) < 0 ||
+        wire_get_u32(data, len, RPC_F_ROLE, &p.role) < 0 || p.port > 65535 ||
+        p.raft_port > 65535)
+        return -EBADMSG;
+    *ret = p;
+    return 0;
+}
+
+int node_conf_save(const char *state_dir, const struct node_conf *conf)
+{
+    struct wire_writer w;
+    uint8_t *data;
+    size_t len;
+    int rv;
+
+    wire_writer_init(&w);
+    wire_put_str(&w, RPC_F_CLUSTER_ID, conf->cluster_id);
+    wire_put_str(&w, RPC_F_CLUSTER_NAME, conf->cluster_name);
+    wire_put_u64(&w, RPC_F_NODE_ID, conf->node_id);
+    wire_put_u32(&w, RPC_F_COMMITTED, conf->committed);
+    wire_put_u64(&w, RPC_F_SESSION, conf->setup_session);
+    for (size_t i = 0; i < conf->n_peers; i++)
+        node_peer_put(&w, RPC_F_PEER, &conf->peers[i]);
+    data = wire_writer_take(&w, &len);
+    if (data == NULL)
+        return -ENOMEM;
+    rv = write_atomic(state_dir, CONF_FILE, data, len);
+    free(data);
+    return rv;
+}
+
+static int parse_conf(const uint8_t *data, size_t len, struct node_conf *conf)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    uint32_t committed = 0;
+    int rv;
+
+    if (get_str(data, len, RPC_F_CLUSTER_ID, conf->cluster_id, sizeof(conf->cluster_id)) < 0 ||
+        get_str(data, len, RPC_F_CLUSTER_NAME, conf->cluster_name,
+                sizeof(conf->cluster_name)) < 0 ||
+        wire_get_u64(data, len, RPC_F_NODE_ID, &conf->node_id) < 0 ||
+        wire_get_u32(data, len, RPC_F_COMMITTED, &committed) < 0 ||
+        wire_get_u64(data, len, RPC_F_SESSION, &conf->setup_session) < 0)
+        return -EBADMSG;
+    conf->committed = committed != 0;
+    wire_reader_init(&r, data, len);
+    while ((rv = wire_next(&r, &f)) > 0) {
+        if (f.tag != RPC_F_PEER)
+            continue;
+        if (conf->n_peers == NODE_CONF_MAX_PEERS)
+            return -EBADMSG;
+        if (node_peer_parse(f.value, f.len, &conf->peers[conf->n_peers++]) < 0)
+            return -EBADMSG;
+    }
+    return rv;
+}
+
+int node_conf_load(const char *state_dir, struct node_conf *ret)
+{
+    struct node_conf *conf;
+    uint8_t *data;
+    size_t len;
+    int rv;
+
+    rv = read_file(state_dir, CONF_FILE, &data, &len);
+    if (rv == -ENOENT)
+        return 0;
+    if (rv < 0)
+        return rv;
+    conf = calloc(1, sizeof(*conf));
+    if (conf == NULL) {
+        free(data);
+        return -ENOMEM;
+    }
+    rv = parse_conf(data, len, conf);
+    free(data);
+    if (rv == 0)
+        *ret = *conf;
+    free(conf);
+    return rv < 0 ? rv : 1;
+}
+
+int node_conf_save_key(const char *state_dir, const struct channel_key *key)
+{
+    char text[sizeof(key->identity) + 2 * CHANNEL_KEY_BYTES + 4];
+    char hex[2 * CHANNEL_KEY_BYTES + 1];
+    int n;
+
+    channel_key_to_hex(key, hex);
+    n = snprintf(text, sizeof(text), "%s\n%s\n", key->identity, hex);
+    return write_atomic(state_dir, KEY_FILE, text, (size_t)n);
+}
+
+int node_conf_load_key(const char *state_dir, struct channel_key *ret)
+{
+    struct channel_key key = {0};
+    uint8_t *data;
+    size_t len;
+    char *nl;
+    int rv;
+
+    rv = read_file(state_dir, KEY_FILE, &data, &len);
+    if (rv < 0)
+        return rv;
+    nl = strchr((char *)data, '\n');
+    rv = -EBADMSG;
+    if (nl != NULL && (size_t)(nl - (char *)data) < sizeof(key.identity)) {
+        memcpy(key.identity, data, (size_t)(nl - (char *)data));
+        rv = channel_key_from_hex(nl + 1, &key);
+    }
+    free(data);
+    if (rv == 0)
+        *ret = key;
+    return rv;
+}
+
+int node_conf_raft_dir(const char *state_dir, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s", state_dir, RAFT_DIR);
+    if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+        return -errno;
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int node_conf_wipe(const char *state_dir)
+{
+    static const char *const files[] = {CONF_FILE, KEY_FILE, "." CONF_FILE ".tmp",
+                                        "." KEY_FILE ".tmp"};
+    char path[4096];
+    int rv = 0;
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", state_dir, files[i]);
+        if (unlink(path) < 0 && errno != ENOENT)
+            rv = -errno;
+    }
+    snprintf(path, sizeof(path), "%s/%s", state_dir, RAFT_DIR);
+    if (nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
+        rv = -errno;
+    return rv;
+}
+
+const struct node_peer *node_conf_peer(const struct node_conf *conf, uint64_t id)
+{
+    for (size_t i = 0; i < conf->n_peers; i++)
+        if (conf->peers[i].id == id)
+            return &conf->peers[i];
+    return NULL;
+}

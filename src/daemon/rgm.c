@@ -1,0 +1,554 @@
+/*
+ * rgm — the resource group manager.
+ *
+ * The leader places groups: it commits "group G is Pending on node N, its resources
+ * OnlinePending". Every node reconciles after each applied command: resources the database gives
+ * to this node are brought online here (providers before the resources that depend on them), the
+ * result is committed back, and resources this node holds but no longer owns are taken offline.
+ * Driver calls block, so they run on worker threads; at most one runs per resource at a time.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/rpc_proto.h"
+#include "common/cdb_cmd.h"
+#include "daemon/log.h"
+#include "daemon/rm.h"
+#include "daemon/svc.h"
+
+/* CLUSTER_GROUP_STATE and CLUSTER_RESOURCE_STATE values. */
+enum { GROUP_ONLINE = 0, GROUP_OFFLINE = 1, GROUP_FAILED = 2, GROUP_PARTIAL = 3, GROUP_PENDING = 4 };
+enum {
+    RES_ONLINE = 2, RES_OFFLINE = 3, RES_FAILED = 4, RES_ONLINE_PENDING = 129,
+    RES_OFFLINE_PENDING = 130
+};
+enum { NODE_UP = 0 };
+
+#define ERR_HOST_NODE_NOT_AVAILABLE 5005u
+#define ERR_GROUP_NOT_FOUND 5013u
+#define ERR_IO_PENDING 997u
+
+/* A resource this node has taken in hand. */
+struct rgm_local {
+    char name[CDB_NAME_MAX + 1];
+    const struct rm_driver *driver;
+    struct rm_resource res;
+    struct rm_prop *props;
+    size_t n_props;
+    char *prop_block;
+    bool online;    /* the driver brought it online here */
+    bool busy;      /* a driver call is running */
+    bool reported;  /* the database knows the outcome of the last call */
+    int last_rv;
+    struct rgm_local *next;
+};
+
+struct driver_op {
+    uv_work_t work;
+    struct svc *s;
+    struct rgm_local *l;
+    bool online;
+    int rv;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Local resource records                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static struct rgm_local *local_find(struct svc *s, const char *name)
+{
+    for (struct rgm_local *l = s->local; l != NULL; l = l->next)
+        if (strcasecmp(l->name, name) == 0)
+            return l;
+    return NULL;
+}
+
+/* Copies the resource's properties out of the database so the worker thread owns its input. */
+static int local_load_props(struct svc *s, struct rgm_local *l)
+{
+    struct cdb_prop *props;
+    size_t n, size = 0;
+    char *p;
+    int rv = cdb_resource_props(s->db, l->name, &props, &n);
+
+    if (rv < 0)
+        return rv;
+    for (size_t i = 0; i < n; i++)
+        size += strlen(props[i].key) + strlen(props[i].value) + 2;
+    free(l->props);
+    free(l->prop_block);
+    l->props = calloc(n ? n : 1, sizeof(*l->props));
+    l->prop_block = malloc(size ? size : 1);
+    if (l->props == NULL || l->prop_block == NULL) {
+        free(props);
+        return -ENOMEM;
+    }
+    p = l->prop_block;
+    for (size_t i = 0; i < n; i++) {
+        l->props[i].key = strcpy(p, props[i].key);
+        p += strlen(p) + 1;
+        l->props[i].value = strcpy(p, props[i].value);
+        p += strlen(p) + 1;
+    }
+    l->n_props = n;
+    l->res.props = l->props;
+    l->res.n_props = n;
+    free(props);
+    return 0;
+}
+
+static bool local_listed(struct svc *s, const struct rgm_local *l)
+{
+    for (struct rgm_local *p = s->local; p != NULL; p = p->next)
+        if (p == l)
+            return true;
+    return false;
+}
+
+static struct rgm_local *local_get(struct svc *s, const struct cdb_resource *r)
+{
+    struct rgm_local *l = local_find(s, r->name);
+    const struct rm_driver *driver;
+
+    if (l != NULL)
+        return l;
+    driver = rm_driver_find(r->type);
+    if (driver == NULL)
+        return NULL;
+    l = calloc(1, sizeof(*l));
+    if (l == NULL)
+        return NULL;
+    snprintf(l->name, sizeof(l->name), "%s", r->name);
+    l->driver = driver;
+    l->res.name = l->name;
+    l->res.type = driver->type_name;
+    if (local_load_props(s, l) < 0) {
+        free(l);
+        return NULL;
+    }
+    l->next = s->local;
+    s->local = l;
+    return l;
+}
+
+static void local_free(struct svc *s, struct rgm_local *l)
+{
+    struct rgm_local **pp = &s->local;
+
+    while (*pp != l)
+        pp = &(*pp)->next;
+    *pp = l->next;
+    free(l->props);
+    free(l->prop_block);
+    free(l);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Driver calls on worker threads                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void driver_work(uv_work_t *work)
+{
+    struct driver_op *op = work->data;
+    struct rgm_local *l = op->l;
+
+    l->res.errmsg[0] = '\0';
+    op->rv = op->online ? l->driver->online(&l->res) : l->driver->offline(&l->res);
+}
+
+static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    struct rgm_local *l = arg;
+
+    (void)errmsg;
+    if (s->terminate_cb != NULL || !local_listed(s, l))
+        return; /* the record went with a terminate */
+    if (rv < 0 || status != 0)
+        LOGW("rgm", "cannot record the state of %s: %s", l->name, errmsg ? errmsg : "");
+    else
+        l->reported = true;
+    if (!l->online && !l->busy && l->reported)
+        local_free(s, l);
+    else
+        svc_kick(s);
+}
+
+static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    wire_writer_init(&w);
+    cdb_cmd_set_resource_state(&w, l->name, state, state == RES_OFFLINE ? 0 : s->conf.node_id);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return;
+    l->reported = false;
+    svc_submit(s, cmd, len, report_done, l);
+    free(cmd);
+}
+
+static void driver_done(uv_work_t *work, int status)
+{
+    struct driver_op *op = work->data;
+    struct rgm_local *l = op->l;
+    struct svc *s = op->s;
+
+    (void)status;
+    l->busy = false;
+    l->last_rv = op->rv;
+    if (op->online) {
+        l->online = op->rv == 0;
+        if (op->rv == 0)
+            LOGI("rgm", "%s is online", l->name);
+        else
+            LOGW("rgm", "%s failed to come online: %s", l->name, l->res.errmsg);
+        if (s->terminate_cb == NULL)
+            report_state(s, l, op->rv == 0 ? RES_ONLINE : RES_FAILED);
+    } else {
+        l->online = false;
+        LOGI("rgm", "%s is offline", l->name);
+        if (s->terminate_cb == NULL)
+            report_state(s, l, RES_OFFLINE);
+    }
+    free(op);
+    if (s->terminate_cb != NULL)
+        rgm_terminate_all(s, s->terminate_cb, s->terminate_arg);
+    else
+        svc_kick(s);
+}
+
+static void driver_call(struct svc *s, struct rgm_local *l, bool online)
+{
+    struct driver_op *op = calloc(1, sizeof(*op));
+
+    if (op == NULL)
+        return;
+    *op = (struct driver_op){.s = s, .l = l, .online = online};
+    op->work.data = op;
+    l->busy = true;
+    if (uv_queue_work(s->loop, &op->work, driver_work, driver_done) != 0) {
+        l->busy = false;
+        free(op);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reconcile                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A resource may start once one of its providers (alternatives, OR) is online, or it has none. */
+static bool providers_ready(struct svc *s, const char *name)
+{
+    char **providers;
+    size_t n;
+    bool ready;
+
+    if (cdb_dependencies(s->db, name, &providers, &n) < 0)
+        return false;
+    ready = n == 0;
+    for (size_t i = 0; i < n; i++) {
+        struct cdb_resource p;
+
+        if (!ready && cdb_resource_by_name(s->db, providers[i], &p) == 0 &&
+            p.state == RES_ONLINE)
+            ready = true;
+    }
+    free(providers);
+    return ready;
+}
+
+static void reconcile_resource(struct svc *s, const struct cdb_resource *r)
+{
+    bool mine = r->owner == s->conf.node_id;
+    bool want_online = mine && (r->state == RES_ONLINE_PENDING || r->state == RES_ONLINE);
+    struct rgm_local *l = local_find(s, r->name);
+
+    if (l != NULL && l->busy)
+        return;
+    if (want_online && (l == NULL || !l->online)) {
+        if (r->state == RES_ONLINE_PENDING && !providers_ready(s, r->name))
+            return;
+        if (l != NULL && l->last_rv < 0 && r->state != RES_ONLINE_PENDING)
+            return; /* failed and reported: wait for a new request */
+        l = local_get(s, r);
+        if (l == NULL) {
+            LOGE("rgm", "no driver for %s (type %s)", r->name, r->type);
+            return;
+        }
+        driver_call(s, l, true);
+    } else if (!want_online && l != NULL && l->online) {
+        driver_call(s, l, false);
+    }
+}
+
+/* The group's state as its resources make it. */
+static int32_t derive_group_state(const struct cdb_resource *res, size_t n)
+{
+    size_t online = 0, offline = 0, failed = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        online += res[i].state == RES_ONLINE;
+        offline += res[i].state == RES_OFFLINE;
+        failed += res[i].state == RES_FAILED;
+    }
+    if (failed > 0)
+        return GROUP_FAILED;
+    if (online == n)
+        return GROUP_ONLINE;
+    if (offline == n)
+        return GROUP_OFFLINE;
+    if (online + offline == n)
+        return GROUP_PARTIAL;
+    return GROUP_PENDING;
+}
+
+static void group_reported(struct svc *s, void *arg, int rv, uint32_t status,
+                           const char *errmsg)
+{
+    (void)arg;
+    (void)status;
+    if (rv < 0)
+        LOGW("rgm", "cannot record a group state: %s", errmsg ? errmsg : "");
+    svc_kick(s);
+}
+
+/* The owner records its group's state once its resources settle. */
+static void reconcile_group(struct svc *s, const struct cdb_group *g)
+{
+    struct cdb_resource *res;
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t n, len;
+    int32_t state;
+
+    if (g->owner != s->conf.node_id || g->state != GROUP_PENDING)
+        return;
+    if (cdb_resources(s->db, g->name, &res, &n) < 0)
+        return;
+    state = derive_group_state(res, n);
+    free(res);
+    if (state == GROUP_PENDING)
+        return;
+    wire_writer_init(&w);
+    cdb_cmd_set_group_state(&w, g->name, state, state == GROUP_OFFLINE ? 0 : g->owner);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return;
+    svc_submit(s, cmd, len, group_reported, NULL);
+    free(cmd);
+}
+
+static void node_reported(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    (void)errmsg;
+    s->reported_up = rv == 0 && status == 0;
+    if (!s->reported_up)
+        svc_kick(s);
+}
+
+/* Until heartbeats decide node states, a node that follows a leader declares itself Up. */
+static void report_node_up(struct svc *s)
+{
+    struct cdb_node me;
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    if (s->reported_up || consensus_leader(s->consensus) == 0 ||
+        cdb_node_by_id(s->db, s->conf.node_id, &me) < 0 || me.state == NODE_UP)
+        return;
+    wire_writer_init(&w);
+    cdb_cmd_set_node_state(&w, s->conf.node_id, NODE_UP);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return;
+    s->reported_up = true; /* in flight; cleared again if it fails */
+    svc_submit(s, cmd, len, node_reported, NULL);
+    free(cmd);
+}
+
+void rgm_reconcile(struct svc *s)
+{
+    struct cdb_resource *res;
+    struct cdb_group *groups;
+    size_t n;
+
+    if (s->db == NULL || s->consensus == NULL)
+        return;
+    report_node_up(s);
+    if (cdb_resources(s->db, NULL, &res, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            reconcile_resource(s, &res[i]);
+        free(res);
+    }
+    /* Resources held here that the database no longer has. */
+    for (struct rgm_local *l = s->local; l != NULL; l = l->next) {
+        struct cdb_resource r;
+
+        if (!l->busy && l->online && cdb_resource_by_name(s->db, l->name, &r) == -ENOENT)
+            driver_call(s, l, false);
+    }
+    if (cdb_groups(s->db, &groups, &n) == 0) {
+        for (size_t i = 0; i < n; i++)
+            reconcile_group(s, &groups[i]);
+        free(groups);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Placement (leader)                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static bool node_is_up(struct svc *s, uint64_t id)
+{
+    struct cdb_node n;
+
+    return cdb_node_by_id(s->db, id, &n) == 0 && n.state == NODE_UP;
+}
+
+/* Preferred owners first, then this node (the leader), then any Up node by id. */
+static uint64_t choose_owner(struct svc *s, const char *group)
+{
+    uint64_t *pref, owner = 0;
+    struct cdb_node *nodes;
+    size_t n;
+
+    if (cdb_preferred(s->db, group, &pref, &n) == 0) {
+        for (size_t i = 0; i < n && owner == 0; i++)
+            if (node_is_up(s, pref[i]))
+                owner = pref[i];
+        free(pref);
+    }
+    if (owner == 0 && node_is_up(s, s->conf.node_id))
+        owner = s->conf.node_id;
+    if (owner == 0 && cdb_nodes(s->db, &nodes, &n) == 0) {
+        for (size_t i = 0; i < n && owner == 0; i++)
+            if (nodes[i].state == NODE_UP)
+                owner = nodes[i].id;
+        free(nodes);
+    }
+    return owner;
+}
+
+static void placed(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    if (rv < 0 || status != 0)
+        LOGW("rgm", "cannot place a group: %s", errmsg ? errmsg : "");
+    svc_kick(s);
+}
+
+uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
+                          size_t n)
+{
+    struct cdb_resource *res;
+    struct cdb_group g;
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t n_res, len, mark;
+    uint64_t owner;
+
+    if (consensus_role(s->consensus) != CONSENSUS_LEADER) {
+        snprintf(errmsg, n, "this node does not lead the cluster");
+        return RPC_STATUS_NOT_LEADER;
+    }
+    if (cdb_group_by_name(s->db, group, &g) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERR_GROUP_NOT_FOUND;
+    }
+    if (g.state == GROUP_ONLINE)
+        return 0;
+    owner = node_id != 0 ? node_id : choose_owner(s, group);
+    if (owner == 0 || !node_is_up(s, owner)) {
+        snprintf(errmsg, n, "no node is available to host %s", group);
+        return ERR_HOST_NODE_NOT_AVAILABLE;
+    }
+    if (cdb_resources(s->db, group, &res, &n_res) < 0)
+        return 8;
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    mark = cdb_cmd_batch_sub_begin(&w);
+    cdb_cmd_set_group_state(&w, group, GROUP_PENDING, owner);
+    cdb_cmd_batch_sub_end(&w, mark);
+    for (size_t i = 0; i < n_res; i++) {
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_set_resource_state(&w, res[i].name, RES_ONLINE_PENDING, owner);
+        cdb_cmd_batch_sub_end(&w, mark);
+    }
+    free(res);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return 8;
+    svc_submit(s, cmd, len, placed, NULL);
+    free(cmd);
+    return ERR_IO_PENDING;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Terminate                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+struct terminate {
+    uv_work_t work;
+    struct svc *s;
+    struct rgm_local *list;
+    void (*cb)(struct svc *s, void *arg);
+    void *arg;
+};
+
+static void terminate_work(uv_work_t *work)
+{
+    struct terminate *t = work->data;
+
+    for (struct rgm_local *l = t->list; l != NULL; l = l->next)
+        if (l->online)
+            l->driver->terminate(&l->res);
+}
+
+static void terminate_done(uv_work_t *work, int status)
+{
+    struct terminate *t = work->data;
+
+    (void)status;
+    while (t->list != NULL) {
+        struct rgm_local *l = t->list;
+
+        t->list = l->next;
+        free(l->props);
+        free(l->prop_block);
+        free(l);
+    }
+    t->cb(t->s, t->arg);
+    free(t);
+}
+
+void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg)
+{
+    struct terminate *t;
+
+    /* A driver call still running owns its record: wait for it, then terminate everything. */
+    s->terminate_cb = cb;
+    s->terminate_arg = arg;
+    for (struct rgm_local *l = s->local; l != NULL; l = l->next)
+        if (l->busy)
+            return;
+    s->terminate_cb = NULL;
+    t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        cb(s, arg);
+        return;
+    }
+    *t = (struct terminate){.s = s, .list = s->local, .cb = cb, .arg = arg};
+    s->local = NULL;
+    for (struct rgm_local *l = t->list; l != NULL; l = l->next)
+        l->online = true; /* terminate unconditionally: it is idempotent */
+    t->work.data = t;
+    if (uv_queue_work(s->loop, &t->work, terminate_work, terminate_done) != 0)
+        terminate_done(&t->work, 0);
+}

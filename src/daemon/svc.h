@@ -1,0 +1,108 @@
+/*
+ * svc — the node service's state and the pieces that share it: setup (svc_setup.c), the RPC
+ * operations (svc_rpc.c), submitting commands to the leader (svc_submit.c) and the group
+ * manager and local resource control (rgm.c).
+ *
+ * Everything in struct svc is owned by the loop thread. Connection threads reach it only through
+ * rpc_call_to_loop().
+ */
+#ifndef CLUSSVC_SVC_H
+#define CLUSSVC_SVC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "channel/channel.h"
+#include "daemon/cdb.h"
+#include "daemon/consensus.h"
+#include "daemon/node_conf.h"
+#include "daemon/rpc_server.h"
+
+#define SVC_VERSION_MAJOR 10 /* the cluster functional level we report (Windows Server 2016+) */
+#define SVC_VERSION_MINOR 0
+#define SVC_VERSION_BUILD 1
+#define SVC_PENDING_GRACE_MS 30000 /* an uncommitted setup found at start-up gets this long */
+
+struct svc_options {
+    const char *state_dir;
+    const char *name;
+    const char *listen;     /* NULL: all addresses */
+    uint16_t port;
+    uint16_t raft_port;
+    const char *authkey;
+    struct consensus_timing timing;
+};
+
+struct svc_wait; /* a pending RPC_OP_WAIT */
+struct rgm_local; /* resources this node has brought online */
+
+struct svc {
+    uv_loop_t *loop;
+    struct svc_options opts;
+    struct channel_key admin_key;
+    struct channel_key cluster_key;
+    bool have_cluster_key;
+    struct node_conf conf;
+    bool configured;
+    struct consensus *consensus;
+    struct cdb *db;
+    struct rpc_server *rpc;
+    /* the setup that has claimed this node, if any */
+    uint64_t session;
+    uint64_t session_deadline;  /* monotonic ms */
+    bool wiping;
+    struct rpc_call *wipe_waiters[16];
+    unsigned n_wipe_waiters;
+    uv_timer_t tick;
+    uv_timer_t reconcile;
+    struct svc_wait *waits;
+    struct rgm_local *local;
+    void (*terminate_cb)(struct svc *s, void *arg); /* a terminate waiting for busy drivers */
+    void *terminate_arg;
+    bool reported_up;
+    bool stopping;
+    uv_signal_t sigterm, sigint;
+};
+
+uint64_t svc_now_ms(void);
+
+/* Lifecycle (svc.c). */
+int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts);
+int svc_start_consensus(struct svc *s, char *errmsg);
+/* Stops consensus, takes local resources offline, deletes the cluster's files; then calls cb. */
+void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, void *arg),
+              void *arg);
+/* Asks for a reconcile pass (commit marker, waits, resources) on the next loop turn. */
+void svc_kick(struct svc *s);
+void svc_shutdown(struct svc *s);
+int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
+/* The NODE_CLUSTER_STATE value this node reports. */
+uint32_t svc_node_cluster_state(const struct svc *s);
+
+/* RPC (svc_rpc.c). */
+void svc_rpc_dispatch(void *arg, struct rpc_call *call);
+void svc_rpc_on_loop(void *arg, struct rpc_call *call);
+/* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
+void svc_waits_check(struct svc *s);
+void svc_waits_cancel(struct svc *s, uint32_t status, const char *why);
+
+/* Commands (svc_submit.c): commit through the leader, here or forwarded. cb on the loop. */
+typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
+                              const char *errmsg);
+void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
+/* Relays a whole request to the leader and its status back to the caller. */
+void svc_forward_call(struct svc *s, struct rpc_call *call);
+/* The management address and port of the current leader; false if none is known. */
+bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port);
+
+/* Groups and resources (rgm.c). */
+void rgm_reconcile(struct svc *s);
+/* Places a group and asks its owner to bring it online (leader only). Win32 status. */
+uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
+                          size_t n);
+/* Takes every local resource offline at once (wipe, shutdown); cb when done. */
+void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);
+
+#endif

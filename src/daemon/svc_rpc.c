@@ -1,0 +1,734 @@
+/*
+ * svc_rpc — the management operations clussvc serves (the protocol is common/rpc_proto.h).
+ *
+ * Blocking checks (address probes, peer reachability) run on the connection thread; everything
+ * that touches the service's state runs on the loop thread.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/address.h"
+#include "common/rpc_proto.h"
+#include "common/win32_error.h"
+#include "daemon/log.h"
+#include "daemon/net_addr.h"
+#include "daemon/net_peer.h"
+#include "daemon/net_probe.h"
+#include "common/cdb_cmd.h"
+#include "daemon/svc.h"
+
+#define ERR_INVALID_PARAMETER 87u
+#define ERR_ACCESS_DENIED 5u
+#define ERR_INVALID_STATE 5023u
+#define ERR_JOIN_IN_PROGRESS 5041u
+#define ERR_NODE_NOT_MEMBER 5052u
+#define ERR_ALREADY_MEMBER 5065u
+#define ERR_NETWORK_NOT_FOUND 5045u
+#define ERR_IPADDR_IN_USE 5057u
+#define ERR_TIMEOUT 1460u
+#define ERR_NODE_UNREACHABLE 5051u
+#define ERR_NOT_ENOUGH_MEMORY 8u
+#define ERR_INVALID_FUNCTION 1u
+
+#define PROBE_TIMEOUT_MS 200
+#define PEER_TIMEOUT_MS 1000
+#define MAX_WAIT_MS 120000
+
+struct svc_wait {
+    struct rpc_call *call;
+    uint32_t kind;
+    char name[256];
+    int32_t state;
+    uint64_t deadline;
+    struct svc_wait *next;
+};
+
+/* A string field of the request, copied into buf; false if missing, invalid or too long. */
+static bool req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n)
+{
+    char *v;
+
+    if (wire_get_strdup(call->req, call->req_len, tag, &v) < 0)
+        return false;
+    if (strlen(v) >= n) {
+        free(v);
+        return false;
+    }
+    strcpy(buf, v);
+    free(v);
+    return true;
+}
+
+static bool is_admin(const struct rpc_call *call)
+{
+    return strcmp(call->peer_identity, CHANNEL_IDENTITY_ADMIN) == 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Checks on the connection thread                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+static void op_check_ip(struct rpc_call *call)
+{
+    char text[64], ifname[32] = "";
+    struct net_addr a;
+    uint32_t prefix;
+    int ifindex, rv;
+
+    if (!req_str(call, RPC_F_ADDRESS, text, sizeof(text)) || addr_parse(text, &a) < 0 ||
+        wire_get_u32(call->req, call->req_len, RPC_F_PREFIX, &prefix) < 0) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed address");
+        return;
+    }
+    rv = net_addr_find_ifindex(&a, prefix, &ifindex);
+    if (rv < 0) {
+        rpc_call_finish(call, ERR_NETWORK_NOT_FOUND, "no interface of this node is in %s/%u",
+                        text, prefix);
+        return;
+    }
+    if (if_indextoname((unsigned)ifindex, ifname) == NULL)
+        snprintf(ifname, sizeof(ifname), "if%d", ifindex);
+    if (net_addr_present(&a, NULL) == 1) {
+        rpc_call_finish(call, ERR_IPADDR_IN_USE, "%s is already configured on this node", text);
+        return;
+    }
+    rv = net_probe_in_use(ifindex, &a, PROBE_TIMEOUT_MS);
+    if (rv == 1) {
+        rpc_call_finish(call, ERR_IPADDR_IN_USE, "%s already answers on %s", text, ifname);
+        return;
+    }
+    if (rv < 0) {
+        rpc_call_finish(call, win32_from_errno(rv), "cannot probe %s on %s: %s", text, ifname,
+                        strerror(-rv));
+        return;
+    }
+    wire_put_str(&call->reply, RPC_F_IFNAME, ifname);
+    rpc_call_finish(call, 0, NULL);
+}
+
+static void op_check_peer(struct rpc_call *call)
+{
+    char host[64];
+    uint32_t port;
+    int rv;
+
+    if (!req_str(call, RPC_F_ADDRESS, host, sizeof(host)) ||
+        wire_get_u32(call->req, call->req_len, RPC_F_PORT, &port) < 0 || port > 65535) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed peer");
+        return;
+    }
+    rv = net_tcp_reachable(host, (uint16_t)port, PEER_TIMEOUT_MS);
+    if (rv < 0)
+        rpc_call_finish(call, ERR_NODE_UNREACHABLE, "cannot reach %s port %u: %s", host, port,
+                        strerror(-rv));
+    else
+        rpc_call_finish(call, 0, NULL);
+}
+
+void svc_rpc_dispatch(void *arg, struct rpc_call *call)
+{
+    (void)arg;
+    /* The cluster credential lets members forward what only the leader does. */
+    if (!is_admin(call) && call->op != RPC_OP_NODE_INFO && call->op != RPC_OP_APPLY &&
+        call->op != RPC_OP_QUERY && call->op != RPC_OP_WAIT && call->op != RPC_OP_GROUP_ONLINE) {
+        rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
+        return;
+    }
+    switch (call->op) {
+    case RPC_OP_CHECK_IP:
+        op_check_ip(call);
+        break;
+    case RPC_OP_CHECK_PEER:
+        op_check_peer(call);
+        break;
+    default:
+        rpc_call_to_loop(call);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Node information and the setup claim                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+static void op_node_info(struct svc *s, struct rpc_call *call)
+{
+    struct wire_writer *w = &call->reply;
+    struct timespec ts;
+    char addr[64];
+    uint16_t port;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    wire_put_str(w, RPC_F_NODE_NAME, s->opts.name);
+    wire_put_u32(w, RPC_F_NODE_STATE, svc_node_cluster_state(s));
+    wire_put_u32(w, RPC_F_VERSION_MAJOR, SVC_VERSION_MAJOR);
+    wire_put_u32(w, RPC_F_VERSION_MINOR, SVC_VERSION_MINOR);
+    wire_put_u32(w, RPC_F_VERSION_BUILD, SVC_VERSION_BUILD);
+    wire_put_i64(w, RPC_F_CLOCK_MS, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+    wire_put_u32(w, RPC_F_STATE_DIR_OK, node_conf_prepare_dir(s->opts.state_dir) == 0);
+    wire_put_u32(w, RPC_F_RAFT_PORT, s->opts.raft_port);
+    wire_put_u64(w, RPC_F_SESSION, s->session);
+    if (s->configured) {
+        wire_put_str(w, RPC_F_CLUSTER_ID, s->conf.cluster_id);
+        wire_put_str(w, RPC_F_CLUSTER_NAME, s->conf.cluster_name);
+        wire_put_u64(w, RPC_F_NODE_ID, s->conf.node_id);
+        wire_put_u32(w, RPC_F_COMMITTED, s->conf.committed);
+    }
+    if (s->consensus != NULL) {
+        wire_put_u32(w, RPC_F_RAFT_STATE, consensus_role(s->consensus));
+        wire_put_u64(w, RPC_F_LEADER_ID, consensus_leader(s->consensus));
+        if (svc_leader_endpoint(s, addr, sizeof(addr), &port)) {
+            wire_put_str(w, RPC_F_LEADER_ADDRESS, addr);
+            wire_put_u32(w, RPC_F_LEADER_PORT, port);
+        }
+    }
+    if (s->db != NULL) {
+        uint64_t hash = 0;
+
+        wire_put_u64(w, RPC_F_DB_VERSION, cdb_version(s->db));
+        if (cdb_hash(s->db, &hash) == 0)
+            wire_put_u64(w, RPC_F_DB_HASH, hash);
+    }
+    rpc_call_finish(call, 0, NULL);
+}
+
+/* Does the request carry the session that holds this node? Finishes the call if not. */
+static bool check_session(struct svc *s, struct rpc_call *call)
+{
+    uint64_t session;
+
+    if (wire_get_u64(call->req, call->req_len, RPC_F_SESSION, &session) < 0 || session == 0) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "no setup session");
+        return false;
+    }
+    if (session != s->session) {
+        rpc_call_finish(call, ERR_JOIN_IN_PROGRESS,
+                        s->session ? "another setup holds this node" :
+                                     "this setup no longer holds the node");
+        return false;
+    }
+    return true;
+}
+
+static void op_setup_begin(struct svc *s, struct rpc_call *call)
+{
+    uint64_t session;
+    uint32_t lease;
+
+    if (wire_get_u64(call->req, call->req_len, RPC_F_SESSION, &session) < 0 || session == 0 ||
+        wire_get_u32(call->req, call->req_len, RPC_F_LEASE_MS, &lease) < 0 || lease == 0 ||
+        lease > MAX_WAIT_MS) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed setup claim");
+        return;
+    }
+    if (s->configured && s->conf.committed) {
+        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s is already a member of cluster %s",
+                        s->opts.name, s->conf.cluster_name);
+        return;
+    }
+    if (s->wiping || (s->session != 0 && s->session != session)) {
+        rpc_call_finish(call, ERR_JOIN_IN_PROGRESS, "node %s is being set up by another caller",
+                        s->opts.name);
+        return;
+    }
+    if (s->configured && s->conf.setup_session != session) {
+        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s holds an unfinished cluster %s",
+                        s->opts.name, s->conf.cluster_name);
+        return;
+    }
+    s->session = session;
+    s->session_deadline = svc_now_ms() + lease;
+    rpc_call_finish(call, 0, NULL);
+}
+
+static void op_setup_keepalive(struct svc *s, struct rpc_call *call)
+{
+    uint32_t lease;
+
+    if (!check_session(s, call))
+        return;
+    if (wire_get_u32(call->req, call->req_len, RPC_F_LEASE_MS, &lease) < 0 || lease == 0 ||
+        lease > MAX_WAIT_MS) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed lease");
+        return;
+    }
+    s->session_deadline = svc_now_ms() + lease;
+    rpc_call_finish(call, 0, NULL);
+}
+
+static void op_set_credential(struct svc *s, struct rpc_call *call)
+{
+    char id[40], hex[2 * CHANNEL_KEY_BYTES + 1];
+    struct channel_key key;
+    int rv;
+
+    if (!check_session(s, call))
+        return;
+    if (!req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
+        !req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
+        return;
+    }
+    snprintf(key.identity, sizeof(key.identity), "cluster:%s", id);
+    rv = node_conf_save_key(s->opts.state_dir, &key);
+    if (rv < 0) {
+        rpc_call_finish(call, win32_from_errno(rv), "cannot store the cluster credential: %s",
+                        strerror(-rv));
+        return;
+    }
+    s->cluster_key = key;
+    s->have_cluster_key = true;
+    rpc_call_finish(call, 0, NULL);
+}
+
+static int parse_configure(const struct rpc_call *call, struct node_conf *conf)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    int rv;
+
+    if (!req_str(call, RPC_F_CLUSTER_ID, conf->cluster_id, sizeof(conf->cluster_id)) ||
+        !req_str(call, RPC_F_CLUSTER_NAME, conf->cluster_name, sizeof(conf->cluster_name)) ||
+        wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &conf->node_id) < 0)
+        return -EBADMSG;
+    wire_reader_init(&r, call->req, call->req_len);
+    while ((rv = wire_next(&r, &f)) > 0) {
+        if (f.tag != RPC_F_PEER)
+            continue;
+        if (conf->n_peers == NODE_CONF_MAX_PEERS ||
+            node_peer_parse(f.value, f.len, &conf->peers[conf->n_peers++]) < 0)
+            return -EBADMSG;
+    }
+    if (rv < 0 || node_conf_peer(conf, conf->node_id) == NULL)
+        return -EBADMSG;
+    return 0;
+}
+
+static void op_configure(struct svc *s, struct rpc_call *call)
+{
+    struct node_conf *conf;
+    int rv;
+
+    if (!check_session(s, call))
+        return;
+    if (s->configured) {
+        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s is already configured",
+                        s->opts.name);
+        return;
+    }
+    conf = calloc(1, sizeof(*conf));
+    if (conf == NULL) {
+        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        return;
+    }
+    rv = parse_configure(call, conf);
+    conf->setup_session = s->session;
+    if (rv == 0)
+        rv = node_conf_save(s->opts.state_dir, conf);
+    if (rv < 0) {
+        rpc_call_finish(call, rv == -EBADMSG ? ERR_INVALID_PARAMETER : win32_from_errno(rv),
+                        "cannot write the node's configuration: %s", strerror(-rv));
+    } else {
+        s->conf = *conf;
+        s->configured = true;
+        LOGI("svc", "configured as node %llu of cluster %s",
+             (unsigned long long)conf->node_id, conf->cluster_name);
+        rpc_call_finish(call, 0, NULL);
+    }
+    free(conf);
+}
+
+static void op_start(struct svc *s, struct rpc_call *call)
+{
+    char errmsg[CONSENSUS_ERRMSG_SIZE] = "";
+    int rv;
+
+    if (!check_session(s, call))
+        return;
+    if (!s->configured) {
+        rpc_call_finish(call, ERR_INVALID_STATE, "node %s is not configured", s->opts.name);
+        return;
+    }
+    rv = svc_start_consensus(s, errmsg);
+    if (rv < 0)
+        rpc_call_finish(call, win32_from_errno(rv), "%s", errmsg);
+    else
+        rpc_call_finish(call, 0, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Commands and queries                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+static void submitted(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    struct rpc_call *call = arg;
+
+    (void)s;
+    if (rv < 0)
+        rpc_call_finish(call, win32_from_errno(rv), "%s",
+                        errmsg && *errmsg ? errmsg : "the cluster has no leader");
+    else
+        rpc_call_finish(call, status, "%s", errmsg ? errmsg : "");
+}
+
+static bool require_running(struct svc *s, struct rpc_call *call)
+{
+    if (s->consensus != NULL && s->db != NULL && !s->wiping)
+        return true;
+    rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s is not running a cluster",
+                    s->opts.name);
+    return false;
+}
+
+static void op_apply(struct svc *s, struct rpc_call *call)
+{
+    struct wire_field f;
+
+    if (!require_running(s, call))
+        return;
+    if (wire_find(call->req, call->req_len, RPC_F_COMMAND, &f) < 0) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "no command");
+        return;
+    }
+    svc_submit(s, f.value, f.len, submitted, call);
+}
+
+static const char *node_name(struct svc *s, uint64_t id, struct cdb_node *buf)
+{
+    return id != 0 && cdb_node_by_id(s->db, id, buf) == 0 ? buf->name : "";
+}
+
+static int query_nodes(struct svc *s, struct wire_writer *w)
+{
+    struct cdb_node *nodes;
+    size_t n;
+    int rv = cdb_nodes(s->db, &nodes, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        size_t mark = wire_begin(w, RPC_F_ITEM);
+
+        wire_put_u64(w, RPC_F_NODE_ID, nodes[i].id);
+        wire_put_str(w, RPC_F_NAME, nodes[i].name);
+        wire_put_str(w, RPC_F_ADDRESS, nodes[i].address);
+        wire_put_u32(w, RPC_F_PORT, nodes[i].port);
+        wire_put_u32(w, RPC_F_STATE, (uint32_t)nodes[i].state);
+        wire_put_u32(w, RPC_F_ROLE, nodes[i].role);
+        wire_end(w, mark);
+    }
+    if (rv == 0)
+        free(nodes);
+    return rv;
+}
+
+static int query_groups(struct svc *s, struct wire_writer *w)
+{
+    struct cdb_group *groups;
+    struct cdb_node owner;
+    size_t n;
+    int rv = cdb_groups(s->db, &groups, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        size_t mark = wire_begin(w, RPC_F_ITEM);
+
+        wire_put_str(w, RPC_F_NAME, groups[i].name);
+        wire_put_u32(w, RPC_F_STATE, (uint32_t)groups[i].state);
+        wire_put_u64(w, RPC_F_OWNER, groups[i].owner);
+        wire_put_str(w, RPC_F_OWNER_NAME, node_name(s, groups[i].owner, &owner));
+        wire_put_u32(w, RPC_F_CORE, groups[i].core);
+        wire_end(w, mark);
+    }
+    if (rv == 0)
+        free(groups);
+    return rv;
+}
+
+static int query_resources(struct svc *s, struct wire_writer *w)
+{
+    struct cdb_resource *res;
+    struct cdb_node owner;
+    size_t n;
+    int rv = cdb_resources(s->db, NULL, &res, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        size_t mark = wire_begin(w, RPC_F_ITEM);
+
+        wire_put_str(w, RPC_F_NAME, res[i].name);
+        wire_put_str(w, RPC_F_TYPE, res[i].type);
+        wire_put_str(w, RPC_F_GROUP, res[i].group);
+        wire_put_u32(w, RPC_F_STATE, (uint32_t)res[i].state);
+        wire_put_u64(w, RPC_F_OWNER, res[i].owner);
+        wire_put_str(w, RPC_F_OWNER_NAME, node_name(s, res[i].owner, &owner));
+        wire_end(w, mark);
+    }
+    if (rv == 0)
+        free(res);
+    return rv;
+}
+
+static int query_restypes(struct svc *s, struct wire_writer *w)
+{
+    struct cdb_restype *types;
+    size_t n;
+    int rv = cdb_restypes(s->db, &types, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        size_t mark = wire_begin(w, RPC_F_ITEM);
+
+        wire_put_str(w, RPC_F_NAME, types[i].name);
+        wire_put_str(w, RPC_F_VALUE, types[i].driver);
+        wire_end(w, mark);
+    }
+    if (rv == 0)
+        free(types);
+    return rv;
+}
+
+static int query_props(struct svc *s, struct wire_writer *w)
+{
+    struct cdb_prop *props;
+    size_t n;
+    int rv = cdb_props(s->db, &props, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        size_t mark = wire_begin(w, RPC_F_ITEM);
+
+        wire_put_str(w, RPC_F_NAME, props[i].key);
+        wire_put_str(w, RPC_F_VALUE, props[i].value);
+        wire_end(w, mark);
+    }
+    if (rv == 0)
+        free(props);
+    return rv;
+}
+
+static void op_query(struct svc *s, struct rpc_call *call)
+{
+    static int (*const queries[])(struct svc *, struct wire_writer *) = {
+        [RPC_QUERY_NODES] = query_nodes,         [RPC_QUERY_GROUPS] = query_groups,
+        [RPC_QUERY_RESOURCES] = query_resources, [RPC_QUERY_RESTYPES] = query_restypes,
+        [RPC_QUERY_PROPS] = query_props,
+    };
+    uint32_t q;
+    int rv;
+
+    if (!require_running(s, call))
+        return;
+    if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0 || q == 0 ||
+        q >= sizeof(queries) / sizeof(queries[0])) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown query");
+        return;
+    }
+    rv = queries[q](s, &call->reply);
+    if (rv < 0)
+        rpc_call_finish(call, win32_from_errno(rv), "query failed: %s", strerror(-rv));
+    else
+        rpc_call_finish(call, 0, NULL);
+}
+
+static void op_commit_setup(struct svc *s, struct rpc_call *call)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    if (!check_session(s, call) || !require_running(s, call))
+        return;
+    wire_writer_init(&w);
+    cdb_cmd_set_prop(&w, "SetupCommitted", "1");
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL) {
+        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        return;
+    }
+    svc_submit(s, cmd, len, submitted, call);
+    free(cmd);
+}
+
+static void op_group_online(struct svc *s, struct rpc_call *call)
+{
+    char group[256], errmsg[256] = "";
+    uint64_t node = 0;
+    uint32_t status;
+
+    if (!require_running(s, call))
+        return;
+    if (!req_str(call, RPC_F_NAME, group, sizeof(group))) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
+        return;
+    }
+    wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &node);
+    if (consensus_role(s->consensus) != CONSENSUS_LEADER) {
+        svc_forward_call(s, call); /* placement is the leader's */
+        return;
+    }
+    status = rgm_group_online(s, group, node, errmsg, sizeof(errmsg));
+    rpc_call_finish(call, status, "%s", errmsg);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Cleanup                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+static void cleanup_done(struct svc *s, int rv, void *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < s->n_wipe_waiters; i++)
+        rpc_call_finish(s->wipe_waiters[i], win32_from_errno(rv), "%s",
+                        rv < 0 ? strerror(-rv) : "");
+    s->n_wipe_waiters = 0;
+}
+
+static void op_cleanup(struct svc *s, struct rpc_call *call)
+{
+    uint64_t session = 0;
+
+    wire_get_u64(call->req, call->req_len, RPC_F_SESSION, &session);
+    /* A setup may undo only what it did itself: never a node of another cluster. */
+    if (session != 0 && s->configured && s->conf.setup_session != session) {
+        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
+                        s->opts.name, s->conf.cluster_name);
+        return;
+    }
+    if (session != 0 && s->session == session && !s->configured)
+        s->session = 0;
+    if (!s->configured && !s->wiping) {
+        node_conf_wipe(s->opts.state_dir); /* credential written before the configuration */
+        s->have_cluster_key = false;
+        rpc_call_finish(call, 0, NULL);
+        return;
+    }
+    if (s->n_wipe_waiters == sizeof(s->wipe_waiters) / sizeof(s->wipe_waiters[0])) {
+        rpc_call_finish(call, 170, "too many cleanups at once");
+        return;
+    }
+    s->wipe_waiters[s->n_wipe_waiters++] = call;
+    if (!s->wiping)
+        svc_wipe(s, "cleanup requested", cleanup_done, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Waits                                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+/* 1 if the wait's condition holds, 0 if not yet, or a Win32 failure (> 1) ending the wait. */
+static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_done)
+{
+    struct cdb_group g;
+    struct cdb_node n;
+
+    *ret_done = false;
+    switch (wt->kind) {
+    case RPC_WAIT_LEADER:
+        *ret_done = s->consensus != NULL && consensus_leader(s->consensus) != 0;
+        return 0;
+    case RPC_WAIT_COMMITTED:
+        *ret_done = s->configured && s->conf.committed;
+        return 0;
+    case RPC_WAIT_NODE_STATE:
+        *ret_done = s->db != NULL && cdb_node_by_name(s->db, wt->name, &n) == 0 &&
+                    n.state == wt->state;
+        return 0;
+    case RPC_WAIT_GROUP_STATE:
+        if (s->db == NULL || cdb_group_by_name(s->db, wt->name, &g) < 0)
+            return 0;
+        *ret_done = g.state == wt->state;
+        if (!*ret_done && g.state == 2 /* ClusterGroupFailed */ && wt->state == 0) {
+            *ret_done = true;
+            return 5014; /* ERROR_GROUP_NOT_ONLINE */
+        }
+        return 0;
+    }
+    *ret_done = true;
+    return ERR_INVALID_PARAMETER;
+}
+
+void svc_waits_check(struct svc *s)
+{
+    struct svc_wait **pp = &s->waits;
+    uint64_t now = svc_now_ms();
+
+    while (*pp != NULL) {
+        struct svc_wait *wt = *pp;
+        bool done;
+        uint32_t status = wait_status(s, wt, &done);
+
+        if (!done && now < wt->deadline) {
+            pp = &wt->next;
+            continue;
+        }
+        *pp = wt->next;
+        if (done)
+            rpc_call_finish(wt->call, status, status ? "group %s failed to come online" : NULL,
+                            wt->name);
+        else
+            rpc_call_finish(wt->call, ERR_TIMEOUT, "timed out waiting");
+        free(wt);
+    }
+}
+
+void svc_waits_cancel(struct svc *s, uint32_t status, const char *why)
+{
+    while (s->waits != NULL) {
+        struct svc_wait *wt = s->waits;
+
+        s->waits = wt->next;
+        rpc_call_finish(wt->call, status, "%s", why);
+        free(wt);
+    }
+}
+
+static void op_wait(struct svc *s, struct rpc_call *call)
+{
+    struct svc_wait *wt = calloc(1, sizeof(*wt));
+    uint32_t timeout, state = 0;
+
+    if (wt == NULL) {
+        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        return;
+    }
+    wt->call = call;
+    if (wire_get_u32(call->req, call->req_len, RPC_F_WAIT_KIND, &wt->kind) < 0 ||
+        wire_get_u32(call->req, call->req_len, RPC_F_TIMEOUT_MS, &timeout) < 0 ||
+        timeout > MAX_WAIT_MS) {
+        free(wt);
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed wait");
+        return;
+    }
+    req_str(call, RPC_F_NAME, wt->name, sizeof(wt->name));
+    wire_get_u32(call->req, call->req_len, RPC_F_STATE, &state);
+    wt->state = (int32_t)state;
+    wt->deadline = svc_now_ms() + timeout;
+    wt->next = s->waits;
+    s->waits = wt;
+    svc_waits_check(s);
+}
+
+void svc_rpc_on_loop(void *arg, struct rpc_call *call)
+{
+    struct svc *s = arg;
+
+    if (s->stopping) {
+        rpc_call_finish(call, 5022, "the service is stopping");
+        return;
+    }
+    switch (call->op) {
+    case RPC_OP_NODE_INFO: op_node_info(s, call); break;
+    case RPC_OP_SETUP_BEGIN: op_setup_begin(s, call); break;
+    case RPC_OP_SETUP_KEEPALIVE: op_setup_keepalive(s, call); break;
+    case RPC_OP_SET_CREDENTIAL: op_set_credential(s, call); break;
+    case RPC_OP_CONFIGURE: op_configure(s, call); break;
+    case RPC_OP_START: op_start(s, call); break;
+    case RPC_OP_APPLY: op_apply(s, call); break;
+    case RPC_OP_QUERY: op_query(s, call); break;
+    case RPC_OP_WAIT: op_wait(s, call); break;
+    case RPC_OP_COMMIT_SETUP: op_commit_setup(s, call); break;
+    case RPC_OP_CLEANUP: op_cleanup(s, call); break;
+    case RPC_OP_GROUP_ONLINE: op_group_online(s, call); break;
+    default:
+        rpc_call_finish(call, ERR_INVALID_FUNCTION, "unknown operation %u", call->op);
+    }
+}

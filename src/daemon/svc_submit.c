@@ -1,0 +1,189 @@
+/*
+ * svc_submit — committing a cluster-database command from any node: applied through raft here
+ * when this node leads, otherwise sent to the leader over a channel authenticated with the
+ * cluster credential (on a worker thread: connecting and waiting must not block the loop).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rpc_proto.h"
+#include "daemon/log.h"
+#include "daemon/svc.h"
+
+#define FORWARD_TIMEOUT_MS 5000
+
+struct submit {
+    struct svc *s;
+    svc_submit_cb cb;
+    void *arg;
+    /* forwarding */
+    uv_work_t work;
+    char host[64];
+    uint16_t port;
+    struct channel_key key;
+    uint8_t *req;
+    size_t req_len;
+    int rv;
+    uint32_t status;
+    char errmsg[256];
+};
+
+bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port)
+{
+    uint64_t id = s->consensus ? consensus_leader(s->consensus) : 0;
+    const struct node_peer *p;
+    struct cdb_node node;
+
+    if (id == 0)
+        return false;
+    if (s->db != NULL && cdb_node_by_id(s->db, id, &node) == 0) {
+        snprintf(addr, n, "%s", node.address);
+        *port = (uint16_t)node.port;
+        return true;
+    }
+    p = node_conf_peer(&s->conf, id);
+    if (p == NULL)
+        return false;
+    snprintf(addr, n, "%s", p->address);
+    *port = (uint16_t)p->port;
+    return true;
+}
+
+static void applied_here(void *arg, int rv, uint32_t status)
+{
+    struct submit *sub = arg;
+    const char *msg = status != 0 && sub->s->db != NULL ? cdb_errmsg(sub->s->db) : "";
+
+    sub->cb(sub->s, sub->arg, rv, status, msg);
+    free(sub);
+}
+
+/* Worker thread: one request, one reply. */
+static void forward_work(uv_work_t *work)
+{
+    struct submit *sub = work->data;
+    struct channel *ch;
+    void *reply;
+    size_t len;
+    char *msg = NULL;
+
+    sub->rv = channel_connect(sub->host, sub->port, &sub->key, FORWARD_TIMEOUT_MS, &ch,
+                              sub->errmsg);
+    if (sub->rv < 0)
+        return;
+    sub->rv = channel_send(ch, sub->req, sub->req_len);
+    if (sub->rv == 0)
+        sub->rv = channel_recv(ch, FORWARD_TIMEOUT_MS, &reply, &len);
+    channel_close(ch);
+    if (sub->rv < 0)
+        return;
+    if (wire_get_u32(reply, len, RPC_F_STATUS, &sub->status) < 0)
+        sub->rv = -EBADMSG;
+    if (wire_get_strdup(reply, len, RPC_F_ERRMSG, &msg) == 0) {
+        snprintf(sub->errmsg, sizeof(sub->errmsg), "%s", msg);
+        free(msg);
+    }
+    free(reply);
+}
+
+static void forward_done(uv_work_t *work, int status)
+{
+    struct submit *sub = work->data;
+
+    (void)status;
+    sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
+    free(sub->req);
+    free(sub);
+}
+
+/* Sends a whole request to the leader on a worker thread; takes ownership of req. */
+static int forward_request(struct submit *sub, uint8_t *req, size_t len)
+{
+    struct svc *s = sub->s;
+
+    sub->req = req;
+    sub->req_len = len;
+    if (!s->have_cluster_key ||
+        !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
+        return -ENOTCONN;
+    sub->key = s->cluster_key;
+    sub->work.data = sub;
+    return uv_queue_work(s->loop, &sub->work, forward_work, forward_done) == 0 ? 0 : -EIO;
+}
+
+static int forward(struct submit *sub, const void *cmd, size_t len)
+{
+    struct wire_writer w;
+    uint8_t *req;
+    size_t req_len;
+
+    wire_writer_init(&w);
+    wire_put_u32(&w, RPC_F_OP, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, cmd, len);
+    req = wire_writer_take(&w, &req_len);
+    if (req == NULL)
+        return -ENOMEM;
+    return forward_request(sub, req, req_len);
+}
+
+static void forwarded_call(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    struct rpc_call *call = arg;
+
+    (void)s;
+    if (rv < 0)
+        rpc_call_finish(call, 5050 /* ERROR_CLUSTER_NODE_DOWN */, "cannot reach the leader: %s",
+                        errmsg && *errmsg ? errmsg : strerror(-rv));
+    else
+        rpc_call_finish(call, status, "%s", errmsg ? errmsg : "");
+}
+
+void svc_forward_call(struct svc *s, struct rpc_call *call)
+{
+    struct submit *sub = calloc(1, sizeof(*sub));
+    uint8_t *req = malloc(call->req_len ? call->req_len : 1);
+    int rv;
+
+    if (sub == NULL || req == NULL) {
+        free(sub);
+        free(req);
+        rpc_call_finish(call, 8, "out of memory");
+        return;
+    }
+    memcpy(req, call->req, call->req_len);
+    *sub = (struct submit){.s = s, .cb = forwarded_call, .arg = call};
+    rv = forward_request(sub, req, call->req_len);
+    if (rv < 0) {
+        free(sub->req);
+        free(sub);
+        rpc_call_finish(call, 5050, "the cluster has no reachable leader");
+    }
+}
+
+void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
+{
+    struct submit *sub = calloc(1, sizeof(*sub));
+    int rv;
+
+    if (sub == NULL) {
+        cb(s, arg, -ENOMEM, 0, "out of memory");
+        return;
+    }
+    *sub = (struct submit){.s = s, .cb = cb, .arg = arg};
+    if (s->consensus == NULL) {
+        rv = -ENOTCONN;
+    } else if (consensus_role(s->consensus) == CONSENSUS_LEADER) {
+        rv = consensus_apply(s->consensus, cmd, len, applied_here, sub);
+        if (rv == 0)
+            return;
+    } else {
+        rv = forward(sub, cmd, len);
+        if (rv == 0)
+            return;
+    }
+    free(sub->req);
+    free(sub);
+    cb(s, arg, rv, 0, rv == -ENOTCONN ? "the cluster has no leader yet" : "cannot submit");
+}

@@ -1,0 +1,768 @@
+# shellcheck shell=bash
+# lab.sh — network-namespace lab for multi-node clusapi tests.  Source it, then call lab_init.
+#
+# Topology (all of it inside namespaces this run creates; nothing touches the host's network):
+#
+#   ${LAB_ID}n1 eth0 ─┐                     node i: ${LAB_NET}.(10+i)   ${LAB_NET6}(10+i)
+#   ${LAB_ID}n2 eth0 ─┼─ br0 in ${LAB_ID}sw  client: ${LAB_NET}.250     ${LAB_NET6}250
+#   ${LAB_ID}c  eth0 ─┘                     cluster IPs: ${LAB_NET}.(100+k) / ${LAB_NET6}(100+k)
+#
+# The switch namespace has no link to the host, and no namespace has a default route, so test
+# traffic cannot leave the lab.  Every function is prefixed lab_ (internal ones lab__) and is
+# safe under `set -euo pipefail`.  State lives on disk in $LAB_DIR so that a run killed outright
+# can still be torn down from outside (lab_recover, used by run.sh).
+#
+# Failure model: lab_fail / lab_assert / lab_wait_for end the scenario (exit 1) on failure; the
+# EXIT trap installed by lab_init tears everything down.  lab_poll and the lab_node_* / lab_ip_*
+# predicates only return a status, for use in conditions.
+
+LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_ROOT=$(cd "$LAB_HOME/../.." && pwd)
+LAB_PORT=${LAB_PORT:-3343}
+LAB_POLL_INTERVAL=${LAB_POLL_INTERVAL:-0.02}
+LAB_START_TIMEOUT=${LAB_START_TIMEOUT:-10}
+LAB_STOP_TIMEOUT=${LAB_STOP_TIMEOUT:-10}
+LAB_PING_WAIT=${LAB_PING_WAIT:-1} # seconds lab_ip_answers waits for each reply
+LAB_LOCK=${LAB_LOCK:-/run/lock/clusapi-lab.lock}
+# Glob patterns (relative to a node's state dir) that a NotConfigured node may keep.
+LAB_CLEAN_ALLOWED=${LAB_CLEAN_ALLOWED:-node.id}
+LAB_MAX_NODES=64
+
+LAB_ID=
+LAB_DIR=
+LAB_NODES=0
+LAB_FAILED=0
+LAB__OWNER=
+
+# ---------------------------------------------------------------------------------------------
+# Small internals
+# ---------------------------------------------------------------------------------------------
+
+lab__err() {
+    printf 'lab: %s\n' "$*" >&2
+}
+
+# Sets REPLY to the current time in microseconds.
+lab__now_us() {
+    REPLY=${EPOCHREALTIME//[!0-9]/}
+}
+
+# Sets REPLY to seconds (integer or decimal, e.g. 1.5) converted to microseconds.
+lab__to_us() {
+    local s=$1 int frac=
+    [[ $s =~ ^[0-9]+(\.[0-9]*)?$ ]] || { lab__err "not a duration: '$s'"; return 1; }
+    int=${s%%.*}
+    [[ $s == *.* ]] && frac=${s#*.}
+    frac=${frac}000000
+    REPLY=$((10#$int * 1000000 + 10#${frac:0:6}))
+}
+
+lab__check_node() {
+    if ! [[ ${1:-} =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > LAB_NODES)); then
+        lab__err "no node '${1:-}' (lab has $LAB_NODES nodes)"
+        return 1
+    fi
+}
+
+# Reads /proc/PID/stat; sets REPLY to "STATE STARTTIME".  Fails if there is no such process.
+lab__proc_stat() {
+    local line rest
+    local -a f
+    { read -r line <"/proc/$1/stat"; } 2>/dev/null || return 1
+    rest=${line##*) }
+    read -ra f <<<"$rest"
+    REPLY="${f[0]} ${f[19]}"
+}
+
+# True while PID is alive (not a zombie) and still the process that had STARTTIME: a PID we
+# recorded is only ever signalled after this check, so a reused PID is never touched.
+lab__proc_ours() {
+    local pid=$1 start=$2
+    lab__proc_stat "$pid" || return 1
+    [[ ${REPLY#* } == "$start" && ${REPLY%% *} != [ZX] ]]
+}
+
+# Reaps PID if it is our child; records its exit status in FILE when known.
+lab__reap() {
+    local pid=$1 file=${2:-} rc=0
+    wait "$pid" 2>/dev/null || rc=$?
+    if ((rc != 127)) && [[ -n $file ]]; then
+        echo "$rc" >"$file"
+    fi
+    return 0
+}
+
+# Signals PID (if still ours) with TERM, waits up to TIMEOUT s, then KILLs it.  Runs with
+# stderr closed so that bash's "Killed"/"Terminated" job notices for our own kills stay quiet.
+lab__stop_pid() {
+    local pid=$1 start=$2 timeout=$3 exitfile=${4:-} note=
+    lab__proc_ours "$pid" "$start" || { lab__reap "$pid" "$exitfile"; return 0; }
+    {
+        kill -TERM "$pid" || true
+        kill -CONT "$pid" || true # a paused process would never see the TERM
+        if ! lab__wait_gone "$pid" "$start" "$timeout"; then
+            note="pid $pid ignored SIGTERM for ${timeout}s; sent SIGKILL"
+            kill -KILL "$pid" || true
+            lab__wait_gone "$pid" "$start" 5 || note+=", and it survived that"
+        fi
+        lab__reap "$pid" "$exitfile"
+    } 2>/dev/null
+    [[ -z $note ]] || lab__err "$note"
+}
+
+# Polls until PID (with STARTTIME) is gone or a zombie; fails after TIMEOUT s.
+lab__wait_gone() {
+    local pid=$1 start=$2 deadline
+    lab__to_us "$3"
+    deadline=$REPLY
+    lab__now_us
+    deadline=$((REPLY + deadline))
+    while lab__proc_ours "$pid" "$start"; do
+        lab__now_us
+        ((REPLY < deadline)) || return 1
+        sleep "$LAB_POLL_INTERVAL"
+    done
+}
+
+# Splits a command given as a string ("python3 x.py") into the array named $1.
+lab__split_cmd() {
+    local -n out=$1
+    read -ra out <<<"$2"
+}
+
+lab__clussvc_cmd() {
+    local build=${BUILD_DIR:-$LAB_ROOT/build}
+    lab__split_cmd "$1" "${CLUSSVC:-$(realpath -m "$build")/src/daemon/clussvc}"
+}
+
+lab__clusctl_cmd() {
+    local build=${BUILD_DIR:-$LAB_ROOT/build}
+    lab__split_cmd "$1" "${CLUSCTL:-$(realpath -m "$build")/src/cli/clusctl}"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------------------------
+
+# lab_pass MSG — prints "PASS MSG".
+lab_pass() {
+    printf 'PASS %s\n' "$*"
+}
+
+# lab_fail MSG — prints "FAIL MSG" (MSG is "name: why"), the tail of every node log, and ends
+# the scenario with exit 1 (the EXIT trap tears the lab down and keeps $LAB_DIR).
+lab_fail() {
+    LAB_FAILED=1
+    printf 'FAIL %s\n' "$*"
+    lab_log_tail 20 >&2 || true
+    exit 1
+}
+
+# lab_skip MSG — prints "SKIP MSG" and ends the scenario with exit 77.
+lab_skip() {
+    printf 'SKIP %s\n' "$*"
+    exit 77
+}
+
+# lab_assert [-m NAME] CMD... — runs CMD; PASS NAME if it succeeds, else FAIL (and exit).
+# NAME defaults to the command text.
+lab_assert() {
+    local name='' rc=0
+    if [[ ${1:-} == -m ]]; then
+        name=$2
+        shift 2
+    fi
+    (($#)) || lab_fail "lab_assert: no command given"
+    [[ -n $name ]] || name="$*"
+    "$@" || rc=$?
+    if ((rc == 0)); then
+        lab_pass "$name"
+    else
+        lab_fail "$name: command failed (exit $rc): $*"
+    fi
+}
+
+# lab_not CMD... — inverts CMD's status (for lab_wait_for / lab_assert).
+lab_not() {
+    ! "$@"
+}
+
+# lab_require_cmd CMD... — skips the scenario unless every CMD is on PATH.
+lab_require_cmd() {
+    local c
+    for c in "$@"; do
+        command -v "$c" >/dev/null 2>&1 || lab_skip "requires '$c' (see tests/lab/README.md)"
+    done
+}
+
+# lab_require_clussvc — skips the scenario unless $CLUSSVC and $CLUSCTL are executable.
+lab_require_clussvc() {
+    local -a svc ctl
+    lab__clussvc_cmd svc
+    lab__clusctl_cmd ctl
+    [[ -x ${svc[0]} ]] || command -v "${svc[0]}" >/dev/null ||
+        lab_skip "clussvc not built: ${svc[0]} (set BUILD_DIR or CLUSSVC)"
+    [[ -x ${ctl[0]} ]] || command -v "${ctl[0]}" >/dev/null ||
+        lab_skip "clusctl not built: ${ctl[0]} (set BUILD_DIR or CLUSCTL)"
+}
+
+# lab_log_tail [LINES] — prints the last LINES (default 20) of every node's clussvc log.
+lab_log_tail() {
+    local lines=${1:-20} i log
+    [[ -n $LAB_DIR && -d $LAB_DIR ]] || return 0
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        log=$LAB_DIR/n$i/clussvc.log
+        [[ -s $log ]] || continue
+        printf -- '--- n%d: %s (last %d lines) ---\n' "$i" "$log" "$lines"
+        tail -n "$lines" "$log"
+    done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Waiting
+# ---------------------------------------------------------------------------------------------
+
+# lab_poll TIMEOUT_S CMD... — runs CMD (output discarded) every LAB_POLL_INTERVAL until it
+# succeeds (returns 0) or TIMEOUT_S passes (returns 1).  CMD runs at least once.
+lab_poll() {
+    local deadline
+    lab__to_us "$1" || return 2
+    deadline=$REPLY
+    shift
+    lab__now_us
+    deadline=$((REPLY + deadline))
+    while :; do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        lab__now_us
+        ((REPLY < deadline)) || return 1
+        sleep "$LAB_POLL_INTERVAL"
+    done
+}
+
+# lab_wait_for DESCRIPTION TIMEOUT_S CMD... — lab_poll, and on timeout a FAIL with CMD's last
+# output and every node's log tail (exits the scenario).
+lab_wait_for() {
+    local desc=$1 timeout=$2 out rc=0
+    shift 2
+    lab_poll "$timeout" "$@" && return 0
+    out=$("$@" 2>&1) || rc=$?
+    ((rc != 0)) || return 0
+    {
+        printf 'lab: timed out after %ss waiting for: %s\n' "$timeout" "$desc"
+        printf 'lab: last try: %s -> exit %d\n' "$*" "$rc"
+        [[ -z $out ]] || printf '%s\n' "$out" | tail -n 20 | sed 's/^/    /'
+    } >&2
+    lab_fail "$desc: timed out after ${timeout}s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Names and addresses
+# ---------------------------------------------------------------------------------------------
+
+lab_node_name() { printf 'n%d\n' "$1"; }
+lab_node_ns() { printf '%sn%d\n' "$LAB_ID" "$1"; }
+lab_client_ns() { printf '%sc\n' "$LAB_ID"; }
+lab_switch_ns() { printf '%ssw\n' "$LAB_ID"; }
+lab_node_addr() { printf '%s.%d\n' "$LAB_NET" $((10 + $1)); }
+lab_node_addr6() { printf '%s%d\n' "$LAB_NET6" $((10 + $1)); }
+lab_client_addr() { printf '%s.250\n' "$LAB_NET"; }
+lab_client_addr6() { printf '%s250\n' "$LAB_NET6"; }
+
+# lab_cluster_ip [K] — the K-th (default 0) free IPv4 address for cluster resources (.100+K).
+lab_cluster_ip() {
+    local k=${1:-0}
+    ((k >= 0 && k < 150)) || { lab__err "cluster ip index $k out of range"; return 1; }
+    printf '%s.%d\n' "$LAB_NET" $((100 + k))
+}
+
+# lab_cluster_ip6 [K] — the IPv6 counterpart (${LAB_NET6}(100+K)).
+lab_cluster_ip6() {
+    local k=${1:-0}
+    ((k >= 0 && k < 150)) || { lab__err "cluster ip index $k out of range"; return 1; }
+    printf '%s%d\n' "$LAB_NET6" $((100 + k))
+}
+
+# lab_node_pid I — the PID recorded for node I's clussvc (fails if it never started).
+lab_node_pid() {
+    lab__check_node "$1" || return 1
+    [[ -s $LAB_DIR/n$1/pid ]] || return 1
+    cat "$LAB_DIR/n$1/pid"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Setup
+# ---------------------------------------------------------------------------------------------
+
+lab__record() {
+    printf '%s\n' "$2" >>"$LAB_DIR/$1"
+}
+
+# Picks a fresh id and claims it by creating the switch namespace, under a lock so that two
+# runs never share an id (teardown then deletes only names carrying our id).
+lab__claim_id() {
+    local hex
+    for _ in 1 2 3 4 5 6 7 8; do
+        hex=$(od -An -tx1 -N3 /dev/urandom | tr -d ' \n')
+        LAB_ID=cl$hex
+        if (
+            flock -w 10 9 || exit 2
+            # 2>/dev/null: a namespace another run is adding or deleting right now makes
+            # `ip netns list` complain about it.
+            grep -q "^$LAB_ID" <<<"$(ip netns list 2>/dev/null)" && exit 1
+            [[ -e /etc/netns/${LAB_ID}sw ]] && exit 1
+            ip netns add "${LAB_ID}sw"
+        ) 9>>"$LAB_LOCK"; then
+            echo "$LAB_ID" >"$LAB_DIR/id"
+            lab__record netns "${LAB_ID}sw"
+            LAB_NET=10.$((200 + 16#${hex:0:2} % 56)).$((16#${hex:2:2}))
+            # Second group kept to 4 digits without a leading zero: the canonical spelling
+            # that ip(8) prints, so addresses compare as strings.
+            LAB_NET6=fd${hex:0:2}:$(printf '%x' $((0x1000 + 16#${hex:2:4} % 0xf000)))::
+            return 0
+        fi
+    done
+    lab__err "could not claim a lab id (lock $LAB_LOCK)"
+    LAB_ID=
+    return 1
+}
+
+lab__add_ns() {
+    ip netns add "$1" || return 1
+    lab__record netns "$1"
+    ip -n "$1" link set lo up
+}
+
+# Creates namespace NS joined to the switch through veth (switch end PORT, NS end eth0).
+lab__add_host() {
+    local ns=$1 port=$2 addr=$3 addr6=$4 sw=${LAB_ID}sw
+    lab__add_ns "$ns" || return 1
+    ip -n "$sw" link add "$port" type veth peer name eth0 netns "$ns" || return 1
+    ip -n "$sw" link set "$port" master br0 up || return 1
+    # DAD would hold IPv6 addresses (ours and the cluster's) tentative for a second or more.
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+        net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.eth0.accept_dad=0 >/dev/null || return 1
+    ip -n "$ns" addr add "$addr/24" dev eth0 || return 1
+    ip -n "$ns" addr add "$addr6/64" dev eth0 nodad || return 1
+    ip -n "$ns" link set eth0 up
+}
+
+lab__write_hosts() {
+    local ns i
+    local dir
+    {
+        printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
+        printf '# clusapi lab %s\n' "$LAB_ID"
+        for ((i = 1; i <= LAB_NODES; i++)); do
+            printf '%s\t%s\n' "$(lab_node_addr "$i")" "$(lab_node_name "$i")"
+        done
+        for ((i = 1; i <= LAB_NODES; i++)); do
+            printf '%s\t%s-v6\n' "$(lab_node_addr6 "$i")" "$(lab_node_name "$i")"
+        done
+        printf '%s\tclient\n%s\tclient-v6\n' "$(lab_client_addr)" "$(lab_client_addr6)"
+    } >"$LAB_DIR/hosts"
+    (
+        flock -w 10 9 || exit 1
+        # Which run made /etc/netns is shared knowledge: the last run out removes it.
+        [[ -d /etc/netns ]] || { mkdir /etc/netns && : >"$LAB_LOCK.etc-netns"; }
+    ) 9>>"$LAB_LOCK" || return 1
+    while read -r ns; do
+        dir=/etc/netns/$ns
+        lab__record etcnetns "$dir"
+        mkdir -p "$dir" || return 1
+        cp "$LAB_DIR/hosts" "$dir/hosts" || return 1
+        # Lookups that miss the hosts file go to loopback inside the namespace, never out.
+        printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$dir/resolv.conf"
+    done <"$LAB_DIR/netns"
+}
+
+lab__make_authkey() {
+    local key=$LAB_DIR/authkey
+    local -a ctl
+    lab__clusctl_cmd ctl
+    if [[ -x ${ctl[0]} ]]; then
+        if "${ctl[@]}" keygen "$key" >"$LAB_DIR/keygen.log" 2>&1 && [[ -s $key ]]; then
+            grep -qxE '[0-9a-f]{64}' "$key" ||
+                lab__err "warning: '${ctl[*]} keygen' wrote an unexpected format to $key"
+            return 0
+        fi
+        lab__err "warning: '${ctl[*]} keygen' failed ($(tail -n1 "$LAB_DIR/keygen.log")); using od"
+        rm -f "$key"
+    fi
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$key" && echo >>"$key")
+}
+
+# lab_init [N_NODES] — builds the lab (default 3 nodes) and installs the EXIT/INT/TERM trap
+# that tears it down.  Skips (exit 77) when not root or a needed tool is missing.  Sets
+# LAB_ID, LAB_DIR, LAB_NODES, LAB_NET (three octets), LAB_NET6 (prefix ending in "::") and
+# exports CLUSAPI_AUTHKEY.
+lab_init() {
+    local n=${1:-3} i
+    [[ -z $LAB_DIR ]] || { lab__err "lab_init called twice"; return 1; }
+    if ! [[ $n =~ ^[0-9]+$ ]] || ((n < 1 || n > LAB_MAX_NODES)); then
+        lab__err "lab_init: node count must be 1..$LAB_MAX_NODES"
+        return 1
+    fi
+    ((EUID == 0)) || lab_skip "lab tests need root (network namespaces)"
+    lab_require_cmd ip ss ping sysctl flock od realpath
+    LAB__OWNER=$BASHPID
+    trap 'lab__on_exit' EXIT
+    trap 'lab__on_signal INT 130' INT
+    trap 'lab__on_signal TERM 143' TERM
+    LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/clusapi-lab.XXXXXX")
+    : >"$LAB_DIR/active"
+    : >"$LAB_DIR/netns"
+    : >"$LAB_DIR/etcnetns"
+    [[ -z ${LAB_REGISTRY:-} ]] || echo "$LAB_DIR" >>"$LAB_REGISTRY"
+    lab__claim_id || return 1
+    LAB_NODES=$n
+    echo "$n" >"$LAB_DIR/nodes"
+    lab__setup_switch || return 1
+    for ((i = 1; i <= n; i++)); do
+        mkdir -p "$LAB_DIR/n$i"
+        lab__add_host "$(lab_node_ns "$i")" "n$i" "$(lab_node_addr "$i")" \
+            "$(lab_node_addr6 "$i")" || { lab__err "lab_init: node $i setup failed"; return 1; }
+    done
+    lab__add_host "$(lab_client_ns)" c "$(lab_client_addr)" "$(lab_client_addr6)" ||
+        { lab__err "lab_init: client setup failed"; return 1; }
+    lab__write_hosts || { lab__err "lab_init: writing /etc/netns failed"; return 1; }
+    lab__make_authkey || { lab__err "lab_init: authkey failed"; return 1; }
+    export CLUSAPI_AUTHKEY=$LAB_DIR/authkey
+    printf 'lab: %s: %d nodes on %s.0/24 and %s/64, state in %s\n' \
+        "$LAB_ID" "$n" "$LAB_NET" "$LAB_NET6" "$LAB_DIR" >&2
+}
+
+lab__setup_switch() {
+    local sw=${LAB_ID}sw
+    ip -n "$sw" link set lo up || return 1
+    # No IPv6 on the switch's own ports: they would add RS/MLD chatter to every capture.
+    ip netns exec "$sw" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+        net.ipv6.conf.default.disable_ipv6=1 >/dev/null || return 1
+    # STP off: ports forward at once.  Snooping off: ND multicast always floods.
+    ip -n "$sw" link add br0 type bridge stp_state 0 mcast_snooping 0 || return 1
+    ip -n "$sw" link set br0 up
+}
+
+# lab_hosts_add NAME ADDR — adds "ADDR NAME" to every namespace's hosts file.  Appends in place
+# so that processes already running (their /etc/hosts is a bind mount) see it too.
+lab_hosts_add() {
+    local name=$1 addr=$2 dir
+    [[ -n $name && -n $addr ]] || { lab__err "usage: lab_hosts_add NAME ADDR"; return 1; }
+    printf '%s\t%s\n' "$addr" "$name" >>"$LAB_DIR/hosts"
+    while read -r dir; do
+        printf '%s\t%s\n' "$addr" "$name" >>"$dir/hosts" || return 1
+    done <"$LAB_DIR/etcnetns"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Running commands and nodes
+# ---------------------------------------------------------------------------------------------
+
+# lab_node I CMD... — runs CMD in node I's namespace.
+lab_node() {
+    lab__check_node "$1" || return 1
+    local ns
+    ns=$(lab_node_ns "$1")
+    shift
+    ip netns exec "$ns" "$@"
+}
+
+# lab_client CMD... — runs CMD in the client's namespace.
+lab_client() {
+    ip netns exec "${LAB_ID}c" "$@"
+}
+
+# lab_clusctl ARGS... — runs $CLUSCTL in the client namespace with CLUSAPI_AUTHKEY set.
+lab_clusctl() {
+    local -a ctl
+    lab__clusctl_cmd ctl
+    CLUSAPI_AUTHKEY=$LAB_DIR/authkey ip netns exec "${LAB_ID}c" "${ctl[@]}" "$@"
+}
+
+# lab_node_running I — true while node I's recorded clussvc is alive (paused counts as alive).
+lab_node_running() {
+    lab__check_node "$1" || return 1
+    local d=$LAB_DIR/n$1
+    [[ -s $d/pid && -s $d/pid.start ]] || return 1
+    lab__proc_ours "$(<"$d/pid")" "$(<"$d/pid.start")"
+}
+
+lab__listening() {
+    [[ -n $(ip netns exec "$1" ss -ltnH "sport = :$2" 2>/dev/null) ]]
+}
+
+# lab_start_node I [ARGS...] — starts $CLUSSVC for node I in its namespace (extra ARGS appended),
+# log to $LAB_DIR/nI/clussvc.log (appended across restarts), PID in $LAB_DIR/nI/pid, then waits
+# up to LAB_START_TIMEOUT s (0: no wait) until TCP LAB_PORT listens in the namespace.  Returns 1
+# with the log tail if the process exits or the port never listens.
+lab_start_node() {
+    lab__check_node "$1" || return 1
+    local i=$1 d=$LAB_DIR/n$1 ns pid deadline
+    local -a svc
+    shift
+    if lab_node_running "$i"; then
+        lab__err "n$i: clussvc already running (pid $(<"$d/pid"))"
+        return 1
+    fi
+    ns=$(lab_node_ns "$i")
+    lab__clussvc_cmd svc
+    [[ -d $d/state ]] || mkdir -m 0700 "$d/state"
+    rm -f "$d/exit"
+    printf '=== lab: start %s n%d at %s ===\n' "$LAB_ID" "$i" "$(date +%T.%N)" >>"$d/clussvc.log"
+    ip netns exec "$ns" "${svc[@]}" --state-dir "$d/state" --name "$(lab_node_name "$i")" \
+        --listen "$(lab_node_addr "$i")" --port "$LAB_PORT" --authkey "$LAB_DIR/authkey" "$@" \
+        >>"$d/clussvc.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$d/pid"
+    lab__proc_stat "$pid" && echo "${REPLY#* }" >"$d/pid.start"
+    if [[ ! -s $d/pid.start ]]; then
+        lab__reap "$pid" "$d/exit"
+        lab__err "n$i: clussvc exited at once; log tail:"
+        tail -n 20 "$d/clussvc.log" >&2
+        return 1
+    fi
+    [[ $LAB_START_TIMEOUT != 0 ]] || return 0
+    lab__to_us "$LAB_START_TIMEOUT"
+    deadline=$REPLY
+    lab__now_us
+    deadline=$((REPLY + deadline))
+    until lab__listening "$ns" "$LAB_PORT"; do
+        if ! lab_node_running "$i"; then
+            lab__reap "$pid" "$d/exit"
+            lab__err "n$i: clussvc (pid $pid) exited during start (status $(cat "$d/exit" \
+                2>/dev/null || echo '?')); log tail:"
+            tail -n 20 "$d/clussvc.log" >&2
+            return 1
+        fi
+        lab__now_us
+        if ((REPLY >= deadline)); then
+            lab__err "n$i: port $LAB_PORT not listening after ${LAB_START_TIMEOUT}s; log tail:"
+            tail -n 20 "$d/clussvc.log" >&2
+            return 1
+        fi
+        sleep "$LAB_POLL_INTERVAL"
+    done
+}
+
+# lab_stop_node I — SIGTERM to node I's clussvc, bounded wait (LAB_STOP_TIMEOUT), then SIGKILL.
+# The exit status, when known, is left in $LAB_DIR/nI/exit.
+lab_stop_node() {
+    lab__check_node "$1" || return 1
+    local d=$LAB_DIR/n$1
+    [[ -s $d/pid && -s $d/pid.start ]] || return 0
+    lab__stop_pid "$(<"$d/pid")" "$(<"$d/pid.start")" "$LAB_STOP_TIMEOUT" "$d/exit"
+}
+
+# lab_kill_node I — SIGKILL to node I's clussvc; returns once it is gone.
+lab_kill_node() {
+    lab__check_node "$1" || return 1
+    local d=$LAB_DIR/n$1 pid start
+    [[ -s $d/pid && -s $d/pid.start ]] || return 0
+    pid=$(<"$d/pid")
+    start=$(<"$d/pid.start")
+    lab__proc_ours "$pid" "$start" || return 0
+    {
+        kill -KILL "$pid" || true
+        lab__wait_gone "$pid" "$start" 5 && lab__reap "$pid" "$d/exit"
+    } 2>/dev/null || { lab__err "n$1: pid $pid survived SIGKILL"; return 1; }
+}
+
+lab__signal_node() {
+    lab__check_node "$1" || return 1
+    lab_node_running "$1" || { lab__err "n$1: clussvc not running"; return 1; }
+    kill "-$2" "$(<"$LAB_DIR/n$1/pid")"
+}
+
+# lab_pause_node I / lab_resume_node I — SIGSTOP / SIGCONT to node I's clussvc.
+lab_pause_node() { lab__signal_node "$1" STOP; }
+lab_resume_node() { lab__signal_node "$1" CONT; }
+
+# lab_link_down I / lab_link_up I — take node I's switch port down / up (I may be "c" for the
+# client).  The node sees its eth0 lose carrier, as when a cable is pulled.
+lab_link_down() { lab__link "$1" down; }
+lab_link_up() { lab__link "$1" up; }
+
+lab__link() {
+    local port=c
+    if [[ $1 != c ]]; then
+        lab__check_node "$1" || return 1
+        port=n$1
+    fi
+    ip -n "${LAB_ID}sw" link set "$port" "$2"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Observations
+# ---------------------------------------------------------------------------------------------
+
+# lab_node_addrs I — global addresses on node I's eth0, one per line, without prefix length.
+lab_node_addrs() {
+    lab__check_node "$1" || return 1
+    ip -n "$(lab_node_ns "$1")" -o addr show dev eth0 scope global |
+        awk '{sub("/.*", "", $4); print $4}'
+}
+
+lab__ns_has_addr() {
+    [[ -n $(ip -n "$1" -o addr show to "$2" 2>/dev/null) ]]
+}
+
+# lab_ip_owners ADDR — prints the index of every node that has ADDR on any interface.
+lab_ip_owners() {
+    local i
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        if lab__ns_has_addr "$(lab_node_ns "$i")" "$1"; then
+            echo "$i"
+        fi
+    done
+}
+
+# lab_ip_answers ADDR — true if ADDR answers a ping from the client namespace and, for IPv4
+# when arping is installed, an ARP request on the client's eth0 too.
+lab_ip_answers() {
+    local addr=$1
+    lab_client ping -n -q -c1 -W"$LAB_PING_WAIT" "$addr" >/dev/null 2>&1 || return 1
+    if [[ $addr != *:* ]] && command -v arping >/dev/null 2>&1; then
+        lab_client arping -q -c1 -w"$LAB_PING_WAIT" -I eth0 "$addr" >/dev/null 2>&1 || return 1
+    fi
+}
+
+# lab_node_is_clean I [CLUSTER_IP...] — true if node I is back to NotConfigured as far as can be
+# seen from outside: its state dir holds nothing but LAB_CLEAN_ALLOWED, none of the given
+# addresses is on any of its interfaces, and no process runs in its namespace except the
+# clussvc we started (if it still runs).  Says why on stderr when it is not clean.
+lab_node_is_clean() {
+    lab__check_node "$1" || return 1
+    local i=$1 d=$LAB_DIR/n$1 ns ok=0 f rel pat allowed addr pid ours=
+    shift
+    ns=$(lab_node_ns "$i")
+    if [[ -d $d/state ]]; then
+        while IFS= read -r -d '' f; do
+            rel=${f#"$d/state/"}
+            allowed=0
+            for pat in $LAB_CLEAN_ALLOWED; do
+                # shellcheck disable=SC2053 # pattern match is intended
+                [[ $rel == $pat ]] && allowed=1
+            done
+            # A directory is only a leftover if nothing allowed lives in it.
+            if ((!allowed)) && [[ -d $f ]]; then
+                for pat in $LAB_CLEAN_ALLOWED; do
+                    [[ $pat == "$rel"/* ]] && allowed=1
+                done
+            fi
+            ((allowed)) || { lab__err "n$i not clean: state file $rel"; ok=1; }
+        done < <(find "$d/state" -mindepth 1 -print0)
+    fi
+    for addr in "$@"; do
+        if lab__ns_has_addr "$ns" "$addr"; then
+            lab__err "n$i not clean: address $addr still configured"
+            ok=1
+        fi
+    done
+    lab_node_running "$i" && ours=$(<"$d/pid")
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+        [[ $pid == "$ours" ]] && continue
+        lab__err "n$i not clean: process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) in $ns"
+        ok=1
+    done
+    return "$ok"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Teardown
+# ---------------------------------------------------------------------------------------------
+
+# Kills whatever still runs in namespace NS (by PID), TERM then KILL.
+lab__kill_ns_pids() {
+    local ns=$1 pid
+    local -a left=()
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do
+        lab__proc_stat "$pid" || continue
+        lab__err "teardown: stray process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) in $ns"
+        left+=("$pid ${REPLY#* }")
+    done
+    for pid in "${left[@]}"; do
+        lab__stop_pid "${pid% *}" "${pid#* }" 3
+    done
+}
+
+# Tears down the lab whose state is in DIR.  Only names listed there and carrying its id are
+# touched.
+lab__teardown_dir() {
+    local -
+    set +e
+    local dir=$1 id f ns etc
+    [[ -n $dir && -f $dir/active ]] || return 0
+    id=$(cat "$dir/id" 2>/dev/null)
+    for f in "$dir"/n*/pid; do
+        [[ -s $f && -s $f.start ]] || continue
+        lab__stop_pid "$(<"$f")" "$(<"$f.start")" "$LAB_STOP_TIMEOUT" "${f%/pid}/exit"
+    done
+    if [[ -n $id ]]; then
+        while read -r ns; do
+            [[ $ns == "$id"* ]] || continue
+            lab__kill_ns_pids "$ns"
+            [[ -e /run/netns/$ns ]] || continue
+            ip netns del "$ns" || lab__err "teardown: could not delete netns $ns"
+        done <"$dir/netns"
+        while read -r etc; do
+            [[ $etc == "/etc/netns/$id"* && -d $etc ]] || continue
+            rm -f "$etc/hosts" "$etc/resolv.conf"
+            rmdir "$etc" 2>/dev/null || lab__err "teardown: $etc not empty, left in place"
+        done <"$dir/etcnetns"
+        (
+            flock -w 10 9 || exit
+            if [[ -e $LAB_LOCK.etc-netns ]] && rmdir /etc/netns 2>/dev/null; then
+                rm -f "$LAB_LOCK.etc-netns"
+            fi
+        ) 9>>"$LAB_LOCK"
+    fi
+    rm -f "$dir/active"
+}
+
+# lab_teardown — stops every clussvc we started, kills what is left in our namespaces, deletes
+# them and our /etc/netns entries, then removes $LAB_DIR unless LAB_KEEP=1 or the test failed
+# (its path is printed).  Idempotent; safe after a half-finished lab_init.
+lab_teardown() {
+    local -
+    set +e
+    [[ -n $LAB_DIR && -d $LAB_DIR ]] || return 0
+    [[ -z $LAB__OWNER || $LAB__OWNER == "$BASHPID" ]] || return 0
+    lab__teardown_dir "$LAB_DIR"
+    if [[ ${LAB_KEEP:-0} == 1 || $LAB_FAILED != 0 ]]; then
+        printf 'lab: kept %s\n' "$LAB_DIR" >&2
+    else
+        rm -rf "$LAB_DIR"
+    fi
+    return 0
+}
+
+lab__on_exit() {
+    local rc=$?
+    ((rc == 0 || rc == 77)) || LAB_FAILED=1
+    lab_teardown
+    exit "$rc"
+}
+
+lab__on_signal() {
+    lab__err "interrupted by SIG$1; tearing down"
+    LAB_FAILED=1
+    lab_teardown
+    trap - EXIT
+    exit "$2"
+}
+
+# lab_recover REGISTRY — tears down every lab listed in REGISTRY (one LAB_DIR per line, written
+# by lab_init when LAB_REGISTRY is set) that was not torn down, e.g. because its scenario was
+# killed.  Keeps those directories and prints their paths.
+lab_recover() {
+    local dir
+    [[ -f $1 ]] || return 0
+    while read -r dir; do
+        [[ -f $dir/active ]] || continue
+        lab__err "recovering lab left by a killed run: $dir"
+        lab__teardown_dir "$dir"
+        printf 'lab: kept %s\n' "$dir" >&2
+    done <"$1"
+    return 0
+}
