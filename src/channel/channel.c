@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,6 +200,14 @@ static void record_peer(struct channel *c)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer, sizeof(c->peer));
 }
 
+/* Writes with MSG_NOSIGNAL: the library must never raise SIGPIPE in the application. */
+static ssize_t push_nosignal(gnutls_transport_ptr_t ptr, const giovec_t *iov, int iovcnt)
+{
+    struct msghdr msg = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)iovcnt};
+
+    return sendmsg((int)(intptr_t)ptr, &msg, MSG_NOSIGNAL);
+}
+
 static int session_init(struct channel *c, unsigned flags, int timeout_ms)
 {
     const char *err_pos;
@@ -210,6 +219,7 @@ static int session_init(struct channel *c, unsigned flags, int timeout_ms)
     if (gnutls_priority_set_direct(c->session, CHANNEL_PRIORITY, &err_pos) < 0)
         return -EINVAL;
     gnutls_transport_set_int(c->session, c->fd);
+    gnutls_transport_set_vec_push_function(c->session, push_nosignal);
     gnutls_handshake_set_timeout(c->session, (unsigned)timeout_ms);
     gnutls_session_set_ptr(c->session, c);
     record_peer(c);

@@ -20,6 +20,7 @@
 #define MAX_VOTERS 5
 #define POLL_MS 10
 #define CONNECT_RETRY_MS 100
+#define FAST_ELECTION_MS 100
 
 struct consensus {
     struct raft raft;
@@ -32,6 +33,8 @@ struct consensus {
     void *change_arg;
     int last_state;
     uint64_t last_leader;
+    unsigned election_ms;    /* the configured timeout, restored after a fast first election */
+    bool fast_election;
     consensus_stop_cb stop_cb;
     void *stop_arg;
     int pending_closes;
@@ -154,6 +157,10 @@ static void poll_cb(uv_timer_t *t)
          (unsigned long long)leader);
     c->last_state = state;
     c->last_leader = leader;
+    if (leader != 0 && c->fast_election) {
+        c->fast_election = false;
+        raft_set_election_timeout(&c->raft, c->election_ms);
+    }
     if (c->on_change != NULL)
         c->on_change(c->change_arg);
 }
@@ -179,6 +186,12 @@ static int bootstrap(struct consensus *c, const struct node_conf *conf, char *er
     raft_configuration_close(&rc);
     if (rv == RAFT_CANTBOOTSTRAP)
         return 0; /* already has state: a restart */
+    /* A new cluster: every node starts at once and nobody leads yet, so the first election need
+     * not wait a full timeout; the configured one is restored once a leader is known. */
+    if (rv == 0 && c->election_ms > FAST_ELECTION_MS) {
+        c->fast_election = true;
+        raft_set_election_timeout(&c->raft, FAST_ELECTION_MS);
+    }
     if (rv != 0)
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "bootstrap: %s", raft_errmsg(&c->raft));
     return rv == 0 ? 0 : -EIO;
@@ -186,6 +199,7 @@ static int bootstrap(struct consensus *c, const struct node_conf *conf, char *er
 
 static void set_timing(struct consensus *c, const struct consensus_timing *timing)
 {
+    c->election_ms = timing->election_ms;
     raft_set_heartbeat_timeout(&c->raft, timing->heartbeat_ms);
     raft_set_election_timeout(&c->raft, timing->election_ms);
     raft_set_pre_vote(&c->raft, true);

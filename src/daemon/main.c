@@ -2,6 +2,7 @@
  * clussvc — the cluster service: one per node. Runs in the foreground and logs to stderr.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
 
     if (parse_args(argc, argv, &opts, host, sizeof(host)) < 0)
         return 2;
+    /* A peer that closes its end must cost a write error, not the process. */
+    signal(SIGPIPE, SIG_IGN);
     if (gnutls_global_init() < 0)
         return 1;
     s = calloc(1, sizeof(*s));

@@ -20,7 +20,7 @@
 #include "daemon/net_probe.h"
 #include "daemon/rm.h"
 
-#define PROBE_TIMEOUT_MS 150
+#define PROBE_TIMEOUT_MS 100
 #define ANNOUNCE_COUNT 3
 
 struct ipaddr_config {

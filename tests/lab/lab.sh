@@ -766,3 +766,85 @@ lab_recover() {
     done <"$1"
     return 0
 }
+
+# ---------------------------------------------------------------------------------------------
+# Setup-API tools: tests/lab/lab_create and lab_nodeinfo (built next to clussvc)
+# ---------------------------------------------------------------------------------------------
+
+lab__tool() {
+    local build=${BUILD_DIR:-$LAB_ROOT/build}
+    printf '%s/tests/lab/%s\n' "$(realpath -m "$build")" "$1"
+}
+
+# lab_require_setup_tools — skips the scenario unless $CLUSSVC, lab_create and lab_nodeinfo are
+# built (clusctl is not needed: lab_init falls back to od for the key).
+lab_require_setup_tools() {
+    local -a svc
+    local t
+    lab__clussvc_cmd svc
+    [[ -x ${svc[0]} ]] || command -v "${svc[0]}" >/dev/null ||
+        lab_skip "clussvc not built: ${svc[0]} (set BUILD_DIR or CLUSSVC)"
+    for t in lab_create lab_nodeinfo; do
+        [[ -x $(lab__tool "$t") ]] || lab_skip "$t not built: $(lab__tool "$t") (set BUILD_DIR)"
+    done
+}
+
+# lab_create ARGS... — runs tests/lab/lab_create in the client namespace (CLUSAPI_AUTHKEY as
+# exported); its output and exit status pass through (0 created, 1 failed, 2 usage, 3 contract).
+lab_create() {
+    lab_client "$(lab__tool lab_create)" "$@"
+}
+
+# lab_nodeinfo I [KEY] — node I's NODE_INFO as key=value lines, asked from the client namespace;
+# with KEY, only that key's value.  Fails if the node does not answer or has no such key.
+lab_nodeinfo() {
+    lab__check_node "$1" || return 1
+    local out
+    out=$(lab_client "$(lab__tool lab_nodeinfo)" "$(lab_node_addr "$1")") || return 1
+    if [[ -z ${2:-} ]]; then
+        printf '%s\n' "$out"
+        return 0
+    fi
+    awk -F= -v k="$2" '$1 == k { sub(/^[^=]*=/, ""); print; f = 1 } END { exit !f }' <<<"$out"
+}
+
+# lab_nodeinfo_is I KEY=VALUE... — true if node I answers and reports every KEY=VALUE given.
+lab_nodeinfo_is() {
+    local out kv
+    out=$(lab_nodeinfo "$1") || return 1
+    shift
+    for kv in "$@"; do
+        grep -qxF -- "$kv" <<<"$out" || return 1
+    done
+}
+
+# lab_nodes_agree KEY I... — true if every node I reports the same, non-empty value for KEY.
+lab_nodes_agree() {
+    local key=$1 first= v i
+    shift
+    for i in "$@"; do
+        v=$(lab_nodeinfo "$i" "$key") || return 1
+        [[ -n $v ]] || return 1
+        if [[ -z $first ]]; then
+            first=$v
+        fi
+        [[ $v == "$first" ]] || return 1
+    done
+}
+
+# lab_all_nodeinfo_is "I..." KEY=VALUE... — lab_nodeinfo_is for every node in the list.
+lab_all_nodeinfo_is() {
+    local i nodes=$1
+    shift
+    for i in $nodes; do
+        lab_nodeinfo_is "$i" "$@" || return 1
+    done
+}
+
+# lab_assert_within NAME SECS CMD... — lab_wait_for, then "PASS NAME".
+lab_assert_within() {
+    local name=$1
+    shift
+    lab_wait_for "$name" "$@"
+    lab_pass "$name"
+}

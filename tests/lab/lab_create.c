@@ -147,6 +147,11 @@ int main(int argc, char **argv)
         printf("result status=0\n");
     if (h != NULL)
         CloseCluster(h);
+    for (DWORD i = 0; i < n_nodes; i++)
+        free((void *)nodes[i]);
+    for (DWORD i = 0; i < n_ips; i++)
+        free((void *)ips[i].lpszIpAddress);
+    free((void *)cfg.lpszClusterName);
     if (wt.broken)
         return 3;
     return h != NULL ? 0 : 1;

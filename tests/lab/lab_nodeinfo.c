@@ -2,13 +2,17 @@
  * lab_nodeinfo — what a node's clussvc says about itself (RPC_OP_NODE_INFO), as key=value lines,
  * for lab scenarios: state, cluster name, committed, raft role, leader, database version and hash.
  *
- *   lab_nodeinfo HOST      (key from $CLUSAPI_AUTHKEY, port from $CLUSAPI_PORT or 3343)
+ *   lab_nodeinfo HOST [--clear]   (key from $CLUSAPI_AUTHKEY, port from $CLUSAPI_PORT or 3343)
+ *
+ * --clear first returns the node to NotConfigured (RPC_OP_CLEANUP without a session), the way
+ * benchmarks reset a lab between runs.
  *
  * Exit: 0, or 1 if the node did not answer (the reason on stderr).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/rpc_proto.h"
 #include "lib/lib.h"
@@ -45,11 +49,20 @@ int main(int argc, char **argv)
     struct wire_writer w;
     struct rpc_reply r;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: lab_nodeinfo HOST\n");
+    if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--clear") != 0)) {
+        fprintf(stderr, "usage: lab_nodeinfo HOST [--clear]\n");
         return 2;
     }
     rpc_conn_init(&conn, argv[1], lib_port());
+    if (argc == 3) {
+        rpc_request(&w, RPC_OP_CLEANUP);
+        if (rpc_call(&conn, &w, LIB_RPC_TIMEOUT_MS, &r) != 0) {
+            fprintf(stderr, "lab_nodeinfo: %s: cleanup: status %u: %s\n", argv[1], r.status,
+                    r.errmsg);
+            return 1;
+        }
+        rpc_reply_done(&r);
+    }
     rpc_request(&w, RPC_OP_NODE_INFO);
     if (rpc_call(&conn, &w, LIB_RPC_TIMEOUT_MS, &r) != 0) {
         fprintf(stderr, "lab_nodeinfo: %s: status %u: %s\n", argv[1], r.status, r.errmsg);

@@ -1,0 +1,392 @@
+/*
+ * cli_args — clusctl's command line and the CREATE_CLUSTER_CONFIG built from it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_args.h"
+#include "cli/cli_format.h"
+#include "common/names.h"
+#include "common/utf16.h"
+
+enum opt_id { OPT_CLUSTER, OPT_JSON, OPT_NODE, OPT_IP, OPT_EMPTY, OPT_MGMT };
+
+static const struct option_def {
+    const char *name;
+    char short_name;
+    bool takes_value;
+    bool create_only;
+    enum opt_id id;
+} options[] = {
+    {"cluster", 'c', true, false, OPT_CLUSTER}, {"json", 0, false, false, OPT_JSON},
+    {"node", 0, true, true, OPT_NODE},          {"ip", 0, true, true, OPT_IP},
+    {"empty", 0, false, true, OPT_EMPTY},       {"mgmt", 0, true, true, OPT_MGMT},
+};
+
+#define N_OPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* The state of one parse; its arrays move to the result on success. */
+struct parser {
+    struct cli_args a;
+    const char **pos; /* positional words */
+    size_t n_pos;
+    const char *create_opt; /* the first create-only option seen, for the error message */
+    char *errmsg;
+    size_t errlen;
+};
+
+static int usage(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Records a usage error; returns -EINVAL. */
+static int usage(struct parser *p, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(p->errmsg, p->errlen, fmt, ap);
+    va_end(ap);
+    return -EINVAL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Options                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+static int add_ip(struct parser *p, const char *text)
+{
+    struct cli_ip *ip = &p->a.ips[p->a.n_ips];
+    struct net_addr addr;
+    uint32_t prefix;
+
+    if (addr_parse_cidr(text, &addr, &prefix) < 0)
+        return usage(p, "bad --ip '%s': expected ADDR/PREFIX, e.g. 10.0.0.50/24 or "
+                        "2001:db8::50/64", text);
+    if (prefix == 0)
+        return usage(p, "bad --ip '%s': the prefix length must be at least 1", text);
+    addr_format(&addr, ip->address, sizeof(ip->address));
+    ip->prefix = prefix;
+    p->a.n_ips++;
+    return 0;
+}
+
+static int add_node(struct parser *p, const char *name)
+{
+    if (*name == '\0')
+        return usage(p, "--node needs a non-empty node name");
+    if (utf8_validate(name, strlen(name)) < 0)
+        return usage(p, "node name is not valid UTF-8");
+    for (size_t i = 0; i < p->a.n_nodes; i++)
+        if (name_equal(p->a.nodes[i], name))
+            return usage(p, "node '%s' is given twice", name);
+    p->a.nodes[p->a.n_nodes++] = name;
+    return 0;
+}
+
+static int apply_option(struct parser *p, const struct option_def *o, const char *value)
+{
+    if (o->create_only && p->create_opt == NULL)
+        p->create_opt = o->name;
+    switch (o->id) {
+    case OPT_CLUSTER:
+        if (*value == '\0' || utf8_validate(value, strlen(value)) < 0)
+            return usage(p, "--cluster needs a name or address in UTF-8");
+        p->a.cluster = value;
+        return 0;
+    case OPT_JSON:
+        p->a.json = true;
+        return 0;
+    case OPT_NODE:
+        return add_node(p, value);
+    case OPT_IP:
+        return add_ip(p, value);
+    case OPT_EMPTY:
+        p->a.empty = true;
+        return 0;
+    case OPT_MGMT:
+        if (strcmp(value, "none") == 0)
+            p->a.mgmt = CLI_MGMT_NONE;
+        else if (strcmp(value, "dns") == 0)
+            p->a.mgmt = CLI_MGMT_DNS;
+        else
+            return usage(p, "--mgmt takes 'none' or 'dns', not '%s'", value);
+        return 0;
+    }
+    return usage(p, "internal error: unhandled option");
+}
+
+static const struct option_def *find_long(const char *name, size_t len)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+/* Parses the option at argv[*i], which starts with '-'; advances *i past a separate value. */
+static int parse_option(struct parser *p, int argc, char *const *argv, int *i)
+{
+    const char *arg = argv[*i], *value = NULL;
+    const struct option_def *o = NULL;
+
+    if (arg[1] == '-') {
+        const char *eq = strchr(arg + 2, '=');
+
+        o = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+        value = eq ? eq + 1 : NULL;
+        if (o != NULL && !o->takes_value && eq != NULL)
+            return usage(p, "option '--%s' takes no value", o->name);
+    } else {
+        for (size_t k = 0; k < N_OPTIONS && o == NULL; k++)
+            if (options[k].short_name != 0 && options[k].short_name == arg[1])
+                o = &options[k];
+        value = o != NULL && arg[2] != '\0' ? arg + 2 : NULL;
+        if (o != NULL && !o->takes_value && arg[2] != '\0')
+            o = NULL;
+    }
+    if (o == NULL)
+        return usage(p, "unknown option '%s'", arg);
+    if (o->takes_value && value == NULL) {
+        if (*i + 1 >= argc)
+            return usage(p, "option '--%s' needs a value", o->name);
+        value = argv[++*i];
+    }
+    return apply_option(p, o, value);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Commands                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Sets the command from the positional words. */
+static int parse_command(struct parser *p)
+{
+    static const struct {
+        const char *word, *sub;
+        enum cli_command cmd;
+        size_t n_args; /* words after the command (and its subcommand) */
+    } commands[] = {
+        {"help", NULL, CLI_CMD_HELP, 0},       {"keygen", NULL, CLI_CMD_KEYGEN, 1},
+        {"create", NULL, CLI_CMD_CREATE, 1},   {"status", NULL, CLI_CMD_STATUS, 0},
+        {"node", "list", CLI_CMD_NODE_LIST, 0}, {"group", "list", CLI_CMD_GROUP_LIST, 0},
+        {"resource", "list", CLI_CMD_RESOURCE_LIST, 0},
+    };
+    const char *word = p->n_pos > 0 ? p->pos[0] : NULL;
+
+    if (word == NULL)
+        return usage(p, "no command given (try 'clusctl --help')");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        size_t skip = commands[i].sub ? 2 : 1;
+
+        if (strcmp(commands[i].word, word) != 0)
+            continue;
+        if (commands[i].sub != NULL &&
+            (p->n_pos < 2 || strcmp(p->pos[1], commands[i].sub) != 0))
+            return usage(p, "'%s' needs the subcommand '%s'", word, commands[i].sub);
+        if (p->n_pos < skip + commands[i].n_args)
+            return usage(p, "'%s' needs %s", word,
+                         commands[i].cmd == CLI_CMD_KEYGEN ? "a FILE" : "a cluster NAME");
+        if (p->n_pos > skip + commands[i].n_args)
+            return usage(p, "unexpected argument '%s'", p->pos[skip + commands[i].n_args]);
+        p->a.cmd = commands[i].cmd;
+        if (p->a.cmd == CLI_CMD_KEYGEN)
+            p->a.file = p->pos[skip];
+        else if (p->a.cmd == CLI_CMD_CREATE)
+            p->a.name = p->pos[skip];
+        return 0;
+    }
+    return usage(p, "unknown command '%s' (try 'clusctl --help')", word);
+}
+
+/* The rules between options of `create`, REFERENCE §3.3 rules 4 and 6 among them. */
+static int check_create(struct parser *p)
+{
+    const struct cli_args *a = &p->a;
+
+    if (*a->name == '\0' || utf8_validate(a->name, strlen(a->name)) < 0)
+        return usage(p, "the cluster NAME must be a non-empty UTF-8 string");
+    if (a->cluster != NULL)
+        return usage(p, "--cluster does not apply to create: name the nodes with --node");
+    if (a->n_nodes == 0)
+        return usage(p, "create needs at least one --node");
+    if (a->empty && a->n_ips > 0)
+        return usage(p, "--empty creates no resources, so it takes no --ip");
+    if (a->empty && a->mgmt == CLI_MGMT_DNS)
+        return usage(p, "--empty has no management point: drop --mgmt dns");
+    if (a->mgmt == CLI_MGMT_NONE && a->n_ips > 0)
+        return usage(p, "--mgmt none takes no --ip (addresses serve the management point)");
+    if (a->mgmt == CLI_MGMT_DNS && a->n_ips == 0)
+        return usage(p, "--mgmt dns needs at least one --ip");
+    return 0;
+}
+
+static int check_command(struct parser *p)
+{
+    if (p->a.cmd == CLI_CMD_CREATE)
+        return check_create(p);
+    if (p->create_opt != NULL)
+        return usage(p, "option '--%s' only applies to create", p->create_opt);
+    if (p->a.cmd == CLI_CMD_KEYGEN && p->a.cluster != NULL)
+        return usage(p, "--cluster does not apply to keygen");
+    if (p->a.cmd == CLI_CMD_KEYGEN && *p->a.file == '\0')
+        return usage(p, "keygen needs a non-empty FILE");
+    return 0;
+}
+
+/* -h/--help or --version before "--" decide the command whatever else is there. */
+static enum cli_command early_command(int argc, char *const *argv)
+{
+    enum cli_command cmd = 0;
+
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return CLI_CMD_HELP;
+        if (strcmp(argv[i], "--version") == 0)
+            cmd = CLI_CMD_VERSION;
+    }
+    return cmd;
+}
+
+static int parse_words(struct parser *p, int argc, char *const *argv)
+{
+    bool options_done = false;
+    int rv = 0;
+
+    for (int i = 1; rv == 0 && i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (!options_done && strcmp(arg, "--") == 0)
+            options_done = true;
+        else if (!options_done && arg[0] == '-' && arg[1] != '\0')
+            rv = parse_option(p, argc, argv, &i);
+        else
+            p->pos[p->n_pos++] = arg;
+    }
+    if (rv == 0)
+        rv = parse_command(p);
+    return rv == 0 ? check_command(p) : rv;
+}
+
+int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errmsg, size_t n)
+{
+    size_t cap = argc > 0 ? (size_t)argc : 1;
+    struct parser p = {.errmsg = errmsg, .errlen = n};
+    int rv;
+
+    p.a.cmd = early_command(argc, argv);
+    if (p.a.cmd != 0) {
+        *ret = p.a;
+        return 0;
+    }
+    /* Every word could be a node, an address or a positional: argc bounds them all. */
+    p.pos = calloc(cap, sizeof(*p.pos));
+    p.a.nodes = calloc(cap, sizeof(*p.a.nodes));
+    p.a.ips = calloc(cap, sizeof(*p.a.ips));
+    if (p.pos == NULL || p.a.nodes == NULL || p.a.ips == NULL) {
+        snprintf(errmsg, n, "out of memory");
+        rv = -ENOMEM;
+    } else {
+        rv = parse_words(&p, argc, argv);
+    }
+    free(p.pos);
+    if (rv < 0) {
+        cli_args_done(&p.a);
+        return rv;
+    }
+    *ret = p.a;
+    return 0;
+}
+
+void cli_args_done(struct cli_args *a)
+{
+    if (a == NULL)
+        return;
+    free(a->nodes);
+    free(a->ips);
+    a->nodes = NULL;
+    a->ips = NULL;
+    a->n_nodes = a->n_ips = 0;
+}
+
+int cli_exit_for_parse(int rv)
+{
+    if (rv == 0)
+        return CLI_EXIT_OK;
+    return rv == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* CREATE_CLUSTER_CONFIG                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+static int build_strings(const struct cli_args *a, struct cli_create *c)
+{
+    int rv = utf8_to_utf16(a->name, &c->name);
+
+    for (size_t i = 0; rv == 0 && i < a->n_nodes; i++)
+        rv = utf8_to_utf16(a->nodes[i], &c->nodes[i]);
+    for (size_t i = 0; rv == 0 && i < a->n_ips; i++) {
+        rv = utf8_to_utf16(a->ips[i].address, &c->ip_text[i]);
+        if (rv == 0)
+            c->ips[i] = (CLUSTER_IP_ENTRY){c->ip_text[i], a->ips[i].prefix};
+    }
+    return rv == -EILSEQ ? -EINVAL : rv;
+}
+
+static CLUSTER_MGMT_POINT_TYPE mgmt_type(const struct cli_args *a)
+{
+    if (a->empty || a->mgmt == CLI_MGMT_NONE)
+        return CLUSTER_MGMT_POINT_TYPE_NONE;
+    if (a->mgmt == CLI_MGMT_DNS || a->n_ips > 0)
+        return CLUSTER_MGMT_POINT_TYPE_DNS_ONLY;
+    return CLUSTER_MGMT_POINT_TYPE_NONE;
+}
+
+int cli_create_build(const struct cli_args *a, struct cli_create *ret)
+{
+    struct cli_create c = {0};
+    int rv;
+
+    c.nodes = calloc(a->n_nodes ? a->n_nodes : 1, sizeof(*c.nodes));
+    c.ip_text = calloc(a->n_ips ? a->n_ips : 1, sizeof(*c.ip_text));
+    c.ips = a->n_ips ? calloc(a->n_ips, sizeof(*c.ips)) : NULL;
+    if (c.nodes == NULL || c.ip_text == NULL || (a->n_ips && c.ips == NULL))
+        rv = -ENOMEM;
+    else
+        rv = build_strings(a, &c);
+    c.cfg = (CREATE_CLUSTER_CONFIG){
+        .dwVersion = CLUSAPI_VERSION_GA,
+        .lpszClusterName = c.name,
+        .cNodes = (DWORD)a->n_nodes,
+        .ppszNodeNames = (PCWSTR *)c.nodes,
+        .cIpEntries = (DWORD)a->n_ips,
+        .pIpEntries = c.ips,
+        .fEmptyCluster = a->empty,
+        .managementPointType = mgmt_type(a),
+        .managementPointResType = CLUSTER_MGMT_POINT_RESTYPE_AUTO,
+    };
+    if (rv < 0) {
+        /* Counts are set above, so done() knows how many strings to free. */
+        cli_create_done(&c);
+        return rv;
+    }
+    *ret = c;
+    return 0;
+}
+
+void cli_create_done(struct cli_create *c)
+{
+    if (c == NULL)
+        return;
+    free(c->name);
+    for (size_t i = 0; c->nodes != NULL && i < c->cfg.cNodes; i++)
+        free(c->nodes[i]);
+    for (size_t i = 0; c->ip_text != NULL && i < c->cfg.cIpEntries; i++)
+        free(c->ip_text[i]);
+    free(c->nodes);
+    free(c->ip_text);
+    free(c->ips);
+    *c = (struct cli_create){0};
+}

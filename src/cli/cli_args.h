@@ -1,0 +1,92 @@
+/*
+ * cli_args — clusctl's command line, parsed into a struct, and the CREATE_CLUSTER_CONFIG that
+ * `clusctl create` hands to CreateCluster. Pure: no I/O, no library calls.
+ *
+ * Grammar: clusctl [GLOBAL...] COMMAND [ARGS...], where options may also follow the command.
+ * Long options take their value as "--opt VALUE" or "--opt=VALUE", -c as "-c VALUE" or
+ * "-cVALUE"; "--" ends the options.
+ */
+#ifndef CLUSAPI_CLI_ARGS_H
+#define CLUSAPI_CLI_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <clusapi.h>
+
+#include "common/address.h"
+
+enum cli_command {
+    CLI_CMD_HELP = 1,
+    CLI_CMD_VERSION,
+    CLI_CMD_KEYGEN,
+    CLI_CMD_CREATE,
+    CLI_CMD_STATUS,
+    CLI_CMD_NODE_LIST,
+    CLI_CMD_GROUP_LIST,
+    CLI_CMD_RESOURCE_LIST,
+};
+
+/* --mgmt: the management point of a new cluster. AUTO: DNS_ONLY with addresses, else NONE. */
+enum cli_mgmt {
+    CLI_MGMT_AUTO = 0,
+    CLI_MGMT_NONE,
+    CLI_MGMT_DNS,
+};
+
+struct cli_ip {
+    char address[ADDR_STRLEN]; /* canonical text */
+    uint32_t prefix;
+};
+
+/* The parsed command line. Strings point into argv (not copied); the arrays are owned. */
+struct cli_args {
+    enum cli_command cmd;
+    const char *cluster; /* -c/--cluster; NULL = the local node */
+    bool json;
+    const char *file;    /* keygen FILE */
+    const char *name;    /* create NAME */
+    size_t n_nodes;
+    const char **nodes;
+    size_t n_ips;
+    struct cli_ip *ips;
+    bool empty;
+    enum cli_mgmt mgmt;
+};
+
+/*
+ * Parses argv[1..argc-1] into *ret. -h/--help anywhere gives CLI_CMD_HELP and --version
+ * CLI_CMD_VERSION, whatever else is there. Returns 0; -EINVAL for a usage error, with a
+ * one-line reason in errmsg (n bytes); -ENOMEM. On failure *ret is untouched and owns nothing;
+ * on success free it with cli_args_done().
+ */
+int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errmsg, size_t n);
+/* Frees the arrays of a parsed command line. NULL-safe. */
+void cli_args_done(struct cli_args *a);
+
+/* The exit code for a cli_args_parse() result: 0, CLI_EXIT_USAGE for -EINVAL, CLI_EXIT_FAILED
+ * for anything else. */
+int cli_exit_for_parse(int rv);
+
+/* A CREATE_CLUSTER_CONFIG with its UTF-16 strings, which it owns. */
+struct cli_create {
+    CREATE_CLUSTER_CONFIG cfg;
+    char16_t *name;
+    char16_t **nodes;
+    char16_t **ip_text;
+    CLUSTER_IP_ENTRY *ips;
+};
+
+/*
+ * Builds the configuration of `clusctl create` from parsed arguments (cmd CLI_CMD_CREATE):
+ * dwVersion CLUSAPI_VERSION_GA so that managementPointType is honoured; DNS_ONLY when addresses
+ * are given, NONE for --empty or a cluster without addresses; no credentials. Returns 0,
+ * -EINVAL (a string is not UTF-8) or -ENOMEM; on failure *ret owns nothing. Free with
+ * cli_create_done().
+ */
+int cli_create_build(const struct cli_args *a, struct cli_create *ret);
+/* Frees the strings and arrays of a built configuration. NULL-safe. */
+void cli_create_done(struct cli_create *c);
+
+#endif
