@@ -176,7 +176,7 @@ static int parse_command(struct parser *p)
     const char *word = p->n_pos > 0 ? p->pos[0] : NULL;
 
     if (word == NULL)
-        return usage(p, "no command given (try 'clusctl --help')");
+        return usage(p, "no command given");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         size_t skip = commands[i].sub ? 2 : 1;
 
@@ -197,7 +197,7 @@ static int parse_command(struct parser *p)
             p->a.name = p->pos[skip];
         return 0;
     }
-    return usage(p, "unknown command '%s' (try 'clusctl --help')", word);
+    return usage(p, "unknown command '%s'", word);
 }
 
 /* The rules between options of `create`, REFERENCE §3.3 rules 4 and 6 among them. */
