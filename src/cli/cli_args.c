@@ -62,8 +62,10 @@ static int add_ip(struct parser *p, const char *text)
     uint32_t prefix;
 
     if (addr_parse_cidr(text, &addr, &prefix) < 0)
-        return usage(p, "bad --ip '%s': expected ADDR/PREFIX, e.g. 10.0.0.50/24 or "
-                        "2001:db8::50/64", text);
+        return usage(p,
+                     "bad --ip '%s': expected ADDR/PREFIX, e.g. 10.0.0.50/24 or "
+                     "2001:db8::50/64",
+                     text);
     if (prefix == 0)
         return usage(p, "bad --ip '%s': the prefix length must be at least 1", text);
     addr_format(&addr, ip->address, sizeof(ip->address));
@@ -168,9 +170,12 @@ static int parse_command(struct parser *p)
         enum cli_command cmd;
         size_t n_args; /* words after the command (and its subcommand) */
     } commands[] = {
-        {"help", NULL, CLI_CMD_HELP, 0},       {"keygen", NULL, CLI_CMD_KEYGEN, 1},
-        {"create", NULL, CLI_CMD_CREATE, 1},   {"status", NULL, CLI_CMD_STATUS, 0},
-        {"node", "list", CLI_CMD_NODE_LIST, 0}, {"group", "list", CLI_CMD_GROUP_LIST, 0},
+        {"help", NULL, CLI_CMD_HELP, 0},
+        {"keygen", NULL, CLI_CMD_KEYGEN, 1},
+        {"create", NULL, CLI_CMD_CREATE, 1},
+        {"status", NULL, CLI_CMD_STATUS, 0},
+        {"node", "list", CLI_CMD_NODE_LIST, 0},
+        {"group", "list", CLI_CMD_GROUP_LIST, 0},
         {"resource", "list", CLI_CMD_RESOURCE_LIST, 0},
     };
     const char *word = p->n_pos > 0 ? p->pos[0] : NULL;
@@ -182,8 +187,7 @@ static int parse_command(struct parser *p)
 
         if (strcmp(commands[i].word, word) != 0)
             continue;
-        if (commands[i].sub != NULL &&
-            (p->n_pos < 2 || strcmp(p->pos[1], commands[i].sub) != 0))
+        if (commands[i].sub != NULL && (p->n_pos < 2 || strcmp(p->pos[1], commands[i].sub) != 0))
             return usage(p, "'%s' needs the subcommand '%s'", word, commands[i].sub);
         if (p->n_pos < skip + commands[i].n_args)
             return usage(p, "'%s' needs %s", word,

@@ -45,8 +45,8 @@ struct cli_args {
     enum cli_command cmd;
     const char *cluster; /* -c/--cluster; NULL = the local node */
     bool json;
-    const char *file;    /* keygen FILE */
-    const char *name;    /* create NAME */
+    const char *file; /* keygen FILE */
+    const char *name; /* create NAME */
     size_t n_nodes;
     const char **nodes;
     size_t n_ips;

@@ -109,9 +109,12 @@ static BOOL progress(PVOID arg, CLUSTER_SETUP_PHASE phase, CLUSTER_SETUP_PHASE_T
 
     /* Out of memory only costs the object's name on screen. */
     cli_utf16_to_utf8_lossy(object, OBJECT_MAX_UNITS, &name);
-    ev = (struct cli_event){.phase = (uint32_t)phase, .type = (uint32_t)type,
-                            .severity = (uint32_t)severity, .percent = percent,
-                            .object = name, .status = status};
+    ev = (struct cli_event){.phase = (uint32_t)phase,
+                            .type = (uint32_t)type,
+                            .severity = (uint32_t)severity,
+                            .percent = percent,
+                            .object = name,
+                            .status = status};
     if (r->mode == OUT_LIVE)
         cli_live_event(&r->live, &ev, &r->out);
     else if (r->mode == OUT_JSON)
@@ -166,6 +169,7 @@ static void live_header(struct create_run *r)
 static int report(struct create_run *r, uint32_t status, const char *detail)
 {
     const struct cli_args *a = r->args;
+    struct cli_args quiet;
 
     if (r->mode == OUT_LIVE)
         cli_live_finish(&r->live, &r->out);
@@ -177,15 +181,14 @@ static int report(struct create_run *r, uint32_t status, const char *detail)
     if (status == 0)
         return CLI_EXIT_OK;
     /* The JSON result is already out; the diagnostic goes to stderr only. */
-    struct cli_args quiet = *a;
-
+    quiet = *a;
     quiet.json = false;
     return cli_fail(&quiet, status == ERROR_CANCELLED ? "create cancelled" : "create failed",
                     status, detail);
 }
 
-static uint32_t run_create(struct create_run *r, const CREATE_CLUSTER_CONFIG *cfg_in,
-                           char *detail, size_t n)
+static uint32_t run_create(struct create_run *r, const CREATE_CLUSTER_CONFIG *cfg_in, char *detail,
+                           size_t n)
 {
     CREATE_CLUSTER_CONFIG cfg = *cfg_in;
     HCLUSTER h = CreateCluster(&cfg, progress, r);
@@ -215,13 +218,15 @@ int cli_cmd_create(const struct cli_args *a)
 
     rv = cli_create_build(a, &cc);
     if (rv < 0)
-        return cli_fail(a, "create failed", rv == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY
-                                                          : ERROR_CLUSTER_INVALID_STRING_FORMAT,
-                        NULL);
+        return cli_fail(
+            a, "create failed",
+            rv == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_CLUSTER_INVALID_STRING_FORMAT, NULL);
     if (r.mode == OUT_LIVE) {
         cli_live_init(&r.live, terminal_width());
         live_header(&r);
     }
+    /* A reader that goes away (clusctl create | head) must not kill us halfway through setup. */
+    signal(SIGPIPE, SIG_IGN);
     rv = cancel_start(&set, &thread);
     if (rv < 0)
         fprintf(stderr, "clusctl: warning: Ctrl-C will not cancel cleanly: %s\n", strerror(-rv));

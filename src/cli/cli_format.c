@@ -26,8 +26,7 @@ static const struct {
     {ClusterSetupPhaseValidateClusDisk, "ValidateClusDisk", "Validate disks"},
     {ClusterSetupPhaseConfigureClusSvc, "ConfigureClusSvc", "Configure cluster service"},
     {ClusterSetupPhaseStartingClusSvc, "StartingClusSvc", "Start cluster service"},
-    {ClusterSetupPhaseQueryClusterNameAccount, "QueryClusterNameAccount",
-     "Look up cluster name"},
+    {ClusterSetupPhaseQueryClusterNameAccount, "QueryClusterNameAccount", "Look up cluster name"},
     {ClusterSetupPhaseValidateClusterNameAccount, "ValidateClusterNameAccount",
      "Validate cluster name"},
     {ClusterSetupPhaseCreateClusterAccount, "CreateClusterAccount", "Create cluster identity"},
@@ -45,8 +44,7 @@ static const struct {
      "Get current membership"},
     {ClusterSetupPhaseAddNodeToCluster, "AddNodeToCluster", "Add node to cluster"},
     {ClusterSetupPhaseNodeUp, "NodeUp", "Wait for node up"},
-    {ClusterSetupPhaseApplyNetworkATCIntents, "ApplyNetworkATCIntents",
-     "Apply network intents"},
+    {ClusterSetupPhaseApplyNetworkATCIntents, "ApplyNetworkATCIntents", "Apply network intents"},
     {ClusterSetupPhaseMoveGroup, "MoveGroup", "Move group"},
     {ClusterSetupPhaseDeleteGroup, "DeleteGroup", "Delete group"},
     {ClusterSetupPhaseCleanupCOs, "CleanupCOs", "Clean up computer objects"},
@@ -108,16 +106,14 @@ const char *cli_node_state_name(int state)
 
 const char *cli_group_state_name(int state)
 {
-    static const char *const names[] = {"Online", "Offline", "Failed", "PartialOnline",
-                                        "Pending"};
+    static const char *const names[] = {"Online", "Offline", "Failed", "PartialOnline", "Pending"};
 
     return lookup(names, 5, 0, state);
 }
 
 const char *cli_resource_state_name(int state)
 {
-    static const char *const low[] = {"Inherited", "Initializing", "Online", "Offline",
-                                      "Failed"};
+    static const char *const low[] = {"Inherited", "Initializing", "Online", "Offline", "Failed"};
     static const char *const pending[] = {"Pending", "OnlinePending", "OfflinePending"};
 
     if (state >= ClusterResourcePending)
@@ -170,10 +166,10 @@ int cli_format_plain(struct cli_buf *b, const struct cli_event *ev)
     char sname[64];
     int rv;
 
-    rv = cli_buf_printf(b, "phase=%u %s type=%s severity=%s percent=%u object=",
-                        (unsigned)ev->phase, name != NULL ? name : "Unknown",
-                        cli_phase_type_name(ev->type), cli_severity_name(ev->severity),
-                        (unsigned)ev->percent);
+    rv =
+        cli_buf_printf(b, "phase=%u %s type=%s severity=%s percent=%u object=", (unsigned)ev->phase,
+                       name != NULL ? name : "Unknown", cli_phase_type_name(ev->type),
+                       cli_severity_name(ev->severity), (unsigned)ev->percent);
     if (rv == 0)
         rv = plain_bare(object) ? cli_buf_puts(b, object) : cli_json_string(b, object);
     if (rv == 0 && win32_is_hresult(ev->status))
@@ -181,8 +177,8 @@ int cli_format_plain(struct cli_buf *b, const struct cli_event *ev)
     else if (rv == 0)
         rv = cli_buf_printf(b, " status=%u", (unsigned)ev->status);
     if (rv == 0 && ev->status != 0)
-        rv = cli_buf_printf(b, " status_name=%s",
-                            cli_status_name(ev->status, sname, sizeof(sname)));
+        rv =
+            cli_buf_printf(b, " status_name=%s", cli_status_name(ev->status, sname, sizeof(sname)));
     return rv == 0 ? cli_buf_puts(b, "\n") : rv;
 }
 
@@ -191,8 +187,8 @@ int cli_format_json_event(struct cli_buf *b, const struct cli_event *ev)
     char sname[64];
     int rv;
 
-    rv = cli_buf_printf(b, "{\"event\":\"progress\",\"phase\":%u,\"phase_name\":",
-                        (unsigned)ev->phase);
+    rv = cli_buf_printf(
+        b, "{\"event\":\"progress\",\"phase\":%u,\"phase_name\":", (unsigned)ev->phase);
     if (rv == 0)
         rv = cli_json_string(b, cli_phase_name(ev->phase));
     if (rv == 0)
@@ -312,8 +308,8 @@ static int live_redraw(const struct cli_live *lv, struct cli_buf *b)
 }
 
 /* A line printed once: a finished phase, a warning or a report. */
-static int live_permanent(const struct cli_live *lv, struct cli_buf *b,
-                          const struct cli_event *ev, const char *object)
+static int live_permanent(const struct cli_live *lv, struct cli_buf *b, const struct cli_event *ev,
+                          const char *object)
 {
     char state[96];
     int rv = live_line(lv, b, ev->phase, object, live_state(ev, state, sizeof(state)), false);

@@ -101,11 +101,11 @@ int cli_format_json_result(struct cli_buf *b, uint32_t status, const char *detai
  * line could not be redrawn with \r).
  */
 struct cli_live {
-    unsigned width;     /* terminal columns; 0 = 80 */
-    bool open;          /* a running-phase line is on screen without its '\n' */
-    uint32_t phase;     /* the open line's phase */
-    uint32_t percent;   /* highest percent seen */
-    char object[128];   /* the open line's latest object */
+    unsigned width;   /* terminal columns; 0 = 80 */
+    bool open;        /* a running-phase line is on screen without its '\n' */
+    uint32_t phase;   /* the open line's phase */
+    uint32_t percent; /* highest percent seen */
+    char object[128]; /* the open line's latest object */
 };
 
 /* Starts a display for a terminal of width columns (0 = 80). */

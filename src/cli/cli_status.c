@@ -14,7 +14,7 @@
 #include "cli/cli_format.h"
 #include "common/utf16.h"
 
-#define NAME_UNITS 256   /* first guess for a name buffer, in WCHARs */
+#define NAME_UNITS 256 /* first guess for a name buffer, in WCHARs */
 #define DETAIL_SIZE 512
 
 /* One node, group or resource as read from the cluster. */
@@ -205,7 +205,9 @@ static void read_group(HCLUSTER h, struct obj *o, char *detail)
         }
         cch = owner.cap;
         o->state = GetClusterGroupState(g, owner.p, &cch);
-        o->error = o->state == ClusterGroupStateUnknown ? last_failure(detail, ERROR_INTERNAL_ERROR) : 0;
+        o->error = 0;
+        if (o->state == ClusterGroupStateUnknown)
+            o->error = last_failure(detail, ERROR_INTERNAL_ERROR);
         if (o->error != ERROR_MORE_DATA)
             break;
     }
@@ -234,7 +236,9 @@ static void read_resource(HCLUSTER h, struct obj *o, char *detail)
         cch_owner = owner.cap;
         cch_group = group.cap;
         o->state = GetClusterResourceState(r, owner.p, &cch_owner, group.p, &cch_group);
-        o->error = o->state == ClusterResourceStateUnknown ? last_failure(detail, ERROR_INTERNAL_ERROR) : 0;
+        o->error = 0;
+        if (o->state == ClusterResourceStateUnknown)
+            o->error = last_failure(detail, ERROR_INTERNAL_ERROR);
         if (o->error != ERROR_MORE_DATA)
             break;
     }
@@ -285,8 +289,7 @@ static const char *state_name(enum kind k, int state)
     return k == KIND_GROUP ? cli_group_state_name(state) : cli_resource_state_name(state);
 }
 
-static int render_table(const struct objs *l, enum kind k, const char *indent,
-                        struct cli_buf *b)
+static int render_table(const struct objs *l, enum kind k, const char *indent, struct cli_buf *b)
 {
     static const char *const headers[] = {"NAME", "STATE", "OWNER", "GROUP"};
     size_t cols = k == KIND_NODE ? 2 : k == KIND_GROUP ? 3 : 4;
@@ -312,8 +315,7 @@ static int json_member(struct cli_buf *b, const char *key, const char *value)
     return rv == 0 ? cli_json_string(b, value) : rv;
 }
 
-static int render_json_list(const struct objs *l, enum kind k, const char *key,
-                            struct cli_buf *b)
+static int render_json_list(const struct objs *l, enum kind k, const char *key, struct cli_buf *b)
 {
     char sname[64];
     int rv = cli_buf_printf(b, ",\"%s\":[", key);

@@ -98,8 +98,8 @@ int cli_buf_printf(struct cli_buf *b, const char *fmt, ...)
 /* The escape for an ASCII byte that needs one, written to out (7 bytes); 0 if none is needed. */
 static size_t json_escape_ascii(unsigned char c, char out[7])
 {
-    static const char short_form[] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
-                                      ['\r'] = 'r', ['\t'] = 't', ['"'] = '"', ['\\'] = '\\'};
+    static const char short_form[] = {['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r',
+                                      ['\t'] = 't', ['"'] = '"',  ['\\'] = '\\'};
 
     if (c < sizeof(short_form) && short_form[c] != 0) {
         out[0] = '\\';
@@ -190,8 +190,7 @@ int cli_utf16_to_utf8_lossy(const char16_t *s, size_t max_units, char **ret)
     for (size_t i = 0; i < n; i++) {
         uint32_t cp = s[i];
 
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 &&
-            s[i + 1] <= 0xDFFF) {
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (s[i + 1] - 0xDC00u);
             i++;
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {

@@ -71,7 +71,7 @@ struct cli_table {
     size_t n_cols;
     size_t n_rows; /* the header is row 0 */
     size_t cap_rows;
-    char **cells;  /* row-major, n_rows * n_cols */
+    char **cells; /* row-major, n_rows * n_cols */
 };
 
 /* Starts a table with n_cols columns and the given header cells. 0, -EINVAL (n_cols is 0),

@@ -12,9 +12,8 @@
 #include "cli/cli_format.h"
 #include "common/win32_error.h"
 
-static const char usage_text[] =
-    "Usage: clusctl [OPTIONS] COMMAND [ARGS]\n"
-    "Try 'clusctl --help' for the commands and options.\n";
+static const char usage_text[] = "Usage: clusctl [OPTIONS] COMMAND [ARGS]\n"
+                                 "Try 'clusctl --help' for the commands and options.\n";
 
 static const char help_text[] =
     "Usage: clusctl [OPTIONS] COMMAND [ARGS]\n"
@@ -95,8 +94,7 @@ static int cmd_keygen(const struct cli_args *a)
 
     if (rv < 0) {
         if (rv == -EEXIST)
-            snprintf(detail, sizeof(detail), "%s exists; clusctl never overwrites a key",
-                     a->file);
+            snprintf(detail, sizeof(detail), "%s exists; clusctl never overwrites a key", a->file);
         else
             snprintf(detail, sizeof(detail), "%s: %s", a->file, strerror(-rv));
         return cli_fail(a, "keygen failed", win32_from_errno(rv), detail);
@@ -108,8 +106,10 @@ static int cmd_keygen(const struct cli_args *a)
         if (rv == 0)
             rv = cli_buf_puts(&b, "}\n");
     } else {
-        rv = cli_buf_printf(&b, "Wrote a new administrator key to %s (mode 0600).\n"
-                                "Copy it to /etc/clusapi/authkey on every node.\n", a->file);
+        rv = cli_buf_printf(&b,
+                            "Wrote a new administrator key to %s (mode 0600).\n"
+                            "Copy it to /etc/clusapi/authkey on every node.\n",
+                            a->file);
     }
     if (rv == 0)
         cli_flush_out(&b);

@@ -26,8 +26,14 @@ enum rpc_op {
     RPC_OP_QUERY,             /* QUERY -> ITEM... (one nested message per row) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
-    RPC_OP_CLEANUP,           /* SESSION (optional) -> back to NotConfigured */
+    RPC_OP_CLEANUP,           /* SESSION or CLUSTER_ID (optional) -> back to NotConfigured */
     RPC_OP_GROUP_ONLINE,      /* NAME, NODE_ID (0 = best) -> asks the group manager to place it */
+    RPC_OP_GROUP_OFFLINE,     /* NAME -> the owner takes the group's resources offline */
+    RPC_OP_MEMBER_ADD,        /* NODE_NAME, ADDRESS, PORT, RAFT_PORT -> NODE_ID, PEER... (leader) */
+    RPC_OP_MEMBER_PROMOTE,    /* NODE_ID -> ROLE: the node catches up and votes if there is room */
+    RPC_OP_MEMBER_REMOVE,     /* NODE_ID -> leaves raft and the database (leader) */
+    RPC_OP_GROUP_DELETE,      /* NAME -> deletes an offline group and its resources */
+    RPC_OP_GET_CREDENTIAL,    /* -> CLUSTER_ID, KEY_HEX: for a node being added (admin only) */
 };
 
 /* Field tags. */
@@ -75,6 +81,8 @@ enum rpc_field {
     RPC_F_STATE_DIR_OK,   /* u32: 1 if the state directory is usable */
     RPC_F_CORE,           /* u32 */
     RPC_F_VALUE,          /* str */
+    RPC_F_JOIN,           /* u32: 1 = join a running cluster (no bootstrap) */
+    RPC_F_FORCE,          /* u32: 1 = the owner is gone; record the outcome without it */
 };
 
 enum rpc_query {

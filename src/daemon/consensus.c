@@ -255,7 +255,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
         return -EIO;
     }
     set_timing(c, timing);
-    rv = bootstrap(c, conf, errmsg);
+    rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
     if (rv == 0 && raft_start(&c->raft) != 0) {
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %s", raft_errmsg(&c->raft));
         rv = -EIO;
@@ -380,4 +380,141 @@ uint64_t consensus_leader(struct consensus *c)
 uint64_t consensus_applied_index(struct consensus *c)
 {
     return raft_last_applied(&c->raft);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Membership                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+struct change_req {
+    union {
+        struct raft_change change;
+        struct raft_transfer transfer;
+    } u;
+    struct consensus *c;
+    consensus_change_done cb;
+    void *arg;
+    uint64_t target; /* transfer: who should lead */
+};
+
+static int raft_errno(int rv)
+{
+    switch (rv) {
+    case 0:
+        return 0;
+    case RAFT_NOTLEADER:
+    case RAFT_LEADERSHIPLOST:
+        return -ENOTCONN;
+    case RAFT_CANTCHANGE:
+        return -EBUSY;
+    case RAFT_BADID:
+    case RAFT_NOTFOUND:
+        return -ENOENT;
+    case RAFT_DUPLICATEID:
+    case RAFT_DUPLICATEADDRESS:
+        return -EEXIST;
+    case RAFT_NOMEM:
+        return -ENOMEM;
+    default:
+        return -EIO;
+    }
+}
+
+static struct change_req *change_new(struct consensus *c, consensus_change_done cb, void *arg)
+{
+    struct change_req *req = calloc(1, sizeof(*req));
+
+    if (req != NULL)
+        *req = (struct change_req){.c = c, .cb = cb, .arg = arg};
+    return req;
+}
+
+static void change_done(struct raft_change *change, int status)
+{
+    struct change_req *req = change->data;
+
+    req->cb(req->arg, raft_errno(status));
+    free(req);
+}
+
+/* Runs one raft membership call with the shared request/callback plumbing. */
+static int change_start(struct change_req *req, int rv)
+{
+    if (rv != 0) {
+        free(req);
+        return raft_errno(rv);
+    }
+    return 0;
+}
+
+int consensus_add(struct consensus *c, uint64_t id, const char *address, uint16_t port,
+                  consensus_change_done cb, void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+    char addr[96];
+
+    if (req == NULL)
+        return -ENOMEM;
+    snprintf(addr, sizeof(addr), "%s:%u", address, port);
+    req->u.change.data = req;
+    return change_start(req, raft_add(&c->raft, &req->u.change, id, addr, change_done));
+}
+
+int consensus_assign(struct consensus *c, uint64_t id, int role, consensus_change_done cb,
+                     void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+
+    if (req == NULL)
+        return -ENOMEM;
+    req->u.change.data = req;
+    return change_start(req, raft_assign(&c->raft, &req->u.change, id, role, change_done));
+}
+
+int consensus_remove(struct consensus *c, uint64_t id, consensus_change_done cb, void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+
+    if (req == NULL)
+        return -ENOMEM;
+    req->u.change.data = req;
+    return change_start(req, raft_remove(&c->raft, &req->u.change, id, change_done));
+}
+
+static void transfer_done(struct raft_transfer *t)
+{
+    struct change_req *req = t->data;
+    uint64_t leader = consensus_leader(req->c);
+
+    /* The callback also fires on timeout: success is someone else leading now. */
+    req->cb(req->arg, leader != 0 && leader != req->c->raft.id ? 0 : -ETIMEDOUT);
+    free(req);
+}
+
+int consensus_transfer(struct consensus *c, uint64_t id, consensus_change_done cb, void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+
+    if (req == NULL)
+        return -ENOMEM;
+    req->u.transfer.data = req;
+    req->target = id;
+    return change_start(req, raft_transfer(&c->raft, &req->u.transfer, id, transfer_done));
+}
+
+int consensus_member_role(struct consensus *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->raft.configuration.n; i++)
+        if (c->raft.configuration.servers[i].id == id)
+            return c->raft.configuration.servers[i].role;
+    return -1;
+}
+
+unsigned consensus_voters(struct consensus *c)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < c->raft.configuration.n; i++)
+        n += c->raft.configuration.servers[i].role == RAFT_VOTER;
+    return n;
 }

@@ -57,6 +57,24 @@ enum consensus_role consensus_role(struct consensus *c);
 /* The leader's id, 0 if none is known. */
 uint64_t consensus_leader(struct consensus *c);
 uint64_t consensus_applied_index(struct consensus *c);
+/*
+ * Membership (leader only; one change at a time: -EBUSY while another runs). Each calls cb on the
+ * loop with 0 or a negative errno once the change is committed (assign: once the server caught
+ * up and the change committed). Roles are RAFT_VOTER, RAFT_STANDBY, RAFT_SPARE.
+ */
+typedef void (*consensus_change_done)(void *arg, int rv);
+int consensus_add(struct consensus *c, uint64_t id, const char *address, uint16_t port,
+                  consensus_change_done cb, void *arg);
+int consensus_assign(struct consensus *c, uint64_t id, int role, consensus_change_done cb,
+                     void *arg);
+int consensus_remove(struct consensus *c, uint64_t id, consensus_change_done cb, void *arg);
+/* Hands leadership to another voter (id 0: the most up-to-date one); cb when it moved or the
+ * election timeout passed. */
+int consensus_transfer(struct consensus *c, uint64_t id, consensus_change_done cb, void *arg);
+/* The server's role in the current configuration, or -1 if it is not a member. */
+int consensus_member_role(struct consensus *c, uint64_t id);
+/* Number of voters in the current configuration. */
+unsigned consensus_voters(struct consensus *c);
 /* Stops raft and releases everything; cb runs on the loop when done. NULL-safe. */
 void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg);
 

@@ -150,6 +150,7 @@ int node_conf_save(const char *state_dir, const struct node_conf *conf)
     wire_put_u64(&w, RPC_F_NODE_ID, conf->node_id);
     wire_put_u32(&w, RPC_F_COMMITTED, conf->committed);
     wire_put_u64(&w, RPC_F_SESSION, conf->setup_session);
+    wire_put_u32(&w, RPC_F_JOIN, conf->join);
     for (size_t i = 0; i < conf->n_peers; i++)
         node_peer_put(&w, RPC_F_PEER, &conf->peers[i]);
     data = wire_writer_take(&w, &len);
@@ -164,7 +165,7 @@ static int parse_conf(const uint8_t *data, size_t len, struct node_conf *conf)
 {
     struct wire_reader r;
     struct wire_field f;
-    uint32_t committed = 0;
+    uint32_t committed = 0, join = 0;
     int rv;
 
     if (get_str(data, len, RPC_F_CLUSTER_ID, conf->cluster_id, sizeof(conf->cluster_id)) < 0 ||
@@ -175,6 +176,8 @@ static int parse_conf(const uint8_t *data, size_t len, struct node_conf *conf)
         wire_get_u64(data, len, RPC_F_SESSION, &conf->setup_session) < 0)
         return -EBADMSG;
     conf->committed = committed != 0;
+    wire_get_u32(data, len, RPC_F_JOIN, &join); /* absent in files of a bootstrapping node */
+    conf->join = join != 0;
     wire_reader_init(&r, data, len);
     while ((rv = wire_next(&r, &f)) > 0) {
         if (f.tag != RPC_F_PEER)

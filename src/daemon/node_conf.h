@@ -32,6 +32,7 @@ struct node_conf {
     uint64_t node_id;
     uint64_t setup_session; /* the setup that wrote this configuration */
     bool committed;
+    bool join;              /* joins a running cluster: consensus must not bootstrap */
     size_t n_peers;
     struct node_peer peers[NODE_CONF_MAX_PEERS];
 };

@@ -41,6 +41,7 @@ struct rgm_local {
     char *prop_block;
     bool online;    /* the driver brought it online here */
     bool busy;      /* a driver call is running */
+    bool reporting; /* a state report is being committed */
     bool reported;  /* the database knows the outcome of the last call */
     int last_rv;
     struct rgm_local *next;
@@ -51,6 +52,7 @@ struct driver_op {
     struct svc *s;
     struct rgm_local *l;
     bool online;
+    bool report;    /* this node owns the resource: record the outcome */
     int rv;
 };
 
@@ -163,9 +165,9 @@ static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const
 {
     struct rgm_local *l = arg;
 
-    (void)errmsg;
     if (s->terminate_cb != NULL || !local_listed(s, l))
         return; /* the record went with a terminate */
+    l->reporting = false;
     if (rv < 0 || status != 0)
         LOGW("rgm", "cannot record the state of %s: %s", l->name, errmsg ? errmsg : "");
     else
@@ -188,6 +190,7 @@ static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
     if (cmd == NULL)
         return;
     l->reported = false;
+    l->reporting = true;
     svc_submit(s, cmd, len, report_done, l);
     free(cmd);
 }
@@ -207,13 +210,15 @@ static void driver_done(uv_work_t *work, int status)
             LOGI("rgm", "%s is online", l->name);
         else
             LOGW("rgm", "%s failed to come online: %s", l->name, l->res.errmsg);
-        if (s->terminate_cb == NULL)
+        if (s->terminate_cb == NULL && op->report)
             report_state(s, l, op->rv == 0 ? RES_ONLINE : RES_FAILED);
     } else {
         l->online = false;
         LOGI("rgm", "%s is offline", l->name);
-        if (s->terminate_cb == NULL)
+        if (s->terminate_cb == NULL && op->report)
             report_state(s, l, RES_OFFLINE);
+        else if (s->terminate_cb == NULL)
+            local_free(s, l); /* no longer ours: nothing to record */
     }
     free(op);
     if (s->terminate_cb != NULL)
@@ -222,13 +227,13 @@ static void driver_done(uv_work_t *work, int status)
         svc_kick(s);
 }
 
-static void driver_call(struct svc *s, struct rgm_local *l, bool online)
+static void driver_call(struct svc *s, struct rgm_local *l, bool online, bool report)
 {
     struct driver_op *op = calloc(1, sizeof(*op));
 
     if (op == NULL)
         return;
-    *op = (struct driver_op){.s = s, .l = l, .online = online};
+    *op = (struct driver_op){.s = s, .l = l, .online = online, .report = report};
     op->work.data = op;
     l->busy = true;
     if (uv_queue_work(s->loop, &op->work, driver_work, driver_done) != 0) {
@@ -262,28 +267,72 @@ static bool providers_ready(struct svc *s, const char *name)
     return ready;
 }
 
-static void reconcile_resource(struct svc *s, const struct cdb_resource *r)
+/* A resource may stop once every resource depending on it is offline (or failed). */
+static bool dependents_offline(struct svc *s, const struct cdb_resource *all, size_t n,
+                               const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        char **providers;
+        size_t k;
+        bool depends = false;
+
+        if (all[i].state == RES_OFFLINE || all[i].state == RES_FAILED)
+            continue;
+        if (cdb_dependencies(s->db, all[i].name, &providers, &k) < 0)
+            return false;
+        for (size_t j = 0; j < k; j++)
+            depends |= strcasecmp(providers[j], name) == 0;
+        free(providers);
+        if (depends)
+            return false;
+    }
+    return true;
+}
+
+static void bring_online(struct svc *s, const struct cdb_resource *r, struct rgm_local *l)
+{
+    if (r->state == RES_ONLINE_PENDING && !providers_ready(s, r->name))
+        return;
+    if (l != NULL && l->last_rv < 0 && r->state != RES_ONLINE_PENDING)
+        return; /* failed and reported: wait for a new request */
+    l = local_get(s, r);
+    if (l == NULL) {
+        LOGE("rgm", "no driver for %s (type %s)", r->name, r->type);
+        return;
+    }
+    driver_call(s, l, true, true);
+}
+
+static void take_offline(struct svc *s, const struct cdb_resource *all, size_t n,
+                         const struct cdb_resource *r, struct rgm_local *l)
+{
+    if (!dependents_offline(s, all, n, r->name))
+        return;
+    if (l != NULL && l->online) {
+        driver_call(s, l, false, true);
+        return;
+    }
+    /* Nothing runs here: record it offline straight away. */
+    l = l != NULL ? l : local_get(s, r);
+    if (l != NULL && !l->reporting)
+        report_state(s, l, RES_OFFLINE);
+}
+
+static void reconcile_resource(struct svc *s, const struct cdb_resource *all, size_t n,
+                               const struct cdb_resource *r)
 {
     bool mine = r->owner == s->conf.node_id;
-    bool want_online = mine && (r->state == RES_ONLINE_PENDING || r->state == RES_ONLINE);
     struct rgm_local *l = local_find(s, r->name);
+    bool here = l != NULL && l->online;
 
-    if (l != NULL && l->busy)
+    if (l != NULL && (l->busy || l->reporting))
         return;
-    if (want_online && (l == NULL || !l->online)) {
-        if (r->state == RES_ONLINE_PENDING && !providers_ready(s, r->name))
-            return;
-        if (l != NULL && l->last_rv < 0 && r->state != RES_ONLINE_PENDING)
-            return; /* failed and reported: wait for a new request */
-        l = local_get(s, r);
-        if (l == NULL) {
-            LOGE("rgm", "no driver for %s (type %s)", r->name, r->type);
-            return;
-        }
-        driver_call(s, l, true);
-    } else if (!want_online && l != NULL && l->online) {
-        driver_call(s, l, false);
-    }
+    if (mine && (r->state == RES_ONLINE_PENDING || r->state == RES_ONLINE) && !here)
+        bring_online(s, r, l);
+    else if (mine && r->state == RES_OFFLINE_PENDING)
+        take_offline(s, all, n, r, l);
+    else if (here && (!mine || r->state == RES_OFFLINE || r->state == RES_FAILED))
+        driver_call(s, l, false, mine); /* moved away or stopped: stop it here */
 }
 
 /* The group's state as its resources make it. */
@@ -384,7 +433,7 @@ void rgm_reconcile(struct svc *s)
     report_node_up(s);
     if (cdb_resources(s->db, NULL, &res, &n) == 0) {
         for (size_t i = 0; i < n; i++)
-            reconcile_resource(s, &res[i]);
+            reconcile_resource(s, res, n, &res[i]);
         free(res);
     }
     /* Resources held here that the database no longer has. */
@@ -392,7 +441,7 @@ void rgm_reconcile(struct svc *s)
         struct cdb_resource r;
 
         if (!l->busy && l->online && cdb_resource_by_name(s->db, l->name, &r) == -ENOENT)
-            driver_call(s, l, false);
+            driver_call(s, l, false, false);
     }
     if (cdb_groups(s->db, &groups, &n) == 0) {
         for (size_t i = 0; i < n; i++)
@@ -444,14 +493,44 @@ static void placed(struct svc *s, void *arg, int rv, uint32_t status, const char
     svc_kick(s);
 }
 
-uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
-                          size_t n)
+/* Commits the same state change for a group and each of its resources (one batch). */
+static uint32_t commit_group(struct svc *s, const char *group, int32_t group_state,
+                             uint64_t owner, int32_t res_state, bool only_active,
+                             svc_submit_cb done, void *arg)
 {
     struct cdb_resource *res;
-    struct cdb_group g;
     struct wire_writer w;
     uint8_t *cmd;
     size_t n_res, len, mark;
+
+    if (cdb_resources(s->db, group, &res, &n_res) < 0)
+        return 8;
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    mark = cdb_cmd_batch_sub_begin(&w);
+    cdb_cmd_set_group_state(&w, group, group_state, owner);
+    cdb_cmd_batch_sub_end(&w, mark);
+    for (size_t i = 0; i < n_res; i++) {
+        if (only_active && res[i].state == RES_OFFLINE)
+            continue;
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_set_resource_state(&w, res[i].name, res_state,
+                                   res_state == RES_OFFLINE ? 0 : owner);
+        cdb_cmd_batch_sub_end(&w, mark);
+    }
+    free(res);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return 8;
+    svc_submit(s, cmd, len, done, arg);
+    free(cmd);
+    return 997; /* ERROR_IO_PENDING */
+}
+
+uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
+                          size_t n)
+{
+    struct cdb_group g;
     uint64_t owner;
 
     if (consensus_role(s->consensus) != CONSENSUS_LEADER) {
@@ -469,25 +548,62 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
         snprintf(errmsg, n, "no node is available to host %s", group);
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
+    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, false, placed, NULL);
+}
+
+uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n)
+{
+    struct cdb_resource *res;
+    struct cdb_group g;
+    size_t n_res;
+
+    if (cdb_group_by_name(s->db, group, &g) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERR_GROUP_NOT_FOUND;
+    }
+    if (g.state == GROUP_OFFLINE)
+        return 0;
     if (cdb_resources(s->db, group, &res, &n_res) < 0)
         return 8;
-    wire_writer_init(&w);
-    cdb_cmd_batch(&w);
-    mark = cdb_cmd_batch_sub_begin(&w);
-    cdb_cmd_set_group_state(&w, group, GROUP_PENDING, owner);
-    cdb_cmd_batch_sub_end(&w, mark);
-    for (size_t i = 0; i < n_res; i++) {
-        mark = cdb_cmd_batch_sub_begin(&w);
-        cdb_cmd_set_resource_state(&w, res[i].name, RES_ONLINE_PENDING, owner);
-        cdb_cmd_batch_sub_end(&w, mark);
-    }
     free(res);
+    /* Without its owner (or without resources) nothing has to run: record it offline now;
+     * force is the caller vouching that the owner is gone. */
+    if (force || n_res == 0 || g.owner == 0 || !node_is_up(s, g.owner))
+        return commit_group(s, group, GROUP_OFFLINE, 0, RES_OFFLINE, false, placed, NULL);
+    return commit_group(s, group, GROUP_PENDING, g.owner, RES_OFFLINE_PENDING, true, placed,
+                        NULL);
+}
+
+static void group_deleted(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)s;
+    rpc_call_finish(arg, rv < 0 ? 5050 : status, "%s", errmsg ? errmsg : "");
+}
+
+uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
+                          size_t n)
+{
+    struct cdb_group g;
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    if (cdb_group_by_name(s->db, group, &g) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERR_GROUP_NOT_FOUND;
+    }
+    if (g.state != GROUP_OFFLINE) {
+        snprintf(errmsg, n, "group %s is not offline", group);
+        return 5023; /* ERROR_INVALID_STATE */
+    }
+    wire_writer_init(&w);
+    cdb_cmd_delete_group(&w, group);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
         return 8;
-    svc_submit(s, cmd, len, placed, NULL);
+    svc_submit(s, cmd, len, group_deleted, call);
     free(cmd);
-    return ERR_IO_PENDING;
+    return 997;
 }
 
 /* ------------------------------------------------------------------------------------------ */

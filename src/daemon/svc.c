@@ -173,6 +173,7 @@ static void tick_cb(uv_timer_t *t)
     struct svc *s = t->data;
 
     svc_waits_check(s);
+    svc_orphan_tick(s);
     if (s->session == 0 || svc_now_ms() < s->session_deadline || s->wiping)
         return;
     LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->session);

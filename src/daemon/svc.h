@@ -62,6 +62,10 @@ struct svc {
     void (*terminate_cb)(struct svc *s, void *arg); /* a terminate waiting for busy drivers */
     void *terminate_arg;
     bool reported_up;
+    bool member_busy;       /* a raft membership change is running */
+    bool orphan_checking;   /* peers are being asked whether this node still belongs */
+    uint64_t leaderless_since;
+    uint64_t orphan_next_check;
     bool stopping;
     uv_signal_t sigterm, sigint;
 };
@@ -81,17 +85,30 @@ int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
 
+/* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
+void svc_orphan_tick(struct svc *s);
+
 /* RPC (svc_rpc.c). */
+/* A string field of a request copied into buf; false if missing, invalid or too long. */
+bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n);
 void svc_rpc_dispatch(void *arg, struct rpc_call *call);
 void svc_rpc_on_loop(void *arg, struct rpc_call *call);
 /* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
 void svc_waits_check(struct svc *s);
 void svc_waits_cancel(struct svc *s, uint32_t status, const char *why);
 
+/* Membership (svc_member.c), leader side; relayed to the leader from followers. */
+void svc_op_member_add(struct svc *s, struct rpc_call *call);
+void svc_op_member_promote(struct svc *s, struct rpc_call *call);
+void svc_op_member_remove(struct svc *s, struct rpc_call *call);
+void svc_member_promoted(void *arg, int rv);
+
 /* Commands (svc_submit.c): commit through the leader, here or forwarded. cb on the loop. */
 typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
                               const char *errmsg);
 void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
+/* A submit callback for commands whose outcome nobody waits for (failures are logged). */
+void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg);
 /* Relays a whole request to the leader and its status back to the caller. */
 void svc_forward_call(struct svc *s, struct rpc_call *call);
 /* The management address and port of the current leader; false if none is known. */
@@ -101,6 +118,13 @@ bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port);
 void rgm_reconcile(struct svc *s);
 /* Places a group and asks its owner to bring it online (leader only). Win32 status. */
 uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
+                          size_t n);
+/* Asks the owner to take a group offline (leader only); force records it offline at once when
+ * the owner is gone. Win32 status (997 while it happens). */
+uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);
+/* Deletes an offline group and its resources (leader only); finishes call when committed and
+ * returns 997, or returns the failure. */
+uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
                           size_t n);
 /* Takes every local resource offline at once (wipe, shutdown); cb when done. */
 void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);

@@ -47,8 +47,7 @@ struct svc_wait {
     struct svc_wait *next;
 };
 
-/* A string field of the request, copied into buf; false if missing, invalid or too long. */
-static bool req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n)
+bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n)
 {
     char *v;
 
@@ -79,7 +78,7 @@ static void op_check_ip(struct rpc_call *call)
     uint32_t prefix;
     int ifindex, rv;
 
-    if (!req_str(call, RPC_F_ADDRESS, text, sizeof(text)) || addr_parse(text, &a) < 0 ||
+    if (!svc_req_str(call, RPC_F_ADDRESS, text, sizeof(text)) || addr_parse(text, &a) < 0 ||
         wire_get_u32(call->req, call->req_len, RPC_F_PREFIX, &prefix) < 0) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed address");
         return;
@@ -116,7 +115,7 @@ static void op_check_peer(struct rpc_call *call)
     uint32_t port;
     int rv;
 
-    if (!req_str(call, RPC_F_ADDRESS, host, sizeof(host)) ||
+    if (!svc_req_str(call, RPC_F_ADDRESS, host, sizeof(host)) ||
         wire_get_u32(call->req, call->req_len, RPC_F_PORT, &port) < 0 || port > 65535) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed peer");
         return;
@@ -129,12 +128,30 @@ static void op_check_peer(struct rpc_call *call)
         rpc_call_finish(call, 0, NULL);
 }
 
+/* What the cluster credential allows: reads, and relaying what only the leader does. */
+static bool member_may(uint32_t op)
+{
+    switch (op) {
+    case RPC_OP_NODE_INFO:
+    case RPC_OP_APPLY:
+    case RPC_OP_QUERY:
+    case RPC_OP_WAIT:
+    case RPC_OP_GROUP_ONLINE:
+    case RPC_OP_GROUP_OFFLINE:
+    case RPC_OP_GROUP_DELETE:
+    case RPC_OP_MEMBER_ADD:
+    case RPC_OP_MEMBER_PROMOTE:
+    case RPC_OP_MEMBER_REMOVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 void svc_rpc_dispatch(void *arg, struct rpc_call *call)
 {
     (void)arg;
-    /* The cluster credential lets members forward what only the leader does. */
-    if (!is_admin(call) && call->op != RPC_OP_NODE_INFO && call->op != RPC_OP_APPLY &&
-        call->op != RPC_OP_QUERY && call->op != RPC_OP_WAIT && call->op != RPC_OP_GROUP_ONLINE) {
+    if (!is_admin(call) && !member_may(call->op)) {
         rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
         return;
     }
@@ -267,8 +284,8 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
 
     if (!check_session(s, call))
         return;
-    if (!req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
-        !req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+    if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
+        !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }
@@ -290,8 +307,8 @@ static int parse_configure(const struct rpc_call *call, struct node_conf *conf)
     struct wire_field f;
     int rv;
 
-    if (!req_str(call, RPC_F_CLUSTER_ID, conf->cluster_id, sizeof(conf->cluster_id)) ||
-        !req_str(call, RPC_F_CLUSTER_NAME, conf->cluster_name, sizeof(conf->cluster_name)) ||
+    if (!svc_req_str(call, RPC_F_CLUSTER_ID, conf->cluster_id, sizeof(conf->cluster_id)) ||
+        !svc_req_str(call, RPC_F_CLUSTER_NAME, conf->cluster_name, sizeof(conf->cluster_name)) ||
         wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &conf->node_id) < 0)
         return -EBADMSG;
     wire_reader_init(&r, call->req, call->req_len);
@@ -310,6 +327,7 @@ static int parse_configure(const struct rpc_call *call, struct node_conf *conf)
 static void op_configure(struct svc *s, struct rpc_call *call)
 {
     struct node_conf *conf;
+    uint32_t join = 0;
     int rv;
 
     if (!check_session(s, call))
@@ -326,6 +344,8 @@ static void op_configure(struct svc *s, struct rpc_call *call)
     }
     rv = parse_configure(call, conf);
     conf->setup_session = s->session;
+    wire_get_u32(call->req, call->req_len, RPC_F_JOIN, &join);
+    conf->join = join != 0;
     if (rv == 0)
         rv = node_conf_save(s->opts.state_dir, conf);
     if (rv < 0) {
@@ -548,6 +568,46 @@ static void op_commit_setup(struct svc *s, struct rpc_call *call)
     free(cmd);
 }
 
+static void op_group_offline(struct svc *s, struct rpc_call *call)
+{
+    char group[256], errmsg[256] = "";
+    uint32_t force = 0, status;
+
+    if (!require_running(s, call))
+        return;
+    if (!svc_req_str(call, RPC_F_NAME, group, sizeof(group))) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
+        return;
+    }
+    wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
+    if (consensus_role(s->consensus) != CONSENSUS_LEADER) {
+        svc_forward_call(s, call);
+        return;
+    }
+    status = rgm_group_offline(s, group, force != 0, errmsg, sizeof(errmsg));
+    rpc_call_finish(call, status, "%s", errmsg);
+}
+
+static void op_group_delete(struct svc *s, struct rpc_call *call)
+{
+    char group[256], errmsg[256] = "";
+    uint32_t status;
+
+    if (!require_running(s, call))
+        return;
+    if (!svc_req_str(call, RPC_F_NAME, group, sizeof(group))) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
+        return;
+    }
+    if (consensus_role(s->consensus) != CONSENSUS_LEADER) {
+        svc_forward_call(s, call);
+        return;
+    }
+    status = rgm_group_delete(s, group, call, errmsg, sizeof(errmsg));
+    if (status != 997)
+        rpc_call_finish(call, status, "%s", errmsg);
+}
+
 static void op_group_online(struct svc *s, struct rpc_call *call)
 {
     char group[256], errmsg[256] = "";
@@ -556,7 +616,7 @@ static void op_group_online(struct svc *s, struct rpc_call *call)
 
     if (!require_running(s, call))
         return;
-    if (!req_str(call, RPC_F_NAME, group, sizeof(group))) {
+    if (!svc_req_str(call, RPC_F_NAME, group, sizeof(group))) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
         return;
     }
@@ -582,11 +642,35 @@ static void cleanup_done(struct svc *s, int rv, void *arg)
     s->n_wipe_waiters = 0;
 }
 
+static void op_get_credential(struct svc *s, struct rpc_call *call)
+{
+    char hex[2 * CHANNEL_KEY_BYTES + 1];
+
+    if (!s->configured || !s->have_cluster_key || !s->conf.committed) {
+        rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s holds no cluster credential",
+                        s->opts.name);
+        return;
+    }
+    channel_key_to_hex(&s->cluster_key, hex);
+    wire_put_str(&call->reply, RPC_F_CLUSTER_ID, s->conf.cluster_id);
+    wire_put_str(&call->reply, RPC_F_KEY_HEX, hex);
+    memset(hex, 0, sizeof(hex));
+    rpc_call_finish(call, 0, NULL);
+}
+
 static void op_cleanup(struct svc *s, struct rpc_call *call)
 {
     uint64_t session = 0;
+    char cluster_id[40];
 
     wire_get_u64(call->req, call->req_len, RPC_F_SESSION, &session);
+    /* Evict and destroy name the cluster they clean: a node of another cluster is left alone. */
+    if (svc_req_str(call, RPC_F_CLUSTER_ID, cluster_id, sizeof(cluster_id)) && s->configured &&
+        strcmp(cluster_id, s->conf.cluster_id) != 0) {
+        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
+                        s->opts.name, s->conf.cluster_name);
+        return;
+    }
     /* A setup may undo only what it did itself: never a node of another cluster. */
     if (session != 0 && s->configured && s->conf.setup_session != session) {
         rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
@@ -698,7 +782,7 @@ static void op_wait(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed wait");
         return;
     }
-    req_str(call, RPC_F_NAME, wt->name, sizeof(wt->name));
+    svc_req_str(call, RPC_F_NAME, wt->name, sizeof(wt->name));
     wire_get_u32(call->req, call->req_len, RPC_F_STATE, &state);
     wt->state = (int32_t)state;
     wt->deadline = svc_now_ms() + timeout;
@@ -727,7 +811,13 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_WAIT: op_wait(s, call); break;
     case RPC_OP_COMMIT_SETUP: op_commit_setup(s, call); break;
     case RPC_OP_CLEANUP: op_cleanup(s, call); break;
+    case RPC_OP_GET_CREDENTIAL: op_get_credential(s, call); break;
     case RPC_OP_GROUP_ONLINE: op_group_online(s, call); break;
+    case RPC_OP_GROUP_OFFLINE: op_group_offline(s, call); break;
+    case RPC_OP_GROUP_DELETE: op_group_delete(s, call); break;
+    case RPC_OP_MEMBER_ADD: svc_op_member_add(s, call); break;
+    case RPC_OP_MEMBER_PROMOTE: svc_op_member_promote(s, call); break;
+    case RPC_OP_MEMBER_REMOVE: svc_op_member_remove(s, call); break;
     default:
         rpc_call_finish(call, ERR_INVALID_FUNCTION, "unknown operation %u", call->op);
     }

@@ -25,6 +25,9 @@ struct submit {
     struct channel_key key;
     uint8_t *req;
     size_t req_len;
+    uint8_t *reply;          /* the leader's whole reply */
+    size_t reply_len;
+    struct rpc_call *call;   /* a relayed call, answered with the leader's reply */
     int rv;
     uint32_t status;
     char errmsg[256];
@@ -85,7 +88,20 @@ static void forward_work(uv_work_t *work)
         snprintf(sub->errmsg, sizeof(sub->errmsg), "%s", msg);
         free(msg);
     }
-    free(reply);
+    sub->reply = reply;
+    sub->reply_len = len;
+}
+
+/* Copies the leader's reply fields, but its status and message, into the relayed call. */
+static void relay_reply(struct submit *sub)
+{
+    struct wire_reader r;
+    struct wire_field f;
+
+    wire_reader_init(&r, sub->reply, sub->reply_len);
+    while (wire_next(&r, &f) > 0)
+        if (f.tag != RPC_F_STATUS && f.tag != RPC_F_ERRMSG)
+            wire_put_blob(&sub->call->reply, f.tag, f.value, f.len);
 }
 
 static void forward_done(uv_work_t *work, int status)
@@ -93,7 +109,17 @@ static void forward_done(uv_work_t *work, int status)
     struct submit *sub = work->data;
 
     (void)status;
-    sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
+    if (sub->call == NULL) {
+        sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
+    } else if (sub->rv < 0) {
+        rpc_call_finish(sub->call, 5050 /* ERROR_CLUSTER_NODE_DOWN */,
+                        "cannot reach the leader: %s",
+                        *sub->errmsg ? sub->errmsg : strerror(-sub->rv));
+    } else {
+        relay_reply(sub);
+        rpc_call_finish(sub->call, sub->status, "%s", sub->errmsg);
+    }
+    free(sub->reply);
     free(sub->req);
     free(sub);
 }
@@ -128,18 +154,6 @@ static int forward(struct submit *sub, const void *cmd, size_t len)
     return forward_request(sub, req, req_len);
 }
 
-static void forwarded_call(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
-{
-    struct rpc_call *call = arg;
-
-    (void)s;
-    if (rv < 0)
-        rpc_call_finish(call, 5050 /* ERROR_CLUSTER_NODE_DOWN */, "cannot reach the leader: %s",
-                        errmsg && *errmsg ? errmsg : strerror(-rv));
-    else
-        rpc_call_finish(call, status, "%s", errmsg ? errmsg : "");
-}
-
 void svc_forward_call(struct svc *s, struct rpc_call *call)
 {
     struct submit *sub = calloc(1, sizeof(*sub));
@@ -153,7 +167,7 @@ void svc_forward_call(struct svc *s, struct rpc_call *call)
         return;
     }
     memcpy(req, call->req, call->req_len);
-    *sub = (struct submit){.s = s, .cb = forwarded_call, .arg = call};
+    *sub = (struct submit){.s = s, .call = call};
     rv = forward_request(sub, req, call->req_len);
     if (rv < 0) {
         free(sub->req);
@@ -186,4 +200,13 @@ void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, vo
     free(sub->req);
     free(sub);
     cb(s, arg, rv, 0, rv == -ENOTCONN ? "the cluster has no leader yet" : "cannot submit");
+}
+
+void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)s;
+    (void)arg;
+    if (rv < 0 || status != 0)
+        LOGW("svc", "a background change was not committed: %s",
+             errmsg && *errmsg ? errmsg : strerror(-rv));
 }

@@ -85,8 +85,19 @@ static void uuid_text(char out[40])
  * End. Nodes that failed are reported with their status; fatal decides whether a failure ends
  * the phase (true) or drops the node with a Warning (false).
  */
+static bool report_nodes_need(struct create *c, CLUSTER_SETUP_PHASE phase, bool fatal,
+                              bool count_steps, size_t need);
+
 static bool report_nodes(struct create *c, CLUSTER_SETUP_PHASE phase, bool fatal,
                          bool count_steps)
+{
+    return report_nodes_need(c, phase, fatal, count_steps, 0);
+}
+
+/* As report_nodes; the phase fails unless at least need nodes remain usable (majority rule),
+ * with the status of the first node that dropped out. */
+static bool report_nodes_need(struct create *c, CLUSTER_SETUP_PHASE phase, bool fatal,
+                              bool count_steps, size_t need)
 {
     bool started = false, warned = false;
 
@@ -117,6 +128,20 @@ static bool report_nodes(struct create *c, CLUSTER_SETUP_PHASE phase, bool fatal
         } else if (count_steps) {
             reporter_step(&c->rep);
         }
+    }
+    if (!started && !phase_start(&c->rep, phase, c->plan.cluster_name))
+        return false;
+    if (setup_nodes_usable(&c->nodes) < need) {
+        const struct setup_node *first = NULL;
+
+        for (size_t i = 0; i < c->nodes.n && first == NULL; i++)
+            if (c->nodes.v[i].status != 0)
+                first = &c->nodes.v[i];
+        phase_fail(&c->rep, first ? first->status : ERROR_CLUSTER_NODE_UNREACHABLE,
+                   "only %zu of %zu nodes can be used, a majority is needed (%s: %s)",
+                   setup_nodes_usable(&c->nodes), c->nodes.n, first ? first->name : "?",
+                   first ? first->errmsg : "");
+        return false;
     }
     return phase_end(&c->rep, warned ? ClusterSetupPhaseWarning : ClusterSetupPhaseInformational,
                      0);
@@ -192,21 +217,8 @@ static bool phase_validate_nodes(struct create *c)
     for (size_t i = 0; i < n; i++)
         c->nodes.v[i].usable = true;
     setup_keepalive_start(&c->nodes);
-    if (!report_nodes(c, ClusterSetupPhaseValidateNodeState, false, true))
+    if (!report_nodes_need(c, ClusterSetupPhaseValidateNodeState, false, true, n / 2 + 1))
         return false;
-    if (setup_nodes_usable(&c->nodes) < n / 2 + 1) {
-        const struct setup_node *first = NULL;
-
-        for (size_t i = 0; i < n && first == NULL; i++)
-            if (c->nodes.v[i].status != 0)
-                first = &c->nodes.v[i];
-        if (!phase_start(&c->rep, ClusterSetupPhaseValidateNodeState, c->plan.cluster_name))
-            return false;
-        phase_fail(&c->rep, first->status,
-                   "only %zu of %zu nodes can be used, a majority is needed (%s: %s)",
-                   setup_nodes_usable(&c->nodes), n, first->name, first->errmsg);
-        return false;
-    }
     for (size_t i = 0; i < n && c->anchor == NULL; i++)
         if (c->nodes.v[i].usable)
             c->anchor = &c->nodes.v[i];
