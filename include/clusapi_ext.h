@@ -18,6 +18,15 @@ extern "C" {
  */
 CLUSAPI_API const char *ClusapiLastErrorText(void);
 
+/*
+ * Returns a node that holds leftovers of a cluster which no longer exists (or which evicted it)
+ * to NotConfigured, as Clear-ClusterNode does on Windows. The node asks its former peers first:
+ * if its cluster is still running and still lists it, the call fails with
+ * ERROR_CLUSTER_NODE_ALREADY_MEMBER, unless fForce is TRUE. lpszNodeName NULL: the local node.
+ * Returns ERROR_SUCCESS or a Win32 code.
+ */
+CLUSAPI_API DWORD ClusapiClearNode(LPCWSTR lpszNodeName, BOOL fForce);
+
 #ifdef __cplusplus
 }
 #endif

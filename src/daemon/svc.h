@@ -87,6 +87,9 @@ uint32_t svc_node_cluster_state(const struct svc *s);
 
 /* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
 void svc_orphan_tick(struct svc *s);
+/* Clear-ClusterNode: wipes the node if its cluster let it go (or at once with force);
+ * finishes call with 0, or 5065 if the node still belongs to a running cluster. */
+void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force);
 
 /* RPC (svc_rpc.c). */
 /* A string field of a request copied into buf; false if missing, invalid or too long. */

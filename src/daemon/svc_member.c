@@ -39,6 +39,11 @@ struct member_op {
 
 static bool leader_or_relay(struct svc *s, struct rpc_call *call)
 {
+    if (s->consensus == NULL || s->db == NULL || s->wiping) {
+        rpc_call_finish(call, 5052 /* ERROR_CLUSTER_NODE_NOT_MEMBER */,
+                        "node %s is not running a cluster", s->opts.name);
+        return false;
+    }
     if (consensus_role(s->consensus) == CONSENSUS_LEADER)
         return true;
     svc_forward_call(s, call);

@@ -25,6 +25,7 @@
 struct orphan_check {
     uv_work_t work;
     struct svc *s;
+    struct rpc_call *call; /* a CLEAR request waiting for the verdict, or NULL */
     struct channel_key key;
     char cluster_id[40];
     uint64_t self;
@@ -125,10 +126,13 @@ static void check_work(uv_work_t *work)
 
 static void orphan_wiped(struct svc *s, int rv, void *arg)
 {
+    struct rpc_call *call = arg;
+
     (void)s;
-    (void)arg;
     LOGI("orphan", "node cleaned after leaving its cluster (%s)",
          rv == 0 ? "clean" : strerror(-rv));
+    if (call != NULL)
+        rpc_call_finish(call, rv == 0 ? 0 : 1359, "%s", rv == 0 ? "" : strerror(-rv));
 }
 
 static void check_done(uv_work_t *work, int status)
@@ -139,11 +143,15 @@ static void check_done(uv_work_t *work, int status)
     (void)status;
     s->orphan_checking = false;
     if (s->configured && !s->wiping && !s->stopping && strcmp(s->conf.cluster_id,
-                                                               c->cluster_id) == 0) {
-        if (c->evicted)
-            svc_wipe(s, "this node was evicted from its cluster", orphan_wiped, NULL);
-        else if (c->gone)
-            svc_wipe(s, "this node's cluster no longer exists", orphan_wiped, NULL);
+                                                               c->cluster_id) == 0 &&
+        (c->evicted || c->gone)) {
+        svc_wipe(s, c->evicted ? "this node was evicted from its cluster"
+                               : "this node's cluster no longer exists",
+                 orphan_wiped, c->call);
+    } else if (c->call != NULL) {
+        rpc_call_finish(c->call, 5065 /* ERROR_CLUSTER_NODE_ALREADY_MEMBER */,
+                        "node %s still belongs to cluster %s, which is running", s->opts.name,
+                        s->conf.cluster_name);
     }
     free(c->peers);
     free(c);
@@ -174,10 +182,54 @@ static int collect_peers(struct svc *s, struct orphan_check *c)
     return 0;
 }
 
+/* Starts a check on a worker thread; false if it could not start. */
+static bool start_check(struct svc *s, struct rpc_call *call)
+{
+    struct orphan_check *c = calloc(1, sizeof(*c));
+
+    if (c == NULL || collect_peers(s, c) < 0) {
+        free(c);
+        return false;
+    }
+    c->s = s;
+    c->call = call;
+    c->key = s->admin_key;
+    c->self = s->conf.node_id;
+    snprintf(c->cluster_id, sizeof(c->cluster_id), "%s", s->conf.cluster_id);
+    c->work.data = c;
+    s->orphan_checking = true;
+    if (uv_queue_work(s->loop, &c->work, check_work, check_done) != 0) {
+        s->orphan_checking = false;
+        free(c->peers);
+        free(c);
+        return false;
+    }
+    return true;
+}
+
+static void cleared(struct svc *s, int rv, void *arg)
+{
+    (void)s;
+    rpc_call_finish(arg, rv == 0 ? 0 : 1359, "%s", rv == 0 ? "" : strerror(-rv));
+}
+
+void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force)
+{
+    if (!s->configured && !s->wiping) {
+        node_conf_wipe(s->opts.state_dir); /* leftovers of a setup that never configured */
+        rpc_call_finish(call, 0, NULL);
+    } else if (s->wiping || s->orphan_checking) {
+        rpc_call_finish(call, 170 /* ERROR_BUSY */, "node %s is busy; try again", s->opts.name);
+    } else if (force) {
+        svc_wipe(s, "cleared by the administrator", cleared, call);
+    } else if (!start_check(s, call)) {
+        rpc_call_finish(call, 8, "out of memory");
+    }
+}
+
 void svc_orphan_tick(struct svc *s)
 {
     uint64_t now = svc_now_ms();
-    struct orphan_check *c;
 
     if (!s->configured || !s->conf.committed || s->consensus == NULL || s->wiping ||
         s->orphan_checking) {
@@ -192,21 +244,6 @@ void svc_orphan_tick(struct svc *s)
         s->leaderless_since = now;
     if (now - s->leaderless_since < LEADERLESS_MS || now < s->orphan_next_check)
         return;
-    c = calloc(1, sizeof(*c));
-    if (c == NULL || collect_peers(s, c) < 0) {
-        free(c);
-        return;
-    }
-    c->s = s;
-    c->key = s->admin_key;
-    c->self = s->conf.node_id;
-    snprintf(c->cluster_id, sizeof(c->cluster_id), "%s", s->conf.cluster_id);
-    c->work.data = c;
-    s->orphan_checking = true;
     s->orphan_next_check = now + RECHECK_MS;
-    if (uv_queue_work(s->loop, &c->work, check_work, check_done) != 0) {
-        s->orphan_checking = false;
-        free(c->peers);
-        free(c);
-    }
+    start_check(s, NULL);
 }

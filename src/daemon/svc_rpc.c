@@ -642,6 +642,14 @@ static void cleanup_done(struct svc *s, int rv, void *arg)
     s->n_wipe_waiters = 0;
 }
 
+static void op_clear(struct svc *s, struct rpc_call *call)
+{
+    uint32_t force = 0;
+
+    wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
+    svc_orphan_clear(s, call, force != 0);
+}
+
 static void op_get_credential(struct svc *s, struct rpc_call *call)
 {
     char hex[2 * CHANNEL_KEY_BYTES + 1];
@@ -812,6 +820,7 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_COMMIT_SETUP: op_commit_setup(s, call); break;
     case RPC_OP_CLEANUP: op_cleanup(s, call); break;
     case RPC_OP_GET_CREDENTIAL: op_get_credential(s, call); break;
+    case RPC_OP_CLEAR: op_clear(s, call); break;
     case RPC_OP_GROUP_ONLINE: op_group_online(s, call); break;
     case RPC_OP_GROUP_OFFLINE: op_group_offline(s, call); break;
     case RPC_OP_GROUP_DELETE: op_group_delete(s, call); break;

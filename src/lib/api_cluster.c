@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <clusapi_ext.h>
+
 #include "common/rpc_proto.h"
 #include "common/utf16.h"
 #include "lib/lib.h"
@@ -260,4 +262,27 @@ CLUSAPI_API DWORD CLUSAPI_CALL GetNodeClusterState(LPCWSTR lpszNodeName, LPDWORD
         return status;
     *pdwClusterState = state;
     return 0;
+}
+
+CLUSAPI_API DWORD ClusapiClearNode(LPCWSTR lpszNodeName, BOOL fForce)
+{
+    struct rpc_conn conn;
+    struct wire_writer w;
+    struct rpc_reply r;
+    char *node = NULL;
+    uint32_t status;
+
+    lib_clear_error();
+    if (lpszNodeName != NULL && (node = lib_name_in(lpszNodeName)) == NULL)
+        return GetLastError();
+    rpc_conn_init(&conn, node ? node : LOCAL_NODE, lib_port());
+    free(node);
+    rpc_request(&w, RPC_OP_CLEAR);
+    wire_put_u32(&w, RPC_F_FORCE, fForce ? 1 : 0);
+    status = rpc_call(&conn, &w, LIB_RPC_TIMEOUT_MS, &r);
+    rpc_conn_close(&conn);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
 }

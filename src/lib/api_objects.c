@@ -220,6 +220,22 @@ static uint32_t lookup(struct cluster_handle *c, uint32_t query, const char *nam
     return 0;
 }
 
+struct object_handle *object_new(struct cluster_handle *c, enum handle_type type,
+                                 const char *name)
+{
+    struct object_handle *o = calloc(1, sizeof(*o));
+
+    if (o == NULL)
+        return NULL;
+    o->h = (struct handle){.type = type, .parent = &c->h};
+    snprintf(o->name, sizeof(o->name), "%s", name);
+    if (!handle_register(&o->h)) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
+
 static void *open_object(HCLUSTER hCluster, LPCWSTR lpszName, enum handle_type type,
                          uint32_t query, DWORD not_found)
 {
@@ -243,18 +259,11 @@ static void *open_object(HCLUSTER hCluster, LPCWSTR lpszName, enum handle_type t
         free(name);
         return NULL;
     }
-    o = calloc(1, sizeof(*o));
-    if (o != NULL) {
-        o->h = (struct handle){.type = type, .parent = &c->h};
-        snprintf(o->name, sizeof(o->name), "%s", fd.row.name);
-    }
+    o = object_new(c, type, fd.row.name);
     row_done(&fd.row);
     free(name);
-    if (o == NULL || !handle_register(&o->h)) {
-        free(o);
+    if (o == NULL)
         lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-        return NULL;
-    }
     return o;
 }
 

@@ -106,6 +106,9 @@ bool handle_unregister(struct handle *h);
 /* Frees a handle of any type (after it is unregistered). */
 void handle_free(struct handle *h);
 
+/* A registered node, group or resource handle derived from c; NULL if out of memory. */
+struct object_handle *object_new(struct cluster_handle *c, enum handle_type type,
+                                 const char *name);
 /* Opens a cluster handle to a node (NULL: the local node) and checks it runs a cluster. */
 uint32_t cluster_open(const char *target, struct cluster_handle **ret, char *errmsg);
 /* One call on the cluster handle's connection, falling over to another node if needed. */

@@ -108,6 +108,9 @@ void setup_keepalive_stop(struct setup_nodes *ns);
  * reply in *ret when ret is not NULL (else it is freed). */
 uint32_t setup_node_call(struct setup_node *node, struct wire_writer *req, int timeout_ms,
                          struct rpc_reply *ret);
+/* Waits on the node for a condition (RPC_WAIT_*). Win32 status, also in node->status. */
+uint32_t setup_wait(struct setup_node *node, uint32_t kind, const char *name, int32_t state,
+                    uint32_t timeout_ms);
 /* A node counts toward the majority rule. */
 size_t setup_nodes_usable(const struct setup_nodes *ns);
 
@@ -115,7 +118,10 @@ size_t setup_nodes_usable(const struct setup_nodes *ns);
 /* Rollback                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-/* FailureCleanup (999): every claimed node is returned to NotConfigured, each reported. */
-void setup_failure_cleanup(struct reporter *r, struct setup_nodes *ns, const char *object);
+/* FailureCleanup (999): undo (if not NULL) runs first inside the phase and reports its own
+ * Continues; then every claimed node is returned to NotConfigured, each reported. */
+typedef DWORD (*setup_undo_fn)(struct reporter *r, void *arg);
+void setup_failure_cleanup(struct reporter *r, struct setup_nodes *ns, const char *object,
+                           setup_undo_fn undo, void *undo_arg);
 
 #endif

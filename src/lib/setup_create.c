@@ -54,19 +54,6 @@ static uint32_t apply(struct create *c, struct wire_writer *cmd)
     return setup_node_call(c->anchor, &w, LIB_RPC_TIMEOUT_MS, NULL);
 }
 
-static uint32_t wait_on(struct setup_node *node, uint32_t kind, const char *name, int32_t state,
-                        uint32_t timeout_ms)
-{
-    struct wire_writer w;
-
-    rpc_request(&w, RPC_OP_WAIT);
-    wire_put_u32(&w, RPC_F_WAIT_KIND, kind);
-    wire_put_str(&w, RPC_F_NAME, name);
-    wire_put_u32(&w, RPC_F_STATE, (uint32_t)state);
-    wire_put_u32(&w, RPC_F_TIMEOUT_MS, timeout_ms);
-    return setup_node_call(node, &w, (int)timeout_ms + LIB_RPC_TIMEOUT_MS, NULL);
-}
-
 static void uuid_text(char out[40])
 {
     uint8_t b[16];
@@ -438,7 +425,7 @@ static bool phase_form(struct create *c)
 
     if (!phase_start(&c->rep, ClusterSetupPhaseFormingCluster, c->plan.cluster_name))
         return false;
-    if (wait_on(c->anchor, RPC_WAIT_LEADER, NULL, 0, FORM_TIMEOUT_MS) != 0)
+    if (setup_wait(c->anchor, RPC_WAIT_LEADER, NULL, 0, FORM_TIMEOUT_MS) != 0)
         return fail_anchor(c, "no leader was elected");
     /* Membership rows; each node then declares itself Up once it follows the leader. */
     wire_writer_init(&cmd);
@@ -459,7 +446,7 @@ static bool phase_form(struct create *c)
     for (size_t i = 0; i < c->nodes.n; i++) {
         if (!c->nodes.v[i].usable)
             continue;
-        if (wait_on(c->anchor, RPC_WAIT_NODE_STATE, c->nodes.v[i].name, ClusterNodeUp,
+        if (setup_wait(c->anchor, RPC_WAIT_NODE_STATE, c->nodes.v[i].name, ClusterNodeUp,
                     FORM_TIMEOUT_MS) != 0) {
             phase_fail(&c->rep, ERROR_CLUSTER_NODE_DOWN, "node %s did not come up: %s",
                        c->nodes.v[i].name, c->anchor->errmsg);
@@ -610,7 +597,7 @@ static bool phase_network_name(struct create *c)
 /* The setup is complete: every node keeps its configuration from now on. */
 static void commit_node(struct setup_node *node, void *arg)
 {
-    wait_on(node, RPC_WAIT_COMMITTED, NULL, 0, FORM_TIMEOUT_MS);
+    setup_wait(node, RPC_WAIT_COMMITTED, NULL, 0, FORM_TIMEOUT_MS);
     (void)arg;
 }
 
@@ -647,7 +634,7 @@ static bool phase_group_online(struct create *c)
     status = setup_node_call(c->anchor, &w, LIB_RPC_TIMEOUT_MS, NULL);
     if (status != 0 && status != ERROR_IO_PENDING)
         return fail_anchor(c, "cannot bring " CORE_GROUP " online");
-    if (wait_on(c->anchor, RPC_WAIT_GROUP_STATE, CORE_GROUP, ClusterGroupOnline,
+    if (setup_wait(c->anchor, RPC_WAIT_GROUP_STATE, CORE_GROUP, ClusterGroupOnline,
                 ONLINE_TIMEOUT_MS) != 0)
         return fail_anchor(c, CORE_GROUP " did not come online");
     if (c->rep.cancel_requested) {
@@ -713,7 +700,7 @@ CLUSAPI_API HCLUSTER CLUSAPI_CALL CreateCluster(PCREATE_CLUSTER_CONFIG pConfig,
     reporter_init(&c.rep, pfnProgressCallback, pvCallbackArg, progress_total_create(&c.plan));
     code = setup_nodes_init(&c.nodes, c.plan.nodes, c.plan.n_nodes);
     if (code == 0 && !run_phases(&c))
-        setup_failure_cleanup(&c.rep, &c.nodes, CORE_GROUP);
+        setup_failure_cleanup(&c.rep, &c.nodes, CORE_GROUP, NULL, NULL);
     else if (code == 0)
         code = cluster_open(c.anchor->address, &h, errmsg);
     if (code != 0)

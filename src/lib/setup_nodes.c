@@ -69,6 +69,19 @@ uint32_t setup_node_call(struct setup_node *node, struct wire_writer *req, int t
     return node->status;
 }
 
+uint32_t setup_wait(struct setup_node *node, uint32_t kind, const char *name, int32_t state,
+                    uint32_t timeout_ms)
+{
+    struct wire_writer w;
+
+    rpc_request(&w, RPC_OP_WAIT);
+    wire_put_u32(&w, RPC_F_WAIT_KIND, kind);
+    wire_put_str(&w, RPC_F_NAME, name);
+    wire_put_u32(&w, RPC_F_STATE, (uint32_t)state);
+    wire_put_u32(&w, RPC_F_TIMEOUT_MS, timeout_ms);
+    return setup_node_call(node, &w, (int)timeout_ms + LIB_RPC_TIMEOUT_MS, NULL);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Parallel calls                                                                              */
 /* ------------------------------------------------------------------------------------------ */
@@ -268,7 +281,8 @@ static void cleanup_node(struct setup_node *node, void *arg)
         node->claimed = false;
 }
 
-void setup_failure_cleanup(struct reporter *r, struct setup_nodes *ns, const char *object)
+void setup_failure_cleanup(struct reporter *r, struct setup_nodes *ns, const char *object,
+                           setup_undo_fn undo, void *undo_arg)
 {
     DWORD first_error = 0, code = GetLastError();
     bool saved = r->cancel_ignored;
@@ -278,6 +292,8 @@ void setup_failure_cleanup(struct reporter *r, struct setup_nodes *ns, const cha
     r->cancel_ignored = true; /* a teardown stopped halfway would leave nodes half-clean */
     r->cancel_requested = false;
     phase_start(r, ClusterSetupPhaseFailureCleanup, object);
+    if (undo != NULL)
+        first_error = undo(r, undo_arg);
     /* Exactly the nodes this setup claimed are cleaned, all at once, then reported in order. */
     for (size_t i = 0; i < ns->n; i++) {
         ns->v[i].usable = ns->v[i].claimed;

@@ -1,0 +1,162 @@
+/*
+ * api_group — OnlineClusterGroup, OfflineClusterGroup and MoveClusterGroup.
+ *
+ * The cluster runs each change in the background; a call waits a short while for it and returns
+ * 0 when it finished in that time, ERROR_IO_PENDING when it is still going on (REFERENCE §4.1).
+ */
+#include <stdlib.h>
+#include <strings.h>
+
+#include "common/rpc_proto.h"
+#include "lib/cluster_ops.h"
+
+#define SETTLE_MS 2000 /* how long a call waits before answering ERROR_IO_PENDING */
+
+struct group_ctx {
+    struct object_handle *group;
+    struct cluster_handle *cluster;
+};
+
+static DWORD group_ctx(HGROUP hGroup, struct group_ctx *ret)
+{
+    struct object_handle *g = (struct object_handle *)handle_get(hGroup, HANDLE_GROUP);
+
+    lib_clear_error();
+    if (g == NULL)
+        return lib_fail(ERROR_INVALID_HANDLE);
+    ret->group = g;
+    ret->cluster = (struct cluster_handle *)g->h.parent;
+    return 0;
+}
+
+/* The id of a node handle's node, 0 for NULL; Win32 status. */
+static DWORD node_id(struct cluster_handle *c, HNODE hNode, uint64_t *ret)
+{
+    struct object_handle *n;
+    struct cluster_node *nodes;
+    const struct cluster_node *found;
+    size_t count;
+    DWORD status;
+
+    *ret = 0;
+    if (hNode == NULL)
+        return 0;
+    n = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
+    if (n == NULL)
+        return lib_fail(ERROR_INVALID_HANDLE);
+    status = cluster_nodes(c, &nodes, &count);
+    if (status != 0)
+        return status;
+    found = cluster_node_find(nodes, count, n->name);
+    if (found == NULL || found->state != ClusterNodeUp)
+        status = lib_fail(ERROR_HOST_NODE_NOT_AVAILABLE);
+    else
+        *ret = found->id;
+    free(nodes);
+    return status;
+}
+
+/* Waits a little for the group to settle in state: 0, or ERROR_IO_PENDING if it has not yet. */
+static DWORD settle(struct cluster_handle *c, const char *group, int32_t state)
+{
+    DWORD status = cluster_wait(c, RPC_WAIT_GROUP_STATE, group, state, SETTLE_MS);
+
+    if (status == ERROR_TIMEOUT) {
+        lib_clear_error();
+        return ERROR_IO_PENDING;
+    }
+    return status;
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL OnlineClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
+{
+    struct group_ctx g = {0};
+    uint64_t id;
+    DWORD status = group_ctx(hGroup, &g);
+
+    if (status == 0)
+        status = node_id(g.cluster, hDestinationNode, &id);
+    if (status != 0)
+        return status;
+    status = cluster_request(g.cluster, RPC_OP_GROUP_ONLINE, g.group->name, id, false, NULL);
+    if (status == ERROR_IO_PENDING)
+        status = settle(g.cluster, g.group->name, ClusterGroupOnline);
+    return status;
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL OfflineClusterGroup(HGROUP hGroup)
+{
+    struct group_ctx g = {0};
+    DWORD status = group_ctx(hGroup, &g);
+
+    if (status != 0)
+        return status;
+    status = cluster_request(g.cluster, RPC_OP_GROUP_OFFLINE, g.group->name, 0, false, NULL);
+    if (status == ERROR_IO_PENDING)
+        status = settle(g.cluster, g.group->name, ClusterGroupOffline);
+    return status;
+}
+
+/* The first Up node other than the group's current owner, or 0. */
+static uint64_t other_node(struct cluster_handle *c, uint64_t owner)
+{
+    struct cluster_node *nodes;
+    size_t n;
+    uint64_t id = 0;
+
+    if (cluster_nodes(c, &nodes, &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n && id == 0; i++)
+        if (nodes[i].id != owner && nodes[i].state == ClusterNodeUp)
+            id = nodes[i].id;
+    free(nodes);
+    return id;
+}
+
+static uint64_t group_owner(struct cluster_handle *c, const char *name)
+{
+    struct cluster_group *groups;
+    size_t n;
+    uint64_t owner = 0;
+
+    if (cluster_groups(c, &groups, &n) != 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(groups[i].name, name) == 0)
+            owner = groups[i].owner;
+    free(groups);
+    return owner;
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
+{
+    struct group_ctx g = {0};
+    uint64_t target, owner;
+    DWORD status = group_ctx(hGroup, &g);
+
+    if (status == 0)
+        status = node_id(g.cluster, hDestinationNode, &target);
+    if (status != 0)
+        return status;
+    owner = group_owner(g.cluster, g.group->name);
+    if (target == 0)
+        target = other_node(g.cluster, owner);
+    if (target == 0)
+        return lib_fail(ERROR_HOST_NODE_NOT_AVAILABLE);
+    if (target == owner)
+        return 0;
+    status = cluster_group_offline(g.cluster, g.group->name, false, CLUSTER_GROUP_TIMEOUT_MS);
+    if (status != 0)
+        return status;
+    status = cluster_request(g.cluster, RPC_OP_GROUP_ONLINE, g.group->name, target, false, NULL);
+    if (status == ERROR_IO_PENDING)
+        status = settle(g.cluster, g.group->name, ClusterGroupOnline);
+    if (status != 0 && status != ERROR_IO_PENDING && owner != 0) {
+        DWORD failed = status;
+
+        /* No node could take it: the group goes back where it was. */
+        cluster_group_online(g.cluster, g.group->name, owner, CLUSTER_GROUP_TIMEOUT_MS);
+        return lib_fail(failed);
+    }
+    return status;
+}

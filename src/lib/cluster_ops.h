@@ -1,0 +1,53 @@
+/*
+ * cluster_ops — typed requests on a cluster handle: the members, the groups, group online and
+ * offline with waiting, and cleaning one node. Each returns a Win32 status and sets the last
+ * error text on failure.
+ */
+#ifndef CLUSAPI_CLUSTER_OPS_H
+#define CLUSAPI_CLUSTER_OPS_H
+
+#include "lib/lib.h"
+
+#define CLUSTER_GROUP_TIMEOUT_MS 30000
+
+struct cluster_node {
+    uint64_t id;
+    char name[64];
+    char address[64];
+    uint16_t port;
+    int32_t state; /* CLUSTER_NODE_STATE */
+    uint32_t role; /* raft role */
+};
+
+struct cluster_group {
+    char name[256];
+    char owner_name[64];
+    uint64_t owner;
+    int32_t state; /* CLUSTER_GROUP_STATE */
+    bool core;
+};
+
+/* The members and the groups (malloc'd arrays; free()). */
+uint32_t cluster_nodes(struct cluster_handle *c, struct cluster_node **ret, size_t *ret_n);
+uint32_t cluster_groups(struct cluster_handle *c, struct cluster_group **ret, size_t *ret_n);
+const struct cluster_node *cluster_node_find(const struct cluster_node *v, size_t n,
+                                             const char *name);
+/* The cluster's id, from the node the handle talks to. */
+uint32_t cluster_identity(struct cluster_handle *c, char cluster_id[40]);
+/* The same, with the name of the node the handle talks to. */
+uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node_name[64]);
+/* One request naming an object (and a node, and force); ERROR_IO_PENDING passes through. */
+uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name,
+                         uint64_t node_id, bool force, struct rpc_reply *ret);
+uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,
+                      uint32_t timeout_ms);
+/* Takes a group offline / brings it online (node_id 0: the best node) and waits for it. */
+uint32_t cluster_group_offline(struct cluster_handle *c, const char *group, bool force,
+                               uint32_t timeout_ms);
+uint32_t cluster_group_online(struct cluster_handle *c, const char *group, uint64_t node_id,
+                              uint32_t timeout_ms);
+/* Returns one node of this cluster to NotConfigured (a node of another cluster is refused). */
+uint32_t cluster_clean_node(const char *address, uint16_t port, const char *cluster_id,
+                            char *errmsg);
+
+#endif

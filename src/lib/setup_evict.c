@@ -1,0 +1,148 @@
+/*
+ * setup_evict — EvictClusterNode(Ex/Ex2): the node's groups move to other nodes, the node leaves
+ * raft and the database (leadership handed over first if it leads), and it is wiped. A node that
+ * cannot be reached is evicted all the same and cleans itself when it returns
+ * (ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "common/rpc_proto.h"
+#include "lib/cluster_ops.h"
+#include "lib/evict.h"
+
+#define EVICT_TIMEOUT_MS 20000
+#define CLEAN_RETRY_MS 250 /* between attempts to reach a node that is away */
+
+/* Moves every group the node owns to another Up node. */
+static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_node *victim,
+                              const struct cluster_node *nodes, size_t n)
+{
+    struct cluster_group *groups;
+    size_t n_groups;
+    uint64_t target = 0;
+    DWORD status = cluster_groups(c, &groups, &n_groups);
+
+    if (status != 0)
+        return status;
+    for (size_t i = 0; i < n && target == 0; i++)
+        if (nodes[i].id != victim->id && nodes[i].state == ClusterNodeUp)
+            target = nodes[i].id;
+    for (size_t i = 0; i < n_groups && status == 0; i++) {
+        bool online = groups[i].state == ClusterGroupOnline ||
+                      groups[i].state == ClusterGroupPartialOnline ||
+                      groups[i].state == ClusterGroupPending;
+
+        if (groups[i].owner != victim->id || !online)
+            continue;
+        status = cluster_group_offline(c, groups[i].name, victim->state != ClusterNodeUp,
+                                       CLUSTER_GROUP_TIMEOUT_MS);
+        if (status == 0 && target != 0)
+            status = cluster_group_online(c, groups[i].name, target, CLUSTER_GROUP_TIMEOUT_MS);
+    }
+    free(groups);
+    return status;
+}
+
+DWORD evict_member(struct cluster_handle *c, const struct cluster_node *victim)
+{
+    struct wire_writer w;
+    struct rpc_reply r;
+    DWORD status;
+
+    rpc_request(&w, RPC_OP_MEMBER_REMOVE);
+    wire_put_u64(&w, RPC_F_NODE_ID, victim->id);
+    status = cluster_call(c, &w, EVICT_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "cannot evict %s: %s", victim->name, r.errmsg);
+    rpc_reply_done(&r);
+    return status;
+}
+
+/* Cleans the evicted node, retrying until timeout_ms while it does not answer. HRESULT. */
+static HRESULT clean_evicted(const struct cluster_node *victim, const char *cluster_id,
+                             DWORD timeout_ms)
+{
+    struct timespec start, now;
+    char errmsg[LIB_ERRMSG_SIZE];
+    DWORD status;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        status = cluster_clean_node(victim->address, victim->port, cluster_id, errmsg);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (status == 0 || status != ERROR_CLUSTER_NODE_UNREACHABLE ||
+            (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 +
+                    CLEAN_RETRY_MS >= (long)timeout_ms)
+            break;
+        nanosleep(&(struct timespec){0, CLEAN_RETRY_MS * 1000000L}, NULL);
+    }
+    return status == 0 ? S_OK : HRESULT_FROM_WIN32(status);
+}
+
+DWORD evict_node(struct cluster_handle *c, const char *name, DWORD timeout_ms,
+                 HRESULT *ret_cleanup)
+{
+    struct cluster_node *nodes;
+    const struct cluster_node *victim;
+    char cluster_id[40];
+    size_t n;
+    DWORD status = cluster_identity(c, cluster_id);
+
+    if (status == 0)
+        status = cluster_nodes(c, &nodes, &n);
+    if (status != 0)
+        return status;
+    victim = cluster_node_find(nodes, n, name);
+    if (victim == NULL)
+        status = lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
+    else if (n == 1) /* the last node: DestroyCluster's job */
+        status = lib_fail(ERROR_CLUSTER_EVICT_INVALID_REQUEST);
+    if (status == 0)
+        status = move_groups_away(c, victim, nodes, n);
+    if (status == 0)
+        status = evict_member(c, victim);
+    if (status == 0) {
+        HRESULT hr = clean_evicted(victim, cluster_id, timeout_ms);
+
+        if (ret_cleanup != NULL)
+            *ret_cleanup = hr;
+        if (hr != S_OK)
+            status = lib_fail(ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP);
+    }
+    free(nodes);
+    return status;
+}
+
+static DWORD evict(HNODE hNode, DWORD timeout_ms, HRESULT *ret_cleanup)
+{
+    struct object_handle *node = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
+
+    lib_clear_error();
+    if (node == NULL)
+        return lib_fail(ERROR_INVALID_HANDLE);
+    return evict_node((struct cluster_handle *)node->h.parent, node->name, timeout_ms,
+                      ret_cleanup);
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL EvictClusterNode(HNODE hNode)
+{
+    return evict(hNode, 0, NULL);
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL EvictClusterNodeEx(HNODE hNode, DWORD dwTimeOut,
+                                                  HRESULT *phrCleanupStatus)
+{
+    return evict(hNode, dwTimeOut, phrCleanupStatus);
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL EvictClusterNodeEx2(HNODE hNode, DWORD dwTimeout,
+                                                   HRESULT *phrCleanupStatus,
+                                                   LPCWSTR lpszReason)
+{
+    (void)lpszReason; /* the reason is for the cluster log, which the daemons keep themselves */
+    return evict(hNode, dwTimeout, phrCleanupStatus);
+}

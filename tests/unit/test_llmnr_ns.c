@@ -1,0 +1,5 @@
+/* being written: see the llmnr helper's report */
+int main(void)
+{
+    return 77;
+}
