@@ -294,16 +294,14 @@ static int tcp_connect(const char *host, uint16_t port, int timeout_ms, char *er
     return fd < 0 ? err : fd;
 }
 
-int channel_connect(const char *host, uint16_t port, const struct channel_key *key,
-                    int timeout_ms, struct channel **ret, char *errmsg)
+/* The client handshake on a connected socket; errmsg may be NULL, host is for messages. */
+static int client_handshake(int fd, const char *host, const struct channel_key *key,
+                            int timeout_ms, struct channel **ret, char *errmsg)
 {
     gnutls_datum_t datum = {.data = (unsigned char *)key->bytes, .size = CHANNEL_KEY_BYTES};
     struct channel *c;
-    int fd, rv;
+    int rv;
 
-    fd = tcp_connect(host, port, timeout_ms, errmsg);
-    if (fd < 0)
-        return fd;
     c = channel_new(fd);
     if (c == NULL) {
         close(fd);
@@ -328,6 +326,22 @@ int channel_connect(const char *host, uint16_t port, const struct channel_key *k
     snprintf(c->identity, sizeof(c->identity), "%s", key->identity);
     *ret = c;
     return 0;
+}
+
+int channel_connect(const char *host, uint16_t port, const struct channel_key *key,
+                    int timeout_ms, struct channel **ret, char *errmsg)
+{
+    int fd = tcp_connect(host, port, timeout_ms, errmsg);
+
+    if (fd < 0)
+        return fd;
+    return client_handshake(fd, host, key, timeout_ms, ret, errmsg);
+}
+
+int channel_accept_client_fd(int fd, const struct channel_key *key, int timeout_ms,
+                             struct channel **ret)
+{
+    return client_handshake(fd, "peer", key, timeout_ms, ret, NULL);
 }
 
 /* GnuTLS asks for the key of the identity the client named; we answer from the lookup. */

@@ -45,6 +45,10 @@ int channel_key_from_hex(const char *hex, struct channel_key *ret);
  */
 int channel_connect(const char *host, uint16_t port, const struct channel_key *key,
                     int timeout_ms, struct channel **ret, char *errmsg);
+/* Client side of the handshake on an already connected socket (the channel owns fd from here
+ * on, also on failure). Same results as channel_connect. */
+int channel_accept_client_fd(int fd, const struct channel_key *key, int timeout_ms,
+                             struct channel **ret);
 /* Server side of the handshake on an accepted socket (the channel owns fd from here on, also on
  * failure). On success *ret_identity (static in the channel) names the key the client proved. */
 int channel_accept(int fd, channel_key_lookup_fn lookup, void *lookup_arg, int timeout_ms,
