@@ -6,24 +6,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/cli_args.h"
 #include "cli/cli_format.h"
 #include "common/names.h"
 #include "common/utf16.h"
 
-enum opt_id { OPT_CLUSTER, OPT_JSON, OPT_NODE, OPT_IP, OPT_EMPTY, OPT_MGMT };
+enum opt_id {
+    OPT_CLUSTER,
+    OPT_JSON,
+    OPT_NODE,
+    OPT_IP,
+    OPT_EMPTY,
+    OPT_MGMT,
+    OPT_TIMEOUT,
+    OPT_YES,
+    OPT_CLEANUP_AD,
+    OPT_FORCE,
+};
+
+#define CMD(c) (1u << (c))
 
 static const struct option_def {
     const char *name;
     char short_name;
     bool takes_value;
-    bool create_only;
+    uint32_t commands;   /* CMD() of each command it applies to; 0: every command */
+    const char *applies; /* the same in words, for the error message */
     enum opt_id id;
 } options[] = {
-    {"cluster", 'c', true, false, OPT_CLUSTER}, {"json", 0, false, false, OPT_JSON},
-    {"node", 0, true, true, OPT_NODE},          {"ip", 0, true, true, OPT_IP},
-    {"empty", 0, false, true, OPT_EMPTY},       {"mgmt", 0, true, true, OPT_MGMT},
+    {"cluster", 'c', true, 0, NULL, OPT_CLUSTER},
+    {"json", 0, false, 0, NULL, OPT_JSON},
+    {"node", 0, true, CMD(CLI_CMD_CREATE) | CMD(CLI_CMD_GROUP_ONLINE) | CMD(CLI_CMD_GROUP_MOVE),
+     "create, group online and group move", OPT_NODE},
+    {"ip", 0, true, CMD(CLI_CMD_CREATE), "create", OPT_IP},
+    {"empty", 0, false, CMD(CLI_CMD_CREATE), "create", OPT_EMPTY},
+    {"mgmt", 0, true, CMD(CLI_CMD_CREATE), "create", OPT_MGMT},
+    {"timeout", 0, true, CMD(CLI_CMD_EVICT), "evict", OPT_TIMEOUT},
+    {"yes", 0, false, CMD(CLI_CMD_DESTROY), "destroy", OPT_YES},
+    {"cleanup-ad", 0, false, CMD(CLI_CMD_DESTROY), "destroy", OPT_CLEANUP_AD},
+    {"force", 0, false, CMD(CLI_CMD_NODE_CLEAR), "node clear", OPT_FORCE},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -33,7 +56,8 @@ struct parser {
     struct cli_args a;
     const char **pos; /* positional words */
     size_t n_pos;
-    const char *create_opt; /* the first create-only option seen, for the error message */
+    uint32_t seen;        /* 1 << opt_id of each option given */
+    char name_buf[32];    /* "group online": the command in words, for messages */
     char *errmsg;
     size_t errlen;
 };
@@ -87,10 +111,23 @@ static int add_node(struct parser *p, const char *name)
     return 0;
 }
 
+/* --timeout MS: decimal milliseconds that fit a DWORD. */
+static int parse_timeout(struct parser *p, const char *text)
+{
+    uint64_t ms = 0;
+    const char *c = text;
+
+    for (; *c >= '0' && *c <= '9' && ms <= UINT32_MAX; c++)
+        ms = ms * 10 + (uint64_t)(*c - '0');
+    if (c == text || *c != '\0' || ms > UINT32_MAX)
+        return usage(p, "bad --timeout '%s': expected milliseconds, e.g. 90000", text);
+    p->a.timeout_ms = (uint32_t)ms;
+    return 0;
+}
+
 static int apply_option(struct parser *p, const struct option_def *o, const char *value)
 {
-    if (o->create_only && p->create_opt == NULL)
-        p->create_opt = o->name;
+    p->seen |= 1u << o->id;
     switch (o->id) {
     case OPT_CLUSTER:
         if (*value == '\0' || utf8_validate(value, strlen(value)) < 0)
@@ -114,6 +151,17 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
             p->a.mgmt = CLI_MGMT_DNS;
         else
             return usage(p, "--mgmt takes 'none' or 'dns', not '%s'", value);
+        return 0;
+    case OPT_TIMEOUT:
+        return parse_timeout(p, value);
+    case OPT_YES:
+        p->a.yes = true;
+        return 0;
+    case OPT_CLEANUP_AD:
+        p->a.cleanup_ad = true;
+        return 0;
+    case OPT_FORCE:
+        p->a.force = true;
         return 0;
     }
     return usage(p, "internal error: unhandled option");
@@ -162,46 +210,104 @@ static int parse_option(struct parser *p, int argc, char *const *argv, int *i)
 /* Commands                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Sets the command from the positional words. */
-static int parse_command(struct parser *p)
+static const struct command_def {
+    const char *word, *sub;
+    enum cli_command cmd;
+    size_t min_args, max_args; /* words after the command (and its subcommand) */
+    const char *arg;           /* what the argument is, for "needs a NODE" */
+} commands[] = {
+    {"help", NULL, CLI_CMD_HELP, 0, 0, NULL},
+    {"keygen", NULL, CLI_CMD_KEYGEN, 1, 1, "a FILE"},
+    {"create", NULL, CLI_CMD_CREATE, 1, 1, "a cluster NAME"},
+    {"status", NULL, CLI_CMD_STATUS, 0, 0, NULL},
+    {"add-node", NULL, CLI_CMD_ADD_NODE, 1, 1, "a NODE"},
+    {"evict", NULL, CLI_CMD_EVICT, 1, 1, "a NODE"},
+    {"destroy", NULL, CLI_CMD_DESTROY, 0, 0, NULL},
+    {"node", "list", CLI_CMD_NODE_LIST, 0, 0, NULL},
+    {"node", "clear", CLI_CMD_NODE_CLEAR, 0, 1, NULL},
+    {"group", "list", CLI_CMD_GROUP_LIST, 0, 0, NULL},
+    {"group", "online", CLI_CMD_GROUP_ONLINE, 1, 1, "a GROUP"},
+    {"group", "offline", CLI_CMD_GROUP_OFFLINE, 1, 1, "a GROUP"},
+    {"group", "move", CLI_CMD_GROUP_MOVE, 1, 1, "a GROUP"},
+    {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* "'group' needs a subcommand: 'list', 'online', 'offline' or 'move'" and its variants. */
+static int bad_subcommand(struct parser *p, const char *word, const char *given)
 {
-    static const struct {
-        const char *word, *sub;
-        enum cli_command cmd;
-        size_t n_args; /* words after the command (and its subcommand) */
-    } commands[] = {
-        {"help", NULL, CLI_CMD_HELP, 0},
-        {"keygen", NULL, CLI_CMD_KEYGEN, 1},
-        {"create", NULL, CLI_CMD_CREATE, 1},
-        {"status", NULL, CLI_CMD_STATUS, 0},
-        {"node", "list", CLI_CMD_NODE_LIST, 0},
-        {"group", "list", CLI_CMD_GROUP_LIST, 0},
-        {"resource", "list", CLI_CMD_RESOURCE_LIST, 0},
-    };
-    const char *word = p->n_pos > 0 ? p->pos[0] : NULL;
+    char list[128] = "";
+    size_t n = 0, len = 0, k = 0;
 
-    if (word == NULL)
-        return usage(p, "no command given");
-    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        size_t skip = commands[i].sub ? 2 : 1;
-
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        n += strcmp(commands[i].word, word) == 0;
+    for (size_t i = 0; i < N_COMMANDS && len < sizeof(list); i++) {
         if (strcmp(commands[i].word, word) != 0)
             continue;
-        if (commands[i].sub != NULL && (p->n_pos < 2 || strcmp(p->pos[1], commands[i].sub) != 0))
-            return usage(p, "'%s' needs the subcommand '%s'", word, commands[i].sub);
-        if (p->n_pos < skip + commands[i].n_args)
-            return usage(p, "'%s' needs %s", word,
-                         commands[i].cmd == CLI_CMD_KEYGEN ? "a FILE" : "a cluster NAME");
-        if (p->n_pos > skip + commands[i].n_args)
-            return usage(p, "unexpected argument '%s'", p->pos[skip + commands[i].n_args]);
-        p->a.cmd = commands[i].cmd;
-        if (p->a.cmd == CLI_CMD_KEYGEN)
-            p->a.file = p->pos[skip];
-        else if (p->a.cmd == CLI_CMD_CREATE)
-            p->a.name = p->pos[skip];
-        return 0;
+        k++;
+        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s'%s'",
+                                k == 1 ? "" : k == n ? " or " : ", ", commands[i].sub);
     }
-    return usage(p, "unknown command '%s'", word);
+    if (given == NULL)
+        return usage(p, "'%s' needs a subcommand: %s", word, list);
+    return usage(p, "unknown subcommand '%s %s': expected %s", word, given, list);
+}
+
+/* The command named by the first positional words, or NULL after a usage error. */
+static const struct command_def *find_command(struct parser *p)
+{
+    const char *word = p->pos[0], *sub = p->n_pos > 1 ? p->pos[1] : NULL;
+    bool has_subs = false;
+
+    for (size_t i = 0; i < N_COMMANDS; i++) {
+        if (strcmp(commands[i].word, word) != 0)
+            continue;
+        if (commands[i].sub == NULL)
+            return &commands[i];
+        has_subs = true;
+        if (sub != NULL && strcmp(commands[i].sub, sub) == 0)
+            return &commands[i];
+    }
+    if (has_subs)
+        bad_subcommand(p, word, sub);
+    else
+        usage(p, "unknown command '%s'", word);
+    return NULL;
+}
+
+/* Sets the command and its argument from the positional words. */
+static int parse_command(struct parser *p)
+{
+    const struct command_def *c;
+    const char *arg;
+    size_t skip, n_args;
+
+    if (p->n_pos == 0)
+        return usage(p, "no command given");
+    c = find_command(p);
+    if (c == NULL)
+        return -EINVAL;
+    skip = c->sub ? 2 : 1;
+    n_args = p->n_pos - skip;
+    snprintf(p->name_buf, sizeof(p->name_buf), "%s%s%s", c->word, c->sub ? " " : "",
+             c->sub ? c->sub : "");
+    if (n_args < c->min_args)
+        return usage(p, "'%s' needs %s", p->name_buf, c->arg);
+    if (n_args > c->max_args)
+        return usage(p, "unexpected argument '%s'", p->pos[skip + c->max_args]);
+    p->a.cmd = c->cmd;
+    arg = n_args > 0 ? p->pos[skip] : NULL;
+    if (c->cmd == CLI_CMD_KEYGEN)
+        p->a.file = arg;
+    else if (c->cmd == CLI_CMD_CREATE)
+        p->a.name = arg;
+    else if (c->cmd == CLI_CMD_GROUP_ONLINE || c->cmd == CLI_CMD_GROUP_OFFLINE ||
+             c->cmd == CLI_CMD_GROUP_MOVE)
+        p->a.group = arg;
+    else
+        p->a.node = arg;
+    return 0;
 }
 
 /* The rules between options of `create`, REFERENCE §3.3 rules 4 and 6 among them. */
@@ -226,17 +332,48 @@ static int check_create(struct parser *p)
     return 0;
 }
 
+/* An option given to a command it does not apply to. */
+static int check_options(struct parser *p)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *o = &options[i];
+
+        if ((p->seen & 1u << o->id) && o->commands != 0 && !(o->commands & CMD(p->a.cmd)))
+            return usage(p, "option '--%s' only applies to %s", o->name, o->applies);
+    }
+    return 0;
+}
+
+/* A NODE or GROUP argument: a non-empty UTF-8 string, or absent where that is allowed. */
+static int check_name(struct parser *p, const char *s, const char *what)
+{
+    if (s != NULL && (*s == '\0' || utf8_validate(s, strlen(s)) < 0))
+        return usage(p, "the %s must be a non-empty UTF-8 string", what);
+    return 0;
+}
+
 static int check_command(struct parser *p)
 {
-    if (p->a.cmd == CLI_CMD_CREATE)
+    struct cli_args *a = &p->a;
+    int rv = check_options(p);
+
+    if (rv == 0 && a->cmd == CLI_CMD_CREATE)
         return check_create(p);
-    if (p->create_opt != NULL)
-        return usage(p, "option '--%s' only applies to create", p->create_opt);
-    if (p->a.cmd == CLI_CMD_KEYGEN && p->a.cluster != NULL)
-        return usage(p, "--cluster does not apply to keygen");
-    if (p->a.cmd == CLI_CMD_KEYGEN && *p->a.file == '\0')
-        return usage(p, "keygen needs a non-empty FILE");
-    return 0;
+    if (rv == 0 && a->cluster != NULL &&
+        (a->cmd == CLI_CMD_KEYGEN || a->cmd == CLI_CMD_NODE_CLEAR))
+        rv = usage(p, "--cluster does not apply to %s%s", p->name_buf,
+                   a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
+    if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
+        rv = usage(p, "keygen needs a non-empty FILE");
+    if (rv == 0)
+        rv = check_name(p, a->node, "NODE");
+    if (rv == 0)
+        rv = check_name(p, a->group, "GROUP");
+    if (rv == 0 && a->n_nodes > 1)
+        rv = usage(p, "%s takes one --node", p->name_buf);
+    if (rv == 0 && a->n_nodes == 1)
+        a->to_node = a->nodes[0];
+    return rv;
 }
 
 /* -h/--help or --version before "--" decide the command whatever else is there. */
@@ -279,6 +416,7 @@ int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errm
     struct parser p = {.errmsg = errmsg, .errlen = n};
     int rv;
 
+    p.a.timeout_ms = CLI_EVICT_TIMEOUT_MS;
     p.a.cmd = early_command(argc, argv);
     if (p.a.cmd != 0) {
         *ret = p.a;
@@ -312,6 +450,29 @@ void cli_args_done(struct cli_args *a)
     a->nodes = NULL;
     a->ips = NULL;
     a->n_nodes = a->n_ips = 0;
+}
+
+int cli_args_confirm(const struct cli_args *a, bool terminal, char *errmsg, size_t n)
+{
+    if (a->cmd != CLI_CMD_DESTROY || a->yes)
+        return 0;
+    if (terminal)
+        return 1;
+    snprintf(errmsg, n, "destroy asks before it wipes the nodes, and there is no terminal to "
+                        "ask on: add --yes to destroy without asking");
+    return -EINVAL;
+}
+
+bool cli_answer_is_yes(const char *line)
+{
+    size_t len;
+
+    line += strspn(line, " \t");
+    len = strcspn(line, " \t\r\n");
+    if (line[len + strspn(line + len, " \t\r\n")] != '\0')
+        return false;
+    return (len == 1 && strncasecmp(line, "y", 1) == 0) ||
+           (len == 3 && strncasecmp(line, "yes", 3) == 0);
 }
 
 int cli_exit_for_parse(int rv)

@@ -26,7 +26,17 @@ enum cli_command {
     CLI_CMD_NODE_LIST,
     CLI_CMD_GROUP_LIST,
     CLI_CMD_RESOURCE_LIST,
+    CLI_CMD_ADD_NODE,
+    CLI_CMD_EVICT,
+    CLI_CMD_DESTROY,
+    CLI_CMD_NODE_CLEAR,
+    CLI_CMD_GROUP_ONLINE,
+    CLI_CMD_GROUP_OFFLINE,
+    CLI_CMD_GROUP_MOVE,
 };
+
+/* evict's default wait for the node's cleanup, as Windows clients use (REFERENCE §4.1). */
+#define CLI_EVICT_TIMEOUT_MS 90000u
 
 /* --mgmt: the management point of a new cluster. AUTO: DNS_ONLY with addresses, else NONE. */
 enum cli_mgmt {
@@ -53,6 +63,13 @@ struct cli_args {
     struct cli_ip *ips;
     bool empty;
     enum cli_mgmt mgmt;
+    const char *node;    /* add-node, evict NODE; node clear [NODE] (NULL: the local node) */
+    const char *group;   /* group online|offline|move GROUP */
+    const char *to_node; /* group online|move --node; NULL: the cluster chooses */
+    uint32_t timeout_ms; /* evict --timeout; CLI_EVICT_TIMEOUT_MS unless given */
+    bool yes;            /* destroy --yes */
+    bool cleanup_ad;     /* destroy --cleanup-ad */
+    bool force;          /* node clear --force */
 };
 
 /*
@@ -64,6 +81,18 @@ struct cli_args {
 int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errmsg, size_t n);
 /* Frees the arrays of a parsed command line. NULL-safe. */
 void cli_args_done(struct cli_args *a);
+
+/*
+ * Whether `clusctl destroy` may go ahead, given whether stdin and stdout are a terminal: 0 for
+ * any other command and for --yes, 1 when the user must be asked first, -EINVAL (a usage error,
+ * reason in errmsg) without --yes and without a terminal, so that a script never destroys a
+ * cluster by accident.
+ */
+int cli_args_confirm(const struct cli_args *a, bool terminal, char *errmsg, size_t n);
+
+/* true if the line the user typed at a [y/N] question means yes: "y" or "yes" in any case,
+ * blanks around it allowed. Anything else, the empty line included, is no. */
+bool cli_answer_is_yes(const char *line);
 
 /* The exit code for a cli_args_parse() result: 0, CLI_EXIT_USAGE for -EINVAL, CLI_EXIT_FAILED
  * for anything else. */

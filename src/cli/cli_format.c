@@ -225,16 +225,20 @@ int cli_format_json_status(struct cli_buf *b, uint32_t status, const char *detai
 }
 
 int cli_format_json_result(struct cli_buf *b, uint32_t status, const char *detail,
-                           const char *cluster)
+                           const char *key, const char *value)
 {
     int rv = cli_buf_printf(b, "{\"event\":\"result\",\"ok\":%s,", status == 0 ? "true" : "false");
 
     if (rv == 0)
         rv = cli_format_json_status(b, status, detail);
-    if (rv == 0 && cluster != NULL) {
-        rv = cli_buf_puts(b, ",\"cluster\":");
+    if (rv == 0 && key != NULL && value != NULL) {
+        rv = cli_buf_puts(b, ",");
         if (rv == 0)
-            rv = cli_json_string(b, cluster);
+            rv = cli_json_string(b, key);
+        if (rv == 0)
+            rv = cli_buf_puts(b, ":");
+        if (rv == 0)
+            rv = cli_json_string(b, value);
     }
     return rv == 0 ? cli_buf_puts(b, "}\n") : rv;
 }

@@ -86,9 +86,10 @@ int cli_format_json_status(struct cli_buf *b, uint32_t status, const char *detai
 /* Appends the JSON object that ends a setup call's event stream, and '\n':
  *   {"event":"result","ok":true,"status":0,"status_name":"ERROR_SUCCESS","message":"...",
  *    "cluster":"clu1"}
- * with the members of cli_format_json_status(); cluster is left out when NULL. 0 or -ENOMEM. */
+ * with the members of cli_format_json_status() and then key:value (a string, e.g. "cluster" or
+ * "node"), which is left out when key or value is NULL. 0 or -ENOMEM. */
 int cli_format_json_result(struct cli_buf *b, uint32_t status, const char *detail,
-                           const char *cluster);
+                           const char *key, const char *value);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Live display                                                                                */

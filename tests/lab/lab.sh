@@ -841,6 +841,24 @@ lab_all_nodeinfo_is() {
     done
 }
 
+# lab_fresh N CMD... — runs CMD in a subshell with a lab of its own (N nodes, built by lab_init
+# there and torn down when CMD returns); the caller's lab, if any, is left alone.  A FAIL inside
+# ends only the subshell: lab_fresh then returns 1 (and a plain call under set -e ends the
+# scenario).  Use it for a step that needs nodes no earlier step has touched.
+lab_fresh() {
+    local n=$1
+    shift
+    (
+        LAB_DIR=
+        LAB_ID=
+        LAB_NODES=0
+        LAB_FAILED=0
+        LAB__OWNER=
+        lab_init "$n"
+        "$@"
+    )
+}
+
 # lab_assert_within NAME SECS CMD... — lab_wait_for, then "PASS NAME".
 lab_assert_within() {
     local name=$1

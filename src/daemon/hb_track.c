@@ -1,0 +1,201 @@
+/*
+ * hb_track — heartbeat bookkeeping and the lease arithmetic (see hb_track.h).
+ */
+#include "daemon/hb_track.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold)
+{
+    cfg->delay_ms = delay_ms;
+    cfg->threshold = threshold;
+    /* Two heartbeat rounds: a lost packet or two does not cost the lease, and the lease runs
+     * out well before the node counts as Down (threshold ≥ 3 rounds). */
+    cfg->lease_ms = 2 * delay_ms;
+    cfg->drift_ppm = 10000; /* 1 %: far beyond any working quartz, and cheap */
+    cfg->margin_ms = delay_ms / 5;
+}
+
+bool hb_config_valid(uint32_t delay_ms, uint32_t threshold)
+{
+    return delay_ms >= 250 && delay_ms <= 2000 && threshold >= 3 && threshold <= 120;
+}
+
+void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self)
+{
+    memset(t, 0, sizeof(*t));
+    t->cfg = *cfg;
+    t->self = self;
+}
+
+static ssize_t find(const struct hb_track *t, uint64_t id)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->nodes[i].id == id)
+            return (ssize_t)i;
+    return -1;
+}
+
+int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter)
+{
+    ssize_t i = find(t, id);
+
+    if (i < 0) {
+        if (t->n == HB_MAX_NODES)
+            return -ENOSPC;
+        i = (ssize_t)t->n++;
+        memset(&t->nodes[i], 0, sizeof(t->nodes[i]));
+        t->nodes[i].id = id;
+        for (size_t k = 0; k < HB_MAX_NODES; k++)
+            t->nodes[i].reported_silence[k] = HB_NEVER;
+        /* Every other node learns of the newcomer as never heard. */
+        for (size_t k = 0; k < t->n; k++)
+            t->nodes[k].reported_silence[i] = HB_NEVER;
+    }
+    t->nodes[i].voter = voter;
+    return 0;
+}
+
+void hb_track_remove_member(struct hb_track *t, uint64_t id)
+{
+    ssize_t i = find(t, id);
+    size_t last;
+
+    if (i < 0)
+        return;
+    last = t->n - 1;
+    t->nodes[i] = t->nodes[last];
+    for (size_t k = 0; k < last; k++)
+        t->nodes[k].reported_silence[i] = t->nodes[k].reported_silence[last];
+    t->n--;
+}
+
+void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms,
+                      const struct hb_entry *entries, size_t n, bool full, uint64_t now)
+{
+    ssize_t i = find(t, from);
+    struct hb_node *p;
+
+    if (i < 0 || from == t->self)
+        return;
+    p = &t->nodes[i];
+    if (send_ms < p->their_send_ms)
+        return; /* older than what we have: reordered */
+    p->heard_at = now;
+    p->their_send_ms = send_ms;
+    if (full) {
+        p->report_at = now;
+        for (size_t k = 0; k < t->n; k++)
+            p->reported_silence[k] = HB_NEVER;
+    }
+    for (size_t e = 0; e < n; e++) {
+        ssize_t k = find(t, entries[e].id);
+
+        if (k < 0)
+            continue;
+        if (full)
+            p->reported_silence[k] = entries[e].silence_ms;
+        if (entries[e].id == t->self && entries[e].echo_ms > p->echo_of_ours)
+            p->echo_of_ours = entries[e].echo_ms;
+    }
+}
+
+struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
+{
+    ssize_t i = find(t, from);
+
+    return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : t->nodes[i].their_send_ms,
+                             .silence_ms = 0};
+}
+
+static uint32_t silence(const struct hb_node *p, uint64_t now)
+{
+    if (p->heard_at == 0)
+        return HB_NEVER;
+    return now - p->heard_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - p->heard_at);
+}
+
+size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < t->n && k < cap; i++) {
+        const struct hb_node *p = &t->nodes[i];
+
+        if (p->id == t->self)
+            continue;
+        out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->their_send_ms,
+                                     .silence_ms = silence(p, now)};
+    }
+    return k;
+}
+
+bool hb_track_up(const struct hb_track *t, uint64_t id, uint64_t now)
+{
+    ssize_t i = find(t, id);
+
+    if (id == t->self)
+        return true;
+    if (i < 0)
+        return false;
+    return silence(&t->nodes[i], now) < (uint64_t)t->cfg.threshold * t->cfg.delay_ms;
+}
+
+static int desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x < y) - (x > y);
+}
+
+uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now)
+{
+    uint64_t echoes[HB_MAX_NODES];
+    size_t voters = 0, n = 0, need;
+
+    for (size_t i = 0; i < t->n; i++) {
+        const struct hb_node *p = &t->nodes[i];
+
+        if (!p->voter)
+            continue;
+        voters++;
+        /* Our own vote is as fresh as now; a peer's is the send time it echoed back. */
+        echoes[n++] = p->id == t->self ? now : p->echo_of_ours;
+    }
+    if (voters == 0)
+        return 0;
+    need = voters / 2 + 1;
+    qsort(echoes, n, sizeof(echoes[0]), desc);
+    if (echoes[need - 1] == 0)
+        return 0;
+    return echoes[need - 1] + t->cfg.lease_ms;
+}
+
+bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
+{
+    uint64_t needed = (uint64_t)t->cfg.lease_ms * (1000000 + t->cfg.drift_ppm) / 1000000 +
+                      t->cfg.margin_ms;
+    ssize_t target = find(t, id);
+    size_t voters = 0, silent = 0;
+
+    if (target < 0)
+        return true; /* not a member: holds no lease from us */
+    for (size_t i = 0; i < t->n; i++) {
+        const struct hb_node *p = &t->nodes[i];
+        uint32_t s;
+
+        if (!p->voter)
+            continue;
+        voters++;
+        if (p->id == id)
+            continue; /* the node itself does not vouch for its own silence */
+        if (p->id == t->self)
+            s = silence(&t->nodes[target], now);
+        else
+            s = p->report_at == 0 ? 0 : p->reported_silence[target]; /* as of its report */
+        silent += s != HB_NEVER ? s >= needed : p->id == t->self || p->report_at != 0;
+    }
+    return voters > 0 && silent >= voters / 2 + 1;
+}

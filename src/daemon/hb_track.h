@@ -1,0 +1,88 @@
+/*
+ * hb_track — what a node knows from heartbeats, and the decisions taken from it. Pure: no I/O,
+ * no clock; every function is given "now" (this node's monotonic milliseconds).
+ *
+ * Every heartbeat a node sends carries its send time and, for each other node, an echo of the
+ * newest send time it heard from that node and how long it has not heard it (silence). From
+ * this each node derives:
+ *  - whether a peer is Up: heard within SameSubnetThreshold × SameSubnetDelay;
+ *  - its own quorum lease: when a majority of the voters (itself included if it votes) echoed a
+ *    heartbeat this node sent at time s, this node may keep resources online until s + lease.
+ *    Only its own clock is involved, so no clock synchronisation is needed;
+ *  - whether a peer is surely fenced: a majority of the voters (this node's own observation and
+ *    the silences others report) have not heard it for lease × (1 + drift) + margin. A fenced
+ *    peer's lease has expired whatever it heard, because any majority that could have renewed it
+ *    shares a voter with this one (docs/failover.md).
+ */
+#ifndef CLUSSVC_HB_TRACK_H
+#define CLUSSVC_HB_TRACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HB_MAX_NODES 64
+#define HB_NEVER UINT32_MAX /* silence of a node never heard */
+
+struct hb_config {
+    uint32_t delay_ms;       /* SameSubnetDelay: the heartbeat interval */
+    uint32_t threshold;      /* SameSubnetThreshold: missed heartbeats before Down */
+    uint32_t lease_ms;       /* how long a quorum echo keeps resources online */
+    uint32_t drift_ppm;      /* allowed clock rate difference, parts per million */
+    uint32_t margin_ms;      /* extra wait before a silent node counts as fenced */
+};
+
+/* One entry of a heartbeat: what the sender knows of node id. */
+struct hb_entry {
+    uint64_t id;
+    uint64_t echo_ms;    /* the newest send time heard from id, in id's clock; 0 if never */
+    uint32_t silence_ms; /* how long the sender has not heard id; HB_NEVER if never */
+};
+
+struct hb_node {
+    uint64_t id;
+    bool voter;
+    uint64_t heard_at;        /* our clock when we last heard it; 0 = never */
+    uint64_t their_send_ms;   /* its clock, newest heartbeat heard */
+    uint64_t echo_of_ours;    /* our send time it echoed most recently */
+    /* what it reports about every node (index as in nodes[]) */
+    uint32_t reported_silence[HB_MAX_NODES];
+    uint64_t report_at;       /* our clock when that report arrived; 0 = none */
+};
+
+struct hb_track {
+    struct hb_config cfg;
+    uint64_t self;
+    size_t n;
+    struct hb_node nodes[HB_MAX_NODES]; /* self included */
+};
+
+/* Sets the defaults that go with the two Windows properties (lease, drift and margin). */
+void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold);
+/* Windows' bounds: delay 250–2000 ms, threshold 3–120. */
+bool hb_config_valid(uint32_t delay_ms, uint32_t threshold);
+
+void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self);
+/* Adds or updates a member (voter or not); members not named in a call keep their state. */
+int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter);
+void hb_track_remove_member(struct hb_track *t, uint64_t id);
+/*
+ * Records a heartbeat (full: it carries reports on every node) or an acknowledgement (only the
+ * echo of our own send time) from node from, sent at send_ms (its clock). Unknown senders are
+ * ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes back within
+ * a round trip and the lease need not cover a whole heartbeat interval of echo delay.
+ */
+void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms,
+                      const struct hb_entry *entries, size_t n, bool full, uint64_t now);
+/* The one entry of the acknowledgement to send to from after receiving its heartbeat. */
+struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
+/* The entries of the heartbeat to send now (one per other member); returns the count. */
+size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap);
+/* Is node id Up as seen from here? (Self is always Up.) */
+bool hb_track_up(const struct hb_track *t, uint64_t id, uint64_t now);
+/* Until when (our clock) this node holds its quorum lease; 0 if it holds none. */
+uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now);
+/* Has a majority of the voters surely not heard node id for longer than its lease could run? */
+bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now);
+
+#endif

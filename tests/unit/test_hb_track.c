@@ -1,0 +1,210 @@
+/* Heartbeat bookkeeping and the lease arithmetic, on a simulated clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "daemon/hb_track.h"
+
+/* Three voters; each node's clock starts elsewhere so no comparison across clocks sneaks in. */
+struct sim {
+    struct hb_track t[3];
+    uint64_t offset[3];
+};
+
+static void sim_init(struct sim *s)
+{
+    struct hb_config cfg;
+
+    hb_config_defaults(&cfg, 250, 3);
+    for (int i = 0; i < 3; i++) {
+        hb_track_init(&s->t[i], &cfg, (uint64_t)i + 1);
+        for (int k = 0; k < 3; k++)
+            hb_track_set_member(&s->t[i], (uint64_t)k + 1, true);
+        s->offset[i] = 1000000 * (uint64_t)(i + 1);
+    }
+}
+
+/* Node a sends a heartbeat at real time now; it reaches each node in to[] (if set), which
+ * acknowledges it at once over the reverse link. */
+static void sim_send(struct sim *s, int a, uint64_t now, const bool to[3], const bool back[3])
+{
+    struct hb_entry e[HB_MAX_NODES];
+    uint64_t local = now + s->offset[a];
+    size_t n = hb_track_entries(&s->t[a], local, e, HB_MAX_NODES);
+
+    for (int b = 0; b < 3; b++) {
+        struct hb_entry ack;
+
+        if (b == a || !to[b])
+            continue;
+        hb_track_receive(&s->t[b], (uint64_t)a + 1, local, e, n, true, now + s->offset[b]);
+        ack = hb_track_ack(&s->t[b], (uint64_t)a + 1);
+        if (back[b])
+            hb_track_receive(&s->t[a], (uint64_t)b + 1, now + s->offset[b], &ack, 1, false,
+                             local);
+    }
+}
+
+static void sim_round(struct sim *s, uint64_t now, const bool alive[3], const bool link[3][3])
+{
+    for (int a = 0; a < 3; a++) {
+        bool to[3], back[3];
+
+        if (!alive[a])
+            continue;
+        for (int b = 0; b < 3; b++) {
+            to[b] = alive[b] && link[a][b];
+            back[b] = alive[b] && link[b][a];
+        }
+        sim_send(s, a, now, to, back);
+    }
+}
+
+static const bool all3[3] = {true, true, true};
+static const bool full[3][3] = {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
+
+static void test_everyone_up_and_leased(void **state)
+{
+    struct sim s;
+    uint64_t now = 0;
+
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    now -= 1; /* just before the next round: the worst moment for a lease */
+    for (int i = 0; i < 3; i++) {
+        uint64_t local = now + s.offset[i];
+
+        for (int k = 0; k < 3; k++)
+            assert_true(hb_track_up(&s.t[i], (uint64_t)k + 1, local));
+        assert_true(hb_track_lease_until(&s.t[i], local) > local);
+        assert_false(hb_track_fenced(&s.t[i], 1, local));
+    }
+}
+
+static void test_no_lease_before_any_echo(void **state)
+{
+    struct sim s;
+
+    sim_init(&s);
+    assert_int_equal(hb_track_lease_until(&s.t[0], s.offset[0] + 10), 0);
+}
+
+/* Node 1 dies: the others see it Down after threshold × delay, and only once both of them have
+ * been silent long enough is it fenced. Its lease (had it survived) had run out before. */
+static void test_crash_is_detected_then_fenced(void **state)
+{
+    struct sim s;
+    bool alive[3] = {true, true, true};
+    uint64_t now = 0, lease_end, fenced_at = 0, down_at = 0;
+
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, alive, full);
+    lease_end = hb_track_lease_until(&s.t[0], now - 250 + s.offset[0]) - s.offset[0];
+    assert_true(lease_end > now); /* it held a lease when it died */
+    alive[0] = false;
+    for (; now < 5000; now += 10) {
+        if (now % 250 == 0)
+            sim_round(&s, now, alive, full);
+        if (down_at == 0 && !hb_track_up(&s.t[1], 1, now + s.offset[1]))
+            down_at = now;
+        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_true(down_at > 0 && fenced_at > 0);
+    assert_true(fenced_at > lease_end); /* never two owners */
+    assert_true(down_at <= 750 + 750); /* detected within threshold × delay of the last beat */
+    assert_true(fenced_at - 750 < 1000); /* and takeover follows within a second */
+}
+
+/* A one-way cut: node 1 still hears the others but they no longer hear it. It must lose its
+ * lease before the others consider it fenced. */
+static void test_one_way_partition(void **state)
+{
+    struct sim s;
+    bool link[3][3] = {{1, 0, 0}, {1, 1, 1}, {1, 1, 1}}; /* 1 → others cut; others → 1 fine */
+    uint64_t now = 0, lease_end = 0, fenced_at = 0;
+
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    for (; now < 5000; now += 10) {
+        uint64_t l;
+
+        if (now % 250 == 0)
+            sim_round(&s, now, all3, link);
+        l = hb_track_lease_until(&s.t[0], now + s.offset[0]);
+        if (l > now + s.offset[0])
+            lease_end = l - s.offset[0];
+        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_true(fenced_at > 0);
+    assert_true(lease_end < fenced_at);
+}
+
+/* A minority node (cut off entirely) loses its lease; the majority keeps theirs. */
+static void test_isolated_node_loses_lease(void **state)
+{
+    struct sim s;
+    bool link[3][3] = {{1, 0, 0}, {0, 1, 1}, {0, 1, 1}};
+    uint64_t now = 0;
+
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    for (int r = 0; r < 8; r++, now += 250)
+        sim_round(&s, now, all3, link);
+    assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) < now + s.offset[0]);
+    assert_true(hb_track_lease_until(&s.t[1], now + s.offset[1]) > now + s.offset[1]);
+    assert_true(hb_track_fenced(&s.t[1], 1, now + s.offset[1]));
+    assert_false(hb_track_fenced(&s.t[1], 3, now + s.offset[1]));
+}
+
+static void test_membership_changes(void **state)
+{
+    struct hb_track t;
+    struct hb_config cfg;
+    struct hb_entry e[4];
+
+    hb_config_defaults(&cfg, 250, 3);
+    hb_track_init(&t, &cfg, 1);
+    hb_track_set_member(&t, 1, true);
+    assert_int_equal(hb_track_lease_until(&t, 100), 100 + cfg.lease_ms); /* alone: own quorum */
+    hb_track_set_member(&t, 2, true);
+    hb_track_set_member(&t, 3, false); /* a standby does not vote on leases */
+    assert_int_equal(hb_track_entries(&t, 100, e, 4), 2);
+    assert_int_equal(e[0].silence_ms, HB_NEVER);
+    assert_false(hb_track_up(&t, 2, 100));
+    assert_true(hb_track_fenced(&t, 9, 100)); /* not a member */
+    hb_track_remove_member(&t, 2);
+    assert_int_equal(hb_track_entries(&t, 100, e, 4), 1);
+    assert_int_equal(e[0].id, 3);
+}
+
+static void test_bounds(void **state)
+{
+    assert_true(hb_config_valid(250, 3));
+    assert_true(hb_config_valid(2000, 120));
+    assert_false(hb_config_valid(249, 3));
+    assert_false(hb_config_valid(250, 2));
+    assert_false(hb_config_valid(2001, 10));
+    assert_false(hb_config_valid(1000, 121));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_everyone_up_and_leased),
+        cmocka_unit_test(test_no_lease_before_any_echo),
+        cmocka_unit_test(test_crash_is_detected_then_fenced),
+        cmocka_unit_test(test_one_way_partition),
+        cmocka_unit_test(test_isolated_node_loses_lease),
+        cmocka_unit_test(test_membership_changes),
+        cmocka_unit_test(test_bounds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
