@@ -28,9 +28,12 @@
 
 #include <gnutls/gnutls.h>
 
+#include "channel/resolve.h"
+#include "common/address.h"
 #include "common/wire.h"
 
 /* TLS 1.3 only; ECDHE-PSK first for forward secrecy. */
+#define LLMNR_TIMEOUT_MS 1000
 #define CHANNEL_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:-KX-ALL:+ECDHE-PSK:+DHE-PSK:+PSK"
 
 struct channel {
@@ -251,6 +254,35 @@ static int handshake_errno(int gnutls_rv)
     }
 }
 
+/*
+ * Names without DNS: a cluster's Network Name answers LLMNR (RFC 4795) on the node that holds it.
+ * Builds a getaddrinfo-style list (freed by freeaddrinfo) from the LLMNR answer.
+ */
+static int resolve_llmnr(const char *host, const char *service, struct addrinfo **ret)
+{
+    struct net_addr addrs[8];
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+                             .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV};
+    struct addrinfo *head = NULL, **tail = &head;
+    size_t n = 0;
+
+    if (llmnr_resolve(host, AF_UNSPEC, LLMNR_TIMEOUT_MS, addrs, 8, &n) < 0 || n == 0)
+        return EAI_NONAME;
+    for (size_t i = 0; i < n; i++) {
+        char text[ADDR_STRLEN];
+        struct addrinfo *one;
+
+        if (addr_format(&addrs[i], text, sizeof(text)) < 0 ||
+            getaddrinfo(text, service, &hints, &one) != 0)
+            continue;
+        *tail = one;
+        while (*tail != NULL)
+            tail = &(*tail)->ai_next;
+    }
+    *ret = head;
+    return head != NULL ? 0 : EAI_NONAME;
+}
+
 /* Connects a TCP socket to one of the addresses of host within the deadline. */
 static int tcp_connect(const char *host, uint16_t port, int timeout_ms, char *errmsg)
 {
@@ -261,6 +293,8 @@ static int tcp_connect(const char *host, uint16_t port, int timeout_ms, char *er
 
     snprintf(service, sizeof(service), "%u", port);
     rv = getaddrinfo(host, service, &hints, &res);
+    if (rv == EAI_NONAME || rv == EAI_NODATA || rv == EAI_AGAIN)
+        rv = resolve_llmnr(host, service, &res); /* a cluster name published by its owner */
     if (rv != 0) {
         set_errmsg(errmsg, "cannot resolve %s: %s", host, gai_strerror(rv));
         return -EHOSTUNREACH;

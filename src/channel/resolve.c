@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -161,6 +162,8 @@ static int exchange_run(const struct exchange *x, unsigned timeout_ms, struct ne
             return -ENOENT;
         if (sends < SENDS_MAX && next_send < deadline)
             wake = next_send;
+        if (wake - now > INT_MAX)
+            wake = now + INT_MAX;
         if (poll(&pfd, 1, (int)(wake - now)) > 0) {
             rv = receive(x, ret, cap, ret_n);
             if (rv != -EAGAIN)

@@ -5,7 +5,10 @@
 #ifndef CLUSAPI_CLI_CMD_H
 #define CLUSAPI_CLI_CMD_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include <clusapi.h>
 
 #include "cli/cli_args.h"
 #include "cli/cli_text.h"
@@ -14,6 +17,30 @@
 int cli_cmd_create(const struct cli_args *a);
 /* `clusctl status` and the `node|group|resource list` tables (cli_status.c). */
 int cli_cmd_status(const struct cli_args *a);
+/* `clusctl add-node`: AddClusterNode with a progress display (cli_membership.c). */
+int cli_cmd_add_node(const struct cli_args *a);
+/* `clusctl evict`: EvictClusterNodeEx (cli_membership.c). */
+int cli_cmd_evict(const struct cli_args *a);
+/* `clusctl destroy`: DestroyCluster with a progress display, after asking on the terminal when
+ * ask is true (cli_membership.c). */
+int cli_cmd_destroy(const struct cli_args *a, bool ask);
+/* `clusctl node clear`: ClusapiClearNode (cli_membership.c). */
+int cli_cmd_node_clear(const struct cli_args *a);
+/* `clusctl group online|offline|move` (cli_group.c). */
+int cli_cmd_group(const struct cli_args *a);
+
+/* The size of the detail buffers the helpers below fill with ClusapiLastErrorText(). */
+#define CLI_DETAIL_SIZE 512
+
+/* OpenCluster on -c's target, or on the local node. Returns 0 with the handle in *ret, or the
+ * Win32 status with the library's reason in detail (CLI_DETAIL_SIZE bytes) (cli_status.c). */
+uint32_t cli_open_cluster(const struct cli_args *a, HCLUSTER *ret, char *detail);
+/* Reports a failed cli_open_cluster() as cli_fail() does; returns the exit code. */
+int cli_fail_open(const struct cli_args *a, uint32_t status, const char *detail);
+/* The cluster's name, malloc'd UTF-8 in *ret (caller frees). 0 or a Win32 status + detail. */
+uint32_t cli_cluster_name(HCLUSTER h, char **ret, char *detail);
+/* The number of nodes of the cluster in *ret. 0 or a Win32 status + detail. */
+uint32_t cli_count_nodes(HCLUSTER h, uint32_t *ret, char *detail);
 
 /*
  * Reports a failed operation: "clusctl: <what>: NAME (code): text (detail)" on stderr, and with

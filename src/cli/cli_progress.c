@@ -25,6 +25,12 @@
  */
 static atomic_int interrupts;
 
+/* On a terminal the note must not land on the progress line being redrawn. */
+static const char *off_line(const struct cli_progress *p)
+{
+    return p->mode == CLI_OUT_LIVE ? "\n" : "";
+}
+
 static void *signal_thread(void *arg)
 {
     struct cli_progress *p = arg;
@@ -36,13 +42,13 @@ static void *signal_thread(void *arg)
         if (p->cancel_text == NULL) {
             /* REFERENCE §7.1: a teardown stopped halfway would leave nodes neither clustered
              * nor clean, so the library runs it to the end whatever we do. */
-            fprintf(stderr, "\nclusctl: a destroy cannot be cancelled: it goes on to the end, "
-                            "so that no node is left half cleaned\n");
+            fprintf(stderr, "%sclusctl: a destroy cannot be cancelled: it goes on to the end, "
+                            "so that no node is left half cleaned\n", off_line(p));
             continue;
         }
         if (atomic_fetch_add(&interrupts, 1) == 0) {
-            fprintf(stderr, "\nclusctl: cancelling: %s (press Ctrl-C again to stop at once)\n",
-                    p->cancel_text);
+            fprintf(stderr, "%sclusctl: cancelling: %s (press Ctrl-C again to stop at once)\n",
+                    off_line(p), p->cancel_text);
             continue;
         }
         /* The second signal takes its default action: the process ends. */
@@ -152,6 +158,7 @@ BOOL CLUSAPI_CALL cli_progress_callback(PVOID pvCallbackArg, CLUSTER_SETUP_PHASE
                             .percent = dwPercentComplete,
                             .object = name,
                             .status = dwStatus};
+    p->events++;
     if (dwStatus != 0) {
         p->fail_phase = ev.phase;
         p->fail_status = dwStatus;

@@ -34,6 +34,7 @@ struct cli_progress {
     sigset_t signals;
     pthread_t thread;
     bool watching;
+    unsigned long events; /* callbacks so far */
     /* The last step the event stream reported as failed (status != 0). */
     uint32_t fail_phase;
     uint32_t fail_status;

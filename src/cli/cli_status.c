@@ -15,7 +15,7 @@
 #include "common/utf16.h"
 
 #define NAME_UNITS 256 /* first guess for a name buffer, in WCHARs */
-#define DETAIL_SIZE 512
+#define DETAIL_SIZE CLI_DETAIL_SIZE
 
 /* One node, group or resource as read from the cluster. */
 struct obj {
@@ -94,7 +94,7 @@ static char *utf8_or_null(const struct wbuf *w)
     return s;
 }
 
-static uint32_t cluster_name(HCLUSTER h, char **ret, char *detail)
+uint32_t cli_cluster_name(HCLUSTER h, char **ret, char *detail)
 {
     struct wbuf w = {0};
     uint32_t status = ERROR_MORE_DATA;
@@ -397,7 +397,7 @@ static uint32_t gather(const struct cli_args *a, HCLUSTER h, struct view *v, cha
 
     *ret_what = "cannot read the cluster name";
     if (all)
-        status = cluster_name(h, &v->cluster, detail);
+        status = cli_cluster_name(h, &v->cluster, detail);
     if (status == 0 && (all || a->cmd == CLI_CMD_NODE_LIST)) {
         *ret_what = "cannot list the nodes";
         status = list_names(h, CLUSTER_ENUM_NODE, &v->nodes, detail);
@@ -419,8 +419,7 @@ static uint32_t gather(const struct cli_args *a, HCLUSTER h, struct view *v, cha
     return status;
 }
 
-/* OpenCluster on -c's target, or on the local node. */
-static uint32_t open_target(const struct cli_args *a, HCLUSTER *ret, char *detail)
+uint32_t cli_open_cluster(const struct cli_args *a, HCLUSTER *ret, char *detail)
 {
     char16_t *target = NULL;
     HCLUSTER h;
@@ -435,22 +434,39 @@ static uint32_t open_target(const struct cli_args *a, HCLUSTER *ret, char *detai
     return 0;
 }
 
+int cli_fail_open(const struct cli_args *a, uint32_t status, const char *detail)
+{
+    char what[300];
+
+    snprintf(what, sizeof(what), "cannot open the cluster at %s",
+             a->cluster ? a->cluster : "the local node");
+    return cli_fail(a, what, status, detail);
+}
+
+uint32_t cli_count_nodes(HCLUSTER h, uint32_t *ret, char *detail)
+{
+    HCLUSENUM e = ClusterOpenEnum(h, CLUSTER_ENUM_NODE);
+
+    if (e == NULL)
+        return last_failure(detail, ERROR_INTERNAL_ERROR);
+    *ret = ClusterGetEnumCount(e);
+    ClusterCloseEnum(e);
+    return 0;
+}
+
 int cli_cmd_status(const struct cli_args *a)
 {
     struct view v = {0};
     struct cli_buf b = {0};
-    char detail[DETAIL_SIZE] = "", what[300];
+    char detail[DETAIL_SIZE] = "";
     const char *step = NULL;
     HCLUSTER h = NULL;
     uint32_t status;
     int rv;
 
-    status = open_target(a, &h, detail);
-    if (status != 0) {
-        snprintf(what, sizeof(what), "cannot open the cluster at %s",
-                 a->cluster ? a->cluster : "the local node");
-        return cli_fail(a, what, status, detail);
-    }
+    status = cli_open_cluster(a, &h, detail);
+    if (status != 0)
+        return cli_fail_open(a, status, detail);
     status = gather(a, h, &v, detail, &step);
     CloseCluster(h);
     if (status == 0) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "channel/channel.h"
 #include "cli/cli_args.h"
@@ -25,16 +26,32 @@ static const char help_text[] =
     "                         never overwrites an existing file\n"
     "  create NAME --node N [--node N...] [--ip ADDR/PREFIX...] [--empty] [--mgmt none|dns]\n"
     "                         create cluster NAME on the given nodes\n"
+    "  add-node NODE          add NODE to the cluster\n"
+    "  evict NODE [--timeout MS]\n"
+    "                         remove NODE from the cluster and wait up to MS\n"
+    "                         milliseconds (default 90000) for it to clean up\n"
+    "  destroy [--cleanup-ad] [--yes]\n"
+    "                         take the cluster apart and wipe every node; asks first\n"
+    "                         unless --yes, and needs --yes without a terminal\n"
     "  status                 show the cluster, its nodes, groups and resources\n"
     "  node list              list the nodes and their states\n"
+    "  node clear [NODE] [--force]\n"
+    "                         wipe what a cluster that let NODE go (default: this\n"
+    "                         node) left on it; refused while that cluster runs\n"
     "  group list             list the groups, their states and owner nodes\n"
+    "  group online GROUP [--node NODE]\n"
+    "                         bring GROUP online (on NODE if given)\n"
+    "  group offline GROUP    take GROUP offline\n"
+    "  group move GROUP [--node NODE]\n"
+    "                         move GROUP to NODE (default: another node that is up)\n"
     "  resource list          list the resources, their states, owners and groups\n"
     "\n"
     "Options:\n"
     "  -c, --cluster NAME     the cluster or node to talk to, by name or address\n"
     "                         (default: the local node)\n"
     "      --json             machine-readable output: one JSON object per progress event\n"
-    "                         for create, one JSON document for the other commands\n"
+    "                         for create, add-node and destroy, one JSON document for\n"
+    "                         the other commands\n"
     "  -h, --help             show this help and exit\n"
     "      --version          show the version and exit\n"
     "\n"
@@ -46,18 +63,26 @@ static const char help_text[] =
     "                         the cluster name answer on its addresses; none (the\n"
     "                         default without --ip) gives the cluster no address\n"
     "\n"
-    "Ctrl-C during create cancels it: the nodes are rolled back. A second Ctrl-C\n"
-    "stops clusctl at once.\n"
+    "Options of the other commands:\n"
+    "      --timeout MS       evict: how long to wait for the node's cleanup\n"
+    "      --yes              destroy: do not ask\n"
+    "      --cleanup-ad       destroy: also delete the cluster's identity (its\n"
+    "                         computer objects, on Windows)\n"
+    "      --force            node clear: wipe even if the cluster still runs\n"
+    "      --node NODE        group online, group move: the destination node\n"
+    "\n"
+    "Ctrl-C during create or add-node cancels it: the nodes are rolled back. A second\n"
+    "Ctrl-C stops clusctl at once. A destroy cannot be cancelled: it runs to its end.\n"
     "\n"
     "Environment:\n"
     "  CLUSAPI_AUTHKEY        administrator key file (default /etc/clusapi/authkey)\n"
     "  CLUSAPI_PORT           management port of the nodes (default 3343)\n"
     "\n"
     "Exit status:\n"
-    "  0  success\n"
+    "  0  success (also a group change still in progress, ERROR_IO_PENDING)\n"
     "  1  the operation failed (the Win32 error code is printed)\n"
     "  2  usage error\n"
-    "  3  cancelled (ERROR_CANCELLED)\n"
+    "  3  cancelled (ERROR_CANCELLED), or destroy not confirmed\n"
     "  4  cannot reach the cluster, or access denied\n";
 
 int cli_flush_out(const struct cli_buf *b)
@@ -117,7 +142,7 @@ static int cmd_keygen(const struct cli_args *a)
     return CLI_EXIT_OK;
 }
 
-static int run(const struct cli_args *a)
+static int run(const struct cli_args *a, bool ask)
 {
     switch (a->cmd) {
     case CLI_CMD_HELP:
@@ -135,6 +160,18 @@ static int run(const struct cli_args *a)
     case CLI_CMD_GROUP_LIST:
     case CLI_CMD_RESOURCE_LIST:
         return cli_cmd_status(a);
+    case CLI_CMD_ADD_NODE:
+        return cli_cmd_add_node(a);
+    case CLI_CMD_EVICT:
+        return cli_cmd_evict(a);
+    case CLI_CMD_DESTROY:
+        return cli_cmd_destroy(a, ask);
+    case CLI_CMD_NODE_CLEAR:
+        return cli_cmd_node_clear(a);
+    case CLI_CMD_GROUP_ONLINE:
+    case CLI_CMD_GROUP_OFFLINE:
+    case CLI_CMD_GROUP_MOVE:
+        return cli_cmd_group(a);
     }
     return CLI_EXIT_USAGE;
 }
@@ -143,15 +180,23 @@ int main(int argc, char **argv)
 {
     struct cli_args a;
     char errmsg[256] = "";
-    int rv = cli_args_parse(argc, argv, &a, errmsg, sizeof(errmsg));
+    int rv = cli_args_parse(argc, argv, &a, errmsg, sizeof(errmsg)), ask = 0;
 
+    if (rv == 0) {
+        ask = cli_args_confirm(&a, isatty(STDIN_FILENO) && isatty(STDOUT_FILENO), errmsg,
+                               sizeof(errmsg));
+        if (ask < 0) {
+            cli_args_done(&a);
+            rv = ask;
+        }
+    }
     if (rv < 0) {
         fprintf(stderr, "clusctl: %s\n", errmsg);
         if (rv == -EINVAL)
             fputs(usage_text, stderr);
         return cli_exit_for_parse(rv);
     }
-    rv = run(&a);
+    rv = run(&a, ask == 1);
     cli_args_done(&a);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "clusctl: cannot write the output: %s\n", strerror(errno));

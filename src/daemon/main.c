@@ -12,6 +12,7 @@
 
 #include "common/rpc_proto.h"
 #include "daemon/log.h"
+#include "daemon/rhs.h"
 #include "daemon/svc.h"
 
 static const char usage[] =
@@ -124,6 +125,8 @@ int main(int argc, char **argv)
         return 2;
     /* A peer that closes its end must cost a write error, not the process. */
     signal(SIGPIPE, SIG_IGN);
+    if (rhs_spawn() < 0) /* before any thread: the host is a plain fork */
+        return 1;
     if (gnutls_global_init() < 0)
         return 1;
     s = calloc(1, sizeof(*s));

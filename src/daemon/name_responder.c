@@ -381,7 +381,6 @@ static void on_readable(uv_poll_t *p, int status, int events)
     struct name_responder *r = p->data;
     int fd = p == &r->poll4 ? r->fd4 : r->fd6;
 
-    (void)events;
     if (status < 0) {
         LOGW("llmnr", "socket error: %s", uv_strerror(status));
         return;

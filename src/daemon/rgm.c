@@ -68,21 +68,51 @@ static struct rgm_local *local_find(struct svc *s, const char *name)
     return NULL;
 }
 
+/*
+ * The addresses a Network Name publishes: those of the IP Address resources it depends on,
+ * comma-separated (its "Addresses" property, computed here rather than stored).
+ */
+static void provider_addresses(struct svc *s, const char *name, char *buf, size_t n)
+{
+    char **providers;
+    size_t k, used = 0;
+
+    buf[0] = '\0';
+    if (cdb_dependencies(s->db, name, &providers, &k) < 0)
+        return;
+    for (size_t i = 0; i < k; i++) {
+        struct cdb_prop *props;
+        size_t np;
+
+        if (cdb_resource_props(s->db, providers[i], &props, &np) < 0)
+            continue;
+        for (size_t j = 0; j < np; j++)
+            if (strcasecmp(props[j].key, "Address") == 0 && used + strlen(props[j].value) + 2 < n)
+                used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? "," : "",
+                                         props[j].value);
+        free(props);
+    }
+    free(providers);
+}
+
 /* Copies the resource's properties out of the database so the worker thread owns its input. */
 static int local_load_props(struct svc *s, struct rgm_local *l)
 {
     struct cdb_prop *props;
+    char addresses[1024];
     size_t n, size = 0;
     char *p;
     int rv = cdb_resource_props(s->db, l->name, &props, &n);
 
     if (rv < 0)
         return rv;
+    provider_addresses(s, l->name, addresses, sizeof(addresses));
+    size += sizeof("Addresses") + strlen(addresses) + 1;
     for (size_t i = 0; i < n; i++)
         size += strlen(props[i].key) + strlen(props[i].value) + 2;
     free(l->props);
     free(l->prop_block);
-    l->props = calloc(n ? n : 1, sizeof(*l->props));
+    l->props = calloc(n + 1, sizeof(*l->props));
     l->prop_block = malloc(size ? size : 1);
     if (l->props == NULL || l->prop_block == NULL) {
         free(props);
@@ -94,6 +124,11 @@ static int local_load_props(struct svc *s, struct rgm_local *l)
         p += strlen(p) + 1;
         l->props[i].value = strcpy(p, props[i].value);
         p += strlen(p) + 1;
+    }
+    if (addresses[0] != '\0') {
+        l->props[n].key = strcpy(p, "Addresses");
+        p += strlen(p) + 1;
+        l->props[n++].value = strcpy(p, addresses);
     }
     l->n_props = n;
     l->res.props = l->props;
@@ -291,6 +326,10 @@ static bool dependents_offline(struct svc *s, const struct cdb_resource *all, si
 
 static void bring_online(struct svc *s, const struct cdb_resource *r, struct rgm_local *l)
 {
+    if (!svc_holds_lease(s)) {
+        LOGD("rgm", "%s waits: this node holds no quorum lease", r->name);
+        return; /* without a quorum lease nothing comes online here */
+    }
     if (r->state == RES_ONLINE_PENDING && !providers_ready(s, r->name))
         return;
     if (l != NULL && l->last_rv < 0 && r->state != RES_ONLINE_PENDING)
@@ -461,8 +500,11 @@ static bool node_is_up(struct svc *s, uint64_t id)
     return cdb_node_by_id(s->db, id, &n) == 0 && n.state == NODE_UP;
 }
 
-/* Preferred owners first, then this node (the leader), then any Up node by id. */
-static uint64_t choose_owner(struct svc *s, const char *group)
+/*
+ * Preferred owners first; then any Up node but the leader (so that losing one node never costs
+ * an election and a failover at once), by id; the leader last. exclude is never chosen.
+ */
+static uint64_t choose_owner(struct svc *s, const char *group, uint64_t exclude)
 {
     uint64_t *pref, owner = 0;
     struct cdb_node *nodes;
@@ -470,18 +512,19 @@ static uint64_t choose_owner(struct svc *s, const char *group)
 
     if (cdb_preferred(s->db, group, &pref, &n) == 0) {
         for (size_t i = 0; i < n && owner == 0; i++)
-            if (node_is_up(s, pref[i]))
+            if (pref[i] != exclude && node_is_up(s, pref[i]))
                 owner = pref[i];
         free(pref);
     }
-    if (owner == 0 && node_is_up(s, s->conf.node_id))
-        owner = s->conf.node_id;
     if (owner == 0 && cdb_nodes(s->db, &nodes, &n) == 0) {
         for (size_t i = 0; i < n && owner == 0; i++)
-            if (nodes[i].state == NODE_UP)
+            if (nodes[i].state == NODE_UP && nodes[i].id != exclude &&
+                nodes[i].id != s->conf.node_id)
                 owner = nodes[i].id;
         free(nodes);
     }
+    if (owner == 0 && s->conf.node_id != exclude && node_is_up(s, s->conf.node_id))
+        owner = s->conf.node_id;
     return owner;
 }
 
@@ -543,12 +586,35 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
     }
     if (g.state == GROUP_ONLINE)
         return 0;
-    owner = node_id != 0 ? node_id : choose_owner(s, group);
+    owner = node_id != 0 ? node_id : choose_owner(s, group, 0);
     if (owner == 0 || !node_is_up(s, owner)) {
         snprintf(errmsg, n, "no node is available to host %s", group);
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
     return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, false, placed, NULL);
+}
+
+static void failed_over(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    s->health_busy = false;
+    if (rv < 0 || status != 0)
+        LOGW("rgm", "cannot move a group: %s", errmsg ? errmsg : "");
+    svc_kick(s);
+}
+
+uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, char *errmsg,
+                       size_t n)
+{
+    uint64_t owner = choose_owner(s, group, old_owner);
+
+    if (owner == 0) {
+        snprintf(errmsg, n, "no node is available to host %s", group);
+        return ERR_HOST_NODE_NOT_AVAILABLE;
+    }
+    LOGI("rgm", "group %s goes to node %llu", group, (unsigned long long)owner);
+    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, false, failed_over,
+                        NULL);
 }
 
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n)

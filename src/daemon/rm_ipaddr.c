@@ -18,6 +18,7 @@
 #include "daemon/net_addr.h"
 #include "daemon/net_announce.h"
 #include "daemon/net_probe.h"
+#include "daemon/rhs.h"
 #include "daemon/rm.h"
 
 #define PROBE_TIMEOUT_MS 100
@@ -143,14 +144,20 @@ static int take_address(struct rm_resource *r, const struct ipaddr_config *c, in
     if (rv < 0)
         return rm_fail(r, rv, "cannot probe for %s on %s: %s", c->text, name,
                        err_text(rv, eb, sizeof(eb)));
+    /* The resource host learns of the address first: whatever happens to clussvc after the
+     * add, the address goes when the lease does. */
+    rhs_hold(ifindex, &c->addr, c->prefix);
     rv = net_addr_add(ifindex, &c->addr, c->prefix, c->lease_sec);
-    if (rv < 0)
+    if (rv < 0) {
+        rhs_release(ifindex, &c->addr, c->prefix);
         return rm_fail(r, rv, "cannot add %s/%u to %s: %s", c->text, c->prefix, name,
                        err_text(rv, eb, sizeof(eb)));
+    }
     /* online is all or nothing: an address neighbours do not learn about is not really up */
     rv = net_announce(ifindex, &c->addr, ANNOUNCE_COUNT);
     if (rv < 0) {
         net_addr_del(ifindex, &c->addr, c->prefix);
+        rhs_release(ifindex, &c->addr, c->prefix);
         return rm_fail(r, rv, "cannot announce %s on %s: %s", c->text, name,
                        err_text(rv, eb, sizeof(eb)));
     }
@@ -167,6 +174,7 @@ static int bring_online(struct rm_resource *r, const struct ipaddr_config *c, in
         return rm_fail(r, rv, "cannot list addresses: %s", err_text(rv, eb, sizeof(eb)));
     if (rv == 0)
         return take_address(r, c, ret_ifindex);
+    rhs_hold(ifindex, &c->addr, c->prefix); /* re-adopted after a restart */
     /* already here: nothing to probe or announce, but a lease is renewed */
     if (c->lease_sec) {
         rv = net_addr_add(ifindex, &c->addr, c->prefix, c->lease_sec);
@@ -220,6 +228,7 @@ static int ipaddr_offline(struct rm_resource *r)
         if (rv == 1)
             return rm_fail(r, -EBUSY, "%s is still configured (with a prefix other than /%u?)",
                            c.text, c.prefix);
+        rhs_release(ifindex, &c.addr, c.prefix);
     }
     if (rv < 0)
         return rm_fail(r, rv, "cannot list addresses: %s", err_text(rv, eb, sizeof(eb)));
@@ -274,8 +283,10 @@ static void ipaddr_terminate(struct rm_resource *r)
     struct ipaddr_config c = {0};
     int ifindex = 0;
 
-    if (config_get(r, &c) == 0 && net_addr_present(&c.addr, &ifindex) == 1)
+    if (config_get(r, &c) == 0 && net_addr_present(&c.addr, &ifindex) == 1) {
         net_addr_del(ifindex, &c.addr, c.prefix);
+        rhs_release(ifindex, &c.addr, c.prefix);
+    }
     free(r->priv);
     r->priv = NULL;
 }

@@ -113,6 +113,9 @@ int svc_start_consensus(struct svc *s, char *errmsg)
         return rv;
     LOGI("svc", "consensus started: cluster %s, node id %llu", s->conf.cluster_name,
          (unsigned long long)s->conf.node_id);
+    rv = svc_health_start(s);
+    if (rv < 0)
+        LOGE("svc", "no heartbeats: %s", strerror(-rv));
     return 0;
 }
 
@@ -147,6 +150,7 @@ static void reconcile_cb(uv_timer_t *t)
     if (s->stopping || s->wiping)
         return;
     check_committed(s);
+    svc_health_sync(s);
     rgm_reconcile(s);
     svc_waits_check(s);
 }
@@ -231,6 +235,7 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
     LOGI("svc", "wiping the cluster configuration: %s", why);
     *w = (struct wipe){.s = s, .cb = cb, .arg = arg};
     s->wiping = true;
+    svc_health_stop(s);
     svc_waits_cancel(s, 5022, "the node is leaving the cluster");
     consensus_stop(s->consensus, wipe_consensus_stopped, w);
 }
@@ -305,6 +310,9 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
              opts->port, strerror(-rv));
         return rv;
     }
+    rv = name_responder_start(loop, &s->names);
+    if (rv < 0) /* Network Names then fail here and come online on another node */
+        LOGW("svc", "cluster names will not resolve by LLMNR: %s", strerror(-rv));
     uv_timer_start(&s->tick, tick_cb, TICK_MS, TICK_MS);
     uv_signal_init(loop, &s->sigterm);
     uv_signal_init(loop, &s->sigint);
@@ -323,6 +331,8 @@ static void shutdown_consensus_stopped(void *arg)
     s->consensus = NULL;
     cdb_free(s->db);
     s->db = NULL;
+    name_responder_stop(s->names);
+    s->names = NULL;
     uv_close((uv_handle_t *)&s->tick, NULL);
     uv_close((uv_handle_t *)&s->reconcile, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
@@ -340,6 +350,7 @@ void svc_shutdown(struct svc *s)
     if (s->stopping)
         return;
     s->stopping = true;
+    svc_health_stop(s);
     svc_waits_cancel(s, 5022, "the service is stopping");
     rpc_server_stop(s->rpc);
     s->rpc = NULL;

@@ -17,6 +17,8 @@
 #include "channel/channel.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus.h"
+#include "daemon/hb.h"
+#include "daemon/name_responder.h"
 #include "daemon/node_conf.h"
 #include "daemon/rpc_server.h"
 
@@ -24,6 +26,11 @@
 #define SVC_VERSION_MINOR 0
 #define SVC_VERSION_BUILD 1
 #define SVC_PENDING_GRACE_MS 30000 /* an uncommitted setup found at start-up gets this long */
+/* Heartbeat defaults: 250 ms (Windows' minimum) × 3 missed = Down after 750 ms, about a second
+ * of detection; the quorum lease is two intervals (500 ms), so a node that lost its majority
+ * has dropped its resources before the others may take them over (docs/failover.md). */
+#define SVC_DEFAULT_HB_DELAY_MS 250
+#define SVC_DEFAULT_HB_THRESHOLD 3
 
 struct svc_options {
     const char *state_dir;
@@ -49,6 +56,10 @@ struct svc {
     struct consensus *consensus;
     struct cdb *db;
     struct rpc_server *rpc;
+    struct hb *hb;            /* heartbeats, while consensus runs */
+    struct name_responder *names; /* answers LLMNR for Network Names online here */
+    bool health_busy;         /* the leader has a node-state or takeover change in flight */
+    uint64_t lease_sent;      /* the lease end last told to the resource host */
     /* the setup that has claimed this node, if any */
     uint64_t session;
     uint64_t session_deadline;  /* monotonic ms */
@@ -91,6 +102,14 @@ void svc_orphan_tick(struct svc *s);
  * finishes call with 0, or 5065 if the node still belongs to a running cluster. */
 void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force);
 
+/* Heartbeats, leases and takeover (svc_health.c). */
+int svc_health_start(struct svc *s);
+void svc_health_stop(struct svc *s);
+/* Brings the heartbeat members and settings in line with the database. */
+void svc_health_sync(struct svc *s);
+/* Does this node hold its quorum lease now (may it keep resources online)? */
+bool svc_holds_lease(struct svc *s);
+
 /* RPC (svc_rpc.c). */
 /* A string field of a request copied into buf; false if missing, invalid or too long. */
 bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n);
@@ -122,6 +141,10 @@ void rgm_reconcile(struct svc *s);
 /* Places a group and asks its owner to bring it online (leader only). Win32 status. */
 uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
                           size_t n);
+/* Moves a group whose owner is gone or fenced to another node (leader only); 997 when the
+ * move was submitted (s->health_busy is cleared when it is committed). */
+uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, char *errmsg,
+                       size_t n);
 /* Asks the owner to take a group offline (leader only); force records it offline at once when
  * the owner is gone. Win32 status (997 while it happens). */
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);

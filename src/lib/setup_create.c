@@ -10,6 +10,11 @@
 
 #include <clusapi_ext.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include "channel/resolve.h"
+#include "common/address.h"
 #include "common/create_config.h"
 #include "common/rpc_proto.h"
 #include "common/cdb_cmd.h"
@@ -23,6 +28,7 @@
 #define FORM_TIMEOUT_MS 15000
 #define ONLINE_TIMEOUT_MS 30000
 #define MIN_NODE_MAJOR 8
+#define NAME_PROBE_MS 150
 
 struct create {
     struct create_plan plan;
@@ -216,9 +222,29 @@ static bool phase_validate_nodes(struct create *c)
 /* 106–109: the cluster's identity and credential                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The name's first address, from the resolver or else from LLMNR (briefly: on a LAN the owner of
+ * a name answers in well under a millisecond). */
+static bool name_answers(const char *name, char *buf, size_t n)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
+    struct net_addr addrs[4];
+    size_t k = 0;
+
+    if (getaddrinfo(name, NULL, &hints, &res) == 0) {
+        bool ok = getnameinfo(res->ai_addr, res->ai_addrlen, buf, (socklen_t)n, NULL, 0,
+                              NI_NUMERICHOST) == 0;
+
+        freeaddrinfo(res);
+        return ok;
+    }
+    return llmnr_resolve(name, AF_UNSPEC, NAME_PROBE_MS, addrs, 4, &k) == 0 && k > 0 &&
+           addr_format(&addrs[0], buf, n) == 0;
+}
+
 /* 106: a cluster that already answers under this name? */
 static bool phase_query_name(struct create *c)
 {
+    char address[64];
     struct rpc_conn conn;
     struct wire_writer w;
     struct rpc_reply r;
@@ -227,14 +253,17 @@ static bool phase_query_name(struct create *c)
 
     if (!phase_start(&c->rep, ClusterSetupPhaseQueryClusterNameAccount, c->plan.cluster_name))
         return false;
-    rpc_conn_init(&conn, c->plan.cluster_name, lib_port());
-    rpc_request(&w, RPC_OP_NODE_INFO);
-    if (rpc_call(&conn, &w, LIB_CONNECT_TIMEOUT_MS, &r) == 0 &&
-        wire_get_strdup(r.data, r.len, RPC_F_CLUSTER_NAME, &name) == 0)
-        dup = strcasecmp(name, c->plan.cluster_name) == 0;
-    free(name);
-    rpc_reply_done(&r);
-    rpc_conn_close(&conn);
+    /* Does the name already answer, through DNS or a Network Name's LLMNR answer? */
+    if (name_answers(c->plan.cluster_name, address, sizeof(address))) {
+        rpc_conn_init(&conn, address, lib_port());
+        rpc_request(&w, RPC_OP_NODE_INFO);
+        if (rpc_call(&conn, &w, LIB_CONNECT_TIMEOUT_MS, &r) == 0 &&
+            wire_get_strdup(r.data, r.len, RPC_F_CLUSTER_NAME, &name) == 0)
+            dup = strcasecmp(name, c->plan.cluster_name) == 0;
+        free(name);
+        rpc_reply_done(&r);
+        rpc_conn_close(&conn);
+    }
     for (size_t i = 0; i < c->nodes.n && !dup; i++)
         dup = strcasecmp(c->nodes.v[i].cluster_name, c->plan.cluster_name) == 0;
     if (dup) {
@@ -478,8 +507,8 @@ static bool phase_properties(struct create *c)
     cdb_cmd_batch(&cmd);
     put_prop(&cmd, "Name", c->plan.cluster_name);
     put_prop(&cmd, "Id", c->cluster_id);
-    put_prop(&cmd, "SameSubnetDelay", "1000");
-    put_prop(&cmd, "SameSubnetThreshold", "10");
+    put_prop(&cmd, "SameSubnetDelay", "250");
+    put_prop(&cmd, "SameSubnetThreshold", "3");
     put_prop(&cmd, "QuorumType", "Majority");
     put_prop(&cmd, "AdministrativeAccessPoint", mgmt[c->plan.mgmt_type]);
     if (apply(c, &cmd) != 0)

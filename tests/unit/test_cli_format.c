@@ -307,17 +307,24 @@ static void test_json_result(void **state)
     struct cli_buf b = {0};
 
     (void)state;
-    assert_int_equal(cli_format_json_result(&b, 0, NULL, "clu1"), 0);
+    assert_int_equal(cli_format_json_result(&b, 0, NULL, "cluster", "clu1"), 0);
     assert_string_equal(cli_buf_str(&b),
                         "{\"event\":\"result\",\"ok\":true,\"status\":0,\"status_name\":"
                         "\"ERROR_SUCCESS\",\"message\":\"The operation completed "
                         "successfully.\",\"cluster\":\"clu1\"}\n");
     cli_buf_reset(&b);
-    assert_int_equal(cli_format_json_result(&b, 1223, "cancelled by \"user\"", NULL), 0);
+    assert_int_equal(cli_format_json_result(&b, 1223, "cancelled by \"user\"", "node", NULL), 0);
     assert_non_null(strstr(cli_buf_str(&b), "{\"event\":\"result\",\"ok\":false,\"status\":1223,"
                                             "\"status_name\":\"ERROR_CANCELLED\","));
     assert_non_null(strstr(cli_buf_str(&b), ",\"detail\":\"cancelled by \\\"user\\\"\"}\n"));
-    assert_null(strstr(cli_buf_str(&b), "cluster"));
+    assert_null(strstr(cli_buf_str(&b), "node"));
+    /* The key/value pair is escaped like any other string. */
+    cli_buf_reset(&b);
+    assert_int_equal(cli_format_json_result(&b, 5896, NULL, "node", "n\"2"), 0);
+    assert_non_null(strstr(cli_buf_str(&b), "\"ok\":false,\"status\":5896,"));
+    assert_non_null(strstr(cli_buf_str(&b), "\"ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP\""));
+    assert_non_null(strstr(cli_buf_str(&b), ",\"node\":\"n\\\"2\"}\n"));
+    assert_null(strstr(cli_buf_str(&b), "detail"));
     cli_buf_done(&b);
 }
 
@@ -510,6 +517,121 @@ static void test_args_other_commands(void **state)
     cli_args_done(&a);
 }
 
+static void test_args_membership(void **state)
+{
+    struct cli_args a;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(PARSE(&a, err, "-c", "n1", "add-node", "n3", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_ADD_NODE);
+    assert_string_equal(a.node, "n3");
+    assert_string_equal(a.cluster, "n1");
+    assert_true(a.json);
+    cli_args_done(&a);
+    /* The cluster defaults to the local node. */
+    assert_int_equal(PARSE(&a, err, "add-node", "n3"), 0);
+    assert_null(a.cluster);
+    cli_args_done(&a);
+
+    assert_int_equal(PARSE(&a, err, "evict", "n2"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_EVICT);
+    assert_string_equal(a.node, "n2");
+    assert_int_equal(a.timeout_ms, 90000);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "evict", "--timeout=0", "n2"), 0);
+    assert_int_equal(a.timeout_ms, 0);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "evict", "n2", "--timeout", "4294967295"), 0);
+    assert_int_equal(a.timeout_ms, 4294967295u);
+    cli_args_done(&a);
+
+    assert_int_equal(PARSE(&a, err, "destroy"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_DESTROY);
+    assert_false(a.yes);
+    assert_false(a.cleanup_ad);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "-c", "10.0.0.50", "destroy", "--yes", "--cleanup-ad"), 0);
+    assert_true(a.yes);
+    assert_true(a.cleanup_ad);
+    cli_args_done(&a);
+
+    assert_int_equal(PARSE(&a, err, "node", "clear"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_NODE_CLEAR);
+    assert_null(a.node); /* the local node */
+    assert_false(a.force);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "node", "clear", "n2", "--force"), 0);
+    assert_string_equal(a.node, "n2");
+    assert_true(a.force);
+    cli_args_done(&a);
+}
+
+static void test_args_group(void **state)
+{
+    struct cli_args a;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(PARSE(&a, err, "group", "online", "Cluster Group"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_ONLINE);
+    assert_string_equal(a.group, "Cluster Group");
+    assert_null(a.to_node);
+    assert_null(a.node);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "online", "g1", "--node", "n2"), 0);
+    assert_string_equal(a.to_node, "n2");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "-c", "clu1", "group", "offline", "g1", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_OFFLINE);
+    assert_string_equal(a.group, "g1");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "move", "--node=n3", "g1"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_MOVE);
+    assert_string_equal(a.group, "g1");
+    assert_string_equal(a.to_node, "n3");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "move", "g1"), 0);
+    assert_null(a.to_node);
+    cli_args_done(&a);
+}
+
+/* destroy asks on a terminal, refuses without one, and --yes skips both. */
+static void test_args_confirm(void **state)
+{
+    struct cli_args a;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(PARSE(&a, err, "destroy"), 0);
+    assert_int_equal(cli_args_confirm(&a, true, err, sizeof(err)), 1);
+    err[0] = '\0';
+    assert_int_equal(cli_args_confirm(&a, false, err, sizeof(err)), -EINVAL);
+    assert_int_equal(cli_exit_for_parse(-EINVAL), CLI_EXIT_USAGE);
+    assert_non_null(strstr(err, "--yes"));
+    assert_non_null(strstr(err, "terminal"));
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "destroy", "--yes"), 0);
+    assert_int_equal(cli_args_confirm(&a, true, err, sizeof(err)), 0);
+    assert_int_equal(cli_args_confirm(&a, false, err, sizeof(err)), 0);
+    cli_args_done(&a);
+    /* Nothing else ever asks. */
+    assert_int_equal(PARSE(&a, err, "evict", "n2"), 0);
+    assert_int_equal(cli_args_confirm(&a, false, err, sizeof(err)), 0);
+    cli_args_done(&a);
+
+    assert_true(cli_answer_is_yes("y\n"));
+    assert_true(cli_answer_is_yes("Y"));
+    assert_true(cli_answer_is_yes("  yes \r\n"));
+    assert_true(cli_answer_is_yes("YeS\n"));
+    assert_false(cli_answer_is_yes("\n"));
+    assert_false(cli_answer_is_yes(""));
+    assert_false(cli_answer_is_yes("n\n"));
+    assert_false(cli_answer_is_yes("yess\n"));
+    assert_false(cli_answer_is_yes("y y\n"));
+    assert_false(cli_answer_is_yes("ja\n"));
+}
+
 /* Each of these command lines is a usage error: exit code 2 and a reason. */
 static void test_args_usage_errors(void **state)
 {
@@ -550,9 +672,53 @@ static void test_args_usage_errors(void **state)
         {ARGC("status", "-x"), ARGV("status", "-x"), "unknown option '-x'"},
         {ARGC("status", "--json=yes"), ARGV("status", "--json=yes"), "takes no value"},
         {ARGC("status", "--node", "n1"), ARGV("status", "--node", "n1"), "only applies"},
+        {ARGC("add-node"), ARGV("add-node"), "'add-node' needs a NODE"},
+        {ARGC("add-node", "n3", "n4"), ARGV("add-node", "n3", "n4"), "'n4'"},
+        {ARGC("add-node", ""), ARGV("add-node", ""), "NODE"},
+        {ARGC("add-node", "\xC3"), ARGV("add-node", "\xC3"), "UTF-8"},
+        {ARGC("add-node", "n3", "--yes"), ARGV("add-node", "n3", "--yes"), "only applies to destroy"},
+        {ARGC("add-node", "n3", "--node", "n4"), ARGV("add-node", "n3", "--node", "n4"),
+         "only applies to create, group online and group move"},
+        {ARGC("evict"), ARGV("evict"), "'evict' needs a NODE"},
+        {ARGC("evict", "n2", "--timeout"), ARGV("evict", "n2", "--timeout"), "needs a value"},
+        {ARGC("evict", "n2", "--timeout", "ten"), ARGV("evict", "n2", "--timeout", "ten"),
+         "milliseconds"},
+        {ARGC("evict", "n2", "--timeout", "-5"), ARGV("evict", "n2", "--timeout", "-5"),
+         "milliseconds"},
+        {ARGC("evict", "n2", "--timeout", ""), ARGV("evict", "n2", "--timeout", ""),
+         "milliseconds"},
+        {ARGC("evict", "n2", "--timeout=4294967296"), ARGV("evict", "n2", "--timeout=4294967296"),
+         "milliseconds"},
+        {ARGC("evict", "n2", "--timeout=99999999999999999999"),
+         ARGV("evict", "n2", "--timeout=99999999999999999999"), "milliseconds"},
+        {ARGC("evict", "n2", "--force"), ARGV("evict", "n2", "--force"), "only applies to node clear"},
+        {ARGC("destroy", "clu1"), ARGV("destroy", "clu1"), "unexpected argument 'clu1'"},
+        {ARGC("destroy", "--yes=1"), ARGV("destroy", "--yes=1"), "takes no value"},
+        {ARGC("destroy", "-y"), ARGV("destroy", "-y"), "unknown option '-y'"},
+        {ARGC("status", "--cleanup-ad"), ARGV("status", "--cleanup-ad"), "only applies to destroy"},
+        {ARGC("status", "--timeout", "5"), ARGV("status", "--timeout", "5"), "only applies to evict"},
+        {ARGC("node", "clear", "n1", "n2"), ARGV("node", "clear", "n1", "n2"), "'n2'"},
+        {ARGC("node", "clear", "-c", "n1"), ARGV("node", "clear", "-c", "n1"), "--cluster"},
+        {ARGC("node", "frob"), ARGV("node", "frob"), "'list' or 'clear'"},
+        {ARGC("group", "online"), ARGV("group", "online"), "'group online' needs a GROUP"},
+        {ARGC("group", "offline"), ARGV("group", "offline"), "'group offline' needs a GROUP"},
+        {ARGC("group", "move"), ARGV("group", "move"), "'group move' needs a GROUP"},
+        {ARGC("group", "offline", "g1", "--node", "n1"), ARGV("group", "offline", "g1", "--node", "n1"),
+         "only applies"},
+        {ARGC("group", "online", "g1", "--node", "n1", "--node", "n2"),
+         ARGV("group", "online", "g1", "--node", "n1", "--node", "n2"), "one --node"},
+        {ARGC("group", "move", "g1", "--node", ""), ARGV("group", "move", "g1", "--node", ""),
+         "non-empty"},
+        {ARGC("group", "online", ""), ARGV("group", "online", ""), "GROUP"},
+        {ARGC("group", "list", "g1"), ARGV("group", "list", "g1"), "'g1'"},
+        {ARGC("group", "online", "g1", "--force"), ARGV("group", "online", "g1", "--force"),
+         "only applies to node clear"},
         {ARGC("status", "extra"), ARGV("status", "extra"), "'extra'"},
         {ARGC("node"), ARGV("node"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"), "'list'"},
+        {ARGC("group", "show"), ARGV("group", "show"),
+         "unknown subcommand 'group show': expected 'list', 'online', 'offline' or 'move'"},
+        {ARGC("group"), ARGV("group"), "'group' needs a subcommand"},
         {ARGC("keygen"), ARGV("keygen"), "FILE"},
         {ARGC("keygen", "/tmp/k", "-c", "x"), ARGV("keygen", "/tmp/k", "-c", "x"), "keygen"},
         {ARGC("status", "-c"), ARGV("status", "-c"), "needs a value"},
@@ -653,6 +819,9 @@ int main(void)
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_args_create),
         cmocka_unit_test(test_args_other_commands),
+        cmocka_unit_test(test_args_membership),
+        cmocka_unit_test(test_args_group),
+        cmocka_unit_test(test_args_confirm),
         cmocka_unit_test(test_args_usage_errors),
         cmocka_unit_test(test_create_config),
     };

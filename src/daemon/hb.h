@@ -1,0 +1,43 @@
+/*
+ * hb — heartbeats on the wire: a UDP socket on the node's address and management port, a
+ * heartbeat to every member each SameSubnetDelay, an immediate acknowledgement of each one
+ * received, every datagram authenticated with the cluster credential and checked against replay.
+ * What the heartbeats tell is kept in an hb_track (pure); this module only moves bytes.
+ * Runs on the event loop.
+ */
+#ifndef CLUSSVC_HB_H
+#define CLUSSVC_HB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "channel/channel.h"
+#include "daemon/hb_track.h"
+
+struct hb;
+
+struct hb_member {
+    uint64_t id;
+    char address[64];
+    uint16_t port;
+    bool voter;
+};
+
+/* Called on the loop after heartbeats were sent or received, so the caller can re-evaluate
+ * node states, its lease and fencing. */
+typedef void (*hb_tick_cb)(void *arg);
+
+int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct channel_key *key,
+             uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, void *arg,
+             struct hb **ret);
+/* Replaces the member list (self may be included; it is skipped when sending). */
+void hb_set_members(struct hb *h, const struct hb_member *members, size_t n);
+/* Changes the interval and threshold (the cluster properties changed). */
+void hb_set_config(struct hb *h, const struct hb_config *cfg);
+const struct hb_track *hb_tracker(const struct hb *h);
+/* Stops and frees; NULL-safe. */
+void hb_stop(struct hb *h);
+
+#endif

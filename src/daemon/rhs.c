@@ -1,0 +1,203 @@
+/*
+ * rhs — the resource host process and clussvc's side of it (see rhs.h).
+ */
+#include "daemon/rhs.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/log.h"
+#include "daemon/net_addr.h"
+
+#define RENEW_MS 500
+#define MAX_HELD 64
+
+enum { MSG_LEASE = 1, MSG_HOLD, MSG_RELEASE };
+
+struct rhs_msg {
+    uint32_t type;
+    int32_t ifindex;
+    uint32_t prefix;
+    uint32_t pad;
+    uint64_t until_ms;
+    struct net_addr addr;
+};
+
+static int host_fd = -1;
+static pthread_mutex_t host_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The host                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+struct held {
+    int ifindex;
+    uint32_t prefix;
+    struct net_addr addr;
+};
+
+struct host {
+    struct held held[MAX_HELD];
+    size_t n;
+    uint64_t until;
+    uint64_t next_renew;
+};
+
+static void drop_all(struct host *h, const char *why)
+{
+    for (size_t i = 0; i < h->n; i++) {
+        char text[ADDR_STRLEN];
+
+        addr_format(&h->held[i].addr, text, sizeof(text));
+        net_addr_del(h->held[i].ifindex, &h->held[i].addr, h->held[i].prefix);
+        LOGW("rhs", "removed %s: %s", text, why);
+    }
+    h->n = 0;
+}
+
+static ssize_t held_index(const struct host *h, const struct rhs_msg *m)
+{
+    for (size_t i = 0; i < h->n; i++)
+        if (h->held[i].ifindex == m->ifindex && addr_cmp(&h->held[i].addr, &m->addr) == 0)
+            return (ssize_t)i;
+    return -1;
+}
+
+static void handle(struct host *h, const struct rhs_msg *m)
+{
+    ssize_t i = held_index(h, m);
+
+    switch (m->type) {
+    case MSG_LEASE:
+        h->until = m->until_ms;
+        break;
+    case MSG_HOLD:
+        if (i < 0 && h->n < MAX_HELD)
+            h->held[h->n++] = (struct held){m->ifindex, m->prefix, m->addr};
+        break;
+    case MSG_RELEASE:
+        if (i >= 0)
+            h->held[i] = h->held[--h->n];
+        break;
+    }
+}
+
+/* While leased, keep the kernel's lifetime ahead: a frozen node loses its addresses anyway. */
+static void renew(struct host *h, uint64_t now)
+{
+    if (now < h->next_renew)
+        return;
+    h->next_renew = now + RENEW_MS;
+    for (size_t i = 0; i < h->n; i++)
+        net_addr_add(h->held[i].ifindex, &h->held[i].addr, h->held[i].prefix, RHS_LIFETIME_SEC);
+}
+
+static void host_main(int fd)
+{
+    struct host h = {0};
+    bool parent_gone = false;
+
+    prctl(PR_SET_NAME, "clussvc-rhs");
+    signal(SIGINT, SIG_IGN); /* stops with clussvc's shutdown, not with a terminal's Ctrl-C */
+    for (;;) {
+        uint64_t now = now_ms();
+        int timeout = RENEW_MS;
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+        if (h.n > 0 && now >= h.until)
+            drop_all(&h, parent_gone ? "clussvc is gone and its lease ran out"
+                                     : "the quorum lease ran out");
+        else if (h.n > 0)
+            renew(&h, now);
+        if (parent_gone && h.n == 0)
+            _exit(0);
+        if (h.n > 0 && h.until - now < (uint64_t)timeout)
+            timeout = (int)(h.until - now) + 1;
+        if (parent_gone) {
+            poll(NULL, 0, timeout);
+            continue;
+        }
+        if (poll(&pfd, 1, timeout) > 0) {
+            struct rhs_msg m;
+            ssize_t k = recv(fd, &m, sizeof(m), 0);
+
+            if (k == (ssize_t)sizeof(m))
+                handle(&h, &m);
+            else if (k == 0 || (k < 0 && errno != EINTR))
+                parent_gone = true;
+        }
+    }
+}
+
+int rhs_spawn(void)
+{
+    int sv[2];
+    pid_t pid;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return -errno;
+    pid = fork();
+    if (pid < 0) {
+        close(sv[0]);
+        close(sv[1]);
+        return -errno;
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        host_main(sv[1]);
+    }
+    close(sv[1]);
+    host_fd = sv[0];
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* clussvc's side                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void send_msg(const struct rhs_msg *m)
+{
+    pthread_mutex_lock(&host_mu);
+    if (host_fd >= 0 && send(host_fd, m, sizeof(*m), MSG_NOSIGNAL) < 0)
+        LOGE("rhs", "the resource host is gone: %s", strerror(errno));
+    pthread_mutex_unlock(&host_mu);
+}
+
+void rhs_lease(uint64_t until_ms)
+{
+    struct rhs_msg m = {.type = MSG_LEASE, .until_ms = until_ms};
+
+    send_msg(&m);
+}
+
+void rhs_hold(int ifindex, const struct net_addr *a, uint32_t prefix)
+{
+    struct rhs_msg m = {.type = MSG_HOLD, .ifindex = ifindex, .prefix = prefix, .addr = *a};
+
+    send_msg(&m);
+}
+
+void rhs_release(int ifindex, const struct net_addr *a, uint32_t prefix)
+{
+    struct rhs_msg m = {.type = MSG_RELEASE, .ifindex = ifindex, .prefix = prefix, .addr = *a};
+
+    send_msg(&m);
+}

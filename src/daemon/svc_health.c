@@ -1,0 +1,278 @@
+/*
+ * svc_health — what the node does with its heartbeats (hb.c, hb_track.c):
+ *  - every node: keeps resources online only while it holds its quorum lease, and takes them
+ *    offline by itself the moment the lease runs out (self-fencing);
+ *  - the leader: records nodes Up and Down as heartbeats show them, and moves the groups of a
+ *    node that is Down once that node is surely fenced — never earlier, so two nodes never hold
+ *    a group at the same time (docs/failover.md).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <raft.h>
+
+#include "common/cdb_cmd.h"
+#include "daemon/log.h"
+#include "daemon/rhs.h"
+#include "daemon/svc.h"
+
+enum { NODE_UP = 0, NODE_DOWN = 1, NODE_JOINING = 3 };
+enum { GROUP_ONLINE = 0, GROUP_OFFLINE = 1, GROUP_FAILED = 2, GROUP_PARTIAL = 3, GROUP_PENDING = 4 };
+
+static uint32_t prop_u32(struct svc *s, const char *key, uint32_t fallback)
+{
+    char *v = NULL;
+    uint32_t n = fallback;
+
+    if (s->db != NULL && cdb_get_prop(s->db, key, &v) == 0) {
+        char *end;
+        unsigned long x = strtoul(v, &end, 10);
+
+        if (*v != '\0' && *end == '\0')
+            n = (uint32_t)x;
+    }
+    free(v);
+    return n;
+}
+
+/* The heartbeat settings the cluster properties ask for (Windows' names and bounds). */
+static void wanted_config(struct svc *s, struct hb_config *cfg)
+{
+    uint32_t delay = prop_u32(s, "SameSubnetDelay", SVC_DEFAULT_HB_DELAY_MS);
+    uint32_t threshold = prop_u32(s, "SameSubnetThreshold", SVC_DEFAULT_HB_THRESHOLD);
+
+    if (!hb_config_valid(delay, threshold)) {
+        delay = SVC_DEFAULT_HB_DELAY_MS;
+        threshold = SVC_DEFAULT_HB_THRESHOLD;
+    }
+    hb_config_defaults(cfg, delay, threshold);
+}
+
+/* Members as the database has them, or as the configuration does before the first commit. */
+static size_t wanted_members(struct svc *s, struct hb_member *out)
+{
+    struct cdb_node *nodes;
+    size_t n = 0;
+
+    if (s->db != NULL && cdb_nodes(s->db, &nodes, &n) == 0 && n > 0) {
+        for (size_t i = 0; i < n && i < HB_MAX_NODES; i++) {
+            out[i] = (struct hb_member){.id = nodes[i].id, .port = (uint16_t)nodes[i].port,
+                                        .voter = consensus_member_role(s->consensus,
+                                                                       nodes[i].id) ==
+                                                 RAFT_VOTER};
+            snprintf(out[i].address, sizeof(out[i].address), "%s", nodes[i].address);
+        }
+        free(nodes);
+        return n < HB_MAX_NODES ? n : HB_MAX_NODES;
+    }
+    for (size_t i = 0; i < s->conf.n_peers && i < HB_MAX_NODES; i++) {
+        const struct node_peer *p = &s->conf.peers[i];
+
+        out[i] = (struct hb_member){.id = p->id, .port = (uint16_t)p->port,
+                                    .voter = p->role == RAFT_VOTER};
+        snprintf(out[i].address, sizeof(out[i].address), "%s", p->address);
+    }
+    return s->conf.n_peers < HB_MAX_NODES ? s->conf.n_peers : HB_MAX_NODES;
+}
+
+void svc_health_sync(struct svc *s)
+{
+    struct hb_member members[HB_MAX_NODES];
+    struct hb_config cfg;
+    size_t n;
+
+    if (s->hb == NULL)
+        return;
+    n = wanted_members(s, members);
+    hb_set_members(s->hb, members, n);
+    wanted_config(s, &cfg);
+    hb_set_config(s->hb, &cfg);
+}
+
+bool svc_holds_lease(struct svc *s)
+{
+    return s->hb != NULL && hb_track_lease_until(hb_tracker(s->hb), svc_now_ms()) > svc_now_ms();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Self-fencing                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+static void fenced_done(struct svc *s, void *arg)
+{
+    (void)arg;
+    LOGW("health", "resources taken offline: this node lost its quorum lease");
+    svc_kick(s);
+}
+
+static void check_lease(struct svc *s)
+{
+    uint64_t until = hb_track_lease_until(hb_tracker(s->hb), svc_now_ms());
+
+    if (until != s->lease_sent) { /* the resource host enforces it even if we cannot */
+        rhs_lease(until);
+        s->lease_sent = until;
+    }
+    if (s->local == NULL || s->terminate_cb != NULL || svc_holds_lease(s))
+        return;
+    /* No majority has echoed us for a lease's time: another node may take over any moment. */
+    rgm_terminate_all(s, fenced_done, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Leader: node states and takeover                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static void health_committed(struct svc *s, void *arg, int rv, uint32_t status,
+                             const char *errmsg)
+{
+    (void)arg;
+    s->health_busy = false;
+    if (rv < 0 || status != 0)
+        LOGW("health", "cannot record a change: %s", errmsg && *errmsg ? errmsg : "no leader");
+    svc_kick(s);
+}
+
+static bool commit(struct svc *s, struct wire_writer *w)
+{
+    size_t len;
+    uint8_t *cmd = wire_writer_take(w, &len);
+
+    if (cmd == NULL)
+        return false;
+    s->health_busy = true;
+    svc_submit(s, cmd, len, health_committed, NULL);
+    free(cmd);
+    return true;
+}
+
+/* One batch with every node whose recorded state heartbeats contradict. */
+static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size_t n)
+{
+    const struct hb_track *t = hb_tracker(s->hb);
+    uint64_t now = svc_now_ms();
+    struct wire_writer w;
+    bool any = false;
+
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    for (size_t i = 0; i < n; i++) {
+        bool up = hb_track_up(t, nodes[i].id, now);
+        int32_t want = up ? NODE_UP : NODE_DOWN;
+
+        if (nodes[i].state == want || (nodes[i].state == NODE_JOINING && !up) ||
+            nodes[i].state == 2 /* Paused: decided by the administrator */)
+            continue;
+        {
+            size_t mark = cdb_cmd_batch_sub_begin(&w);
+
+            cdb_cmd_set_node_state(&w, nodes[i].id, want);
+            cdb_cmd_batch_sub_end(&w, mark);
+        }
+        LOGI("health", "node %s is %s", nodes[i].name, up ? "up" : "down");
+        any = true;
+    }
+    if (!any) {
+        wire_writer_done(&w);
+        return false;
+    }
+    return commit(s, &w);
+}
+
+static bool group_wants_online(const struct cdb_group *g)
+{
+    return g->state == GROUP_ONLINE || g->state == GROUP_PENDING ||
+           g->state == GROUP_PARTIAL || g->state == GROUP_FAILED;
+}
+
+/* Groups whose owner is Down and surely fenced (or gone) go to another node. */
+static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
+{
+    const struct hb_track *t = hb_tracker(s->hb);
+    struct cdb_group *groups;
+    size_t n_groups;
+    bool started = false;
+
+    if (cdb_groups(s->db, &groups, &n_groups) < 0)
+        return false;
+    for (size_t i = 0; i < n_groups && !started; i++) {
+        const struct cdb_group *g = &groups[i];
+        bool owner_known = false, owner_down = false;
+        char errmsg[160];
+
+        for (size_t k = 0; k < n; k++) {
+            if (nodes[k].id != g->owner)
+                continue;
+            owner_known = true;
+            owner_down = nodes[k].state == NODE_DOWN;
+        }
+        if (!group_wants_online(g) || (g->owner != 0 && owner_known && !owner_down))
+            continue;
+        if (g->owner != 0 && owner_known && !hb_track_fenced(t, g->owner, svc_now_ms()))
+            continue; /* its lease may still run: wait */
+        if (g->state == GROUP_ONLINE && g->owner == 0)
+            continue;
+        LOGW("health", "moving group %s away from node %llu", g->name,
+             (unsigned long long)g->owner);
+        started = rgm_fail_over(s, g->name, g->owner, errmsg, sizeof(errmsg)) == 997;
+        if (started)
+            s->health_busy = true;
+    }
+    free(groups);
+    return started;
+}
+
+static void leader_duties(struct svc *s)
+{
+    struct cdb_node *nodes;
+    size_t n;
+
+    if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER ||
+        cdb_nodes(s->db, &nodes, &n) < 0)
+        return;
+    if (!update_node_states(s, nodes, n))
+        take_over(s, nodes, n);
+    free(nodes);
+}
+
+static void tick(void *arg)
+{
+    struct svc *s = arg;
+
+    if (s->stopping || s->wiping || s->db == NULL || s->consensus == NULL)
+        return;
+    check_lease(s);
+    leader_duties(s);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Start and stop                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+int svc_health_start(struct svc *s)
+{
+    const struct node_peer *self = node_conf_peer(&s->conf, s->conf.node_id);
+    struct hb_config cfg;
+    int rv;
+
+    if (s->hb != NULL)
+        return 0;
+    if (self == NULL || !s->have_cluster_key)
+        return -EINVAL;
+    wanted_config(s, &cfg);
+    rv = hb_start(s->loop, self->address, (uint16_t)self->port, &s->cluster_key,
+                  s->conf.node_id, &cfg, tick, s, &s->hb);
+    if (rv < 0)
+        return rv;
+    svc_health_sync(s);
+    return 0;
+}
+
+void svc_health_stop(struct svc *s)
+{
+    hb_stop(s->hb);
+    s->hb = NULL;
+    s->health_busy = false;
+}
