@@ -1,37 +1,69 @@
 #!/usr/bin/env bash
-# The clusapi demo: three nodes in network namespaces on this machine, a cluster created with
-# `clusctl create` (live progress), its status, a request to the cluster IP from a client
-# namespace, then the cluster taken apart and everything cleaned up. Run as root.
+# The clusapi demo: three nodes in network namespaces on this machine. A two-node cluster is
+# created with `clusctl create` (live progress), grown to three nodes with `clusctl add-node`,
+# reached on its cluster IP from a client namespace, shrunk with `clusctl evict`, then taken
+# apart with `clusctl destroy`; every node is shown back to NotConfigured and the lab is torn
+# down. Run as root. BUILD_DIR (default: build/ at the repository root) is the Meson build
+# directory to use; it is set up there if it does not exist yet.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash scripts/install-deps.sh
-[[ -d build ]] || meson setup build >/dev/null
-ninja -C build >/dev/null
+export BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+[[ -d $BUILD_DIR ]] || meson setup "$BUILD_DIR" >/dev/null
+ninja -C "$BUILD_DIR" >/dev/null
 
-export BUILD_DIR=$ROOT/build
 source tests/lab/lab.sh
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Shows a clusctl command line, then runs it in the client namespace.
+clusctl() {
+    printf '$ clusctl %s\n' "$*"
+    lab_clusctl "$@"
+}
 
 step "Three nodes, each running clussvc in its own network namespace"
 lab_init 3
 for i in 1 2 3; do
-    lab_start_node "$i" --listen ::  # all addresses: the cluster IP reaches clussvc too
+    lab_start_node "$i" --listen :: # all addresses: the cluster IP reaches clussvc too
     printf '  n%d  %s  clussvc pid %s\n' "$i" "$(lab_node_addr "$i")" "$(lab_node_pid "$i")"
 done
 ip=$(lab_cluster_ip)
 
-step "clusctl create democlus --node n1 --node n2 --node n3 --ip $ip/24"
-lab_clusctl create democlus --node n1 --node n2 --node n3 --ip "$ip/24"
+step "Create a two-node cluster on n1 and n2 with the cluster IP $ip"
+clusctl create democlus --node n1 --node n2 --ip "$ip/24"
 
-step "clusctl -c n1 status"
-lab_clusctl -c n1 status
+step "Its status"
+clusctl -c n1 status
+
+step "Add a third node, n3"
+clusctl -c n1 add-node n3
+
+step "Its status with three nodes"
+clusctl -c n1 status
 
 step "From the client namespace: the cluster IP $ip answers"
 lab_client ping -c 3 -i 0.2 "$ip"
 echo
-echo "  clussvc answers on the cluster IP too (clusctl -c $ip node list):"
-lab_clusctl -c "$ip" node list
+clusctl -c "$ip" node list
+
+step "Evict n2"
+clusctl -c n1 evict n2
+
+step "Its status without n2"
+clusctl -c n1 status
+
+step "Destroy the cluster"
+clusctl -c n1 destroy --yes
+
+step "Every node is NotConfigured again: no cluster state, no cluster IP, no stray process"
+for i in 1 2 3; do
+    if lab_poll 10 lab_node_is_clean "$i" "$ip"; then
+        printf '  n%d  clean (NotConfigured)\n' "$i"
+    else
+        printf '  n%d  NOT clean:\n' "$i"
+        lab_node_is_clean "$i" "$ip" 2>&1 | sed 's/^/      /' || true
+    fi
+done
 
 step "Tearing down: every node stopped, every namespace removed"
 lab_teardown
