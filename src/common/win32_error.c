@@ -83,6 +83,7 @@ static const struct win32_error_entry error_table[] = {
     {5065, "ERROR_CLUSTER_NODE_ALREADY_MEMBER", "The node is already a member of a cluster."},
     {5068, "ERROR_INVALID_OPERATION_ON_QUORUM",
      "The operation is not valid on the quorum resource."},
+    {5058, "ERROR_CLUSTER_NODE_NOT_PAUSED", "The cluster node is not paused."},
     {5070, "ERROR_CLUSTER_NODE_PAUSED", "The cluster node is paused."},
     {5072, "ERROR_CLUSTER_NODE_NOT_READY", "The cluster node is not ready for this operation."},
     {5073, "ERROR_CLUSTER_NODE_SHUTTING_DOWN", "The cluster node is shutting down."},

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 
@@ -159,4 +160,104 @@ CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinatio
         return lib_fail(failed);
     }
     return status;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Pause and resume                                                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Records a node state through the cluster (a database command). */
+static DWORD set_node_state(struct cluster_handle *c, uint64_t id, int32_t state)
+{
+    struct wire_writer cmd, w;
+    struct rpc_reply r;
+    uint8_t *bytes;
+    size_t len;
+    DWORD status;
+
+    wire_writer_init(&cmd);
+    cdb_cmd_set_node_state(&cmd, id, state);
+    bytes = wire_writer_take(&cmd, &len);
+    if (bytes == NULL)
+        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+    rpc_request(&w, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
+    free(bytes);
+    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
+}
+
+/* The node behind a node handle, as the cluster lists it now. */
+static DWORD node_of(HNODE hNode, struct cluster_handle **ret_c, struct cluster_node *ret)
+{
+    struct object_handle *n = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
+    struct cluster_node *nodes;
+    const struct cluster_node *found;
+    size_t count;
+    DWORD status;
+
+    lib_clear_error();
+    if (n == NULL)
+        return lib_fail(ERROR_INVALID_HANDLE);
+    *ret_c = (struct cluster_handle *)n->h.parent;
+    status = cluster_nodes(*ret_c, &nodes, &count);
+    if (status != 0)
+        return status;
+    found = cluster_node_find(nodes, count, n->name);
+    if (found == NULL)
+        status = lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
+    else
+        *ret = *found;
+    free(nodes);
+    return status;
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL PauseClusterNode(HNODE hNode)
+{
+    struct cluster_handle *c;
+    struct cluster_group *groups;
+    struct cluster_node node;
+    size_t n;
+    DWORD status = node_of(hNode, &c, &node);
+
+    if (status != 0)
+        return status;
+    if (node.state == ClusterNodePaused)
+        return 0;
+    if (node.state != ClusterNodeUp)
+        return lib_fail(ERROR_CLUSTER_NODE_DOWN);
+    /* A paused node hosts no groups: record the pause, then move what it holds. */
+    status = set_node_state(c, node.id, ClusterNodePaused);
+    if (status == 0)
+        status = cluster_groups(c, &groups, &n);
+    if (status != 0)
+        return status;
+    for (size_t i = 0; i < n && status == 0; i++) {
+        uint64_t target;
+
+        if (groups[i].owner != node.id || groups[i].state == ClusterGroupOffline)
+            continue;
+        target = other_node(c, node.id);
+        status = cluster_group_offline(c, groups[i].name, false, CLUSTER_GROUP_TIMEOUT_MS);
+        if (status == 0 && target != 0)
+            status = cluster_group_online(c, groups[i].name, target, CLUSTER_GROUP_TIMEOUT_MS);
+    }
+    free(groups);
+    return status;
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL ResumeClusterNode(HNODE hNode)
+{
+    struct cluster_handle *c;
+    struct cluster_node node;
+    DWORD status = node_of(hNode, &c, &node);
+
+    if (status != 0)
+        return status;
+    if (node.state != ClusterNodePaused)
+        return lib_fail(ERROR_CLUSTER_NODE_NOT_PAUSED);
+    return set_node_state(c, node.id, ClusterNodeUp);
 }
