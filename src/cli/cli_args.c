@@ -56,8 +56,8 @@ struct parser {
     struct cli_args a;
     const char **pos; /* positional words */
     size_t n_pos;
-    uint32_t seen;        /* 1 << opt_id of each option given */
-    char name_buf[32];    /* "group online": the command in words, for messages */
+    uint32_t seen;     /* 1 << opt_id of each option given */
+    char name_buf[32]; /* "group online": the command in words, for messages */
     char *errmsg;
     size_t errlen;
 };
@@ -239,15 +239,15 @@ static int bad_subcommand(struct parser *p, const char *word, const char *given)
 {
     char list[128] = "";
     size_t n = 0, len = 0, k = 0;
+    const char *sep;
 
     for (size_t i = 0; i < N_COMMANDS; i++)
         n += strcmp(commands[i].word, word) == 0;
     for (size_t i = 0; i < N_COMMANDS && len < sizeof(list); i++) {
         if (strcmp(commands[i].word, word) != 0)
             continue;
-        k++;
-        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s'%s'",
-                                k == 1 ? "" : k == n ? " or " : ", ", commands[i].sub);
+        sep = ++k == 1 ? "" : k == n ? " or " : ", ";
+        len += (size_t)snprintf(list + len, sizeof(list) - len, "%s'%s'", sep, commands[i].sub);
     }
     if (given == NULL)
         return usage(p, "'%s' needs a subcommand: %s", word, list);
@@ -359,8 +359,7 @@ static int check_command(struct parser *p)
 
     if (rv == 0 && a->cmd == CLI_CMD_CREATE)
         return check_create(p);
-    if (rv == 0 && a->cluster != NULL &&
-        (a->cmd == CLI_CMD_KEYGEN || a->cmd == CLI_CMD_NODE_CLEAR))
+    if (rv == 0 && a->cluster != NULL && (a->cmd == CLI_CMD_KEYGEN || a->cmd == CLI_CMD_NODE_CLEAR))
         rv = usage(p, "--cluster does not apply to %s%s", p->name_buf,
                    a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
     if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
@@ -458,8 +457,9 @@ int cli_args_confirm(const struct cli_args *a, bool terminal, char *errmsg, size
         return 0;
     if (terminal)
         return 1;
-    snprintf(errmsg, n, "destroy asks before it wipes the nodes, and there is no terminal to "
-                        "ask on: add --yes to destroy without asking");
+    snprintf(errmsg, n,
+             "destroy asks before it wipes the nodes, and there is no terminal to "
+             "ask on: add --yes to destroy without asking");
     return -EINVAL;
 }
 

@@ -53,7 +53,8 @@ static uint32_t open_node(const struct cli_args *a, HCLUSTER h, HNODE *ret, stru
         return ERROR_NOT_ENOUGH_MEMORY;
     *ret = OpenClusterNode(h, w);
     free(w);
-    return *ret ? 0 : fail_step(op, "cannot open the destination node", ERROR_CLUSTER_NODE_NOT_FOUND);
+    return *ret ? 0
+                : fail_step(op, "cannot open the destination node", ERROR_CLUSTER_NODE_NOT_FOUND);
 }
 
 /* Reads where the group ended up, for the message; a failure here only costs that line. */
@@ -127,8 +128,7 @@ static int print_json(const struct cli_args *a, const struct group_op *op)
         rv = cli_buf_printf(&b, ",\"action\":\"%s\",\"pending\":%s", op->verb,
                             op->status == ERROR_IO_PENDING ? "true" : "false");
     if (rv == 0 && op->status == 0)
-        rv = cli_buf_printf(&b, ",\"state\":\"%s\",\"owner\":",
-                            cli_group_state_name(op->state));
+        rv = cli_buf_printf(&b, ",\"state\":\"%s\",\"owner\":", cli_group_state_name(op->state));
     if (rv == 0 && op->status == 0)
         rv = cli_json_string(&b, op->owner);
     if (rv == 0)

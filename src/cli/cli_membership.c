@@ -50,6 +50,7 @@ int cli_cmd_add_node(const struct cli_args *a)
 {
     struct cli_progress p;
     char detail[CLI_DETAIL_SIZE] = "", ok[600];
+    const char *cluster = a->cluster ? a->cluster : "(local)";
     char *name = NULL;
     HCLUSTER h;
     uint32_t status;
@@ -61,13 +62,13 @@ int cli_cmd_add_node(const struct cli_args *a)
     /* The name is only for people: without it, say where we asked. */
     if (cli_cluster_name(h, &name, detail) != 0)
         detail[0] = '\0';
+    if (name != NULL)
+        cluster = name;
     cli_progress_init(&p, a, "the node is being evicted again");
-    cli_progress_header(&p, "Adding node %s to cluster %s", a->node,
-                        name ? name : a->cluster ? a->cluster : "(local)");
+    cli_progress_header(&p, "Adding node %s to cluster %s", a->node, cluster);
     status = add_node(&p, h, a->node, detail);
     CloseCluster(h);
-    snprintf(ok, sizeof(ok), "Node %s added to cluster %s.\n", a->node,
-             name ? name : a->cluster ? a->cluster : "(local)");
+    snprintf(ok, sizeof(ok), "Node %s added to cluster %s.\n", a->node, cluster);
     rv = cli_progress_report(&p, "add-node", status, detail, ok, "node", a->node);
     cli_progress_done(&p);
     free(name);
@@ -80,8 +81,8 @@ int cli_cmd_add_node(const struct cli_args *a)
 
 /* The JSON document of an evict: status members, the node and, once it was evicted, the
  * cleanup HRESULT. */
-static void evict_json(const struct cli_args *a, uint32_t status, const char *detail,
-                       bool evicted, HRESULT cleanup)
+static void evict_json(const struct cli_args *a, uint32_t status, const char *detail, bool evicted,
+                       HRESULT cleanup)
 {
     struct cli_buf b = {0};
     char sname[64];
@@ -147,9 +148,9 @@ int cli_cmd_evict(const struct cli_args *a)
         status = ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP;
     evicted = status == 0 || status == ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP;
     if (evicted && cleanup != S_OK) {
-        fprintf(stderr, "clusctl: node %s was evicted; its cleanup gave %s (0x%08X): %s\n",
-                a->node, cli_status_name((uint32_t)cleanup, sname, sizeof(sname)),
-                (unsigned)cleanup, win32_error_text(win32_from_hresult((uint32_t)cleanup)));
+        fprintf(stderr, "clusctl: node %s was evicted; its cleanup gave %s (0x%08X): %s\n", a->node,
+                cli_status_name((uint32_t)cleanup, sname, sizeof(sname)), (unsigned)cleanup,
+                win32_error_text(win32_from_hresult((uint32_t)cleanup)));
         snprintf(detail, sizeof(detail),
                  "%s is out of the cluster and will clean itself up when it returns", a->node);
     }
@@ -174,8 +175,8 @@ static bool confirm(const char *name, uint32_t n_nodes)
 {
     char line[64];
 
-    fprintf(stderr, "Destroy cluster %s and wipe its %u node%s? [y/N] ", name,
-            (unsigned)n_nodes, n_nodes == 1 ? "" : "s");
+    fprintf(stderr, "Destroy cluster %s and wipe its %u node%s? [y/N] ", name, (unsigned)n_nodes,
+            n_nodes == 1 ? "" : "s");
     fflush(stderr);
     if (fgets(line, sizeof(line), stdin) == NULL) {
         fputc('\n', stderr);

@@ -42,8 +42,10 @@ static void *signal_thread(void *arg)
         if (p->cancel_text == NULL) {
             /* REFERENCE §7.1: a teardown stopped halfway would leave nodes neither clustered
              * nor clean, so the library runs it to the end whatever we do. */
-            fprintf(stderr, "%sclusctl: a destroy cannot be cancelled: it goes on to the end, "
-                            "so that no node is left half cleaned\n", off_line(p));
+            fprintf(stderr,
+                    "%sclusctl: a destroy cannot be cancelled: it goes on to the end, "
+                    "so that no node is left half cleaned\n",
+                    off_line(p));
             continue;
         }
         if (atomic_fetch_add(&interrupts, 1) == 0) {
@@ -180,8 +182,7 @@ BOOL CLUSAPI_CALL cli_progress_callback(PVOID pvCallbackArg, CLUSTER_SETUP_PHASE
 /* ------------------------------------------------------------------------------------------ */
 
 int cli_progress_report(struct cli_progress *p, const char *verb, uint32_t status,
-                        const char *detail, const char *ok_text, const char *key,
-                        const char *value)
+                        const char *detail, const char *ok_text, const char *key, const char *value)
 {
     struct cli_args quiet;
     char what[64];
@@ -198,8 +199,7 @@ int cli_progress_report(struct cli_progress *p, const char *verb, uint32_t statu
     /* The JSON result is already out; the diagnostic goes to stderr only. */
     quiet = *p->args;
     quiet.json = false;
-    snprintf(what, sizeof(what), "%s %s", verb,
-             status == ERROR_CANCELLED ? "cancelled" : "failed");
+    snprintf(what, sizeof(what), "%s %s", verb, status == ERROR_CANCELLED ? "cancelled" : "failed");
     return cli_fail(&quiet, what, status, detail);
 }
 

@@ -60,6 +60,7 @@ struct svc {
     struct name_responder *names; /* answers LLMNR for Network Names online here */
     bool health_busy;         /* the leader has a node-state or takeover change in flight */
     uint64_t lease_sent;      /* the lease end last told to the resource host */
+    bool lease_held;          /* the lease as of the last check */
     /* the setup that has claimed this node, if any */
     uint64_t session;
     uint64_t session_deadline;  /* monotonic ms */

@@ -111,9 +111,16 @@ static void check_lease(struct svc *s)
 {
     uint64_t until = hb_track_lease_until(hb_tracker(s->hb), svc_now_ms());
 
+    bool held = until > svc_now_ms();
+
     if (until != s->lease_sent) { /* the resource host enforces it even if we cannot */
         rhs_lease(until);
         s->lease_sent = until;
+    }
+    if (held != s->lease_held) { /* resources that waited for the lease may start now */
+        s->lease_held = held;
+        if (held)
+            svc_kick(s);
     }
     if (s->local == NULL || s->terminate_cb != NULL || svc_holds_lease(s))
         return;

@@ -820,7 +820,7 @@ lab_nodeinfo_is() {
 
 # lab_nodes_agree KEY I... — true if every node I reports the same, non-empty value for KEY.
 lab_nodes_agree() {
-    local key=$1 first= v i
+    local key=$1 first='' v i
     shift
     for i in "$@"; do
         v=$(lab_nodeinfo "$i" "$key") || return 1
@@ -849,14 +849,19 @@ lab_fresh() {
     local n=$1
     shift
     (
-        LAB_DIR=
-        LAB_ID=
-        LAB_NODES=0
-        LAB_FAILED=0
-        LAB__OWNER=
+        lab__forget_lab
         lab_init "$n"
         "$@"
     )
+}
+
+# Forgets the current lab (in a subshell, where the caller's lab stays as it is).
+lab__forget_lab() {
+    LAB_DIR=
+    LAB_ID=
+    LAB_NODES=0
+    LAB_FAILED=0
+    LAB__OWNER=
 }
 
 # lab_assert_within NAME SECS CMD... — lab_wait_for, then "PASS NAME".

@@ -24,8 +24,9 @@ create() { # NAME ARGS... — output in $LAB_DIR/NAME.out, exit status in RC
     local name=$1
     shift
     RC=0
-    lab_create "$name" "$@" >"$LAB_DIR/$name.$((++NRUN)).out" 2>&1 || RC=$?
+    NRUN=$((NRUN + 1))
     OUT=$LAB_DIR/$name.$NRUN.out
+    lab_create "$name" "$@" >"$OUT" 2>&1 || RC=$?
     grep -v '^cb ' "$OUT" | sed 's/^/    /' || true
 }
 NRUN=0

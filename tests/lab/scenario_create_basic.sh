@@ -22,9 +22,10 @@ create() { # NAME ARGS...
     sed 's/^/    /' "$LAB_DIR/$name.out" | grep -v '^    cb ' || true
 }
 
-node_args() { # I... -> --node nI ...
+node_args() { # I... — sets ARGS to --node nI ...
     local i
-    for i in "$@"; do printf -- '--node\nn%d\n' "$i"; done
+    ARGS=()
+    for i in "$@"; do ARGS+=(--node "n$i"); done
 }
 
 owners_are_one() { # ADDR
@@ -58,7 +59,8 @@ check_cluster() { # LABEL "I..." ADDR|-
 
 # --- 1 node -----------------------------------------------------------------------------------
 ip1=$(lab_cluster_ip 1)
-create one $(node_args 1) --ip "$ip1/24"
+node_args 1
+create one "${ARGS[@]}" --ip "$ip1/24"
 lab_assert -m "one: lab_create exits 0" test "$RC" = 0
 lab_assert -m "one: result status=0" grep -qx 'result status=0' "$LAB_DIR/one.out"
 check_cluster one "1" "$ip1"
@@ -67,7 +69,8 @@ lab_assert -m "one: the other nodes are untouched" \
 
 # --- 3 nodes ----------------------------------------------------------------------------------
 ip3=$(lab_cluster_ip 3)
-create three $(node_args 2 3 4) --ip "$ip3/24"
+node_args 2 3 4
+create three "${ARGS[@]}" --ip "$ip3/24"
 lab_assert -m "three: lab_create exits 0" test "$RC" = 0
 check_cluster three "2 3 4" "$ip3"
 lab_assert -m "three: one leader, the others follow it" \
@@ -75,7 +78,8 @@ lab_assert -m "three: one leader, the others follow it" \
 
 # --- 5 nodes ----------------------------------------------------------------------------------
 ip5=$(lab_cluster_ip 5)
-create five $(node_args 5 6 7 8 9) --ip "$ip5/24"
+node_args 5 6 7 8 9
+create five "${ARGS[@]}" --ip "$ip5/24"
 lab_assert -m "five: lab_create exits 0" test "$RC" = 0
 check_cluster five "5 6 7 8 9" "$ip5"
 
@@ -118,7 +122,8 @@ lab_assert_within "five: $ip5 still has exactly one owner" "$T" owners_are_one "
 lab_assert_within "five: $ip5 still answers" "$T" lab_ip_answers "$ip5"
 
 # --- empty, 2 nodes ---------------------------------------------------------------------------
-create empty $(node_args 10 11) --empty
+node_args 10 11
+create empty "${ARGS[@]}" --empty
 lab_assert -m "empty: lab_create exits 0" test "$RC" = 0
 check_cluster empty "10 11" -
 
