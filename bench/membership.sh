@@ -20,7 +20,6 @@ set -euo pipefail
 RUNS=${1:-7}
 BUILD_DIR=${BUILD_DIR:-$(cd "$(dirname "$0")/.." && pwd)/build}
 source "$(dirname "$0")/../tests/lab/lab.sh"
-[[ $(type -t lab_op) == function ]] || source /tmp/scen2/labx.sh # SCEN2-DEV
 LAB_CREATE=$BUILD_DIR/tests/lab/lab_create
 LAB_OP=$BUILD_DIR/tests/lab/lab_op
 LAB_NODEINFO=$BUILD_DIR/tests/lab/lab_nodeinfo

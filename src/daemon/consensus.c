@@ -433,6 +433,8 @@ static void change_done(struct raft_change *change, int status)
 {
     struct change_req *req = change->data;
 
+    if (status != 0)
+        LOGW("consensus", "membership change failed: %s", raft_strerror(status));
     req->cb(req->arg, raft_errno(status));
     free(req);
 }
@@ -441,6 +443,7 @@ static void change_done(struct raft_change *change, int status)
 static int change_start(struct change_req *req, int rv)
 {
     if (rv != 0) {
+        LOGW("consensus", "membership change refused: %s", raft_errmsg(&req->c->raft));
         free(req);
         return raft_errno(rv);
     }

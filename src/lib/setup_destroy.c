@@ -139,6 +139,14 @@ static const char *evictable(struct destroy *d, size_t i)
     return &d->nodes[i] == d->last ? NULL : d->nodes[i].name;
 }
 
+static const char *first_evictable(struct destroy *d)
+{
+    for (size_t i = 0; i < d->n_nodes; i++)
+        if (evictable(d, i) != NULL)
+            return d->nodes[i].name;
+    return d->cluster->name;
+}
+
 static DWORD evict_one(struct destroy *d, size_t i)
 {
     char errmsg[LIB_ERRMSG_SIZE];
@@ -225,8 +233,8 @@ CLUSAPI_API DWORD CLUSAPI_CALL DestroyCluster(HCLUSTER hCluster,
         outcome(&d, d.cluster->name, cleanup_identity(&d));
         phase_end(&d.rep, ClusterSetupPhaseInformational, 0);
     }
-    per_item(&d, ClusterSetupPhaseEvictNode, d.n_nodes > 1 ? d.nodes[0].name : d.cluster->name,
-             d.n_nodes, evictable, evict_one, false);
+    per_item(&d, ClusterSetupPhaseEvictNode, first_evictable(&d), d.n_nodes, evictable,
+             evict_one, false);
     per_item(&d, ClusterSetupPhaseCleanupNode, d.n_nodes ? d.nodes[0].name : d.cluster->name,
              d.n_nodes, any_node, clean_one, true);
     rpc_conn_close(&d.cluster->conn); /* its node is NotConfigured now */

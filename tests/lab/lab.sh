@@ -662,6 +662,8 @@ lab_node_is_clean() {
     lab_node_running "$i" && ours=$(<"$d/pid")
     for pid in $(ip netns pids "$ns" 2>/dev/null); do
         [[ $pid == "$ours" ]] && continue
+        # clussvc's own resource host (a child of our clussvc) belongs to it
+        [[ -n $ours && $(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null) == "$ours" ]] && continue
         lab__err "n$i not clean: process $pid ($(cat "/proc/$pid/comm" 2>/dev/null)) in $ns"
         ok=1
     done
@@ -870,4 +872,77 @@ lab_assert_within() {
     shift
     lab_wait_for "$name" "$@"
     lab_pass "$name"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Membership: tests/lab/lab_op, leaders, members, callback streams
+# ---------------------------------------------------------------------------------------------
+
+# lab_require_tool NAME... — skips the scenario unless every tests/lab/NAME is built.
+lab_require_tool() {
+    local t
+    for t in "$@"; do
+        [[ -x $(lab__tool "$t") ]] || lab_skip "$t not built: $(lab__tool "$t") (set BUILD_DIR)"
+    done
+}
+
+# lab_op ARGS... — runs tests/lab/lab_op (add, evict, destroy, move; see its source) in the
+# client namespace; its output and exit status pass through (0 success, 1 failed, 2 usage,
+# 3 contract broken).
+lab_op() {
+    lab_client "$(lab__tool lab_op)" "$@"
+}
+
+# lab_result_status FILE — the N of the `result status=N` line that lab_create / lab_op wrote.
+lab_result_status() {
+    sed -n 's/^result status=\([0-9]*\).*/\1/p' "$1" | tail -n 1 | grep .
+}
+
+# lab_phase_starts FILE — the phases that started, in order, on one line ("403 401 406 …"), from
+# the `cb` lines lab_create / lab_op wrote.
+lab_phase_starts() {
+    sed -n 's/^cb phase=\([0-9]*\) type=1 .*/\1/p' "$1" | tr '\n' ' ' | sed 's/ $//'
+}
+
+# lab_phase_objects FILE PHASE — the objects of PHASE's Continue callbacks, in order, one a line.
+lab_phase_objects() {
+    sed -n "s/^cb phase=$2 type=2 .* object=\(.*\) status=[0-9]*\$/\1/p" "$1"
+}
+
+# lab_leader "I..." — prints the index, among nodes I..., of the leader that all of them name
+# (every one answers and reports the same leader_id, and that node reports raft role 3).
+lab_leader() {
+    local i lid= v found=
+    for i in $1; do
+        v=$(lab_nodeinfo "$i" leader_id) || return 1
+        [[ -n $v && $v != 0 ]] || return 1
+        [[ -z $lid || $v == "$lid" ]] || return 1
+        lid=$v
+    done
+    for i in $1; do
+        [[ $(lab_nodeinfo "$i" node_id) == "$lid" ]] && found=$i
+    done
+    [[ -n $found ]] && lab_nodeinfo_is "$found" raft_role=3 || return 1
+    echo "$found"
+}
+
+# lab_members I — the names of the cluster's nodes as node I's clussvc lists them
+# (`clusctl node list --json`), sorted, on one line ("n1 n2 n3").
+lab_members() {
+    local out
+    lab__check_node "$1" || return 1
+    out=$(lab_clusctl -c "$(lab_node_name "$1")" --json node list) || return 1
+    grep -o '"name":"[^"]*"' <<<"$out" | sed 's/^"name":"//; s/"$//' | sort -V | tr '\n' ' ' |
+        sed 's/ $//'
+}
+
+# lab_members_are I "NAME..." — true if node I lists exactly the members NAME... (any order).
+lab_members_are() {
+    [[ $(lab_members "$1") == "$(tr ' ' '\n' <<<"$2" | grep . | sort -V | tr '\n' ' ' |
+        sed 's/ $//')" ]]
+}
+
+# lab_ip_one_owner ADDR — true if exactly one node has ADDR configured.
+lab_ip_one_owner() {
+    [[ $(lab_ip_owners "$1" | wc -l) == 1 ]]
 }

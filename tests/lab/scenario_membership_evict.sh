@@ -9,7 +9,6 @@
 # themselves; the evicted node NotConfigured and clean; the cluster IP on one member, answering.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
-[[ $(type -t lab_op) == function ]] || source /tmp/scen2/labx.sh # SCEN2-DEV
 lab_require_setup_tools
 lab_require_clussvc
 lab_require_tool lab_op
