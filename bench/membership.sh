@@ -87,7 +87,7 @@ report() { # NAME WHAT
 
 lab_init 5
 for i in 1 2 3 4 5; do lab_start_node "$i"; done
-ip=$(lab_cluster_ip)
+ip=$(lab_cluster_ip 0)
 
 create 3
 for ((r = 0; r < RUNS; r++)); do

@@ -7,7 +7,10 @@
  */
 #include "daemon/consensus.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #define POLL_MS 10
 #define CONNECT_RETRY_MS 100
 #define FAST_ELECTION_MS 100
+#define RAFT_BACKLOG 64
 
 struct consensus {
     struct raft raft;
@@ -165,6 +169,31 @@ static void poll_cb(uv_timer_t *t)
         c->on_change(c->change_arg);
 }
 
+/*
+ * libraft 0.15 listens with a backlog of 1: when five nodes start at once, connections to a
+ * node overflow its accept queue and wait a SYN retransmission (a second or more) — enough to
+ * cost a leader its majority. Listening again on a listening socket only resizes its queue.
+ */
+static void widen_raft_backlog(uint16_t port)
+{
+    for (int fd = 3; fd < 1024; fd++) {
+        struct sockaddr_storage ss;
+        socklen_t len = sizeof(ss);
+        int listening = 0;
+        socklen_t optlen = sizeof(listening);
+        uint16_t bound;
+
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) < 0 || !listening ||
+            getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+            continue;
+        bound = ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
+                : ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
+                                           : 0;
+        if (bound == port)
+            listen(fd, RAFT_BACKLOG);
+    }
+}
+
 static int bootstrap(struct consensus *c, const struct node_conf *conf, char *errmsg)
 {
     struct raft_configuration rc;
@@ -260,6 +289,8 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %s", raft_errmsg(&c->raft));
         rv = -EIO;
     }
+    if (rv == 0)
+        widen_raft_backlog((uint16_t)self->raft_port);
     uv_timer_init(loop, &c->poll);
     c->poll.data = c;
     if (rv < 0) {

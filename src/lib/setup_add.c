@@ -147,28 +147,45 @@ static bool phase_add_member(struct add *a)
     return phase_end(&a->rep, ClusterSetupPhaseInformational, 0);
 }
 
+/* 102: the new node reaches every member that is Up; members that are down are reported with a
+ * Warning (they are reached once they return) rather than failing the add. */
 static bool phase_networks(struct add *a)
 {
-    struct wire_reader r;
-    struct wire_field f;
+    struct cluster_node *nodes;
+    size_t n;
+    bool warned = false;
+    DWORD status;
 
     if (!phase_start(&a->rep, ClusterSetupPhaseValidateNetft, a->node->name))
         return false;
-    wire_reader_init(&r, a->member.data, a->member.len);
-    while (wire_next(&r, &f) > 0) {
+    status = cluster_nodes(a->cluster, &nodes, &n);
+    if (status != 0)
+        return fail_cluster(a, status, "cannot read the members");
+    for (size_t i = 0; i < n; i++) {
         struct wire_writer w;
-        char *addr;
 
-        if (f.tag != RPC_F_PEER || wire_get_strdup(f.value, f.len, RPC_F_ADDRESS, &addr) < 0)
+        if (nodes[i].id == a->id)
             continue;
+        if (nodes[i].state != ClusterNodeUp && nodes[i].state != ClusterNodePaused) {
+            warned = true;
+            if (!phase_continue(&a->rep, nodes[i].name, ClusterSetupPhaseWarning,
+                                ERROR_CLUSTER_NODE_DOWN)) {
+                free(nodes);
+                return false;
+            }
+            continue;
+        }
         rpc_request(&w, RPC_OP_CHECK_PEER);
-        wire_put_str(&w, RPC_F_ADDRESS, addr);
-        wire_put_u32(&w, RPC_F_PORT, lib_port());
-        free(addr);
-        if (setup_node_call(a->node, &w, LIB_RPC_TIMEOUT_MS, NULL) != 0)
+        wire_put_str(&w, RPC_F_ADDRESS, nodes[i].address);
+        wire_put_u32(&w, RPC_F_PORT, nodes[i].port);
+        if (setup_node_call(a->node, &w, LIB_RPC_TIMEOUT_MS, NULL) != 0) {
+            free(nodes);
             return fail_node(a, "the node cannot reach the cluster");
+        }
     }
-    if (!phase_end(&a->rep, ClusterSetupPhaseInformational, 0))
+    free(nodes);
+    if (!phase_end(&a->rep, warned ? ClusterSetupPhaseWarning : ClusterSetupPhaseInformational,
+                   0))
         return false;
     /* 103: no shared disk is requested through this call. */
     if (!phase_start(&a->rep, ClusterSetupPhaseValidateClusDisk, a->node->name))

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <clusapi_ext.h>
+
 #include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
@@ -27,13 +29,16 @@ struct destroy {
     size_t n_groups;
     const struct cluster_node *last; /* the node the handle talks to: cleaned at the very end */
     DWORD last_error;
+    char last_text[300];
 };
 
 /* Records a step's outcome as a Continue and remembers a failure. */
 static void outcome(struct destroy *d, const char *object, DWORD status)
 {
-    if (status != 0)
+    if (status != 0) {
         d->last_error = status;
+        snprintf(d->last_text, sizeof(d->last_text), "%s: %s", object, ClusapiLastErrorText());
+    }
     phase_continue(&d->rep, object,
                    status ? ClusterSetupPhaseWarning : ClusterSetupPhaseInformational, status);
 }
@@ -153,9 +158,12 @@ static DWORD evict_one(struct destroy *d, size_t i)
     DWORD status = evict_member(d->cluster, &d->nodes[i]);
 
     /* Wiped now if it answers; otherwise it finds out when it returns. */
-    if (status == 0 && d->nodes[i].state == ClusterNodeUp)
+    if (status == 0 && d->nodes[i].state == ClusterNodeUp) {
         status = cluster_clean_node(d->nodes[i].address, d->nodes[i].port, d->cluster_id,
                                     errmsg);
+        if (status != 0)
+            lib_fail_text(status, "%s", errmsg);
+    }
     return status;
 }
 
@@ -167,8 +175,12 @@ static const char *any_node(struct destroy *d, size_t i)
 static DWORD clean_one(struct destroy *d, size_t i)
 {
     char errmsg[LIB_ERRMSG_SIZE];
+    DWORD status = cluster_clean_node(d->nodes[i].address, d->nodes[i].port, d->cluster_id,
+                                      errmsg);
 
-    return cluster_clean_node(d->nodes[i].address, d->nodes[i].port, d->cluster_id, errmsg);
+    if (status != 0)
+        lib_fail_text(status, "%s", errmsg);
+    return status;
 }
 
 static int down_first(const void *a, const void *b)
@@ -240,5 +252,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL DestroyCluster(HCLUSTER hCluster,
     rpc_conn_close(&d.cluster->conn); /* its node is NotConfigured now */
     free(d.nodes);
     free(d.groups);
-    return d.last_error ? lib_fail(d.last_error) : 0;
+    if (d.last_error != 0)
+        lib_fail_text(d.last_error, "%s", d.last_text);
+    return d.last_error;
 }

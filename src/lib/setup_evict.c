@@ -97,10 +97,12 @@ DWORD evict_node(struct cluster_handle *c, const char *name, DWORD timeout_ms,
     if (status != 0)
         return status;
     victim = cluster_node_find(nodes, n, name);
-    if (victim == NULL)
-        status = lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
-    else if (n == 1) /* the last node: DestroyCluster's job */
-        status = lib_fail(ERROR_CLUSTER_EVICT_INVALID_REQUEST);
+    if (victim == NULL) {
+        lib_fail_text(status = ERROR_CLUSTER_NODE_NOT_FOUND, "%s is not a member", name);
+    } else if (n == 1) {
+        lib_fail_text(status = ERROR_CLUSTER_EVICT_INVALID_REQUEST,
+                      "%s is the last node: destroy the cluster instead", name);
+    }
     if (status == 0)
         status = move_groups_away(c, victim, nodes, n);
     if (status == 0)
@@ -111,7 +113,9 @@ DWORD evict_node(struct cluster_handle *c, const char *name, DWORD timeout_ms,
         if (ret_cleanup != NULL)
             *ret_cleanup = hr;
         if (hr != S_OK)
-            status = lib_fail(ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP);
+            lib_fail_text(status = ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP,
+                          "%s was evicted but could not be wiped now; it wipes itself when it "
+                          "returns", name);
     }
     free(nodes);
     return status;

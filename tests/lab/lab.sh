@@ -912,7 +912,7 @@ lab_phase_objects() {
 # lab_leader "I..." — prints the index, among nodes I..., of the leader that all of them name
 # (every one answers and reports the same leader_id, and that node reports raft role 3).
 lab_leader() {
-    local i lid= v found=
+    local i lid='' v found=''
     for i in $1; do
         v=$(lab_nodeinfo "$i" leader_id) || return 1
         [[ -n $v && $v != 0 ]] || return 1

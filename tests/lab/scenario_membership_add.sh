@@ -127,7 +127,8 @@ lab_assert -m "node down: n5 NotConfigured once started" lab_nodeinfo_is 5 state
 lab_assert -m "node down: n5 clean once started" lab_node_is_clean 5 "$ip"
 
 # --- a follower down: the add still succeeds --------------------------------------------------
-# Checked last: it fails today (see the report), and a failure ends the scenario.
+# Checked last, so that a failure here hides nothing else.  BUG (open when written): the add
+# fails with 5051 in phase 102, where the new node must reach every member, the down one too.
 lead=$(lab_leader "1 2 3") || lab_fail "follower down: no leader among n1-n3"
 victim=
 for i in 1 2 3; do
@@ -137,8 +138,8 @@ lab_kill_node "$victim"
 up=$(for i in 1 2 3; do [[ $i == "$victim" ]] || printf '%d ' "$i"; done)
 up=${up% }
 op member-down add "n$lead" n4
-lab_assert -m "follower n$victim down: add n4 returns 0 (KNOWN BUG: 5051 from phase 102)" \
-    test "$ST" = 0
+lab_assert -m "follower n$victim down: add n4 returns 0" \
+    test "$RC/$ST" = 0/0
 check_members "follower n$victim down" "$up 4" "1 2 3 4"
 lab_start_node "$victim"
 check_members "follower n$victim back" "1 2 3 4"

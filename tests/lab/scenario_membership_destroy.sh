@@ -55,6 +55,8 @@ check_stream() { # LABEL ORDER
     lab_assert -m "$label: phases in order: $order" test "$(lab_phase_starts "$out")" = "$order"
     lab_assert -m "$label: 404 evicts n2 and n3 (not n1, whose handle it is)" \
         test "$(lab_phase_objects "$out" 404 | sorted)" = "n2 n3"
+    lab_assert -m "$label: 404's Start names a node it evicts (n2)" \
+        grep -q '^cb phase=404 type=1 .* object=n2 status=0$' "$out"
     lab_assert -m "$label: 405 cleans n1, n2 and n3" \
         test "$(lab_phase_objects "$out" 405 | sorted)" = "n1 n2 n3"
     lab_assert -m "$label: every phase Start has its End" \

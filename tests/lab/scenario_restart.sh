@@ -2,7 +2,15 @@
 # scenario_restart.sh — a 3-node cluster survives its nodes' services restarting: each node in
 # turn stopped (SIGTERM) and started, then each in turn killed (SIGKILL) and started.  After each
 # restart the node is Running again with the same database as the others, and the cluster IP
-# answers from the client with exactly one owner.
+# answers from the client with exactly one owner.  Last, the owner is killed and started only
+# once another node has taken the address over: the address must stay with one node.
+#
+# KNOWN BUG (checks marked "BUG-TAKEOVER"; the last one fails in most runs, the others now and
+# then): a node restarted after the others took its group over still believes it owns the
+# group's resources; it brings the Network Name online, fails the IP ("already answers"), and
+# the resources' owner becomes that node again, so the node that had taken over takes the
+# address offline: nobody has it, and `clusctl resource list` shows "Cluster IP Address Failed
+# <restarted node>" under a group "Online" on the other node.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -46,7 +54,8 @@ restart() { # HOW I
         lab_nodeinfo_is "$i" state=19 committed=1 cluster=rst
     lab_assert_within "$how n$i: the three agree on the database" "$T" \
         lab_nodes_agree db_hash 1 2 3
-    lab_assert_within "$how n$i: exactly one owner, and the IP answers" "$T" owner_stable
+    lab_assert_within "$how n$i: exactly one owner, and the IP answers [BUG-TAKEOVER if killed]" \
+        "$T" owner_stable
     lab_assert -m "$how n$i: every node Running" lab_all_nodeinfo_is "1 2 3" state=19 committed=1
 }
 
@@ -55,4 +64,20 @@ for how in stop kill; do
         restart "$how" "$i"
     done
 done
+
+moved_from() { # I — another node has the address and it answers
+    local w
+    w=$(lab_ip_owners "$ip")
+    [[ -n $w && $w != "$1" ]] && lab_ip_answers "$ip"
+}
+owner=$(lab_ip_owners "$ip")
+lab_kill_node "$owner"
+lab_assert_within "takeover: n$owner killed, another node answers for the IP" "$T" \
+    moved_from "$owner"
+lab_start_node "$owner"
+lab_assert_within "takeover: n$owner Running and committed again" "$T" \
+    lab_nodeinfo_is "$owner" state=19 committed=1 cluster=rst
+lab_assert_within "takeover: the three agree on the database" "$T" lab_nodes_agree db_hash 1 2 3
+lab_assert_within "takeover: exactly one owner, and the IP answers [BUG-TAKEOVER]" "$T" \
+    owner_stable
 lab_pass "restart"
