@@ -24,7 +24,7 @@ clusctl() {
 step "Three nodes, each running clussvc in its own network namespace"
 lab_init 3
 for i in 1 2 3; do
-    lab_start_node "$i" --listen :: # all addresses: the cluster IP reaches clussvc too
+    lab_start_node "$i"
     printf '  n%d  %s  clussvc pid %s\n' "$i" "$(lab_node_addr "$i")" "$(lab_node_pid "$i")"
 done
 ip=$(lab_cluster_ip)

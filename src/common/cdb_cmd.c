@@ -126,6 +126,11 @@ void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t
     wire_put_u64(w, CDB_TAG_OWNER, owner);
 }
 
+void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner)
+{
+    wire_put_u64(w, CDB_TAG_EXPECT_OWNER, owner);
+}
+
 void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider)
 {
     wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_ADD_DEPENDENCY);

@@ -75,6 +75,7 @@ enum cdb_cmd_tag {
     CDB_TAG_PROVIDER = 18,
     CDB_TAG_NODE = 19,
     CDB_TAG_CMD = 20,
+    CDB_TAG_EXPECT_OWNER = 21, /* SET_GROUP_STATE / SET_RESOURCE_STATE: only if owned by it */
 };
 
 /* A key/value pair for cdb_cmd_add_resource(); both strings are borrowed. */
@@ -104,6 +105,12 @@ void cdb_cmd_delete_resource(struct wire_writer *w, const char *name);
 void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,
                                 uint64_t owner);
 void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider);
+/*
+ * Makes the SET_GROUP_STATE or SET_RESOURCE_STATE just written conditional: it is rejected
+ * (ERROR_INVALID_STATE, 5023) unless the object is still owned by owner. An owner reports its
+ * own results with it, so a node acting on a stale view never overwrites a newer placement.
+ */
+void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner);
 /* ids may be NULL when n is 0 (clears the list). */
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
                            size_t n);

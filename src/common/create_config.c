@@ -4,6 +4,7 @@
 #include "common/create_config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,12 @@ static uint32_t check_ip(const CLUSTER_IP_ENTRY *e, struct create_ip *ret, const
     if (code == 0 && addr_parse(text, &a) == 0 && addr_is_network_id(&a, e->dwPrefixLength)) {
         *reason = "DHCP addresses (a network id) are not supported; give a static address";
         code = ERROR_NOT_SUPPORTED;
+    }
+    if (code != 0 && *reason != NULL) {
+        static __thread char why[160];
+
+        snprintf(why, sizeof(why), "%s/%u: %s", text, e->dwPrefixLength, *reason);
+        *reason = why;
     }
     if (code == 0) {
         strcpy(ret->address, text);

@@ -290,6 +290,7 @@ static const char *tag_name(uint16_t tag)
         [CDB_TAG_GROUP] = "group",       [CDB_TAG_PROP] = "prop",
         [CDB_TAG_RESOURCE] = "resource", [CDB_TAG_PROVIDER] = "provider",
         [CDB_TAG_NODE] = "node",         [CDB_TAG_CMD] = "cmd",
+        [CDB_TAG_EXPECT_OWNER] = "expect_owner",
     };
 
     return tag < sizeof(names) / sizeof(names[0]) && names[tag] ? names[tag] : "?";
@@ -562,6 +563,27 @@ static int cmd_delete_group(struct cdb *db, const struct msg *m)
     return sql_exec(db, "DELETE FROM grp WHERE id = ?", "i", id);
 }
 
+/* The optional EXPECT_OWNER condition of a state report: 0 if absent or met. */
+static int check_expected_owner(struct cdb *db, const struct msg *m, const char *table,
+                                int64_t id)
+{
+    uint64_t expect;
+    int64_t owner = 0;
+    char sql[80];
+    int r;
+
+    if (wire_get_u64(m->data, m->len, CDB_TAG_EXPECT_OWNER, &expect) == -ENOENT)
+        return 0;
+    snprintf(sql, sizeof(sql), "SELECT owner FROM %s WHERE id = ?", table);
+    r = sql_int(db, &owner, sql, "i", id);
+    if (r < 0)
+        return r;
+    if ((uint64_t)owner != expect)
+        return reject(db, CDB_ERROR_INVALID_STATE, "owned by node %lld, not %llu",
+                      (long long)owner, (unsigned long long)expect);
+    return 0;
+}
+
 static int cmd_set_group_state(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *name = NULL;
@@ -572,7 +594,8 @@ static int cmd_set_group_state(struct cdb *db, const struct msg *m)
 
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
         (r = arg_state(db, m, -1, 4, &state)) || (r = arg_owner(db, m, &owner)) ||
-        (r = need_group(db, name, &id)) || (r = need_owner(db, owner)))
+        (r = need_group(db, name, &id)) || (r = need_owner(db, owner)) ||
+        (r = check_expected_owner(db, m, "grp", id)))
         return r;
     return sql_exec(db, "UPDATE grp SET state = ?, owner = ? WHERE id = ?", "ioi",
                     (int64_t)state, owner, id);
@@ -664,7 +687,8 @@ static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
         return r;
     if (!resource_state_valid(state))
         return reject(db, CDB_ERROR_INVALID_PARAMETER, "resource state %d invalid", state);
-    if ((r = need_resource(db, name, &id)) || (r = need_owner(db, owner)))
+    if ((r = need_resource(db, name, &id)) || (r = need_owner(db, owner)) ||
+        (r = check_expected_owner(db, m, "resource", id)))
         return r;
     return sql_exec(db, "UPDATE resource SET state = ?, owner = ? WHERE id = ?", "ioi",
                     (int64_t)state, owner, id);

@@ -32,6 +32,7 @@ enum {
     CDB_ERROR_RESOURCE_NOT_FOUND = 5007,
     CDB_ERROR_OBJECT_ALREADY_EXISTS = 5010,       /* duplicate group, resource or resource type */
     CDB_ERROR_GROUP_NOT_FOUND = 5013,
+    CDB_ERROR_INVALID_STATE = 5023,               /* a conditional report found another owner */
     CDB_ERROR_CLUSTER_NODE_EXISTS = 5040,         /* duplicate node id or name */
     CDB_ERROR_CLUSTER_NODE_NOT_FOUND = 5042,
     CDB_ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND = 5078,

@@ -552,3 +552,8 @@ unsigned consensus_voters(struct consensus *c)
         n += c->raft.configuration.servers[i].role == RAFT_VOTER;
     return n;
 }
+
+bool consensus_caught_up(struct consensus *c)
+{
+    return consensus_leader(c) != 0 && c->raft.last_applied >= c->raft.commit_index;
+}

@@ -8,6 +8,7 @@
 #ifndef CLUSSVC_CONSENSUS_H
 #define CLUSSVC_CONSENSUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -57,6 +58,9 @@ enum consensus_role consensus_role(struct consensus *c);
 /* The leader's id, 0 if none is known. */
 uint64_t consensus_leader(struct consensus *c);
 uint64_t consensus_applied_index(struct consensus *c);
+/* A leader is known and this node has applied everything it said was committed: the database is
+ * current, not a view from before a restart. */
+bool consensus_caught_up(struct consensus *c);
 /*
  * Membership (leader only; one change at a time: -EBUSY while another runs). Each calls cb on the
  * loop with 0 or a negative errno once the change is committed (assign: once the server caught

@@ -203,7 +203,9 @@ static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const
     if (s->terminate_cb != NULL || !local_listed(s, l))
         return; /* the record went with a terminate */
     l->reporting = false;
-    if (rv < 0 || status != 0)
+    if (status == 5023) /* ERROR_INVALID_STATE: it moved meanwhile; the database decides */
+        l->reported = true;
+    else if (rv < 0 || status != 0)
         LOGW("rgm", "cannot record the state of %s: %s", l->name, errmsg ? errmsg : "");
     else
         l->reported = true;
@@ -221,6 +223,7 @@ static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
 
     wire_writer_init(&w);
     cdb_cmd_set_resource_state(&w, l->name, state, state == RES_OFFLINE ? 0 : s->conf.node_id);
+    cdb_cmd_expect_owner(&w, s->conf.node_id); /* a stale owner's report changes nothing */
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
         return;
@@ -424,6 +427,7 @@ static void reconcile_group(struct svc *s, const struct cdb_group *g)
         return;
     wire_writer_init(&w);
     cdb_cmd_set_group_state(&w, g->name, state, state == GROUP_OFFLINE ? 0 : g->owner);
+    cdb_cmd_expect_owner(&w, g->owner);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
         return;
@@ -470,6 +474,10 @@ void rgm_reconcile(struct svc *s)
     if (s->db == NULL || s->consensus == NULL)
         return;
     report_node_up(s);
+    /* A node that restarts holds the database as it was: acting on it could start what the
+     * cluster moved elsewhere meanwhile. Resources wait until this node has caught up. */
+    if (!consensus_caught_up(s->consensus))
+        return;
     if (cdb_resources(s->db, NULL, &res, &n) == 0) {
         for (size_t i = 0; i < n; i++)
             reconcile_resource(s, res, n, &res[i]);
@@ -670,6 +678,18 @@ uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *cal
     svc_submit(s, cmd, len, group_deleted, call);
     free(cmd);
     return 997;
+}
+
+void rgm_lost_all(struct svc *s)
+{
+    for (struct rgm_local *l = s->local; l != NULL; l = l->next) {
+        if (!l->online || l->busy)
+            continue;
+        LOGW("rgm", "%s went offline with the lease; it returns with the lease", l->name);
+        l->online = false;
+        l->last_rv = 0;
+    }
+    svc_kick(s);
 }
 
 /* ------------------------------------------------------------------------------------------ */

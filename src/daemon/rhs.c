@@ -20,9 +20,10 @@
 #include "daemon/net_addr.h"
 
 #define RENEW_MS 500
+#define ENFORCE_MS 100 /* while the lease is out, held addresses are removed again this often */
 #define MAX_HELD 64
 
-enum { MSG_LEASE = 1, MSG_HOLD, MSG_RELEASE };
+enum { MSG_LEASE = 1, MSG_HOLD, MSG_RELEASE, MSG_DROPPED };
 
 struct rhs_msg {
     uint32_t type;
@@ -55,22 +56,42 @@ struct held {
 };
 
 struct host {
+    int fd;
     struct held held[MAX_HELD];
     size_t n;
+    bool dropped;      /* the held addresses were removed for want of a lease */
     uint64_t until;
     uint64_t next_renew;
+    uint64_t next_enforce;
 };
 
-static void drop_all(struct host *h, const char *why)
+/*
+ * The lease is out: every held address goes, and goes again each ENFORCE_MS (an online that was
+ * under way may add one after the first sweep). They stay held until clussvc releases them or
+ * brings them online again; clussvc hears that they were dropped and re-adds them once its lease
+ * is back.
+ */
+static void drop_all(struct host *h, uint64_t now, const char *why)
 {
+    struct rhs_msg m = {.type = MSG_DROPPED};
+    bool removed = false;
+
+    if (h->dropped && now < h->next_enforce)
+        return;
+    h->next_enforce = now + ENFORCE_MS;
     for (size_t i = 0; i < h->n; i++) {
         char text[ADDR_STRLEN];
 
+        if (net_addr_present(&h->held[i].addr, NULL) != 1)
+            continue;
         addr_format(&h->held[i].addr, text, sizeof(text));
         net_addr_del(h->held[i].ifindex, &h->held[i].addr, h->held[i].prefix);
         LOGW("rhs", "removed %s: %s", text, why);
+        removed = true;
     }
-    h->n = 0;
+    if (removed && h->fd >= 0) /* clussvc must not believe them online */
+        send(h->fd, &m, sizeof(m), MSG_NOSIGNAL | MSG_DONTWAIT);
+    h->dropped = true;
 }
 
 static ssize_t held_index(const struct host *h, const struct rhs_msg *m)
@@ -92,6 +113,7 @@ static void handle(struct host *h, const struct rhs_msg *m)
     case MSG_HOLD:
         if (i < 0 && h->n < MAX_HELD)
             h->held[h->n++] = (struct held){m->ifindex, m->prefix, m->addr};
+        h->dropped = false; /* clussvc brings addresses online again: it holds a lease */
         break;
     case MSG_RELEASE:
         if (i >= 0)
@@ -112,7 +134,7 @@ static void renew(struct host *h, uint64_t now)
 
 static void host_main(int fd)
 {
-    struct host h = {0};
+    struct host h = {.fd = fd};
     bool parent_gone = false;
 
     prctl(PR_SET_NAME, "clussvc-rhs");
@@ -123,13 +145,15 @@ static void host_main(int fd)
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
         if (h.n > 0 && now >= h.until)
-            drop_all(&h, parent_gone ? "clussvc is gone and its lease ran out"
-                                     : "the quorum lease ran out");
-        else if (h.n > 0)
+            drop_all(&h, now, parent_gone ? "clussvc is gone and its lease ran out"
+                                          : "the quorum lease ran out");
+        else if (h.n > 0 && !h.dropped)
             renew(&h, now);
-        if (parent_gone && h.n == 0)
+        if (parent_gone && (h.n == 0 || h.dropped))
             _exit(0);
-        if (h.n > 0 && h.until - now < (uint64_t)timeout)
+        if (h.n > 0 && now >= h.until)
+            timeout = ENFORCE_MS;
+        else if (h.n > 0 && h.until - now < (uint64_t)timeout)
             timeout = (int)(h.until - now) + 1;
         if (parent_gone) {
             poll(NULL, 0, timeout);
@@ -141,8 +165,10 @@ static void host_main(int fd)
 
             if (k == (ssize_t)sizeof(m))
                 handle(&h, &m);
-            else if (k == 0 || (k < 0 && errno != EINTR))
+            else if (k == 0 || (k < 0 && errno != EINTR)) {
                 parent_gone = true;
+                h.fd = -1;
+            }
         }
     }
 }
@@ -179,6 +205,21 @@ static void send_msg(const struct rhs_msg *m)
     if (host_fd >= 0 && send(host_fd, m, sizeof(*m), MSG_NOSIGNAL) < 0)
         LOGE("rhs", "the resource host is gone: %s", strerror(errno));
     pthread_mutex_unlock(&host_mu);
+}
+
+int rhs_fd(void)
+{
+    return host_fd;
+}
+
+bool rhs_read_dropped(void)
+{
+    struct rhs_msg m;
+    bool dropped = false;
+
+    while (recv(host_fd, &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m))
+        dropped |= m.type == MSG_DROPPED;
+    return dropped;
 }
 
 void rhs_lease(uint64_t until_ms)

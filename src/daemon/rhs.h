@@ -12,6 +12,7 @@
 #ifndef CLUSSVC_RHS_H
 #define CLUSSVC_RHS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/address.h"
@@ -25,5 +26,9 @@ void rhs_lease(uint64_t until_ms);
 /* An address brought online on ifindex (call before adding it) / taken offline (after). */
 void rhs_hold(int ifindex, const struct net_addr *a, uint32_t prefix);
 void rhs_release(int ifindex, const struct net_addr *a, uint32_t prefix);
+/* The socket on which the host tells clussvc it dropped the held addresses (for a uv_poll). */
+int rhs_fd(void);
+/* Reads what the host said; true if it dropped the addresses since the last call. */
+bool rhs_read_dropped(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "daemon/log.h"
+#include "daemon/rhs.h"
 
 #define TICK_MS 100
 #define COMMITTED_PROP "SetupCommitted"
@@ -274,6 +275,16 @@ static int load_state(struct svc *s)
     return rv;
 }
 
+static void rhs_cb(uv_poll_t *poll, int status, int events)
+{
+    struct svc *s = poll->data;
+
+    (void)status;
+    (void)events;
+    if (rhs_read_dropped())
+        rgm_lost_all(s);
+}
+
 static void signal_cb(uv_signal_t *sig, int signum)
 {
     struct svc *s = sig->data;
@@ -317,6 +328,9 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     if (rv < 0) /* Network Names then fail here and come online on another node */
         LOGW("svc", "cluster names will not resolve by LLMNR: %s", strerror(-rv));
     uv_timer_start(&s->tick, tick_cb, TICK_MS, TICK_MS);
+    uv_poll_init(loop, &s->rhs_poll, rhs_fd());
+    s->rhs_poll.data = s;
+    uv_poll_start(&s->rhs_poll, UV_READABLE, rhs_cb);
     uv_signal_init(loop, &s->sigterm);
     uv_signal_init(loop, &s->sigint);
     s->sigterm.data = s->sigint.data = s;
@@ -340,6 +354,7 @@ static void shutdown_consensus_stopped(void *arg)
     uv_close((uv_handle_t *)&s->reconcile, NULL);
     uv_close((uv_handle_t *)&s->sigterm, NULL);
     uv_close((uv_handle_t *)&s->sigint, NULL);
+    uv_close((uv_handle_t *)&s->rhs_poll, NULL);
 }
 
 static void shutdown_resources_offline(struct svc *s, void *arg)

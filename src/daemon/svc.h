@@ -80,6 +80,7 @@ struct svc {
     uint64_t orphan_next_check;
     bool stopping;
     uv_signal_t sigterm, sigint;
+    uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
 };
 
 uint64_t svc_now_ms(void);
@@ -153,6 +154,9 @@ uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *e
  * returns 997, or returns the failure. */
 uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
                           size_t n);
+/* The resource host removed every held address (the lease ran out): the local records no longer
+ * hold anything; resources come online again once the lease is back. */
+void rgm_lost_all(struct svc *s);
 /* Takes every local resource offline at once (wipe, shutdown); cb when done. */
 void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);
 

@@ -147,12 +147,12 @@ static bool phase_add_member(struct add *a)
     return phase_end(&a->rep, ClusterSetupPhaseInformational, 0);
 }
 
-/* 102: the new node reaches every member that is Up; members that are down are reported with a
- * Warning (they are reached once they return) rather than failing the add. */
+/* 102: the new node must reach a majority of the members; a member it cannot reach (down, or
+ * just died) is reported with a Warning and reached once it returns. */
 static bool phase_networks(struct add *a)
 {
     struct cluster_node *nodes;
-    size_t n;
+    size_t n, reached = 0, members = 0;
     bool warned = false;
     DWORD status;
 
@@ -166,24 +166,27 @@ static bool phase_networks(struct add *a)
 
         if (nodes[i].id == a->id)
             continue;
-        if (nodes[i].state != ClusterNodeUp && nodes[i].state != ClusterNodePaused) {
-            warned = true;
-            if (!phase_continue(&a->rep, nodes[i].name, ClusterSetupPhaseWarning,
-                                ERROR_CLUSTER_NODE_DOWN)) {
-                free(nodes);
-                return false;
-            }
+        members++;
+        status = ERROR_CLUSTER_NODE_DOWN;
+        if (nodes[i].state == ClusterNodeUp || nodes[i].state == ClusterNodePaused) {
+            rpc_request(&w, RPC_OP_CHECK_PEER);
+            wire_put_str(&w, RPC_F_ADDRESS, nodes[i].address);
+            wire_put_u32(&w, RPC_F_PORT, nodes[i].port);
+            status = setup_node_call(a->node, &w, LIB_RPC_TIMEOUT_MS, NULL);
+        }
+        if (status == 0) {
+            reached++;
             continue;
         }
-        rpc_request(&w, RPC_OP_CHECK_PEER);
-        wire_put_str(&w, RPC_F_ADDRESS, nodes[i].address);
-        wire_put_u32(&w, RPC_F_PORT, nodes[i].port);
-        if (setup_node_call(a->node, &w, LIB_RPC_TIMEOUT_MS, NULL) != 0) {
+        warned = true;
+        if (!phase_continue(&a->rep, nodes[i].name, ClusterSetupPhaseWarning, status)) {
             free(nodes);
-            return fail_node(a, "the node cannot reach the cluster");
+            return false;
         }
     }
     free(nodes);
+    if (reached < members / 2 + 1)
+        return fail_node(a, "the node cannot reach a majority of the cluster");
     if (!phase_end(&a->rep, warned ? ClusterSetupPhaseWarning : ClusterSetupPhaseInformational,
                    0))
         return false;

@@ -19,6 +19,8 @@
 LAB_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_ROOT=$(cd "$LAB_HOME/../.." && pwd)
 LAB_PORT=${LAB_PORT:-3343}
+# clussvc listens on every address of its namespace, so a cluster IP reaches it as on a real node
+LAB_LISTEN=${LAB_LISTEN:-::}
 LAB_POLL_INTERVAL=${LAB_POLL_INTERVAL:-0.02}
 LAB_START_TIMEOUT=${LAB_START_TIMEOUT:-10}
 LAB_STOP_TIMEOUT=${LAB_STOP_TIMEOUT:-10}
@@ -511,7 +513,7 @@ lab_start_node() {
     rm -f "$d/exit"
     printf '=== lab: start %s n%d at %s ===\n' "$LAB_ID" "$i" "$(date +%T.%N)" >>"$d/clussvc.log"
     ip netns exec "$ns" "${svc[@]}" --state-dir "$d/state" --name "$(lab_node_name "$i")" \
-        --listen "$(lab_node_addr "$i")" --port "$LAB_PORT" --authkey "$LAB_DIR/authkey" "$@" \
+        --listen "$LAB_LISTEN" --port "$LAB_PORT" --authkey "$LAB_DIR/authkey" "$@" \
         >>"$d/clussvc.log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$d/pid"

@@ -44,7 +44,8 @@ two_of_three() { # LABEL stop|link
     create "$label" "${NODES[@]}" --ip "$ip/24"
     lab_assert -m "$label: the create succeeds" test "$RC" = 0
     lab_assert -m "$label: phase 100 has a Warning Continue for n3 with 5051" has_line \
-        "$LAB_DIR/$label.out" '^cb phase=100 type=2 severity=2 percent=[0-9]+ object=n3 status=5051$'
+        "$LAB_DIR/$label.out" \
+        '^cb phase=100 type=2 severity=2 percent=[0-9]+ object=n3 status=5051$'
     lab_assert -m "$label: phase 100 ends with a Warning" has_line \
         "$LAB_DIR/$label.out" '^cb phase=100 type=3 severity=2 '
     lab_assert -m "$label: n3 is named in no phase after 100" lab_not has_line \
