@@ -5,11 +5,8 @@
 # resolving to A's cluster IP, a create of a cluster with A's name on n3 alone fails with
 # ERROR_CLUSTER_CANT_CREATE_DUP_CLUSTER_NAME (5900) and n3 is clean.
 #
-# KNOWN BUG (the check marked "BUG-LISTEN" fails until it is fixed): phase 106 asks NODE_INFO of
-# NAME on the management port, but clussvc started with --listen ADDR (as lab_start_node starts
-# it) serves that port on ADDR only, never on the cluster IP it brings online; nothing answers
-# there, the duplicate goes unseen and the create succeeds.  With --listen 0.0.0.0 it fails
-# with 5900 as it should.
+# Guards a regression: phase 106 asks the name's address whether it is a cluster, which works
+# only while clussvc serves the management port on every address, the cluster IP included.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -62,7 +59,7 @@ lab_hosts_add clua "$ipa"
 lab_assert -m "A's name resolves to $ipa in the client" \
     test "$(lab_client getent hosts clua | awk '{print $1}')" = "$ipa"
 create clua --node n3 --ip "$ipb/24"
-lab_assert -m "A again on n3: the create fails [BUG-LISTEN: see the top of this file]" \
+lab_assert -m "A again on n3: the create fails [phase 106 reaches the cluster IP]" \
     test "$RC" = 1
 lab_assert -m "A again on n3: result status=5900" grep -q '^result status=5900 ' "$OUT"
 lab_assert -m "A again on n3: phase 106 ends Fatal with 5900" \
