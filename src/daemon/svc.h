@@ -121,6 +121,9 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call);
 void svc_waits_check(struct svc *s);
 void svc_waits_cancel(struct svc *s, uint32_t status, const char *why);
 
+/* Reads of the cluster database (svc_query.c). */
+void svc_op_query(struct svc *s, struct rpc_call *call);
+
 /* Membership (svc_member.c), leader side; relayed to the leader from followers. */
 void svc_op_member_add(struct svc *s, struct rpc_call *call);
 void svc_op_member_promote(struct svc *s, struct rpc_call *call);

@@ -417,138 +417,6 @@ static void op_apply(struct svc *s, struct rpc_call *call)
     svc_submit(s, f.value, f.len, submitted, call);
 }
 
-static const char *node_name(struct svc *s, uint64_t id, struct cdb_node *buf)
-{
-    return id != 0 && cdb_node_by_id(s->db, id, buf) == 0 ? buf->name : "";
-}
-
-static int query_nodes(struct svc *s, struct wire_writer *w)
-{
-    struct cdb_node *nodes;
-    size_t n;
-    int rv = cdb_nodes(s->db, &nodes, &n);
-
-    for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
-
-        wire_put_u64(w, RPC_F_NODE_ID, nodes[i].id);
-        wire_put_str(w, RPC_F_NAME, nodes[i].name);
-        wire_put_str(w, RPC_F_ADDRESS, nodes[i].address);
-        wire_put_u32(w, RPC_F_PORT, nodes[i].port);
-        wire_put_u32(w, RPC_F_STATE, (uint32_t)nodes[i].state);
-        wire_put_u32(w, RPC_F_ROLE, nodes[i].role);
-        wire_end(w, mark);
-    }
-    if (rv == 0)
-        free(nodes);
-    return rv;
-}
-
-static int query_groups(struct svc *s, struct wire_writer *w)
-{
-    struct cdb_group *groups;
-    struct cdb_node owner;
-    size_t n;
-    int rv = cdb_groups(s->db, &groups, &n);
-
-    for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
-
-        wire_put_str(w, RPC_F_NAME, groups[i].name);
-        wire_put_u32(w, RPC_F_STATE, (uint32_t)groups[i].state);
-        wire_put_u64(w, RPC_F_OWNER, groups[i].owner);
-        wire_put_str(w, RPC_F_OWNER_NAME, node_name(s, groups[i].owner, &owner));
-        wire_put_u32(w, RPC_F_CORE, groups[i].core);
-        wire_end(w, mark);
-    }
-    if (rv == 0)
-        free(groups);
-    return rv;
-}
-
-static int query_resources(struct svc *s, struct wire_writer *w)
-{
-    struct cdb_resource *res;
-    struct cdb_node owner;
-    size_t n;
-    int rv = cdb_resources(s->db, NULL, &res, &n);
-
-    for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
-
-        wire_put_str(w, RPC_F_NAME, res[i].name);
-        wire_put_str(w, RPC_F_TYPE, res[i].type);
-        wire_put_str(w, RPC_F_GROUP, res[i].group);
-        wire_put_u32(w, RPC_F_STATE, (uint32_t)res[i].state);
-        wire_put_u64(w, RPC_F_OWNER, res[i].owner);
-        wire_put_str(w, RPC_F_OWNER_NAME, node_name(s, res[i].owner, &owner));
-        wire_end(w, mark);
-    }
-    if (rv == 0)
-        free(res);
-    return rv;
-}
-
-static int query_restypes(struct svc *s, struct wire_writer *w)
-{
-    struct cdb_restype *types;
-    size_t n;
-    int rv = cdb_restypes(s->db, &types, &n);
-
-    for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
-
-        wire_put_str(w, RPC_F_NAME, types[i].name);
-        wire_put_str(w, RPC_F_VALUE, types[i].driver);
-        wire_end(w, mark);
-    }
-    if (rv == 0)
-        free(types);
-    return rv;
-}
-
-static int query_props(struct svc *s, struct wire_writer *w)
-{
-    struct cdb_prop *props;
-    size_t n;
-    int rv = cdb_props(s->db, &props, &n);
-
-    for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
-
-        wire_put_str(w, RPC_F_NAME, props[i].key);
-        wire_put_str(w, RPC_F_VALUE, props[i].value);
-        wire_end(w, mark);
-    }
-    if (rv == 0)
-        free(props);
-    return rv;
-}
-
-static void op_query(struct svc *s, struct rpc_call *call)
-{
-    static int (*const queries[])(struct svc *, struct wire_writer *) = {
-        [RPC_QUERY_NODES] = query_nodes,         [RPC_QUERY_GROUPS] = query_groups,
-        [RPC_QUERY_RESOURCES] = query_resources, [RPC_QUERY_RESTYPES] = query_restypes,
-        [RPC_QUERY_PROPS] = query_props,
-    };
-    uint32_t q;
-    int rv;
-
-    if (!require_running(s, call))
-        return;
-    if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0 || q == 0 ||
-        q >= sizeof(queries) / sizeof(queries[0])) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown query");
-        return;
-    }
-    rv = queries[q](s, &call->reply);
-    if (rv < 0)
-        rpc_call_finish(call, win32_from_errno(rv), "query failed: %s", strerror(-rv));
-    else
-        rpc_call_finish(call, 0, NULL);
-}
-
 static void op_commit_setup(struct svc *s, struct rpc_call *call)
 {
     struct wire_writer w;
@@ -815,7 +683,7 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_CONFIGURE: op_configure(s, call); break;
     case RPC_OP_START: op_start(s, call); break;
     case RPC_OP_APPLY: op_apply(s, call); break;
-    case RPC_OP_QUERY: op_query(s, call); break;
+    case RPC_OP_QUERY: svc_op_query(s, call); break;
     case RPC_OP_WAIT: op_wait(s, call); break;
     case RPC_OP_COMMIT_SETUP: op_commit_setup(s, call); break;
     case RPC_OP_CLEANUP: op_cleanup(s, call); break;
