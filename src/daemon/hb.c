@@ -164,6 +164,14 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
 
         ack.entries[0] = hb_track_ack(&h->track, p.sender);
         send_packet(h, &h->members[idx], &ack);
+        /* A peer that has never echoed us has just started (or just learnt of us): a heartbeat
+         * of ours now gives both of us a lease without waiting for the next interval. */
+        if (!hb_track_echoed(&h->track, p.sender)) {
+            struct hb_packet mine = {.type = HB_TYPE_HEARTBEAT};
+
+            mine.n = hb_track_entries(&h->track, mono_ms(), mine.entries, HB_MAX_NODES);
+            send_packet(h, &h->members[idx], &mine);
+        }
     }
 }
 

@@ -199,3 +199,10 @@ bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
     }
     return voters > 0 && silent >= voters / 2 + 1;
 }
+
+bool hb_track_echoed(const struct hb_track *t, uint64_t id)
+{
+    ssize_t i = find(t, id);
+
+    return i >= 0 && t->nodes[i].echo_of_ours != 0;
+}

@@ -78,6 +78,8 @@ void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms,
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
 /* The entries of the heartbeat to send now (one per other member); returns the count. */
 size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap);
+/* Has node id ever echoed one of our heartbeats? */
+bool hb_track_echoed(const struct hb_track *t, uint64_t id);
 /* Is node id Up as seen from here? (Self is always Up.) */
 bool hb_track_up(const struct hb_track *t, uint64_t id, uint64_t now);
 /* Until when (our clock) this node holds its quorum lease; 0 if it holds none. */

@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 
 int log_level = LOG_INFO;
 
@@ -11,7 +13,19 @@ void log_write(int prio, const char *subsystem, const char *fmt, ...)
     va_list ap;
     int n;
 
-    n = snprintf(line, sizeof(line), "<%d>%s: ", prio, subsystem);
+    static int with_time = -1;
+
+    if (with_time < 0) /* journald stamps records itself; a plain log file may want times */
+        with_time = getenv("CLUSSVC_LOG_TIME") != NULL;
+    if (with_time) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        n = snprintf(line, sizeof(line), "<%d>%lld.%03ld %s: ", prio, (long long)ts.tv_sec,
+                     ts.tv_nsec / 1000000, subsystem);
+    } else {
+        n = snprintf(line, sizeof(line), "<%d>%s: ", prio, subsystem);
+    }
     va_start(ap, fmt);
     vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
     va_end(ap);

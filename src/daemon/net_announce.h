@@ -17,6 +17,6 @@
  */
 int net_announce(int ifindex, const struct net_addr *a, unsigned count);
 
-#define NET_ANNOUNCE_GAP_MS 20
+#define NET_ANNOUNCE_GAP_MS 10
 
 #endif

@@ -244,8 +244,10 @@ static void driver_done(uv_work_t *work, int status)
     l->last_rv = op->rv;
     if (op->online) {
         l->online = op->rv == 0;
-        if (op->rv == 0)
+        if (op->rv == 0) {
             LOGI("rgm", "%s is online", l->name);
+            svc_kick(s); /* its dependents may start at once */
+        }
         else
             LOGW("rgm", "%s failed to come online: %s", l->name, l->res.errmsg);
         if (s->terminate_cb == NULL && op->report)
@@ -284,7 +286,8 @@ static void driver_call(struct svc *s, struct rgm_local *l, bool online, bool re
 /* Reconcile                                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
-/* A resource may start once one of its providers (alternatives, OR) is online, or it has none. */
+/* A resource may start once one of its providers (alternatives, OR) is online, or it has none.
+ * A provider this node has just brought online counts before the database records it. */
 static bool providers_ready(struct svc *s, const char *name)
 {
     char **providers;
@@ -295,10 +298,12 @@ static bool providers_ready(struct svc *s, const char *name)
         return false;
     ready = n == 0;
     for (size_t i = 0; i < n; i++) {
+        struct rgm_local *l = local_find(s, providers[i]);
         struct cdb_resource p;
 
-        if (!ready && cdb_resource_by_name(s->db, providers[i], &p) == 0 &&
-            p.state == RES_ONLINE)
+        if (!ready && ((l != NULL && l->online && !l->busy) ||
+                       (cdb_resource_by_name(s->db, providers[i], &p) == 0 &&
+                        p.state == RES_ONLINE)))
             ready = true;
     }
     free(providers);

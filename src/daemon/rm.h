@@ -47,6 +47,7 @@ int rm_fail(struct rm_resource *r, int err, const char *fmt, ...)
 const struct rm_driver *rm_driver_find(const char *type_name);
 
 extern const struct rm_driver rm_ipaddr_driver;  /* "IP Address" and "IPv6 Address" */
+#define RM_IPADDR_ANNOUNCES 2 /* gratuitous ARPs / unsolicited NAs an online sends */
 extern const struct rm_driver rm_netname_driver; /* "Network Name" */
 
 #endif

@@ -208,6 +208,7 @@ static void wipe_finish(struct svc *s, void *arg)
 
     cdb_free(s->db);
     s->db = NULL;
+    svc_forward_reset();
     memset(&s->conf, 0, sizeof(s->conf));
     s->configured = false;
     s->have_cluster_key = false;

@@ -136,6 +136,8 @@ typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
 void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
 /* A submit callback for commands whose outcome nobody waits for (failures are logged). */
 void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg);
+/* Closes the channels kept for forwarding (the cluster credential is going away). */
+void svc_forward_reset(void);
 /* Relays a whole request to the leader and its status back to the caller. */
 void svc_forward_call(struct svc *s, struct rpc_call *call);
 /* The management address and port of the current leader; false if none is known. */

@@ -4,6 +4,7 @@
  * cluster credential (on a worker thread: connecting and waiting must not block the loop).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,24 +65,98 @@ static void applied_here(void *arg, int rv, uint32_t status)
 }
 
 /* Worker thread: one request, one reply. */
+/*
+ * Idle channels to leaders, kept for the next forward: a TLS handshake per forwarded command
+ * would cost more than the commit itself. Keyed by endpoint and key; any worker may use one.
+ */
+#define POOL_SIZE 4
+
+struct pooled {
+    struct channel *ch;
+    char host[64];
+    uint16_t port;
+    struct channel_key key;
+};
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pooled pool[POOL_SIZE];
+
+static bool same_endpoint(const struct pooled *p, const struct submit *sub)
+{
+    return p->ch != NULL && p->port == sub->port && strcmp(p->host, sub->host) == 0 &&
+           memcmp(&p->key, &sub->key, sizeof(p->key)) == 0;
+}
+
+static struct channel *pool_take(const struct submit *sub)
+{
+    struct channel *ch = NULL;
+
+    pthread_mutex_lock(&pool_mu);
+    for (size_t i = 0; i < POOL_SIZE && ch == NULL; i++) {
+        if (same_endpoint(&pool[i], sub)) {
+            ch = pool[i].ch;
+            pool[i].ch = NULL;
+        }
+    }
+    pthread_mutex_unlock(&pool_mu);
+    return ch;
+}
+
+static void pool_put(const struct submit *sub, struct channel *ch)
+{
+    pthread_mutex_lock(&pool_mu);
+    for (size_t i = 0; i < POOL_SIZE && ch != NULL; i++) {
+        if (pool[i].ch == NULL) {
+            pool[i] = (struct pooled){.ch = ch, .port = sub->port, .key = sub->key};
+            snprintf(pool[i].host, sizeof(pool[i].host), "%s", sub->host);
+            ch = NULL;
+        }
+    }
+    pthread_mutex_unlock(&pool_mu);
+    channel_close(ch); /* the pool is full */
+}
+
+void svc_forward_reset(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    for (size_t i = 0; i < POOL_SIZE; i++) {
+        channel_close(pool[i].ch);
+        memset(&pool[i], 0, sizeof(pool[i]));
+    }
+    pthread_mutex_unlock(&pool_mu);
+}
+
+/* One round trip on ch; the channel is closed on failure. */
+static int exchange(struct submit *sub, struct channel *ch, void **reply, size_t *len)
+{
+    int rv = channel_send(ch, sub->req, sub->req_len);
+
+    if (rv == 0)
+        rv = channel_recv(ch, FORWARD_TIMEOUT_MS, reply, len);
+    if (rv < 0)
+        channel_close(ch);
+    return rv;
+}
+
 static void forward_work(uv_work_t *work)
 {
     struct submit *sub = work->data;
-    struct channel *ch;
+    struct channel *ch = pool_take(sub);
     void *reply;
     size_t len;
     char *msg = NULL;
 
-    sub->rv = channel_connect(sub->host, sub->port, &sub->key, FORWARD_TIMEOUT_MS, &ch,
-                              sub->errmsg);
+    /* A pooled channel may have been closed by the leader meanwhile: then one fresh try. */
+    sub->rv = ch != NULL ? exchange(sub, ch, &reply, &len) : -ENOTCONN;
+    if (sub->rv < 0) {
+        sub->rv = channel_connect(sub->host, sub->port, &sub->key, FORWARD_TIMEOUT_MS, &ch,
+                                  sub->errmsg);
+        if (sub->rv == 0)
+            sub->rv = exchange(sub, ch, &reply, &len);
+    }
     if (sub->rv < 0)
         return;
-    sub->rv = channel_send(ch, sub->req, sub->req_len);
-    if (sub->rv == 0)
-        sub->rv = channel_recv(ch, FORWARD_TIMEOUT_MS, &reply, &len);
-    channel_close(ch);
-    if (sub->rv < 0)
-        return;
+    pool_put(sub, ch);
     if (wire_get_u32(reply, len, RPC_F_STATUS, &sub->status) < 0)
         sub->rv = -EBADMSG;
     if (wire_get_strdup(reply, len, RPC_F_ERRMSG, &msg) == 0) {

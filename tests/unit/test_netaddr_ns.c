@@ -518,7 +518,7 @@ static void driver_cycle(const char *type, const char *addr, const char *prefix)
     assert_non_null(d);
     fd = capture_open();
     assert_int_equal(d->online(&r), 0);
-    assert_int_equal(announcements(fd, &a, 3), 3);
+    assert_int_equal(announcements(fd, &a, RM_IPADDR_ANNOUNCES), RM_IPADDR_ANNOUNCES);
     close(fd);
     assert_non_null(r.priv);
     assert_int_equal(net_addr_present(&a, &ifindex), 1);
