@@ -44,14 +44,25 @@ struct rgm_local {
     bool reporting; /* a state report is being committed */
     bool reported;  /* the database knows the outcome of the last call */
     int last_rv;
+    uint64_t next_check;    /* when looks-alive runs next */
+    uint64_t restart_window; /* start of the current restart period */
+    unsigned restarts;      /* local restarts within it */
     struct rgm_local *next;
 };
+
+/* Health checks, in the shape of Windows' LooksAlivePollInterval and RestartThreshold /
+ * RestartPeriod: a resource that fails its check is restarted here once within the period,
+ * then reported Failed so that the group manager moves its group elsewhere. */
+#define LOOKS_ALIVE_MS 1000
+#define RESTART_THRESHOLD 1
+#define RESTART_PERIOD_MS (15 * 60 * 1000)
 
 struct driver_op {
     uv_work_t work;
     struct svc *s;
     struct rgm_local *l;
     bool online;
+    bool check;     /* a looks-alive check rather than online/offline */
     bool report;    /* this node owns the resource: record the outcome */
     int rv;
 };
@@ -193,7 +204,13 @@ static void driver_work(uv_work_t *work)
     struct rgm_local *l = op->l;
 
     l->res.errmsg[0] = '\0';
-    op->rv = op->online ? l->driver->online(&l->res) : l->driver->offline(&l->res);
+    if (op->check) {
+        op->rv = l->driver->looks_alive(&l->res);
+        if (op->rv < 0) /* whatever is left of it goes before a restart or a failover */
+            l->driver->terminate(&l->res);
+    }
+    else
+        op->rv = op->online ? l->driver->online(&l->res) : l->driver->offline(&l->res);
 }
 
 static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
@@ -233,6 +250,26 @@ static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
     free(cmd);
 }
 
+/* A failed looks-alive: restart here while the restart budget lasts, else report Failed. */
+static void check_failed(struct svc *s, struct rgm_local *l, int rv)
+{
+    uint64_t now = svc_now_ms();
+
+    LOGW("rgm", "%s failed its health check: %s", l->name, l->res.errmsg);
+    if (now - l->restart_window > RESTART_PERIOD_MS) {
+        l->restart_window = now;
+        l->restarts = 0;
+    }
+    l->online = false;
+    if (l->restarts++ < RESTART_THRESHOLD) {
+        l->last_rv = 0; /* the reconcile brings it online again */
+        return;
+    }
+    l->last_rv = rv;
+    if (s->terminate_cb == NULL)
+        report_state(s, l, RES_FAILED);
+}
+
 static void driver_done(uv_work_t *work, int status)
 {
     struct driver_op *op = work->data;
@@ -241,6 +278,16 @@ static void driver_done(uv_work_t *work, int status)
 
     (void)status;
     l->busy = false;
+    if (op->check) {
+        if (op->rv < 0 && l->online)
+            check_failed(s, l, op->rv);
+        free(op);
+        if (s->terminate_cb != NULL)
+            rgm_terminate_all(s, s->terminate_cb, s->terminate_arg);
+        else
+            svc_kick(s);
+        return;
+    }
     l->last_rv = op->rv;
     if (op->online) {
         l->online = op->rv == 0;
@@ -413,7 +460,8 @@ static void group_reported(struct svc *s, void *arg, int rv, uint32_t status,
     svc_kick(s);
 }
 
-/* The owner records its group's state once its resources settle. */
+/* The owner records its group's state once its resources settle (a pending group), or once a
+ * resource of an online group has failed for good, so that the group manager moves it. */
 static void reconcile_group(struct svc *s, const struct cdb_group *g)
 {
     struct cdb_resource *res;
@@ -422,13 +470,14 @@ static void reconcile_group(struct svc *s, const struct cdb_group *g)
     size_t n, len;
     int32_t state;
 
-    if (g->owner != s->conf.node_id || g->state != GROUP_PENDING)
+    if (g->owner != s->conf.node_id ||
+        (g->state != GROUP_PENDING && g->state != GROUP_ONLINE))
         return;
     if (cdb_resources(s->db, g->name, &res, &n) < 0)
         return;
     state = derive_group_state(res, n);
     free(res);
-    if (state == GROUP_PENDING)
+    if (state == GROUP_PENDING || (g->state == GROUP_ONLINE && state != GROUP_FAILED))
         return;
     wire_writer_init(&w);
     cdb_cmd_set_group_state(&w, g->name, state, state == GROUP_OFFLINE ? 0 : g->owner);
@@ -683,6 +732,31 @@ uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *cal
     svc_submit(s, cmd, len, group_deleted, call);
     free(cmd);
     return 997;
+}
+
+void rgm_monitor(struct svc *s)
+{
+    uint64_t now = svc_now_ms();
+
+    if (s->terminate_cb != NULL || s->wiping || s->stopping)
+        return;
+    for (struct rgm_local *l = s->local; l != NULL; l = l->next) {
+        struct driver_op *op;
+
+        if (!l->online || l->busy || l->reporting || now < l->next_check)
+            continue;
+        l->next_check = now + LOOKS_ALIVE_MS;
+        op = calloc(1, sizeof(*op));
+        if (op == NULL)
+            return;
+        *op = (struct driver_op){.s = s, .l = l, .check = true};
+        op->work.data = op;
+        l->busy = true;
+        if (uv_queue_work(s->loop, &op->work, driver_work, driver_done) != 0) {
+            l->busy = false;
+            free(op);
+        }
+    }
 }
 
 void rgm_lost_all(struct svc *s)

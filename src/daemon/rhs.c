@@ -128,8 +128,11 @@ static void renew(struct host *h, uint64_t now)
     if (now < h->next_renew)
         return;
     h->next_renew = now + RENEW_MS;
+    /* Only addresses still there: one that vanished is for clussvc's health check to see. */
     for (size_t i = 0; i < h->n; i++)
-        net_addr_add(h->held[i].ifindex, &h->held[i].addr, h->held[i].prefix, RHS_LIFETIME_SEC);
+        if (net_addr_present(&h->held[i].addr, NULL) == 1)
+            net_addr_add(h->held[i].ifindex, &h->held[i].addr, h->held[i].prefix,
+                         RHS_LIFETIME_SEC);
 }
 
 static void host_main(int fd)

@@ -282,9 +282,13 @@ static void ipaddr_terminate(struct rm_resource *r)
     struct ipaddr_config c = {0};
     int ifindex = 0;
 
-    if (config_get(r, &c) == 0 && net_addr_present(&c.addr, &ifindex) == 1) {
-        net_addr_del(ifindex, &c.addr, c.prefix);
-        rhs_release(ifindex, &c.addr, c.prefix);
+    if (config_get(r, &c) == 0) {
+        const struct ipaddr_state *st = r->priv;
+
+        if (net_addr_present(&c.addr, &ifindex) == 1)
+            net_addr_del(ifindex, &c.addr, c.prefix);
+        /* released even when already gone (a failed health check): the host holds nothing */
+        rhs_release(st != NULL ? st->ifindex : ifindex, &c.addr, c.prefix);
     }
     free(r->priv);
     r->priv = NULL;

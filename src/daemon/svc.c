@@ -180,8 +180,10 @@ static void tick_cb(uv_timer_t *t)
     svc_waits_check(s);
     svc_orphan_tick(s);
     /* Raft's configuration (who votes) changes without a database command: follow it. */
-    if (s->consensus != NULL && !s->wiping)
+    if (s->consensus != NULL && !s->wiping) {
         svc_health_sync(s);
+        rgm_monitor(s);
+    }
     if (s->session == 0 || svc_now_ms() < s->session_deadline || s->wiping)
         return;
     LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->session);

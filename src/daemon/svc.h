@@ -43,6 +43,13 @@ struct svc_options {
 };
 
 struct svc_wait; /* a pending RPC_OP_WAIT */
+
+#define SVC_MAX_FAILOVER_GROUPS 32
+struct svc_failover { /* failovers of one group in the current FailoverPeriod (leader) */
+    char group[256];
+    uint64_t since;
+    unsigned count;
+};
 struct rgm_local; /* resources this node has brought online */
 
 struct svc {
@@ -60,6 +67,7 @@ struct svc {
     struct name_responder *names; /* answers LLMNR for Network Names online here */
     bool health_busy;         /* the leader has a node-state or takeover change in flight */
     uint64_t lease_sent;      /* the lease end last told to the resource host */
+    struct svc_failover failovers[SVC_MAX_FAILOVER_GROUPS];
     bool lease_held;          /* the lease as of the last check */
     /* the setup that has claimed this node, if any */
     uint64_t session;
@@ -159,6 +167,8 @@ uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *e
  * returns 997, or returns the failure. */
 uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
                           size_t n);
+/* Runs the due health checks (looks-alive) of resources online here; called each tick. */
+void rgm_monitor(struct svc *s);
 /* The resource host removed every held address (the lease ran out): the local records no longer
  * hold anything; resources come online again once the lease is back. */
 void rgm_lost_all(struct svc *s);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <raft.h>
 
@@ -188,6 +189,37 @@ static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size
     return commit(s, &w);
 }
 
+/*
+ * FailoverThreshold / FailoverPeriod: a group fails over at most (nodes − 1) times in six hours
+ * (Windows' defaults), after which it stays Failed for the administrator. Counted by the leader.
+ */
+#define FAILOVER_PERIOD_MS (6ull * 3600 * 1000)
+
+static bool failover_allowed(struct svc *s, const char *group, size_t n_nodes)
+{
+    uint64_t now = svc_now_ms();
+    unsigned threshold = n_nodes > 1 ? (unsigned)n_nodes - 1 : 1;
+    struct svc_failover *f = NULL;
+
+    for (size_t i = 0; i < SVC_MAX_FAILOVER_GROUPS && f == NULL; i++)
+        if (strcasecmp(s->failovers[i].group, group) == 0 || s->failovers[i].group[0] == '\0')
+            f = &s->failovers[i];
+    if (f == NULL)
+        return true;
+    if (f->group[0] == '\0' || now - f->since > FAILOVER_PERIOD_MS) {
+        snprintf(f->group, sizeof(f->group), "%s", group);
+        f->since = now;
+        f->count = 0;
+    }
+    if (f->count >= threshold) {
+        LOGW("health", "group %s failed over %u times in the period: it stays failed", group,
+             f->count);
+        return false;
+    }
+    f->count++;
+    return true;
+}
+
 static bool group_wants_online(const struct cdb_group *g)
 {
     return g->state == GROUP_ONLINE || g->state == GROUP_PENDING ||
@@ -215,11 +247,15 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
             owner_known = true;
             owner_down = nodes[k].state == NODE_DOWN;
         }
-        if (!group_wants_online(g) || (g->owner != 0 && owner_known && !owner_down))
+        if (!group_wants_online(g))
             continue;
-        if (g->owner != 0 && owner_known && !hb_track_fenced(t, g->owner, svc_now_ms()))
+        /* A failed group on a live owner moves too: its resource failed there for good. */
+        if (g->owner != 0 && owner_known && !owner_down && g->state != GROUP_FAILED)
+            continue;
+        if (g->owner != 0 && owner_known && owner_down &&
+            !hb_track_fenced(t, g->owner, svc_now_ms()))
             continue; /* its lease may still run: wait */
-        if (g->state == GROUP_ONLINE && g->owner == 0)
+        if (!failover_allowed(s, g->name, n))
             continue;
         LOGW("health", "moving group %s away from node %llu", g->name,
              (unsigned long long)g->owner);

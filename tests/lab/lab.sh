@@ -948,3 +948,375 @@ lab_members_are() {
 lab_ip_one_owner() {
     [[ $(lab_ip_owners "$1" | wc -l) == 1 ]]
 }
+
+# ---------------------------------------------------------------------------------------------
+# Background processes: responders, the prober, peer tools (tests/lab/responder.c, prober.c)
+# ---------------------------------------------------------------------------------------------
+#
+# lab_bg starts a process in a namespace and records it like a node's clussvc ($LAB_DIR/bg/NAME
+# .pid and .start), so that it is signalled only while it is still the process we started.  The
+# first lab_bg wraps the traps lab_init installed: on exit or signal every such process is
+# stopped (by PID) before the lab is torn down.  Call lab_bg from the scenario's own shell, not
+# from a command substitution.
+
+LAB_RESPONDER_PORT=${LAB_RESPONDER_PORT:-7}
+LAB__BG_TRAPS=
+
+lab__bg_on_exit() {
+    local rc=$?
+    set +e
+    lab_bg_stop_all
+    (exit "$rc")
+    lab__on_exit
+}
+
+lab__bg_traps() {
+    [[ $LAB__BG_TRAPS == "$BASHPID" ]] && return 0
+    LAB__BG_TRAPS=$BASHPID
+    trap 'lab__bg_on_exit' EXIT
+    trap 'lab_bg_stop_all; lab__on_signal INT 130' INT
+    trap 'lab_bg_stop_all; lab__on_signal TERM 143' TERM
+}
+
+lab__bg_ns() {
+    if [[ $1 == c ]]; then
+        lab_client_ns
+    else
+        lab__check_node "$1" && lab_node_ns "$1"
+    fi
+}
+
+# lab_bg NAME WHERE CMD... — starts CMD in namespace WHERE (a node index, or c for the client)
+# in the background, stdout and stderr to $LAB_DIR/bg/NAME.log, and records its PID.  Fails if
+# a process of that NAME still runs or CMD exits at once.
+lab_bg() {
+    local name=$1 where=$2 ns pid d=$LAB_DIR/bg
+    shift 2
+    ns=$(lab__bg_ns "$where") || return 1
+    mkdir -p "$d"
+    if lab_bg_running "$name"; then
+        lab__err "lab_bg: $name already runs (pid $(<"$d/$name.pid"))"
+        return 1
+    fi
+    lab__bg_traps
+    rm -f "$d/$name.exit" "$d/$name.start"
+    ip netns exec "$ns" "$@" >"$d/$name.log" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$d/$name.pid"
+    lab__proc_stat "$pid" && echo "${REPLY#* }" >"$d/$name.start"
+    if [[ ! -s $d/$name.start ]]; then
+        lab__reap "$pid" "$d/$name.exit"
+        lab__err "lab_bg: $name exited at once: $(tail -n 3 "$d/$name.log")"
+        return 1
+    fi
+}
+
+# lab_bg_pid NAME — the PID lab_bg recorded for NAME.
+lab_bg_pid() {
+    [[ -s $LAB_DIR/bg/$1.pid ]] && cat "$LAB_DIR/bg/$1.pid"
+}
+
+# lab_bg_running NAME — true while the process lab_bg started as NAME is alive.
+lab_bg_running() {
+    local d=$LAB_DIR/bg
+    [[ -s $d/$1.pid && -s $d/$1.start ]] || return 1
+    lab__proc_ours "$(<"$d/$1.pid")" "$(<"$d/$1.start")"
+}
+
+# lab_bg_stop NAME — SIGTERM (then SIGKILL after LAB_STOP_TIMEOUT) to NAME; exit status to
+# $LAB_DIR/bg/NAME.exit.  Nothing to do if it already ended.
+lab_bg_stop() {
+    local d=$LAB_DIR/bg
+    [[ -s $d/$1.pid && -s $d/$1.start ]] || return 0
+    lab__stop_pid "$(<"$d/$1.pid")" "$(<"$d/$1.start")" "$LAB_STOP_TIMEOUT" "$d/$1.exit"
+}
+
+# lab_bg_kill NAME — SIGKILL to NAME; returns once it is gone.
+lab_bg_kill() {
+    local d=$LAB_DIR/bg pid start
+    lab_bg_running "$1" || return 0
+    pid=$(<"$d/$1.pid")
+    start=$(<"$d/$1.start")
+    {
+        kill -KILL "$pid" || true
+        lab__wait_gone "$pid" "$start" 5 && lab__reap "$pid" "$d/$1.exit"
+    } 2>/dev/null || { lab__err "lab_bg_kill: $1 (pid $pid) survived SIGKILL"; return 1; }
+}
+
+# lab_bg_wait NAME SECS — waits up to SECS for NAME to end by itself; returns its exit status,
+# or 124 if it still runs (it is left running).
+lab_bg_wait() {
+    local d=$LAB_DIR/bg
+    lab_poll "$2" lab_not lab_bg_running "$1" || return 124
+    [[ -e $d/$1.exit ]] || lab__reap "$(<"$d/$1.pid")" "$d/$1.exit"
+    return "$(cat "$d/$1.exit" 2>/dev/null || echo 0)"
+}
+
+# lab_bg_stop_all — lab_bg_stop for every process lab_bg started.
+lab_bg_stop_all() {
+    local f
+    [[ -n $LAB_DIR && -d $LAB_DIR/bg ]] || return 0
+    for f in "$LAB_DIR"/bg/*.pid; do
+        [[ -e $f ]] || continue
+        f=${f##*/}
+        lab_bg_stop "${f%.pid}"
+    done
+}
+
+# lab_require_probe_tools — skips the scenario unless tests/lab/responder and prober are built.
+lab_require_probe_tools() {
+    lab_require_tool responder prober
+}
+
+# lab_start_responder I [PORT] — starts tests/lab/responder in node I's namespace (process name
+# responder-nI), answering on UDP PORT (default LAB_RESPONDER_PORT) with the node's name, and
+# waits until the port is bound.
+lab_start_responder() {
+    local i=$1 port=${2:-$LAB_RESPONDER_PORT}
+    lab__check_node "$i" || return 1
+    lab_bg "responder-n$i" "$i" "$(lab__tool responder)" "$(lab_node_name "$i")" --port "$port" ||
+        return 1
+    lab_poll 5 lab__udp_bound "$(lab_node_ns "$i")" "$port" ||
+        { lab__err "responder n$i: UDP port $port not bound"; return 1; }
+}
+
+lab__udp_bound() {
+    [[ -n $(ip netns exec "$1" ss -lunH "sport = :$2" 2>/dev/null) ]]
+}
+
+# lab_start_responders — lab_start_responder for every node.
+lab_start_responders() {
+    local i
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        lab_start_responder "$i" || return 1
+    done
+}
+
+# lab_start_prober NAME ADDR SECS [ARGS...] — runs tests/lab/prober in the client namespace
+# against ADDR for SECS seconds (it then ends by itself), logging every probe and reply to
+# $LAB_DIR/bg/NAME.probe; for an IPv4 ADDR it also sends the broadcast probes on eth0 (see
+# prober.c).  Its final summary goes to $LAB_DIR/bg/NAME.log.
+lab_start_prober() {
+    local name=$1 addr=$2 secs=$3
+    local -a extra=()
+    shift 3
+    [[ $addr == *:* ]] || extra=(--broadcast eth0)
+    lab_bg "$name" c "$(lab__tool prober)" --target "$addr" --port "$LAB_RESPONDER_PORT" \
+        --seconds "$secs" --log "$LAB_DIR/bg/$name.probe" "${extra[@]}" "$@" || return 1
+    lab_poll 5 test -s "$LAB_DIR/bg/$name.probe"
+}
+
+# lab_probe_summary NAME [--from T] [--to T] [--old NODE] [--window-ms W] — the prober's
+# key=value summary of what NAME's log holds so far (times T as $EPOCHREALTIME gives them).
+lab_probe_summary() {
+    local name=$1
+    shift
+    "$(lab__tool prober)" --analyze "$LAB_DIR/bg/$name.probe" "$@"
+}
+
+# lab_probe_get NAME KEY [ANALYZE ARGS...] — one key of lab_probe_summary (fails if missing).
+lab_probe_get() {
+    local name=$1 key=$2 out
+    shift 2
+    out=$(lab_probe_summary "$name" "$@") || return 1
+    awk -F= -v k="$key" '$1 == k { sub(/^[^=]*=/, ""); print; f = 1 } END { exit !f }' <<<"$out"
+}
+
+# lab_probe_answered_by NAME NODES [ANALYZE ARGS...] — true if the latest client reply in
+# NAME's log (within the window given) came from one of NODES ("n2 n3").
+lab_probe_answered_by() {
+    local name=$1 nodes=$2 seq
+    shift 2
+    seq=$(lab_probe_get "$name" sequence "$@") || return 1
+    [[ -n $seq && " $nodes " == *" ${seq##*,} "* ]]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Partitions that the client still sees across
+# ---------------------------------------------------------------------------------------------
+#
+# lab_link_down cuts a node off from everyone, the client included, so a client cannot tell
+# what the cut-off node does.  lab_partition cuts only node-to-node traffic: in each node's
+# namespace, the addresses of the nodes on the other sides are routed into a veth whose peer is
+# down (packets vanish silently, as on a broken network), while every node still reaches the
+# client and the client every node.  Cluster addresses are not touched.
+
+# lab_partition "I..." "I..." [...] — splits the nodes into the sides given (every node listed
+# at most once; nodes not listed keep talking to everyone).
+lab_partition() {
+    local side other i j
+    local -a sides=("$@")
+    (($# >= 2)) || { lab__err "usage: lab_partition \"I...\" \"I...\" [...]"; return 1; }
+    for side in "${sides[@]}"; do
+        for i in $side; do
+            lab__cut_dev "$i" || return 1
+            for other in "${sides[@]}"; do
+                [[ $other == "$side" ]] && continue
+                for j in $other; do
+                    lab__check_node "$j" || return 1
+                    lab_node "$i" ip route replace "$(lab_node_addr "$j")/32" dev labcut ||
+                        return 1
+                    lab_node "$i" ip -6 route replace "$(lab_node_addr6 "$j")/128" dev labcut ||
+                        return 1
+                done
+            done
+        done
+    done
+}
+
+lab__cut_dev() {
+    lab__check_node "$1" || return 1
+    lab_node "$1" ip link show labcut >/dev/null 2>&1 && return 0
+    lab_node "$1" ip link add labcut type veth peer name labcutp || return 1
+    lab_node "$1" ip link set labcut arp off up
+}
+
+# lab_heal — undoes every lab_partition (the routes go with the device).
+lab_heal() {
+    local i
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        if lab_node "$i" ip link show labcut >/dev/null 2>&1; then
+            lab_node "$i" ip link del labcut || return 1
+        fi
+    done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Failover: a cluster with an address, responders, and the checks after a fault
+# ---------------------------------------------------------------------------------------------
+
+LAB_TAKEOVER_LIMIT=${LAB_TAKEOVER_LIMIT:-3} # seconds from a fault to a survivor answering
+LAB_FO_IP=
+LAB_TAKEOVER_MS=
+
+# lab_failover_cluster NAME — starts clussvc on every node, creates cluster NAME on all of them
+# with the cluster address $(lab_cluster_ip 0) (left in LAB_FO_IP), starts a responder on every
+# node and waits until the address answers from the client.  Fails the scenario otherwise.
+lab_failover_cluster() {
+    local name=$1 i rc=0
+    local -a args=()
+    LAB_FO_IP=$(lab_cluster_ip 0)
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        lab_start_node "$i" || lab_fail "$name: n$i did not start"
+        args+=(--node "$(lab_node_name "$i")")
+    done
+    lab_create "$name" "${args[@]}" --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 || rc=$?
+    ((rc == 0)) || lab_fail "$name: create failed (exit $rc): $(tail -n 1 "$LAB_DIR/create.out")"
+    lab_start_responders || lab_fail "$name: responders did not start"
+    lab_wait_for "$name: the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
+}
+
+# lab_group_owner VIEWER [GROUP] — the owner of GROUP (default "Cluster Group") as node VIEWER's
+# clussvc reports it; prints nothing if the group has no owner.  Fails if VIEWER does not answer.
+lab_group_owner() {
+    local out group=${2:-Cluster Group}
+    out=$(lab_clusctl -c "$(lab_node_name "$1")" --json group list) || return 1
+    grep -o "{\"name\":\"$group\"[^}]*}" <<<"$out" | sed -n 's/.*"owner":"\([^"]*\)".*/\1/p'
+}
+
+# lab_node_state VIEWER NODE — NODE's state (Up, Down, Paused, ...) as node VIEWER lists it.
+lab_node_state() {
+    local out
+    out=$(lab_clusctl -c "$(lab_node_name "$1")" --json node list) || return 1
+    grep -o "{\"name\":\"$(lab_node_name "$2")\"[^}]*}" <<<"$out" |
+        sed -n 's/.*"state":"\([^"]*\)".*/\1/p' | grep .
+}
+
+# lab_node_state_is VIEWER NODE STATE — true if VIEWER lists NODE in STATE.
+lab_node_state_is() {
+    [[ $(lab_node_state "$1" "$2") == "$3" ]]
+}
+
+# lab_owner ADDR — prints the index of the one node that has ADDR; fails if none or several.
+lab_owner() {
+    local owners
+    owners=$(lab_ip_owners "$1")
+    [[ -n $owners && $(wc -l <<<"$owners") == 1 ]] || return 1
+    echo "$owners"
+}
+
+# lab_others I — every node index but I, space-separated.
+lab_others() {
+    local i out=
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        ((i == $1)) || out+="$i "
+    done
+    echo "${out% }"
+}
+
+# lab_names "I..." — the node names of indexes I... ("n1 n3").
+lab_names() {
+    local i out=
+    for i in $1; do out+="$(lab_node_name "$i") "; done
+    echo "${out% }"
+}
+
+# lab_ms_since T — milliseconds (one decimal) from T (an $EPOCHREALTIME value) to now.
+lab_ms_since() {
+    awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f\n", (b - a) * 1000 }'
+}
+
+# lab_probe_watched NAME T SECS — true once prober NAME (at its default 10 ms interval) has been
+# probing for SECS seconds since T (use with lab_wait_for to watch what happens for a while).
+lab_probe_watched() {
+    local n
+    n=$(lab_probe_get "$1" probes --from "$2") || return 1
+    awk -v n="$n" -v s="$3" 'BEGIN { exit !(n * 0.010 >= s) }'
+}
+
+# lab_probe_is NAME KEY VALUE [ANALYZE ARGS...] — true if the summary has KEY=VALUE.
+lab_probe_is() {
+    local name=$1 key=$2 want=$3 v
+    shift 3
+    v=$(lab_probe_get "$name" "$key" "$@") || return 1
+    [[ $v == "$want" ]] || { lab__err "prober $name: $key=$v, expected $want"; return 1; }
+}
+
+# lab_probe_at_most NAME KEY MAX [ANALYZE ARGS...] — true if the summary's KEY is a number <= MAX.
+lab_probe_at_most() {
+    local name=$1 key=$2 max=$3 v
+    shift 3
+    v=$(lab_probe_get "$name" "$key" "$@") || return 1
+    awk -v v="$v" -v m="$max" 'BEGIN { exit !(v != "" && v + 0 >= 0 && v + 0 <= m + 0) }' ||
+        { lab__err "prober $name: $key=$v, expected at most $max"; return 1; }
+}
+
+# lab_assert_takeover LABEL PROBER OLD T — the checks after a fault at time T on nOLD, the
+# owner of LAB_FO_IP: a survivor answers within LAB_TAKEOVER_LIMIT seconds (as the prober timed
+# it), nOLD no longer holds the address by then, exactly one node holds it, and the prober saw
+# no overlap and no answer from nOLD after the survivor's first.  Sets LAB_TAKEOVER_MS to the
+# takeover time the prober measured; fails the scenario otherwise.
+lab_assert_takeover() {
+    local label=$1 p=$2 old=$3 t=$4 survivors
+    survivors=$(lab_names "$(lab_others "$old")")
+    lab_wait_for "$label: a survivor ($survivors) answers" "$LAB_TAKEOVER_LIMIT" \
+        lab_probe_answered_by "$p" "$survivors" --from "$t"
+    lab_assert -m "$label: n$old no longer holds the address once a survivor answers" \
+        lab_not grep -qx "$old" <<<"$(lab_ip_owners "$LAB_FO_IP")"
+    lab_assert -m "$label: exactly one node holds the address" lab_owner "$LAB_FO_IP"
+    lab_assert -m "$label: the prober timed the takeover within ${LAB_TAKEOVER_LIMIT}s" \
+        lab_probe_at_most "$p" takeover_ms $((LAB_TAKEOVER_LIMIT * 1000)) --from "$t" \
+        --old "n$old"
+    lab_assert -m "$label: no overlap since the fault" lab_probe_is "$p" overlap 0 --from "$t"
+    lab_assert -m "$label: n$old did not answer after the takeover" \
+        lab_probe_is "$p" old_after_takeover 0 --from "$t" --old "n$old"
+    LAB_TAKEOVER_MS=$(lab_probe_get "$p" takeover_ms --from "$t" --old "n$old")
+}
+
+# lab_fo_settled "I..." — exactly one node holds LAB_FO_IP, each node I... reports that node as
+# the Cluster Group's owner, and the address answers from the client.
+lab_fo_settled() {
+    local owner i
+    owner=$(lab_owner "$LAB_FO_IP") || return 1
+    for i in $1; do
+        [[ $(lab_group_owner "$i") == "$(lab_node_name "$owner")" ]] || return 1
+    done
+    lab_ip_answers "$LAB_FO_IP"
+}
+
+# lab_rejoined I "J..." — node I runs, is committed and has the same database as nodes J...
+lab_rejoined() {
+    lab_nodeinfo_is "$1" state=19 committed=1 || return 1
+    # shellcheck disable=SC2086 # a list of indexes
+    lab_nodes_agree db_hash "$1" $2
+}

@@ -12,9 +12,9 @@
  * (IPv4 only) it also sends, in the same tick, "probe b SEQ" to ADDR inside an Ethernet
  * broadcast frame: every node that has ADDR configured accepts it and answers, so two holders
  * show up even while the client's neighbour entry points at only one of them.  It stops by
- * itself after S seconds (default 10, at most 3600) and prints the summary below for the whole
- * run.  --log FILE records every probe and reply, line-buffered, so that scripts can analyse
- * the run while it goes on:
+ * itself after S seconds (default 10, at most 3600), or earlier on SIGTERM or SIGINT, and prints
+ * the summary below for the whole run.  --log FILE records every probe and reply,
+ * line-buffered, so that scripts can analyse the run while it goes on:
  *
  *   # prober target=ADDR port=N interval_us=N start=T broadcast=IFACE|-
  *   s SEQ KIND T            probe SEQ of KIND (u or b) sent at T
@@ -31,7 +31,8 @@
  *   nodes                       answering nodes, in order of their first reply ("n1,n3")
  *   node.NAME.first/last/replies  per node: first and last reply time, number of replies
  *   sequence, switches          the answering nodes in probe order with repeats collapsed
- *                               ("n1,n2"), and the number of changes (1 there)
+ *                               ("n1,n2"; cut short with "..." after 64), and the number of
+ *                               changes (1 there)
  *   first_reply, last_reply     first and last reply of any kind (and _ms: since --from)
  *   longest_gap_ms, longest_gap_start, longest_gap_end
  *                               the longest time between two consecutive answered client
@@ -85,9 +86,12 @@
 #define NODE_LEN 64
 #define DGRAM_MAX 512
 #define GRACE_US 200000 /* replies still awaited after the last probe */
+#define SEQUENCE_MAX 64
 
 enum { KIND_U, KIND_B, N_KINDS };
 static const char kind_char[N_KINDS] = { 'u', 'b' };
+
+static volatile sig_atomic_t stop_requested;
 
 struct reply {
     int64_t seq;
@@ -358,6 +362,8 @@ static void print_nodes(const struct record *r, const struct reply *sel, long n)
                r->nodes[order[j]], count[order[j]]);
 }
 
+/* The answering nodes in probe order, repeats collapsed; past SEQUENCE_MAX changes the list
+ * ends in "..." (the count stays exact). */
 static void print_sequence(const struct record *r, const struct reply *sel, long n)
 {
     long i, switches = 0;
@@ -367,7 +373,10 @@ static void print_sequence(const struct record *r, const struct reply *sel, long
         if (i > 0 && sel[i].node == sel[i - 1].node)
             continue;
         switches += i > 0;
-        printf("%s%s", i ? "," : "", r->nodes[sel[i].node]);
+        if (switches < SEQUENCE_MAX)
+            printf("%s%s", i ? "," : "", r->nodes[sel[i].node]);
+        else if (switches == SEQUENCE_MAX)
+            printf(",...");
     }
     printf("\nswitches=%ld\n", switches);
 }
@@ -383,7 +392,7 @@ static void print_times(const struct record *r, const struct window *w, int64_t 
 {
     int64_t first = INT64_MAX, last = INT64_MIN, prev = -1, gap = 0, g0 = 0, g1 = 0;
     int64_t first_u = -1, last_probe = -1, k;
-    char a[32];
+    char a[32], b[32];
     long i;
 
     for (i = 0; i < n; i++) {
@@ -410,7 +419,7 @@ static void print_times(const struct record *r, const struct window *w, int64_t 
     }
     printf("longest_gap_ms=%.1f\n", ms(gap));
     if (gap > 0)
-        printf("longest_gap_start=%s\nlongest_gap_end=%s\n", fmt_t(a, g0), fmt_t(a, g1));
+        printf("longest_gap_start=%s\nlongest_gap_end=%s\n", fmt_t(a, g0), fmt_t(b, g1));
     printf("lead_silence_ms=%.1f\n",
            last_probe < 0 ? 0.0 : ms((first_u >= 0 ? first_u : last_probe) - base));
     printf("tail_silence_ms=%.1f\n", prev >= 0 && last_probe > prev ? ms(last_probe - prev) : 0.0);
@@ -760,7 +769,7 @@ static void wait_until(struct prober *p, int64_t until)
     struct timespec ts;
     int64_t left;
 
-    while ((left = until - clock_us(CLOCK_MONOTONIC)) > 0) {
+    while (!stop_requested && (left = until - clock_us(CLOCK_MONOTONIC)) > 0) {
         ts.tv_sec = left / 1000000;
         ts.tv_nsec = (left % 1000000) * 1000;
         if (ppoll(&pfd, 1, &ts, NULL) > 0)
@@ -780,7 +789,7 @@ static void run(struct prober *p)
         fprintf(p->log, "# prober target=%s port=%u interval_us=%" PRId64 " start=%s broadcast=%s\n",
                 p->opt.target, p->opt.port, p->opt.interval_us, fmt_t(t, p->rec.start),
                 p->opt.iface ? p->opt.iface : "-");
-    for (seq = 0; seq < count; seq++) {
+    for (seq = 0; seq < count && !stop_requested; seq++) {
         wait_until(p, next);
         send_tick(p, seq);
         next += p->opt.interval_us;
@@ -788,9 +797,10 @@ static void run(struct prober *p)
         if (next < now - p->opt.interval_us) /* descheduled: no burst to catch up */
             next = now;
     }
+    stop_requested = 0; /* a stop still lets the replies in flight arrive */
     wait_until(p, clock_us(CLOCK_MONOTONIC) + GRACE_US);
     if (p->log != NULL)
-        fprintf(p->log, "# end probes=%" PRId64 "\n", count);
+        fprintf(p->log, "# end probes=%" PRId64 "\n", seq);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -871,6 +881,24 @@ static int parse_args(int argc, char **argv, struct options *o)
     return 0;
 }
 
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+/* SIGTERM and SIGINT end the probing early; the summary is printed all the same. */
+static int install_signals(void)
+{
+    struct sigaction sa = { 0 };
+
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
+        return -errno;
+    return 0;
+}
+
 static int probe_main(struct prober *p)
 {
     int rv;
@@ -879,7 +907,8 @@ static int probe_main(struct prober *p)
         fprintf(stderr, "prober: not an address: %s\n", p->opt.target);
         return 2;
     }
-    if ((rv = open_udp(p)) < 0 || (p->opt.iface != NULL && (rv = open_raw(p)) < 0)) {
+    if ((rv = install_signals()) < 0 || (rv = open_udp(p)) < 0 ||
+        (p->opt.iface != NULL && (rv = open_raw(p)) < 0)) {
         fprintf(stderr, "prober: socket setup: %s\n", strerror(-rv));
         return 1;
     }
