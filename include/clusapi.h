@@ -527,6 +527,13 @@ typedef DWORD(CLUSAPI_CALL *PCLUSAPI_OFFLINE_CLUSTER_GROUP)(HGROUP hGroup);
 CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode);
 typedef DWORD(CLUSAPI_CALL *PCLUSAPI_MOVE_CLUSTER_GROUP)(HGROUP hGroup, HNODE hDestinationNode);
 
+/* Sets the group's preferred owners, most preferred first (NodeCount 0 clears the list).
+ * Returns ERROR_SUCCESS or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount,
+                                                       HNODE NodeList[]);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_SET_CLUSTER_GROUP_NODE_LIST)(HGROUP hGroup, DWORD NodeCount,
+                                                                  HNODE NodeList[]);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Resources                                                                                */
 /* ---------------------------------------------------------------------------------------- */

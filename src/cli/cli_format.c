@@ -159,6 +159,11 @@ static bool plain_bare(const char *s)
     return true;
 }
 
+int cli_format_name(struct cli_buf *b, const char *name)
+{
+    return plain_bare(name) ? cli_buf_puts(b, name) : cli_json_string(b, name);
+}
+
 int cli_format_plain(struct cli_buf *b, const struct cli_event *ev)
 {
     const char *name = cli_phase_name(ev->phase);
@@ -171,7 +176,7 @@ int cli_format_plain(struct cli_buf *b, const struct cli_event *ev)
                        name != NULL ? name : "Unknown", cli_phase_type_name(ev->type),
                        cli_severity_name(ev->severity), (unsigned)ev->percent);
     if (rv == 0)
-        rv = plain_bare(object) ? cli_buf_puts(b, object) : cli_json_string(b, object);
+        rv = cli_format_name(b, object);
     if (rv == 0 && win32_is_hresult(ev->status))
         rv = cli_buf_printf(b, " status=0x%08X", (unsigned)ev->status);
     else if (rv == 0)

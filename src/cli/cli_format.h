@@ -48,6 +48,11 @@ const char *cli_resource_state_name(int state);
  */
 const char *cli_status_name(uint32_t status, char *buf, size_t n);
 
+/* Appends a name as the one-line formats write it: bare when it is a non-empty run of
+ * characters other than space, '"', '\' and control characters ("n2"), otherwise as a JSON
+ * string ("\"Cluster Group\""). 0 or -ENOMEM. */
+int cli_format_name(struct cli_buf *b, const char *name);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Progress events                                                                             */
 /* ------------------------------------------------------------------------------------------ */

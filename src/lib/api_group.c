@@ -30,30 +30,43 @@ static DWORD group_ctx(HGROUP hGroup, struct group_ctx *ret)
     return 0;
 }
 
-/* The id of a node handle's node, 0 for NULL; Win32 status. */
-static DWORD node_id(struct cluster_handle *c, HNODE hNode, uint64_t *ret)
+/* The node behind a node handle, as the cluster lists it now; Win32 status. */
+static DWORD lookup_node(struct cluster_handle *c, HNODE hNode, struct cluster_node *ret)
 {
-    struct object_handle *n;
+    struct object_handle *n = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
     struct cluster_node *nodes;
     const struct cluster_node *found;
     size_t count;
     DWORD status;
 
-    *ret = 0;
-    if (hNode == NULL)
-        return 0;
-    n = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
     if (n == NULL)
         return lib_fail(ERROR_INVALID_HANDLE);
     status = cluster_nodes(c, &nodes, &count);
     if (status != 0)
         return status;
     found = cluster_node_find(nodes, count, n->name);
-    if (found == NULL || found->state != ClusterNodeUp)
-        status = lib_fail(ERROR_HOST_NODE_NOT_AVAILABLE);
+    if (found == NULL)
+        status = lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
     else
-        *ret = found->id;
+        *ret = *found;
     free(nodes);
+    return status;
+}
+
+/* The id of a node handle's node that can host a group now (Up), 0 for NULL; Win32 status. */
+static DWORD node_id(struct cluster_handle *c, HNODE hNode, uint64_t *ret)
+{
+    struct cluster_node node;
+    DWORD status;
+
+    *ret = 0;
+    if (hNode == NULL)
+        return 0;
+    status = lookup_node(c, hNode, &node);
+    if (status == 0 && node.state != ClusterNodeUp)
+        status = lib_fail(ERROR_HOST_NODE_NOT_AVAILABLE);
+    if (status == 0)
+        *ret = node.id;
     return status;
 }
 
@@ -162,6 +175,46 @@ CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinatio
     return status;
 }
 
+CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount,
+                                                       HNODE NodeList[])
+{
+    struct group_ctx g = {0};
+    struct wire_writer cmd, w;
+    struct rpc_reply r;
+    uint64_t ids[64];
+    uint8_t *bytes;
+    size_t len;
+    DWORD status = group_ctx(hGroup, &g);
+
+    if (status != 0)
+        return status;
+    if (NodeCount > 64 || (NodeCount > 0 && NodeList == NULL))
+        return lib_fail(ERROR_INVALID_PARAMETER);
+    for (DWORD i = 0; i < NodeCount; i++) {
+        struct cluster_node node;
+
+        if (NodeList[i] == NULL)
+            return lib_fail(ERROR_INVALID_PARAMETER);
+        status = lookup_node(g.cluster, NodeList[i], &node); /* a node that is down counts */
+        if (status != 0)
+            return status;
+        ids[i] = node.id;
+    }
+    wire_writer_init(&cmd);
+    cdb_cmd_set_preferred(&cmd, g.group->name, ids, NodeCount);
+    bytes = wire_writer_take(&cmd, &len);
+    if (bytes == NULL)
+        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+    rpc_request(&w, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
+    free(bytes);
+    status = cluster_call(g.cluster, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Pause and resume                                                                            */
 /* ------------------------------------------------------------------------------------------ */
@@ -190,34 +243,21 @@ static DWORD set_node_state(struct cluster_handle *c, uint64_t id, int32_t state
     return status;
 }
 
-/* The node behind a node handle, as the cluster lists it now. */
+/* The cluster and node behind a node handle. */
 static DWORD node_of(HNODE hNode, struct cluster_handle **ret_c, struct cluster_node *ret)
 {
     struct object_handle *n = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
-    struct cluster_node *nodes;
-    const struct cluster_node *found;
-    size_t count;
-    DWORD status;
 
     lib_clear_error();
     if (n == NULL)
         return lib_fail(ERROR_INVALID_HANDLE);
     *ret_c = (struct cluster_handle *)n->h.parent;
-    status = cluster_nodes(*ret_c, &nodes, &count);
-    if (status != 0)
-        return status;
-    found = cluster_node_find(nodes, count, n->name);
-    if (found == NULL)
-        status = lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
-    else
-        *ret = *found;
-    free(nodes);
-    return status;
+    return lookup_node(*ret_c, hNode, ret);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL PauseClusterNode(HNODE hNode)
 {
-    struct cluster_handle *c;
+    struct cluster_handle *c = NULL;
     struct cluster_group *groups;
     struct cluster_node node;
     size_t n;
@@ -251,7 +291,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL PauseClusterNode(HNODE hNode)
 
 CLUSAPI_API DWORD CLUSAPI_CALL ResumeClusterNode(HNODE hNode)
 {
-    struct cluster_handle *c;
+    struct cluster_handle *c = NULL;
     struct cluster_node node;
     DWORD status = node_of(hNode, &c, &node);
 

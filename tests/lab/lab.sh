@@ -1293,7 +1293,7 @@ lab_assert_takeover() {
         lab_probe_answered_by "$p" "$survivors" --from "$t"
     lab_assert -m "$label: n$old no longer holds the address once a survivor answers" \
         lab_not grep -qx "$old" <<<"$(lab_ip_owners "$LAB_FO_IP")"
-    lab_assert -m "$label: exactly one node holds the address" lab_owner "$LAB_FO_IP"
+    lab_assert -m "$label: exactly one node holds the address" lab_ip_one_owner "$LAB_FO_IP"
     lab_assert -m "$label: the prober timed the takeover within ${LAB_TAKEOVER_LIMIT}s" \
         lab_probe_at_most "$p" takeover_ms $((LAB_TAKEOVER_LIMIT * 1000)) --from "$t" \
         --old "n$old"
