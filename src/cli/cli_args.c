@@ -24,6 +24,8 @@ enum opt_id {
     OPT_YES,
     OPT_CLEANUP_AD,
     OPT_FORCE,
+    OPT_INTERVAL,
+    OPT_COUNT,
 };
 
 #define CMD(c) (1u << (c))
@@ -47,6 +49,8 @@ static const struct option_def {
     {"yes", 0, false, CMD(CLI_CMD_DESTROY), "destroy", OPT_YES},
     {"cleanup-ad", 0, false, CMD(CLI_CMD_DESTROY), "destroy", OPT_CLEANUP_AD},
     {"force", 0, false, CMD(CLI_CMD_NODE_CLEAR), "node clear", OPT_FORCE},
+    {"interval", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_INTERVAL},
+    {"count", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_COUNT},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -111,18 +115,42 @@ static int add_node(struct parser *p, const char *name)
     return 0;
 }
 
-/* --timeout MS: decimal milliseconds that fit a DWORD. */
-static int parse_timeout(struct parser *p, const char *text)
+/* A decimal number in [min, max] (max at most UINT32_MAX) into *ret. 0 or -EINVAL. */
+static int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *ret)
 {
-    uint64_t ms = 0;
+    uint64_t v = 0;
     const char *c = text;
 
-    for (; *c >= '0' && *c <= '9' && ms <= UINT32_MAX; c++)
-        ms = ms * 10 + (uint64_t)(*c - '0');
-    if (c == text || *c != '\0' || ms > UINT32_MAX)
-        return usage(p, "bad --timeout '%s': expected milliseconds, e.g. 90000", text);
-    p->a.timeout_ms = (uint32_t)ms;
+    for (; *c >= '0' && *c <= '9' && v <= UINT32_MAX; c++)
+        v = v * 10 + (uint64_t)(*c - '0');
+    if (c == text || *c != '\0' || v < min || v > max)
+        return -EINVAL;
+    *ret = (uint32_t)v;
     return 0;
+}
+
+static int parse_number(struct parser *p, enum opt_id id, const char *text)
+{
+    int rv;
+
+    switch (id) {
+    case OPT_TIMEOUT:
+        if (parse_u32(text, 0, UINT32_MAX, &p->a.timeout_ms) < 0)
+            return usage(p, "bad --timeout '%s': expected milliseconds, e.g. 90000", text);
+        return 0;
+    case OPT_INTERVAL:
+        rv = parse_u32(text, CLI_EVENTS_INTERVAL_MIN, CLI_EVENTS_INTERVAL_MAX, &p->a.interval_ms);
+        if (rv < 0)
+            return usage(p, "bad --interval '%s': expected milliseconds from %u to %u", text,
+                         CLI_EVENTS_INTERVAL_MIN, CLI_EVENTS_INTERVAL_MAX);
+        return 0;
+    case OPT_COUNT:
+        if (parse_u32(text, 1, UINT32_MAX, &p->a.count) < 0)
+            return usage(p, "bad --count '%s': expected a number of changes, at least 1", text);
+        return 0;
+    default:
+        return usage(p, "internal error: not a number option");
+    }
 }
 
 static int apply_option(struct parser *p, const struct option_def *o, const char *value)
@@ -153,7 +181,9 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
             return usage(p, "--mgmt takes 'none' or 'dns', not '%s'", value);
         return 0;
     case OPT_TIMEOUT:
-        return parse_timeout(p, value);
+    case OPT_INTERVAL:
+    case OPT_COUNT:
+        return parse_number(p, o->id, value);
     case OPT_YES:
         p->a.yes = true;
         return 0;
@@ -225,11 +255,14 @@ static const struct command_def {
     {"destroy", NULL, CLI_CMD_DESTROY, 0, 0, NULL},
     {"node", "list", CLI_CMD_NODE_LIST, 0, 0, NULL},
     {"node", "clear", CLI_CMD_NODE_CLEAR, 0, 1, NULL},
+    {"node", "pause", CLI_CMD_NODE_PAUSE, 1, 1, "a NODE"},
+    {"node", "resume", CLI_CMD_NODE_RESUME, 1, 1, "a NODE"},
     {"group", "list", CLI_CMD_GROUP_LIST, 0, 0, NULL},
     {"group", "online", CLI_CMD_GROUP_ONLINE, 1, 1, "a GROUP"},
     {"group", "offline", CLI_CMD_GROUP_OFFLINE, 1, 1, "a GROUP"},
     {"group", "move", CLI_CMD_GROUP_MOVE, 1, 1, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
+    {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -416,6 +449,7 @@ int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errm
     int rv;
 
     p.a.timeout_ms = CLI_EVICT_TIMEOUT_MS;
+    p.a.interval_ms = CLI_EVENTS_INTERVAL_MS;
     p.a.cmd = early_command(argc, argv);
     if (p.a.cmd != 0) {
         *ret = p.a;

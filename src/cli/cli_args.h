@@ -33,10 +33,18 @@ enum cli_command {
     CLI_CMD_GROUP_ONLINE,
     CLI_CMD_GROUP_OFFLINE,
     CLI_CMD_GROUP_MOVE,
+    CLI_CMD_NODE_PAUSE,
+    CLI_CMD_NODE_RESUME,
+    CLI_CMD_EVENTS,
 };
 
 /* evict's default wait for the node's cleanup, as Windows clients use (REFERENCE §4.1). */
 #define CLI_EVICT_TIMEOUT_MS 90000u
+
+/* events --interval: how often the cluster is read, in milliseconds. */
+#define CLI_EVENTS_INTERVAL_MS 200u
+#define CLI_EVENTS_INTERVAL_MIN 50u
+#define CLI_EVENTS_INTERVAL_MAX 10000u
 
 /* --mgmt: the management point of a new cluster. AUTO: DNS_ONLY with addresses, else NONE. */
 enum cli_mgmt {
@@ -63,13 +71,16 @@ struct cli_args {
     struct cli_ip *ips;
     bool empty;
     enum cli_mgmt mgmt;
-    const char *node;    /* add-node, evict NODE; node clear [NODE] (NULL: the local node) */
-    const char *group;   /* group online|offline|move GROUP */
-    const char *to_node; /* group online|move --node; NULL: the cluster chooses */
-    uint32_t timeout_ms; /* evict --timeout; CLI_EVICT_TIMEOUT_MS unless given */
-    bool yes;            /* destroy --yes */
-    bool cleanup_ad;     /* destroy --cleanup-ad */
-    bool force;          /* node clear --force */
+    const char *node;     /* add-node, evict, node pause|resume NODE; node clear [NODE] (NULL:
+                           * the local node) */
+    const char *group;    /* group online|offline|move GROUP */
+    const char *to_node;  /* group online|move --node; NULL: the cluster chooses */
+    uint32_t timeout_ms;  /* evict --timeout; CLI_EVICT_TIMEOUT_MS unless given */
+    bool yes;             /* destroy --yes */
+    bool cleanup_ad;      /* destroy --cleanup-ad */
+    bool force;           /* node clear --force */
+    uint32_t interval_ms; /* events --interval; CLI_EVENTS_INTERVAL_MS unless given */
+    uint32_t count;       /* events --count; 0: until stopped */
 };
 
 /*

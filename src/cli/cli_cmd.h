@@ -12,6 +12,7 @@
 
 #include "cli/cli_args.h"
 #include "cli/cli_text.h"
+#include "cli/cli_watch.h"
 
 /* `clusctl create`: CreateCluster with a progress display (cli_create.c). */
 int cli_cmd_create(const struct cli_args *a);
@@ -28,6 +29,10 @@ int cli_cmd_destroy(const struct cli_args *a, bool ask);
 int cli_cmd_node_clear(const struct cli_args *a);
 /* `clusctl group online|offline|move` (cli_group.c). */
 int cli_cmd_group(const struct cli_args *a);
+/* `clusctl node pause|resume`: PauseClusterNode / ResumeClusterNode (cli_node.c). */
+int cli_cmd_node(const struct cli_args *a);
+/* `clusctl events`: polls the cluster and prints each change (cli_events.c). */
+int cli_cmd_events(const struct cli_args *a);
 
 /* The size of the detail buffers the helpers below fill with ClusapiLastErrorText(). */
 #define CLI_DETAIL_SIZE 512
@@ -41,6 +46,14 @@ int cli_fail_open(const struct cli_args *a, uint32_t status, const char *detail)
 uint32_t cli_cluster_name(HCLUSTER h, char **ret, char *detail);
 /* The number of nodes of the cluster in *ret. 0 or a Win32 status + detail. */
 uint32_t cli_count_nodes(HCLUSTER h, uint32_t *ret, char *detail);
+/*
+ * Reads every node, group and resource with its state (and owner, and group) into *ret, sorted
+ * for cli_snapshot_diff(); time_ms is left 0. An object that vanishes while it is read is left
+ * out; one whose state cannot be read for another reason is kept with state -1. Returns 0, or
+ * a Win32 status + detail (the cluster could not be reached, or out of memory); *ret is
+ * untouched on failure. The caller frees it with cli_snapshot_done() (cli_status.c).
+ */
+uint32_t cli_read_snapshot(HCLUSTER h, struct cli_snapshot *ret, char *detail);
 
 /*
  * Reports a failed operation: "clusctl: <what>: NAME (code): text (detail)" on stderr, and with

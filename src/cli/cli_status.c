@@ -1,6 +1,7 @@
 /*
  * cli_status — `clusctl status` and the `node list`, `group list` and `resource list` tables,
- * read through OpenCluster, ClusterOpenEnum/ClusterEnum and the Get*State calls.
+ * and the snapshots `clusctl events` compares, read through OpenCluster, ClusterOpenEnum/
+ * ClusterEnum and the Get*State calls.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -273,6 +274,66 @@ static uint32_t read_states(HCLUSTER h, struct objs *l, read_fn read, char *deta
                 cli_status_name(o->error, sname, sizeof(sname)), *detail ? ": " : "", detail);
         detail[0] = '\0';
     }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Snapshots                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The codes that mean the object went away between the enumeration and the read. */
+static bool vanished(uint32_t status)
+{
+    return status == ERROR_CLUSTER_NODE_NOT_FOUND || status == ERROR_GROUP_NOT_FOUND ||
+           status == ERROR_RESOURCE_NOT_FOUND;
+}
+
+static uint32_t snapshot_kind(HCLUSTER h, DWORD type, read_fn read, enum cli_kind k,
+                              struct cli_snapshot *s, char *detail)
+{
+    struct objs l = {0};
+    uint32_t status = list_names(h, type, &l, detail);
+
+    for (size_t i = 0; status == 0 && i < l.n; i++) {
+        struct obj *o = &l.v[i];
+
+        read(h, o, detail);
+        if (o->error != 0 && cli_exit_for_status(o->error) == CLI_EXIT_UNREACHABLE) {
+            status = o->error;
+            break;
+        }
+        /* Another error leaves the object in the snapshot with state Unknown, which the next
+         * snapshot turns into a change once it can be read again. */
+        detail[0] = '\0';
+        if (!vanished(o->error) &&
+            cli_snapshot_add(s, k, o->name, o->state, o->owner, o->group) < 0)
+            status = ERROR_NOT_ENOUGH_MEMORY;
+    }
+    objs_done(&l);
+    return status;
+}
+
+uint32_t cli_read_snapshot(HCLUSTER h, struct cli_snapshot *ret, char *detail)
+{
+    static const struct {
+        DWORD type;
+        read_fn read;
+    } kinds[CLI_N_KINDS] = {
+        [CLI_KIND_NODE] = {CLUSTER_ENUM_NODE, read_node},
+        [CLI_KIND_GROUP] = {CLUSTER_ENUM_GROUP, read_group},
+        [CLI_KIND_RESOURCE] = {CLUSTER_ENUM_RESOURCE, read_resource},
+    };
+    struct cli_snapshot s = {0};
+    uint32_t status = 0;
+
+    for (int k = 0; status == 0 && k < CLI_N_KINDS; k++)
+        status = snapshot_kind(h, kinds[k].type, kinds[k].read, (enum cli_kind)k, &s, detail);
+    if (status != 0) {
+        cli_snapshot_done(&s);
+        return status;
+    }
+    cli_snapshot_sort(&s);
+    *ret = s;
     return 0;
 }
 

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,8 +129,7 @@ static bool same_text(const char *a, const char *b)
 
 static bool obj_changed(const struct cli_obj *a, const struct cli_obj *b)
 {
-    return a->state != b->state || !same_text(a->owner, b->owner) ||
-           !same_text(a->group, b->group);
+    return a->state != b->state || !same_text(a->owner, b->owner) || !same_text(a->group, b->group);
 }
 
 /* Walks two sorted lists of one kind side by side, as a merge does; appends to out (room for
@@ -140,16 +140,18 @@ static size_t diff_kind(enum cli_kind k, const struct cli_objs *was, const struc
     size_t i = 0, j = 0, n = 0;
 
     while (i < was->n || j < now->n) {
-        int cmp = i == was->n   ? 1
-                  : j == now->n ? -1
-                                : strcmp(was->v[i].name, now->v[j].name);
+        int cmp = i == was->n ? 1 : j == now->n ? -1 : strcmp(was->v[i].name, now->v[j].name);
 
-        if (cmp < 0)
+        if (cmp < 0) {
             out[n++] = (struct cli_change){k, &was->v[i++], NULL};
-        else if (cmp > 0)
+        } else if (cmp > 0) {
             out[n++] = (struct cli_change){k, NULL, &now->v[j++]};
-        else if (obj_changed(&was->v[i++], &now->v[j++]))
-            out[n++] = (struct cli_change){k, &was->v[i - 1], &now->v[j - 1]};
+        } else {
+            if (obj_changed(&was->v[i], &now->v[j]))
+                out[n++] = (struct cli_change){k, &was->v[i], &now->v[j]};
+            i++;
+            j++;
+        }
     }
     return n;
 }

@@ -38,6 +38,9 @@ static const char help_text[] =
     "  node clear [NODE] [--force]\n"
     "                         wipe what a cluster that let NODE go (default: this\n"
     "                         node) left on it; refused while that cluster runs\n"
+    "  node pause NODE        move NODE's groups to other nodes and keep it from\n"
+    "                         hosting any until it is resumed\n"
+    "  node resume NODE       let a paused NODE host groups again\n"
     "  group list             list the groups, their states and owner nodes\n"
     "  group online GROUP [--node NODE]\n"
     "                         bring GROUP online (on NODE if given)\n"
@@ -45,13 +48,16 @@ static const char help_text[] =
     "  group move GROUP [--node NODE]\n"
     "                         move GROUP to NODE (default: another node that is up)\n"
     "  resource list          list the resources, their states, owners and groups\n"
+    "  events [--interval MS] [--count N]\n"
+    "                         watch the cluster: print each change of a node, group\n"
+    "                         or resource (state, owner, new, gone) as it happens\n"
     "\n"
     "Options:\n"
     "  -c, --cluster NAME     the cluster or node to talk to, by name or address\n"
     "                         (default: the local node)\n"
     "      --json             machine-readable output: one JSON object per progress event\n"
-    "                         for create, add-node and destroy, one JSON document for\n"
-    "                         the other commands\n"
+    "                         for create, add-node and destroy, one per change for\n"
+    "                         events, one JSON document for the other commands\n"
     "  -h, --help             show this help and exit\n"
     "      --version          show the version and exit\n"
     "\n"
@@ -70,20 +76,25 @@ static const char help_text[] =
     "                         computer objects, on Windows)\n"
     "      --force            node clear: wipe even if the cluster still runs\n"
     "      --node NODE        group online, group move: the destination node\n"
+    "      --interval MS      events: read the cluster every MS milliseconds (50 to\n"
+    "                         10000, default 200)\n"
+    "      --count N          events: stop after N changes (default: until Ctrl-C)\n"
     "\n"
     "Ctrl-C during create or add-node cancels it: the nodes are rolled back. A second\n"
     "Ctrl-C stops clusctl at once. A destroy cannot be cancelled: it runs to its end.\n"
+    "Ctrl-C or SIGTERM ends events with status 0.\n"
     "\n"
     "Environment:\n"
     "  CLUSAPI_AUTHKEY        administrator key file (default /etc/clusapi/authkey)\n"
     "  CLUSAPI_PORT           management port of the nodes (default 3343)\n"
     "\n"
     "Exit status:\n"
-    "  0  success (also a group change still in progress, ERROR_IO_PENDING)\n"
+    "  0  success (also a group change still in progress, ERROR_IO_PENDING, and\n"
+    "     events stopped by Ctrl-C, SIGTERM or --count)\n"
     "  1  the operation failed (the Win32 error code is printed)\n"
     "  2  usage error\n"
     "  3  cancelled (ERROR_CANCELLED), or destroy not confirmed\n"
-    "  4  cannot reach the cluster, or access denied\n";
+    "  4  cannot reach the cluster (for events: any more), or access denied\n";
 
 int cli_flush_out(const struct cli_buf *b)
 {
@@ -172,6 +183,11 @@ static int run(const struct cli_args *a, bool ask)
     case CLI_CMD_GROUP_OFFLINE:
     case CLI_CMD_GROUP_MOVE:
         return cli_cmd_group(a);
+    case CLI_CMD_NODE_PAUSE:
+    case CLI_CMD_NODE_RESUME:
+        return cli_cmd_node(a);
+    case CLI_CMD_EVENTS:
+        return cli_cmd_events(a);
     }
     return CLI_EXIT_USAGE;
 }

@@ -154,6 +154,7 @@ static void reconcile_cb(uv_timer_t *t)
     svc_health_sync(s);
     rgm_reconcile(s);
     svc_waits_check(s);
+    svc_submit_check_deferred(s);
 }
 
 void svc_kick(struct svc *s)
@@ -178,6 +179,7 @@ static void tick_cb(uv_timer_t *t)
     struct svc *s = t->data;
 
     svc_waits_check(s);
+    svc_submit_check_deferred(s);
     svc_orphan_tick(s);
     /* Raft's configuration (who votes) changes without a database command: follow it. */
     if (s->consensus != NULL && !s->wiping) {

@@ -43,6 +43,7 @@ struct svc_options {
 };
 
 struct svc_wait; /* a pending RPC_OP_WAIT */
+struct submit;   /* a command on its way through the leader */
 
 #define SVC_MAX_FAILOVER_GROUPS 32
 struct svc_failover { /* failovers of one group in the current FailoverPeriod (leader) */
@@ -78,6 +79,7 @@ struct svc {
     uv_timer_t tick;
     uv_timer_t reconcile;
     struct svc_wait *waits;
+    struct submit *deferred;  /* forwarded commits waiting for this node to apply them */
     struct rgm_local *local;
     void (*terminate_cb)(struct svc *s, void *arg); /* a terminate waiting for busy drivers */
     void *terminate_arg;
@@ -142,6 +144,8 @@ void svc_member_promoted(void *arg, int rv);
 typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
                               const char *errmsg);
 void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
+/* Runs the callbacks of forwarded commits this node has now applied itself. */
+void svc_submit_check_deferred(struct svc *s);
 /* A submit callback for commands whose outcome nobody waits for (failures are logged). */
 void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg);
 /* Closes the channels kept for forwarding (the cluster credential is going away). */

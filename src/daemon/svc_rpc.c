@@ -387,7 +387,10 @@ static void submitted(struct svc *s, void *arg, int rv, uint32_t status, const c
 {
     struct rpc_call *call = arg;
 
-    (void)s;
+    /* The version after the commit: a node that relays it waits until it has applied as much,
+     * so a client reads its own writes from whichever node it asks next. */
+    if (rv == 0 && status == 0 && s->db != NULL)
+        wire_put_u64(&call->reply, RPC_F_DB_VERSION, cdb_version(s->db));
     if (rv < 0)
         rpc_call_finish(call, win32_from_errno(rv), "%s",
                         errmsg && *errmsg ? errmsg : "the cluster has no leader");

@@ -29,6 +29,9 @@ struct submit {
     uint8_t *reply;          /* the leader's whole reply */
     size_t reply_len;
     struct rpc_call *call;   /* a relayed call, answered with the leader's reply */
+    uint64_t version;        /* the database version the leader reached with this command */
+    uint64_t deadline;       /* how long its callback may wait for this node to catch up */
+    struct submit *next;     /* in svc's list of callbacks waiting to catch up */
     int rv;
     uint32_t status;
     char errmsg[256];
@@ -179,11 +182,49 @@ static void relay_reply(struct submit *sub)
             wire_put_blob(&sub->call->reply, f.tag, f.value, f.len);
 }
 
+#define CATCH_UP_MS 1000
+
+static void submit_free(struct submit *sub)
+{
+    free(sub->reply);
+    free(sub->req);
+    free(sub);
+}
+
+/* Calls back the submits whose command this node has applied by now (or that waited enough). */
+void svc_submit_check_deferred(struct svc *s)
+{
+    struct submit **pp = &s->deferred;
+    uint64_t now = svc_now_ms();
+
+    while (*pp != NULL) {
+        struct submit *sub = *pp;
+
+        if (s->db != NULL && cdb_version(s->db) < sub->version && now < sub->deadline &&
+            !s->wiping) {
+            pp = &sub->next;
+            continue;
+        }
+        *pp = sub->next;
+        sub->cb(s, sub->arg, sub->rv, sub->status, sub->errmsg);
+        submit_free(sub);
+    }
+}
+
 static void forward_done(uv_work_t *work, int status)
 {
     struct submit *sub = work->data;
+    struct svc *s = sub->s;
 
     (void)status;
+    if (sub->call == NULL && sub->rv == 0 && sub->status == 0 && s->db != NULL &&
+        wire_get_u64(sub->reply, sub->reply_len, RPC_F_DB_VERSION, &sub->version) == 0 &&
+        cdb_version(s->db) < sub->version) {
+        sub->deadline = svc_now_ms() + CATCH_UP_MS;
+        sub->next = s->deferred;
+        s->deferred = sub;
+        return;
+    }
     if (sub->call == NULL) {
         sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
     } else if (sub->rv < 0) {
@@ -194,9 +235,7 @@ static void forward_done(uv_work_t *work, int status)
         relay_reply(sub);
         rpc_call_finish(sub->call, sub->status, "%s", sub->errmsg);
     }
-    free(sub->reply);
-    free(sub->req);
-    free(sub);
+    submit_free(sub);
 }
 
 /* Sends a whole request to the leader on a worker thread; takes ownership of req. */
