@@ -190,8 +190,9 @@ static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size
 }
 
 /*
- * FailoverThreshold / FailoverPeriod: a group fails over at most (nodes − 1) times in six hours
- * (Windows' defaults), after which it stays Failed for the administrator. Counted by the leader.
+ * FailoverThreshold / FailoverPeriod: a group whose resource keeps failing fails over at most
+ * (nodes − 1) times in six hours (Windows' defaults), then stays Failed for the administrator.
+ * Counted by the leader; moves because the owner node is gone do not count.
  */
 #define FAILOVER_PERIOD_MS (6ull * 3600 * 1000)
 
@@ -255,7 +256,10 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
         if (g->owner != 0 && owner_known && owner_down &&
             !hb_track_fenced(t, g->owner, svc_now_ms()))
             continue; /* its lease may still run: wait */
-        if (!failover_allowed(s, g->name, n))
+        /* The threshold stops a broken resource from bouncing between nodes; a group whose
+         * node is gone always moves. */
+        if (g->state == GROUP_FAILED && owner_known && !owner_down &&
+            !failover_allowed(s, g->name, n))
             continue;
         LOGW("health", "moving group %s away from node %llu", g->name,
              (unsigned long long)g->owner);
