@@ -381,7 +381,7 @@ static bool dependents_offline(struct svc *s, const struct cdb_resource *all, si
 
 static void bring_online(struct svc *s, const struct cdb_resource *r, struct rgm_local *l)
 {
-    if (!svc_holds_lease(s)) {
+    if (!svc_may_start_resources(s)) {
         LOGD("rgm", "%s waits: this node holds no quorum lease", r->name);
         return; /* without a quorum lease nothing comes online here */
     }

@@ -135,9 +135,12 @@ static void renew(struct host *h, uint64_t now)
                          RHS_LIFETIME_SEC);
 }
 
+/* Until clussvc's first lease arrives, an address held is given this long. */
+#define FIRST_LEASE_GRACE_MS 1000
+
 static void host_main(int fd)
 {
-    struct host h = {.fd = fd};
+    struct host h = {.fd = fd, .until = now_ms() + FIRST_LEASE_GRACE_MS};
     bool parent_gone = false;
 
     prctl(PR_SET_NAME, "clussvc-rhs");
@@ -147,9 +150,12 @@ static void host_main(int fd)
         int timeout = RENEW_MS;
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
+        /* clussvc gone: nothing vouches for the addresses any more, and a restarted clussvc
+         * starts them afresh (re-adopting them would race this host's own removal). */
+        if (parent_gone && h.n > 0 && !h.dropped)
+            h.until = now;
         if (h.n > 0 && now >= h.until)
-            drop_all(&h, now, parent_gone ? "clussvc is gone and its lease ran out"
-                                          : "the quorum lease ran out");
+            drop_all(&h, now, parent_gone ? "clussvc is gone" : "the quorum lease ran out");
         else if (h.n > 0 && !h.dropped)
             renew(&h, now);
         if (parent_gone && (h.n == 0 || h.dropped))

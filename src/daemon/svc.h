@@ -70,6 +70,9 @@ struct svc {
     uint64_t lease_sent;      /* the lease end last told to the resource host */
     struct svc_failover failovers[SVC_MAX_FAILOVER_GROUPS];
     bool lease_held;          /* the lease as of the last check */
+    bool lease_ever;          /* this node has held a lease since consensus started */
+    bool lease_confirmed;     /* after a lapse: the leader has recorded us Up again */
+    bool lease_confirming;
     /* the setup that has claimed this node, if any */
     uint64_t session;
     uint64_t session_deadline;  /* monotonic ms */
@@ -121,6 +124,9 @@ void svc_health_stop(struct svc *s);
 void svc_health_sync(struct svc *s);
 /* Does this node hold its quorum lease now (may it keep resources online)? */
 bool svc_holds_lease(struct svc *s);
+/* May it bring resources online: it holds the lease, and after a lapse the leader has recorded
+ * it Up again (so no move of its groups can be pending). */
+bool svc_may_start_resources(struct svc *s);
 
 /* RPC (svc_rpc.c). */
 /* A string field of a request copied into buf; false if missing, invalid or too long. */

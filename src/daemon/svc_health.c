@@ -97,6 +97,11 @@ bool svc_holds_lease(struct svc *s)
     return s->hb != NULL && hb_track_lease_until(hb_tracker(s->hb), svc_now_ms()) > svc_now_ms();
 }
 
+bool svc_may_start_resources(struct svc *s)
+{
+    return svc_holds_lease(s) && (s->lease_confirmed || !s->lease_ever);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Self-fencing                                                                                */
 /* ------------------------------------------------------------------------------------------ */
@@ -106,6 +111,39 @@ static void fenced_done(struct svc *s, void *arg)
     (void)arg;
     LOGW("health", "resources taken offline: this node lost its quorum lease");
     svc_kick(s);
+}
+
+/*
+ * After its lease lapsed, a node starts nothing until the leader has committed it Up again and
+ * it has applied that commit: any move of its groups decided meanwhile comes before in the log,
+ * so it then sees it; and once it is Up again the leader no longer moves its groups.
+ */
+static void confirmed(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    (void)errmsg;
+    s->lease_confirming = false;
+    if (rv == 0 && status == 0) {
+        s->lease_confirmed = true;
+        LOGI("health", "back with a lease: resources may start again");
+    }
+    svc_kick(s);
+}
+
+static void confirm_after_lapse(struct svc *s)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    wire_writer_init(&w);
+    cdb_cmd_set_node_state(&w, s->conf.node_id, NODE_UP);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return;
+    s->lease_confirming = true;
+    svc_submit(s, cmd, len, confirmed, NULL);
+    free(cmd);
 }
 
 static void check_lease(struct svc *s)
@@ -118,11 +156,19 @@ static void check_lease(struct svc *s)
         rhs_lease(until);
         s->lease_sent = until;
     }
-    if (held != s->lease_held) { /* resources that waited for the lease may start now */
+    if (held != s->lease_held) {
         s->lease_held = held;
-        if (held)
-            svc_kick(s);
+        if (!held && s->lease_ever) {
+            s->lease_confirmed = false; /* a lapse: the others may be moving our groups */
+        } else if (held) {
+            if (!s->lease_ever) /* the first lease needs no confirmation: nothing moved yet */
+                s->lease_confirmed = true;
+            s->lease_ever = true;
+            svc_kick(s); /* resources that waited for the lease may start now */
+        }
     }
+    if (held && !s->lease_confirmed && !s->lease_confirming)
+        confirm_after_lapse(s);
     if (s->local == NULL || s->terminate_cb != NULL || svc_holds_lease(s))
         return;
     /* No majority has echoed us for a lease's time: another node may take over any moment. */
@@ -308,6 +354,8 @@ int svc_health_start(struct svc *s)
         return 0;
     if (self == NULL || !s->have_cluster_key)
         return -EINVAL;
+    s->lease_held = s->lease_ever = s->lease_confirmed = s->lease_confirming = false;
+    s->lease_sent = 0;
     wanted_config(s, &cfg);
     rv = hb_start(s->loop, self->address, (uint16_t)self->port, &s->cluster_key,
                   s->conf.node_id, &cfg, tick, s, &s->hb);

@@ -1122,13 +1122,13 @@ lab_probe_get() {
     awk -F= -v k="$key" '$1 == k { sub(/^[^=]*=/, ""); print; f = 1 } END { exit !f }' <<<"$out"
 }
 
-# lab_probe_answered_by NAME NODES [ANALYZE ARGS...] — true if the latest client reply in
-# NAME's log (within the window given) came from one of NODES ("n2 n3").
+# lab_probe_answered_by NAME NODES [ANALYZE ARGS...] — true if the latest probe answered in
+# NAME's log (within the window given) was answered by one of NODES ("n2 n3").
 lab_probe_answered_by() {
-    local name=$1 nodes=$2 seq
+    local name=$1 nodes=$2 last
     shift 2
-    seq=$(lab_probe_get "$name" sequence "$@") || return 1
-    [[ -n $seq && " $nodes " == *" ${seq##*,} "* ]]
+    last=$(lab_probe_get "$name" last_node "$@") || return 1
+    [[ -n $last && " $nodes " == *" $last "* ]]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -1188,6 +1188,9 @@ lab_heal() {
 LAB_TAKEOVER_LIMIT=${LAB_TAKEOVER_LIMIT:-3} # seconds from a fault to a survivor answering
 LAB_FO_IP=
 LAB_TAKEOVER_MS=
+# set by lab_fo_fault for the scenario: the old and new owner and the time of the fault
+export LAB_FO_OLD='' LAB_FO_NEW='' LAB_FO_T=''
+LAB_FO_SVC_ARGS=${LAB_FO_SVC_ARGS:-} # extra clussvc arguments, e.g. "--log-level debug"
 
 # lab_failover_cluster NAME — starts clussvc on every node, creates cluster NAME on all of them
 # with the cluster address $(lab_cluster_ip 0) (left in LAB_FO_IP), starts a responder on every
@@ -1197,7 +1200,8 @@ lab_failover_cluster() {
     local -a args=()
     LAB_FO_IP=$(lab_cluster_ip 0)
     for ((i = 1; i <= LAB_NODES; i++)); do
-        lab_start_node "$i" || lab_fail "$name: n$i did not start"
+        # shellcheck disable=SC2086 # a list of arguments
+        lab_start_node "$i" $LAB_FO_SVC_ARGS || lab_fail "$name: n$i did not start"
         args+=(--node "$(lab_node_name "$i")")
     done
     lab_create "$name" "${args[@]}" --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 || rc=$?
@@ -1272,6 +1276,15 @@ lab_probe_is() {
     [[ $v == "$want" ]] || { lab__err "prober $name: $key=$v, expected $want"; return 1; }
 }
 
+# lab_probe_nonzero NAME KEY [ANALYZE ARGS...] — true if the summary's KEY is a number above 0.
+lab_probe_nonzero() {
+    local name=$1 key=$2 v
+    shift 2
+    v=$(lab_probe_get "$name" "$key" "$@") || return 1
+    awk -v v="$v" 'BEGIN { exit !(v + 0 > 0) }' ||
+        { lab__err "prober $name: $key=$v, expected more than 0"; return 1; }
+}
+
 # lab_probe_at_most NAME KEY MAX [ANALYZE ARGS...] — true if the summary's KEY is a number <= MAX.
 lab_probe_at_most() {
     local name=$1 key=$2 max=$3 v
@@ -1279,6 +1292,15 @@ lab_probe_at_most() {
     v=$(lab_probe_get "$name" "$key" "$@") || return 1
     awk -v v="$v" -v m="$max" 'BEGIN { exit !(v != "" && v + 0 >= 0 && v + 0 <= m + 0) }' ||
         { lab__err "prober $name: $key=$v, expected at most $max"; return 1; }
+}
+
+# lab_probe_quiet_after NAME T MS — true if prober NAME heard no reply later than MS ms after
+# T (to probes sent since T), or none at all.
+lab_probe_quiet_after() {
+    local v
+    v=$(lab_probe_get "$1" last_reply_ms --from "$2") || return 1
+    awk -v v="$v" -v m="$3" 'BEGIN { exit !(v + 0 <= m + 0) }' ||
+        { lab__err "prober $1: a reply came ${v} ms after $2"; return 1; }
 }
 
 # lab_assert_takeover LABEL PROBER OLD T — the checks after a fault at time T on nOLD, the
@@ -1319,4 +1341,90 @@ lab_rejoined() {
     lab_nodeinfo_is "$1" state=19 committed=1 || return 1
     # shellcheck disable=SC2086 # a list of indexes
     lab_nodes_agree db_hash "$1" $2
+}
+
+# lab_fo_fault LABEL PROBER FAULT UNDO — one fault on the owner of LAB_FO_IP, watched by the
+# running prober PROBER: FAULT I (a command given the owner's index, e.g. lab_kill_node) at
+# time T, then lab_assert_takeover, then UNDO I (e.g. lab_start_node), then the node must
+# rejoin, every node agree on one owner, and for 3 s more the prober must see no overlap and
+# no answer from the old owner; the address stays with the new one.  Sets LAB_FO_OLD,
+# LAB_FO_NEW, LAB_FO_T (T) and LAB_TAKEOVER_MS.
+lab_fo_fault() {
+    local label=$1 p=$2 fault=$3 undo=$4 old new t t2 answers all
+    all=$(seq -s ' ' 1 "$LAB_NODES")
+    old=$(lab_owner "$LAB_FO_IP") || lab_fail "$label: exactly one owner before the fault"
+    lab_wait_for "$label: the prober hears n$old" 3 lab_probe_answered_by "$p" "n$old"
+    t=$EPOCHREALTIME
+    "$fault" "$old" || lab_fail "$label: $fault n$old failed"
+    lab_assert_takeover "$label" "$p" "$old" "$t"
+    new=$(lab_owner "$LAB_FO_IP")
+    printf '%s: n%s answered %s ms after the fault on n%s\n' "$label" "$new" "$LAB_TAKEOVER_MS" \
+        "$old"
+    "$undo" "$old" || lab_fail "$label: $undo n$old failed"
+    lab_assert_within "$label: n$old rejoined (Running, committed, same database)" 30 \
+        lab_rejoined "$old" "$(lab_others "$old")"
+    lab_assert_within "$label: one owner, named by every node, answering" 20 \
+        lab_fo_settled "$all"
+    t2=$EPOCHREALTIME
+    lab_wait_for "$label: the prober watched 3 s after the rejoin" 10 \
+        lab_probe_watched "$p" "$t2" 3
+    lab_assert -m "$label: no overlap since the fault" lab_probe_is "$p" overlap 0 --from "$t"
+    lab_assert -m "$label: n$old never answered after n$new did" \
+        lab_probe_is "$p" old_after_takeover 0 --from "$t" --old "n$old"
+    answers=$(lab_probe_get "$p" sequence --from "$t")
+    lab_assert -m "$label: since the fault the answers came from n$old then n$new only ($answers)" \
+        test "$answers" = "n$new" -o "$answers" = "n$old,n$new"
+    lab_assert -m "$label: n$new still holds the address, alone" \
+        test "$(lab_owner "$LAB_FO_IP")" = "$new"
+    LAB_FO_OLD=$old LAB_FO_NEW=$new LAB_FO_T=$t
+}
+
+# lab_holds SECS CMD... — watches CMD for SECS seconds, running it every LAB_POLL_INTERVAL:
+# true if it succeeded every time, false (with a note on stderr) at the first failure.  For
+# "nothing happens for a while" checks; expanded once, as lab_poll.
+lab_holds() {
+    local deadline
+    lab__to_us "$1" || return 2
+    deadline=$REPLY
+    shift
+    lab__now_us
+    deadline=$((REPLY + deadline))
+    while :; do
+        "$@" >/dev/null 2>&1 || { lab__err "lab_holds: stopped holding: $*"; return 1; }
+        lab__now_us
+        ((REPLY < deadline)) || return 0
+        sleep "$LAB_POLL_INTERVAL"
+    done
+}
+
+# lab_nobody_holds ADDR — true if no node has ADDR configured.
+lab_nobody_holds() {
+    [[ -z $(lab_ip_owners "$1") ]]
+}
+
+# lab_fo_blip LABEL PROBER FAULT UNDO MIN_MS MAX_MS — a short fault on the owner of LAB_FO_IP:
+# FAULT I, a random MIN_MS..MAX_MS later UNDO I (a fault's length is the point here, so this
+# one sleeps), then the node must rejoin and every node agree on one owner that answers; since
+# the fault the prober must have seen no overlap, and the old owner no answer after another node
+# answered (the address may stay or move: a fault near the lease's length is where a node that
+# half-lost its lease comes back).  Prints what happened.
+lab_fo_blip() {
+    local label=$1 p=$2 fault=$3 undo=$4 min=$5 max=$6 old ms t all
+    all=$(seq -s ' ' 1 "$LAB_NODES")
+    old=$(lab_owner "$LAB_FO_IP") || lab_fail "$label: exactly one owner before the fault"
+    ms=$((min + RANDOM % (max - min + 1)))
+    label+=" (n$old for $ms ms)"
+    lab_wait_for "$label: the prober hears n$old" 3 lab_probe_answered_by "$p" "n$old"
+    t=$EPOCHREALTIME
+    "$fault" "$old" || lab_fail "$label: $fault n$old failed"
+    sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+    "$undo" "$old" || lab_fail "$label: $undo n$old failed"
+    lab_assert_within "$label: n$old rejoined" 30 lab_rejoined "$old" "$(lab_others "$old")"
+    lab_assert_within "$label: one owner, named by every node, answering" 20 \
+        lab_fo_settled "$all"
+    lab_assert -m "$label: no overlap since the fault" lab_probe_is "$p" overlap 0 --from "$t"
+    lab_assert -m "$label: n$old did not answer after another node did" \
+        lab_probe_is "$p" old_after_takeover 0 --from "$t" --old "n$old"
+    printf '%s: answers since the fault: %s\n' "$label" \
+        "$(lab_probe_get "$p" sequence --from "$t")"
 }

@@ -19,6 +19,7 @@
  *   # prober target=ADDR port=N interval_us=N start=T broadcast=IFACE|-
  *   s SEQ KIND T            probe SEQ of KIND (u or b) sent at T
  *   r SEQ KIND T NODE       NODE answered it; the reply arrived at T
+ *   f T                     a datagram from another address than ADDR, or not a reply, at T
  *
  * Analyse mode reads such a log (an unfinished last line is ignored) and prints the summary for
  * the probes sent between --from and --to.  Times T are seconds since the epoch with six
@@ -27,13 +28,16 @@
  * Summary, one key=value a line (times as T, durations in ms with one decimal):
  *   probes, answered            client probes sent in the window, and how many were answered
  *   bprobes, banswered          the same for broadcast probes (0 without --broadcast)
- *   replies, foreign            replies counted; datagrams that came from another address
+ *   replies, foreign            replies counted; datagrams from another address or not
+ *                               replies (over the whole log, whatever the window)
  *   nodes                       answering nodes, in order of their first reply ("n1,n3")
  *   node.NAME.first/last/replies  per node: first and last reply time, number of replies
  *   sequence, switches          the answering nodes in probe order with repeats collapsed
  *                               ("n1,n2"; cut short with "..." after 64), and the number of
  *                               changes (1 there)
- *   first_reply, last_reply     first and last reply of any kind (and _ms: since --from)
+ *   last_node                   the node that answered the latest probe answered
+ *   first_reply, last_reply     first and last reply of any kind (and _ms: since --from);
+ *                               empty, and -1 for the _ms, when nothing answered
  *   longest_gap_ms, longest_gap_start, longest_gap_end
  *                               the longest time between two consecutive answered client
  *                               probes (reply to reply), and when it started and ended
@@ -56,7 +60,8 @@
  *                   arrived: the address went back to A while B may still hold it.  A genuine
  *                   A -> B -> A failover takes two fencing delays (each at least
  *                   SameSubnetThreshold x SameSubnetDelay = 750 ms by default), beyond W.
- * overlap=1 if either count is non-zero.  The check that matters after a fault — once the new
+ * overlap=1 if either count is non-zero; overlap_first is the send time of the first probe
+ * concerned (empty if none).  The check that matters after a fault — once the new
  * owner answered, the old one never answers again — is old_after_takeover (with --old).
  *
  * Exit: 0 (the numbers are for the caller to judge), 1 on an error, 2 on bad usage.
@@ -378,7 +383,7 @@ static void print_sequence(const struct record *r, const struct reply *sel, long
         else if (switches == SEQUENCE_MAX)
             printf(",...");
     }
-    printf("\nswitches=%ld\n", switches);
+    printf("\nswitches=%ld\nlast_node=%s\n", switches, n > 0 ? r->nodes[sel[n - 1].node] : "");
 }
 
 static double ms(int64_t us)
@@ -416,6 +421,8 @@ static void print_times(const struct record *r, const struct window *w, int64_t 
     if (n > 0) {
         printf("first_reply=%s\nfirst_reply_ms=%.1f\n", fmt_t(a, first), ms(first - base));
         printf("last_reply=%s\nlast_reply_ms=%.1f\n", fmt_t(a, last), ms(last - base));
+    } else {
+        printf("first_reply=\nfirst_reply_ms=-1\nlast_reply=\nlast_reply_ms=-1\n");
     }
     printf("longest_gap_ms=%.1f\n", ms(gap));
     if (gap > 0)
@@ -425,8 +432,9 @@ static void print_times(const struct record *r, const struct window *w, int64_t 
     printf("tail_silence_ms=%.1f\n", prev >= 0 && last_probe > prev ? ms(last_probe - prev) : 0.0);
 }
 
-/* The number of slots whose probes two different nodes answered. */
-static long count_double(const struct reply *sel, long n)
+/* The number of slots whose probes two different nodes answered; *first is lowered to the send
+ * time of the first such slot. */
+static long count_double(const struct reply *sel, long n, int64_t *first)
 {
     long i, j, dbl = 0;
 
@@ -435,6 +443,7 @@ static long count_double(const struct reply *sel, long n)
         for (j = i + 1; j < n && sel[j].seq <= sel[i].seq; j++) {
             if (sel[j].seq == sel[i].seq && sel[j].node != sel[i].node) {
                 dbl++;
+                *first = sel[i].t_send < *first ? sel[i].t_send : *first;
                 break;
             }
         }
@@ -442,8 +451,9 @@ static long count_double(const struct reply *sel, long n)
     return dbl;
 }
 
-/* Runs of one node in send order; a run whose node also ran shortly before (a "return"). */
-static long count_returns(const struct reply *sel, long n, int64_t w_us)
+/* Runs of one node in send order; a run whose node also ran shortly before (a "return").
+ * *first is lowered to the send time of the first probe of the first such run. */
+static long count_returns(const struct reply *sel, long n, int64_t w_us, int64_t *first)
 {
     long i, j, runs = 0, ret = 0;
     long *run_first = malloc((size_t)(n + 1) * sizeof(long));
@@ -465,6 +475,8 @@ static long count_returns(const struct reply *sel, long n, int64_t w_us)
                 break;
             if (sel[run_first[j]].node == sel[run_first[i]].node) {
                 ret++;
+                if (sel[run_first[i]].t_send < *first)
+                    *first = sel[run_first[i]].t_send;
                 break;
             }
         }
@@ -513,7 +525,8 @@ static int analyze(const struct record *r, const struct window *w)
 {
     struct reply *sel;
     long n, dbl, ret;
-    int64_t base = window_base(r, w);
+    int64_t base = window_base(r, w), first = INT64_MAX;
+    char t[32];
 
     n = select_replies(r, w, &sel);
     if (n < 0)
@@ -522,10 +535,11 @@ static int analyze(const struct record *r, const struct window *w)
     print_nodes(r, sel, n);
     print_sequence(r, sel, n);
     print_times(r, w, base, sel, n);
-    dbl = count_double(sel, n);
-    ret = count_returns(sel, n, w->w_us);
-    printf("double_answers=%ld\nreturns=%ld\noverlap=%d\n", dbl, ret < 0 ? 0 : ret,
-           dbl + (ret < 0 ? 0 : ret) > 0);
+    dbl = count_double(sel, n, &first);
+    ret = count_returns(sel, n, w->w_us, &first);
+    printf("double_answers=%ld\nreturns=%ld\noverlap=%d\noverlap_first=%s\n", dbl,
+           ret < 0 ? 0 : ret, dbl + (ret < 0 ? 0 : ret) > 0,
+           first < INT64_MAX ? fmt_t(t, first) : "");
     if (w->old != NULL)
         print_takeover(r, w, base, sel, n);
     free(sel);
@@ -555,6 +569,10 @@ static int parse_line(struct record *r, const char *line)
         if ((p = strstr(line, " start=")) != NULL && sscanf(p + 7, "%39s", t) == 1 &&
             parse_t(t, &us) == 0)
             r->start = us;
+        return 0;
+    }
+    if (line[0] == 'f') {
+        r->foreign++;
         return 0;
     }
     name[0] = '\0';
@@ -755,6 +773,8 @@ static void drain(struct prober *p)
         if (!same_addr(&from, &p->target) ||
             sscanf(buf, "%63s probe %c %lld", name, &kc, &seq) != 3 || kind_of(kc) < 0) {
             p->rec.foreign++;
+            if (p->log != NULL)
+                fprintf(p->log, "f %s\n", fmt_t(t, now));
             continue;
         }
         if (record_reply(&p->rec, kind_of(kc), seq, now, name) == 0 && p->log != NULL)
@@ -786,7 +806,8 @@ static void run(struct prober *p)
     p->rec.start = clock_us(CLOCK_REALTIME);
     p->rec.interval_us = p->opt.interval_us;
     if (p->log != NULL)
-        fprintf(p->log, "# prober target=%s port=%u interval_us=%" PRId64 " start=%s broadcast=%s\n",
+        fprintf(p->log,
+                "# prober target=%s port=%u interval_us=%" PRId64 " start=%s broadcast=%s\n",
                 p->opt.target, p->opt.port, p->opt.interval_us, fmt_t(t, p->rec.start),
                 p->opt.iface ? p->opt.iface : "-");
     for (seq = 0; seq < count && !stop_requested; seq++) {
@@ -862,12 +883,18 @@ static int parse_opt(struct options *o, int c, const char *arg)
 static int parse_args(int argc, char **argv, struct options *o)
 {
     static const struct option longs[] = {
-        { "target", required_argument, NULL, 't' },   { "port", required_argument, NULL, 'p' },
-        { "seconds", required_argument, NULL, 's' },  { "interval-ms", required_argument, NULL, 'i' },
-        { "broadcast", required_argument, NULL, 'b' }, { "log", required_argument, NULL, 'l' },
-        { "window-ms", required_argument, NULL, 'w' }, { "analyze", required_argument, NULL, 'a' },
-        { "from", required_argument, NULL, 'f' },     { "to", required_argument, NULL, 'T' },
-        { "old", required_argument, NULL, 'o' },      { NULL, 0, NULL, 0 },
+        { "target", required_argument, NULL, 't' },
+        { "port", required_argument, NULL, 'p' },
+        { "seconds", required_argument, NULL, 's' },
+        { "interval-ms", required_argument, NULL, 'i' },
+        { "broadcast", required_argument, NULL, 'b' },
+        { "log", required_argument, NULL, 'l' },
+        { "window-ms", required_argument, NULL, 'w' },
+        { "analyze", required_argument, NULL, 'a' },
+        { "from", required_argument, NULL, 'f' },
+        { "to", required_argument, NULL, 'T' },
+        { "old", required_argument, NULL, 'o' },
+        { NULL, 0, NULL, 0 },
     };
     int c;
 
