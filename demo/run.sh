@@ -46,6 +46,25 @@ lab_client ping -c 3 -i 0.2 "$ip"
 echo
 clusctl -c "$ip" node list
 
+step "Failover: kill -9 the cluster service of the node that holds $ip"
+owner=$(lab_ip_owners "$ip")
+echo "  n$owner holds $ip; killing its clussvc (pid $(lab_node_pid "$owner"))"
+t0=$EPOCHREALTIME
+lab_kill_node "$owner"
+survivor_answers() {
+    local o
+    o=$(lab_ip_owners "$ip" 2>/dev/null) && [[ -n $o && $o != "$owner" ]] &&
+        lab_client ping -c 1 -W 0.05 -q "$ip" >/dev/null 2>&1
+}
+lab_wait_for "a survivor answers for $ip" 10 survivor_answers
+gap=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.0f", (b - a) * 1000}')
+echo "  n$(lab_ip_owners "$ip") answers for $ip ${gap} ms after the kill"
+lab_start_node "$owner"
+node_up() { clusctl -c n1 node list 2>/dev/null | grep -Eq "^n$owner +Up"; }
+lab_wait_for "n$owner back Up" 15 node_up
+echo "  n$owner restarted and Up again; the address stays where it is:"
+clusctl -c n1 group list
+
 step "Evict n2"
 clusctl -c n1 evict n2
 
