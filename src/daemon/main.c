@@ -27,6 +27,7 @@ static const char usage[] =
     "  --authkey FILE          administrator key (default /etc/clusapi/authkey)\n"
     "  --election-timeout MS   raft election timeout (default 400)\n"
     "  --heartbeat MS          raft heartbeat interval (default 30)\n"
+    "  --max-nodes N           largest cluster this node's leader accepts (2..64, default 64)\n"
     "  --log-level LEVEL       error, warning, info (default) or debug\n"
     "  --help, --version\n";
 
@@ -52,6 +53,17 @@ static int parse_ms(const char *s, unsigned *ret)
     return 0;
 }
 
+static int parse_count(const char *s, long min, long max, size_t *ret)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+
+    if (*s == '\0' || *end != '\0' || v < min || v > max)
+        return -1;
+    *ret = (size_t)v;
+    return 0;
+}
+
 static int parse_level(const char *s)
 {
     static const struct { const char *name; int level; } levels[] = {
@@ -69,7 +81,8 @@ static int parse_args(int argc, char **argv, struct svc_options *o, char *host, 
         {"state-dir", 1, 0, 'd'}, {"name", 1, 0, 'n'},     {"listen", 1, 0, 'l'},
         {"port", 1, 0, 'p'},      {"raft-port", 1, 0, 'r'}, {"authkey", 1, 0, 'k'},
         {"election-timeout", 1, 0, 'e'}, {"heartbeat", 1, 0, 'b'}, {"log-level", 1, 0, 'L'},
-        {"help", 0, 0, 'h'},      {"version", 0, 0, 'V'},   {0, 0, 0, 0}};
+        {"max-nodes", 1, 0, 'm'}, {"help", 0, 0, 'h'},      {"version", 0, 0, 'V'},
+        {0, 0, 0, 0}};
     int c;
 
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -85,6 +98,7 @@ static int parse_args(int argc, char **argv, struct svc_options *o, char *host, 
         case 'e': bad = parse_ms(optarg, &o->timing.election_ms); break;
         case 'b': bad = parse_ms(optarg, &o->timing.heartbeat_ms); break;
         case 'L': bad = (log_level = parse_level(optarg)) < 0; break;
+        case 'm': bad = parse_count(optarg, 2, 64, &o->max_nodes); break;
         case 'h': fputs(usage, stdout); exit(0);
         case 'V': puts("clussvc " CLUSAPI_VERSION_STRING); exit(0);
         default: fputs(usage, stderr); return -1;
@@ -118,6 +132,7 @@ int main(int argc, char **argv)
         /* Followers apply an entry once the next append tells them it committed: a short
          * heartbeat keeps a follower-owned group's online/offline steps quick. */
         .timing = {.heartbeat_ms = 30, .election_ms = 400},
+        .max_nodes = 64,
     };
     char host[256];
     struct svc *s;

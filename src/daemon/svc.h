@@ -40,6 +40,7 @@ struct svc_options {
     uint16_t raft_port;
     const char *authkey;
     struct consensus_timing timing;
+    size_t max_nodes;       /* members this node's cluster may have (the leader's counts) */
 };
 
 struct svc_wait; /* a pending RPC_OP_WAIT */

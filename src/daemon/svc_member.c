@@ -18,7 +18,6 @@
 #include "daemon/svc.h"
 
 #define MAX_VOTERS 5
-#define MAX_NODES 64
 #define ERR_INVALID_PARAMETER 87u
 #define ERR_NOT_ENOUGH_MEMORY 8u
 #define ERR_JOIN_IN_PROGRESS 5041u
@@ -210,10 +209,10 @@ void svc_op_member_add(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "cannot read the members");
         return;
     }
-    op = n >= MAX_NODES ? NULL : op_new(s, call, next_id(s, nodes, n));
+    op = n >= s->opts.max_nodes ? NULL : op_new(s, call, next_id(s, nodes, n));
     free(nodes);
-    if (n >= MAX_NODES)
-        rpc_call_finish(call, ERR_MAX_NODES, "the cluster has %d nodes already", MAX_NODES);
+    if (n >= s->opts.max_nodes)
+        rpc_call_finish(call, ERR_MAX_NODES, "the cluster has %zu nodes, its limit", n);
     if (op == NULL)
         return;
     rv = consensus_add(s->consensus, op->id, addr, (uint16_t)raft_port, add_spare_done, op);

@@ -188,6 +188,7 @@ static void op_node_info(struct svc *s, struct rpc_call *call)
     wire_put_u32(w, RPC_F_STATE_DIR_OK, node_conf_prepare_dir(s->opts.state_dir) == 0);
     wire_put_u32(w, RPC_F_RAFT_PORT, s->opts.raft_port);
     wire_put_u64(w, RPC_F_SESSION, s->session);
+    wire_put_u32(w, RPC_F_MAX_NODES, (uint32_t)s->opts.max_nodes);
     if (s->configured) {
         wire_put_str(w, RPC_F_CLUSTER_ID, s->conf.cluster_id);
         wire_put_str(w, RPC_F_CLUSTER_NAME, s->conf.cluster_name);

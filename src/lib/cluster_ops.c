@@ -218,3 +218,16 @@ uint32_t cluster_clean_node(const char *address, uint16_t port, const char *clus
     rpc_conn_close(&conn);
     return status;
 }
+
+size_t cluster_max_nodes(struct cluster_handle *c)
+{
+    struct wire_writer w;
+    struct rpc_reply r;
+    uint32_t max = CLUSTER_MAX_NODES;
+
+    rpc_request(&w, RPC_OP_NODE_INFO);
+    if (cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r) == 0)
+        wire_get_u32(r.data, r.len, RPC_F_MAX_NODES, &max);
+    rpc_reply_done(&r);
+    return max;
+}

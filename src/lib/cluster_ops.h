@@ -9,6 +9,7 @@
 #include "lib/lib.h"
 
 #define CLUSTER_GROUP_TIMEOUT_MS 30000
+#define CLUSTER_MAX_NODES 64
 
 struct cluster_node {
     uint64_t id;
@@ -46,6 +47,8 @@ uint32_t cluster_group_offline(struct cluster_handle *c, const char *group, bool
                                uint32_t timeout_ms);
 uint32_t cluster_group_online(struct cluster_handle *c, const char *group, uint64_t node_id,
                               uint32_t timeout_ms);
+/* The most members the cluster takes (its nodes' --max-nodes; 64 unless lowered). */
+size_t cluster_max_nodes(struct cluster_handle *c);
 /* Returns one node of this cluster to NotConfigured (a node of another cluster is refused). */
 uint32_t cluster_clean_node(const char *address, uint16_t port, const char *cluster_id,
                             char *errmsg);

@@ -16,7 +16,6 @@
 #include "lib/cluster_ops.h"
 #include "lib/setup.h"
 
-#define MAX_NODES 64
 #define JOIN_TIMEOUT_MS 20000
 
 struct add {
@@ -101,8 +100,9 @@ static bool phase_membership(struct add *a)
                    a->node->name);
         return false;
     }
-    if (n >= MAX_NODES) {
-        phase_fail(&a->rep, ERROR_CLUSTER_MAX_NODES_IN_CLUSTER, "the cluster has %zu nodes", n);
+    if (n >= cluster_max_nodes(a->cluster)) {
+        phase_fail(&a->rep, ERROR_CLUSTER_MAX_NODES_IN_CLUSTER,
+                   "the cluster has %zu nodes, its limit", n);
         return false;
     }
     status = cluster_request(a->cluster, RPC_OP_GET_CREDENTIAL, NULL, 0, false, &r);
