@@ -56,8 +56,7 @@ static uint16_t random_id(void)
     return id;
 }
 
-/* The interface of an ifaddrs entry; IPv4 entries carry the label ("eth0:1"). 0 if none. */
-static unsigned entry_ifindex(const char *label)
+unsigned llmnr_entry_ifindex(const char *label)
 {
     char name[IF_NAMESIZE];
     size_t len = strcspn(label, ":");
@@ -84,7 +83,7 @@ static int interfaces_list(struct exchange *x)
         if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || !(i->ifa_flags & IFF_UP)
             || (i->ifa_flags & IFF_LOOPBACK))
             continue;
-        ifindex = entry_ifindex(i->ifa_name);
+        ifindex = llmnr_entry_ifindex(i->ifa_name);
         for (size_t k = 0; k < x->n_ifs; k++)
             seen = seen || x->ifs[k] == ifindex;
         if (ifindex && !seen)

@@ -30,4 +30,9 @@
 int llmnr_resolve(const char *name, int family, unsigned timeout_ms, struct net_addr *ret,
                   size_t cap, size_t *ret_n);
 
+/* The index of the interface a getifaddrs() entry is on: IPv4 entries carry the address label
+ * ("eth0:1"), whose part before ':' names the interface. 0 if there is none. Shared by the
+ * resolver and clussvc's LLMNR responder. */
+unsigned llmnr_entry_ifindex(const char *label);
+
 #endif

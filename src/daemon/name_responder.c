@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 
+#include "channel/resolve.h"
 #include "common/llmnr.h"
 #include "common/names.h"
 #include "daemon/log.h"
@@ -234,20 +235,6 @@ static int group_join(int fd, int family, unsigned ifindex)
     return errno == EADDRINUSE ? 0 : -errno;
 }
 
-/* The index of the interface an ifaddrs entry is on; IPv4 entries carry the address label
- * ("eth0:1"), whose part before ':' is the interface. 0 if there is none. */
-static unsigned entry_ifindex(const char *label)
-{
-    char name[IF_NAMESIZE];
-    size_t len = strcspn(label, ":");
-
-    if (len >= sizeof(name))
-        return 0;
-    memcpy(name, label, len);
-    name[len] = '\0';
-    return if_nametoindex(name);
-}
-
 /*
  * Joins 224.0.0.252 on every interface with an IPv4 address and ff02::1:3 on every multicast,
  * non-loopback one with an IPv6 address. Per interface, because a join with INADDR_ANY picks one
@@ -271,7 +258,7 @@ static void groups_join(struct name_responder *r)
             || (family == AF_INET6
                 && (!(i->ifa_flags & IFF_MULTICAST) || (i->ifa_flags & IFF_LOOPBACK))))
             continue;
-        ifindex = entry_ifindex(i->ifa_name);
+        ifindex = llmnr_entry_ifindex(i->ifa_name);
         if (ifindex == 0)
             continue;
         rv = group_join(fd, family, ifindex);

@@ -43,9 +43,9 @@
 #include "daemon/net_addr.h"
 #include "daemon/rm.h"
 #include "daemon/log.h"
+#include "netns_fixture.h"
 
 #define SKIP 77
-#define REQ_SIZE 1024
 #define TIMEOUT_MS 500
 #define QUIET_MS 300 /* how long a raw query waits for an answer that must not come */
 
@@ -55,98 +55,10 @@ static int ns_a = -1, ns_b = -1; /* namespace fds for setns() */
 /* ------------------------------------------------------------------------------------------ */
 /* test-side netlink, only to create the veth pair (net_addr.c does the rest) */
 
-static int nl_exchange(struct nlmsghdr *nlh)
-{
-    static char buf[8192];
-    struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-    unsigned seq = 4243, portid;
-    ssize_t n;
-    int rv;
-
-    if (!nl)
-        return -errno;
-    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        mnl_socket_close(nl);
-        return -EIO;
-    }
-    portid = mnl_socket_get_portid(nl);
-    nlh->nlmsg_seq = seq;
-    rv = (int)mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
-    while (rv >= 0) {
-        n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-        rv = n < 0 ? -1 : mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
-        if (rv <= 0)
-            break;
-    }
-    rv = rv < 0 ? -errno : 0;
-    mnl_socket_close(nl);
-    return rv;
-}
-
-static struct nlmsghdr *link_msg(char *buf, uint16_t flags, int ifindex, unsigned set)
-{
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct ifinfomsg *ifi;
-
-    nlh->nlmsg_type = RTM_NEWLINK;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-    ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-    ifi->ifi_family = AF_UNSPEC;
-    ifi->ifi_index = ifindex;
-    ifi->ifi_change = set;
-    ifi->ifi_flags = set;
-    return nlh;
-}
-
-/* Creates veth pair name <-> peer, with the peer in the namespace of process peer_pid. */
-static int veth_create(const char *name, const char *peer, pid_t peer_pid)
-{
-    char buf[REQ_SIZE] = {0}; /* libmnl leaves the padding after odd-length strings alone */
-    struct nlmsghdr *nlh = link_msg(buf, NLM_F_CREATE | NLM_F_EXCL, 0, 0);
-    struct nlattr *info, *data, *peer_nest;
-
-    mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-    info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-    mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
-    data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
-    peer_nest = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
-    mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
-    mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
-    mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, (uint32_t)peer_pid);
-    mnl_attr_nest_end(nlh, peer_nest);
-    mnl_attr_nest_end(nlh, data);
-    mnl_attr_nest_end(nlh, info);
-    return nl_exchange(nlh);
-}
-
-static int link_up(int ifindex)
-{
-    char buf[REQ_SIZE] = {0};
-
-    return nl_exchange(link_msg(buf, 0, ifindex, IFF_UP));
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* small helpers */
 
-static struct net_addr ipa(const char *s)
-{
-    struct net_addr a;
 
-    if (addr_parse(s, &a) < 0) {
-        fprintf(stderr, "bad test address %s\n", s);
-        abort();
-    }
-    return a;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void enter(int ns)
 {
@@ -765,7 +677,7 @@ static void configure(int ifindex, const char *v4, const char *v6)
 {
     struct net_addr a4 = ipa(v4), a6 = ipa(v6);
 
-    must(link_up(ifindex), "link up");
+    must(link_set_up(ifindex, 1), "link up");
     must(net_addr_add(ifindex, &a4, 24, 0), "v4 address");
     must(net_addr_add(ifindex, &a6, 64, 0), "v6 address");
 }
@@ -797,7 +709,7 @@ static pid_t setup_namespaces(int *ret_fd)
     no_dad();
     enter(ns_a);
     /* loopback up, as on any host: replies to our own address go through it */
-    must(link_up((int)if_nametoindex("lo")), "lo up");
+    must(link_set_up((int)if_nametoindex("lo"), 1), "lo up");
     must(veth_create("va", "vb", peer), "veth");
     va = (int)if_nametoindex("va");
     configure(va, "10.213.9.1", "fd00:213:9::1");
