@@ -534,6 +534,44 @@ static void test_resource_state(void **state)
     REJECT(db, 5042, cdb_cmd_set_resource_state(W, "ip1", 2, 9));
 }
 
+/* A handover: the new owner waits until the node handing over releases the resource. */
+static void test_resource_handoff(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_resource res;
+
+    OK(db, cdb_cmd_set_resource_state(W, "ip1", 2, 1));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+    /* moved to node 2, handed over by node 1 */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 1)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.owner, 2);
+    assert_int_equal(res.handoff, 1);
+    /* a state change without HANDOFF leaves it as it is */
+    OK(db, cdb_cmd_set_resource_state(W, "ip1", 129, 3));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 1);
+    /* only the node handing over releases it; twice is refused; bad input changes nothing */
+    REJECT(db, 5023, cdb_cmd_release_resource(W, "ip1", 2));
+    REJECT(db, 5007, cdb_cmd_release_resource(W, "none", 1));
+    REJECT(db, 87, cdb_cmd_release_resource(W, "ip1", 0));
+    REJECT(db, 5042, cdb_cmd_set_resource_state(W, "ip1", 129, 2); cdb_cmd_handoff(W, 9));
+    OK(db, cdb_cmd_release_resource(W, "ip1", 1));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+    REJECT(db, 5023, cdb_cmd_release_resource(W, "ip1", 1));
+    /* HANDOFF 0 clears it; a removed node's handover ends with it */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 3)));
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 0)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 3)));
+    OK(db, cdb_cmd_remove_node(W, 3));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+}
+
 static void test_delete_resource(void **state)
 {
     struct cdb *db = *state;
@@ -1106,6 +1144,7 @@ static void test_cmd_names(void **state)
     (void)state;
     assert_string_equal(cdb_cmd_name(CDB_CMD_ADD_NODE), "ADD_NODE");
     assert_string_equal(cdb_cmd_name(CDB_CMD_BATCH), "BATCH");
+    assert_string_equal(cdb_cmd_name(CDB_CMD_RELEASE_RESOURCE), "RELEASE_RESOURCE");
     assert_string_equal(cdb_cmd_name(0), "UNKNOWN");
     assert_string_equal(cdb_cmd_name(CDB_CMD_MAX + 1), "UNKNOWN");
 }
@@ -1129,6 +1168,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resources, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_add_resource_rejects, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_resource_state, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_resource_handoff, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_delete_resource, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_dependencies, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_preferred, setup_populated, teardown),
