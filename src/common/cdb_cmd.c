@@ -132,9 +132,9 @@ void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner)
     wire_put_u64(w, CDB_TAG_EXPECT_OWNER, owner);
 }
 
-void cdb_cmd_handoff(struct wire_writer *w, uint64_t from)
+void cdb_cmd_hand_over(struct wire_writer *w)
 {
-    wire_put_u64(w, CDB_TAG_HANDOFF, from);
+    wire_put_u32(w, CDB_TAG_HANDOFF, 1);
 }
 
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node)

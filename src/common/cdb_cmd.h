@@ -17,8 +17,8 @@
  *   SET_GROUP_STATE    NAME, STATE, OWNER (u64, 0 for none)
  *   ADD_RESOURCE       NAME, TYPE, GROUP (name), PROP* (nested: KEY, VALUE)
  *   DELETE_RESOURCE    NAME
- *   SET_RESOURCE_STATE NAME, STATE, OWNER, HANDOFF (optional u64: the node handing it over, 0
- *                      for none; absent leaves it as it is)
+ *   SET_RESOURCE_STATE NAME, STATE, OWNER, HANDOFF (optional u32 1: the node that holds the
+ *                      resource now, if not OWNER, hands it over to OWNER: see cdb_cmd_hand_over)
  *   ADD_DEPENDENCY     RESOURCE (name), PROVIDER (name)
  *   SET_PREFERRED      GROUP (name), NODE* (u64, in order of preference; replaces the list)
  *   BATCH              CMD* (nested command; no BATCH inside); all or nothing
@@ -117,10 +117,12 @@ void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const c
  */
 void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner);
 /*
- * Adds to the SET_RESOURCE_STATE just written: node `from` (0: none) is handing the resource
- * over to its new owner, which waits until `from` releases it (RELEASE_RESOURCE).
+ * Adds to the SET_RESOURCE_STATE just written: whichever node holds the resource when the command
+ * is applied (the node still handing it over, else its owner) hands it over to the new owner,
+ * which waits until that node releases it (RELEASE_RESOURCE). Decided at apply time, so a move
+ * built from a view that is a moment old cannot name the wrong holder.
  */
-void cdb_cmd_handoff(struct wire_writer *w, uint64_t from);
+void cdb_cmd_hand_over(struct wire_writer *w);
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node);
 /* ids may be NULL when n is 0 (clears the list). */
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,

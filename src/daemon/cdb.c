@@ -692,12 +692,12 @@ static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
     if ((r = need_resource(db, name, &id)) || (r = need_owner(db, owner)) ||
         (r = check_expected_owner(db, m, "resource", id)))
         return r;
-    if (wire_get_u64(m->data, m->len, CDB_TAG_HANDOFF, &(uint64_t){0}) != -ENOENT) {
-        uint64_t from;
+    if (wire_get_u32(m->data, m->len, CDB_TAG_HANDOFF, &(uint32_t){0}) != -ENOENT) {
+        uint32_t flag;
 
-        if ((r = arg_u64(db, m, CDB_TAG_HANDOFF, 0, INT64_MAX, &from)) ||
-            (r = need_owner(db, from)) ||
-            (r = sql_exec(db, "UPDATE resource SET handoff = ? WHERE id = ?", "oi", from, id)))
+        if ((r = arg_u32(db, m, CDB_TAG_HANDOFF, 1, 1, &flag)) ||
+            (r = sql_exec(db, "UPDATE resource SET handoff = NULLIF(COALESCE(handoff, owner), ?)"
+                              " WHERE id = ?", "ii", (int64_t)owner, id)))
             return r;
     }
     return sql_exec(db, "UPDATE resource SET state = ?, owner = ? WHERE id = ?", "ioi",

@@ -703,8 +703,7 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
 }
 
 /* One batch: the group Pending on target, each active resource OnlinePending there, handed
- * over by whichever node still holds it (the previous owner, or the node a handover in
- * progress still waits for). */
+ * over by whichever node holds it when the batch is applied. */
 static uint32_t commit_move(struct svc *s, const char *group, uint64_t target)
 {
     struct cdb_resource *res;
@@ -720,13 +719,11 @@ static uint32_t commit_move(struct svc *s, const char *group, uint64_t target)
     cdb_cmd_set_group_state(&w, group, GROUP_PENDING, target);
     cdb_cmd_batch_sub_end(&w, mark);
     for (size_t i = 0; i < n_res; i++) {
-        uint64_t holder = res[i].handoff != 0 ? res[i].handoff : res[i].owner;
-
         if (res[i].state == RES_OFFLINE)
             continue;
         mark = cdb_cmd_batch_sub_begin(&w);
         cdb_cmd_set_resource_state(&w, res[i].name, RES_ONLINE_PENDING, target);
-        cdb_cmd_handoff(&w, holder == target ? 0 : holder);
+        cdb_cmd_hand_over(&w);
         cdb_cmd_batch_sub_end(&w, mark);
     }
     free(res);
@@ -814,9 +811,11 @@ static void group_deleted(struct svc *s, void *arg, int rv, uint32_t status, con
     rpc_call_finish(arg, rv < 0 ? 5050 : status, "%s", errmsg ? errmsg : "");
 }
 
-uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
-                          size_t n)
+uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
+                          struct rpc_call *call, char *errmsg, size_t n)
 {
+    struct cdb_resource *res;
+    size_t n_res = 0;
     struct cdb_group g;
     struct wire_writer w;
     uint8_t *cmd;
@@ -829,6 +828,13 @@ uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *cal
     if (g.state != GROUP_OFFLINE) {
         snprintf(errmsg, n, "group %s is not offline", group);
         return 5023; /* ERROR_INVALID_STATE */
+    }
+    if (cdb_resources(s->db, group, &res, &n_res) < 0)
+        return 8;
+    free(res);
+    if (n_res > 0 && !with_resources) {
+        snprintf(errmsg, n, "group %s still has %zu resource(s)", group, n_res);
+        return 145; /* ERROR_DIR_NOT_EMPTY, as DeleteClusterGroup on Windows */
     }
     wire_writer_init(&w);
     cdb_cmd_delete_group(&w, group);

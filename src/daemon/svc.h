@@ -183,10 +183,11 @@ uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, cha
 /* Asks the owner to take a group offline (leader only); force records it offline at once when
  * the owner is gone. Win32 status (997 while it happens). */
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);
-/* Deletes an offline group and its resources (leader only); finishes call when committed and
+/* Deletes an offline group (leader only), with its resources only if with_resources (else a
+ * group with resources is refused: ERROR_DIR_NOT_EMPTY); finishes call when committed and
  * returns 997, or returns the failure. */
-uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
-                          size_t n);
+uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
+                          struct rpc_call *call, char *errmsg, size_t n);
 /* Runs the due health checks (looks-alive) of resources online here; called each tick. */
 void rgm_monitor(struct svc *s);
 /* The resource host removed every held address (the lease ran out): the local records no longer

@@ -465,7 +465,7 @@ static void op_group_offline(struct svc *s, struct rpc_call *call)
 static void op_group_delete(struct svc *s, struct rpc_call *call)
 {
     char group[256], errmsg[256] = "";
-    uint32_t status;
+    uint32_t force = 0, status;
 
     if (!require_running(s, call))
         return;
@@ -477,7 +477,8 @@ static void op_group_delete(struct svc *s, struct rpc_call *call)
         svc_forward_call(s, call);
         return;
     }
-    status = rgm_group_delete(s, group, call, errmsg, sizeof(errmsg));
+    wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
+    status = rgm_group_delete(s, group, force != 0, call, errmsg, sizeof(errmsg));
     if (status != 997)
         rpc_call_finish(call, status, "%s", errmsg);
 }

@@ -115,6 +115,16 @@ CLUSAPI_API DWORD CLUSAPI_CALL OfflineClusterGroup(HGROUP hGroup)
     return status;
 }
 
+CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterGroup(HGROUP hGroup)
+{
+    struct group_ctx g = {0};
+    DWORD status = group_ctx(hGroup, &g);
+
+    if (status != 0)
+        return status;
+    return cluster_request(g.cluster, RPC_OP_GROUP_DELETE, g.group->name, 0, false, NULL);
+}
+
 CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
 {
     struct group_ctx g = {0};
@@ -134,11 +144,8 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
                                                        HNODE NodeList[])
 {
     struct group_ctx g = {0};
-    struct wire_writer cmd, w;
-    struct rpc_reply r;
+    struct wire_writer cmd;
     uint64_t ids[64];
-    uint8_t *bytes;
-    size_t len;
     DWORD status = group_ctx(hGroup, &g);
 
     if (status != 0)
@@ -157,17 +164,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
     }
     wire_writer_init(&cmd);
     cdb_cmd_set_preferred(&cmd, g.group->name, ids, NodeCount);
-    bytes = wire_writer_take(&cmd, &len);
-    if (bytes == NULL)
-        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    rpc_request(&w, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
-    free(bytes);
-    status = cluster_call(g.cluster, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
+    return cluster_apply(g.cluster, &cmd);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -177,25 +174,11 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
 /* Records a node state through the cluster (a database command). */
 static DWORD set_node_state(struct cluster_handle *c, uint64_t id, int32_t state)
 {
-    struct wire_writer cmd, w;
-    struct rpc_reply r;
-    uint8_t *bytes;
-    size_t len;
-    DWORD status;
+    struct wire_writer cmd;
 
     wire_writer_init(&cmd);
     cdb_cmd_set_node_state(&cmd, id, state);
-    bytes = wire_writer_take(&cmd, &len);
-    if (bytes == NULL)
-        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    rpc_request(&w, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
-    free(bytes);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
+    return cluster_apply(c, &cmd);
 }
 
 /* The cluster and node behind a node handle. */

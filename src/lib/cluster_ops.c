@@ -139,6 +139,27 @@ uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node
     return status;
 }
 
+uint32_t cluster_apply(struct cluster_handle *c, struct wire_writer *cmd)
+{
+    struct wire_writer w;
+    struct rpc_reply r;
+    uint8_t *bytes;
+    size_t len;
+    uint32_t status;
+
+    bytes = wire_writer_take(cmd, &len);
+    if (bytes == NULL)
+        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+    rpc_request(&w, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
+    free(bytes);
+    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
+}
+
 uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name,
                          uint64_t node_id, bool force, struct rpc_reply *ret)
 {

@@ -111,32 +111,39 @@ done
 moved_to "20 moves" "$target"
 no_overlap "20 moves"
 
-# --- two moves at once: both calls end, the group settles on one of the targets -------------
-owner=$(lab_owner "$LAB_FO_IP")
-a=$((owner % 3 + 1)) b=$(((owner + 1) % 3 + 1))
-move "$a" >"$LAB_DIR/move-a.out" 2>&1 &
-pa=$!
-move "$b" >"$LAB_DIR/move-b.out" 2>&1 &
-pb=$!
-ra=0 rb=0
-wait "$pa" || ra=$?
-wait "$pb" || rb=$?
-lab_assert -m "concurrent moves: at least one succeeded ($ra, $rb)" \
-    test "$ra" = 0 -o "$rb" = 0
-lab_assert_within "concurrent moves: one owner, named by every node, answering" 10 \
-    lab_fo_settled "$ALL"
-final=$(lab_owner "$LAB_FO_IP")
-lab_assert -m "concurrent moves: the group ended on a target (n$final)" \
-    test "$final" = "$a" -o "$final" = "$b"
-lab_assert_within "concurrent moves: every node lists it Online on n$final" 10 \
-    group_is Online "$final"
-no_overlap "concurrent moves"
+# --- two moves at once, five times: both calls end, the group settles on one of the targets ---
+for r in 1 2 3 4 5; do
+    owner=$(lab_owner "$LAB_FO_IP")
+    a=$((owner % 3 + 1)) b=$(((owner + 1) % 3 + 1))
+    move "$a" >"$LAB_DIR/move-a.out" 2>&1 &
+    pa=$!
+    move "$b" >"$LAB_DIR/move-b.out" 2>&1 &
+    pb=$!
+    ra=0 rb=0
+    wait "$pa" || ra=$?
+    wait "$pb" || rb=$?
+    lab_assert -m "concurrent moves $r: at least one succeeded ($ra, $rb)" \
+        test "$ra" = 0 -o "$rb" = 0
+    lab_assert_within "concurrent moves $r: one owner, named by every node, answering" 10 \
+        lab_fo_settled "$ALL"
+    final=$(lab_owner "$LAB_FO_IP")
+    lab_assert -m "concurrent moves $r: the group ended on a target (n$final)" \
+        test "$final" = "$a" -o "$final" = "$b"
+    lab_assert_within "concurrent moves $r: every node lists it Online on n$final" 10 \
+        group_is Online "$final"
+    no_overlap "concurrent moves $r"
+done
 
 # --- offline, move while offline, online ----------------------------------------------------
 owner=$(lab_owner "$LAB_FO_IP")
 lab_assert -m "group offline succeeds" lab_clusctl -c n1 group offline "Cluster Group"
 lab_assert_within "offline: no node holds the address" 10 lab_nobody_holds "$LAB_FO_IP"
 lab_assert_within "offline: every node lists the group Offline" 10 group_is Offline "$owner"
+rc=0
+lab_clusctl -c n1 group delete "Cluster Group" >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
+lab_assert -m "deleting a group with resources fails with exit 1 (got $rc)" test "$rc" = 1
+lab_assert -m "deleting a group with resources names ERROR_DIR_NOT_EMPTY" \
+    grep -q "ERROR_DIR_NOT_EMPTY" "$LAB_DIR/bad.err"
 target=$((owner % 3 + 1))
 lab_assert -m "moving the offline group succeeds" move "$target"
 lab_assert_within "moved offline: every node lists it Offline on n$target" 10 \
@@ -162,6 +169,37 @@ lab_assert_within "resume: n$owner is Up again" 10 lab_node_state_is 1 "$owner" 
 lab_assert -m "a move to the resumed n$owner succeeds" move "$owner"
 moved_to "after resume" "$owner"
 no_overlap "pause/resume"
+
+# --- an empty group: create, online, delete ---------------------------------------------------
+web_state() { # VIEWER — group "web" as node VIEWER lists it: its state, or "absent"
+    local out
+    out=$(lab_clusctl -c "$(lab_node_name "$1")" --json group list) || return 1
+    grep -o '{"name":"web"[^}]*}' <<<"$out" | sed -n 's/.*"state":"\([^"]*\)".*/\1/p' |
+        grep . || echo absent
+}
+web_is() { # STATE — every node lists group web in STATE
+    local i
+    for i in $ALL; do [[ $(web_state "$i") == "$1" ]] || return 1; done
+}
+lab_assert -m "group create web succeeds" lab_clusctl -c n2 group create web
+lab_assert_within "create: every node lists web Offline" 10 web_is Offline
+rc=0
+lab_clusctl -c n3 group create WEB >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
+lab_assert -m "creating it again (other case) fails with exit 1 (got $rc)" test "$rc" = 1
+lab_assert -m "creating it again names ERROR_OBJECT_ALREADY_EXISTS" \
+    grep -q "ERROR_OBJECT_ALREADY_EXISTS" "$LAB_DIR/bad.err"
+lab_assert -m "group online web succeeds" lab_clusctl -c n1 group online web
+lab_assert_within "online: every node lists web Online" 10 web_is Online
+rc=0
+lab_clusctl -c n1 group delete web >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
+lab_assert -m "deleting an online group fails with exit 1 (got $rc)" test "$rc" = 1
+lab_assert -m "deleting an online group names ERROR_INVALID_STATE" \
+    grep -q "ERROR_INVALID_STATE" "$LAB_DIR/bad.err"
+lab_assert -m "group offline web succeeds" lab_clusctl -c n1 group offline web
+lab_assert -m "group delete web succeeds" lab_clusctl -c n1 group delete web
+lab_assert_within "delete: no node lists web" 10 web_is absent
+lab_assert -m "the Cluster Group was not disturbed" lab_fo_settled "$ALL"
+no_overlap "create/delete"
 
 # --- the old owner frozen: it cannot let go, so the target waits for its fence ----------------
 # The owner must not lead (the move has to commit before the frozen owner is found Down).

@@ -534,7 +534,7 @@ static void test_resource_state(void **state)
     REJECT(db, 5042, cdb_cmd_set_resource_state(W, "ip1", 2, 9));
 }
 
-/* A handover: the new owner waits until the node handing over releases the resource. */
+/* A handover: the new owner waits until the node that held the resource releases it. */
 static void test_resource_handoff(void **state)
 {
     struct cdb *db = *state;
@@ -543,10 +543,15 @@ static void test_resource_handoff(void **state)
     OK(db, cdb_cmd_set_resource_state(W, "ip1", 2, 1));
     assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
     assert_int_equal(res.handoff, 0);
-    /* moved to node 2, handed over by node 1 */
-    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 1)));
+    /* moved to node 2: node 1, its owner, hands it over */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_hand_over(W)));
     assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
     assert_int_equal(res.owner, 2);
+    assert_int_equal(res.handoff, 1);
+    /* moved on to node 3 before node 1 let go: node 1 still hands it over */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 3), cdb_cmd_hand_over(W)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.owner, 3);
     assert_int_equal(res.handoff, 1);
     /* a state change without HANDOFF leaves it as it is */
     OK(db, cdb_cmd_set_resource_state(W, "ip1", 129, 3));
@@ -556,17 +561,20 @@ static void test_resource_handoff(void **state)
     REJECT(db, 5023, cdb_cmd_release_resource(W, "ip1", 2));
     REJECT(db, 5007, cdb_cmd_release_resource(W, "none", 1));
     REJECT(db, 87, cdb_cmd_release_resource(W, "ip1", 0));
-    REJECT(db, 5042, cdb_cmd_set_resource_state(W, "ip1", 129, 2); cdb_cmd_handoff(W, 9));
+    REJECT(db, 87, (cdb_cmd_set_resource_state(W, "ip1", 129, 2),
+                    wire_put_u32(W, CDB_TAG_HANDOFF, 2)));
     OK(db, cdb_cmd_release_resource(W, "ip1", 1));
     assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
     assert_int_equal(res.handoff, 0);
     REJECT(db, 5023, cdb_cmd_release_resource(W, "ip1", 1));
-    /* HANDOFF 0 clears it; a removed node's handover ends with it */
-    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 3)));
-    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 0)));
+    /* moved to the node that holds it: nobody hands it over */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 3), cdb_cmd_hand_over(W)));
     assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
     assert_int_equal(res.handoff, 0);
-    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_handoff(W, 3)));
+    /* a removed node's handover ends with it */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_hand_over(W)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 3);
     OK(db, cdb_cmd_remove_node(W, 3));
     assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
     assert_int_equal(res.handoff, 0);
