@@ -29,12 +29,13 @@ FAULTS=(kill link pause restart evict move)
 lab_init 5
 ALL=$(seq -s ' ' 1 5)
 lab_failover_cluster chaos
-lab_start_prober p "$LAB_FO_IP" 7200
+lab_start_prober p "$LAB_FO_IP" 3600
 T0=$EPOCHREALTIME
 hosts=()
 for i in $ALL; do hosts+=("$(lab_node_addr "$i")"); done
 lab_bg client c env CLUSAPI_AUTHKEY="$LAB_DIR/authkey" "$(lab__tool lab_chaos_client)" \
-    --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos "${hosts[@]}" ||
+    --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos --interval-ms 200 \
+    "${hosts[@]}" ||
     lab_fail "the client did not start"
 
 pick() { # N — a random number 1..N
