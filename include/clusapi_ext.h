@@ -27,6 +27,25 @@ CLUSAPI_API const char *ClusapiLastErrorText(void);
  */
 CLUSAPI_API DWORD ClusapiClearNode(LPCWSTR lpszNodeName, BOOL fForce);
 
+/*
+ * Sets one of the cluster's common properties by name, as Windows' ClusterControl with
+ * CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES does through a property list: SameSubnetDelay
+ * (heartbeat interval, 250-2000 ms) or SameSubnetThreshold (missed heartbeats before a node is
+ * Down, 3-120), the value in decimal. Every node applies it at once. Returns ERROR_SUCCESS,
+ * ERROR_INVALID_PARAMETER for another name or a value out of bounds (nothing changes), or a
+ * Win32 code.
+ */
+CLUSAPI_API DWORD ClusapiSetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
+                                            LPCWSTR lpszValue);
+
+/*
+ * Reads one cluster property by name (any the cluster has, e.g. "ClusterName",
+ * "SameSubnetDelay") into lpszValue (the usual buffer rule: ERROR_MORE_DATA and the length
+ * needed in *lpcchValue if it is too small). ERROR_NOT_FOUND if the cluster has no such property.
+ */
+CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
+                                            LPWSTR lpszValue, LPDWORD lpcchValue);
+
 #ifdef __cplusplus
 }
 #endif

@@ -264,6 +264,9 @@ static const struct command_def {
     {"group", "create", CLI_CMD_GROUP_CREATE, 1, 1, "a GROUP"},
     {"group", "delete", CLI_CMD_GROUP_DELETE, 1, 1, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
+    {"property", "list", CLI_CMD_PROP_LIST, 0, 0, NULL},
+    {"property", "get", CLI_CMD_PROP_GET, 1, 1, "a property NAME"},
+    {"property", "set", CLI_CMD_PROP_SET, 2, 2, "a property NAME and a VALUE"},
     {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
 };
 
@@ -341,7 +344,10 @@ static int parse_command(struct parser *p)
              c->cmd == CLI_CMD_GROUP_MOVE || c->cmd == CLI_CMD_GROUP_CREATE ||
              c->cmd == CLI_CMD_GROUP_DELETE)
         p->a.group = arg;
-    else
+    else if (c->cmd == CLI_CMD_PROP_GET || c->cmd == CLI_CMD_PROP_SET) {
+        p->a.prop = arg;
+        p->a.prop_value = n_args > 1 ? p->pos[skip + 1] : NULL;
+    } else
         p->a.node = arg;
     return 0;
 }

@@ -50,6 +50,10 @@ static const char help_text[] =
     "  group create GROUP     create an empty group (offline)\n"
     "  group delete GROUP     delete an offline, empty group\n"
     "  resource list          list the resources, their states, owners and groups\n"
+    "  property list          the cluster properties that can be set, and their values\n"
+    "  property get NAME      one cluster property (any: ClusterName, SameSubnetDelay...)\n"
+    "  property set NAME VALUE\n"
+    "                         SameSubnetDelay (250-2000 ms) or SameSubnetThreshold (3-120)\n"
     "  events [--interval MS] [--count N]\n"
     "                         watch the cluster: print each change of a node, group\n"
     "                         or resource (state, owner, new, gone) as it happens\n"
@@ -190,6 +194,10 @@ static int run(const struct cli_args *a, bool ask)
     case CLI_CMD_NODE_PAUSE:
     case CLI_CMD_NODE_RESUME:
         return cli_cmd_node(a);
+    case CLI_CMD_PROP_LIST:
+    case CLI_CMD_PROP_GET:
+    case CLI_CMD_PROP_SET:
+        return cli_cmd_property(a);
     case CLI_CMD_EVENTS:
         return cli_cmd_events(a);
     }

@@ -187,6 +187,39 @@ lab_assert_within "delete: no node lists web" 10 web_is absent
 lab_assert -m "the Cluster Group was not disturbed" lab_fo_settled "$ALL"
 no_overlap "create/delete"
 
+# --- heartbeat properties changed live, then a failover at the new setting -----------------
+prop_is() { # NAME VALUE — every node reports the cluster property NAME = VALUE
+    local i
+    for i in $ALL; do
+        [[ $(lab_clusctl -c "n$i" property get "$1") == "$1"*" $2" ]] || return 1
+    done
+}
+lab_assert -m "property list shows the defaults" \
+    grep -q "SameSubnetDelay *250" <<<"$(lab_clusctl -c n1 property list)"
+refused "SameSubnetDelay below Windows' bound" ERROR_INVALID_PARAMETER \
+    -c n1 property set SameSubnetDelay 249
+refused "SameSubnetThreshold above Windows' bound" ERROR_INVALID_PARAMETER \
+    -c n1 property set SameSubnetThreshold 121
+refused "a property that cannot be set" ERROR_INVALID_PARAMETER -c n1 property set ClusterName x
+lab_assert -m "refused settings changed nothing" prop_is SameSubnetDelay 250
+lab_assert -m "property set SameSubnetDelay 500" \
+    lab_clusctl -c n2 property set samesubnetdelay 500
+lab_assert_within "every node has SameSubnetDelay 500" 10 prop_is SameSubnetDelay 500
+owner=$(lab_owner "$LAB_FO_IP")
+lab_wait_for "slow: the prober hears n$owner" 3 lab_probe_answered_by p "n$owner"
+t=$EPOCHREALTIME
+lab_kill_node "$owner"
+lab_assert_takeover "kill -9 at SameSubnetDelay 500" p "$owner" "$t"
+printf 'SameSubnetDelay 500: a survivor answered %s ms after kill -9 of n%s\n' \
+    "$LAB_TAKEOVER_MS" "$owner"
+lab_start_node "$owner"
+lab_assert_within "slow: n$owner rejoined" 30 lab_rejoined "$owner" "$(lab_others "$owner")"
+lab_assert -m "property set SameSubnetDelay 250 again" \
+    lab_clusctl -c n1 property set SameSubnetDelay 250
+lab_assert_within "every node has SameSubnetDelay 250 again" 10 prop_is SameSubnetDelay 250
+lab_assert_within "slow: one owner, named by every node, answering" 20 lab_fo_settled "$ALL"
+no_overlap "live heartbeat settings"
+
 # --- the owner's service stopped cleanly: it hands its groups over before it goes --------------
 owner=$(lab_owner "$LAB_FO_IP")
 lab_wait_for "stop: the prober hears n$owner" 3 lab_probe_answered_by p "n$owner"

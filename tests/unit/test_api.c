@@ -48,6 +48,10 @@ static void test_bad_handles(void **state)
     assert_null(CreateClusterGroup(fake, u"web"));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_int_equal(DeleteClusterGroup((HGROUP)fake), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiSetClusterProperty(fake, u"SameSubnetDelay", u"500"),
+                     ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiGetClusterProperty(fake, u"SameSubnetDelay", name, &n),
+                     ERROR_INVALID_HANDLE);
     assert_int_equal(SetClusterGroupNodeList((HGROUP)fake, 0, NULL), ERROR_INVALID_HANDLE);
     assert_int_equal(PauseClusterNode((HNODE)fake), ERROR_INVALID_HANDLE);
     assert_int_equal(ResumeClusterNode((HNODE)fake), ERROR_INVALID_HANDLE);

@@ -605,6 +605,18 @@ static void test_args_group(void **state)
     assert_int_equal(a.cmd, CLI_CMD_GROUP_DELETE);
     assert_string_equal(a.group, "web");
     cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "property", "set", "SameSubnetDelay", "1000"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_SET);
+    assert_string_equal(a.prop, "SameSubnetDelay");
+    assert_string_equal(a.prop_value, "1000");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "property", "get", "ClusterName"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_GET);
+    assert_null(a.prop_value);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "-c", "clu1", "property", "list", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_LIST);
+    cli_args_done(&a);
 }
 
 static void test_args_node_pause_resume(void **state)
@@ -801,6 +813,9 @@ static void test_args_usage_errors(void **state)
         {ARGC("group", "offline"), ARGV("group", "offline"), "'group offline' needs a GROUP"},
         {ARGC("group", "move"), ARGV("group", "move"), "'group move' needs a GROUP"},
         {ARGC("group", "create"), ARGV("group", "create"), "'group create' needs a GROUP"},
+        {ARGC("property", "set", "SameSubnetDelay"), ARGV("property", "set", "SameSubnetDelay"),
+         "'property set' needs a property NAME and a VALUE"},
+        {ARGC("property", "list", "x"), ARGV("property", "list", "x"), "'x'"},
         {ARGC("group", "delete", "a", "b"), ARGV("group", "delete", "a", "b"), "'b'"},
         {ARGC("group", "create", "g1", "--node", "n1"), ARGV("group", "create", "g1", "--node", "n1"),
          "only applies"},
