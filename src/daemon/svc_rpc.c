@@ -294,9 +294,11 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
         return;
     if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
         !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+        memset(hex, 0, sizeof(hex));
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }
+    memset(hex, 0, sizeof(hex));
     snprintf(key.identity, sizeof(key.identity), "cluster:%s", id);
     rv = node_conf_save_key(s->opts.state_dir, &key);
     if (rv < 0) {
