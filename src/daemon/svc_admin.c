@@ -85,6 +85,15 @@ static int commit_set(struct svc *s, struct admin_keys *next)
     return rv;
 }
 
+/* Ends a call whose change could not be saved (the set in memory is unchanged). The messages
+ * leave out the node's name: the library puts it in front. */
+static void fail_save(struct rpc_call *call, int rv)
+{
+    LOGE("svc", "cannot save the admin keys: %s", strerror(-rv));
+    rpc_call_finish(call, win32_from_errno(rv), "cannot save its admin keys: %s",
+                    strerror(-rv));
+}
+
 void svc_admin_op_add(struct svc *s, struct rpc_call *call)
 {
     char hex[2 * CHANNEL_KEY_BYTES + 1];
@@ -108,14 +117,12 @@ void svc_admin_op_add(struct svc *s, struct rpc_call *call)
     memset(key.bytes, 0, sizeof(key.bytes));
     if (rv == -ENOSPC) {
         rpc_call_finish(call, ERR_TOO_MANY_SECRETS,
-                        "node %s already accepts %d admin keys; retire the old ones first",
-                        s->opts.name, ADMIN_KEYS_MAX);
+                        "already accepts %d admin keys; retire the old ones first",
+                        ADMIN_KEYS_MAX);
         return;
     }
     if (rv < 0) {
-        LOGE("svc", "cannot save the admin keys: %s", strerror(-rv));
-        rpc_call_finish(call, win32_from_errno(rv), "node %s cannot save its admin keys: %s",
-                        s->opts.name, strerror(-rv));
+        fail_save(call, rv);
         return;
     }
     if (rv == 0)
@@ -148,14 +155,11 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
         return;
     }
     if (rv == -ENOENT) {
-        rpc_call_finish(call, ERR_NOT_FOUND, "node %s does not hold admin key %s", s->opts.name,
-                        one ? id : mine);
+        rpc_call_finish(call, ERR_NOT_FOUND, "does not hold admin key %s", one ? id : mine);
         return;
     }
     if (rv < 0) {
-        LOGE("svc", "cannot save the admin keys: %s", strerror(-rv));
-        rpc_call_finish(call, win32_from_errno(rv), "node %s cannot save its admin keys: %s",
-                        s->opts.name, strerror(-rv));
+        fail_save(call, rv);
         return;
     }
     LOGI("svc", "admin keys: %s removed; accepting only what remains",

@@ -12,6 +12,7 @@
 #     the session opened with the old key carries on, the old key is refused afterwards and the
 #     new one works on every node;
 #   - the nodes, restarted with their --authkey still the old file, accept only the new key;
+#   - a destroy wipes the cluster from every node but leaves the admin keys it accepts;
 #   - the state directories are 0700 and every file in them 0600; the clussvc logs, at debug
 #     level, hold none of the keys or the cluster credential, in hex or base64.
 set -euo pipefail
@@ -66,7 +67,7 @@ ctl "$old" rekey --new-key "$new" -c "$addr1" >"$LAB_DIR/full.out" 2>"$LAB_DIR/f
 sed 's/^/    /' "$LAB_DIR/full.err"
 lab_assert -m "full key set on n3: rekey fails (exit 1)" test "$rc" = 1
 lab_assert -m "full key set on n3: ERROR_TOO_MANY_SECRETS, and why" \
-    grep -q 'ERROR_TOO_MANY_SECRETS (1381).*node n3.*already accepts 4 admin keys' "$LAB_DIR/full.err"
+    grep -q 'ERROR_TOO_MANY_SECRETS (1381).*node n3: already accepts 4 admin keys' "$LAB_DIR/full.err"
 lab_assert -m "full key set on n3: rolled back, no node accepts the new key" all refused "$new"
 lab_assert -m "full key set on n3: the old key still works everywhere" all accepted "$old"
 ctl "$old" rekey --retire-old -c "$addr1" >/dev/null
@@ -137,6 +138,9 @@ rc=0
 ctl "$old" status -c "$addr1" >/dev/null 2>"$LAB_DIR/oldstatus.err" || rc=$?
 lab_assert -m "clusctl with the old key: access denied (exit 4)" test "$rc" = 4
 
+# The cluster credential, to look for in the logs once destroy has deleted it.
+cp "$LAB_DIR/n1/state/cluster.key" "$LAB_DIR/cluster.key.copy"
+
 # --- Restarts: the saved set outranks --authkey (still the old file). ------------------------
 for i in 1 2 3; do
     lab_stop_node "$i"
@@ -147,7 +151,7 @@ lab_assert -m "after the restarts every node refuses the old key" all refused "$
 lab_assert -m "after the restarts clusctl status works with the new key" \
     ctl "$new" status -c "$addr1" >/dev/null
 
-# --- Permissions and logs. -------------------------------------------------------------------
+# --- Permissions. ---------------------------------------------------------------------------
 for i in 1 2 3; do
     s=$LAB_DIR/n$i/state
     lab_assert -m "n$i: state dir and raft dir 0700" \
@@ -155,7 +159,19 @@ for i in 1 2 3; do
     lab_assert -m "n$i: no file in the state dir is open to group or others" \
         test -z "$(find "$s" -maxdepth 1 -type f -perm /077)"
 done
-secrets=("$(head -c 64 "$old")" "$(head -c 64 "$new")" "$(sed -n 2p "$LAB_DIR/n1/state/cluster.key")")
+
+# --- Destroy: the node forgets the cluster, not whom it trusts. ------------------------------
+ctl "$new" destroy --yes -c "$addr1" >/dev/null
+not_configured() { CLUSAPI_AUTHKEY=$1 lab_all_nodeinfo_is "1 2 3" state=1; }
+lab_assert_within "destroyed: every node NotConfigured (asked with the new key)" "$T" \
+    not_configured "$new"
+for i in 1 2 3; do
+    lab_assert -m "destroyed: n$i clean but for its admin keys" lab_node_is_clean "$i"
+done
+lab_assert -m "destroyed: the nodes still refuse the old key" all refused "$old"
+
+# --- Logs. ----------------------------------------------------------------------------------
+secrets=("$(head -c 64 "$old")" "$(head -c 64 "$new")" "$(sed -n 2p "$LAB_DIR/cluster.key.copy")")
 b64() { printf '%b' "$(sed 's/../\\x&/g' <<<"$1")" | base64 -w0; }
 leaks=0
 for s in "${secrets[@]}"; do
@@ -164,6 +180,7 @@ for s in "${secrets[@]}"; do
         if grep -qF -- "$form" "$LAB_DIR"/n[123]/clussvc.log; then leaks=$((leaks + 1)); fi
     done
 done
-lab_assert -m "debug logs: $(cat "$LAB_DIR"/n[123]/clussvc.log | wc -l) lines, no key or credential in hex or base64" \
+lines=$(cat "$LAB_DIR"/n[123]/clussvc.log | wc -l)
+lab_assert -m "debug logs ($lines lines): no key or credential in hex or base64" \
     test "$leaks" = 0
 lab_pass "rekey"
