@@ -23,14 +23,18 @@
 int node_conf_prepare_dir(const char *state_dir)
 {
     char probe[4096];
-    int rv = secret_dir_prepare(state_dir);
+    int fd, rv = secret_dir_prepare(state_dir);
 
     if (rv < 0)
         return rv;
+    /* A plain create and unlink: NODE_INFO asks this on the loop thread, so no fsync here. */
     snprintf(probe, sizeof(probe), "%s/.probe", state_dir);
-    rv = secret_file_write(probe, "", 0, true);
+    fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -errno;
+    close(fd);
     unlink(probe);
-    return rv;
+    return 0;
 }
 
 /* Writes data to dir/name atomically with mode 0600 (secret_file.h). */

@@ -136,9 +136,15 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
     const char *mine = channel_admin_key_id(call->peer_identity);
     char id[CHANNEL_ADMIN_ID_CHARS + 2];
     struct admin_keys next;
-    bool one = svc_req_str(call, RPC_F_KEY_ID, id, sizeof(id));
+    struct wire_field field;
+    bool one = wire_find(call->req, call->req_len, RPC_F_KEY_ID, &field) != -ENOENT;
     int rv;
 
+    /* A malformed id must fail, never fall back to "every key but the caller's". */
+    if (one && !svc_req_str(call, RPC_F_KEY_ID, id, sizeof(id))) {
+        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed admin key id");
+        return;
+    }
     if (mine == NULL) { /* only the administrator reaches here, and always with an id */
         rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
         return;
