@@ -75,13 +75,12 @@ void svc_admin_current(struct svc *s, struct channel_key *ret)
 }
 
 /* Saves next as the node's set and makes it current; the caller holds admin_mu. */
-static int commit_set(struct svc *s, struct admin_keys *next)
+static int commit_set(struct svc *s, const struct admin_keys *next)
 {
     int rv = admin_keys_save(s->opts.state_dir, next);
 
     if (rv == 0)
         s->admin = *next;
-    memset(next, 0, sizeof(*next));
     return rv;
 }
 
@@ -114,6 +113,7 @@ void svc_admin_op_add(struct svc *s, struct rpc_call *call)
         rv = commit_set(s, &next);
     channel_key_set_admin_identity(&key);
     pthread_mutex_unlock(&s->admin_mu);
+    memset(&next, 0, sizeof(next));
     memset(key.bytes, 0, sizeof(key.bytes));
     if (rv == -ENOSPC) {
         rpc_call_finish(call, ERR_TOO_MANY_SECRETS,
@@ -137,7 +137,7 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
     char id[CHANNEL_ADMIN_ID_CHARS + 2];
     struct admin_keys next;
     struct wire_field field;
-    bool one = wire_find(call->req, call->req_len, RPC_F_KEY_ID, &field) != -ENOENT;
+    bool one = wire_find(call->req, call->req_len, RPC_F_KEY_ID, &field) != -ENOENT, changed;
     int rv;
 
     /* A malformed id must fail, never fall back to "every key but the caller's". */
@@ -152,9 +152,11 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
     pthread_mutex_lock(&s->admin_mu);
     next = s->admin;
     rv = one ? admin_keys_remove(&next, id, mine) : admin_keys_retain(&next, mine);
-    if (rv >= 0 && next.n != s->admin.n)
+    changed = rv >= 0 && next.n != s->admin.n;
+    if (changed)
         rv = commit_set(s, &next);
     pthread_mutex_unlock(&s->admin_mu);
+    memset(&next, 0, sizeof(next));
     if (rv == -EBUSY) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER,
                         "admin key %s is the one this request came with; it stays", id);
@@ -168,7 +170,8 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
         fail_save(call, rv);
         return;
     }
-    LOGI("svc", "admin keys: %s removed; accepting only what remains",
-         one ? id : "every key but the caller's");
+    if (changed)
+        LOGI("svc", "admin keys: %s removed; %s remains", one ? id : "every key but the caller's",
+             one ? "the rest" : mine);
     rpc_call_finish(call, 0, NULL);
 }
