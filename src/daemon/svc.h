@@ -97,6 +97,10 @@ struct svc {
     uint64_t leaderless_since;
     uint64_t orphan_next_check;
     bool stopping;
+    bool draining;            /* stopping: handing its groups over first */
+    uint64_t drain_deadline;
+    size_t drain_pending;     /* handovers not yet committed */
+    bool drain_failed;        /* one could not be: stop without waiting */
     uv_signal_t sigterm, sigint;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
 };
@@ -111,6 +115,8 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
               void *arg);
 /* Asks for a reconcile pass (commit marker, waits, resources) on the next loop turn. */
 void svc_kick(struct svc *s);
+/* Stops the service: its groups are handed over to other nodes first (at most a few seconds),
+ * then what still runs here is terminated. A second call skips the handover. */
 void svc_shutdown(struct svc *s);
 int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
 /* The NODE_CLUSTER_STATE value this node reports. */
@@ -208,6 +214,10 @@ void rgm_monitor(struct svc *s);
 /* The resource host removed every held address (the lease ran out): the local records no longer
  * hold anything; resources come online again once the lease is back. */
 void rgm_lost_all(struct svc *s);
+/* Shutdown: hands every group this node owns over to the best other node; returns how many. */
+size_t rgm_drain(struct svc *s);
+/* True once nothing runs here and nothing is being started, stopped or reported. */
+bool rgm_holds_nothing(const struct svc *s);
 /* Takes every local resource offline at once (wipe, shutdown); cb when done. */
 void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);
 

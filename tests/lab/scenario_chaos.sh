@@ -14,7 +14,8 @@
 # another node has.  Meanwhile tests/lab/lab_chaos_client creates groups through any node that
 # answers.  At the end: every group the client saw committed exists on every node, every node
 # has the same database, and the prober never saw two nodes answer the same probe slot.
-# CHAOS_SEED makes a run repeatable.
+# CHAOS_SEED makes a run repeatable.  The long run:
+#   CHAOS_ROUNDS=200 LAB_SCENARIO_TIMEOUT=1800 tests/lab/run.sh chaos
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_clussvc
