@@ -41,6 +41,7 @@ enum cli_command {
     CLI_CMD_NODE_PAUSE,
     CLI_CMD_NODE_RESUME,
     CLI_CMD_EVENTS,
+    CLI_CMD_REKEY,
 };
 
 /* evict's default wait for the node's cleanup, as Windows clients use (REFERENCE §4.1). */
@@ -68,7 +69,8 @@ struct cli_args {
     enum cli_command cmd;
     const char *cluster; /* -c/--cluster; NULL = the local node */
     bool json;
-    const char *file; /* keygen FILE */
+    const char *file; /* keygen FILE; rekey --new-key FILE */
+    bool retire_old;  /* rekey --retire-old */
     const char *name; /* create NAME */
     size_t n_nodes;
     const char **nodes;

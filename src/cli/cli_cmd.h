@@ -36,6 +36,9 @@ int cli_cmd_node(const struct cli_args *a);
 /* `clusctl events`: polls the cluster and prints each change (cli_events.c). */
 int cli_cmd_events(const struct cli_args *a);
 
+/* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
+int cli_cmd_rekey(const struct cli_args *a);
+
 /* The size of the detail buffers the helpers below fill with ClusapiLastErrorText(). */
 #define CLI_DETAIL_SIZE 512
 

@@ -57,6 +57,10 @@ static const char help_text[] =
     "  events [--interval MS] [--count N]\n"
     "                         watch the cluster: print each change of a node, group\n"
     "                         or resource (state, owner, new, gone) as it happens\n"
+    "  rekey --new-key FILE   rotate the administrator key, step 1: every node also\n"
+    "                         accepts FILE's key (all nodes or none)\n"
+    "  rekey --retire-old     step 2, run with the new key: every node accepts only\n"
+    "                         the key in use\n"
     "\n"
     "Options:\n"
     "  -c, --cluster NAME     the cluster or node to talk to, by name or address\n"
@@ -85,6 +89,8 @@ static const char help_text[] =
     "      --interval MS      events: read the cluster every MS milliseconds (50 to\n"
     "                         10000, default 200)\n"
     "      --count N          events: stop after N changes (default: until Ctrl-C)\n"
+    "      --new-key FILE     rekey: the new administrator key (from keygen)\n"
+    "      --retire-old       rekey: drop every key but the one in use\n"
     "\n"
     "Ctrl-C during create or add-node cancels it: the nodes are rolled back. A second\n"
     "Ctrl-C stops clusctl at once. A destroy cannot be cancelled: it runs to its end.\n"
@@ -200,6 +206,8 @@ static int run(const struct cli_args *a, bool ask)
         return cli_cmd_property(a);
     case CLI_CMD_EVENTS:
         return cli_cmd_events(a);
+    case CLI_CMD_REKEY:
+        return cli_cmd_rekey(a);
     }
     return CLI_EXIT_USAGE;
 }

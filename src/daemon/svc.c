@@ -36,12 +36,10 @@ int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret)
 {
     struct svc *s = arg;
 
-    /* Called on connection threads: both keys are written only before the server starts or
-     * while no setup has handed out the cluster credential yet, and are never freed. */
-    if (strcmp(identity, s->admin_key.identity) == 0) {
-        *ret = s->admin_key;
-        return 0;
-    }
+    /* Called on connection threads: the admin keys are guarded by their own lock; the cluster
+     * credential is written only while no setup has handed it out yet, and never freed. */
+    if (channel_admin_key_id(identity) != NULL)
+        return svc_admin_lookup(s, identity, ret);
     if (s->have_cluster_key && strcmp(identity, s->cluster_key.identity) == 0) {
         *ret = s->cluster_key;
         return 0;
@@ -309,17 +307,14 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->opts = *opts;
-    rv = channel_key_load(opts->authkey, &s->admin_key);
-    if (rv < 0) {
-        LOGE("svc", "cannot read the admin key %s: %s", opts->authkey,
-             rv == -EINVAL ? "malformed" : strerror(-rv));
-        return rv;
-    }
     rv = node_conf_prepare_dir(opts->state_dir);
     if (rv < 0) {
         LOGE("svc", "state directory %s is not usable: %s", opts->state_dir, strerror(-rv));
         return rv;
     }
+    rv = svc_admin_init(s);
+    if (rv < 0)
+        return rv;
     uv_timer_init(loop, &s->tick);
     uv_timer_init(loop, &s->reconcile);
     s->tick.data = s->reconcile.data = s;

@@ -14,7 +14,10 @@
 
 #include <uv.h>
 
+#include <pthread.h>
+
 #include "channel/channel.h"
+#include "daemon/admin_keys.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus.h"
 #include "daemon/hb.h"
@@ -57,7 +60,8 @@ struct rgm_local; /* resources this node has brought online */
 struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
-    struct channel_key admin_key;
+    struct admin_keys admin;  /* the admin keys accepted; under admin_mu (svc_admin.c) */
+    pthread_mutex_t admin_mu;
     struct channel_key cluster_key;
     bool have_cluster_key;
     struct node_conf conf;
@@ -117,6 +121,17 @@ void svc_shutdown(struct svc *s);
 int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
+
+/* Admin keys (svc_admin.c). Loads the accepted set: the state directory's admin.keys, else the
+ * --authkey file. 0 or negative errno (logged). */
+int svc_admin_init(struct svc *s);
+/* The admin key a client's PSK identity names: 0 or -ENOENT. Any thread. */
+int svc_admin_lookup(struct svc *s, const char *identity, struct channel_key *ret);
+/* The newest accepted admin key, which this node uses towards its peers. Any thread. */
+void svc_admin_current(struct svc *s, struct channel_key *ret);
+/* RPC_OP_ADMIN_KEY_ADD / RPC_OP_ADMIN_KEY_REMOVE, on the connection thread. */
+void svc_admin_op_add(struct svc *s, struct rpc_call *call);
+void svc_admin_op_remove(struct svc *s, struct rpc_call *call);
 
 /* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
 void svc_orphan_tick(struct svc *s);

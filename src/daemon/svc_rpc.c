@@ -65,7 +65,7 @@ bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n)
 
 static bool is_admin(const struct rpc_call *call)
 {
-    return strcmp(call->peer_identity, CHANNEL_IDENTITY_ADMIN) == 0;
+    return channel_admin_key_id(call->peer_identity) != NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -152,7 +152,8 @@ static bool member_may(uint32_t op)
 
 void svc_rpc_dispatch(void *arg, struct rpc_call *call)
 {
-    (void)arg;
+    struct svc *s = arg;
+
     if (!is_admin(call) && !member_may(call->op)) {
         rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
         return;
@@ -163,6 +164,12 @@ void svc_rpc_dispatch(void *arg, struct rpc_call *call)
         break;
     case RPC_OP_CHECK_PEER:
         op_check_peer(call);
+        break;
+    case RPC_OP_ADMIN_KEY_ADD:
+        svc_admin_op_add(s, call);
+        break;
+    case RPC_OP_ADMIN_KEY_REMOVE:
+        svc_admin_op_remove(s, call);
         break;
     default:
         rpc_call_to_loop(call);
@@ -289,9 +296,11 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
         return;
     if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
         !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+        memset(hex, 0, sizeof(hex));
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }
+    memset(hex, 0, sizeof(hex));
     snprintf(key.identity, sizeof(key.identity), "cluster:%s", id);
     rv = node_conf_save_key(s->opts.state_dir, &key);
     if (rv < 0) {

@@ -60,6 +60,11 @@ static void test_bad_handles(void **state)
     assert_null(AddClusterNode(fake, u"n4", NULL, NULL));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_int_equal(DestroyCluster(fake, NULL, NULL, FALSE), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiInstallAdminKey(fake, u"/tmp/new.key"), ERROR_INVALID_HANDLE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiInstallAdminKey(NULL, u"/tmp/new.key"), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiRetireAdminKeys(fake), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiRetireAdminKeys(NULL), ERROR_INVALID_HANDLE);
 }
 
 static void test_bad_arguments(void **state)

@@ -511,6 +511,17 @@ static void test_args_other_commands(void **state)
     assert_int_equal(PARSE(&a, err, "help"), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
     cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "rekey", "--new-key", "/tmp/new.key", "-c", "clu1"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_string_equal(a.file, "/tmp/new.key");
+    assert_false(a.retire_old);
+    assert_string_equal(a.cluster, "clu1");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "--json", "rekey", "--retire-old"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_null(a.file);
+    assert_true(a.retire_old);
+    cli_args_done(&a);
     /* --help and --version win over anything else, errors included. */
     assert_int_equal(PARSE(&a, err, "frob", "--bogus", "-h"), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
@@ -838,6 +849,15 @@ static void test_args_usage_errors(void **state)
         {ARGC("keygen"), ARGV("keygen"), "FILE"},
         {ARGC("keygen", "/tmp/k", "-c", "x"), ARGV("keygen", "/tmp/k", "-c", "x"), "keygen"},
         {ARGC("status", "-c"), ARGV("status", "-c"), "needs a value"},
+        {ARGC("rekey"), ARGV("rekey"), "--new-key FILE (step 1) or --retire-old (step 2)"},
+        {ARGC("rekey", "--new-key", "k", "--retire-old"),
+         ARGV("rekey", "--new-key", "k", "--retire-old"), "one of --new-key"},
+        {ARGC("rekey", "--new-key", ""), ARGV("rekey", "--new-key", ""), "non-empty FILE"},
+        {ARGC("rekey", "--new-key"), ARGV("rekey", "--new-key"), "needs a value"},
+        {ARGC("rekey", "k"), ARGV("rekey", "k"), "'k'"},
+        {ARGC("status", "--retire-old"), ARGV("status", "--retire-old"), "only applies to rekey"},
+        {ARGC("keygen", "f", "--new-key", "k"), ARGV("keygen", "f", "--new-key", "k"),
+         "only applies to rekey"},
     };
 
     (void)state;
