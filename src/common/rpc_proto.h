@@ -23,7 +23,7 @@ enum rpc_op {
     RPC_OP_CONFIGURE,         /* SESSION, CLUSTER_ID, CLUSTER_NAME, NODE_ID, PEER... */
     RPC_OP_START,             /* SESSION -> starts consensus and membership */
     RPC_OP_APPLY,             /* COMMAND -> commits through the leader; status of the command */
-    RPC_OP_QUERY,             /* QUERY -> ITEM... (one nested message per row) */
+    RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its row) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
     RPC_OP_CLEANUP,           /* SESSION or CLUSTER_ID (optional) -> back to NotConfigured */

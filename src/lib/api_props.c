@@ -75,6 +75,7 @@ CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
         return GetLastError();
     rpc_request(&w, RPC_OP_QUERY);
     wire_put_u32(&w, RPC_F_QUERY, RPC_QUERY_PROPS);
+    wire_put_str(&w, RPC_F_NAME, name);
     status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
     if (status != 0)
         lib_fail_text(status, "%s", r.errmsg);
