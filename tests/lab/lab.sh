@@ -34,7 +34,11 @@ LAB_ID=
 LAB_DIR=
 LAB_NODES=0
 LAB_FAILED=0
+LAB__SANITIZER_FAILED=0
 LAB__OWNER=
+# The caller's sanitizer options; each lab adds its own report path to them.
+LAB__ASAN_BASE=${ASAN_OPTIONS:-}
+LAB__UBSAN_BASE=${UBSAN_OPTIONS:-}
 
 # ---------------------------------------------------------------------------------------------
 # Small internals
@@ -431,8 +435,30 @@ lab_init() {
     lab__write_hosts || { lab__err "lab_init: writing /etc/netns failed"; return 1; }
     lab__make_authkey || { lab__err "lab_init: authkey failed"; return 1; }
     export CLUSAPI_AUTHKEY=$LAB_DIR/authkey
+    lab__sanitizer_env "$LAB_DIR"
     printf 'lab: %s: %d nodes on %s.0/24 and %s/64, state in %s\n' \
         "$LAB_ID" "$n" "$LAB_NET" "$LAB_NET6" "$LAB_DIR" >&2
+}
+
+# Every program of the lab built with AddressSanitizer or UndefinedBehaviorSanitizer (clussvc,
+# clusctl, the C drivers) writes its reports to DIR/sanitizer.PID instead of its stderr, where
+# a scenario would not look; teardown fails the scenario if any such file exists.
+lab__sanitizer_env() {
+    export ASAN_OPTIONS=${LAB__ASAN_BASE:+$LAB__ASAN_BASE:}log_path=$1/sanitizer
+    export UBSAN_OPTIONS=${LAB__UBSAN_BASE:+$LAB__UBSAN_BASE:}print_stacktrace=1:log_path=$1/sanitizer
+}
+
+# lab__sanitizer_reports DIR — prints every sanitizer report left in DIR to stderr; returns 1 if
+# there was one.
+lab__sanitizer_reports() {
+    local f rc=0
+    for f in "$1"/sanitizer.*; do
+        [[ -s $f ]] || continue
+        lab__err "sanitizer report $(basename "$f"):"
+        cat "$f" >&2
+        rc=1
+    done
+    return "$rc"
 }
 
 lab__setup_switch() {
@@ -733,6 +759,8 @@ lab_teardown() {
     [[ -n $LAB_DIR && -d $LAB_DIR ]] || return 0
     [[ -z $LAB__OWNER || $LAB__OWNER == "$BASHPID" ]] || return 0
     lab__teardown_dir "$LAB_DIR"
+    # Every process has stopped, so every leak report is written.
+    lab__sanitizer_reports "$LAB_DIR" || { LAB_FAILED=1 && LAB__SANITIZER_FAILED=1; }
     if [[ ${LAB_KEEP:-0} == 1 || $LAB_FAILED != 0 ]]; then
         printf 'lab: kept %s\n' "$LAB_DIR" >&2
     else
@@ -745,6 +773,10 @@ lab__on_exit() {
     local rc=$?
     ((rc == 0 || rc == 77)) || LAB_FAILED=1
     lab_teardown
+    if ((LAB__SANITIZER_FAILED && (rc == 0 || rc == 77))); then
+        printf 'FAIL a sanitizer reported an error (above)\n'
+        rc=1
+    fi
     exit "$rc"
 }
 
@@ -865,6 +897,7 @@ lab__forget_lab() {
     LAB_ID=
     LAB_NODES=0
     LAB_FAILED=0
+    LAB__SANITIZER_FAILED=0
     LAB__OWNER=
 }
 
