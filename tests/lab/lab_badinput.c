@@ -20,12 +20,12 @@
 #include <clusapi.h>
 #include <clusapi_ext.h>
 
+#include "../bad_input.h"
 #include "common/rpc_proto.h"
 #include "lab_watch.h"
 #include "lib/lib.h"
 
 #define MAX_NODES 16
-#define LONG_UNITS 1100 /* beyond any name the library takes (1024 UTF-16 units) */
 
 static HCLUSTER cluster;
 static HNODE node, other, stale;
@@ -33,23 +33,9 @@ static HGROUP group;
 static HRESOURCE resource;
 static HCLUSENUM nodes_enum;
 
-static WCHAR unterminated[LONG_UNITS]; /* no NUL anywhere */
-static WCHAR too_long_host[300];       /* terminated, longer than a DNS name */
-static const WCHAR bad_utf16[] = {u'n', 0xD800, u'1', 0};
-
 /* ------------------------------------------------------------------------------------------ */
 /* The rows                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
-
-static DWORD gle_if_null(void *h)
-{
-    return h == NULL ? GetLastError() : 0;
-}
-
-static DWORD gle_if_false(BOOL ok)
-{
-    return ok ? 0 : GetLastError();
-}
 
 static DWORD open_node_null(void) { return gle_if_null(OpenClusterNode(cluster, NULL)); }
 static DWORD open_node_unterminated(void)
@@ -252,13 +238,7 @@ static DWORD add_wrong_type(void)
 }
 static DWORD destroy_wrong_type(void) { return DestroyCluster((HCLUSTER)group, NULL, NULL, FALSE); }
 
-struct row {
-    const char *what;
-    DWORD (*call)(void);
-    DWORD expected;
-};
-
-static const struct row rows[] = {
+static const struct bad_row rows[] = {
     {"OpenClusterNode, name NULL", open_node_null, ERROR_INVALID_PARAMETER},
     {"OpenClusterNode, name not terminated", open_node_unterminated,
      ERROR_CLUSTER_INVALID_STRING_TERMINATION},
@@ -393,10 +373,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: lab_badinput HOST NODE NODE...\n");
         return 2;
     }
-    for (size_t i = 0; i < LONG_UNITS; i++)
-        unterminated[i] = u'a';
-    for (size_t i = 0; i + 1 < sizeof(too_long_host) / sizeof(WCHAR); i++)
-        too_long_host[i] = u'a';
+    bad_strings_init();
     if (!open_handles(argv[1], argv[2], argv[3])) {
         printf("FAIL cannot open the handles: %u %s\nresult failed=1\n", GetLastError(),
                ClusapiLastErrorText());

@@ -25,15 +25,11 @@
 #include <clusapi.h>
 #include <clusapi_ext.h>
 
-#define LONG_UNITS 1100 /* beyond any name the library takes (1024 UTF-16 units) */
+#include "../bad_input.h"
 
 static int listener = -1;
 static char keyfile[] = "/tmp/test_bad_input.XXXXXX";
 
-/* Strings that break the string rules. */
-static WCHAR unterminated[LONG_UNITS];      /* no NUL anywhere */
-static WCHAR too_long_host[300];            /* terminated, longer than a DNS name (253) */
-static const WCHAR bad_utf16[] = {u'n', 0xD800, u'1', 0}; /* a lone high surrogate */
 static const WCHAR reversed_pair[] = {u'n', 0xDC00, 0xD800, 0}; /* low before high */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -77,10 +73,7 @@ static int setup(void **state)
         return -1;
     close(fd);
     setenv("CLUSAPI_AUTHKEY", keyfile, 1);
-    for (size_t i = 0; i < LONG_UNITS; i++)
-        unterminated[i] = u'a';
-    for (size_t i = 0; i + 1 < sizeof(too_long_host) / sizeof(WCHAR); i++)
-        too_long_host[i] = u'a';
+    bad_strings_init();
     return 0;
 }
 
@@ -362,22 +355,6 @@ static void test_valid_config_reaches_the_node(void **state)
 /* Calls without a cluster handle, and every handle call with a NULL handle                    */
 /* ------------------------------------------------------------------------------------------ */
 
-struct call_row {
-    const char *what;
-    DWORD (*call)(void);
-    DWORD expected;
-};
-
-static DWORD gle_if_null(void *h)
-{
-    return h == NULL ? GetLastError() : 0;
-}
-
-static DWORD gle_if_false(BOOL ok)
-{
-    return ok ? 0 : GetLastError();
-}
-
 static DWORD node_state_of(LPCWSTR name)
 {
     DWORD st;
@@ -477,7 +454,7 @@ static DWORD add_node_ex(void)
 }
 static DWORD destroy(void) { return DestroyCluster(NULL, count_cb, NULL, FALSE); }
 
-static const struct call_row call_rows[] = {
+static const struct bad_row call_rows[] = {
     {"OpenCluster, name not terminated", open_unterminated,
      ERROR_CLUSTER_INVALID_STRING_TERMINATION},
     {"OpenCluster, lone surrogate", open_bad_utf16, ERROR_CLUSTER_INVALID_STRING_FORMAT},
@@ -530,7 +507,7 @@ static const struct call_row call_rows[] = {
 static void test_call_rows(void **state)
 {
     for (size_t i = 0; i < sizeof(call_rows) / sizeof(call_rows[0]); i++) {
-        const struct call_row *r = &call_rows[i];
+        const struct bad_row *r = &call_rows[i];
         DWORD got, last;
         int contacted;
 
