@@ -175,28 +175,6 @@ CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinatio
     return status;
 }
 
-/* Commits the database command built in cmd (which it takes) through the cluster; Win32 status. */
-static DWORD apply_command(struct cluster_handle *c, struct wire_writer *cmd)
-{
-    struct wire_writer w;
-    struct rpc_reply r;
-    uint8_t *bytes;
-    size_t len;
-    DWORD status;
-
-    bytes = wire_writer_take(cmd, &len);
-    if (bytes == NULL)
-        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    rpc_request(&w, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
-    free(bytes);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
-}
-
 /*
  * The whole list is checked before any node is asked about one of its entries, so a bad entry
  * anywhere fails the call without a request: a NULL entry or a node named twice is
@@ -225,8 +203,11 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
                                                        HNODE NodeList[])
 {
     struct group_ctx g = {0};
-    struct wire_writer cmd;
+    struct wire_writer cmd, w;
+    struct rpc_reply r;
     uint64_t ids[64];
+    uint8_t *bytes;
+    size_t len;
     DWORD status = group_ctx(hGroup, &g);
 
     if (status != 0)
@@ -244,7 +225,17 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
     }
     wire_writer_init(&cmd);
     cdb_cmd_set_preferred(&cmd, g.group->name, ids, NodeCount);
-    return apply_command(g.cluster, &cmd);
+    bytes = wire_writer_take(&cmd, &len);
+    if (bytes == NULL)
+        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+    rpc_request(&w, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
+    free(bytes);
+    status = cluster_call(g.cluster, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -254,11 +245,25 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
 /* Records a node state through the cluster (a database command). */
 static DWORD set_node_state(struct cluster_handle *c, uint64_t id, int32_t state)
 {
-    struct wire_writer cmd;
+    struct wire_writer cmd, w;
+    struct rpc_reply r;
+    uint8_t *bytes;
+    size_t len;
+    DWORD status;
 
     wire_writer_init(&cmd);
     cdb_cmd_set_node_state(&cmd, id, state);
-    return apply_command(c, &cmd);
+    bytes = wire_writer_take(&cmd, &len);
+    if (bytes == NULL)
+        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+    rpc_request(&w, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
+    free(bytes);
+    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
 }
 
 /* The cluster and node behind a node handle. */
