@@ -144,6 +144,8 @@ static void check_committed(struct svc *s)
     free(value);
 }
 
+static void drain_check(struct svc *s);
+
 static void reconcile_cb(uv_timer_t *t)
 {
     struct svc *s = t->data;
@@ -155,6 +157,7 @@ static void reconcile_cb(uv_timer_t *t)
     rgm_reconcile(s);
     svc_waits_check(s);
     svc_submit_check_deferred(s);
+    drain_check(s);
 }
 
 void svc_kick(struct svc *s)
@@ -180,6 +183,7 @@ static void tick_cb(uv_timer_t *t)
 
     svc_waits_check(s);
     svc_submit_check_deferred(s);
+    drain_check(s);
     svc_orphan_tick(s);
     /* Raft's configuration (who votes) changes without a database command: follow it. */
     if (s->consensus != NULL && !s->wiping) {
@@ -368,10 +372,11 @@ static void shutdown_resources_offline(struct svc *s, void *arg)
     consensus_stop(s->consensus, shutdown_consensus_stopped, s);
 }
 
-void svc_shutdown(struct svc *s)
+#define DRAIN_MS 3000 /* how long a stopping node waits for its groups to be taken over */
+
+static void finish_shutdown(struct svc *s)
 {
-    if (s->stopping)
-        return;
+    s->draining = false;
     s->stopping = true;
     svc_health_stop(s);
     svc_waits_cancel(s, 5022, "the service is stopping");
@@ -379,4 +384,31 @@ void svc_shutdown(struct svc *s)
     s->rpc = NULL;
     /* A stopped service must not keep answering for cluster addresses: take them offline. */
     rgm_terminate_all(s, shutdown_resources_offline, NULL);
+}
+
+/* While draining: stops once everything was handed over, or when the time is up. */
+static void drain_check(struct svc *s)
+{
+    if (!s->draining)
+        return;
+    if (rgm_holds_nothing(s) || svc_now_ms() >= s->drain_deadline ||
+        (s->drain_pending == 0 && s->drain_failed)) {
+        LOGI("svc", "groups %s: stopping", rgm_holds_nothing(s) ? "handed over" : "not all taken");
+        finish_shutdown(s);
+    }
+}
+
+/* Like Windows stopping its cluster service, a node hands its groups over before it goes. */
+void svc_shutdown(struct svc *s)
+{
+    if (s->stopping)
+        return;
+    if (!s->draining && s->consensus != NULL && s->db != NULL && !s->wiping &&
+        consensus_leader(s->consensus) != 0 && consensus_caught_up(s->consensus) &&
+        rgm_drain(s) > 0) {
+        s->draining = true;
+        s->drain_deadline = svc_now_ms() + DRAIN_MS;
+        return;
+    }
+    finish_shutdown(s);
 }
