@@ -423,6 +423,8 @@ static int check_command(struct parser *p)
         rv = check_host(p, a->cluster, "--cluster");
     if (rv == 0)
         rv = check_name(p, a->group, "GROUP");
+    if (rv == 0 && a->group != NULL && strlen(a->group) > 255) /* what the library takes */
+        rv = usage(p, "the GROUP has at most 255 bytes");
     if (rv == 0 && a->n_nodes > 1)
         rv = usage(p, "%s takes one --node", p->name_buf);
     if (rv == 0 && a->n_nodes == 1)

@@ -60,6 +60,26 @@ static DWORD open_group_bad_utf16(void)
 {
     return gle_if_null(OpenClusterGroup(cluster, bad_utf16));
 }
+static DWORD create_group_null(void) { return gle_if_null(CreateClusterGroup(cluster, NULL)); }
+static DWORD create_group_empty(void) { return gle_if_null(CreateClusterGroup(cluster, u"")); }
+static DWORD create_group_unterminated(void)
+{
+    return gle_if_null(CreateClusterGroup(cluster, unterminated));
+}
+static DWORD create_group_bad_utf16(void)
+{
+    return gle_if_null(CreateClusterGroup(cluster, bad_utf16));
+}
+static DWORD create_group_too_long(void)
+{
+    return gle_if_null(CreateClusterGroup(cluster, too_long_host));
+}
+static DWORD create_group_wrong_type(void)
+{
+    return gle_if_null(CreateClusterGroup((HCLUSTER)group, u"g1"));
+}
+static DWORD delete_group_stale(void) { return DeleteClusterGroup((HGROUP)stale); }
+static DWORD delete_group_wrong_type(void) { return DeleteClusterGroup((HGROUP)node); }
 static DWORD open_resource_null(void) { return gle_if_null(OpenClusterResource(cluster, NULL)); }
 static DWORD open_resource_unterminated(void)
 {
@@ -250,6 +270,16 @@ static const struct bad_row rows[] = {
      ERROR_CLUSTER_INVALID_STRING_TERMINATION},
     {"OpenClusterGroup, lone surrogate", open_group_bad_utf16,
      ERROR_CLUSTER_INVALID_STRING_FORMAT},
+    {"CreateClusterGroup, name NULL", create_group_null, ERROR_INVALID_PARAMETER},
+    {"CreateClusterGroup, name empty", create_group_empty, ERROR_INVALID_PARAMETER},
+    {"CreateClusterGroup, name not terminated", create_group_unterminated,
+     ERROR_CLUSTER_INVALID_STRING_TERMINATION},
+    {"CreateClusterGroup, lone surrogate", create_group_bad_utf16,
+     ERROR_CLUSTER_INVALID_STRING_FORMAT},
+    {"CreateClusterGroup, name of 299", create_group_too_long, ERROR_INVALID_PARAMETER},
+    {"CreateClusterGroup, a group handle", create_group_wrong_type, ERROR_INVALID_HANDLE},
+    {"DeleteClusterGroup, closed node handle", delete_group_stale, ERROR_INVALID_HANDLE},
+    {"DeleteClusterGroup, a node handle", delete_group_wrong_type, ERROR_INVALID_HANDLE},
     {"OpenClusterResource, name NULL", open_resource_null, ERROR_INVALID_PARAMETER},
     {"OpenClusterResource, name not terminated", open_resource_unterminated,
      ERROR_CLUSTER_INVALID_STRING_TERMINATION},

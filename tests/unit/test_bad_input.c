@@ -430,6 +430,8 @@ static DWORD evict_ex2(void)
 }
 static DWORD open_group(void) { return gle_if_null(OpenClusterGroup(NULL, u"Cluster Group")); }
 static DWORD close_group(void) { return gle_if_false(CloseClusterGroup(NULL)); }
+static DWORD create_group(void) { return gle_if_null(CreateClusterGroup(NULL, u"g1")); }
+static DWORD delete_group(void) { return DeleteClusterGroup(NULL); }
 static DWORD group_state(void)
 {
     return GetClusterGroupState(NULL, NULL, NULL) == ClusterGroupStateUnknown ? GetLastError()
@@ -491,6 +493,8 @@ static const struct bad_row call_rows[] = {
     {"EvictClusterNodeEx2(NULL)", evict_ex2, ERROR_INVALID_HANDLE},
     {"OpenClusterGroup(NULL)", open_group, ERROR_INVALID_HANDLE},
     {"CloseClusterGroup(NULL)", close_group, ERROR_INVALID_HANDLE},
+    {"CreateClusterGroup(NULL)", create_group, ERROR_INVALID_HANDLE},
+    {"DeleteClusterGroup(NULL)", delete_group, ERROR_INVALID_HANDLE},
     {"GetClusterGroupState(NULL)", group_state, ERROR_INVALID_HANDLE},
     {"OnlineClusterGroup(NULL)", online_group, ERROR_INVALID_HANDLE},
     {"OfflineClusterGroup(NULL)", offline_group, ERROR_INVALID_HANDLE},
