@@ -407,6 +407,21 @@ static int check_name(struct parser *p, const char *s, const char *what)
     return 0;
 }
 
+/*
+ * A computer to connect to (--cluster, the NODE of add-node and node clear): the DNS rules the
+ * library applies, checked here so a malformed name is a usage error before anything is opened
+ * or sent. Names of members (pause, evict, --node) are looked up, not connected to, and may be
+ * any UTF-8.
+ */
+static int check_host(struct parser *p, const char *s, const char *what)
+{
+    const char *reason = NULL;
+
+    if (s != NULL && name_check_host(s, &reason) < 0)
+        return usage(p, "bad %s '%.64s%s': %s", what, s, strlen(s) > 64 ? "..." : "", reason);
+    return 0;
+}
+
 static int check_command(struct parser *p)
 {
     struct cli_args *a = &p->a;
@@ -423,8 +438,14 @@ static int check_command(struct parser *p)
         rv = usage(p, "rekey needs one of --new-key FILE (step 1) or --retire-old (step 2)");
     if (rv == 0)
         rv = check_name(p, a->node, "NODE");
+    if (rv == 0 && (a->cmd == CLI_CMD_ADD_NODE || a->cmd == CLI_CMD_NODE_CLEAR))
+        rv = check_host(p, a->node, "NODE");
+    if (rv == 0)
+        rv = check_host(p, a->cluster, "--cluster");
     if (rv == 0)
         rv = check_name(p, a->group, "GROUP");
+    if (rv == 0 && a->group != NULL && strlen(a->group) > 255) /* what the library takes */
+        rv = usage(p, "the GROUP has at most 255 bytes");
     if (rv == 0 && a->n_nodes > 1)
         rv = usage(p, "%s takes one --node", p->name_buf);
     if (rv == 0 && a->n_nodes == 1)

@@ -90,6 +90,7 @@ enum rpc_field {
     RPC_F_FORCE,          /* u32: 1 = the owner is gone; record the outcome without it */
     RPC_F_MAX_NODES,      /* u32: the most members this node's cluster takes */
     RPC_F_KEY_ID,         /* str: an admin key id (channel_admin_key_id), not secret */
+    RPC_F_ADMIN_REQUESTS, /* u64: requests this node has received with the admin key */
 };
 
 enum rpc_query {

@@ -418,7 +418,9 @@ static void take_offline(struct svc *s, const struct cdb_resource *all, size_t n
 {
     if (!dependents_offline(s, all, n, r->name))
         return;
-    if (l != NULL && l->online) {
+    /* Also when the lease took it down: the driver still holds its state (res.priv), which
+     * only its offline frees, and the record is freed once the state is recorded. */
+    if (l != NULL && (l->online || l->res.priv != NULL)) {
         driver_call(s, l, false, true);
         return;
     }
@@ -925,8 +927,9 @@ static void terminate_work(uv_work_t *work)
 {
     struct terminate *t = work->data;
 
+    /* A record the lease took down is not online but may still hold driver state. */
     for (struct rgm_local *l = t->list; l != NULL; l = l->next)
-        if (l->online)
+        if (l->online || l->res.priv != NULL)
             l->driver->terminate(&l->res);
 }
 

@@ -84,10 +84,12 @@ struct pooled {
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pooled pool[POOL_SIZE];
 
+/* Field by field: the identity is a string, and the bytes after its NUL are not set. */
 static bool same_endpoint(const struct pooled *p, const struct submit *sub)
 {
     return p->ch != NULL && p->port == sub->port && strcmp(p->host, sub->host) == 0 &&
-           memcmp(&p->key, &sub->key, sizeof(p->key)) == 0;
+           strcmp(p->key.identity, sub->key.identity) == 0 &&
+           memcmp(p->key.bytes, sub->key.bytes, sizeof(p->key.bytes)) == 0;
 }
 
 static struct channel *pool_take(const struct submit *sub)

@@ -354,6 +354,12 @@ CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lp
     }
     if ((name = lib_name_in(lpszGroupName)) == NULL)
         return NULL;
+    /* A name the handles cannot hold whole would make a group no handle can reach. */
+    if (strlen(name) >= sizeof(((struct object_handle *)NULL)->name)) {
+        free(name);
+        lib_fail_text(ERROR_INVALID_PARAMETER, "a group name has at most 255 bytes of UTF-8");
+        return NULL;
+    }
     wire_writer_init(&cmd);
     cdb_cmd_add_group(&cmd, name, false);
     free(name);

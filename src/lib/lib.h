@@ -132,5 +132,11 @@ void lib_clear_error(void);
 DWORD lib_copy_out(const char *utf8, LPWSTR buf, LPDWORD inout_cch);
 /* A caller's name to UTF-8; NULL with the last error set on failure. */
 char *lib_name_in(LPCWSTR name);
+/*
+ * A caller's computer name (host name, FQDN or IP address) to UTF-8, checked against the DNS
+ * rules before anything is sent, so a name that could only be cut or misread never reaches a
+ * node: NULL with ERROR_CLUSTER_INVALID_STRING_FORMAT (or lib_name_in's code) set on failure.
+ */
+char *lib_host_in(LPCWSTR name);
 
 #endif

@@ -718,6 +718,12 @@ static void test_args_confirm(void **state)
 }
 
 /* Each of these command lines is a usage error: exit code 2 and a reason. */
+/* 256 characters: one more than a group name may have. */
+#define LONG_GROUP                                                                                 \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"     \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"     \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"
+
 static void test_args_usage_errors(void **state)
 {
     const struct {
@@ -749,6 +755,11 @@ static void test_args_usage_errors(void **state)
          ARGV("create", "c", "--node", "n1", "--mgmt", "cno"), "'cno'"},
         {ARGC("create", "c", "--node", "n1", "-c", "x"),
          ARGV("create", "c", "--node", "n1", "-c", "x"), "--cluster"},
+        {ARGC("add-node", "n_9"), ARGV("add-node", "n_9"), "bad NODE 'n_9'"},
+        {ARGC("group", "create", LONG_GROUP), ARGV("group", "create", LONG_GROUP), "255 bytes"},
+        {ARGC("node", "clear", "bad host"), ARGV("node", "clear", "bad host"), "bad NODE"},
+        {ARGC("-c", "bad|host", "status"), ARGV("-c", "bad|host", "status"), "bad --cluster"},
+        {ARGC("-c", "-n1", "status"), ARGV("-c", "-n1", "status"), "bad --cluster"},
         {ARGC("create", "c", "d", "--node", "n1"), ARGV("create", "c", "d", "--node", "n1"), "'d'"},
         {ARGC("create", "\xFF", "--node", "n1"), ARGV("create", "\xFF", "--node", "n1"), "UTF-8"},
         {ARGC("frob"), ARGV("frob"), "unknown command 'frob'"},
