@@ -202,6 +202,15 @@ static struct channel *channel_new(int fd)
     return c;
 }
 
+bool channel_idle_usable(const struct channel *c)
+{
+    struct pollfd p = {.fd = c->fd, .events = POLLIN | POLLRDHUP};
+
+    /* Idle, nothing may be readable: data would be a close_notify or an alert, and a hangup
+     * or an error shows the connection is gone. */
+    return gnutls_record_check_pending(c->session) == 0 && poll(&p, 1, 0) == 0;
+}
+
 void channel_close(struct channel *c)
 {
     if (c == NULL)

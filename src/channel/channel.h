@@ -11,6 +11,7 @@
 #ifndef CLUSAPI_CHANNEL_H
 #define CLUSAPI_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,6 +76,13 @@ const char *channel_peer_address(const struct channel *c);
 int channel_send(struct channel *c, const void *msg, size_t len);
 /* Receives one message into a malloc'd buffer. 0, -ETIMEDOUT, -ECONNRESET (peer closed), -EBADMSG. */
 int channel_recv(struct channel *c, int timeout_ms, void **ret_msg, size_t *ret_len);
+/*
+ * Whether an idle channel (no request outstanding) can carry the next one: false if the peer has
+ * closed or reset it, or sent something unasked. A kept connection is checked with this before
+ * a request rather than retried after one: a failed exchange may still have been carried out,
+ * and a command must not be applied twice.
+ */
+bool channel_idle_usable(const struct channel *c);
 /* Closes the session and the socket; NULL-safe. */
 void channel_close(struct channel *c);
 

@@ -142,7 +142,6 @@ uint32_t rpc_call(struct rpc_conn *c, struct wire_writer *req, int timeout_ms,
     uint8_t *msg;
     size_t len;
     int rv = -ENOTCONN;
-    bool fresh = false;
 
     memset(ret, 0, sizeof(*ret));
     msg = wire_writer_take(req, &len);
@@ -150,18 +149,14 @@ uint32_t rpc_call(struct rpc_conn *c, struct wire_writer *req, int timeout_ms,
         snprintf(ret->errmsg, sizeof(ret->errmsg), "out of memory");
         return ret->status = ERROR_NOT_ENOUGH_MEMORY;
     }
-    /* A kept connection may have been closed by the node meanwhile: one retry on a new one. */
-    for (int attempt = 0; attempt < 2 && rv < 0; attempt++) {
-        if (c->ch == NULL) {
-            rv = connect_conn(c, ret->errmsg);
-            if (rv < 0)
-                break;
-            fresh = true;
-        }
-        rv = exchange(c, msg, len, timeout_ms, ret);
-        if (fresh)
-            break;
+    /* A kept connection the node has closed meanwhile is replaced before the request; once
+     * sent, a request is never sent again (it may have been carried out). */
+    if (c->ch != NULL && !channel_idle_usable(c->ch)) {
+        channel_close(c->ch);
+        c->ch = NULL;
     }
+    if (c->ch != NULL || (rv = connect_conn(c, ret->errmsg)) == 0)
+        rv = exchange(c, msg, len, timeout_ms, ret);
     free(msg);
     if (rv == -ENOKEY)
         return ret->status = ERROR_ACCESS_DENIED;
