@@ -102,26 +102,40 @@ void channel_key_to_hex(const struct channel_key *key, char hex[2 * CHANNEL_KEY_
     hex[2 * CHANNEL_KEY_BYTES] = '\0';
 }
 
-int channel_key_load(const char *path, struct channel_key *ret)
+int channel_key_parse(const void *data, size_t len, struct channel_key *ret)
 {
     char line[2 * CHANNEL_KEY_BYTES + 8];
+    const char *nl;
     struct channel_key key;
-    FILE *f = fopen(path, "re");
     int rv;
 
-    if (f == NULL)
-        return -errno;
-    if (fgets(line, sizeof(line), f) == NULL) {
-        fclose(f);
-        return -EINVAL;
-    }
-    fclose(f);
+    /* Only the first line counts, and only as much of it as a key line can be. */
+    if (len > sizeof(line) - 1)
+        len = sizeof(line) - 1;
+    nl = memchr(data, '\n', len);
+    if (nl != NULL)
+        len = (size_t)(nl - (const char *)data) + 1;
+    memcpy(line, data, len);
+    line[len] = '\0';
     rv = channel_key_from_hex(line, &key);
     if (rv < 0)
         return rv;
     snprintf(key.identity, sizeof(key.identity), "%s", CHANNEL_IDENTITY_ADMIN);
     *ret = key;
     return 0;
+}
+
+int channel_key_load(const char *path, struct channel_key *ret)
+{
+    char text[2 * CHANNEL_KEY_BYTES + 8];
+    size_t n;
+    FILE *f = fopen(path, "re");
+
+    if (f == NULL)
+        return -errno;
+    n = fread(text, 1, sizeof(text), f);
+    fclose(f);
+    return channel_key_parse(text, n, ret);
 }
 
 int channel_key_random(const char *identity, struct channel_key *ret)

@@ -30,6 +30,8 @@ typedef int (*channel_key_lookup_fn)(void *arg, const char *identity, struct cha
 
 /* Parses a key file (one line of 64 hex digits). 0, -ENOENT, -EACCES, or -EINVAL (malformed). */
 int channel_key_load(const char *path, struct channel_key *ret);
+/* The same for a key file's bytes: its first line must be 64 hex digits. 0 or -EINVAL. */
+int channel_key_parse(const void *data, size_t len, struct channel_key *ret);
 /* Writes a fresh random key to path with mode 0600, never overwriting: -EEXIST if it exists. */
 int channel_key_generate(const char *path);
 /* Fills ret with fresh random bytes under the given identity. */
