@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds clusapi twice (plain, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer), runs the unit tests in both builds and the namespace-lab scenarios
-# against the plain build, and ends with one line: "N passed, N failed, N skipped".
+# against the plain build, then the fuzz targets (clang; their corpora once, then FUZZ_SECONDS
+# each, default 10), and ends with one line: "N passed, N failed, N skipped".
 # Must run as root (the lab creates network namespaces).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,17 +44,25 @@ else
     failed=$((failed + 1))
 fi
 
+count_script() { # runs a script that ends with "N passed, N failed[, N skipped]"; adds it up
+    local out summary
+    out=$(mktemp)
+    "$@" 2>&1 | tee "$out"
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -1)
+    rm -f "$out"
+    if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
+        passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
+        skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
+    else
+        failed=$((failed + 1))
+    fi
+}
+
 echo "== lab scenarios"
-lab_out=$(mktemp)
-BUILD_DIR="$ROOT/build" bash tests/lab/run.sh 2>&1 | tee "$lab_out"
-summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$lab_out" | tail -1)
-rm -f "$lab_out"
-if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
-    passed=$((passed + BASH_REMATCH[1])) failed=$((failed + BASH_REMATCH[2]))
-    skipped=$((skipped + ${BASH_REMATCH[4]:-0}))
-else
-    failed=$((failed + 1))
-fi
+BUILD_DIR="$ROOT/build" count_script bash tests/lab/run.sh
+
+echo "== fuzz targets"
+count_script bash tests/fuzz/run.sh
 
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0 && passed > 0))
