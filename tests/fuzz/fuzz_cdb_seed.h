@@ -77,4 +77,15 @@ static inline struct cdb *fuzz_cdb_seeded(void)
     return db;
 }
 
+/* The database's content hash; the targets include fuzz.h first, for FUZZ_CHECK. */
+#ifdef FUZZ_CHECK
+static inline uint64_t fuzz_cdb_hash(struct cdb *db)
+{
+    uint64_t h;
+
+    FUZZ_CHECK(cdb_hash(db, &h) == 0);
+    return h;
+}
+#endif
+
 #endif

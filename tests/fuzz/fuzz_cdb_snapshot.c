@@ -14,14 +14,6 @@
 #include "daemon/cdb.h"
 #include "fuzz_cdb_seed.h"
 
-static uint64_t hash_of(struct cdb *db)
-{
-    uint64_t h;
-
-    FUZZ_CHECK(cdb_hash(db, &h) == 0);
-    return h;
-}
-
 /* Applies the seed commands again: each must be applied or rejected, never fail the database. */
 static int apply_any(void *arg, const uint8_t *cmd, size_t len)
 {
@@ -41,29 +33,41 @@ static void check_accepted(struct cdb *db)
     FUZZ_CHECK(cdb_snapshot(db, &image, &len) == 0);
     FUZZ_CHECK(cdb_new(&copy) == 0);
     FUZZ_CHECK(cdb_restore(copy, image, len) == 0);
-    FUZZ_CHECK(hash_of(copy) == hash_of(db) && cdb_version(copy) == cdb_version(db));
+    FUZZ_CHECK(fuzz_cdb_hash(copy) == fuzz_cdb_hash(db) && cdb_version(copy) == cdb_version(db));
     free(image);
     cdb_free(copy);
     fuzz_cdb_seed_each(apply_any, db);
 }
 
+/* The database the snapshot replaces: kept for the run, reset to the seed content per input. */
+static struct cdb *db;
+static void *seed_image;
+static size_t seed_len;
+
+static void reset(void)
+{
+    if (db == NULL) {
+        db = fuzz_cdb_seeded();
+        FUZZ_CHECK(db != NULL && cdb_snapshot(db, &seed_image, &seed_len) == 0);
+    }
+    FUZZ_CHECK(cdb_restore(db, seed_image, seed_len) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct cdb *db = fuzz_cdb_seeded();
     uint64_t before, version;
     int rv;
 
-    FUZZ_CHECK(db != NULL);
-    before = hash_of(db);
+    reset();
+    before = fuzz_cdb_hash(db);
     version = cdb_version(db);
     rv = cdb_restore(db, data, size);
     FUZZ_CHECK(rv == 0 || rv == -EBADMSG);
     if (rv == 0) {
         check_accepted(db);
     } else {
-        FUZZ_CHECK(hash_of(db) == before && cdb_version(db) == version);
+        FUZZ_CHECK(fuzz_cdb_hash(db) == before && cdb_version(db) == version);
         FUZZ_CHECK(cdb_errmsg(db)[0] != '\0');
     }
-    cdb_free(db);
     return 0;
 }
