@@ -987,9 +987,10 @@ int cdb_restore(struct cdb *db, const void *data, size_t len)
         return reject(db, r, "snapshot unreadable");
     r = check_restored(db, &cand, &version);
     if (r < 0) {
+        /* Even "out of memory" means a bad snapshot here: SQLite reports a record whose damaged
+         * header claims an absurd size as SQLITE_NOMEM (found by fuzz_cdb_snapshot). */
         sqlite3_close(cand.conn);
-        r = r == -ENOMEM ? -ENOMEM : -EBADMSG;
-        return reject(db, r, "snapshot is not a cluster database: %s", cand.errmsg);
+        return reject(db, -EBADMSG, "snapshot is not a cluster database: %s", cand.errmsg);
     }
     sqlite3_close(db->conn);
     db->conn = cand.conn;
