@@ -19,8 +19,10 @@ summary() {
 }
 
 if [[ ! -f $build/build.ninja ]]; then
-    CC=clang meson setup "$build" "$root" -Dfuzz=true -Dtests=false >"$build.setup.log" 2>&1 || {
-        tail -20 "$build.setup.log"
+    mkdir -p "$build"
+    CC=clang meson setup "$build" "$root" -Dfuzz=true -Dtests=false \
+        >"$build/fuzz-setup.log" 2>&1 || {
+        tail -20 "$build/fuzz-setup.log"
         failed=1
         summary
         exit 1
@@ -55,8 +57,8 @@ targets=()
 for line in "${selected[@]}"; do
     targets+=("tests/fuzz/${line%%$'\t'*}")
 done
-if ! ninja -C "$build" "${targets[@]}" >"$build.build.log" 2>&1; then
-    tail -40 "$build.build.log"
+if ! ninja -C "$build" "${targets[@]}" >"$build/fuzz-build.log" 2>&1; then
+    tail -40 "$build/fuzz-build.log"
     failed=$((failed + ${#selected[@]}))
     summary
     exit 1
