@@ -191,6 +191,9 @@ typedef const WCHAR *LPCWSTR;
 #ifndef ERROR_BUSY
 #define ERROR_BUSY 170
 #endif
+#ifndef ERROR_DIR_NOT_EMPTY
+#define ERROR_DIR_NOT_EMPTY 145
+#endif
 #ifndef ERROR_ALREADY_EXISTS
 #define ERROR_ALREADY_EXISTS 183
 #endif
@@ -226,6 +229,9 @@ typedef const WCHAR *LPCWSTR;
 #endif
 #ifndef ERROR_INTERNAL_ERROR
 #define ERROR_INTERNAL_ERROR 1359
+#endif
+#ifndef ERROR_TOO_MANY_SECRETS
+#define ERROR_TOO_MANY_SECRETS 1381
 #endif
 #ifndef ERROR_TIMEOUT
 #define ERROR_TIMEOUT 1460

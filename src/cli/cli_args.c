@@ -26,6 +26,8 @@ enum opt_id {
     OPT_FORCE,
     OPT_INTERVAL,
     OPT_COUNT,
+    OPT_NEW_KEY,
+    OPT_RETIRE_OLD,
 };
 
 #define CMD(c) (1u << (c))
@@ -51,6 +53,8 @@ static const struct option_def {
     {"force", 0, false, CMD(CLI_CMD_NODE_CLEAR), "node clear", OPT_FORCE},
     {"interval", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_INTERVAL},
     {"count", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_COUNT},
+    {"new-key", 0, true, CMD(CLI_CMD_REKEY), "rekey", OPT_NEW_KEY},
+    {"retire-old", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_RETIRE_OLD},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -193,6 +197,14 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
     case OPT_FORCE:
         p->a.force = true;
         return 0;
+    case OPT_NEW_KEY:
+        if (*value == '\0')
+            return usage(p, "--new-key needs a non-empty FILE");
+        p->a.file = value;
+        return 0;
+    case OPT_RETIRE_OLD:
+        p->a.retire_old = true;
+        return 0;
     }
     return usage(p, "internal error: unhandled option");
 }
@@ -261,8 +273,14 @@ static const struct command_def {
     {"group", "online", CLI_CMD_GROUP_ONLINE, 1, 1, "a GROUP"},
     {"group", "offline", CLI_CMD_GROUP_OFFLINE, 1, 1, "a GROUP"},
     {"group", "move", CLI_CMD_GROUP_MOVE, 1, 1, "a GROUP"},
+    {"group", "create", CLI_CMD_GROUP_CREATE, 1, 1, "a GROUP"},
+    {"group", "delete", CLI_CMD_GROUP_DELETE, 1, 1, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
+    {"property", "list", CLI_CMD_PROP_LIST, 0, 0, NULL},
+    {"property", "get", CLI_CMD_PROP_GET, 1, 1, "a property NAME"},
+    {"property", "set", CLI_CMD_PROP_SET, 2, 2, "a property NAME and a VALUE"},
     {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
+    {"rekey", NULL, CLI_CMD_REKEY, 0, 0, NULL},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -336,9 +354,13 @@ static int parse_command(struct parser *p)
     else if (c->cmd == CLI_CMD_CREATE)
         p->a.name = arg;
     else if (c->cmd == CLI_CMD_GROUP_ONLINE || c->cmd == CLI_CMD_GROUP_OFFLINE ||
-             c->cmd == CLI_CMD_GROUP_MOVE)
+             c->cmd == CLI_CMD_GROUP_MOVE || c->cmd == CLI_CMD_GROUP_CREATE ||
+             c->cmd == CLI_CMD_GROUP_DELETE)
         p->a.group = arg;
-    else
+    else if (c->cmd == CLI_CMD_PROP_GET || c->cmd == CLI_CMD_PROP_SET) {
+        p->a.prop = arg;
+        p->a.prop_value = n_args > 1 ? p->pos[skip + 1] : NULL;
+    } else
         p->a.node = arg;
     return 0;
 }
@@ -397,6 +419,8 @@ static int check_command(struct parser *p)
                    a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
     if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
         rv = usage(p, "keygen needs a non-empty FILE");
+    if (rv == 0 && a->cmd == CLI_CMD_REKEY && (a->file != NULL) == a->retire_old)
+        rv = usage(p, "rekey needs one of --new-key FILE (step 1) or --retire-old (step 2)");
     if (rv == 0)
         rv = check_name(p, a->node, "NODE");
     if (rv == 0)

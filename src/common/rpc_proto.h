@@ -35,6 +35,10 @@ enum rpc_op {
     RPC_OP_GROUP_DELETE,      /* NAME -> deletes an offline group and its resources */
     RPC_OP_GET_CREDENTIAL,    /* -> CLUSTER_ID, KEY_HEX: for a node being added (admin only) */
     RPC_OP_CLEAR,             /* FORCE -> wipes a node whose cluster let it go (Clear-ClusterNode) */
+    RPC_OP_GROUP_MOVE,        /* NAME, NODE_ID (0 = best) -> STATE: hands the group over (leader) */
+    RPC_OP_ADMIN_KEY_ADD,     /* KEY_HEX -> KEY_ID: the node also accepts this admin key */
+    RPC_OP_ADMIN_KEY_REMOVE,  /* KEY_ID (absent: every admin key but the caller's) -> the node no
+                               * longer accepts it; the caller's own key is never removed */
 };
 
 /* Field tags. */
@@ -85,6 +89,7 @@ enum rpc_field {
     RPC_F_JOIN,           /* u32: 1 = join a running cluster (no bootstrap) */
     RPC_F_FORCE,          /* u32: 1 = the owner is gone; record the outcome without it */
     RPC_F_MAX_NODES,      /* u32: the most members this node's cluster takes */
+    RPC_F_KEY_ID,         /* str: an admin key id (channel_admin_key_id), not secret */
 };
 
 enum rpc_query {

@@ -92,6 +92,7 @@ static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packe
     p->boot = h->boot;
     p->seq = ++h->seq;
     p->send_ms = mono_ms();
+    p->lease_ms = h->track.cfg.lease_ms;
     len = hb_packet_encode(p, mac, h, buf);
     if (len < 0 || member_addr(m, &ss) < 0)
         return;
@@ -157,7 +158,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
     idx = member_index(h, p.sender);
     if (idx < 0 || p.sender == h->track.self || !fresh(h, idx, &p))
         return;
-    hb_track_receive(&h->track, p.sender, p.send_ms, p.entries, p.n,
+    hb_track_receive(&h->track, p.sender, p.send_ms, p.lease_ms, p.entries, p.n,
                      p.type == HB_TYPE_HEARTBEAT, mono_ms());
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
@@ -252,9 +253,13 @@ void hb_set_members(struct hb *h, const struct hb_member *members, size_t n)
 
 void hb_set_config(struct hb *h, const struct hb_config *cfg)
 {
-    if (cfg->delay_ms != h->track.cfg.delay_ms)
-        uv_timer_start(&h->send_timer, send_cb, cfg->delay_ms, cfg->delay_ms);
-    h->track.cfg = *cfg;
+    bool changed = cfg->delay_ms != h->track.cfg.delay_ms;
+
+    hb_track_set_config(&h->track, cfg, mono_ms());
+    /* A heartbeat at once: its echoes carry the lease on at the new length, where waiting a new
+     * interval could let the old one run out. */
+    if (changed)
+        uv_timer_start(&h->send_timer, send_cb, 0, cfg->delay_ms);
 }
 
 const struct hb_track *hb_tracker(const struct hb *h)

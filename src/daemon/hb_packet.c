@@ -36,10 +36,12 @@ int hb_packet_encode(const struct hb_packet *p, hb_mac_fn mac, void *mac_arg, ui
     put(buf + 16, p->boot, 8);
     put(buf + 24, p->seq, 8);
     put(buf + 32, p->send_ms, 8);
+    put(buf + 40, p->lease_ms, 4);
     for (size_t i = 0; i < p->n; i++, off += HB_ENTRY_BYTES) {
         put(buf + off, p->entries[i].id, 8);
         put(buf + off + 8, p->entries[i].echo_ms, 8);
         put(buf + off + 16, p->entries[i].silence_ms, 4);
+        put(buf + off + 20, p->entries[i].lease_ms, 4);
     }
     rv = mac(mac_arg, buf, off, buf + off);
     return rv < 0 ? rv : (int)(off + HB_TAG_BYTES);
@@ -77,11 +79,13 @@ int hb_packet_decode(const uint8_t *buf, size_t len, hb_mac_fn mac, void *mac_ar
     ret->boot = get(buf + 16, 8);
     ret->seq = get(buf + 24, 8);
     ret->send_ms = get(buf + 32, 8);
+    ret->lease_ms = (uint32_t)get(buf + 40, 4);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *e = buf + HB_HEADER_BYTES + i * HB_ENTRY_BYTES;
 
         ret->entries[i] = (struct hb_entry){.id = get(e, 8), .echo_ms = get(e + 8, 8),
-                                            .silence_ms = (uint32_t)get(e + 16, 4)};
+                                            .silence_ms = (uint32_t)get(e + 16, 4),
+                                            .lease_ms = (uint32_t)get(e + 20, 4)};
     }
     return 0;
 }

@@ -14,7 +14,10 @@
 
 #include <uv.h>
 
+#include <pthread.h>
+
 #include "channel/channel.h"
+#include "daemon/admin_keys.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus.h"
 #include "daemon/hb.h"
@@ -57,7 +60,8 @@ struct rgm_local; /* resources this node has brought online */
 struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
-    struct channel_key admin_key;
+    struct admin_keys admin;  /* the admin keys accepted; under admin_mu (svc_admin.c) */
+    pthread_mutex_t admin_mu;
     struct channel_key cluster_key;
     bool have_cluster_key;
     struct node_conf conf;
@@ -93,6 +97,10 @@ struct svc {
     uint64_t leaderless_since;
     uint64_t orphan_next_check;
     bool stopping;
+    bool draining;            /* stopping: handing its groups over first */
+    uint64_t drain_deadline;
+    size_t drain_pending;     /* handovers not yet committed */
+    bool drain_failed;        /* one could not be: stop without waiting */
     uv_signal_t sigterm, sigint;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
 };
@@ -107,10 +115,23 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
               void *arg);
 /* Asks for a reconcile pass (commit marker, waits, resources) on the next loop turn. */
 void svc_kick(struct svc *s);
+/* Stops the service: its groups are handed over to other nodes first (at most a few seconds),
+ * then what still runs here is terminated. A second call skips the handover. */
 void svc_shutdown(struct svc *s);
 int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
+
+/* Admin keys (svc_admin.c). Loads the accepted set: the state directory's admin.keys, else the
+ * --authkey file. 0 or negative errno (logged). */
+int svc_admin_init(struct svc *s);
+/* The admin key a client's PSK identity names: 0 or -ENOENT. Any thread. */
+int svc_admin_lookup(struct svc *s, const char *identity, struct channel_key *ret);
+/* The newest accepted admin key, which this node uses towards its peers. Any thread. */
+void svc_admin_current(struct svc *s, struct channel_key *ret);
+/* RPC_OP_ADMIN_KEY_ADD / RPC_OP_ADMIN_KEY_REMOVE, on the connection thread. */
+void svc_admin_op_add(struct svc *s, struct rpc_call *call);
+void svc_admin_op_remove(struct svc *s, struct rpc_call *call);
 
 /* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
 void svc_orphan_tick(struct svc *s);
@@ -169,20 +190,34 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
                           size_t n);
 /* Moves a group whose owner is gone or fenced to another node (leader only); 997 when the
  * move was submitted (s->health_busy is cleared when it is committed). */
+/*
+ * MoveClusterGroup, on the leader: the group goes to *node_id (0: the best other node, then
+ * set to it) in one commit; resources that were active are handed over (the new owner starts
+ * each once the old one has let go of it). *state is the group state to wait for with that
+ * owner: Online, or Offline for a group that was offline (only its owner changes). 0 when it
+ * is already there, ERROR_IO_PENDING when committing, else an error.
+ */
+uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
+                        char *errmsg, size_t n);
 uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, char *errmsg,
                        size_t n);
 /* Asks the owner to take a group offline (leader only); force records it offline at once when
  * the owner is gone. Win32 status (997 while it happens). */
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);
-/* Deletes an offline group and its resources (leader only); finishes call when committed and
+/* Deletes an offline group (leader only), with its resources only if with_resources (else a
+ * group with resources is refused: ERROR_DIR_NOT_EMPTY); finishes call when committed and
  * returns 997, or returns the failure. */
-uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
-                          size_t n);
+uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
+                          struct rpc_call *call, char *errmsg, size_t n);
 /* Runs the due health checks (looks-alive) of resources online here; called each tick. */
 void rgm_monitor(struct svc *s);
 /* The resource host removed every held address (the lease ran out): the local records no longer
  * hold anything; resources come online again once the lease is back. */
 void rgm_lost_all(struct svc *s);
+/* Shutdown: hands every group this node owns over to the best other node; returns how many. */
+size_t rgm_drain(struct svc *s);
+/* True once nothing runs here and nothing is being started, stopped or reported. */
+bool rgm_holds_nothing(const struct svc *s);
 /* Takes every local resource offline at once (wipe, shutdown); cb when done. */
 void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);
 

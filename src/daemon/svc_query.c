@@ -134,6 +134,13 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
                         "node %s is not running a cluster", s->opts.name);
         return;
     }
+    /* Restarted, this node's database is empty until the cluster's next commit replays its
+     * log: an answer now would describe a cluster without nodes or groups. */
+    if (s->conf.committed && cdb_version(s->db) == 0) {
+        rpc_call_finish(call, 5072 /* ERROR_CLUSTER_NODE_NOT_READY */,
+                        "node %s is still catching up with its cluster", s->opts.name);
+        return;
+    }
     if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0 || q == 0 ||
         q >= sizeof(queries) / sizeof(queries[0])) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown query");

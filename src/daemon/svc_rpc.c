@@ -43,6 +43,7 @@ struct svc_wait {
     uint32_t kind;
     char name[256];
     int32_t state;
+    uint64_t owner; /* GROUP_STATE: and owned by this node (0: any) */
     uint64_t deadline;
     struct svc_wait *next;
 };
@@ -64,7 +65,7 @@ bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n)
 
 static bool is_admin(const struct rpc_call *call)
 {
-    return strcmp(call->peer_identity, CHANNEL_IDENTITY_ADMIN) == 0;
+    return channel_admin_key_id(call->peer_identity) != NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -138,6 +139,7 @@ static bool member_may(uint32_t op)
     case RPC_OP_WAIT:
     case RPC_OP_GROUP_ONLINE:
     case RPC_OP_GROUP_OFFLINE:
+    case RPC_OP_GROUP_MOVE:
     case RPC_OP_GROUP_DELETE:
     case RPC_OP_MEMBER_ADD:
     case RPC_OP_MEMBER_PROMOTE:
@@ -150,7 +152,8 @@ static bool member_may(uint32_t op)
 
 void svc_rpc_dispatch(void *arg, struct rpc_call *call)
 {
-    (void)arg;
+    struct svc *s = arg;
+
     if (!is_admin(call) && !member_may(call->op)) {
         rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
         return;
@@ -161,6 +164,12 @@ void svc_rpc_dispatch(void *arg, struct rpc_call *call)
         break;
     case RPC_OP_CHECK_PEER:
         op_check_peer(call);
+        break;
+    case RPC_OP_ADMIN_KEY_ADD:
+        svc_admin_op_add(s, call);
+        break;
+    case RPC_OP_ADMIN_KEY_REMOVE:
+        svc_admin_op_remove(s, call);
         break;
     default:
         rpc_call_to_loop(call);
@@ -287,9 +296,11 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
         return;
     if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
         !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+        memset(hex, 0, sizeof(hex));
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }
+    memset(hex, 0, sizeof(hex));
     snprintf(key.identity, sizeof(key.identity), "cluster:%s", id);
     rv = node_conf_save_key(s->opts.state_dir, &key);
     if (rv < 0) {
@@ -463,7 +474,7 @@ static void op_group_offline(struct svc *s, struct rpc_call *call)
 static void op_group_delete(struct svc *s, struct rpc_call *call)
 {
     char group[256], errmsg[256] = "";
-    uint32_t status;
+    uint32_t force = 0, status;
 
     if (!require_running(s, call))
         return;
@@ -475,15 +486,18 @@ static void op_group_delete(struct svc *s, struct rpc_call *call)
         svc_forward_call(s, call);
         return;
     }
-    status = rgm_group_delete(s, group, call, errmsg, sizeof(errmsg));
+    wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
+    status = rgm_group_delete(s, group, force != 0, call, errmsg, sizeof(errmsg));
     if (status != 997)
         rpc_call_finish(call, status, "%s", errmsg);
 }
 
-static void op_group_online(struct svc *s, struct rpc_call *call)
+/* GROUP_ONLINE and GROUP_MOVE: NAME and NODE_ID (0 = best), decided by the leader. */
+static void op_group_place(struct svc *s, struct rpc_call *call, bool move)
 {
     char group[256], errmsg[256] = "";
     uint64_t node = 0;
+    int32_t state = 0;
     uint32_t status;
 
     if (!require_running(s, call))
@@ -497,7 +511,13 @@ static void op_group_online(struct svc *s, struct rpc_call *call)
         svc_forward_call(s, call); /* placement is the leader's */
         return;
     }
-    status = rgm_group_online(s, group, node, errmsg, sizeof(errmsg));
+    if (!move) {
+        status = rgm_group_online(s, group, node, errmsg, sizeof(errmsg));
+    } else {
+        status = rgm_group_move(s, group, &node, &state, errmsg, sizeof(errmsg));
+        wire_put_u32(&call->reply, RPC_F_STATE, (uint32_t)state);
+        wire_put_u64(&call->reply, RPC_F_NODE_ID, node);
+    }
     rpc_call_finish(call, status, "%s", errmsg);
 }
 
@@ -599,6 +619,8 @@ static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_
     case RPC_WAIT_GROUP_STATE:
         if (s->db == NULL || cdb_group_by_name(s->db, wt->name, &g) < 0)
             return 0;
+        if (wt->owner != 0 && g.owner != wt->owner)
+            return 0;
         *ret_done = g.state == wt->state;
         if (!*ret_done && g.state == 2 /* ClusterGroupFailed */ && wt->state == 0) {
             *ret_done = true;
@@ -665,6 +687,7 @@ static void op_wait(struct svc *s, struct rpc_call *call)
     svc_req_str(call, RPC_F_NAME, wt->name, sizeof(wt->name));
     wire_get_u32(call->req, call->req_len, RPC_F_STATE, &state);
     wt->state = (int32_t)state;
+    wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &wt->owner);
     wt->deadline = svc_now_ms() + timeout;
     wt->next = s->waits;
     s->waits = wt;
@@ -693,7 +716,8 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_CLEANUP: op_cleanup(s, call); break;
     case RPC_OP_GET_CREDENTIAL: op_get_credential(s, call); break;
     case RPC_OP_CLEAR: op_clear(s, call); break;
-    case RPC_OP_GROUP_ONLINE: op_group_online(s, call); break;
+    case RPC_OP_GROUP_ONLINE: op_group_place(s, call, false); break;
+    case RPC_OP_GROUP_MOVE: op_group_place(s, call, true); break;
     case RPC_OP_GROUP_OFFLINE: op_group_offline(s, call); break;
     case RPC_OP_GROUP_DELETE: op_group_delete(s, call); break;
     case RPC_OP_MEMBER_ADD: svc_op_member_add(s, call); break;

@@ -28,6 +28,7 @@ struct rpc_conn {
     char host[256];
     uint16_t port;
     struct channel *ch;
+    const struct channel_key *key; /* NULL: the administrator's key (lib_admin_key) */
 };
 
 struct rpc_reply {
@@ -39,6 +40,8 @@ struct rpc_reply {
 
 /* The administrator's key: $CLUSAPI_AUTHKEY, else /etc/clusapi/authkey. Win32 status. */
 uint32_t lib_admin_key(struct channel_key *ret, char *errmsg);
+/* An admin key file, checked as lib_admin_key checks it. Win32 status + errmsg. */
+uint32_t lib_load_key(const char *path, struct channel_key *ret, char *errmsg);
 /* The management port: $CLUSAPI_PORT, else 3343. */
 uint16_t lib_port(void);
 

@@ -16,11 +16,22 @@
 uint32_t lib_admin_key(struct channel_key *ret, char *errmsg)
 {
     const char *path = getenv("CLUSAPI_AUTHKEY");
-    int rv;
 
     if (path == NULL || *path == '\0')
         path = DEFAULT_AUTHKEY;
-    rv = channel_key_load(path, ret);
+    return lib_load_key(path, ret, errmsg);
+}
+
+uint32_t lib_load_key(const char *path, struct channel_key *ret, char *errmsg)
+{
+    int rv = channel_key_load(path, ret);
+
+    if (rv == -EPERM) {
+        snprintf(errmsg, LIB_ERRMSG_SIZE,
+                 "cannot use the admin key %s: group or others may read it, or it is not a "
+                 "regular file (chmod 600 it)", path);
+        return ERROR_ACCESS_DENIED;
+    }
     if (rv < 0) {
         snprintf(errmsg, LIB_ERRMSG_SIZE, "cannot read the admin key %s: %s", path,
                  rv == -EINVAL ? "not a clusapi key" : strerror(-rv));
@@ -83,11 +94,18 @@ static uint32_t transport_status(int rv)
 static int connect_conn(struct rpc_conn *c, char *errmsg)
 {
     struct channel_key key;
-    uint32_t status = lib_admin_key(&key, errmsg);
+    uint32_t status = 0;
+    int rv;
 
+    if (c->key != NULL)
+        key = *c->key;
+    else
+        status = lib_admin_key(&key, errmsg);
     if (status != 0)
         return -ENOKEY;
-    return channel_connect(c->host, c->port, &key, LIB_CONNECT_TIMEOUT_MS, &c->ch, errmsg);
+    rv = channel_connect(c->host, c->port, &key, LIB_CONNECT_TIMEOUT_MS, &c->ch, errmsg);
+    memset(&key, 0, sizeof(key));
+    return rv;
 }
 
 /* One round trip on an open channel. */

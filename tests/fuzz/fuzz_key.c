@@ -31,10 +31,15 @@ static int hex_matches(const struct channel_key *key, const uint8_t *text)
 static void check_admin_key(const uint8_t *data, size_t size)
 {
     struct channel_key key;
+    char *text = malloc(size + 1); /* NUL-terminated, as secret_file_read gives it */
     int rv;
 
+    FUZZ_CHECK(text != NULL);
+    memcpy(text, data, size);
+    text[size] = '\0';
     memset(&key, FUZZ_POISON, sizeof(key));
-    rv = channel_key_parse(data, size, &key);
+    rv = channel_key_parse(text, size, &key);
+    free(text);
     FUZZ_CHECK(rv == 0 || rv == -EINVAL);
     if (rv < 0) {
         FUZZ_CHECK(fuzz_untouched(&key, sizeof(key)));
@@ -42,7 +47,7 @@ static void check_admin_key(const uint8_t *data, size_t size)
     }
     FUZZ_CHECK(size >= HEX_LEN && hex_matches(&key, data));
     FUZZ_CHECK(size == HEX_LEN || data[HEX_LEN] == '\n' || data[HEX_LEN] == '\0');
-    FUZZ_CHECK(strcmp(key.identity, CHANNEL_IDENTITY_ADMIN) == 0);
+    FUZZ_CHECK(channel_admin_key_id(key.identity) != NULL);
 }
 
 static void check_cluster_key(const uint8_t *data, size_t size)

@@ -188,6 +188,95 @@ static void seed_snapshot(const char *name, const void *image, size_t len)
     sqlite3_close(conn);
 }
 
+/* The bytes of a seed written before; NULL (and a failure counted) if it cannot be read. */
+static uint8_t *read_seed(const char *target, const char *name, size_t *ret_len)
+{
+    char path[4096];
+    uint8_t *data = NULL;
+    long len;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s/%s", root, target, name);
+    f = fopen(path, "rb");
+    if (f == NULL || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) <= 0 ||
+        fseek(f, 0, SEEK_SET) < 0 || (data = malloc((size_t)len)) == NULL ||
+        fread(data, 1, (size_t)len, f) != (size_t)len) {
+        free(data);
+        data = NULL;
+        failures++;
+    }
+    if (f != NULL)
+        fclose(f);
+    *ret_len = data != NULL ? (size_t)len : 0;
+    return data;
+}
+
+/* Where needle first occurs in data[from..to), or NULL. */
+static uint8_t *find(uint8_t *data, size_t from, size_t to, const char *needle)
+{
+    size_t n = strlen(needle);
+
+    for (size_t i = from; i + n <= to; i++)
+        if (memcmp(data + i, needle, n) == 0)
+            return data + i;
+    return NULL;
+}
+
+/*
+ * Two damaged snapshots that cdb_restore once got wrong (found by fuzz_cdb_snapshot), made again
+ * from the seeded snapshot so they follow the schema:
+ *   index-missing-rows      a resource type's rowid changed from 1 to 0 in its table's page,
+ *                           so the unique index on the name points at a row that is not there:
+ *                           quick_check passes it, integrity_check does not, and reading the
+ *                           table fails (SQLITE_CORRUPT);
+ *   schema-record-huge-size 0xff bytes inserted into a schema record, which SQLite then reads
+ *                           as a huge size and reports as out of memory.
+ */
+static void damaged_snapshots(void)
+{
+    sqlite3 *conn = NULL;
+    sqlite3_stmt *st = NULL;
+    char path[4096];
+    size_t len, page = 0, root_page = 0;
+    uint8_t *data, *p;
+
+    snprintf(path, sizeof(path), "%s/cdb_snapshot/seeded", root);
+    if (sqlite3_open_v2(path, &conn, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(conn, "SELECT (SELECT page_size FROM pragma_page_size), rootpage"
+                                 " FROM sqlite_schema WHERE name = 'restype'", -1, &st,
+                           NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        page = (size_t)sqlite3_column_int64(st, 0);
+        root_page = (size_t)sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(conn);
+
+    /* the cell of row 1 of restype: payload size, rowid 1, header size 3, two types, "IP..." */
+    data = read_seed("cdb_snapshot", "seeded", &len);
+    p = data != NULL && root_page > 0 && root_page * page <= len
+            ? find(data, (root_page - 1) * page, root_page * page, "IP Address")
+            : NULL;
+    if (p == NULL || p[-4] != 1) {
+        failures++;
+    } else {
+        p[-4] = 0;
+        seed("cdb_snapshot", "index-missing-rows", data, len);
+        p[-4] = 1;
+    }
+    /* 21 bytes before that name lies the header of the record holding it */
+    p = data != NULL ? find(data, 0, len, "sqlite_autoindex_resource_1resource") : NULL;
+    if (p == NULL || p - data < 21) {
+        failures++;
+    } else {
+        p -= 21;
+        memmove(p + 13, p, len - (size_t)(p - data) - 13);
+        memset(p, 0xff, 13);
+        seed("cdb_snapshot", "schema-record-huge-size", data, len);
+    }
+    free(data);
+}
+
 /* One entry, seeded alone. */
 static void entry_seed(const char *name, struct wire_writer *w)
 {
@@ -263,6 +352,17 @@ static void cdb_seeds(void)
     wire_writer_init(&w);
     cdb_cmd_add_dependency(&w, "Cluster IP Address", "Cluster Name");
     entry_seed("dependency-cycle", &w);
+
+    /* a hand-over from node 1 to node 2, then node 1 releasing the resource */
+    wire_writer_init(&e);
+    wire_writer_init(&w);
+    cdb_cmd_set_resource_state(&w, "Cluster IP Address", 2, 2);
+    cdb_cmd_hand_over(&w);
+    add_entry(&e, &w);
+    wire_writer_init(&w);
+    cdb_cmd_release_resource(&w, "Cluster IP Address", 1);
+    add_entry(&e, &w);
+    seed_writer(&e, "sequence-hand-over-release", "cdb_cmd", NULL);
     wire_writer_init(&w);
     cdb_cmd_set_preferred(&w, "Cluster Group", ids, 1);
     entry_seed("set-preferred", &w);
@@ -309,6 +409,7 @@ static void cdb_seeds(void)
         free(image);
     }
     cdb_free(db);
+    damaged_snapshots();
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -324,10 +425,12 @@ static void hb_seeds(void)
 
     for (size_t k = 0; k <= 3; k++) {
         p = (struct hb_packet){.type = k == 2 ? HB_TYPE_ACK : HB_TYPE_HEARTBEAT, .sender = 1,
-                               .boot = 1764115200000ull, .seq = 42 + k, .send_ms = 123456, .n = k};
+                               .boot = 1764115200000ull, .seq = 42 + k, .send_ms = 123456,
+                               .lease_ms = 3000, .n = k};
         for (size_t i = 0; i < k; i++)
             p.entries[i] = (struct hb_entry){.id = i + 2, .echo_ms = 123000 + i,
-                                             .silence_ms = i == 2 ? HB_NEVER : 300};
+                                             .silence_ms = i == 2 ? HB_NEVER : 300,
+                                             .lease_ms = i == 1 ? 0 : 3000};
         n = hb_packet_encode(&p, fuzz_mac_zero, NULL, buf);
         snprintf(name, sizeof(name), "%s-%zu-entries", k == 2 ? "ack" : "heartbeat", k);
         if (n < 0)

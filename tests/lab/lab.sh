@@ -27,7 +27,7 @@ LAB_STOP_TIMEOUT=${LAB_STOP_TIMEOUT:-10}
 LAB_PING_WAIT=${LAB_PING_WAIT:-1} # seconds lab_ip_answers waits for each reply
 LAB_LOCK=${LAB_LOCK:-/run/lock/clusapi-lab.lock}
 # Glob patterns (relative to a node's state dir) that a NotConfigured node may keep.
-LAB_CLEAN_ALLOWED=${LAB_CLEAN_ALLOWED:-node.id}
+LAB_CLEAN_ALLOWED=${LAB_CLEAN_ALLOWED:-node.id admin.keys}
 LAB_MAX_NODES=64
 
 LAB_ID=

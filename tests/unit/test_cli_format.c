@@ -511,6 +511,17 @@ static void test_args_other_commands(void **state)
     assert_int_equal(PARSE(&a, err, "help"), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
     cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "rekey", "--new-key", "/tmp/new.key", "-c", "clu1"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_string_equal(a.file, "/tmp/new.key");
+    assert_false(a.retire_old);
+    assert_string_equal(a.cluster, "clu1");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "--json", "rekey", "--retire-old"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_null(a.file);
+    assert_true(a.retire_old);
+    cli_args_done(&a);
     /* --help and --version win over anything else, errors included. */
     assert_int_equal(PARSE(&a, err, "frob", "--bogus", "-h"), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
@@ -596,6 +607,26 @@ static void test_args_group(void **state)
     cli_args_done(&a);
     assert_int_equal(PARSE(&a, err, "group", "move", "g1"), 0);
     assert_null(a.to_node);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "create", "web"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_CREATE);
+    assert_string_equal(a.group, "web");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "delete", "web", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_DELETE);
+    assert_string_equal(a.group, "web");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "property", "set", "SameSubnetDelay", "1000"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_SET);
+    assert_string_equal(a.prop, "SameSubnetDelay");
+    assert_string_equal(a.prop_value, "1000");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "property", "get", "ClusterName"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_GET);
+    assert_null(a.prop_value);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "-c", "clu1", "property", "list", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_LIST);
     cli_args_done(&a);
 }
 
@@ -792,6 +823,13 @@ static void test_args_usage_errors(void **state)
         {ARGC("group", "online"), ARGV("group", "online"), "'group online' needs a GROUP"},
         {ARGC("group", "offline"), ARGV("group", "offline"), "'group offline' needs a GROUP"},
         {ARGC("group", "move"), ARGV("group", "move"), "'group move' needs a GROUP"},
+        {ARGC("group", "create"), ARGV("group", "create"), "'group create' needs a GROUP"},
+        {ARGC("property", "set", "SameSubnetDelay"), ARGV("property", "set", "SameSubnetDelay"),
+         "'property set' needs a property NAME and a VALUE"},
+        {ARGC("property", "list", "x"), ARGV("property", "list", "x"), "'x'"},
+        {ARGC("group", "delete", "a", "b"), ARGV("group", "delete", "a", "b"), "'b'"},
+        {ARGC("group", "create", "g1", "--node", "n1"), ARGV("group", "create", "g1", "--node", "n1"),
+         "only applies"},
         {ARGC("group", "offline", "g1", "--node", "n1"), ARGV("group", "offline", "g1", "--node", "n1"),
          "only applies"},
         {ARGC("group", "online", "g1", "--node", "n1", "--node", "n2"),
@@ -806,11 +844,20 @@ static void test_args_usage_errors(void **state)
         {ARGC("node"), ARGV("node"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"),
-         "unknown subcommand 'group show': expected 'list', 'online', 'offline' or 'move'"},
+         "unknown subcommand 'group show': expected 'list', 'online', 'offline', 'move', 'create' or 'delete'"},
         {ARGC("group"), ARGV("group"), "'group' needs a subcommand"},
         {ARGC("keygen"), ARGV("keygen"), "FILE"},
         {ARGC("keygen", "/tmp/k", "-c", "x"), ARGV("keygen", "/tmp/k", "-c", "x"), "keygen"},
         {ARGC("status", "-c"), ARGV("status", "-c"), "needs a value"},
+        {ARGC("rekey"), ARGV("rekey"), "--new-key FILE (step 1) or --retire-old (step 2)"},
+        {ARGC("rekey", "--new-key", "k", "--retire-old"),
+         ARGV("rekey", "--new-key", "k", "--retire-old"), "one of --new-key"},
+        {ARGC("rekey", "--new-key", ""), ARGV("rekey", "--new-key", ""), "non-empty FILE"},
+        {ARGC("rekey", "--new-key"), ARGV("rekey", "--new-key"), "needs a value"},
+        {ARGC("rekey", "k"), ARGV("rekey", "k"), "'k'"},
+        {ARGC("status", "--retire-old"), ARGV("status", "--retire-old"), "only applies to rekey"},
+        {ARGC("keygen", "f", "--new-key", "k"), ARGV("keygen", "f", "--new-key", "k"),
+         "only applies to rekey"},
     };
 
     (void)state;
