@@ -20,6 +20,7 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_PREFERRED] = "SET_PREFERRED",
     [CDB_CMD_BATCH] = "BATCH",
     [CDB_CMD_RELEASE_RESOURCE] = "RELEASE_RESOURCE",
+    [CDB_CMD_SYNC] = "SYNC",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -135,6 +136,11 @@ void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner)
 void cdb_cmd_hand_over(struct wire_writer *w)
 {
     wire_put_u32(w, CDB_TAG_HANDOFF, 1);
+}
+
+void cdb_cmd_sync(struct wire_writer *w)
+{
+    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SYNC);
 }
 
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node)

@@ -24,6 +24,8 @@
  *   BATCH              CMD* (nested command; no BATCH inside); all or nothing
  *   RELEASE_RESOURCE   NAME, NODE (u64): node NODE no longer holds the resource it was handing
  *                      over (ERROR_INVALID_STATE unless it was)
+ *   SYNC               (no fields) changes nothing: a node that has applied its own SYNC holds
+ *                      everything committed before it
  *
  * The builders only encode; cdb_apply() decides what is valid. Builders append to a writer, which
  * records allocation failure (check wire_writer_failed() once at the end).
@@ -54,9 +56,10 @@ enum cdb_cmd_code {
     CDB_CMD_SET_PREFERRED = 14,
     CDB_CMD_BATCH = 15,
     CDB_CMD_RELEASE_RESOURCE = 16,
+    CDB_CMD_SYNC = 17,
 };
 
-#define CDB_CMD_MAX CDB_CMD_RELEASE_RESOURCE
+#define CDB_CMD_MAX CDB_CMD_SYNC
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -124,6 +127,7 @@ void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner);
  */
 void cdb_cmd_hand_over(struct wire_writer *w);
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node);
+void cdb_cmd_sync(struct wire_writer *w);
 /* ids may be NULL when n is 0 (clears the list). */
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
                            size_t n);

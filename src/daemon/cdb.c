@@ -704,6 +704,13 @@ static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
                     (int64_t)state, owner, id);
 }
 
+static int cmd_sync(struct cdb *db, const struct msg *m)
+{
+    (void)db;
+    (void)m;
+    return 0;
+}
+
 static int cmd_release_resource(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *name = NULL;
@@ -815,6 +822,7 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_ADD_DEPENDENCY] = cmd_add_dependency,
     [CDB_CMD_SET_PREFERRED] = cmd_set_preferred,
     [CDB_CMD_RELEASE_RESOURCE] = cmd_release_resource,
+    [CDB_CMD_SYNC] = cmd_sync,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 

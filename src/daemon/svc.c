@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/cdb_cmd.h"
 #include "daemon/log.h"
 #include "daemon/rhs.h"
 
@@ -144,6 +145,42 @@ static void check_committed(struct svc *s)
 
 static void drain_check(struct svc *s);
 
+static void sync_done(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    (void)errmsg;
+    s->sync_in_flight = false;
+    /* Committed, and applied here: a leader applies on commit, a follower's callback waits for
+     * its own copy (but not forever, hence the version check). */
+    s->synced = rv == 0 && status == 0 && s->db != NULL &&
+                (consensus_role(s->consensus) == CONSENSUS_LEADER ||
+                 cdb_version(s->db) >= s->leader_version_seen);
+}
+
+/* Keeps s->synced: false without a leader, else proven by a SYNC this node committed. */
+static void sync_check(struct svc *s)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    if (s->consensus == NULL || s->db == NULL || s->wiping ||
+        consensus_leader(s->consensus) == 0) {
+        s->synced = false;
+        return;
+    }
+    if (s->synced || s->sync_in_flight)
+        return;
+    wire_writer_init(&w);
+    cdb_cmd_sync(&w);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return;
+    s->sync_in_flight = true;
+    svc_submit(s, cmd, len, sync_done, NULL);
+    free(cmd);
+}
+
 static void reconcile_cb(uv_timer_t *t)
 {
     struct svc *s = t->data;
@@ -151,6 +188,7 @@ static void reconcile_cb(uv_timer_t *t)
     if (s->stopping || s->wiping)
         return;
     check_committed(s);
+    sync_check(s);
     svc_health_sync(s);
     rgm_reconcile(s);
     svc_waits_check(s);
@@ -182,6 +220,8 @@ static void tick_cb(uv_timer_t *t)
     svc_waits_check(s);
     svc_submit_check_deferred(s);
     drain_check(s);
+    if (!s->stopping)
+        sync_check(s);
     svc_orphan_tick(s);
     /* Raft's configuration (who votes) changes without a database command: follow it. */
     if (s->consensus != NULL && !s->wiping) {

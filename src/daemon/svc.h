@@ -92,6 +92,11 @@ struct svc {
     void (*terminate_cb)(struct svc *s, void *arg); /* a terminate waiting for busy drivers */
     void *terminate_arg;
     bool reported_up;
+    /* Reads are answered once this node holds all its cluster committed: after a start, and
+     * again after it lost its leader; a SYNC command through the leader proves it. */
+    bool synced;
+    bool sync_in_flight;
+    uint64_t leader_version_seen; /* newest database version a leader's reply named */
     bool member_busy;       /* a raft membership change is running */
     bool orphan_checking;   /* peers are being asked whether this node still belongs */
     uint64_t leaderless_since;

@@ -155,9 +155,10 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
                         "node %s is not running a cluster", s->opts.name);
         return;
     }
-    /* Restarted, this node's database is empty until the cluster's next commit replays its
-     * log: an answer now would describe a cluster without nodes or groups. */
-    if (s->conf.committed && cdb_version(s->db) == 0) {
+    /* Restarted, or back from a partition, this node's database may miss what the cluster
+     * committed meanwhile (after a restart it is empty until the log replays): an answer now
+     * could say a group that exists does not. */
+    if (s->conf.committed && !s->synced) {
         rpc_call_finish(call, 5072 /* ERROR_CLUSTER_NODE_NOT_READY */,
                         "node %s is still catching up with its cluster", s->opts.name);
         return;

@@ -580,6 +580,24 @@ static void test_resource_handoff(void **state)
     assert_int_equal(res.handoff, 0);
 }
 
+/* SYNC changes no row: only the version moves, as with every applied command. */
+static void test_sync(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_group *g0, *g1;
+    size_t n0, n1;
+    uint64_t v0 = cdb_version(db);
+
+    assert_int_equal(cdb_groups(db, &g0, &n0), 0);
+    OK(db, cdb_cmd_sync(W));
+    assert_true(cdb_version(db) == v0 + 1);
+    assert_int_equal(cdb_groups(db, &g1, &n1), 0);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(g0, g1, n0 * sizeof(*g0));
+    free(g0);
+    free(g1);
+}
+
 static void test_delete_resource(void **state)
 {
     struct cdb *db = *state;
@@ -1153,6 +1171,7 @@ static void test_cmd_names(void **state)
     assert_string_equal(cdb_cmd_name(CDB_CMD_ADD_NODE), "ADD_NODE");
     assert_string_equal(cdb_cmd_name(CDB_CMD_BATCH), "BATCH");
     assert_string_equal(cdb_cmd_name(CDB_CMD_RELEASE_RESOURCE), "RELEASE_RESOURCE");
+    assert_string_equal(cdb_cmd_name(CDB_CMD_SYNC), "SYNC");
     assert_string_equal(cdb_cmd_name(0), "UNKNOWN");
     assert_string_equal(cdb_cmd_name(CDB_CMD_MAX + 1), "UNKNOWN");
 }
@@ -1177,6 +1196,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_add_resource_rejects, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_resource_state, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_resource_handoff, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_sync, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_delete_resource, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_dependencies, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_preferred, setup_populated, teardown),
