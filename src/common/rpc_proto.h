@@ -35,6 +35,16 @@ enum rpc_op {
     RPC_OP_GROUP_DELETE,      /* NAME -> deletes an offline group and its resources */
     RPC_OP_GET_CREDENTIAL,    /* -> CLUSTER_ID, KEY_HEX: for a node being added (admin only) */
     RPC_OP_CLEAR,             /* FORCE -> wipes a node whose cluster let it go (Clear-ClusterNode) */
+    RPC_OP_ROTATE_CREDENTIAL, /* ROTATE_STEP, KEY_HEX (stage) or KEY_ID -> one rotation step of
+                                 the cluster credential on this node (admin only) */
+};
+
+/* The steps of a cluster credential rotation, taken by every member in this order (cred_ring.h). */
+enum rpc_rotate_step {
+    RPC_ROTATE_STAGE = 1, /* KEY_HEX: accept the new credential too -> KEY_ID */
+    RPC_ROTATE_SWITCH,    /* KEY_ID: prove the new credential */
+    RPC_ROTATE_RETIRE,    /* KEY_ID: accept only the new credential */
+    RPC_ROTATE_ABORT,     /* KEY_ID: forget a staged credential that was never proved */
 };
 
 /* Field tags. */
@@ -85,6 +95,8 @@ enum rpc_field {
     RPC_F_JOIN,           /* u32: 1 = join a running cluster (no bootstrap) */
     RPC_F_FORCE,          /* u32: 1 = the owner is gone; record the outcome without it */
     RPC_F_MAX_NODES,      /* u32: the most members this node's cluster takes */
+    RPC_F_ROTATE_STEP,    /* u32: enum rpc_rotate_step */
+    RPC_F_KEY_ID,         /* str: a credential's public id (16 hex digits) */
 };
 
 enum rpc_query {

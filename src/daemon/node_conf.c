@@ -17,6 +17,7 @@
 
 #define CONF_FILE "cluster.conf"
 #define KEY_FILE "cluster.key"
+#define OTHER_KEY_FILE "cluster.key.other"
 #define RAFT_DIR "raft"
 
 int node_conf_prepare_dir(const char *state_dir)
@@ -215,18 +216,21 @@ int node_conf_load(const char *state_dir, struct node_conf *ret)
     return rv < 0 ? rv : 1;
 }
 
-int node_conf_save_key(const char *state_dir, const struct channel_key *key)
+static int save_key_file(const char *state_dir, const char *name, const struct channel_key *key)
 {
     char text[sizeof(key->identity) + 2 * CHANNEL_KEY_BYTES + 4];
     char hex[2 * CHANNEL_KEY_BYTES + 1];
-    int n;
+    int n, rv;
 
     channel_key_to_hex(key, hex);
     n = snprintf(text, sizeof(text), "%s\n%s\n", key->identity, hex);
-    return write_atomic(state_dir, KEY_FILE, text, (size_t)n);
+    rv = write_atomic(state_dir, name, text, (size_t)n);
+    explicit_bzero(text, sizeof(text));
+    explicit_bzero(hex, sizeof(hex));
+    return rv;
 }
 
-int node_conf_load_key(const char *state_dir, struct channel_key *ret)
+static int load_key_file(const char *state_dir, const char *name, struct channel_key *ret)
 {
     struct channel_key key = {0};
     uint8_t *data;
@@ -234,7 +238,7 @@ int node_conf_load_key(const char *state_dir, struct channel_key *ret)
     char *nl;
     int rv;
 
-    rv = read_file(state_dir, KEY_FILE, &data, &len);
+    rv = read_file(state_dir, name, &data, &len);
     if (rv < 0)
         return rv;
     nl = strchr((char *)data, '\n');
@@ -247,6 +251,31 @@ int node_conf_load_key(const char *state_dir, struct channel_key *ret)
     if (rv == 0)
         *ret = key;
     return rv;
+}
+
+int node_conf_save_key(const char *state_dir, const struct channel_key *key)
+{
+    return save_key_file(state_dir, KEY_FILE, key);
+}
+
+int node_conf_load_key(const char *state_dir, struct channel_key *ret)
+{
+    return load_key_file(state_dir, KEY_FILE, ret);
+}
+
+int node_conf_save_other_key(const char *state_dir, const struct channel_key *key)
+{
+    char path[4096];
+
+    if (key != NULL)
+        return save_key_file(state_dir, OTHER_KEY_FILE, key);
+    snprintf(path, sizeof(path), "%s/%s", state_dir, OTHER_KEY_FILE);
+    return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int node_conf_load_other_key(const char *state_dir, struct channel_key *ret)
+{
+    return load_key_file(state_dir, OTHER_KEY_FILE, ret);
 }
 
 int node_conf_raft_dir(const char *state_dir, char *buf, size_t n)
@@ -267,8 +296,9 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 int node_conf_wipe(const char *state_dir)
 {
-    static const char *const files[] = {CONF_FILE, KEY_FILE, "." CONF_FILE ".tmp",
-                                        "." KEY_FILE ".tmp"};
+    static const char *const files[] = {CONF_FILE, KEY_FILE, OTHER_KEY_FILE,
+                                        "." CONF_FILE ".tmp", "." KEY_FILE ".tmp",
+                                        "." OTHER_KEY_FILE ".tmp"};
     char path[4096];
     int rv = 0;
 

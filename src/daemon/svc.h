@@ -17,6 +17,7 @@
 #include "channel/channel.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus.h"
+#include "daemon/cred_ring.h"
 #include "daemon/hb.h"
 #include "daemon/name_responder.h"
 #include "daemon/node_conf.h"
@@ -58,8 +59,7 @@ struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
     struct channel_key admin_key;
-    struct channel_key cluster_key;
-    bool have_cluster_key;
+    struct cred_ring keys;    /* the cluster credentials (svc_keys.c) */
     struct node_conf conf;
     bool configured;
     struct consensus *consensus;
@@ -108,9 +108,22 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
 /* Asks for a reconcile pass (commit marker, waits, resources) on the next loop turn. */
 void svc_kick(struct svc *s);
 void svc_shutdown(struct svc *s);
-int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
+
+/* Cluster credentials (svc_keys.c). */
+/* The management server's PSK lookup (connection threads): the admin key or a held credential. */
+int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
+bool svc_keys_held(const struct svc *s);
+/* The credential this node proves; NULL if it holds none. */
+const struct channel_key *svc_keys_send(const struct svc *s);
+/* Stores key as the node's only credential (setup phase 109). 0 or negative errno. */
+int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key *key);
+/* Loads the stored credentials (s->conf must be loaded); none if there are none. */
+void svc_keys_load(struct svc *s);
+void svc_keys_clear(struct svc *s);
+/* RPC_OP_ROTATE_CREDENTIAL: one rotation step on this node. */
+void svc_op_rotate_credential(struct svc *s, struct rpc_call *call);
 
 /* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
 void svc_orphan_tick(struct svc *s);

@@ -290,15 +290,14 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }
-    snprintf(key.identity, sizeof(key.identity), "cluster:%s", id);
-    rv = node_conf_save_key(s->opts.state_dir, &key);
+    rv = svc_keys_set(s, id, &key);
+    explicit_bzero(&key, sizeof(key));
+    explicit_bzero(hex, sizeof(hex));
     if (rv < 0) {
         rpc_call_finish(call, win32_from_errno(rv), "cannot store the cluster credential: %s",
                         strerror(-rv));
         return;
     }
-    s->cluster_key = key;
-    s->have_cluster_key = true;
     rpc_call_finish(call, 0, NULL);
 }
 
@@ -526,12 +525,12 @@ static void op_get_credential(struct svc *s, struct rpc_call *call)
 {
     char hex[2 * CHANNEL_KEY_BYTES + 1];
 
-    if (!s->configured || !s->have_cluster_key || !s->conf.committed) {
+    if (!s->configured || !svc_keys_held(s) || !s->conf.committed) {
         rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s holds no cluster credential",
                         s->opts.name);
         return;
     }
-    channel_key_to_hex(&s->cluster_key, hex);
+    channel_key_to_hex(svc_keys_send(s), hex);
     wire_put_str(&call->reply, RPC_F_CLUSTER_ID, s->conf.cluster_id);
     wire_put_str(&call->reply, RPC_F_KEY_HEX, hex);
     memset(hex, 0, sizeof(hex));
@@ -561,7 +560,7 @@ static void op_cleanup(struct svc *s, struct rpc_call *call)
         s->session = 0;
     if (!s->configured && !s->wiping) {
         node_conf_wipe(s->opts.state_dir); /* credential written before the configuration */
-        s->have_cluster_key = false;
+        svc_keys_clear(s);
         rpc_call_finish(call, 0, NULL);
         return;
     }
@@ -693,6 +692,7 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_CLEANUP: op_cleanup(s, call); break;
     case RPC_OP_GET_CREDENTIAL: op_get_credential(s, call); break;
     case RPC_OP_CLEAR: op_clear(s, call); break;
+    case RPC_OP_ROTATE_CREDENTIAL: svc_op_rotate_credential(s, call); break;
     case RPC_OP_GROUP_ONLINE: op_group_online(s, call); break;
     case RPC_OP_GROUP_OFFLINE: op_group_offline(s, call); break;
     case RPC_OP_GROUP_DELETE: op_group_delete(s, call); break;
