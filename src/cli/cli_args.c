@@ -26,6 +26,7 @@ enum opt_id {
     OPT_FORCE,
     OPT_INTERVAL,
     OPT_COUNT,
+    OPT_CLUSTER_CREDENTIAL,
 };
 
 #define CMD(c) (1u << (c))
@@ -51,6 +52,7 @@ static const struct option_def {
     {"force", 0, false, CMD(CLI_CMD_NODE_CLEAR), "node clear", OPT_FORCE},
     {"interval", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_INTERVAL},
     {"count", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_COUNT},
+    {"cluster-credential", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_CLUSTER_CREDENTIAL},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -193,6 +195,9 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
     case OPT_FORCE:
         p->a.force = true;
         return 0;
+    case OPT_CLUSTER_CREDENTIAL:
+        p->a.cluster_credential = true;
+        return 0;
     }
     return usage(p, "internal error: unhandled option");
 }
@@ -263,6 +268,7 @@ static const struct command_def {
     {"group", "move", CLI_CMD_GROUP_MOVE, 1, 1, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
     {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
+    {"rekey", NULL, CLI_CMD_REKEY, 0, 0, NULL},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -395,6 +401,8 @@ static int check_command(struct parser *p)
     if (rv == 0 && a->cluster != NULL && (a->cmd == CLI_CMD_KEYGEN || a->cmd == CLI_CMD_NODE_CLEAR))
         rv = usage(p, "--cluster does not apply to %s%s", p->name_buf,
                    a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
+    if (rv == 0 && a->cmd == CLI_CMD_REKEY && !a->cluster_credential)
+        rv = usage(p, "rekey needs what to replace: --cluster-credential");
     if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
         rv = usage(p, "keygen needs a non-empty FILE");
     if (rv == 0)

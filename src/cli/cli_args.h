@@ -36,6 +36,7 @@ enum cli_command {
     CLI_CMD_NODE_PAUSE,
     CLI_CMD_NODE_RESUME,
     CLI_CMD_EVENTS,
+    CLI_CMD_REKEY,
 };
 
 /* evict's default wait for the node's cleanup, as Windows clients use (REFERENCE §4.1). */
@@ -81,6 +82,7 @@ struct cli_args {
     bool force;           /* node clear --force */
     uint32_t interval_ms; /* events --interval; CLI_EVENTS_INTERVAL_MS unless given */
     uint32_t count;       /* events --count; 0: until stopped */
+    bool cluster_credential; /* rekey --cluster-credential */
 };
 
 /*

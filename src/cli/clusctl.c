@@ -48,6 +48,10 @@ static const char help_text[] =
     "  group move GROUP [--node NODE]\n"
     "                         move GROUP to NODE (default: another node that is up)\n"
     "  resource list          list the resources, their states, owners and groups\n"
+    "  rekey --cluster-credential\n"
+    "                         replace the secret the nodes prove to each other with\n"
+    "                         a fresh one on every member, without stopping the\n"
+    "                         cluster; the old one is refused afterwards\n"
     "  events [--interval MS] [--count N]\n"
     "                         watch the cluster: print each change of a node, group\n"
     "                         or resource (state, owner, new, gone) as it happens\n"
@@ -188,6 +192,8 @@ static int run(const struct cli_args *a, bool ask)
         return cli_cmd_node(a);
     case CLI_CMD_EVENTS:
         return cli_cmd_events(a);
+    case CLI_CMD_REKEY:
+        return cli_cmd_rekey_cluster_credential(a);
     }
     return CLI_EXIT_USAGE;
 }

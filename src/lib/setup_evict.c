@@ -1,7 +1,8 @@
 /*
  * setup_evict — EvictClusterNode(Ex/Ex2): the node's groups move to other nodes, the node leaves
- * raft and the database (leadership handed over first if it leads), and it is wiped. A node that
- * cannot be reached is evicted all the same and cleans itself when it returns
+ * raft and the database (leadership handed over first if it leads), the remaining members move
+ * to a new cluster credential (so the evicted node's copy is refused from then on), and it is
+ * wiped. A node that cannot be reached is evicted all the same and cleans itself when it returns
  * (ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP).
  */
 #include <stdio.h>
@@ -10,9 +11,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include <clusapi_ext.h>
+
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 #include "lib/evict.h"
+#include "lib/rekey.h"
 
 #define EVICT_TIMEOUT_MS 20000
 #define CLEAN_RETRY_MS 250 /* between attempts to reach a node that is away */
@@ -107,6 +111,13 @@ DWORD evict_node(struct cluster_handle *c, const char *name, DWORD timeout_ms,
         status = move_groups_away(c, victim, nodes, n);
     if (status == 0)
         status = evict_member(c, victim);
+    if (status == 0 && (status = rekey_cluster(c)) != 0) {
+        char why[LIB_ERRMSG_SIZE];
+
+        snprintf(why, sizeof(why), "%s", ClusapiLastErrorText());
+        lib_fail_text(status, "%s was evicted, but the cluster credential it knows could not be "
+                      "replaced (%s); run the rotation again once every member is up", name, why);
+    }
     if (status == 0) {
         HRESULT hr = clean_evicted(victim, cluster_id, timeout_ms);
 
