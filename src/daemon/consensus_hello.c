@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/wire.h"
+
 #define IDENTITY_PREFIX "raft:"
 
 void consensus_identity_format(uint64_t id, const uint8_t cred_id[CRED_ID_BYTES], char *buf)
@@ -39,21 +41,6 @@ int consensus_identity_parse(const char *identity, uint64_t *ret_id,
     return 0;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 int consensus_hello_encode(uint64_t id, const char *address, uint8_t *buf)
 {
     size_t len = strlen(address);
@@ -61,10 +48,10 @@ int consensus_hello_encode(uint64_t id, const char *address, uint8_t *buf)
     if (id == 0 || len == 0 || len > CONSENSUS_HELLO_ADDRESS_MAX)
         return -EINVAL;
     memset(buf, 0, CONSENSUS_HELLO_HEADER);
-    put_le(buf, CONSENSUS_HELLO_MAGIC, 4);
+    wire_le_put(buf, CONSENSUS_HELLO_MAGIC, 4);
     buf[4] = CONSENSUS_HELLO_VERSION;
-    put_le(buf + 8, id, 8);
-    put_le(buf + 16, len, 2);
+    wire_le_put(buf + 8, id, 8);
+    wire_le_put(buf + 16, len, 2);
     memcpy(buf + CONSENSUS_HELLO_HEADER, address, len);
     return (int)(CONSENSUS_HELLO_HEADER + len);
 }
@@ -74,11 +61,11 @@ int consensus_hello_decode(const uint8_t *buf, size_t len, struct consensus_hell
     size_t alen;
 
     /* Judge the magic as soon as it is in: a stranger is turned away without waiting. */
-    if (len >= 4 && get_le(buf, 4) != CONSENSUS_HELLO_MAGIC)
+    if (len >= 4 && wire_le_get(buf, 4) != CONSENSUS_HELLO_MAGIC)
         return -EBADMSG;
     if (len < CONSENSUS_HELLO_HEADER)
         return -EAGAIN;
-    alen = (size_t)get_le(buf + 16, 2);
+    alen = (size_t)wire_le_get(buf + 16, 2);
     if (buf[4] != CONSENSUS_HELLO_VERSION || buf[5] != 0 || buf[6] != 0 || buf[7] != 0 ||
         alen == 0 || alen > CONSENSUS_HELLO_ADDRESS_MAX)
         return -EBADMSG;
@@ -86,7 +73,7 @@ int consensus_hello_decode(const uint8_t *buf, size_t len, struct consensus_hell
         return -EAGAIN;
     if (memchr(buf + CONSENSUS_HELLO_HEADER, '\0', alen) != NULL)
         return -EBADMSG;
-    ret->id = get_le(buf + 8, 8);
+    ret->id = wire_le_get(buf + 8, 8);
     memcpy(ret->address, buf + CONSENSUS_HELLO_HEADER, alen);
     ret->address[alen] = '\0';
     return (int)(CONSENSUS_HELLO_HEADER + alen);

@@ -46,6 +46,7 @@
 #include <gnutls/gnutls.h>
 
 #include "channel/channel.h"
+#include "common/wire.h"
 #include "daemon/consensus_hello.h"
 #include "daemon/cred_ring.h"
 #include "daemon/hb_packet.h"
@@ -249,12 +250,6 @@ static int forged_heartbeat(uint64_t sender, const uint8_t key[CHANNEL_KEY_BYTES
 /* garbage                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-static void put_u64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* libraft's own plaintext connection handshake (protocol 1, id, address) naming node 2, then a
  * RequestVote preamble and header with an enormous term: what a forger would send to the old
  * plain-TCP transport. */
@@ -263,17 +258,17 @@ static size_t plaintext_raft(uint8_t *buf)
     static const char address[16] = "10.0.0.2:3344";
     size_t n = 0;
 
-    put_u64(buf + n, 1), n += 8;              /* protocol */
-    put_u64(buf + n, 2), n += 8;              /* server id */
-    put_u64(buf + n, sizeof(address)), n += 8;
+    wire_le_put(buf + n, 1, 8), n += 8;              /* protocol */
+    wire_le_put(buf + n, 2, 8), n += 8;              /* server id */
+    wire_le_put(buf + n, sizeof(address), 8), n += 8;
     memcpy(buf + n, address, sizeof(address)), n += sizeof(address);
-    put_u64(buf + n, 2), n += 8;              /* message type: request vote */
-    put_u64(buf + n, 40), n += 8;             /* header length */
-    put_u64(buf + n, 1ull << 40), n += 8;     /* term */
-    put_u64(buf + n, 2), n += 8;              /* candidate id */
-    put_u64(buf + n, 1ull << 40), n += 8;     /* last log index */
-    put_u64(buf + n, 1ull << 40), n += 8;     /* last log term */
-    put_u64(buf + n, 1), n += 8;              /* disrupt leader */
+    wire_le_put(buf + n, 2, 8), n += 8;              /* message type: request vote */
+    wire_le_put(buf + n, 40, 8), n += 8;             /* header length */
+    wire_le_put(buf + n, 1ull << 40, 8), n += 8;     /* term */
+    wire_le_put(buf + n, 2, 8), n += 8;              /* candidate id */
+    wire_le_put(buf + n, 1ull << 40, 8), n += 8;     /* last log index */
+    wire_le_put(buf + n, 1ull << 40, 8), n += 8;     /* last log term */
+    wire_le_put(buf + n, 1, 8), n += 8;              /* disrupt leader */
     return n;
 }
 
