@@ -79,6 +79,8 @@ static const char help_text[] =
     "      --cleanup-ad       destroy: also delete the cluster's identity (its\n"
     "                         computer objects, on Windows)\n"
     "      --force            node clear: wipe even if the cluster still runs\n"
+    "      --cluster-credential\n"
+    "                         rekey: replace the cluster credential\n"
     "      --node NODE        group online, group move: the destination node\n"
     "      --interval MS      events: read the cluster every MS milliseconds (50 to\n"
     "                         10000, default 200)\n"

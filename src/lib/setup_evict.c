@@ -111,22 +111,26 @@ DWORD evict_node(struct cluster_handle *c, const char *name, DWORD timeout_ms,
         status = move_groups_away(c, victim, nodes, n);
     if (status == 0)
         status = evict_member(c, victim);
-    if (status == 0 && (status = rekey_cluster(c)) != 0) {
+    if (status == 0) {
+        /* The remaining members move to a new credential first, so the one the evicted node
+         * knows is refused whether or not it can be wiped now. */
+        DWORD rekey = rekey_cluster(c);
         char why[LIB_ERRMSG_SIZE];
+        HRESULT hr;
 
         snprintf(why, sizeof(why), "%s", ClusapiLastErrorText());
-        lib_fail_text(status, "%s was evicted, but the cluster credential it knows could not be "
-                      "replaced (%s); run the rotation again once every member is up", name, why);
-    }
-    if (status == 0) {
-        HRESULT hr = clean_evicted(victim, cluster_id, timeout_ms);
-
+        hr = clean_evicted(victim, cluster_id, timeout_ms);
         if (ret_cleanup != NULL)
             *ret_cleanup = hr;
         if (hr != S_OK)
             lib_fail_text(status = ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP,
                           "%s was evicted but could not be wiped now; it wipes itself when it "
                           "returns", name);
+        else if (rekey != 0)
+            lib_fail_text(status = rekey,
+                          "%s was evicted, but the cluster credential it knows could not be "
+                          "replaced (%s); run the rotation again once every member is up",
+                          name, why);
     }
     free(nodes);
     return status;

@@ -431,6 +431,7 @@ static int cmd_capture(unsigned seconds, const char *file, uint16_t raft_port, u
         perror("lab_hostile: capture");
         return 1;
     }
+    printf("recording\n"); /* the scenario waits for this line before it makes traffic */
     while (now_ms() < end && n < MAX_RECORDS) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         struct sockaddr_ll from;

@@ -25,17 +25,15 @@ hostile=$(lab__tool lab_hostile)
 cap=$LAB_DIR/capture.bin
 
 # --- record the traffic of a cluster coming up ---------------------------------------------
-ip netns exec "$(lab_switch_ns)" "$hostile" capture 8 "$cap" "$RAFT_PORT" "$LAB_PORT" \
-    >"$LAB_DIR/capture.out" 2>&1 &
-cap_pid=$!
-sleep 0.5 # lets the recorder open its socket before the first packet; nothing to await on
+lab_bg capture sw "$hostile" capture 8 "$cap" "$RAFT_PORT" "$LAB_PORT"
+lab_wait_for "the recorder is ready" 5 grep -q '^recording' "$LAB_DIR/bg/capture.log"
 rc=0
 lab_create "$NAME" --node n1 --node n2 --node n3 --ip "$ip/24" >"$LAB_DIR/create.out" 2>&1 ||
     rc=$?
 lab_assert -m "create: lab_create exits 0" test "$rc" = 0
 rc=0
-wait "$cap_pid" || rc=$?
-sed 's/^/    /' "$LAB_DIR/capture.out"
+lab_bg_wait capture 20 || rc=$?
+sed 's/^/    /' "$LAB_DIR/bg/capture.log"
 lab_assert -m "capture: raft segments and heartbeats recorded" test "$rc" = 0
 members="1 2 3"
 lab_assert_within "create: members Running and committed" "$T" \
