@@ -150,7 +150,16 @@ static bool member_may(uint32_t op)
 
 void svc_rpc_dispatch(void *arg, struct rpc_call *call)
 {
-    (void)arg;
+    struct channel_key key;
+
+    /* A session stays open across requests: the credential it proved may have been retired
+     * since (a rotation), and then it may do nothing more. */
+    if (!is_admin(call) && svc_key_lookup(arg, call->peer_identity, &key) < 0) {
+        rpc_call_finish(call, ERR_ACCESS_DENIED, "the cluster credential of this session was "
+                        "retired");
+        return;
+    }
+    explicit_bzero(&key, sizeof(key));
     if (!is_admin(call) && !member_may(call->op)) {
         rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
         return;
