@@ -7,9 +7,9 @@
 # moment before the command that makes it) to the first client reply from another node, as the
 # prober saw it.  RUNS rounds each (default 7, at least 7):
 #   clusapi, default settings:  kill -9 of the owner's clussvc (then restarted), and the owner's
-#                               link cut (then healed); a planned move (clusctl group move
-#                               "Cluster Group" --node NEXT) from the call to the target
-#                               answering, and the call itself;
+#                               link cut (then healed); a planned move (MoveClusterGroup to
+#                               the next node, through tests/lab/lab_op) from the call to the
+#                               target answering, and the call itself;
 #   keepalived, advert_int 1 and then 0.1 (VRRPv3, unicast peers, the same address, all BACKUP
 #   with nopreempt, priorities 190/180/170): kill -9 of the MASTER's keepalived processes (VRRP
 #   child first, then the parent; then restarted), and the MASTER's link cut (then healed).
@@ -111,10 +111,11 @@ clusapi_move() {
     old=$(lab_owner "$LAB_FO_IP")
     target=$((old % 3 + 1))
     lab_wait_for "clusapi: the prober hears n$old" 5 lab_probe_answered_by p "n$old"
-    t=$EPOCHREALTIME
-    lab_clusctl -c n1 group move "Cluster Group" --node "n$target" >"$LAB_DIR/move.out" 2>&1 ||
+    lab_op move "$(lab_node_addr 1)" "Cluster Group" "n$target" >"$LAB_DIR/move.out" 2>&1 ||
         echo "bench/failover: move to n$target failed: $(tail -n 1 "$LAB_DIR/move.out")" >&2
-    call=$(lab_ms_since "$t")
+    t=$(sed -n 's/^call start=\([0-9.]*\) .*/\1/p' "$LAB_DIR/move.out")
+    call=$(sed -n 's/^call start=.* ms=\([0-9.]*\)$/\1/p' "$LAB_DIR/move.out")
+    [[ -n $t && -n $call ]] || { echo "bench/failover: lab_op move printed no call time" >&2; exit 1; }
     measure "clusapi planned move" "$t" "$old"
     [[ $MS == - || $(lab_probe_get p takeover_node --from "$t" --old "n$old") == "n$target" ]] ||
         echo "bench/failover: the move to n$target landed elsewhere" >&2
@@ -244,8 +245,8 @@ for row in "${ROWS[@]}"; do
     fi
 done
 printf '(ms; %d rounds each; overlap = rounds in which two nodes answered for the address\n' "$RUNS"
-printf ' between the fault and the settled cluster; "move call" is clusctl'"'"'s own time, the\n'
-printf ' row above it the time until the target answered)\n'
+printf ' between the fault and the settled cluster; "planned move" is from the MoveClusterGroup\n'
+printf ' call (handles open) to the target answering, "move call" the call itself)\n'
 if ((KA)); then
     printf '\nratios keepalived / clusapi (medians):\n'
     for advert in 1 0.1; do

@@ -494,6 +494,21 @@ typedef DWORD(CLUSAPI_CALL *PCLUSAPI_EVICT_CLUSTER_NODE_EX2)(HNODE hNode, DWORD 
 CLUSAPI_API HGROUP CLUSAPI_CALL OpenClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
 typedef HGROUP(CLUSAPI_CALL *PCLUSAPI_OPEN_CLUSTER_GROUP)(HCLUSTER hCluster, LPCWSTR lpszGroupName);
 
+/*
+ * Creates an empty group (Offline, no owner) and opens it. NULL + GetLastError(): for example
+ * ERROR_OBJECT_ALREADY_EXISTS, ERROR_INVALID_PARAMETER for a NULL or empty name.
+ */
+CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+typedef HGROUP(CLUSAPI_CALL *PCLUSAPI_CREATE_CLUSTER_GROUP)(HCLUSTER hCluster,
+                                                           LPCWSTR lpszGroupName);
+
+/*
+ * Removes an offline, empty group (the handle stays open: close it). Returns ERROR_SUCCESS,
+ * ERROR_INVALID_STATE if it is not offline, ERROR_DIR_NOT_EMPTY if it has resources.
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterGroup(HGROUP hGroup);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_DELETE_CLUSTER_GROUP)(HGROUP hGroup);
+
 /* Closes a group handle. Returns TRUE, or FALSE + GetLastError(). */
 CLUSAPI_API BOOL CLUSAPI_CALL CloseClusterGroup(HGROUP hGroup);
 typedef BOOL(CLUSAPI_CALL *PCLUSAPI_CLOSE_CLUSTER_GROUP)(HGROUP hGroup);

@@ -191,6 +191,9 @@ typedef const WCHAR *LPCWSTR;
 #ifndef ERROR_BUSY
 #define ERROR_BUSY 170
 #endif
+#ifndef ERROR_DIR_NOT_EMPTY
+#define ERROR_DIR_NOT_EMPTY 145
+#endif
 #ifndef ERROR_ALREADY_EXISTS
 #define ERROR_ALREADY_EXISTS 183
 #endif

@@ -266,6 +266,8 @@ static const struct command_def {
     {"group", "online", CLI_CMD_GROUP_ONLINE, 1, 1, "a GROUP"},
     {"group", "offline", CLI_CMD_GROUP_OFFLINE, 1, 1, "a GROUP"},
     {"group", "move", CLI_CMD_GROUP_MOVE, 1, 1, "a GROUP"},
+    {"group", "create", CLI_CMD_GROUP_CREATE, 1, 1, "a GROUP"},
+    {"group", "delete", CLI_CMD_GROUP_DELETE, 1, 1, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
     {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
     {"rekey", NULL, CLI_CMD_REKEY, 0, 0, NULL},
@@ -342,7 +344,8 @@ static int parse_command(struct parser *p)
     else if (c->cmd == CLI_CMD_CREATE)
         p->a.name = arg;
     else if (c->cmd == CLI_CMD_GROUP_ONLINE || c->cmd == CLI_CMD_GROUP_OFFLINE ||
-             c->cmd == CLI_CMD_GROUP_MOVE)
+             c->cmd == CLI_CMD_GROUP_MOVE || c->cmd == CLI_CMD_GROUP_CREATE ||
+             c->cmd == CLI_CMD_GROUP_DELETE)
         p->a.group = arg;
     else
         p->a.node = arg;

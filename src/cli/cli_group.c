@@ -1,7 +1,8 @@
 /*
- * cli_group — `clusctl group online|offline|move GROUP`: OnlineClusterGroup, OfflineClusterGroup
- * and MoveClusterGroup. ERROR_IO_PENDING means the cluster is still at it: that is a success
- * (exit 0), reported as "still in progress".
+ * cli_group — `clusctl group online|offline|move|create|delete GROUP`: OnlineClusterGroup,
+ * OfflineClusterGroup, MoveClusterGroup, CreateClusterGroup and DeleteClusterGroup.
+ * ERROR_IO_PENDING means the cluster is still at it: that is a success (exit 0), reported as
+ * "still in progress".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,13 @@ struct group_op {
 
 static const char *verb_of(enum cli_command cmd)
 {
-    if (cmd == CLI_CMD_GROUP_ONLINE)
-        return "online";
-    return cmd == CLI_CMD_GROUP_OFFLINE ? "offline" : "move";
+    switch (cmd) {
+    case CLI_CMD_GROUP_ONLINE: return "online";
+    case CLI_CMD_GROUP_OFFLINE: return "offline";
+    case CLI_CMD_GROUP_CREATE: return "create";
+    case CLI_CMD_GROUP_DELETE: return "delete";
+    default: return "move";
+    }
 }
 
 static uint32_t fail_step(struct group_op *op, const char *what, uint32_t fallback)
@@ -76,13 +81,17 @@ static uint32_t change(const struct cli_args *a, HGROUP g, HNODE n, struct group
         status = OnlineClusterGroup(g, n);
     else if (a->cmd == CLI_CMD_GROUP_OFFLINE)
         status = OfflineClusterGroup(g);
-    else
+    else if (a->cmd == CLI_CMD_GROUP_DELETE)
+        status = DeleteClusterGroup(g);
+    else if (a->cmd == CLI_CMD_GROUP_MOVE)
         status = MoveClusterGroup(g, n);
+    else
+        status = 0; /* create: done when the group could be opened */
     if (status != 0 && status != ERROR_IO_PENDING) {
         op->what = NULL;
         snprintf(op->detail, sizeof(op->detail), "%s", ClusapiLastErrorText());
     }
-    if (status == 0)
+    if (status == 0 && a->cmd != CLI_CMD_GROUP_DELETE)
         read_result(g, op);
     return status;
 }
@@ -96,8 +105,10 @@ static uint32_t run(const struct cli_args *a, HCLUSTER h, struct group_op *op)
 
     if (utf8_to_utf16(a->group, &w) < 0)
         return ERROR_NOT_ENOUGH_MEMORY;
-    g = OpenClusterGroup(h, w);
+    g = a->cmd == CLI_CMD_GROUP_CREATE ? CreateClusterGroup(h, w) : OpenClusterGroup(h, w);
     free(w);
+    if (g == NULL && a->cmd == CLI_CMD_GROUP_CREATE)
+        return fail_step(op, "cannot create the group", ERROR_INVALID_PARAMETER);
     if (g == NULL)
         return fail_step(op, "cannot open the group", ERROR_GROUP_NOT_FOUND);
     status = open_node(a, h, &n, op);
@@ -145,6 +156,10 @@ static int print_text(const struct cli_args *a, const struct group_op *op)
         printf("Group %s: %s still in progress (ERROR_IO_PENDING); follow it with "
                "'clusctl group list'.\n",
                a->group, op->verb);
+    else if (a->cmd == CLI_CMD_GROUP_DELETE)
+        printf("Group %s deleted.\n", a->group);
+    else if (a->cmd == CLI_CMD_GROUP_CREATE)
+        printf("Group %s created (%s).\n", a->group, cli_group_state_name(op->state));
     else if (op->state == ClusterGroupStateUnknown)
         printf("Group %s: %s done.\n", a->group, op->verb);
     else if (op->owner != NULL && op->state != ClusterGroupOffline)

@@ -47,6 +47,8 @@ static const char help_text[] =
     "  group offline GROUP    take GROUP offline\n"
     "  group move GROUP [--node NODE]\n"
     "                         move GROUP to NODE (default: another node that is up)\n"
+    "  group create GROUP     create an empty group (offline)\n"
+    "  group delete GROUP     delete an offline, empty group\n"
     "  resource list          list the resources, their states, owners and groups\n"
     "  rekey --cluster-credential\n"
     "                         replace the secret the nodes prove to each other with\n"
@@ -188,6 +190,8 @@ static int run(const struct cli_args *a, bool ask)
     case CLI_CMD_GROUP_ONLINE:
     case CLI_CMD_GROUP_OFFLINE:
     case CLI_CMD_GROUP_MOVE:
+    case CLI_CMD_GROUP_CREATE:
+    case CLI_CMD_GROUP_DELETE:
         return cli_cmd_group(a);
     case CLI_CMD_NODE_PAUSE:
     case CLI_CMD_NODE_RESUME:

@@ -19,6 +19,7 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_ADD_DEPENDENCY] = "ADD_DEPENDENCY",
     [CDB_CMD_SET_PREFERRED] = "SET_PREFERRED",
     [CDB_CMD_BATCH] = "BATCH",
+    [CDB_CMD_RELEASE_RESOURCE] = "RELEASE_RESOURCE",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -129,6 +130,18 @@ void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t
 void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner)
 {
     wire_put_u64(w, CDB_TAG_EXPECT_OWNER, owner);
+}
+
+void cdb_cmd_hand_over(struct wire_writer *w)
+{
+    wire_put_u32(w, CDB_TAG_HANDOFF, 1);
+}
+
+void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node)
+{
+    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_RELEASE_RESOURCE);
+    wire_put_str(w, CDB_TAG_NAME, name);
+    wire_put_u64(w, CDB_TAG_NODE, node);
 }
 
 void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider)

@@ -17,10 +17,13 @@
  *   SET_GROUP_STATE    NAME, STATE, OWNER (u64, 0 for none)
  *   ADD_RESOURCE       NAME, TYPE, GROUP (name), PROP* (nested: KEY, VALUE)
  *   DELETE_RESOURCE    NAME
- *   SET_RESOURCE_STATE NAME, STATE, OWNER
+ *   SET_RESOURCE_STATE NAME, STATE, OWNER, HANDOFF (optional u32 1: the node that holds the
+ *                      resource now, if not OWNER, hands it over to OWNER: see cdb_cmd_hand_over)
  *   ADD_DEPENDENCY     RESOURCE (name), PROVIDER (name)
  *   SET_PREFERRED      GROUP (name), NODE* (u64, in order of preference; replaces the list)
  *   BATCH              CMD* (nested command; no BATCH inside); all or nothing
+ *   RELEASE_RESOURCE   NAME, NODE (u64): node NODE no longer holds the resource it was handing
+ *                      over (ERROR_INVALID_STATE unless it was)
  *
  * The builders only encode; cdb_apply() decides what is valid. Builders append to a writer, which
  * records allocation failure (check wire_writer_failed() once at the end).
@@ -50,9 +53,10 @@ enum cdb_cmd_code {
     CDB_CMD_ADD_DEPENDENCY = 13,
     CDB_CMD_SET_PREFERRED = 14,
     CDB_CMD_BATCH = 15,
+    CDB_CMD_RELEASE_RESOURCE = 16,
 };
 
-#define CDB_CMD_MAX CDB_CMD_BATCH
+#define CDB_CMD_MAX CDB_CMD_RELEASE_RESOURCE
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -76,6 +80,7 @@ enum cdb_cmd_tag {
     CDB_TAG_NODE = 19,
     CDB_TAG_CMD = 20,
     CDB_TAG_EXPECT_OWNER = 21, /* SET_GROUP_STATE / SET_RESOURCE_STATE: only if owned by it */
+    CDB_TAG_HANDOFF = 22,
 };
 
 /* A key/value pair for cdb_cmd_add_resource(); both strings are borrowed. */
@@ -111,6 +116,14 @@ void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const c
  * own results with it, so a node acting on a stale view never overwrites a newer placement.
  */
 void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner);
+/*
+ * Adds to the SET_RESOURCE_STATE just written: whichever node holds the resource when the command
+ * is applied (the node still handing it over, else its owner) hands it over to the new owner,
+ * which waits until that node releases it (RELEASE_RESOURCE). Decided at apply time, so a move
+ * built from a view that is a moment old cannot name the wrong holder.
+ */
+void cdb_cmd_hand_over(struct wire_writer *w);
+void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node);
 /* ids may be NULL when n is 0 (clears the list). */
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
                            size_t n);

@@ -35,6 +35,7 @@ enum rpc_op {
     RPC_OP_GROUP_DELETE,      /* NAME -> deletes an offline group and its resources */
     RPC_OP_GET_CREDENTIAL,    /* -> CLUSTER_ID, KEY_HEX: for a node being added (admin only) */
     RPC_OP_CLEAR,             /* FORCE -> wipes a node whose cluster let it go (Clear-ClusterNode) */
+    RPC_OP_GROUP_MOVE,        /* NAME, NODE_ID (0 = best) -> STATE: hands the group over (leader) */
     RPC_OP_ROTATE_CREDENTIAL, /* ROTATE_STEP, KEY_HEX (stage) or KEY_ID -> one rotation step of
                                  the cluster credential on this node (admin only) */
 };

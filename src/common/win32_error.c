@@ -31,6 +31,7 @@ static const struct win32_error_entry error_table[] = {
     {112, "ERROR_DISK_FULL", "There is not enough space on the disk."},
     {122, "ERROR_INSUFFICIENT_BUFFER", "The data area passed to the call is too small."},
     {123, "ERROR_INVALID_NAME", "The name syntax is incorrect."},
+    {145, "ERROR_DIR_NOT_EMPTY", "The directory is not empty."},
     {170, "ERROR_BUSY", "The requested resource is in use."},
     {183, "ERROR_ALREADY_EXISTS", "The object already exists."},
     {206, "ERROR_FILENAME_EXCED_RANGE", "The name is too long."},

@@ -20,7 +20,7 @@
 #include "common/cdb_cmd.h"
 
 #define CDB_APPLICATION_ID 1128546865 /* 0x43444231, "CDB1" */
-#define CDB_SCHEMA_VERSION 1
+#define CDB_SCHEMA_VERSION 2
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define CDB_ERRMSG_SIZE 256
@@ -62,7 +62,8 @@ static const char schema_sql[] =
     "CREATE TABLE resource(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE, type TEXT NOT NULL REFERENCES restype(name),"
     " grp INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE, state INTEGER NOT NULL,"
-    " owner INTEGER REFERENCES node(id) ON DELETE SET NULL);"
+    " owner INTEGER REFERENCES node(id) ON DELETE SET NULL,"
+    " handoff INTEGER REFERENCES node(id) ON DELETE SET NULL);"
     "CREATE INDEX resource_grp ON resource(grp);"
     "CREATE INDEX resource_owner ON resource(owner);"
     "CREATE INDEX resource_type ON resource(type);"
@@ -291,6 +292,7 @@ static const char *tag_name(uint16_t tag)
         [CDB_TAG_RESOURCE] = "resource", [CDB_TAG_PROVIDER] = "provider",
         [CDB_TAG_NODE] = "node",         [CDB_TAG_CMD] = "cmd",
         [CDB_TAG_EXPECT_OWNER] = "expect_owner",
+        [CDB_TAG_HANDOFF] = "handoff",
     };
 
     return tag < sizeof(names) / sizeof(names[0]) && names[tag] ? names[tag] : "?";
@@ -690,8 +692,36 @@ static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
     if ((r = need_resource(db, name, &id)) || (r = need_owner(db, owner)) ||
         (r = check_expected_owner(db, m, "resource", id)))
         return r;
+    if (wire_get_u32(m->data, m->len, CDB_TAG_HANDOFF, &(uint32_t){0}) != -ENOENT) {
+        uint32_t flag;
+
+        if ((r = arg_u32(db, m, CDB_TAG_HANDOFF, 1, 1, &flag)) ||
+            (r = sql_exec(db, "UPDATE resource SET handoff = NULLIF(COALESCE(handoff, owner), ?)"
+                              " WHERE id = ?", "ii", (int64_t)owner, id)))
+            return r;
+    }
     return sql_exec(db, "UPDATE resource SET state = ?, owner = ? WHERE id = ?", "ioi",
                     (int64_t)state, owner, id);
+}
+
+static int cmd_release_resource(struct cdb *db, const struct msg *m)
+{
+    _cleanup_free_ char *name = NULL;
+    uint64_t node;
+    int64_t id;
+    int r;
+
+    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = arg_node_id(db, m, CDB_TAG_NODE, &node)) || (r = need_resource(db, name, &id)))
+        return r;
+    r = sql_int(db, NULL, "SELECT 1 FROM resource WHERE id = ? AND handoff = ?", "ii", id,
+                (int64_t)node);
+    if (r == -ENOENT)
+        return reject(db, CDB_ERROR_INVALID_STATE, "node %llu is not handing '%s' over",
+                      (unsigned long long)node, name);
+    if (r < 0)
+        return r;
+    return sql_exec(db, "UPDATE resource SET handoff = NULL WHERE id = ?", "i", id);
 }
 
 /* Checks of a new edge resource -> provider, after both exist. */
@@ -784,6 +814,7 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_RESOURCE_STATE] = cmd_set_resource_state,
     [CDB_CMD_ADD_DEPENDENCY] = cmd_add_dependency,
     [CDB_CMD_SET_PREFERRED] = cmd_set_preferred,
+    [CDB_CMD_RELEASE_RESOURCE] = cmd_release_resource,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 
@@ -1007,7 +1038,7 @@ static const char *const hash_queries[] = {
     "SELECT id, name, address, port, raft_port, role, state FROM node ORDER BY id",
     "SELECT name, driver FROM restype ORDER BY name",
     "SELECT id, name, core, state, owner FROM grp ORDER BY id",
-    "SELECT id, name, type, grp, state, owner FROM resource ORDER BY id",
+    "SELECT id, name, type, grp, state, owner, handoff FROM resource ORDER BY id",
     "SELECT resource, key, value FROM resprop ORDER BY resource, key",
     "SELECT resource, provider FROM dependency ORDER BY resource, provider",
     "SELECT grp, node, rank FROM preferred ORDER BY grp, node",
@@ -1128,7 +1159,7 @@ static void row_group(sqlite3_stmt *st, void *item)
 }
 
 #define RESOURCE_SELECT                                                                          \
-    "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner"                               \
+    "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \
     " FROM resource r JOIN grp g ON g.id = r.grp"
 
 static void row_resource(sqlite3_stmt *st, void *item)
@@ -1142,6 +1173,7 @@ static void row_resource(sqlite3_stmt *st, void *item)
     col_text(st, 4, r->group, sizeof(r->group));
     r->state = (int32_t)sqlite3_column_int64(st, 5);
     r->owner = (uint64_t)sqlite3_column_int64(st, 6);
+    r->handoff = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
 static void row_restype(sqlite3_stmt *st, void *item)

@@ -66,6 +66,7 @@ struct cdb_resource {
     char group[CDB_NAME_MAX + 1];
     int32_t state;  /* CLUSTER_RESOURCE_STATE; a new resource starts Offline (3) */
     uint64_t owner; /* node id, 0 for none */
+    uint64_t handoff; /* the node still handing it over to owner, 0 for none */
 };
 
 struct cdb_restype {

@@ -31,6 +31,15 @@ struct consensus {
     struct raft_fsm raft_fsm;
     struct consensus_fsm fsm;
     uv_timer_t poll;
+    /* Followers learn that an entry committed only from the leader's next message; raft sends
+     * one with each new entry but otherwise only every heartbeat, which would leave every
+     * follower up to two heartbeats behind each commit (and a group move waits on several). So
+     * once the leader has applied entries it appends a barrier: the message carrying it tells
+     * the followers the new commit index at once. */
+    uv_timer_t nudge;
+    struct raft_barrier barrier;
+    bool barrier_in_flight;
+    bool nudge_wanted;
     consensus_change_cb on_change;
     void *change_arg;
     int last_state;
@@ -82,6 +91,39 @@ static int entry_unframe(const struct raft_buffer *buf, const uint8_t **ret, siz
     return 0;
 }
 
+static void nudge_cb(uv_timer_t *t);
+
+static void barrier_done(struct raft_barrier *req, int status)
+{
+    struct consensus *c = req->data;
+
+    (void)status;
+    c->barrier_in_flight = false;
+    if (c->nudge_wanted && c->stop_cb == NULL && c->pending_closes == 0)
+        uv_timer_start(&c->nudge, nudge_cb, 0, 0);
+}
+
+static void nudge_cb(uv_timer_t *t)
+{
+    struct consensus *c = t->data;
+
+    if (c->barrier_in_flight || raft_state(&c->raft) != RAFT_LEADER)
+        return;
+    c->nudge_wanted = false;
+    c->barrier.data = c;
+    c->barrier_in_flight = raft_barrier(&c->raft, &c->barrier, barrier_done) == 0;
+}
+
+/* Called as the leader applies an entry: tell the followers soon (not from inside raft). */
+static void nudge_followers(struct consensus *c)
+{
+    if (c->nudge.data == NULL)
+        return; /* raft is still starting up */
+    c->nudge_wanted = true;
+    if (!c->barrier_in_flight && !uv_is_active((uv_handle_t *)&c->nudge))
+        uv_timer_start(&c->nudge, nudge_cb, 0, 0);
+}
+
 static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **result)
 {
     struct consensus *c = rf->data;
@@ -95,6 +137,8 @@ static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **
         return 0;
     }
     rv = c->fsm.apply(c->fsm.arg, cmd, len, &status);
+    if (raft_state(&c->raft) == RAFT_LEADER)
+        nudge_followers(c);
 
     if (rv < 0)
         return RAFT_IOERR; /* internal failure: raft treats it as fatal for this node */
@@ -283,6 +327,8 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     }
     uv_timer_init(loop, &c->poll);
     c->poll.data = c;
+    uv_timer_init(loop, &c->nudge);
+    c->nudge.data = c;
     if (rv < 0) {
         consensus_stop(c, NULL, NULL);
         return rv;
@@ -322,9 +368,10 @@ void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
     }
     c->stop_cb = cb;
     c->stop_arg = arg;
-    c->pending_closes = 2;
+    c->pending_closes = 3;
     c->raft.data = c;
     uv_close((uv_handle_t *)&c->poll, timer_closed);
+    uv_close((uv_handle_t *)&c->nudge, timer_closed);
     raft_close(&c->raft, raft_closed);
 }
 

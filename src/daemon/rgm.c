@@ -44,6 +44,7 @@ struct rgm_local {
     bool reporting; /* a state report is being committed */
     bool reported;  /* the database knows the outcome of the last call */
     int last_rv;
+    uint64_t handoff_from;  /* the member this node waits for to let go of it, 0 for none */
     uint64_t next_check;    /* when looks-alive runs next */
     uint64_t restart_window; /* start of the current restart period */
     unsigned restarts;      /* local restarts within it */
@@ -211,6 +212,8 @@ static void driver_work(uv_work_t *work)
     }
     else
         op->rv = op->online ? l->driver->online(&l->res) : l->driver->offline(&l->res);
+    if (!op->check && !op->online && op->rv < 0) /* offline is offline: a failed one forces it */
+        l->driver->terminate(&l->res);
 }
 
 static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
@@ -333,6 +336,8 @@ static void driver_call(struct svc *s, struct rgm_local *l, bool online, bool re
 /* Reconcile                                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
+static bool node_is_up(struct svc *s, uint64_t id);
+
 /* A resource may start once one of its providers (alternatives, OR) is online, or it has none.
  * A provider this node has just brought online counts before the database records it. */
 static bool providers_ready(struct svc *s, const char *name)
@@ -381,6 +386,12 @@ static bool dependents_offline(struct svc *s, const struct cdb_resource *all, si
 
 static void bring_online(struct svc *s, const struct cdb_resource *r, struct rgm_local *l)
 {
+    if (r->handoff != 0) { /* its previous holder has not let go yet */
+        l = l != NULL ? l : local_get(s, r);
+        if (l != NULL)
+            l->handoff_from = r->handoff;
+        return;
+    }
     if (!svc_may_start_resources(s)) {
         LOGD("rgm", "%s waits: this node holds no quorum lease", r->name);
         return; /* without a quorum lease nothing comes online here */
@@ -394,6 +405,11 @@ static void bring_online(struct svc *s, const struct cdb_resource *r, struct rgm
         LOGE("rgm", "no driver for %s (type %s)", r->name, r->type);
         return;
     }
+    /* Handed over by a member that is still Up: it let go of the resource a moment ago, so
+     * there is nothing to probe for. After a failover (the holder fenced, released on its
+     * behalf) the driver checks as always. */
+    l->res.handed_over = l->handoff_from != 0 && node_is_up(s, l->handoff_from);
+    l->handoff_from = 0;
     driver_call(s, l, true, true);
 }
 
@@ -412,10 +428,32 @@ static void take_offline(struct svc *s, const struct cdb_resource *all, size_t n
         report_state(s, l, RES_OFFLINE);
 }
 
+/* This node has let go of a resource it was handing over: the new owner may start it. */
+static void release(struct svc *s, const struct cdb_resource *r, struct rgm_local *l)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    l = l != NULL ? l : local_get(s, r);
+    if (l == NULL)
+        return;
+    wire_writer_init(&w);
+    cdb_cmd_release_resource(&w, r->name, s->conf.node_id);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return;
+    l->reported = false;
+    l->reporting = true;
+    svc_submit(s, cmd, len, report_done, l);
+    free(cmd);
+}
+
 static void reconcile_resource(struct svc *s, const struct cdb_resource *all, size_t n,
                                const struct cdb_resource *r)
 {
     bool mine = r->owner == s->conf.node_id;
+    bool handing = r->handoff == s->conf.node_id && !mine;
     struct rgm_local *l = local_find(s, r->name);
     bool here = l != NULL && l->online;
 
@@ -423,10 +461,16 @@ static void reconcile_resource(struct svc *s, const struct cdb_resource *all, si
         return;
     if (mine && (r->state == RES_ONLINE_PENDING || r->state == RES_ONLINE) && !here)
         bring_online(s, r, l);
+    else if (mine && r->state == RES_ONLINE_PENDING && here)
+        report_state(s, l, RES_ONLINE); /* handed back to the node that still held it */
     else if (mine && r->state == RES_OFFLINE_PENDING)
         take_offline(s, all, n, r, l);
     else if (here && (!mine || r->state == RES_OFFLINE || r->state == RES_FAILED))
         driver_call(s, l, false, mine); /* moved away or stopped: stop it here */
+    else if (handing)
+        release(s, r, l);
+    else if (l != NULL && !mine)
+        local_free(s, l); /* a handover this node waited for went elsewhere */
 }
 
 /* The group's state as its resources make it. */
@@ -480,7 +524,7 @@ static void reconcile_group(struct svc *s, const struct cdb_group *g)
     if (state == GROUP_PENDING || (g->state == GROUP_ONLINE && state != GROUP_FAILED))
         return;
     wire_writer_init(&w);
-    cdb_cmd_set_group_state(&w, g->name, state, state == GROUP_OFFLINE ? 0 : g->owner);
+    cdb_cmd_set_group_state(&w, g->name, state, g->owner); /* an offline group keeps its node */
     cdb_cmd_expect_owner(&w, g->owner);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
@@ -648,12 +692,71 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
     }
     if (g.state == GROUP_ONLINE)
         return 0;
-    owner = node_id != 0 ? node_id : choose_owner(s, group, 0);
+    /* No node named: where it is (an offline group keeps its owner), else the best node. */
+    owner = node_id != 0 ? node_id : g.owner != 0 && node_is_up(s, g.owner) ? g.owner
+                                                                         : choose_owner(s, group, 0);
     if (owner == 0 || !node_is_up(s, owner)) {
         snprintf(errmsg, n, "no node is available to host %s", group);
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
     return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, false, placed, NULL);
+}
+
+/* One batch: the group Pending on target, each active resource OnlinePending there, handed
+ * over by whichever node holds it when the batch is applied. */
+static uint32_t commit_move(struct svc *s, const char *group, uint64_t target)
+{
+    struct cdb_resource *res;
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t n_res, len, mark;
+
+    if (cdb_resources(s->db, group, &res, &n_res) < 0)
+        return 8;
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    mark = cdb_cmd_batch_sub_begin(&w);
+    cdb_cmd_set_group_state(&w, group, GROUP_PENDING, target);
+    cdb_cmd_batch_sub_end(&w, mark);
+    for (size_t i = 0; i < n_res; i++) {
+        if (res[i].state == RES_OFFLINE)
+            continue;
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_set_resource_state(&w, res[i].name, RES_ONLINE_PENDING, target);
+        cdb_cmd_hand_over(&w);
+        cdb_cmd_batch_sub_end(&w, mark);
+    }
+    free(res);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL)
+        return 8;
+    svc_submit(s, cmd, len, placed, NULL);
+    free(cmd);
+    return ERR_IO_PENDING;
+}
+
+uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
+                        char *errmsg, size_t n)
+{
+    struct cdb_group g;
+    uint64_t target;
+
+    if (cdb_group_by_name(s->db, group, &g) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERR_GROUP_NOT_FOUND;
+    }
+    target = *node_id != 0 ? *node_id : choose_owner(s, group, g.owner);
+    if (target == 0 || !node_is_up(s, target)) {
+        snprintf(errmsg, n, "no node is available to host %s", group);
+        return ERR_HOST_NODE_NOT_AVAILABLE;
+    }
+    *node_id = target;
+    *state = g.state == GROUP_OFFLINE ? GROUP_OFFLINE : GROUP_ONLINE;
+    if (g.owner == target && (g.state == GROUP_ONLINE || g.state == GROUP_OFFLINE))
+        return 0;
+    if (g.state == GROUP_OFFLINE)
+        return commit_group(s, group, GROUP_OFFLINE, target, RES_OFFLINE, false, placed, NULL);
+    return commit_move(s, group, target);
 }
 
 static void failed_over(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
@@ -708,9 +811,11 @@ static void group_deleted(struct svc *s, void *arg, int rv, uint32_t status, con
     rpc_call_finish(arg, rv < 0 ? 5050 : status, "%s", errmsg ? errmsg : "");
 }
 
-uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
-                          size_t n)
+uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
+                          struct rpc_call *call, char *errmsg, size_t n)
 {
+    struct cdb_resource *res;
+    size_t n_res = 0;
     struct cdb_group g;
     struct wire_writer w;
     uint8_t *cmd;
@@ -723,6 +828,13 @@ uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *cal
     if (g.state != GROUP_OFFLINE) {
         snprintf(errmsg, n, "group %s is not offline", group);
         return 5023; /* ERROR_INVALID_STATE */
+    }
+    if (cdb_resources(s->db, group, &res, &n_res) < 0)
+        return 8;
+    free(res);
+    if (n_res > 0 && !with_resources) {
+        snprintf(errmsg, n, "group %s still has %zu resource(s)", group, n_res);
+        return 145; /* ERROR_DIR_NOT_EMPTY, as DeleteClusterGroup on Windows */
     }
     wire_writer_init(&w);
     cdb_cmd_delete_group(&w, group);

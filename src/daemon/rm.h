@@ -8,6 +8,7 @@
 #ifndef CLUSSVC_RM_H
 #define CLUSSVC_RM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define RM_ERRMSG_SIZE 256
@@ -23,6 +24,8 @@ struct rm_resource {
     const struct rm_prop *props;  /* private properties of the resource */
     size_t n_props;
     void *priv;                   /* the driver's own state between calls */
+    bool handed_over;             /* online: a cluster member let go of it just now, so no
+                                     conflict probe is needed */
     char errmsg[RM_ERRMSG_SIZE];  /* why the last call failed */
 };
 

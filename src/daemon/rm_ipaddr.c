@@ -137,7 +137,7 @@ static int take_address(struct rm_resource *r, const struct ipaddr_config *c, in
     if (rv < 0)
         return rm_fail(r, rv, "cannot list addresses: %s", err_text(rv, eb, sizeof(eb)));
     ifname(ifindex, name);
-    rv = net_probe_in_use(ifindex, &c->addr, PROBE_TIMEOUT_MS);
+    rv = r->handed_over ? 0 : net_probe_in_use(ifindex, &c->addr, PROBE_TIMEOUT_MS);
     if (rv == 1)
         return rm_fail(r, -EADDRINUSE, "address %s already answers on %s", c->text, name);
     if (rv < 0)

@@ -182,15 +182,25 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
                           size_t n);
 /* Moves a group whose owner is gone or fenced to another node (leader only); 997 when the
  * move was submitted (s->health_busy is cleared when it is committed). */
+/*
+ * MoveClusterGroup, on the leader: the group goes to *node_id (0: the best other node, then
+ * set to it) in one commit; resources that were active are handed over (the new owner starts
+ * each once the old one has let go of it). *state is the group state to wait for with that
+ * owner: Online, or Offline for a group that was offline (only its owner changes). 0 when it
+ * is already there, ERROR_IO_PENDING when committing, else an error.
+ */
+uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
+                        char *errmsg, size_t n);
 uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, char *errmsg,
                        size_t n);
 /* Asks the owner to take a group offline (leader only); force records it offline at once when
  * the owner is gone. Win32 status (997 while it happens). */
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);
-/* Deletes an offline group and its resources (leader only); finishes call when committed and
+/* Deletes an offline group (leader only), with its resources only if with_resources (else a
+ * group with resources is refused: ERROR_DIR_NOT_EMPTY); finishes call when committed and
  * returns 997, or returns the failure. */
-uint32_t rgm_group_delete(struct svc *s, const char *group, struct rpc_call *call, char *errmsg,
-                          size_t n);
+uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
+                          struct rpc_call *call, char *errmsg, size_t n);
 /* Runs the due health checks (looks-alive) of resources online here; called each tick. */
 void rgm_monitor(struct svc *s);
 /* The resource host removed every held address (the lease ran out): the local records no longer

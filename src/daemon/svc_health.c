@@ -317,6 +317,43 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
     return started;
 }
 
+/* Resources a node was handing over when it went Down: once it is surely fenced it holds
+ * nothing any more, so their new owners may start them. */
+static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n)
+{
+    const struct hb_track *t = hb_tracker(s->hb);
+    struct cdb_resource *res;
+    struct wire_writer w;
+    size_t n_res;
+    bool any = false;
+
+    if (cdb_resources(s->db, NULL, &res, &n_res) < 0)
+        return false;
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    for (size_t i = 0; i < n_res; i++) {
+        bool down = false;
+
+        for (size_t k = 0; k < n; k++)
+            down |= nodes[k].id == res[i].handoff && nodes[k].state == NODE_DOWN;
+        if (down && hb_track_fenced(t, res[i].handoff, svc_now_ms())) {
+            size_t mark = cdb_cmd_batch_sub_begin(&w);
+
+            cdb_cmd_release_resource(&w, res[i].name, res[i].handoff);
+            cdb_cmd_batch_sub_end(&w, mark);
+            LOGW("health", "%s: node %llu is fenced, its hold is over", res[i].name,
+                 (unsigned long long)res[i].handoff);
+            any = true;
+        }
+    }
+    free(res);
+    if (!any) {
+        wire_writer_done(&w);
+        return false;
+    }
+    return commit(s, &w);
+}
+
 static void leader_duties(struct svc *s)
 {
     struct cdb_node *nodes;
@@ -325,7 +362,7 @@ static void leader_duties(struct svc *s)
     if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER ||
         cdb_nodes(s->db, &nodes, &n) < 0)
         return;
-    if (!update_node_states(s, nodes, n))
+    if (!update_node_states(s, nodes, n) && !release_fenced(s, nodes, n))
         take_over(s, nodes, n);
     free(nodes);
 }

@@ -43,6 +43,7 @@ struct svc_wait {
     uint32_t kind;
     char name[256];
     int32_t state;
+    uint64_t owner; /* GROUP_STATE: and owned by this node (0: any) */
     uint64_t deadline;
     struct svc_wait *next;
 };
@@ -138,6 +139,7 @@ static bool member_may(uint32_t op)
     case RPC_OP_WAIT:
     case RPC_OP_GROUP_ONLINE:
     case RPC_OP_GROUP_OFFLINE:
+    case RPC_OP_GROUP_MOVE:
     case RPC_OP_GROUP_DELETE:
     case RPC_OP_MEMBER_ADD:
     case RPC_OP_MEMBER_PROMOTE:
@@ -471,7 +473,7 @@ static void op_group_offline(struct svc *s, struct rpc_call *call)
 static void op_group_delete(struct svc *s, struct rpc_call *call)
 {
     char group[256], errmsg[256] = "";
-    uint32_t status;
+    uint32_t force = 0, status;
 
     if (!require_running(s, call))
         return;
@@ -483,15 +485,18 @@ static void op_group_delete(struct svc *s, struct rpc_call *call)
         svc_forward_call(s, call);
         return;
     }
-    status = rgm_group_delete(s, group, call, errmsg, sizeof(errmsg));
+    wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
+    status = rgm_group_delete(s, group, force != 0, call, errmsg, sizeof(errmsg));
     if (status != 997)
         rpc_call_finish(call, status, "%s", errmsg);
 }
 
-static void op_group_online(struct svc *s, struct rpc_call *call)
+/* GROUP_ONLINE and GROUP_MOVE: NAME and NODE_ID (0 = best), decided by the leader. */
+static void op_group_place(struct svc *s, struct rpc_call *call, bool move)
 {
     char group[256], errmsg[256] = "";
     uint64_t node = 0;
+    int32_t state = 0;
     uint32_t status;
 
     if (!require_running(s, call))
@@ -505,7 +510,13 @@ static void op_group_online(struct svc *s, struct rpc_call *call)
         svc_forward_call(s, call); /* placement is the leader's */
         return;
     }
-    status = rgm_group_online(s, group, node, errmsg, sizeof(errmsg));
+    if (!move) {
+        status = rgm_group_online(s, group, node, errmsg, sizeof(errmsg));
+    } else {
+        status = rgm_group_move(s, group, &node, &state, errmsg, sizeof(errmsg));
+        wire_put_u32(&call->reply, RPC_F_STATE, (uint32_t)state);
+        wire_put_u64(&call->reply, RPC_F_NODE_ID, node);
+    }
     rpc_call_finish(call, status, "%s", errmsg);
 }
 
@@ -607,6 +618,8 @@ static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_
     case RPC_WAIT_GROUP_STATE:
         if (s->db == NULL || cdb_group_by_name(s->db, wt->name, &g) < 0)
             return 0;
+        if (wt->owner != 0 && g.owner != wt->owner)
+            return 0;
         *ret_done = g.state == wt->state;
         if (!*ret_done && g.state == 2 /* ClusterGroupFailed */ && wt->state == 0) {
             *ret_done = true;
@@ -673,6 +686,7 @@ static void op_wait(struct svc *s, struct rpc_call *call)
     svc_req_str(call, RPC_F_NAME, wt->name, sizeof(wt->name));
     wire_get_u32(call->req, call->req_len, RPC_F_STATE, &state);
     wt->state = (int32_t)state;
+    wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &wt->owner);
     wt->deadline = svc_now_ms() + timeout;
     wt->next = s->waits;
     s->waits = wt;
@@ -702,7 +716,8 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_GET_CREDENTIAL: op_get_credential(s, call); break;
     case RPC_OP_CLEAR: op_clear(s, call); break;
     case RPC_OP_ROTATE_CREDENTIAL: svc_op_rotate_credential(s, call); break;
-    case RPC_OP_GROUP_ONLINE: op_group_online(s, call); break;
+    case RPC_OP_GROUP_ONLINE: op_group_place(s, call, false); break;
+    case RPC_OP_GROUP_MOVE: op_group_place(s, call, true); break;
     case RPC_OP_GROUP_OFFLINE: op_group_offline(s, call); break;
     case RPC_OP_GROUP_DELETE: op_group_delete(s, call); break;
     case RPC_OP_MEMBER_ADD: svc_op_member_add(s, call); break;

@@ -70,16 +70,20 @@ static DWORD node_id(struct cluster_handle *c, HNODE hNode, uint64_t *ret)
     return status;
 }
 
-/* Waits a little for the group to settle in state: 0, or ERROR_IO_PENDING if it has not yet. */
-static DWORD settle(struct cluster_handle *c, const char *group, int32_t state)
+/* A wait that ran out means the operation goes on in the background: ERROR_IO_PENDING. */
+static DWORD pending_on_timeout(DWORD status)
 {
-    DWORD status = cluster_wait(c, RPC_WAIT_GROUP_STATE, group, state, SETTLE_MS);
-
     if (status == ERROR_TIMEOUT) {
         lib_clear_error();
         return ERROR_IO_PENDING;
     }
     return status;
+}
+
+/* Waits a little for the group to settle in state: 0, or ERROR_IO_PENDING if it has not yet. */
+static DWORD settle(struct cluster_handle *c, const char *group, int32_t state)
+{
+    return pending_on_timeout(cluster_wait(c, RPC_WAIT_GROUP_STATE, group, state, SETTLE_MS));
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL OnlineClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
@@ -111,79 +115,37 @@ CLUSAPI_API DWORD CLUSAPI_CALL OfflineClusterGroup(HGROUP hGroup)
     return status;
 }
 
-/* The first Up node other than the group's current owner, or 0. */
-static uint64_t other_node(struct cluster_handle *c, uint64_t owner)
+CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterGroup(HGROUP hGroup)
 {
-    struct cluster_node *nodes;
-    size_t n;
-    uint64_t id = 0;
+    struct group_ctx g = {0};
+    DWORD status = group_ctx(hGroup, &g);
 
-    if (cluster_nodes(c, &nodes, &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n && id == 0; i++)
-        if (nodes[i].id != owner && nodes[i].state == ClusterNodeUp)
-            id = nodes[i].id;
-    free(nodes);
-    return id;
-}
-
-static uint64_t group_owner(struct cluster_handle *c, const char *name)
-{
-    struct cluster_group *groups;
-    size_t n;
-    uint64_t owner = 0;
-
-    if (cluster_groups(c, &groups, &n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (strcasecmp(groups[i].name, name) == 0)
-            owner = groups[i].owner;
-    free(groups);
-    return owner;
+    if (status != 0)
+        return status;
+    return cluster_request(g.cluster, RPC_OP_GROUP_DELETE, g.group->name, 0, false, NULL);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
 {
     struct group_ctx g = {0};
-    uint64_t target, owner;
+    uint64_t target;
     DWORD status = group_ctx(hGroup, &g);
 
     if (status == 0)
         status = node_id(g.cluster, hDestinationNode, &target);
     if (status != 0)
         return status;
-    owner = group_owner(g.cluster, g.group->name);
-    if (target == 0)
-        target = other_node(g.cluster, owner);
-    if (target == 0)
-        return lib_fail(ERROR_HOST_NODE_NOT_AVAILABLE);
-    if (target == owner)
-        return 0;
-    status = cluster_group_offline(g.cluster, g.group->name, false, CLUSTER_GROUP_TIMEOUT_MS);
-    if (status != 0)
-        return status;
-    status = cluster_request(g.cluster, RPC_OP_GROUP_ONLINE, g.group->name, target, false, NULL);
-    if (status == ERROR_IO_PENDING)
-        status = settle(g.cluster, g.group->name, ClusterGroupOnline);
-    if (status != 0 && status != ERROR_IO_PENDING && owner != 0) {
-        DWORD failed = status;
-
-        /* No node could take it: the group goes back where it was. */
-        cluster_group_online(g.cluster, g.group->name, owner, CLUSTER_GROUP_TIMEOUT_MS);
-        return lib_fail(failed);
-    }
-    return status;
+    /* One request: the leader hands the group over (NULL: to the best other node). A target
+     * that cannot bring it online fails it there, and the group manager fails it over. */
+    return pending_on_timeout(cluster_group_move(g.cluster, g.group->name, target, SETTLE_MS));
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount,
                                                        HNODE NodeList[])
 {
     struct group_ctx g = {0};
-    struct wire_writer cmd, w;
-    struct rpc_reply r;
+    struct wire_writer cmd;
     uint64_t ids[64];
-    uint8_t *bytes;
-    size_t len;
     DWORD status = group_ctx(hGroup, &g);
 
     if (status != 0)
@@ -202,17 +164,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
     }
     wire_writer_init(&cmd);
     cdb_cmd_set_preferred(&cmd, g.group->name, ids, NodeCount);
-    bytes = wire_writer_take(&cmd, &len);
-    if (bytes == NULL)
-        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    rpc_request(&w, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
-    free(bytes);
-    status = cluster_call(g.cluster, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
+    return cluster_apply(g.cluster, &cmd);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -222,25 +174,11 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
 /* Records a node state through the cluster (a database command). */
 static DWORD set_node_state(struct cluster_handle *c, uint64_t id, int32_t state)
 {
-    struct wire_writer cmd, w;
-    struct rpc_reply r;
-    uint8_t *bytes;
-    size_t len;
-    DWORD status;
+    struct wire_writer cmd;
 
     wire_writer_init(&cmd);
     cdb_cmd_set_node_state(&cmd, id, state);
-    bytes = wire_writer_take(&cmd, &len);
-    if (bytes == NULL)
-        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    rpc_request(&w, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
-    free(bytes);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
+    return cluster_apply(c, &cmd);
 }
 
 /* The cluster and node behind a node handle. */
@@ -276,14 +214,11 @@ CLUSAPI_API DWORD CLUSAPI_CALL PauseClusterNode(HNODE hNode)
     if (status != 0)
         return status;
     for (size_t i = 0; i < n && status == 0; i++) {
-        uint64_t target;
-
         if (groups[i].owner != node.id || groups[i].state == ClusterGroupOffline)
             continue;
-        target = other_node(c, node.id);
-        status = cluster_group_offline(c, groups[i].name, false, CLUSTER_GROUP_TIMEOUT_MS);
-        if (status == 0 && target != 0)
-            status = cluster_group_online(c, groups[i].name, target, CLUSTER_GROUP_TIMEOUT_MS);
+        status = cluster_group_move(c, groups[i].name, 0, CLUSTER_GROUP_TIMEOUT_MS);
+        if (status == ERROR_HOST_NODE_NOT_AVAILABLE) /* nowhere to go: it stops */
+            status = cluster_group_offline(c, groups[i].name, false, CLUSTER_GROUP_TIMEOUT_MS);
     }
     free(groups);
     return status;

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
+#include "lib/cluster_ops.h"
 #include "lib/lib.h"
 
 /* One row of a query, as the fields the callers use. */
@@ -328,6 +330,33 @@ CLUSAPI_API HGROUP CLUSAPI_CALL OpenClusterGroup(HCLUSTER hCluster, LPCWSTR lpsz
 {
     return open_object(hCluster, lpszGroupName, HANDLE_GROUP, RPC_QUERY_GROUPS,
                        ERROR_GROUP_NOT_FOUND);
+}
+
+CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName)
+{
+    struct cluster_handle *c = (struct cluster_handle *)handle_get(hCluster, HANDLE_CLUSTER);
+    struct wire_writer cmd;
+    char *name;
+    DWORD status;
+
+    lib_clear_error();
+    if (c == NULL) {
+        lib_fail(ERROR_INVALID_HANDLE);
+        return NULL;
+    }
+    if (lpszGroupName == NULL || lpszGroupName[0] == 0) {
+        lib_fail(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if ((name = lib_name_in(lpszGroupName)) == NULL)
+        return NULL;
+    wire_writer_init(&cmd);
+    cdb_cmd_add_group(&cmd, name, false);
+    free(name);
+    status = cluster_apply(c, &cmd);
+    if (status != 0)
+        return NULL;
+    return OpenClusterGroup(hCluster, lpszGroupName);
 }
 
 CLUSAPI_API BOOL CLUSAPI_CALL CloseClusterGroup(HGROUP hGroup)

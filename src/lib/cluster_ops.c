@@ -139,6 +139,27 @@ uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node
     return status;
 }
 
+uint32_t cluster_apply(struct cluster_handle *c, struct wire_writer *cmd)
+{
+    struct wire_writer w;
+    struct rpc_reply r;
+    uint8_t *bytes;
+    size_t len;
+    uint32_t status;
+
+    bytes = wire_writer_take(cmd, &len);
+    if (bytes == NULL)
+        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+    rpc_request(&w, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
+    free(bytes);
+    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    rpc_reply_done(&r);
+    return status;
+}
+
 uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name,
                          uint64_t node_id, bool force, struct rpc_reply *ret)
 {
@@ -162,8 +183,8 @@ uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name
     return status;
 }
 
-uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,
-                      uint32_t timeout_ms)
+uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char *name,
+                            int32_t state, uint64_t owner, uint32_t timeout_ms)
 {
     struct wire_writer w;
     struct rpc_reply r;
@@ -173,12 +194,20 @@ uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name,
     wire_put_u32(&w, RPC_F_WAIT_KIND, kind);
     wire_put_str(&w, RPC_F_NAME, name);
     wire_put_u32(&w, RPC_F_STATE, (uint32_t)state);
+    if (owner != 0)
+        wire_put_u64(&w, RPC_F_NODE_ID, owner);
     wire_put_u32(&w, RPC_F_TIMEOUT_MS, timeout_ms);
     status = cluster_call(c, &w, (int)timeout_ms + LIB_RPC_TIMEOUT_MS, &r);
     if (status != 0)
         lib_fail_text(status, "%s", r.errmsg);
     rpc_reply_done(&r);
     return status;
+}
+
+uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,
+                      uint32_t timeout_ms)
+{
+    return cluster_wait_owner(c, kind, name, state, 0, timeout_ms);
 }
 
 uint32_t cluster_group_offline(struct cluster_handle *c, const char *group, bool force,
@@ -198,6 +227,24 @@ uint32_t cluster_group_online(struct cluster_handle *c, const char *group, uint6
 
     if (status == ERROR_IO_PENDING)
         status = cluster_wait(c, RPC_WAIT_GROUP_STATE, group, ClusterGroupOnline, timeout_ms);
+    return status;
+}
+
+uint32_t cluster_group_move(struct cluster_handle *c, const char *group, uint64_t node_id,
+                            uint32_t timeout_ms)
+{
+    struct rpc_reply r;
+    uint32_t state = ClusterGroupOnline;
+    uint32_t status = cluster_request(c, RPC_OP_GROUP_MOVE, group, node_id, false, &r);
+
+    if (status == ERROR_IO_PENDING) {
+        wire_get_u32(r.data, r.len, RPC_F_STATE, &state);
+        wire_get_u64(r.data, r.len, RPC_F_NODE_ID, &node_id);
+    }
+    rpc_reply_done(&r);
+    if (status == ERROR_IO_PENDING) /* the group there, in that state */
+        status = cluster_wait_owner(c, RPC_WAIT_GROUP_STATE, group, (int32_t)state, node_id,
+                                    timeout_ms);
     return status;
 }
 

@@ -37,16 +37,25 @@ const struct cluster_node *cluster_node_find(const struct cluster_node *v, size_
 uint32_t cluster_identity(struct cluster_handle *c, char cluster_id[40]);
 /* The same, with the name of the node the handle talks to. */
 uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node_name[64]);
+/* Commits one cluster-database command (built in cmd, which this consumes) through the node. */
+uint32_t cluster_apply(struct cluster_handle *c, struct wire_writer *cmd);
 /* One request naming an object (and a node, and force); ERROR_IO_PENDING passes through. */
 uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name,
                          uint64_t node_id, bool force, struct rpc_reply *ret);
 uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,
                       uint32_t timeout_ms);
+/* The same, for a group that must also be owned by owner (0: any). */
+uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char *name,
+                            int32_t state, uint64_t owner, uint32_t timeout_ms);
 /* Takes a group offline / brings it online (node_id 0: the best node) and waits for it. */
 uint32_t cluster_group_offline(struct cluster_handle *c, const char *group, bool force,
                                uint32_t timeout_ms);
 uint32_t cluster_group_online(struct cluster_handle *c, const char *group, uint64_t node_id,
                               uint32_t timeout_ms);
+/* Hands a group over to node_id (0: the best other node) and waits for it to settle there (or,
+ * for an offline group, for its new owner to be recorded). */
+uint32_t cluster_group_move(struct cluster_handle *c, const char *group, uint64_t node_id,
+                            uint32_t timeout_ms);
 /* The most members the cluster takes (its nodes' --max-nodes; 64 unless lowered). */
 size_t cluster_max_nodes(struct cluster_handle *c);
 /* Returns one node of this cluster to NotConfigured (a node of another cluster is refused). */

@@ -108,7 +108,7 @@ static DWORD offline_group(struct destroy *d, size_t i)
 
 static DWORD delete_group(struct destroy *d, size_t i)
 {
-    return cluster_request(d->cluster, RPC_OP_GROUP_DELETE, d->groups[i].name, 0, false, NULL);
+    return cluster_request(d->cluster, RPC_OP_GROUP_DELETE, d->groups[i].name, 0, true, NULL);
 }
 
 /* 402: the cluster's identity leaves the database; the credential goes with each node's wipe. */

@@ -42,6 +42,10 @@ static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_nod
 
         if (groups[i].owner != victim->id || !online)
             continue;
+        if (victim->state == ClusterNodeUp && target != 0) { /* it lets go, the target starts */
+            status = cluster_group_move(c, groups[i].name, target, CLUSTER_GROUP_TIMEOUT_MS);
+            continue;
+        }
         status = cluster_group_offline(c, groups[i].name, victim->state != ClusterNodeUp,
                                        CLUSTER_GROUP_TIMEOUT_MS);
         if (status == 0 && target != 0)

@@ -7,11 +7,15 @@
  *   lab_op destroy NODE [--cleanup-ad]                    DestroyCluster through NODE
  *   lab_op move NODE GROUP [TARGET]                       MoveClusterGroup
  *
+ * move also prints `call start=S ms=MS`: when MoveClusterGroup was called (seconds since the
+ * epoch, like bash's $EPOCHREALTIME) and how long it took, handles already open.
+ *
  * Prints `result status=N ...`. Exit: 0 success, 1 failure, 2 usage, 3 contract broken.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <clusapi.h>
 #include <clusapi_ext.h>
@@ -75,6 +79,7 @@ static DWORD do_move(HCLUSTER h, int argc, char **argv)
     char16_t *name;
     HGROUP group;
     HNODE target = NULL;
+    struct timespec t0, t1;
     DWORD status;
 
     if (argc < 1)
@@ -93,7 +98,11 @@ static DWORD do_move(HCLUSTER h, int argc, char **argv)
             return GetLastError();
         }
     }
+    clock_gettime(CLOCK_REALTIME, &t0);
     status = MoveClusterGroup(group, target);
+    clock_gettime(CLOCK_REALTIME, &t1);
+    printf("call start=%lld.%06ld ms=%.1f\n", (long long)t0.tv_sec, t0.tv_nsec / 1000,
+           (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
     if (target != NULL)
         CloseClusterNode(target);
     CloseClusterGroup(group);

@@ -48,6 +48,9 @@ static void test_bad_handles(void **state)
     assert_int_equal(OnlineClusterGroup((HGROUP)fake, NULL), ERROR_INVALID_HANDLE);
     assert_int_equal(OfflineClusterGroup((HGROUP)fake), ERROR_INVALID_HANDLE);
     assert_int_equal(MoveClusterGroup((HGROUP)fake, NULL), ERROR_INVALID_HANDLE);
+    assert_null(CreateClusterGroup(fake, u"web"));
+    assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+    assert_int_equal(DeleteClusterGroup((HGROUP)fake), ERROR_INVALID_HANDLE);
     assert_int_equal(SetClusterGroupNodeList((HGROUP)fake, 0, NULL), ERROR_INVALID_HANDLE);
     assert_int_equal(PauseClusterNode((HNODE)fake), ERROR_INVALID_HANDLE);
     assert_int_equal(ResumeClusterNode((HNODE)fake), ERROR_INVALID_HANDLE);

@@ -534,6 +534,52 @@ static void test_resource_state(void **state)
     REJECT(db, 5042, cdb_cmd_set_resource_state(W, "ip1", 2, 9));
 }
 
+/* A handover: the new owner waits until the node that held the resource releases it. */
+static void test_resource_handoff(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_resource res;
+
+    OK(db, cdb_cmd_set_resource_state(W, "ip1", 2, 1));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+    /* moved to node 2: node 1, its owner, hands it over */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_hand_over(W)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.owner, 2);
+    assert_int_equal(res.handoff, 1);
+    /* moved on to node 3 before node 1 let go: node 1 still hands it over */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 3), cdb_cmd_hand_over(W)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.owner, 3);
+    assert_int_equal(res.handoff, 1);
+    /* a state change without HANDOFF leaves it as it is */
+    OK(db, cdb_cmd_set_resource_state(W, "ip1", 129, 3));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 1);
+    /* only the node handing over releases it; twice is refused; bad input changes nothing */
+    REJECT(db, 5023, cdb_cmd_release_resource(W, "ip1", 2));
+    REJECT(db, 5007, cdb_cmd_release_resource(W, "none", 1));
+    REJECT(db, 87, cdb_cmd_release_resource(W, "ip1", 0));
+    REJECT(db, 87, (cdb_cmd_set_resource_state(W, "ip1", 129, 2),
+                    wire_put_u32(W, CDB_TAG_HANDOFF, 2)));
+    OK(db, cdb_cmd_release_resource(W, "ip1", 1));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+    REJECT(db, 5023, cdb_cmd_release_resource(W, "ip1", 1));
+    /* moved to the node that holds it: nobody hands it over */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 3), cdb_cmd_hand_over(W)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+    /* a removed node's handover ends with it */
+    OK(db, (cdb_cmd_set_resource_state(W, "ip1", 129, 2), cdb_cmd_hand_over(W)));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 3);
+    OK(db, cdb_cmd_remove_node(W, 3));
+    assert_int_equal(cdb_resource_by_name(db, "ip1", &res), 0);
+    assert_int_equal(res.handoff, 0);
+}
+
 static void test_delete_resource(void **state)
 {
     struct cdb *db = *state;
@@ -1106,6 +1152,7 @@ static void test_cmd_names(void **state)
     (void)state;
     assert_string_equal(cdb_cmd_name(CDB_CMD_ADD_NODE), "ADD_NODE");
     assert_string_equal(cdb_cmd_name(CDB_CMD_BATCH), "BATCH");
+    assert_string_equal(cdb_cmd_name(CDB_CMD_RELEASE_RESOURCE), "RELEASE_RESOURCE");
     assert_string_equal(cdb_cmd_name(0), "UNKNOWN");
     assert_string_equal(cdb_cmd_name(CDB_CMD_MAX + 1), "UNKNOWN");
 }
@@ -1129,6 +1176,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resources, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_add_resource_rejects, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_resource_state, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_resource_handoff, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_delete_resource, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_dependencies, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_preferred, setup_populated, teardown),

@@ -597,6 +597,14 @@ static void test_args_group(void **state)
     assert_int_equal(PARSE(&a, err, "group", "move", "g1"), 0);
     assert_null(a.to_node);
     cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "create", "web"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_CREATE);
+    assert_string_equal(a.group, "web");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "delete", "web", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_DELETE);
+    assert_string_equal(a.group, "web");
+    cli_args_done(&a);
 }
 
 static void test_args_node_pause_resume(void **state)
@@ -811,6 +819,10 @@ static void test_args_usage_errors(void **state)
         {ARGC("group", "online"), ARGV("group", "online"), "'group online' needs a GROUP"},
         {ARGC("group", "offline"), ARGV("group", "offline"), "'group offline' needs a GROUP"},
         {ARGC("group", "move"), ARGV("group", "move"), "'group move' needs a GROUP"},
+        {ARGC("group", "create"), ARGV("group", "create"), "'group create' needs a GROUP"},
+        {ARGC("group", "delete", "a", "b"), ARGV("group", "delete", "a", "b"), "'b'"},
+        {ARGC("group", "create", "g1", "--node", "n1"), ARGV("group", "create", "g1", "--node", "n1"),
+         "only applies"},
         {ARGC("group", "offline", "g1", "--node", "n1"), ARGV("group", "offline", "g1", "--node", "n1"),
          "only applies"},
         {ARGC("group", "online", "g1", "--node", "n1", "--node", "n2"),
@@ -825,7 +837,7 @@ static void test_args_usage_errors(void **state)
         {ARGC("node"), ARGV("node"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"),
-         "unknown subcommand 'group show': expected 'list', 'online', 'offline' or 'move'"},
+         "unknown subcommand 'group show': expected 'list', 'online', 'offline', 'move', 'create' or 'delete'"},
         {ARGC("group"), ARGV("group"), "'group' needs a subcommand"},
         {ARGC("keygen"), ARGV("keygen"), "FILE"},
         {ARGC("keygen", "/tmp/k", "-c", "x"), ARGV("keygen", "/tmp/k", "-c", "x"), "keygen"},

@@ -243,6 +243,7 @@ static void test_error_codes_general(void **state)
         NV(ERROR_INVALID_NAME, 123),
         NV(ERROR_BAD_ARGUMENTS, 160),
         NV(ERROR_BUSY, 170),
+        NV(ERROR_DIR_NOT_EMPTY, 145),
         NV(ERROR_ALREADY_EXISTS, 183),
         NV(ERROR_MORE_DATA, 234),
         NV(ERROR_NO_MORE_ITEMS, 259),

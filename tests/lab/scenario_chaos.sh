@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# scenario_chaos.sh — a randomized soak on five nodes while a client commits changes.
+#
+# CHAOS_ROUNDS rounds (default 25; the long run: CHAOS_ROUNDS=200), each one fault on a random
+# node (the cluster address's owner half of the time), undone before the next:
+#   kill     kill -9 of its clussvc, then started again
+#   link     its link cut for 0.5-2 s, then healed
+#   pause    its clussvc frozen (SIGSTOP) for 0.5-2 s, then resumed
+#   restart  its clussvc stopped cleanly, then started again
+#   evict    evicted through another node (it wipes itself), then added back
+#   move     the Cluster Group moved to it (or elsewhere if it owns it)
+# After each round every node must be back (Running, committed, same database) and one owner
+# must answer for the address; after a fault on the owner, the old owner must never answer once
+# another node has.  Meanwhile tests/lab/lab_chaos_client creates groups through any node that
+# answers.  At the end: every group the client saw committed exists on every node, every node
+# has the same database, and the prober never saw two nodes answer the same probe slot.
+# CHAOS_SEED makes a run repeatable.
+set -euo pipefail
+source "$(dirname "$0")/lab.sh"
+lab_require_clussvc
+lab_require_tool lab_chaos_client
+
+ROUNDS=${CHAOS_ROUNDS:-25}
+SEED=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
+RANDOM=$SEED
+echo "chaos: $ROUNDS rounds, CHAOS_SEED=$SEED"
+FAULTS=(kill link pause restart evict move)
+
+lab_init 5
+ALL=$(seq -s ' ' 1 5)
+lab_failover_cluster chaos
+lab_start_prober p "$LAB_FO_IP" 3600
+T0=$EPOCHREALTIME
+hosts=()
+for i in $ALL; do hosts+=("$(lab_node_addr "$i")"); done
+lab_bg client c env CLUSAPI_AUTHKEY="$LAB_DIR/authkey" "$(lab__tool lab_chaos_client)" \
+    --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos --interval-ms 200 \
+    "${hosts[@]}" ||
+    lab_fail "the client did not start"
+
+pick() { # N — a random number 1..N
+    echo $((RANDOM % $1 + 1))
+}
+
+sleep_ms() { # MS — a fault's length is the point here, so this sleeps
+    sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"
+}
+
+evict_and_add() { # I — evicts nI through another node, waits for it to wipe itself, adds it back
+    local victim=$1 via out
+    via=$(lab_others "$victim" | cut -d' ' -f1)
+    out=$LAB_DIR/evict.out
+    lab_op evict "$(lab_node_addr "$via")" "n$victim" >"$out" 2>&1 ||
+        lab_fail "evict n$victim: $(tail -n 2 "$out")"
+    lab_assert_within "evict: n$victim is NotConfigured" 30 lab_nodeinfo_is "$victim" state=1
+    lab_assert -m "evict: n$victim does not hold the address" \
+        lab_not grep -qx "$victim" <<<"$(lab_ip_owners "$LAB_FO_IP")"
+    out=$LAB_DIR/add.out
+    lab_op add "$(lab_node_addr "$via")" "n$victim" >"$out" 2>&1 ||
+        lab_fail "add n$victim back: $(tail -n 2 "$out")"
+}
+
+declare -A count
+for ((r = 1; r <= ROUNDS; r++)); do
+    fault=${FAULTS[$((RANDOM % ${#FAULTS[@]}))]}
+    owner=$(lab_owner "$LAB_FO_IP") || lab_fail "round $r: exactly one owner before the fault"
+    if ((RANDOM % 2)); then node=$owner; else node=$(pick 5); fi
+    ms=$((500 + RANDOM % 1501))
+    count[$fault]=$((${count[$fault]:-0} + 1))
+    label="round $r: $fault n$node"
+    [[ $node != "$owner" ]] || label+=" (the owner)"
+    echo "$label"
+    lab_wait_for "$label: the prober hears n$owner" 5 lab_probe_answered_by p "n$owner"
+    t=$EPOCHREALTIME
+    case $fault in
+    kill) lab_kill_node "$node" && lab_start_node "$node" ;;
+    link) lab_link_down "$node" && sleep_ms "$ms" && lab_link_up "$node" ;;
+    pause) lab_pause_node "$node" && sleep_ms "$ms" && lab_resume_node "$node" ;;
+    restart) lab_stop_node "$node" && lab_start_node "$node" ;;
+    evict) evict_and_add "$node" ;;
+    move)
+        target=$node
+        if ((target == owner)); then
+            read -ra others <<<"$(lab_others "$owner")"
+            target=${others[$((RANDOM % ${#others[@]}))]}
+        fi
+        lab_clusctl -c "n$target" group move "Cluster Group" --node "n$target" \
+            >"$LAB_DIR/move.out" 2>&1 || lab_fail "$label: move: $(tail -n 1 "$LAB_DIR/move.out")"
+        ;;
+    esac || lab_fail "$label: the fault could not be made or undone"
+    lab_assert_within "$label: n$node rejoined (Running, committed, same database)" 60 \
+        lab_rejoined "$node" "$(lab_others "$node")"
+    lab_assert_within "$label: one owner, named by every node, answering" 30 \
+        lab_fo_settled "$ALL"
+    if [[ $node == "$owner" && $fault != move ]]; then
+        lab_assert -m "$label: n$owner did not answer after another node did" \
+            lab_probe_is p old_after_takeover 0 --from "$t" --old "n$owner"
+    fi
+    lab_assert -m "$label: no two nodes answered at once" \
+        lab_probe_is p overlap 0 --from "$t" --window-ms 0
+done
+
+touch "$LAB_DIR/client.stop"
+lab_assert_within "the client stopped" 60 lab_not lab_bg_running client
+created=$(grep -c '^ok \|^retried ' "$LAB_DIR/client.log" || true)
+echo "chaos: client: $(tail -n 1 "$LAB_DIR/bg/client.log"); $(grep -c '^retried ' \
+    "$LAB_DIR/client.log" || true) groups settled after a retry"
+lab_assert -m "the client committed groups ($created)" test "$created" -gt 0
+lab_assert -m "no group existed before the client created it" \
+    lab_not grep -q '^dup ' "$LAB_DIR/client.log"
+awk '{ print $2 }' "$LAB_DIR/client.log" | sort >"$LAB_DIR/committed"
+for i in $ALL; do
+    lab_clusctl -c "n$i" --json group list | grep -o '"name":"chaos-[0-9]*"' |
+        sed 's/"name":"\(.*\)"/\1/' | sort >"$LAB_DIR/groups-n$i"
+    missing=$(comm -23 "$LAB_DIR/committed" "$LAB_DIR/groups-n$i" | head -n 3 | tr '\n' ' ')
+    lab_assert -m "n$i has every committed group (missing: ${missing:-none})" test -z "$missing"
+done
+# shellcheck disable=SC2086 # a list of indexes
+lab_assert_within "every node has the same database" 30 lab_nodes_agree db_hash $ALL
+lab_assert -m "over the whole run no two nodes answered the same probe" \
+    lab_probe_is p overlap 0 --from "$T0" --window-ms 0
+lab_assert -m "the address answers at the end" lab_ip_answers "$LAB_FO_IP"
+printf 'chaos: %d rounds:' "$ROUNDS"
+for f in "${FAULTS[@]}"; do printf ' %s %d' "$f" "${count[$f]:-0}"; done
+printf '; %d groups committed\n' "$created"
+lab_pass "chaos"
