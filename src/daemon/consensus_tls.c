@@ -78,7 +78,6 @@ struct tls_transport {
 };
 
 static void tunnel_close(struct tunnel *tn, int status);
-static void tunnel_drive(struct tunnel *tn);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                     */
