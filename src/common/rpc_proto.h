@@ -46,6 +46,7 @@ enum rpc_rotate_step {
     RPC_ROTATE_SWITCH,    /* KEY_ID: prove the new credential */
     RPC_ROTATE_RETIRE,    /* KEY_ID: accept only the new credential */
     RPC_ROTATE_ABORT,     /* KEY_ID: forget a staged credential that was never proved */
+    RPC_ROTATE_QUERY,     /* -> KEY_ID (proved), KEY_ID_OTHER (also accepted, during a rotation) */
 };
 
 /* Field tags. */
@@ -98,6 +99,7 @@ enum rpc_field {
     RPC_F_MAX_NODES,      /* u32: the most members this node's cluster takes */
     RPC_F_ROTATE_STEP,    /* u32: enum rpc_rotate_step */
     RPC_F_KEY_ID,         /* str: a credential's public id (16 hex digits) */
+    RPC_F_KEY_ID_OTHER,   /* str: the id of the second credential a node accepts */
 };
 
 enum rpc_query {

@@ -122,7 +122,7 @@ void svc_keys_clear(struct svc *s)
 /* Rotation                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static const char *const step_names[] = {"", "stage", "switch", "retire", "abort"};
+static const char *const step_names[] = {"", "stage", "switch", "retire", "abort", "query"};
 
 static uint32_t rotate_status(int rv)
 {
@@ -163,6 +163,21 @@ static int rotate_step(struct svc *s, uint32_t step, const struct rpc_call *call
     }
 }
 
+/* Which credentials this node holds (ids only): what a rotation left behind, if anything. */
+static void rotate_query(struct svc *s, struct rpc_call *call)
+{
+    const struct cred *other = cred_ring_other(&s->keys);
+    char hex[CRED_ID_HEX_SIZE];
+
+    cred_id_hex(cred_ring_send(&s->keys)->id, hex);
+    wire_put_str(&call->reply, RPC_F_KEY_ID, hex);
+    if (other != NULL) {
+        cred_id_hex(other->id, hex);
+        wire_put_str(&call->reply, RPC_F_KEY_ID_OTHER, hex);
+    }
+    rpc_call_finish(call, 0, NULL);
+}
+
 void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
 {
     uint8_t id[CRED_ID_BYTES];
@@ -177,6 +192,10 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
         return;
     }
     wire_get_u32(call->req, call->req_len, RPC_F_ROTATE_STEP, &step);
+    if (step == RPC_ROTATE_QUERY) {
+        rotate_query(s, call);
+        return;
+    }
     if (step < RPC_ROTATE_STAGE || step > RPC_ROTATE_ABORT) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown rotation step %u", step);
         return;

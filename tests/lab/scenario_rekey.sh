@@ -6,10 +6,12 @@
 # one.  A credential from before the rotations is refused afterwards.  A node restarted after the
 # rotations rejoins (it stored the new credential); a node added afterwards joins with it.  With a
 # member down the rotation is refused (5050 ERROR_CLUSTER_NODE_DOWN) and no credential changes.
+# A rotation cut short in its switch round (as if the rotating process died) leaves the cluster
+# working, and the next rekey settles it and ends with one credential everywhere.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
-lab_require_tool lab_op lab_hostile lab_commit
+lab_require_tool lab_op lab_hostile lab_commit lab_rotate
 
 T=15
 RAFT_PORT=$((LAB_PORT + 1))
@@ -64,6 +66,35 @@ lab_assert -m "the owner of $ip did not change" test "$(lab_ip_owners "$ip")" = 
 lab_assert -m "no node went down" test "$(downs)" = "$downs_before"
 lab_assert -m "$ip answers" lab_ip_answers "$ip"
 lab_assert_within "database hashes agree" "$T" lab_nodes_agree db_hash 1 2 3
+
+# --- a rotation cut short in its switch round, then settled by the next rekey -----------------
+rotate() { lab_client "$(lab__tool lab_rotate)" "$(lab_node_addr "$1")" "${@:2}"; }
+half=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+for i in $members; do
+    lab_assert -m "half rotation: n$i staged" rotate "$i" stage "$half"
+done
+half_id=$(rotate "$leader" query | sed -n 's/^other=//p')
+lab_assert -m "half rotation: the leader switched" rotate "$leader" switch "$half_id"
+for i in $members; do
+    lab_assert -m "half rotation: n$i holds two credentials" \
+        test -e "$LAB_DIR/n$i/state/cluster.key.other"
+done
+rc=0
+lab_client "$(lab__tool lab_commit)" "$(lab_node_addr "$leader")" 50 >/dev/null || rc=$?
+lab_assert -m "half rotation: commits still succeed" test "$rc" = 0
+rc=0
+lab_clusctl -c "n$leader" rekey --cluster-credential >"$LAB_DIR/rekey-settle.out" 2>&1 || rc=$?
+sed 's/^/    /' "$LAB_DIR/rekey-settle.out"
+lab_assert -m "rekey after the half rotation: exits 0" test "$rc" = 0
+lab_assert -m "rekey after the half rotation: one credential everywhere" \
+    test "$(keys | sort -u | wc -l)" = 1
+for i in $members; do
+    lab_assert -m "rekey after the half rotation: n$i holds no second credential" \
+        test ! -e "$LAB_DIR/n$i/state/cluster.key.other"
+done
+lab_assert -m "rekey after the half rotation: the leader did not change" \
+    test "$(lab_leader "$members")" = "$leader"
+lab_assert -m "rekey after the half rotation: no node went down" test "$(downs)" = "$downs_before"
 
 # --- the first credential is refused now --------------------------------------------------------
 ids=$(for i in $members; do lab_nodeinfo "$i" node_id; done | tr '\n' ' ')
