@@ -54,7 +54,8 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
                     const struct cred_ring *keys, const struct consensus_timing *timing,
                     const struct consensus_fsm *fsm, consensus_change_cb on_change,
                     void *change_arg, struct consensus **ret, char *errmsg);
-/* The credential ring changed: connections made with a credential it no longer holds close. */
+/* The credential ring changed: connections made with a credential it no longer holds, from nodes
+ * that are not members, close. */
 void consensus_keys_changed(struct consensus *c);
 /* Commits cmd through raft (leader only: -ENOTCONN elsewhere); cb runs once applied here. */
 int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_apply_cb cb,

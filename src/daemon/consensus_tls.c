@@ -731,15 +731,23 @@ void consensus_tls_free(struct raft_uv_transport *t)
     t->impl = NULL;
 }
 
+/*
+ * Why members keep their connections: by the time a credential is retired every member holds the
+ * new one, and their next connection proves it; cutting all of them at once leaves followers
+ * without their leader for a reconnect's time, which on a loaded machine was enough for an
+ * election and a lost lease (a false failover). A peer that is no member any more (the evicted
+ * node) is cut at once.
+ */
 void consensus_tls_revoke(struct raft_uv_transport *t)
 {
     struct tls_transport *tr = t->impl;
 
     for (struct tunnel *tn = tr->tunnels; tn != NULL; tn = tn->next)
         if ((tn->state == T_OPEN || tn->state == T_HELLO) &&
-            cred_ring_find(tr->ring, tn->cred_id) == NULL) {
-            LOGI("consensus", "closing a raft connection with %s: its credential was retired",
-                 tn->peer);
+            cred_ring_find(tr->ring, tn->cred_id) == NULL &&
+            !tr->is_member(tr->member_arg, tn->peer_id)) {
+            LOGI("consensus", "closing the raft connection with node %llu (%s): its credential "
+                 "was retired and it is no member", (unsigned long long)tn->peer_id, tn->peer);
             tunnel_close(tn, RAFT_NOCONNECTION);
         }
 }

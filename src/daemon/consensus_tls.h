@@ -15,7 +15,7 @@
  *
  * Everything runs on the loop thread. The credential ring is read on each handshake, so a
  * rotation takes effect for new connections at once; consensus_tls_revoke closes the open ones
- * whose credential the ring no longer accepts.
+ * whose credential the ring no longer accepts and whose peer is no member.
  */
 #ifndef CLUSSVC_CONSENSUS_TLS_H
 #define CLUSSVC_CONSENSUS_TLS_H
@@ -37,7 +37,8 @@ int consensus_tls_init(struct raft_uv_transport *t, uv_loop_t *loop, const struc
                        consensus_tls_member_fn is_member, void *member_arg);
 /* Releases t after raft has closed it (its close callback ran); NULL-safe impl. */
 void consensus_tls_free(struct raft_uv_transport *t);
-/* Closes every connection authenticated with a credential the ring no longer holds. */
+/* Closes every connection authenticated with a credential the ring no longer holds whose peer is
+ * not a member (any more): an evicted node's. Members keep theirs (see the .c for why). */
 void consensus_tls_revoke(struct raft_uv_transport *t);
 
 #endif
