@@ -383,6 +383,9 @@ static void apply_done(struct raft_apply *req, int status, void *result)
 {
     struct apply_req *a = req->data;
 
+    if (status != 0 && status != RAFT_NOTLEADER && status != RAFT_LEADERSHIPLOST)
+        LOGW("consensus", "a command was not committed: %s (%d)", raft_strerror(status), status);
+
     a->cb(a->arg, status == 0 ? 0 : (status == RAFT_NOTLEADER || status ==
                                      RAFT_LEADERSHIPLOST ? -ENOTCONN : -EIO),
           (uint32_t)(uintptr_t)result);

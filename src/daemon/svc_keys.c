@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/rpc_proto.h"
@@ -23,6 +24,7 @@
 #define ERR_NODE_NOT_MEMBER 5052u /* ERROR_CLUSTER_NODE_NOT_MEMBER */
 #define ERR_INVALID_STATE 5023u   /* ERROR_INVALID_STATE */
 #define ERR_NOT_FOUND 1168u       /* ERROR_NOT_FOUND */
+#define ERR_NOT_ENOUGH_MEMORY 8u
 
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -58,18 +60,22 @@ const struct channel_key *svc_keys_send(const struct svc *s)
 }
 
 /* Stores next (the proved credential last, so a crash in between leaves the old one proved and
- * both accepted) and makes it the node's ring; connections whose credential left it close. */
-static int keys_commit(struct svc *s, const struct cred_ring *next)
+ * both accepted). Any thread: it writes and syncs files. */
+static int keys_store(const char *state_dir, const struct cred_ring *next)
 {
     const struct cred *send = cred_ring_send(next), *other = cred_ring_other(next);
-    bool send_changed = !cred_ring_empty(&s->keys) &&
-                        memcmp(cred_ring_send(&s->keys)->id, send->id, CRED_ID_BYTES) != 0;
-    int rv = node_conf_save_other_key(s->opts.state_dir, other ? &other->key : NULL);
+    int rv = node_conf_save_other_key(state_dir, other ? &other->key : NULL);
 
-    if (rv == 0)
-        rv = node_conf_save_key(s->opts.state_dir, &send->key);
-    if (rv < 0)
-        return rv;
+    return rv < 0 ? rv : node_conf_save_key(state_dir, &send->key);
+}
+
+/* Makes a stored ring the node's own (loop); connections whose credential left it close. */
+static void keys_install(struct svc *s, const struct cred_ring *next)
+{
+    bool send_changed = !cred_ring_empty(&s->keys) &&
+                        memcmp(cred_ring_send(&s->keys)->id, cred_ring_send(next)->id,
+                               CRED_ID_BYTES) != 0;
+
     pthread_mutex_lock(&keys_lock);
     s->keys = *next;
     pthread_mutex_unlock(&keys_lock);
@@ -77,7 +83,15 @@ static int keys_commit(struct svc *s, const struct cred_ring *next)
         svc_forward_reset(); /* pooled channels still prove the old credential */
     if (s->consensus != NULL)
         consensus_keys_changed(s->consensus);
-    return 0;
+}
+
+static int keys_commit(struct svc *s, const struct cred_ring *next)
+{
+    int rv = keys_store(s->opts.state_dir, next);
+
+    if (rv == 0)
+        keys_install(s, next);
+    return rv;
 }
 
 int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key *key)
@@ -178,11 +192,64 @@ static void rotate_query(struct svc *s, struct rpc_call *call)
     rpc_call_finish(call, 0, NULL);
 }
 
+/* One rotation step being stored: files are written and synced on the thread pool, since a sync
+ * on a busy disk can stall the loop longer than an election timeout. */
+struct rotate_store {
+    uv_work_t work;
+    struct svc *s;
+    struct rpc_call *call;
+    uint32_t step;
+    struct cred_ring next;
+    uint8_t id[CRED_ID_BYTES];
+    int rv;
+};
+
+static bool keys_storing; /* one step at a time (loop only) */
+
+static void rotate_finish(struct svc *s, struct rpc_call *call, uint32_t step,
+                          const uint8_t id[CRED_ID_BYTES], int rv)
+{
+    char hex[CRED_ID_HEX_SIZE];
+
+    (void)s;
+    cred_id_hex(id, hex);
+    if (rv < 0) {
+        rpc_call_finish(call, rotate_status(rv), "credential %s: cannot %s: %s", hex,
+                        step_names[step],
+                        rv == -EBUSY ? "another rotation is under way or the order is wrong"
+                                     : strerror(-rv));
+        return;
+    }
+    LOGI("svc", "cluster credential rotation: %s %s", step_names[step], hex);
+    wire_put_str(&call->reply, RPC_F_KEY_ID, hex);
+    rpc_call_finish(call, 0, NULL);
+}
+
+static void rotate_store_work(uv_work_t *w)
+{
+    struct rotate_store *st = w->data;
+
+    st->rv = keys_store(st->s->opts.state_dir, &st->next);
+}
+
+static void rotate_store_done(uv_work_t *w, int status)
+{
+    struct rotate_store *st = w->data;
+
+    keys_storing = false;
+    if (status == 0 && st->rv == 0 && st->s->configured)
+        keys_install(st->s, &st->next);
+    else if (!st->s->configured && !st->s->wiping)
+        node_conf_wipe(st->s->opts.state_dir); /* wiped meanwhile: leave no credential behind */
+    rotate_finish(st->s, st->call, st->step, st->id,
+                  status < 0 ? -ECANCELED : !st->s->configured ? -ENOENT : st->rv);
+    explicit_bzero(st, sizeof(*st));
+    free(st);
+}
+
 void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
 {
-    uint8_t id[CRED_ID_BYTES];
-    char hex[CRED_ID_HEX_SIZE];
-    struct cred_ring next;
+    struct rotate_store *st;
     uint32_t step = 0;
     int rv;
 
@@ -200,23 +267,29 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown rotation step %u", step);
         return;
     }
-    rv = rotate_step(s, step, call, &next, id);
+    if (keys_storing) {
+        rpc_call_finish(call, ERR_INVALID_STATE, "the previous rotation step is still being "
+                        "stored");
+        return;
+    }
+    st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        return;
+    }
+    *st = (struct rotate_store){.s = s, .call = call, .step = step};
+    rv = rotate_step(s, step, call, &st->next, st->id);
     if (rv == -EINVAL) {
+        free(st);
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed %s request", step_names[step]);
         return;
     }
-    if (rv == 0)
-        rv = keys_commit(s, &next);
-    memset(&next, 0, sizeof(next));
-    cred_id_hex(id, hex);
-    if (rv < 0) {
-        rpc_call_finish(call, rotate_status(rv), "credential %s: cannot %s: %s", hex,
-                        step_names[step],
-                        rv == -EBUSY ? "another rotation is under way or the order is wrong"
-                                     : strerror(-rv));
+    st->work.data = st;
+    if (rv == 0 && uv_queue_work(s->loop, &st->work, rotate_store_work, rotate_store_done) == 0) {
+        keys_storing = true;
         return;
     }
-    LOGI("svc", "cluster credential rotation: %s %s", step_names[step], hex);
-    wire_put_str(&call->reply, RPC_F_KEY_ID, hex);
-    rpc_call_finish(call, 0, NULL);
+    rotate_finish(s, call, step, st->id, rv < 0 ? rv : -EIO);
+    explicit_bzero(st, sizeof(*st));
+    free(st);
 }
