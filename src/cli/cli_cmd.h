@@ -33,7 +33,7 @@ int cli_cmd_group(const struct cli_args *a);
 int cli_cmd_node(const struct cli_args *a);
 /* `clusctl events`: polls the cluster and prints each change (cli_events.c). */
 int cli_cmd_events(const struct cli_args *a);
-/* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential (cli_rekey.c). */
+/* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential (cli_cluster_credential.c). */
 int cli_cmd_rekey_cluster_credential(const struct cli_args *a);
 
 /* The size of the detail buffers the helpers below fill with ClusapiLastErrorText(). */

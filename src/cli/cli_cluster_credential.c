@@ -1,7 +1,7 @@
 /*
- * cli_rekey — `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential. Every member
- * moves to a fresh cluster credential while the cluster keeps running; the old one is refused
- * afterwards.
+ * cli_cluster_credential — `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential.
+ * Every member moves to a fresh cluster credential while the cluster keeps running; the old one
+ * is refused afterwards.
  */
 #include <stdio.h>
 

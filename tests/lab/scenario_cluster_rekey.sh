@@ -1,5 +1,5 @@
 #!/bin/bash
-# scenario_rekey.sh — `clusctl rekey --cluster-credential` replaces the cluster credential with
+# scenario_cluster_rekey.sh — `clusctl rekey --cluster-credential` replaces the cluster credential with
 # no downtime: three rotations in a row while a client commits through the leader the whole time;
 # every commit succeeds, the leader and the owner of the cluster IP stay, no node goes down, the
 # IP keeps answering, and every member ends on one new credential that differs from each earlier
