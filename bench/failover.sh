@@ -6,8 +6,10 @@
 # address every 10 ms, as a client and by Ethernet broadcast).  A time is from the fault (the
 # moment before the command that makes it) to the first client reply from another node, as the
 # prober saw it.  RUNS rounds each (default 7, at least 7):
-#   clusapi, default settings:  kill -9 of the owner's clussvc (then restarted), and the owner's
-#                               link cut (then healed); a planned move (MoveClusterGroup to
+#   clusapi, default settings:  kill -9 of the owner's clussvc (then restarted), the owner's
+#                               link cut (then healed), the owner's clussvc stopped cleanly
+#                               (SIGTERM: it hands its groups over first; then started again);
+#                               a planned move (MoveClusterGroup to
 #                               the next node, through tests/lab/lab_op) from the call to the
 #                               target answering, and the call itself;
 #   keepalived, advert_int 1 and then 0.1 (VRRPv3, unicast peers, the same address, all BACKUP
@@ -131,6 +133,7 @@ lab_start_prober p "$LAB_FO_IP" 3600
 echo "bench/failover: clusapi ($RUNS rounds each) ..." >&2
 for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi kill -9" lab_kill_node lab_start_node; done
 for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi link cut" lab_link_down lab_link_up; done
+for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi clean stop" lab_stop_node lab_start_node; done
 for ((r = 0; r < RUNS; r++)); do clusapi_move; done
 for i in 1 2 3; do lab_stop_node "$i"; done
 lab_wait_for "clusapi stopped: the address released" 10 lab_nobody_holds "$LAB_FO_IP"

@@ -65,6 +65,19 @@ lab_wait_for "n$owner back Up" 15 node_up
 echo "  n$owner restarted and Up again; the address stays where it is:"
 clusctl -c n1 group list
 
+step "A planned move: clusctl group move hands the group to n$owner"
+from=$(lab_ip_owners "$ip")
+t0=$EPOCHREALTIME
+clusctl -c n1 group move "Cluster Group" --node "n$owner"
+moved() {
+    [[ $(lab_ip_owners "$ip" 2>/dev/null) == "$owner" ]] &&
+        lab_client ping -c 1 -W 0.05 -q "$ip" >/dev/null 2>&1
+}
+lab_wait_for "n$owner answers for $ip" 10 moved
+gap=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.0f", (b - a) * 1000}')
+echo "  n$from let go and n$owner answers for $ip ${gap} ms after the command started"
+echo "  (that includes starting clusctl; bench/failover.sh times the call itself)"
+
 step "Evict n2"
 clusctl -c n1 evict n2
 

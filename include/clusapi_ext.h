@@ -28,6 +28,45 @@ CLUSAPI_API const char *ClusapiLastErrorText(void);
 CLUSAPI_API DWORD ClusapiClearNode(LPCWSTR lpszNodeName, BOOL fForce);
 
 /*
+ * Sets one of the cluster's common properties by name, as Windows' ClusterControl with
+ * CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES does through a property list: SameSubnetDelay
+ * (heartbeat interval, 250-2000 ms) or SameSubnetThreshold (missed heartbeats before a node is
+ * Down, 3-120), the value in decimal. Every node applies it at once. Returns ERROR_SUCCESS,
+ * ERROR_INVALID_PARAMETER for another name or a value out of bounds (nothing changes), or a
+ * Win32 code.
+ */
+CLUSAPI_API DWORD ClusapiSetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
+                                            LPCWSTR lpszValue);
+
+/*
+ * Reads one cluster property by name (any the cluster has, e.g. "ClusterName",
+ * "SameSubnetDelay") into lpszValue (the usual buffer rule: ERROR_MORE_DATA and the length
+ * needed in *lpcchValue if it is too small). ERROR_NOT_FOUND if the cluster has no such property.
+ */
+CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
+                                            LPWSTR lpszValue, LPDWORD lpcchValue);
+
+/*
+ * Administrator key rotation, without downtime, in two steps (docs/security.md):
+ *
+ * ClusapiInstallAdminKey: every member of hCluster's cluster also accepts the admin key in
+ * lpszNewKeyFile (made by `clusctl keygen`, mode 0600), besides the key this process uses
+ * ($CLUSAPI_AUTHKEY, else /etc/clusapi/authkey). Each node saves its keys before it answers,
+ * and the call then proves that the new key opens a session on every member. All or nothing:
+ * a member that is down or unreachable fails the call before anything changes
+ * (ERROR_CLUSTER_NODE_DOWN, or the transport's status), and a failure part way withdraws the
+ * new key from the members that took it. Sessions and clients using the current key carry on.
+ *
+ * ClusapiRetireAdminKeys: every member keeps only the key this process uses (by then the new
+ * one) and refuses every other from its next handshake on. Needs every member, as above; a
+ * failure part way leaves the nodes already done retired, and calling again finishes the job.
+ *
+ * Both return ERROR_SUCCESS or a Win32 code, with the reason in ClusapiLastErrorText().
+ */
+CLUSAPI_API DWORD ClusapiInstallAdminKey(HCLUSTER hCluster, LPCWSTR lpszNewKeyFile);
+CLUSAPI_API DWORD ClusapiRetireAdminKeys(HCLUSTER hCluster);
+
+/*
  * Replaces the cluster credential (the secret the nodes prove to each other for raft, heartbeats
  * and node-to-node requests) with a fresh one on every member, without stopping the cluster;
  * afterwards the old credential is refused everywhere. EvictClusterNode does the same after it

@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential meson ninja-build pkg-config clang
     libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libcmocka-dev
-    iproute2 iputils-ping iputils-arping procps python3
+    iproute2 iputils-ping iputils-arping procps python3 valgrind
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

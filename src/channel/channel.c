@@ -26,9 +26,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
 #include "channel/resolve.h"
+#include "channel/secret_file.h"
 #include "common/address.h"
 #include "common/wire.h"
 
@@ -100,25 +102,58 @@ void channel_key_to_hex(const struct channel_key *key, char hex[2 * CHANNEL_KEY_
     hex[2 * CHANNEL_KEY_BYTES] = '\0';
 }
 
+void channel_key_set_admin_identity(struct channel_key *key)
+{
+    static const char label[] = "clusapi admin key id";
+    static const char digits[] = "0123456789abcdef";
+    uint8_t in[sizeof(label) + CHANNEL_KEY_BYTES], digest[32];
+    char id[CHANNEL_ADMIN_ID_CHARS + 1];
+
+    /* A labelled hash: the id names the key without helping anyone guess it. */
+    memcpy(in, label, sizeof(label));
+    memcpy(in + sizeof(label), key->bytes, CHANNEL_KEY_BYTES);
+    gnutls_hash_fast(GNUTLS_DIG_SHA256, in, sizeof(in), digest);
+    for (size_t i = 0; i < CHANNEL_ADMIN_ID_CHARS / 2; i++) {
+        id[2 * i] = digits[digest[i] >> 4];
+        id[2 * i + 1] = digits[digest[i] & 15];
+    }
+    id[CHANNEL_ADMIN_ID_CHARS] = '\0';
+    memset(in, 0, sizeof(in));
+    snprintf(key->identity, sizeof(key->identity), "%s:%s", CHANNEL_IDENTITY_ADMIN, id);
+}
+
+const char *channel_admin_key_id(const char *identity)
+{
+    size_t n = strlen(CHANNEL_IDENTITY_ADMIN);
+    const char *id = identity + n + 1;
+
+    if (strncmp(identity, CHANNEL_IDENTITY_ADMIN ":", n + 1) != 0 ||
+        strlen(id) != CHANNEL_ADMIN_ID_CHARS)
+        return NULL;
+    for (const char *p = id; *p != '\0'; p++)
+        if (hex_value(*p) < 0 || (*p >= 'A' && *p <= 'F'))
+            return NULL;
+    return id;
+}
+
 int channel_key_load(const char *path, struct channel_key *ret)
 {
-    char line[2 * CHANNEL_KEY_BYTES + 8];
     struct channel_key key;
-    FILE *f = fopen(path, "re");
+    char *text;
+    size_t len;
     int rv;
 
-    if (f == NULL)
-        return -errno;
-    if (fgets(line, sizeof(line), f) == NULL) {
-        fclose(f);
-        return -EINVAL;
-    }
-    fclose(f);
-    rv = channel_key_from_hex(line, &key);
+    rv = secret_file_read(path, &text, &len, NULL);
+    if (rv < 0)
+        return rv == -EFBIG ? -EINVAL : rv;
+    rv = len >= 2 * CHANNEL_KEY_BYTES ? channel_key_from_hex(text, &key) : -EINVAL;
+    memset(text, 0, len);
+    free(text);
     if (rv < 0)
         return rv;
-    snprintf(key.identity, sizeof(key.identity), "%s", CHANNEL_IDENTITY_ADMIN);
+    channel_key_set_admin_identity(&key);
     *ret = key;
+    memset(&key, 0, sizeof(key));
     return 0;
 }
 
@@ -136,25 +171,20 @@ int channel_key_random(const char *identity, struct channel_key *ret)
 int channel_key_generate(const char *path)
 {
     struct channel_key key;
-    char hex[2 * CHANNEL_KEY_BYTES + 1];
-    int fd, rv;
+    char text[2 * CHANNEL_KEY_BYTES + 2];
+    int rv;
 
     rv = channel_key_random(CHANNEL_IDENTITY_ADMIN, &key);
     if (rv < 0)
         return rv;
-    channel_key_to_hex(&key, hex);
-    /* O_EXCL: never replace a key the nodes already trust; mode set explicitly, umask aside. */
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -errno;
-    if (fchmod(fd, 0600) < 0 || dprintf(fd, "%s\n", hex) < 0 || fsync(fd) < 0) {
-        rv = -errno;
-        close(fd);
-        unlink(path);
-        return rv;
-    }
-    close(fd);
-    return 0;
+    channel_key_to_hex(&key, text);
+    text[2 * CHANNEL_KEY_BYTES] = '\n';
+    text[2 * CHANNEL_KEY_BYTES + 1] = '\0';
+    /* Never replace a key the nodes already trust. */
+    rv = secret_file_write(path, text, sizeof(text) - 1, false);
+    memset(text, 0, sizeof(text));
+    memset(&key, 0, sizeof(key));
+    return rv;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -168,6 +198,15 @@ static struct channel *channel_new(int fd)
     if (c != NULL)
         c->fd = fd;
     return c;
+}
+
+bool channel_idle_usable(const struct channel *c)
+{
+    struct pollfd p = {.fd = c->fd, .events = POLLIN | POLLRDHUP};
+
+    /* Idle, nothing may be readable: data would be a close_notify or an alert, and a hangup
+     * or an error shows the connection is gone. */
+    return gnutls_record_check_pending(c->session) == 0 && poll(&p, 1, 0) == 0;
 }
 
 void channel_close(struct channel *c)

@@ -11,11 +11,16 @@
 #ifndef CLUSAPI_CHANNEL_H
 #define CLUSAPI_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define CHANNEL_KEY_BYTES 32
+/* An admin key's PSK identity is "clusapi-admin:" and its key id: 16 hex digits of a hash of
+ * the key, so a node can hold several admin keys (during a rotation) and pick the one a client
+ * names. The hash reveals nothing usable about the key, and the identity travels in the clear. */
 #define CHANNEL_IDENTITY_ADMIN "clusapi-admin"
+#define CHANNEL_ADMIN_ID_CHARS 16
 #define CHANNEL_ERRMSG_SIZE 256
 /* GnuTLS priorities of every session: TLS 1.3 only; ECDHE-PSK first for forward secrecy. */
 #define CHANNEL_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:-KX-ALL:+ECDHE-PSK:+DHE-PSK:+PSK"
@@ -23,17 +28,27 @@
 struct channel;
 
 struct channel_key {
-    char identity[64];               /* PSK identity: CHANNEL_IDENTITY_ADMIN or "cluster:<id>" */
+    char identity[64];               /* PSK identity: "clusapi-admin:<key id>" or "cluster:<id>" */
     uint8_t bytes[CHANNEL_KEY_BYTES];
 };
 
 /* Looks up the key for a PSK identity on the server side: 0 and *ret filled, or -ENOENT. */
 typedef int (*channel_key_lookup_fn)(void *arg, const char *identity, struct channel_key *ret);
 
-/* Parses a key file (one line of 64 hex digits). 0, -ENOENT, -EACCES, or -EINVAL (malformed). */
+/*
+ * Parses an admin key file (one line of 64 hex digits) and names it with its admin identity.
+ * 0, -ENOENT, -EACCES, -EPERM (group or others may read it, or it is not a regular file: the
+ * key is refused, as ssh refuses an open private key), or -EINVAL (malformed).
+ */
 int channel_key_load(const char *path, struct channel_key *ret);
-/* Writes a fresh random key to path with mode 0600, never overwriting: -EEXIST if it exists. */
+/* Writes a fresh random key to path with mode 0600 whatever the umask, atomically, never
+ * overwriting: -EEXIST if it exists. */
 int channel_key_generate(const char *path);
+/* Sets key->identity to the admin identity of its bytes ("clusapi-admin:<key id>"). */
+void channel_key_set_admin_identity(struct channel_key *key);
+/* The key id of an admin identity (the text after "clusapi-admin:"), or NULL if identity is
+ * not a well-formed admin identity. */
+const char *channel_admin_key_id(const char *identity);
 /* Fills ret with fresh random bytes under the given identity. */
 int channel_key_random(const char *identity, struct channel_key *ret);
 /* Hex text of a key (65 bytes with NUL) and back; used for the cluster credential file. */
@@ -63,6 +78,13 @@ const char *channel_peer_address(const struct channel *c);
 int channel_send(struct channel *c, const void *msg, size_t len);
 /* Receives one message into a malloc'd buffer. 0, -ETIMEDOUT, -ECONNRESET (peer closed), -EBADMSG. */
 int channel_recv(struct channel *c, int timeout_ms, void **ret_msg, size_t *ret_len);
+/*
+ * Whether an idle channel (no request outstanding) can carry the next one: false if the peer has
+ * closed or reset it, or sent something unasked. A kept connection is checked with this before
+ * a request rather than retried after one: a failed exchange may still have been carried out,
+ * and a command must not be applied twice.
+ */
+bool channel_idle_usable(const struct channel *c);
 /* Closes the session and the socket; NULL-safe. */
 void channel_close(struct channel *c);
 

@@ -26,6 +26,8 @@ enum opt_id {
     OPT_FORCE,
     OPT_INTERVAL,
     OPT_COUNT,
+    OPT_NEW_KEY,
+    OPT_RETIRE_OLD,
     OPT_CLUSTER_CREDENTIAL,
 };
 
@@ -52,6 +54,8 @@ static const struct option_def {
     {"force", 0, false, CMD(CLI_CMD_NODE_CLEAR), "node clear", OPT_FORCE},
     {"interval", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_INTERVAL},
     {"count", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_COUNT},
+    {"new-key", 0, true, CMD(CLI_CMD_REKEY), "rekey", OPT_NEW_KEY},
+    {"retire-old", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_RETIRE_OLD},
     {"cluster-credential", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_CLUSTER_CREDENTIAL},
 };
 
@@ -195,6 +199,14 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
     case OPT_FORCE:
         p->a.force = true;
         return 0;
+    case OPT_NEW_KEY:
+        if (*value == '\0')
+            return usage(p, "--new-key needs a non-empty FILE");
+        p->a.file = value;
+        return 0;
+    case OPT_RETIRE_OLD:
+        p->a.retire_old = true;
+        return 0;
     case OPT_CLUSTER_CREDENTIAL:
         p->a.cluster_credential = true;
         return 0;
@@ -269,6 +281,9 @@ static const struct command_def {
     {"group", "create", CLI_CMD_GROUP_CREATE, 1, 1, "a GROUP"},
     {"group", "delete", CLI_CMD_GROUP_DELETE, 1, 1, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
+    {"property", "list", CLI_CMD_PROP_LIST, 0, 0, NULL},
+    {"property", "get", CLI_CMD_PROP_GET, 1, 1, "a property NAME"},
+    {"property", "set", CLI_CMD_PROP_SET, 2, 2, "a property NAME and a VALUE"},
     {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
     {"rekey", NULL, CLI_CMD_REKEY, 0, 0, NULL},
 };
@@ -347,7 +362,10 @@ static int parse_command(struct parser *p)
              c->cmd == CLI_CMD_GROUP_MOVE || c->cmd == CLI_CMD_GROUP_CREATE ||
              c->cmd == CLI_CMD_GROUP_DELETE)
         p->a.group = arg;
-    else
+    else if (c->cmd == CLI_CMD_PROP_GET || c->cmd == CLI_CMD_PROP_SET) {
+        p->a.prop = arg;
+        p->a.prop_value = n_args > 1 ? p->pos[skip + 1] : NULL;
+    } else
         p->a.node = arg;
     return 0;
 }
@@ -394,6 +412,21 @@ static int check_name(struct parser *p, const char *s, const char *what)
     return 0;
 }
 
+/*
+ * A computer to connect to (--cluster, the NODE of add-node and node clear): the DNS rules the
+ * library applies, checked here so a malformed name is a usage error before anything is opened
+ * or sent. Names of members (pause, evict, --node) are looked up, not connected to, and may be
+ * any UTF-8.
+ */
+static int check_host(struct parser *p, const char *s, const char *what)
+{
+    const char *reason = NULL;
+
+    if (s != NULL && name_check_host(s, &reason) < 0)
+        return usage(p, "bad %s '%.64s%s': %s", what, s, strlen(s) > 64 ? "..." : "", reason);
+    return 0;
+}
+
 static int check_command(struct parser *p)
 {
     struct cli_args *a = &p->a;
@@ -404,14 +437,22 @@ static int check_command(struct parser *p)
     if (rv == 0 && a->cluster != NULL && (a->cmd == CLI_CMD_KEYGEN || a->cmd == CLI_CMD_NODE_CLEAR))
         rv = usage(p, "--cluster does not apply to %s%s", p->name_buf,
                    a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
-    if (rv == 0 && a->cmd == CLI_CMD_REKEY && !a->cluster_credential)
-        rv = usage(p, "rekey needs what to replace: --cluster-credential");
     if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
         rv = usage(p, "keygen needs a non-empty FILE");
+    if (rv == 0 && a->cmd == CLI_CMD_REKEY &&
+        (a->file != NULL) + a->retire_old + a->cluster_credential != 1)
+        rv = usage(p, "rekey needs one of --new-key FILE (step 1) or --retire-old (step 2) for "
+                      "the admin key, or --cluster-credential");
     if (rv == 0)
         rv = check_name(p, a->node, "NODE");
+    if (rv == 0 && (a->cmd == CLI_CMD_ADD_NODE || a->cmd == CLI_CMD_NODE_CLEAR))
+        rv = check_host(p, a->node, "NODE");
+    if (rv == 0)
+        rv = check_host(p, a->cluster, "--cluster");
     if (rv == 0)
         rv = check_name(p, a->group, "GROUP");
+    if (rv == 0 && a->group != NULL && strlen(a->group) > 255) /* what the library takes */
+        rv = usage(p, "the GROUP has at most 255 bytes");
     if (rv == 0 && a->n_nodes > 1)
         rv = usage(p, "%s takes one --node", p->name_buf);
     if (rv == 0 && a->n_nodes == 1)

@@ -34,6 +34,9 @@ enum cli_command {
     CLI_CMD_GROUP_OFFLINE,
     CLI_CMD_GROUP_CREATE,
     CLI_CMD_GROUP_DELETE,
+    CLI_CMD_PROP_LIST,
+    CLI_CMD_PROP_GET,
+    CLI_CMD_PROP_SET,
     CLI_CMD_GROUP_MOVE,
     CLI_CMD_NODE_PAUSE,
     CLI_CMD_NODE_RESUME,
@@ -66,7 +69,8 @@ struct cli_args {
     enum cli_command cmd;
     const char *cluster; /* -c/--cluster; NULL = the local node */
     bool json;
-    const char *file; /* keygen FILE */
+    const char *file; /* keygen FILE; rekey --new-key FILE */
+    bool retire_old;  /* rekey --retire-old */
     const char *name; /* create NAME */
     size_t n_nodes;
     const char **nodes;
@@ -77,6 +81,8 @@ struct cli_args {
     const char *node;     /* add-node, evict, node pause|resume NODE; node clear [NODE] (NULL:
                            * the local node) */
     const char *group;    /* group online|offline|move GROUP */
+    const char *prop;     /* property get|set NAME */
+    const char *prop_value; /* property set NAME VALUE */
     const char *to_node;  /* group online|move --node; NULL: the cluster chooses */
     uint32_t timeout_ms;  /* evict --timeout; CLI_EVICT_TIMEOUT_MS unless given */
     bool yes;             /* destroy --yes */

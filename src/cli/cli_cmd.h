@@ -29,12 +29,17 @@ int cli_cmd_destroy(const struct cli_args *a, bool ask);
 int cli_cmd_node_clear(const struct cli_args *a);
 /* `clusctl group online|offline|move` (cli_group.c). */
 int cli_cmd_group(const struct cli_args *a);
+/* `clusctl property list|get|set`: the cluster's common properties (cli_prop.c). */
+int cli_cmd_property(const struct cli_args *a);
 /* `clusctl node pause|resume`: PauseClusterNode / ResumeClusterNode (cli_node.c). */
 int cli_cmd_node(const struct cli_args *a);
 /* `clusctl events`: polls the cluster and prints each change (cli_events.c). */
 int cli_cmd_events(const struct cli_args *a);
 /* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential (cli_cluster_credential.c). */
 int cli_cmd_rekey_cluster_credential(const struct cli_args *a);
+
+/* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
+int cli_cmd_rekey(const struct cli_args *a);
 
 /* The size of the detail buffers the helpers below fill with ClusapiLastErrorText(). */
 #define CLI_DETAIL_SIZE 512

@@ -50,13 +50,21 @@ static const char help_text[] =
     "  group create GROUP     create an empty group (offline)\n"
     "  group delete GROUP     delete an offline, empty group\n"
     "  resource list          list the resources, their states, owners and groups\n"
+    "  property list          the cluster properties that can be set, and their values\n"
+    "  property get NAME      one cluster property (any: ClusterName, SameSubnetDelay...)\n"
+    "  property set NAME VALUE\n"
+    "                         SameSubnetDelay (250-2000 ms) or SameSubnetThreshold (3-120)\n"
+    "  events [--interval MS] [--count N]\n"
+    "                         watch the cluster: print each change of a node, group\n"
+    "                         or resource (state, owner, new, gone) as it happens\n"
+    "  rekey --new-key FILE   rotate the administrator key, step 1: every node also\n"
+    "                         accepts FILE's key (all nodes or none)\n"
+    "  rekey --retire-old     step 2, run with the new key: every node accepts only\n"
+    "                         the key in use\n"
     "  rekey --cluster-credential\n"
     "                         replace the secret the nodes prove to each other with\n"
     "                         a fresh one on every member, without stopping the\n"
     "                         cluster; the old one is refused afterwards\n"
-    "  events [--interval MS] [--count N]\n"
-    "                         watch the cluster: print each change of a node, group\n"
-    "                         or resource (state, owner, new, gone) as it happens\n"
     "\n"
     "Options:\n"
     "  -c, --cluster NAME     the cluster or node to talk to, by name or address\n"
@@ -87,6 +95,8 @@ static const char help_text[] =
     "      --interval MS      events: read the cluster every MS milliseconds (50 to\n"
     "                         10000, default 200)\n"
     "      --count N          events: stop after N changes (default: until Ctrl-C)\n"
+    "      --new-key FILE     rekey: the new administrator key (from keygen)\n"
+    "      --retire-old       rekey: drop every key but the one in use\n"
     "\n"
     "Ctrl-C during create or add-node cancels it: the nodes are rolled back. A second\n"
     "Ctrl-C stops clusctl at once. A destroy cannot be cancelled: it runs to its end.\n"
@@ -196,10 +206,14 @@ static int run(const struct cli_args *a, bool ask)
     case CLI_CMD_NODE_PAUSE:
     case CLI_CMD_NODE_RESUME:
         return cli_cmd_node(a);
+    case CLI_CMD_PROP_LIST:
+    case CLI_CMD_PROP_GET:
+    case CLI_CMD_PROP_SET:
+        return cli_cmd_property(a);
     case CLI_CMD_EVENTS:
         return cli_cmd_events(a);
     case CLI_CMD_REKEY:
-        return cli_cmd_rekey_cluster_credential(a);
+        return a->cluster_credential ? cli_cmd_rekey_cluster_credential(a) : cli_cmd_rekey(a);
     }
     return CLI_EXIT_USAGE;
 }

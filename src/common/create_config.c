@@ -259,6 +259,10 @@ static uint32_t check_shape(const CREATE_CLUSTER_CONFIG *cfg, const char **reaso
         *reason = "more nodes than a cluster can have";
         return ERROR_CLUSTER_TOO_MANY_NODES;
     }
+    if (cfg->cIpEntries > CREATE_MAX_IPS) {
+        *reason = "more IP entries than a cluster takes (64)";
+        return ERROR_INVALID_PARAMETER;
+    }
     return 0;
 }
 

@@ -13,6 +13,9 @@
 #include <clusapi.h>
 
 #define CREATE_MAX_NODES 64 /* more gives ERROR_CLUSTER_TOO_MANY_NODES */
+/* More IP entries than this are refused (ERROR_INVALID_PARAMETER) before anything is allocated:
+ * a count the caller's array cannot hold must not become a huge allocation or an overread. */
+#define CREATE_MAX_IPS 64
 
 struct create_ip {
     char address[64];

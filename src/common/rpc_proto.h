@@ -23,7 +23,7 @@ enum rpc_op {
     RPC_OP_CONFIGURE,         /* SESSION, CLUSTER_ID, CLUSTER_NAME, NODE_ID, PEER... */
     RPC_OP_START,             /* SESSION -> starts consensus and membership */
     RPC_OP_APPLY,             /* COMMAND -> commits through the leader; status of the command */
-    RPC_OP_QUERY,             /* QUERY -> ITEM... (one nested message per row) */
+    RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its row) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
     RPC_OP_CLEANUP,           /* SESSION or CLUSTER_ID (optional) -> back to NotConfigured */
@@ -36,6 +36,9 @@ enum rpc_op {
     RPC_OP_GET_CREDENTIAL,    /* -> CLUSTER_ID, KEY_HEX: for a node being added (admin only) */
     RPC_OP_CLEAR,             /* FORCE -> wipes a node whose cluster let it go (Clear-ClusterNode) */
     RPC_OP_GROUP_MOVE,        /* NAME, NODE_ID (0 = best) -> STATE: hands the group over (leader) */
+    RPC_OP_ADMIN_KEY_ADD,     /* KEY_HEX -> KEY_ID: the node also accepts this admin key */
+    RPC_OP_ADMIN_KEY_REMOVE,  /* KEY_ID (absent: every admin key but the caller's) -> the node no
+                               * longer accepts it; the caller's own key is never removed */
     RPC_OP_ROTATE_CREDENTIAL, /* ROTATE_STEP, KEY_HEX (stage) or KEY_ID -> one rotation step of
                                  the cluster credential on this node (admin only) */
 };
@@ -97,9 +100,11 @@ enum rpc_field {
     RPC_F_JOIN,           /* u32: 1 = join a running cluster (no bootstrap) */
     RPC_F_FORCE,          /* u32: 1 = the owner is gone; record the outcome without it */
     RPC_F_MAX_NODES,      /* u32: the most members this node's cluster takes */
+    RPC_F_KEY_ID,         /* str: a key's public id, not secret: an admin key's
+                           * (channel_admin_key_id) or a cluster credential's (cred_ring.h) */
+    RPC_F_ADMIN_REQUESTS, /* u64: requests this node has received with the admin key */
     RPC_F_ROTATE_STEP,    /* u32: enum rpc_rotate_step */
-    RPC_F_KEY_ID,         /* str: a credential's public id (16 hex digits) */
-    RPC_F_KEY_ID_OTHER,   /* str: the id of the second credential a node accepts */
+    RPC_F_KEY_ID_OTHER,   /* str: the id of the second cluster credential a node accepts */
 };
 
 enum rpc_query {

@@ -46,6 +46,8 @@ static const struct win32_error_entry error_table[] = {
     {1232, "ERROR_HOST_UNREACHABLE", "The remote host cannot be reached."},
     {1237, "ERROR_RETRY", "The operation could not be completed; it should be retried."},
     {1359, "ERROR_INTERNAL_ERROR", "An internal error occurred."},
+    {1381, "ERROR_TOO_MANY_SECRETS",
+     "The maximum number of secrets that may be stored in a single system has been exceeded."},
     {1460, "ERROR_TIMEOUT", "The operation timed out."},
     {1745, "RPC_S_PROCNUM_OUT_OF_RANGE", "The server does not support this procedure."},
     {4312, "ERROR_OBJECT_NOT_FOUND", "The directory object was not found."},

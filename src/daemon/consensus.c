@@ -40,6 +40,9 @@ struct consensus {
     struct raft_barrier barrier;
     bool barrier_in_flight;
     bool nudge_wanted;
+    /* raft_close() has begun: it calls back failed requests, and a callback that submitted
+     * anew from there would append to a log that is being torn down */
+    bool stopping;
     consensus_change_cb on_change;
     void *change_arg;
     int last_state;
@@ -117,8 +120,8 @@ static void nudge_cb(uv_timer_t *t)
 /* Called as the leader applies an entry: tell the followers soon (not from inside raft). */
 static void nudge_followers(struct consensus *c)
 {
-    if (c->nudge.data == NULL)
-        return; /* raft is still starting up */
+    if (c->nudge.data == NULL || c->stopping)
+        return; /* raft is still starting up, or closing */
     c->nudge_wanted = true;
     if (!c->barrier_in_flight && !uv_is_active((uv_handle_t *)&c->nudge))
         uv_timer_start(&c->nudge, nudge_cb, 0, 0);
@@ -368,6 +371,7 @@ void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
     }
     c->stop_cb = cb;
     c->stop_arg = arg;
+    c->stopping = true;
     c->pending_closes = 3;
     c->raft.data = c;
     uv_close((uv_handle_t *)&c->poll, timer_closed);
@@ -399,7 +403,7 @@ int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_
     struct raft_buffer buf;
     int rv;
 
-    if (raft_state(&c->raft) != RAFT_LEADER)
+    if (c->stopping || raft_state(&c->raft) != RAFT_LEADER)
         return -ENOTCONN;
     a = calloc(1, sizeof(*a));
     buf.len = entry_size(len);
@@ -493,7 +497,7 @@ static int raft_errno(int rv)
 
 static struct change_req *change_new(struct consensus *c, consensus_change_done cb, void *arg)
 {
-    struct change_req *req = calloc(1, sizeof(*req));
+    struct change_req *req = c->stopping ? NULL : calloc(1, sizeof(*req));
 
     if (req != NULL)
         *req = (struct change_req){.c = c, .cb = cb, .arg = arg};
@@ -528,7 +532,7 @@ int consensus_add(struct consensus *c, uint64_t id, const char *address, uint16_
     char addr[96];
 
     if (req == NULL)
-        return -ENOMEM;
+        return c->stopping ? -ENOTCONN : -ENOMEM;
     snprintf(addr, sizeof(addr), "%s:%u", address, port);
     req->u.change.data = req;
     return change_start(req, raft_add(&c->raft, &req->u.change, id, addr, change_done));
@@ -540,7 +544,7 @@ int consensus_assign(struct consensus *c, uint64_t id, int role, consensus_chang
     struct change_req *req = change_new(c, cb, arg);
 
     if (req == NULL)
-        return -ENOMEM;
+        return c->stopping ? -ENOTCONN : -ENOMEM;
     req->u.change.data = req;
     return change_start(req, raft_assign(&c->raft, &req->u.change, id, role, change_done));
 }
@@ -550,7 +554,7 @@ int consensus_remove(struct consensus *c, uint64_t id, consensus_change_done cb,
     struct change_req *req = change_new(c, cb, arg);
 
     if (req == NULL)
-        return -ENOMEM;
+        return c->stopping ? -ENOTCONN : -ENOMEM;
     req->u.change.data = req;
     return change_start(req, raft_remove(&c->raft, &req->u.change, id, change_done));
 }
@@ -570,7 +574,7 @@ int consensus_transfer(struct consensus *c, uint64_t id, consensus_change_done c
     struct change_req *req = change_new(c, cb, arg);
 
     if (req == NULL)
-        return -ENOMEM;
+        return c->stopping ? -ENOTCONN : -ENOMEM;
     req->u.transfer.data = req;
     req->target = id;
     return change_start(req, raft_transfer(&c->raft, &req->u.transfer, id, transfer_done));

@@ -98,6 +98,7 @@ static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packe
     p->send_ms = mono_ms();
     if (cred_ring_empty(h->keys))
         return;
+    p->lease_ms = h->track.cfg.lease_ms;
     len = hb_packet_encode(p, mac, (void *)cred_ring_send(h->keys)->key.bytes, buf);
     if (len < 0 || member_addr(m, &ss) < 0)
         return;
@@ -207,7 +208,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         log_refusal(h, addr, "replayed or reordered");
         return;
     }
-    hb_track_receive(&h->track, p.sender, p.send_ms, p.entries, p.n,
+    hb_track_receive(&h->track, p.sender, p.send_ms, p.lease_ms, p.entries, p.n,
                      p.type == HB_TYPE_HEARTBEAT, mono_ms());
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
@@ -302,9 +303,13 @@ void hb_set_members(struct hb *h, const struct hb_member *members, size_t n)
 
 void hb_set_config(struct hb *h, const struct hb_config *cfg)
 {
-    if (cfg->delay_ms != h->track.cfg.delay_ms)
-        uv_timer_start(&h->send_timer, send_cb, cfg->delay_ms, cfg->delay_ms);
-    h->track.cfg = *cfg;
+    bool changed = cfg->delay_ms != h->track.cfg.delay_ms;
+
+    hb_track_set_config(&h->track, cfg, mono_ms());
+    /* A heartbeat at once: its echoes carry the lease on at the new length, where waiting a new
+     * interval could let the old one run out. */
+    if (changed)
+        uv_timer_start(&h->send_timer, send_cb, 0, cfg->delay_ms);
 }
 
 const struct hb_track *hb_tracker(const struct hb *h)

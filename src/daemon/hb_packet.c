@@ -23,10 +23,12 @@ int hb_packet_encode(const struct hb_packet *p, hb_mac_fn mac, void *mac_arg, ui
     wire_le_put(buf + 16, p->boot, 8);
     wire_le_put(buf + 24, p->seq, 8);
     wire_le_put(buf + 32, p->send_ms, 8);
+    wire_le_put(buf + 40, p->lease_ms, 4);
     for (size_t i = 0; i < p->n; i++, off += HB_ENTRY_BYTES) {
         wire_le_put(buf + off, p->entries[i].id, 8);
         wire_le_put(buf + off + 8, p->entries[i].echo_ms, 8);
         wire_le_put(buf + off + 16, p->entries[i].silence_ms, 4);
+        wire_le_put(buf + off + 20, p->entries[i].lease_ms, 4);
     }
     rv = mac(mac_arg, buf, off, buf + off);
     return rv < 0 ? rv : (int)(off + HB_TAG_BYTES);
@@ -64,11 +66,13 @@ int hb_packet_decode(const uint8_t *buf, size_t len, hb_mac_fn mac, void *mac_ar
     ret->boot = wire_le_get(buf + 16, 8);
     ret->seq = wire_le_get(buf + 24, 8);
     ret->send_ms = wire_le_get(buf + 32, 8);
+    ret->lease_ms = (uint32_t)wire_le_get(buf + 40, 4);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *e = buf + HB_HEADER_BYTES + i * HB_ENTRY_BYTES;
 
         ret->entries[i] = (struct hb_entry){.id = wire_le_get(e, 8), .echo_ms = wire_le_get(e + 8, 8),
-                                            .silence_ms = (uint32_t)wire_le_get(e + 16, 4)};
+                                            .silence_ms = (uint32_t)wire_le_get(e + 16, 4),
+                                            .lease_ms = (uint32_t)wire_le_get(e + 20, 4)};
     }
     return 0;
 }

@@ -4,7 +4,8 @@
  * Encoding and decoding are pure; the MAC function is passed in so tests need no crypto.
  *
  *   magic u32 "CLHB" | version u8 | type u8 | count u16 | sender u64 | boot u64 | seq u64 |
- *   send_ms u64 | count × (id u64, echo_ms u64, silence_ms u32) | tag[16]     (little endian)
+ *   send_ms u64 | lease_ms u32 | count × (id u64, echo_ms u64, silence_ms u32, lease_ms u32) |
+ *   tag[16]                                                                    (little endian)
  */
 #ifndef CLUSSVC_HB_PACKET_H
 #define CLUSSVC_HB_PACKET_H
@@ -15,10 +16,10 @@
 #include "daemon/hb_track.h"
 
 #define HB_PACKET_MAGIC 0x42484c43u /* "CLHB" */
-#define HB_PACKET_VERSION 1
+#define HB_PACKET_VERSION 2
 #define HB_TAG_BYTES 16
-#define HB_HEADER_BYTES 40
-#define HB_ENTRY_BYTES 20
+#define HB_HEADER_BYTES 44
+#define HB_ENTRY_BYTES 24
 #define HB_PACKET_MAX (HB_HEADER_BYTES + HB_MAX_NODES * HB_ENTRY_BYTES + HB_TAG_BYTES)
 
 enum hb_packet_type { HB_TYPE_HEARTBEAT = 1, HB_TYPE_ACK = 2 };
@@ -29,6 +30,7 @@ struct hb_packet {
     uint64_t boot;    /* the sender's start time (wall clock, ms): a restart starts a new series */
     uint64_t seq;     /* per boot, strictly increasing */
     uint64_t send_ms; /* the sender's monotonic clock */
+    uint32_t lease_ms; /* the lease the sender derives from this packet's echoes */
     size_t n;
     struct hb_entry entries[HB_MAX_NODES];
 };

@@ -23,11 +23,57 @@ bool hb_config_valid(uint32_t delay_ms, uint32_t threshold)
     return delay_ms >= 250 && delay_ms <= 2000 && threshold >= 3 && threshold <= 120;
 }
 
+/* The longest lease the bounds allow (2 × 2000 ms): assumed of a peer whose lease is unknown. */
+#define LEASE_MAX_MS 4000
+
+/* A peer declared a lease: the one it declared before keeps counting for HB_LEASE_MEMORY_MS
+ * (the longest of them, if it changed more than once meanwhile). */
+static void lease_declared(struct hb_lease_memory *m, uint32_t lease, uint64_t now)
+{
+    uint32_t prev = m->current;
+
+    if (lease == 0 || lease == m->current)
+        return;
+    if (now < m->previous_until && m->previous > prev)
+        prev = m->previous;
+    m->previous = prev;
+    m->previous_until = now + HB_LEASE_MEMORY_MS;
+    m->current = lease;
+}
+
+/* The longest lease a peer may hold from what it declared to us. */
+static uint32_t lease_longest(const struct hb_lease_memory *m, uint64_t now)
+{
+    return now < m->previous_until && m->previous > m->current ? m->previous : m->current;
+}
+
 void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self)
 {
     memset(t, 0, sizeof(*t));
     t->cfg = *cfg;
     t->self = self;
+}
+
+void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now)
+{
+    if (cfg->lease_ms != t->cfg.lease_ms) {
+        bool recent = t->own_changed_at != 0 && now - t->own_changed_at < HB_LEASE_MEMORY_MS;
+
+        t->own_previous_lease = recent && t->own_previous_lease < t->cfg.lease_ms
+                                    ? t->own_previous_lease
+                                    : t->cfg.lease_ms;
+        t->own_changed_at = now;
+    }
+    t->cfg = *cfg;
+}
+
+/* The lease this node declared in the heartbeat it sent at sent_ms. */
+static uint32_t own_lease(const struct hb_track *t, uint64_t sent_ms)
+{
+    if (t->own_changed_at != 0 && sent_ms < t->own_changed_at &&
+        t->own_previous_lease < t->cfg.lease_ms)
+        return t->own_previous_lease;
+    return t->cfg.lease_ms;
 }
 
 static ssize_t find(const struct hb_track *t, uint64_t id)
@@ -51,8 +97,10 @@ int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter)
         for (size_t k = 0; k < HB_MAX_NODES; k++)
             t->nodes[i].reported_silence[k] = HB_NEVER;
         /* Every other node learns of the newcomer as never heard. */
-        for (size_t k = 0; k < t->n; k++)
+        for (size_t k = 0; k < t->n; k++) {
             t->nodes[k].reported_silence[i] = HB_NEVER;
+            t->nodes[k].reported_lease[i] = 0;
+        }
     }
     t->nodes[i].voter = voter;
     return 0;
@@ -67,12 +115,14 @@ void hb_track_remove_member(struct hb_track *t, uint64_t id)
         return;
     last = t->n - 1;
     t->nodes[i] = t->nodes[last];
-    for (size_t k = 0; k < last; k++)
+    for (size_t k = 0; k < last; k++) {
         t->nodes[k].reported_silence[i] = t->nodes[k].reported_silence[last];
+        t->nodes[k].reported_lease[i] = t->nodes[k].reported_lease[last];
+    }
     t->n--;
 }
 
-void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms,
+void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint32_t lease_ms,
                       const struct hb_entry *entries, size_t n, bool full, uint64_t now)
 {
     ssize_t i = find(t, from);
@@ -85,18 +135,23 @@ void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms,
         return; /* older than what we have: reordered */
     p->heard_at = now;
     p->their_send_ms = send_ms;
+    lease_declared(&p->declared, lease_ms, now);
     if (full) {
         p->report_at = now;
-        for (size_t k = 0; k < t->n; k++)
+        for (size_t k = 0; k < t->n; k++) {
             p->reported_silence[k] = HB_NEVER;
+            p->reported_lease[k] = 0;
+        }
     }
     for (size_t e = 0; e < n; e++) {
         ssize_t k = find(t, entries[e].id);
 
         if (k < 0)
             continue;
-        if (full)
+        if (full) {
             p->reported_silence[k] = entries[e].silence_ms;
+            p->reported_lease[k] = entries[e].lease_ms;
+        }
         if (entries[e].id == t->self && entries[e].echo_ms > p->echo_of_ours)
             p->echo_of_ours = entries[e].echo_ms;
     }
@@ -127,7 +182,8 @@ size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry 
         if (p->id == t->self)
             continue;
         out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->their_send_ms,
-                                     .silence_ms = silence(p, now)};
+                                     .silence_ms = silence(p, now),
+                                     .lease_ms = lease_longest(&p->declared, now)};
     }
     return k;
 }
@@ -170,13 +226,19 @@ uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now)
     qsort(echoes, n, sizeof(echoes[0]), desc);
     if (echoes[need - 1] == 0)
         return 0;
-    return echoes[need - 1] + t->cfg.lease_ms;
+    return echoes[need - 1] + own_lease(t, echoes[need - 1]);
+}
+
+/* How long a voter must not have heard a node whose declared lease is lease_ms (0: unknown). */
+static uint64_t fence_after(const struct hb_config *cfg, uint32_t lease_ms)
+{
+    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+
+    return lease * (1000000 + cfg->drift_ppm) / 1000000 + cfg->margin_ms;
 }
 
 bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
 {
-    uint64_t needed = (uint64_t)t->cfg.lease_ms * (1000000 + t->cfg.drift_ppm) / 1000000 +
-                      t->cfg.margin_ms;
     ssize_t target = find(t, id);
     size_t voters = 0, silent = 0;
 
@@ -184,18 +246,22 @@ bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
         return true; /* not a member: holds no lease from us */
     for (size_t i = 0; i < t->n; i++) {
         const struct hb_node *p = &t->nodes[i];
-        uint32_t s;
+        uint32_t s, lease;
 
         if (!p->voter)
             continue;
         voters++;
         if (p->id == id)
             continue; /* the node itself does not vouch for its own silence */
-        if (p->id == t->self)
+        if (p->id == t->self) {
             s = silence(&t->nodes[target], now);
-        else
-            s = p->report_at == 0 ? 0 : p->reported_silence[target]; /* as of its report */
-        silent += s != HB_NEVER ? s >= needed : p->id == t->self || p->report_at != 0;
+            lease = lease_longest(&t->nodes[target].declared, now);
+        } else { /* as of its report */
+            s = p->report_at == 0 ? 0 : p->reported_silence[target];
+            lease = p->reported_lease[target];
+        }
+        silent += s != HB_NEVER ? s >= fence_after(&t->cfg, lease)
+                                : p->id == t->self || p->report_at != 0;
     }
     return voters > 0 && silent >= voters / 2 + 1;
 }

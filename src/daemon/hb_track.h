@@ -13,6 +13,10 @@
  *    the silences others report) have not heard it for lease × (1 + drift) + margin. A fenced
  *    peer's lease has expired whatever it heard, because any majority that could have renewed it
  *    shares a voter with this one (docs/failover.md).
+ * The lease is the sender's: every heartbeat declares the lease its sender derives from it, and
+ * every report names the longest lease its author heard declared lately, so nodes that apply a
+ * new SameSubnetDelay at different moments still fence with a lease at least as long as any
+ * the peer can hold.
  */
 #ifndef CLUSSVC_HB_TRACK_H
 #define CLUSSVC_HB_TRACK_H
@@ -23,6 +27,9 @@
 
 #define HB_MAX_NODES 64
 #define HB_NEVER UINT32_MAX /* silence of a node never heard */
+/* How long a lease once declared still counts after the declaring node moved to another:
+ * longer than any lease the bounds allow (2 × 2000 ms, plus drift and margin). */
+#define HB_LEASE_MEMORY_MS 5000
 
 struct hb_config {
     uint32_t delay_ms;       /* SameSubnetDelay: the heartbeat interval */
@@ -37,6 +44,14 @@ struct hb_entry {
     uint64_t id;
     uint64_t echo_ms;    /* the newest send time heard from id, in id's clock; 0 if never */
     uint32_t silence_ms; /* how long the sender has not heard id; HB_NEVER if never */
+    uint32_t lease_ms;   /* the longest lease id declared to the sender lately (0: none) */
+};
+
+/* A lease length that changed: the one before still counts for a while. */
+struct hb_lease_memory {
+    uint32_t current;
+    uint32_t previous;
+    uint64_t previous_until; /* our clock: previous no longer counts from then on */
 };
 
 struct hb_node {
@@ -48,10 +63,16 @@ struct hb_node {
     /* what it reports about every node (index as in nodes[]) */
     uint32_t reported_silence[HB_MAX_NODES];
     uint64_t report_at;       /* our clock when that report arrived; 0 = none */
+    uint32_t reported_lease[HB_MAX_NODES];
+    struct hb_lease_memory declared; /* the leases it declared to us */
 };
 
 struct hb_track {
     struct hb_config cfg;
+    /* The lease this node declared before its last change (the shortest of those, if several
+     * changes came within HB_LEASE_MEMORY_MS), for echoes of heartbeats sent before it. */
+    uint32_t own_previous_lease;
+    uint64_t own_changed_at; /* our clock */
     uint64_t self;
     size_t n;
     struct hb_node nodes[HB_MAX_NODES]; /* self included */
@@ -63,16 +84,18 @@ void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t thres
 bool hb_config_valid(uint32_t delay_ms, uint32_t threshold);
 
 void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self);
+/* A new configuration from now on (a changed SameSubnetDelay changes the lease). */
+void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now);
 /* Adds or updates a member (voter or not); members not named in a call keep their state. */
 int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter);
 void hb_track_remove_member(struct hb_track *t, uint64_t id);
 /*
  * Records a heartbeat (full: it carries reports on every node) or an acknowledgement (only the
- * echo of our own send time) from node from, sent at send_ms (its clock). Unknown senders are
- * ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes back within
+ * echo of our own send time) from node from, sent at send_ms (its clock), declaring lease_ms
+ * as its lease. Unknown senders are ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes back within
  * a round trip and the lease need not cover a whole heartbeat interval of echo delay.
  */
-void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms,
+void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint32_t lease_ms,
                       const struct hb_entry *entries, size_t n, bool full, uint64_t now);
 /* The one entry of the acknowledgement to send to from after receiving its heartbeat. */
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "channel/secret_file.h"
 #include "common/rpc_proto.h"
 #include "common/wire.h"
 
@@ -23,14 +24,13 @@
 int node_conf_prepare_dir(const char *state_dir)
 {
     char probe[4096];
-    int fd;
+    int fd, rv = secret_dir_prepare(state_dir);
 
-    if (mkdir(state_dir, 0700) < 0 && errno != EEXIST)
-        return -errno;
-    if (chmod(state_dir, 0700) < 0)
-        return -errno;
+    if (rv < 0)
+        return rv;
+    /* A plain create and unlink: NODE_INFO asks this on the loop thread, so no fsync here. */
     snprintf(probe, sizeof(probe), "%s/.probe", state_dir);
-    fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -errno;
     close(fd);
@@ -38,58 +38,29 @@ int node_conf_prepare_dir(const char *state_dir)
     return 0;
 }
 
-/* Writes data to dir/name through a temporary file, so readers see old or new, never half. */
+/* Writes data to dir/name atomically with mode 0600 (secret_file.h). */
 static int write_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
-    char tmp[4096], path[4096];
-    int fd, rv = 0;
+    char path[4096];
 
-    snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, name);
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -errno;
-    if (fchmod(fd, 0600) < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-        rv = errno ? -errno : -EIO;
-    close(fd);
-    if (rv == 0 && rename(tmp, path) < 0)
-        rv = -errno;
-    if (rv < 0)
-        unlink(tmp);
-    return rv;
+    return secret_file_write(path, data, len, true);
 }
 
+/* Reads dir/name, refusing a file others could read (it may hold a secret). */
 static int read_file(const char *dir, const char *name, uint8_t **ret, size_t *ret_len)
 {
     char path[4096];
-    struct stat st;
-    uint8_t *buf;
-    int fd;
-    ssize_t n;
+    char *text;
+    int rv;
 
     snprintf(path, sizeof(path), "%s/%s", dir, name);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -errno;
-    if (fstat(fd, &st) < 0 || st.st_size > WIRE_MAX_MESSAGE) {
-        close(fd);
+    rv = secret_file_read(path, &text, ret_len, NULL);
+    if (rv == -EFBIG)
         return -EBADMSG;
-    }
-    buf = malloc((size_t)st.st_size + 1);
-    if (buf == NULL) {
-        close(fd);
-        return -ENOMEM;
-    }
-    n = read(fd, buf, (size_t)st.st_size);
-    close(fd);
-    if (n != st.st_size) {
-        free(buf);
-        return -EIO;
-    }
-    buf[n] = '\0';
-    *ret = buf;
-    *ret_len = (size_t)n;
-    return 0;
+    if (rv == 0)
+        *ret = (uint8_t *)text;
+    return rv;
 }
 
 void node_peer_put(struct wire_writer *w, uint16_t tag, const struct node_peer *p)
@@ -247,6 +218,7 @@ static int load_key_file(const char *state_dir, const char *name, struct channel
         memcpy(key.identity, data, (size_t)(nl - (char *)data));
         rv = channel_key_from_hex(nl + 1, &key);
     }
+    memset(data, 0, len);
     free(data);
     if (rv == 0)
         *ret = key;
@@ -281,9 +253,7 @@ int node_conf_load_other_key(const char *state_dir, struct channel_key *ret)
 int node_conf_raft_dir(const char *state_dir, char *buf, size_t n)
 {
     snprintf(buf, n, "%s/%s", state_dir, RAFT_DIR);
-    if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-        return -errno;
-    return 0;
+    return secret_dir_prepare(buf);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -296,9 +266,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 int node_conf_wipe(const char *state_dir)
 {
-    static const char *const files[] = {CONF_FILE, KEY_FILE, OTHER_KEY_FILE,
-                                        "." CONF_FILE ".tmp", "." KEY_FILE ".tmp",
-                                        "." OTHER_KEY_FILE ".tmp"};
+    static const char *const files[] = {CONF_FILE, KEY_FILE, OTHER_KEY_FILE};
     char path[4096];
     int rv = 0;
 

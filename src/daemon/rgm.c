@@ -418,7 +418,9 @@ static void take_offline(struct svc *s, const struct cdb_resource *all, size_t n
 {
     if (!dependents_offline(s, all, n, r->name))
         return;
-    if (l != NULL && l->online) {
+    /* Also when the lease took it down: the driver still holds its state (res.priv), which
+     * only its offline frees, and the record is freed once the state is recorded. */
+    if (l != NULL && (l->online || l->res.priv != NULL)) {
         driver_call(s, l, false, true);
         return;
     }
@@ -642,9 +644,15 @@ static void placed(struct svc *s, void *arg, int rv, uint32_t status, const char
     svc_kick(s);
 }
 
+/* How commit_group treats the group's resources. */
+enum {
+    ONLY_ACTIVE = 1, /* leave the resources that are offline as they are */
+    HAND_OVER = 2,   /* whichever node holds each resource hands it over to owner */
+};
+
 /* Commits the same state change for a group and each of its resources (one batch). */
 static uint32_t commit_group(struct svc *s, const char *group, int32_t group_state,
-                             uint64_t owner, int32_t res_state, bool only_active,
+                             uint64_t owner, int32_t res_state, unsigned flags,
                              svc_submit_cb done, void *arg)
 {
     struct cdb_resource *res;
@@ -660,11 +668,13 @@ static uint32_t commit_group(struct svc *s, const char *group, int32_t group_sta
     cdb_cmd_set_group_state(&w, group, group_state, owner);
     cdb_cmd_batch_sub_end(&w, mark);
     for (size_t i = 0; i < n_res; i++) {
-        if (only_active && res[i].state == RES_OFFLINE)
+        if ((flags & ONLY_ACTIVE) && res[i].state == RES_OFFLINE)
             continue;
         mark = cdb_cmd_batch_sub_begin(&w);
         cdb_cmd_set_resource_state(&w, res[i].name, res_state,
                                    res_state == RES_OFFLINE ? 0 : owner);
+        if (flags & HAND_OVER)
+            cdb_cmd_hand_over(&w);
         cdb_cmd_batch_sub_end(&w, mark);
     }
     free(res);
@@ -699,40 +709,15 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
         snprintf(errmsg, n, "no node is available to host %s", group);
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
-    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, false, placed, NULL);
+    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, placed, NULL);
 }
 
 /* One batch: the group Pending on target, each active resource OnlinePending there, handed
  * over by whichever node holds it when the batch is applied. */
-static uint32_t commit_move(struct svc *s, const char *group, uint64_t target)
+static uint32_t commit_move(struct svc *s, const char *group, uint64_t target, svc_submit_cb done)
 {
-    struct cdb_resource *res;
-    struct wire_writer w;
-    uint8_t *cmd;
-    size_t n_res, len, mark;
-
-    if (cdb_resources(s->db, group, &res, &n_res) < 0)
-        return 8;
-    wire_writer_init(&w);
-    cdb_cmd_batch(&w);
-    mark = cdb_cmd_batch_sub_begin(&w);
-    cdb_cmd_set_group_state(&w, group, GROUP_PENDING, target);
-    cdb_cmd_batch_sub_end(&w, mark);
-    for (size_t i = 0; i < n_res; i++) {
-        if (res[i].state == RES_OFFLINE)
-            continue;
-        mark = cdb_cmd_batch_sub_begin(&w);
-        cdb_cmd_set_resource_state(&w, res[i].name, RES_ONLINE_PENDING, target);
-        cdb_cmd_hand_over(&w);
-        cdb_cmd_batch_sub_end(&w, mark);
-    }
-    free(res);
-    cmd = wire_writer_take(&w, &len);
-    if (cmd == NULL)
-        return 8;
-    svc_submit(s, cmd, len, placed, NULL);
-    free(cmd);
-    return ERR_IO_PENDING;
+    return commit_group(s, group, GROUP_PENDING, target, RES_ONLINE_PENDING,
+                        ONLY_ACTIVE | HAND_OVER, done, NULL);
 }
 
 uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
@@ -755,8 +740,8 @@ uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int
     if (g.owner == target && (g.state == GROUP_ONLINE || g.state == GROUP_OFFLINE))
         return 0;
     if (g.state == GROUP_OFFLINE)
-        return commit_group(s, group, GROUP_OFFLINE, target, RES_OFFLINE, false, placed, NULL);
-    return commit_move(s, group, target);
+        return commit_group(s, group, GROUP_OFFLINE, target, RES_OFFLINE, 0, placed, NULL);
+    return commit_move(s, group, target, placed);
 }
 
 static void failed_over(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
@@ -778,7 +763,7 @@ uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, cha
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
     LOGI("rgm", "group %s goes to node %llu", group, (unsigned long long)owner);
-    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, false, failed_over,
+    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, failed_over,
                         NULL);
 }
 
@@ -800,8 +785,8 @@ uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *e
     /* Without its owner (or without resources) nothing has to run: record it offline now;
      * force is the caller vouching that the owner is gone. */
     if (force || n_res == 0 || g.owner == 0 || !node_is_up(s, g.owner))
-        return commit_group(s, group, GROUP_OFFLINE, 0, RES_OFFLINE, false, placed, NULL);
-    return commit_group(s, group, GROUP_PENDING, g.owner, RES_OFFLINE_PENDING, true, placed,
+        return commit_group(s, group, GROUP_OFFLINE, 0, RES_OFFLINE, 0, placed, NULL);
+    return commit_group(s, group, GROUP_PENDING, g.owner, RES_OFFLINE_PENDING, ONLY_ACTIVE, placed,
                         NULL);
 }
 
@@ -871,6 +856,49 @@ void rgm_monitor(struct svc *s)
     }
 }
 
+static void drain_moved(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    s->drain_pending--;
+    if (rv < 0 || status != 0) {
+        LOGW("rgm", "stopping: a group could not be handed over: %s", errmsg ? errmsg : "");
+        s->drain_failed = true;
+    }
+    svc_kick(s);
+}
+
+size_t rgm_drain(struct svc *s)
+{
+    struct cdb_group *groups;
+    size_t n, moved = 0;
+
+    if (cdb_groups(s->db, &groups, &n) < 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t target;
+
+        if (groups[i].owner != s->conf.node_id || groups[i].state == GROUP_OFFLINE)
+            continue;
+        target = choose_owner(s, groups[i].name, s->conf.node_id);
+        if (target == 0)
+            continue; /* nowhere to go: it stops with this node */
+        LOGI("rgm", "stopping: group %s goes to node %llu", groups[i].name,
+             (unsigned long long)target);
+        moved += commit_move(s, groups[i].name, target, drain_moved) == ERR_IO_PENDING;
+    }
+    free(groups);
+    s->drain_pending = moved;
+    return moved;
+}
+
+bool rgm_holds_nothing(const struct svc *s)
+{
+    for (const struct rgm_local *l = s->local; l != NULL; l = l->next)
+        if (l->online || l->busy || l->reporting)
+            return false;
+    return true;
+}
+
 void rgm_lost_all(struct svc *s)
 {
     for (struct rgm_local *l = s->local; l != NULL; l = l->next) {
@@ -899,8 +927,9 @@ static void terminate_work(uv_work_t *work)
 {
     struct terminate *t = work->data;
 
+    /* A record the lease took down is not online but may still hold driver state. */
     for (struct rgm_local *l = t->list; l != NULL; l = l->next)
-        if (l->online)
+        if (l->online || l->res.priv != NULL)
             l->driver->terminate(&l->res);
 }
 

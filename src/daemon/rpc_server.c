@@ -37,6 +37,7 @@ struct rpc_server {
     struct rpc_call *queue; /* calls waiting for the loop */
     unsigned n_conns;
     bool stopping;
+    uint64_t admin_requests;
 };
 
 struct conn {
@@ -62,6 +63,11 @@ void rpc_call_finish(struct rpc_call *call, uint32_t status, const char *fmt, ..
     call->done = true;
     pthread_cond_signal(&call->cond);
     pthread_mutex_unlock(&call->mu);
+}
+
+uint64_t rpc_server_admin_requests(struct rpc_server *s)
+{
+    return __atomic_load_n(&s->admin_requests, __ATOMIC_RELAXED);
 }
 
 void rpc_call_to_loop(struct rpc_call *call)
@@ -140,6 +146,8 @@ static void handle_one(struct conn *c, const uint8_t *req, size_t len)
     pthread_cond_init(&call.cond, NULL);
     wire_writer_init(&call.reply);
     call.peer_identity = channel_peer_identity(c->channel);
+    if (strcmp(call.peer_identity, CHANNEL_IDENTITY_ADMIN) == 0)
+        __atomic_add_fetch(&c->server->admin_requests, 1, __ATOMIC_RELAXED);
     if (wire_validate(req, len) < 0 || wire_get_u32(req, len, RPC_F_OP, &call.op) < 0)
         rpc_call_finish(&call, 87, "malformed request");
     else

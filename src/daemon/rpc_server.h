@@ -54,6 +54,13 @@ int rpc_server_start(uv_loop_t *loop, const char *addr, uint16_t port, channel_k
  * ERROR_CLUSTER_SHUTTING_DOWN. */
 void rpc_server_stop(struct rpc_server *s);
 
+/*
+ * How many requests the server has received over connections authenticated with the admin key
+ * (the library and clusctl), counting the one being served. Lets a test prove that a call which
+ * must fail on its arguments reached no node. Any thread.
+ */
+uint64_t rpc_server_admin_requests(struct rpc_server *s);
+
 /* Hands the call to the loop thread and waits there for rpc_call_finish. */
 void rpc_call_to_loop(struct rpc_call *call);
 /* Completes a call with a Win32 status and, for a failure, a reason. Any thread. */

@@ -127,6 +127,8 @@ static void check_committed(struct svc *s)
     free(value);
 }
 
+static void drain_check(struct svc *s);
+
 static void reconcile_cb(uv_timer_t *t)
 {
     struct svc *s = t->data;
@@ -138,6 +140,7 @@ static void reconcile_cb(uv_timer_t *t)
     rgm_reconcile(s);
     svc_waits_check(s);
     svc_submit_check_deferred(s);
+    drain_check(s);
 }
 
 void svc_kick(struct svc *s)
@@ -163,6 +166,7 @@ static void tick_cb(uv_timer_t *t)
 
     svc_waits_check(s);
     svc_submit_check_deferred(s);
+    drain_check(s);
     svc_orphan_tick(s);
     /* Raft's configuration (who votes) changes without a database command: follow it. */
     if (s->consensus != NULL && !s->wiping) {
@@ -287,17 +291,14 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     memset(s, 0, sizeof(*s));
     s->loop = loop;
     s->opts = *opts;
-    rv = channel_key_load(opts->authkey, &s->admin_key);
-    if (rv < 0) {
-        LOGE("svc", "cannot read the admin key %s: %s", opts->authkey,
-             rv == -EINVAL ? "malformed" : strerror(-rv));
-        return rv;
-    }
     rv = node_conf_prepare_dir(opts->state_dir);
     if (rv < 0) {
         LOGE("svc", "state directory %s is not usable: %s", opts->state_dir, strerror(-rv));
         return rv;
     }
+    rv = svc_admin_init(s);
+    if (rv < 0)
+        return rv;
     uv_timer_init(loop, &s->tick);
     uv_timer_init(loop, &s->reconcile);
     s->tick.data = s->reconcile.data = s;
@@ -350,10 +351,11 @@ static void shutdown_resources_offline(struct svc *s, void *arg)
     consensus_stop(s->consensus, shutdown_consensus_stopped, s);
 }
 
-void svc_shutdown(struct svc *s)
+#define DRAIN_MS 3000 /* how long a stopping node waits for its groups to be taken over */
+
+static void finish_shutdown(struct svc *s)
 {
-    if (s->stopping)
-        return;
+    s->draining = false;
     s->stopping = true;
     svc_health_stop(s);
     svc_waits_cancel(s, 5022, "the service is stopping");
@@ -361,4 +363,31 @@ void svc_shutdown(struct svc *s)
     s->rpc = NULL;
     /* A stopped service must not keep answering for cluster addresses: take them offline. */
     rgm_terminate_all(s, shutdown_resources_offline, NULL);
+}
+
+/* While draining: stops once everything was handed over, or when the time is up. */
+static void drain_check(struct svc *s)
+{
+    if (!s->draining)
+        return;
+    if (rgm_holds_nothing(s) || svc_now_ms() >= s->drain_deadline ||
+        (s->drain_pending == 0 && s->drain_failed)) {
+        LOGI("svc", "groups %s: stopping", rgm_holds_nothing(s) ? "handed over" : "not all taken");
+        finish_shutdown(s);
+    }
+}
+
+/* Like Windows stopping its cluster service, a node hands its groups over before it goes. */
+void svc_shutdown(struct svc *s)
+{
+    if (s->stopping)
+        return;
+    if (!s->draining && s->consensus != NULL && s->db != NULL && !s->wiping &&
+        consensus_leader(s->consensus) != 0 && consensus_caught_up(s->consensus) &&
+        rgm_drain(s) > 0) {
+        s->draining = true;
+        s->drain_deadline = svc_now_ms() + DRAIN_MS;
+        return;
+    }
+    finish_shutdown(s);
 }

@@ -14,7 +14,10 @@
 
 #include <uv.h>
 
+#include <pthread.h>
+
 #include "channel/channel.h"
+#include "daemon/admin_keys.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus.h"
 #include "daemon/cred_ring.h"
@@ -58,7 +61,8 @@ struct rgm_local; /* resources this node has brought online */
 struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
-    struct channel_key admin_key;
+    struct admin_keys admin;  /* the admin keys accepted; under admin_mu (svc_admin.c) */
+    pthread_mutex_t admin_mu;
     struct cred_ring keys;    /* the cluster credentials (svc_keys.c) */
     struct node_conf conf;
     bool configured;
@@ -93,6 +97,10 @@ struct svc {
     uint64_t leaderless_since;
     uint64_t orphan_next_check;
     bool stopping;
+    bool draining;            /* stopping: handing its groups over first */
+    uint64_t drain_deadline;
+    size_t drain_pending;     /* handovers not yet committed */
+    bool drain_failed;        /* one could not be: stop without waiting */
     uv_signal_t sigterm, sigint;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
 };
@@ -107,9 +115,22 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
               void *arg);
 /* Asks for a reconcile pass (commit marker, waits, resources) on the next loop turn. */
 void svc_kick(struct svc *s);
+/* Stops the service: its groups are handed over to other nodes first (at most a few seconds),
+ * then what still runs here is terminated. A second call skips the handover. */
 void svc_shutdown(struct svc *s);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
+
+/* Admin keys (svc_admin.c). Loads the accepted set: the state directory's admin.keys, else the
+ * --authkey file. 0 or negative errno (logged). */
+int svc_admin_init(struct svc *s);
+/* The admin key a client's PSK identity names: 0 or -ENOENT. Any thread. */
+int svc_admin_lookup(struct svc *s, const char *identity, struct channel_key *ret);
+/* The newest accepted admin key, which this node uses towards its peers. Any thread. */
+void svc_admin_current(struct svc *s, struct channel_key *ret);
+/* RPC_OP_ADMIN_KEY_ADD / RPC_OP_ADMIN_KEY_REMOVE, on the connection thread. */
+void svc_admin_op_add(struct svc *s, struct rpc_call *call);
+void svc_admin_op_remove(struct svc *s, struct rpc_call *call);
 
 /* Cluster credentials (svc_keys.c). */
 /* The management server's PSK lookup (connection threads): the admin key or a held credential. */
@@ -206,6 +227,10 @@ void rgm_monitor(struct svc *s);
 /* The resource host removed every held address (the lease ran out): the local records no longer
  * hold anything; resources come online again once the lease is back. */
 void rgm_lost_all(struct svc *s);
+/* Shutdown: hands every group this node owns over to the best other node; returns how many. */
+size_t rgm_drain(struct svc *s);
+/* True once nothing runs here and nothing is being started, stopped or reported. */
+bool rgm_holds_nothing(const struct svc *s);
 /* Takes every local resource offline at once (wipe, shutdown); cb when done. */
 void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);
 

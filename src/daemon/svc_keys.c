@@ -33,10 +33,8 @@ int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret)
     struct svc *s = arg;
     int rv = -ENOENT;
 
-    if (strcmp(identity, s->admin_key.identity) == 0) { /* written before the server starts */
-        *ret = s->admin_key;
-        return 0;
-    }
+    if (channel_admin_key_id(identity) != NULL) /* the admin keys have a lock of their own */
+        return svc_admin_lookup(s, identity, ret);
     pthread_mutex_lock(&keys_lock);
     for (size_t i = 0; i < s->keys.n; i++)
         if (strcmp(identity, s->keys.creds[i].key.identity) == 0) {

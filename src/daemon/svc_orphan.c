@@ -193,7 +193,7 @@ static bool start_check(struct svc *s, struct rpc_call *call)
     }
     c->s = s;
     c->call = call;
-    c->key = s->admin_key;
+    svc_admin_current(s, &c->key);
     c->self = s->conf.node_id;
     snprintf(c->cluster_id, sizeof(c->cluster_id), "%s", s->conf.cluster_id);
     c->work.data = c;

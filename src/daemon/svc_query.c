@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
@@ -16,15 +17,25 @@ static const char *node_name(struct svc *s, uint64_t id, struct cdb_node *buf)
     return id != 0 && cdb_node_by_id(s->db, id, buf) == 0 ? buf->name : "";
 }
 
-static int query_nodes(struct svc *s, struct wire_writer *w)
+/* A query may name one object (RPC_F_NAME): then only its row is sent, so looking up one object
+ * costs the same however many the cluster has. */
+static bool wanted(const char *only, const char *name)
+{
+    return only == NULL || strcasecmp(only, name) == 0;
+}
+
+static int query_nodes(struct svc *s, struct wire_writer *w, const char *only)
 {
     struct cdb_node *nodes;
     size_t n;
     int rv = cdb_nodes(s->db, &nodes, &n);
 
     for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
+        size_t mark;
 
+        if (!wanted(only, nodes[i].name))
+            continue;
+        mark = wire_begin(w, RPC_F_ITEM);
         wire_put_u64(w, RPC_F_NODE_ID, nodes[i].id);
         wire_put_str(w, RPC_F_NAME, nodes[i].name);
         wire_put_str(w, RPC_F_ADDRESS, nodes[i].address);
@@ -38,7 +49,7 @@ static int query_nodes(struct svc *s, struct wire_writer *w)
     return rv;
 }
 
-static int query_groups(struct svc *s, struct wire_writer *w)
+static int query_groups(struct svc *s, struct wire_writer *w, const char *only)
 {
     struct cdb_group *groups;
     struct cdb_node owner;
@@ -46,8 +57,11 @@ static int query_groups(struct svc *s, struct wire_writer *w)
     int rv = cdb_groups(s->db, &groups, &n);
 
     for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
+        size_t mark;
 
+        if (!wanted(only, groups[i].name))
+            continue;
+        mark = wire_begin(w, RPC_F_ITEM);
         wire_put_str(w, RPC_F_NAME, groups[i].name);
         wire_put_u32(w, RPC_F_STATE, (uint32_t)groups[i].state);
         wire_put_u64(w, RPC_F_OWNER, groups[i].owner);
@@ -60,7 +74,7 @@ static int query_groups(struct svc *s, struct wire_writer *w)
     return rv;
 }
 
-static int query_resources(struct svc *s, struct wire_writer *w)
+static int query_resources(struct svc *s, struct wire_writer *w, const char *only)
 {
     struct cdb_resource *res;
     struct cdb_node owner;
@@ -68,8 +82,11 @@ static int query_resources(struct svc *s, struct wire_writer *w)
     int rv = cdb_resources(s->db, NULL, &res, &n);
 
     for (size_t i = 0; rv == 0 && i < n; i++) {
-        size_t mark = wire_begin(w, RPC_F_ITEM);
+        size_t mark;
 
+        if (!wanted(only, res[i].name))
+            continue;
+        mark = wire_begin(w, RPC_F_ITEM);
         wire_put_str(w, RPC_F_NAME, res[i].name);
         wire_put_str(w, RPC_F_TYPE, res[i].type);
         wire_put_str(w, RPC_F_GROUP, res[i].group);
@@ -93,27 +110,29 @@ static void put_pair(struct wire_writer *w, const char *name, const char *value)
     wire_end(w, mark);
 }
 
-static int query_restypes(struct svc *s, struct wire_writer *w)
+static int query_restypes(struct svc *s, struct wire_writer *w, const char *only)
 {
     struct cdb_restype *types;
     size_t n;
     int rv = cdb_restypes(s->db, &types, &n);
 
     for (size_t i = 0; rv == 0 && i < n; i++)
-        put_pair(w, types[i].name, types[i].driver);
+        if (wanted(only, types[i].name))
+            put_pair(w, types[i].name, types[i].driver);
     if (rv == 0)
         free(types);
     return rv;
 }
 
-static int query_props(struct svc *s, struct wire_writer *w)
+static int query_props(struct svc *s, struct wire_writer *w, const char *only)
 {
     struct cdb_prop *props;
     size_t n;
     int rv = cdb_props(s->db, &props, &n);
 
     for (size_t i = 0; rv == 0 && i < n; i++)
-        put_pair(w, props[i].key, props[i].value);
+        if (wanted(only, props[i].key))
+            put_pair(w, props[i].key, props[i].value);
     if (rv == 0)
         free(props);
     return rv;
@@ -121,11 +140,13 @@ static int query_props(struct svc *s, struct wire_writer *w)
 
 void svc_op_query(struct svc *s, struct rpc_call *call)
 {
-    static int (*const queries[])(struct svc *, struct wire_writer *) = {
+    static int (*const queries[])(struct svc *, struct wire_writer *, const char *) = {
         [RPC_QUERY_NODES] = query_nodes,         [RPC_QUERY_GROUPS] = query_groups,
         [RPC_QUERY_RESOURCES] = query_resources, [RPC_QUERY_RESTYPES] = query_restypes,
         [RPC_QUERY_PROPS] = query_props,
     };
+    char only[256];
+    bool only_given;
     uint32_t q;
     int rv;
 
@@ -134,12 +155,20 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
                         "node %s is not running a cluster", s->opts.name);
         return;
     }
+    /* Restarted, this node's database is empty until the cluster's next commit replays its
+     * log: an answer now would describe a cluster without nodes or groups. */
+    if (s->conf.committed && cdb_version(s->db) == 0) {
+        rpc_call_finish(call, 5072 /* ERROR_CLUSTER_NODE_NOT_READY */,
+                        "node %s is still catching up with its cluster", s->opts.name);
+        return;
+    }
     if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0 || q == 0 ||
         q >= sizeof(queries) / sizeof(queries[0])) {
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown query");
         return;
     }
-    rv = queries[q](s, &call->reply);
+    only_given = svc_req_str(call, RPC_F_NAME, only, sizeof(only));
+    rv = queries[q](s, &call->reply, only_given ? only : NULL);
     if (rv < 0)
         rpc_call_finish(call, win32_from_errno(rv), "query failed: %s", strerror(-rv));
     else

@@ -65,7 +65,7 @@ bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n)
 
 static bool is_admin(const struct rpc_call *call)
 {
-    return strcmp(call->peer_identity, CHANNEL_IDENTITY_ADMIN) == 0;
+    return channel_admin_key_id(call->peer_identity) != NULL;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -152,11 +152,12 @@ static bool member_may(uint32_t op)
 
 void svc_rpc_dispatch(void *arg, struct rpc_call *call)
 {
+    struct svc *s = arg;
     struct channel_key key;
 
     /* A session stays open across requests: the credential it proved may have been retired
      * since (a rotation), and then it may do nothing more. */
-    if (!is_admin(call) && svc_key_lookup(arg, call->peer_identity, &key) < 0) {
+    if (!is_admin(call) && svc_key_lookup(s, call->peer_identity, &key) < 0) {
         rpc_call_finish(call, ERR_ACCESS_DENIED, "the cluster credential of this session was "
                         "retired");
         return;
@@ -172,6 +173,12 @@ void svc_rpc_dispatch(void *arg, struct rpc_call *call)
         break;
     case RPC_OP_CHECK_PEER:
         op_check_peer(call);
+        break;
+    case RPC_OP_ADMIN_KEY_ADD:
+        svc_admin_op_add(s, call);
+        break;
+    case RPC_OP_ADMIN_KEY_REMOVE:
+        svc_admin_op_remove(s, call);
         break;
     default:
         rpc_call_to_loop(call);
@@ -200,6 +207,7 @@ static void op_node_info(struct svc *s, struct rpc_call *call)
     wire_put_u32(w, RPC_F_RAFT_PORT, s->opts.raft_port);
     wire_put_u64(w, RPC_F_SESSION, s->session);
     wire_put_u32(w, RPC_F_MAX_NODES, (uint32_t)s->opts.max_nodes);
+    wire_put_u64(w, RPC_F_ADMIN_REQUESTS, rpc_server_admin_requests(s->rpc));
     if (s->configured) {
         wire_put_str(w, RPC_F_CLUSTER_ID, s->conf.cluster_id);
         wire_put_str(w, RPC_F_CLUSTER_NAME, s->conf.cluster_name);
@@ -298,6 +306,7 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
         return;
     if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
         !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+        memset(hex, 0, sizeof(hex));
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }

@@ -84,10 +84,12 @@ struct pooled {
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct pooled pool[POOL_SIZE];
 
+/* Field by field: the identity is a string, and the bytes after its NUL are not set. */
 static bool same_endpoint(const struct pooled *p, const struct submit *sub)
 {
     return p->ch != NULL && p->port == sub->port && strcmp(p->host, sub->host) == 0 &&
-           memcmp(&p->key, &sub->key, sizeof(p->key)) == 0;
+           strcmp(p->key.identity, sub->key.identity) == 0 &&
+           memcmp(p->key.bytes, sub->key.bytes, sizeof(p->key.bytes)) == 0;
 }
 
 static struct channel *pool_take(const struct submit *sub)
@@ -149,14 +151,16 @@ static void forward_work(uv_work_t *work)
     size_t len;
     char *msg = NULL;
 
-    /* A pooled channel may have been closed by the leader meanwhile: then one fresh try. */
-    sub->rv = ch != NULL ? exchange(sub, ch, &reply, &len) : -ENOTCONN;
-    if (sub->rv < 0) {
-        sub->rv = channel_connect(sub->host, sub->port, &sub->key, FORWARD_TIMEOUT_MS, &ch,
-                                  sub->errmsg);
-        if (sub->rv == 0)
-            sub->rv = exchange(sub, ch, &reply, &len);
+    /* A pooled channel the leader has closed meanwhile is replaced before the request; once
+     * sent, a command is never sent again: it may have been committed. */
+    if (ch != NULL && !channel_idle_usable(ch)) {
+        channel_close(ch);
+        ch = NULL;
     }
+    sub->rv = ch != NULL ? 0 : channel_connect(sub->host, sub->port, &sub->key,
+                                               FORWARD_TIMEOUT_MS, &ch, sub->errmsg);
+    if (sub->rv == 0)
+        sub->rv = exchange(sub, ch, &reply, &len);
     if (sub->rv < 0)
         return;
     pool_put(sub, ch);

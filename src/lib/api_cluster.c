@@ -9,6 +9,7 @@
 
 #include <clusapi_ext.h>
 
+#include "common/names.h"
 #include "common/rpc_proto.h"
 #include "common/utf16.h"
 #include "lib/lib.h"
@@ -30,6 +31,19 @@ char *lib_name_in(LPCWSTR name)
     else
         lib_fail(ERROR_CLUSTER_INVALID_STRING_FORMAT);
     return NULL;
+}
+
+char *lib_host_in(LPCWSTR name)
+{
+    const char *reason = NULL;
+    char *utf8 = lib_name_in(name);
+
+    if (utf8 != NULL && name_check_host(utf8, &reason) < 0) {
+        lib_fail_text(ERROR_CLUSTER_INVALID_STRING_FORMAT, "\"%.64s\" %s", utf8, reason);
+        free(utf8);
+        return NULL;
+    }
+    return utf8;
 }
 
 DWORD lib_copy_out(const char *utf8, LPWSTR buf, LPDWORD inout_cch)
@@ -165,7 +179,7 @@ CLUSAPI_API HCLUSTER CLUSAPI_CALL OpenCluster(LPCWSTR lpszClusterName)
     uint32_t status;
 
     lib_clear_error();
-    if (lpszClusterName != NULL && (target = lib_name_in(lpszClusterName)) == NULL)
+    if (lpszClusterName != NULL && (target = lib_host_in(lpszClusterName)) == NULL)
         return NULL;
     status = cluster_open(target, &c, errmsg);
     free(target);
@@ -246,7 +260,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL GetNodeClusterState(LPCWSTR lpszNodeName, LPDWORD
     lib_clear_error();
     if (pdwClusterState == NULL)
         return lib_fail(ERROR_INVALID_PARAMETER);
-    if (lpszNodeName != NULL && (node = lib_name_in(lpszNodeName)) == NULL)
+    if (lpszNodeName != NULL && (node = lib_host_in(lpszNodeName)) == NULL)
         return GetLastError();
     rpc_conn_init(&conn, node ? node : LOCAL_NODE, lib_port());
     free(node);
@@ -273,7 +287,7 @@ CLUSAPI_API DWORD ClusapiClearNode(LPCWSTR lpszNodeName, BOOL fForce)
     uint32_t status;
 
     lib_clear_error();
-    if (lpszNodeName != NULL && (node = lib_name_in(lpszNodeName)) == NULL)
+    if (lpszNodeName != NULL && (node = lib_host_in(lpszNodeName)) == NULL)
         return GetLastError();
     rpc_conn_init(&conn, node ? node : LOCAL_NODE, lib_port());
     free(node);

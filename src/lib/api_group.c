@@ -140,6 +140,30 @@ CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinatio
     return pending_on_timeout(cluster_group_move(g.cluster, g.group->name, target, SETTLE_MS));
 }
 
+/*
+ * The whole list is checked before any node is asked about one of its entries, so a bad entry
+ * anywhere fails the call without a request: a NULL entry or a node named twice is
+ * ERROR_INVALID_PARAMETER, a stale or wrong-type handle ERROR_INVALID_HANDLE.
+ */
+static DWORD check_node_list(DWORD count, HNODE list[])
+{
+    if (count > 64 || (count > 0 && list == NULL))
+        return ERROR_INVALID_PARAMETER;
+    for (DWORD i = 0; i < count; i++) {
+        struct object_handle *n;
+
+        if (list[i] == NULL)
+            return ERROR_INVALID_PARAMETER;
+        n = (struct object_handle *)handle_get(list[i], HANDLE_NODE);
+        if (n == NULL)
+            return ERROR_INVALID_HANDLE;
+        for (DWORD k = 0; k < i; k++)
+            if (strcasecmp(((struct object_handle *)list[k])->name, n->name) == 0)
+                return ERROR_INVALID_PARAMETER;
+    }
+    return 0;
+}
+
 CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount,
                                                        HNODE NodeList[])
 {
@@ -150,13 +174,12 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
 
     if (status != 0)
         return status;
-    if (NodeCount > 64 || (NodeCount > 0 && NodeList == NULL))
-        return lib_fail(ERROR_INVALID_PARAMETER);
+    status = check_node_list(NodeCount, NodeList);
+    if (status != 0)
+        return lib_fail(status);
     for (DWORD i = 0; i < NodeCount; i++) {
         struct cluster_node node;
 
-        if (NodeList[i] == NULL)
-            return lib_fail(ERROR_INVALID_PARAMETER);
         status = lookup_node(g.cluster, NodeList[i], &node); /* a node that is down counts */
         if (status != 0)
             return status;

@@ -30,8 +30,10 @@ static void row_done(struct row *r)
 
 typedef bool (*row_fn)(void *arg, const struct row *r); /* false stops the walk */
 
-/* Runs a query on the cluster and calls fn per row. Win32 status. */
-static uint32_t query_rows(struct cluster_handle *c, uint32_t query, row_fn fn, void *arg)
+/* Runs a query on the cluster (only the row of the object named, if name is not NULL) and calls
+ * fn per row. Win32 status. */
+static uint32_t query_rows(struct cluster_handle *c, uint32_t query, const char *name, row_fn fn,
+                           void *arg)
 {
     struct wire_writer w;
     struct rpc_reply r;
@@ -41,6 +43,8 @@ static uint32_t query_rows(struct cluster_handle *c, uint32_t query, row_fn fn, 
 
     rpc_request(&w, RPC_OP_QUERY);
     wire_put_u32(&w, RPC_F_QUERY, query);
+    if (name != NULL)
+        wire_put_str(&w, RPC_F_NAME, name);
     status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
     if (status != 0) {
         lib_fail_text(status, "%s", r.errmsg);
@@ -127,7 +131,7 @@ CLUSAPI_API HCLUSENUM CLUSAPI_CALL ClusterOpenEnum(HCLUSTER hCluster, DWORD dwTy
 
         if ((dwType & kinds[i].type) == 0)
             continue;
-        if (query_rows(c, kinds[i].query, collect_row, &col) != 0 || col.failed) {
+        if (query_rows(c, kinds[i].query, NULL, collect_row, &col) != 0 || col.failed) {
             if (col.failed)
                 lib_fail(ERROR_NOT_ENOUGH_MEMORY);
             handle_free(&e->h);
@@ -212,7 +216,7 @@ static uint32_t lookup(struct cluster_handle *c, uint32_t query, const char *nam
 
     memset(ret, 0, sizeof(*ret));
     ret->name = name;
-    status = query_rows(c, query, find_row, ret);
+    status = query_rows(c, query, name, find_row, ret);
     if (status != 0)
         return status;
     if (!ret->found) {
@@ -350,6 +354,12 @@ CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lp
     }
     if ((name = lib_name_in(lpszGroupName)) == NULL)
         return NULL;
+    /* A name the handles cannot hold whole would make a group no handle can reach. */
+    if (strlen(name) >= sizeof(((struct object_handle *)NULL)->name)) {
+        free(name);
+        lib_fail_text(ERROR_INVALID_PARAMETER, "a group name has at most 255 bytes of UTF-8");
+        return NULL;
+    }
     wire_writer_init(&cmd);
     cdb_cmd_add_group(&cmd, name, false);
     free(name);

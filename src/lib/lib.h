@@ -28,6 +28,7 @@ struct rpc_conn {
     char host[256];
     uint16_t port;
     struct channel *ch;
+    const struct channel_key *key; /* NULL: the administrator's key (lib_admin_key) */
 };
 
 struct rpc_reply {
@@ -39,6 +40,8 @@ struct rpc_reply {
 
 /* The administrator's key: $CLUSAPI_AUTHKEY, else /etc/clusapi/authkey. Win32 status. */
 uint32_t lib_admin_key(struct channel_key *ret, char *errmsg);
+/* An admin key file, checked as lib_admin_key checks it. Win32 status + errmsg. */
+uint32_t lib_load_key(const char *path, struct channel_key *ret, char *errmsg);
 /* The management port: $CLUSAPI_PORT, else 3343. */
 uint16_t lib_port(void);
 
@@ -129,5 +132,11 @@ void lib_clear_error(void);
 DWORD lib_copy_out(const char *utf8, LPWSTR buf, LPDWORD inout_cch);
 /* A caller's name to UTF-8; NULL with the last error set on failure. */
 char *lib_name_in(LPCWSTR name);
+/*
+ * A caller's computer name (host name, FQDN or IP address) to UTF-8, checked against the DNS
+ * rules before anything is sent, so a name that could only be cut or misread never reaches a
+ * node: NULL with ERROR_CLUSTER_INVALID_STRING_FORMAT (or lib_name_in's code) set on failure.
+ */
+char *lib_host_in(LPCWSTR name);
 
 #endif

@@ -15,11 +15,22 @@
 uint32_t lib_admin_key(struct channel_key *ret, char *errmsg)
 {
     const char *path = getenv("CLUSAPI_AUTHKEY");
-    int rv;
 
     if (path == NULL || *path == '\0')
         path = DEFAULT_AUTHKEY;
-    rv = channel_key_load(path, ret);
+    return lib_load_key(path, ret, errmsg);
+}
+
+uint32_t lib_load_key(const char *path, struct channel_key *ret, char *errmsg)
+{
+    int rv = channel_key_load(path, ret);
+
+    if (rv == -EPERM) {
+        snprintf(errmsg, LIB_ERRMSG_SIZE,
+                 "cannot use the admin key %s: group or others may read it, or it is not a "
+                 "regular file (chmod 600 it)", path);
+        return ERROR_ACCESS_DENIED;
+    }
     if (rv < 0) {
         snprintf(errmsg, LIB_ERRMSG_SIZE, "cannot read the admin key %s: %s", path,
                  rv == -EINVAL ? "not a clusapi key" : strerror(-rv));
@@ -82,11 +93,18 @@ static uint32_t transport_status(int rv)
 static int connect_conn(struct rpc_conn *c, char *errmsg)
 {
     struct channel_key key;
-    uint32_t status = lib_admin_key(&key, errmsg);
+    uint32_t status = 0;
+    int rv;
 
+    if (c->key != NULL)
+        key = *c->key;
+    else
+        status = lib_admin_key(&key, errmsg);
     if (status != 0)
         return -ENOKEY;
-    return channel_connect(c->host, c->port, &key, LIB_CONNECT_TIMEOUT_MS, &c->ch, errmsg);
+    rv = channel_connect(c->host, c->port, &key, LIB_CONNECT_TIMEOUT_MS, &c->ch, errmsg);
+    memset(&key, 0, sizeof(key));
+    return rv;
 }
 
 /* One round trip on an open channel. */
@@ -124,7 +142,6 @@ uint32_t rpc_call(struct rpc_conn *c, struct wire_writer *req, int timeout_ms,
     uint8_t *msg;
     size_t len;
     int rv = -ENOTCONN;
-    bool fresh = false;
 
     memset(ret, 0, sizeof(*ret));
     msg = wire_writer_take(req, &len);
@@ -132,18 +149,14 @@ uint32_t rpc_call(struct rpc_conn *c, struct wire_writer *req, int timeout_ms,
         snprintf(ret->errmsg, sizeof(ret->errmsg), "out of memory");
         return ret->status = ERROR_NOT_ENOUGH_MEMORY;
     }
-    /* A kept connection may have been closed by the node meanwhile: one retry on a new one. */
-    for (int attempt = 0; attempt < 2 && rv < 0; attempt++) {
-        if (c->ch == NULL) {
-            rv = connect_conn(c, ret->errmsg);
-            if (rv < 0)
-                break;
-            fresh = true;
-        }
-        rv = exchange(c, msg, len, timeout_ms, ret);
-        if (fresh)
-            break;
+    /* A kept connection the node has closed meanwhile is replaced before the request; once
+     * sent, a request is never sent again (it may have been carried out). */
+    if (c->ch != NULL && !channel_idle_usable(c->ch)) {
+        channel_close(c->ch);
+        c->ch = NULL;
     }
+    if (c->ch != NULL || (rv = connect_conn(c, ret->errmsg)) == 0)
+        rv = exchange(c, msg, len, timeout_ms, ret);
     free(msg);
     if (rv == -ENOKEY)
         return ret->status = ERROR_ACCESS_DENIED;

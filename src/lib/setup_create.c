@@ -753,7 +753,9 @@ CLUSAPI_API HCLUSTER CLUSAPI_CALL CreateClusterCNOless(PCREATE_CLUSTER_CONFIG pC
     }
     /* No Network Name and no IP resources: the NONE management point. */
     copy = *pConfig;
-    if (copy.dwVersion < CLUSAPI_VERSION_WINDOWSBLUE)
+    /* A version older than any SDK's still fails (ERROR_NOT_SUPPORTED) in CreateCluster. */
+    if (copy.dwVersion < CLUSAPI_VERSION_WINDOWSBLUE &&
+        (copy.dwVersion & CREATE_CLUSTER_MAJOR_VERSION_MASK) >= CLUSAPI_VERSION_SERVER2008)
         copy.dwVersion = CLUSAPI_VERSION_WINDOWSBLUE;
     copy.managementPointType = CLUSTER_MGMT_POINT_TYPE_NONE;
     return CreateCluster(&copy, cb, arg);

@@ -166,6 +166,17 @@ CLUSAPI_API DWORD CLUSAPI_CALL EvictClusterNodeEx2(HNODE hNode, DWORD dwTimeout,
                                                    HRESULT *phrCleanupStatus,
                                                    LPCWSTR lpszReason)
 {
-    (void)lpszReason; /* the reason is for the cluster log, which the daemons keep themselves */
+    char *reason;
+
+    /* The reason is for the cluster log, which the daemons keep themselves; a malformed one
+     * still fails the call before anything is evicted. */
+    if (lpszReason != NULL) {
+        lib_clear_error();
+        if (handle_get(hNode, HANDLE_NODE) == NULL)
+            return lib_fail(ERROR_INVALID_HANDLE);
+        if ((reason = lib_name_in(lpszReason)) == NULL)
+            return GetLastError();
+        free(reason);
+    }
     return evict(hNode, dwTimeout, phrCleanupStatus);
 }

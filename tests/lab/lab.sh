@@ -27,14 +27,21 @@ LAB_STOP_TIMEOUT=${LAB_STOP_TIMEOUT:-10}
 LAB_PING_WAIT=${LAB_PING_WAIT:-1} # seconds lab_ip_answers waits for each reply
 LAB_LOCK=${LAB_LOCK:-/run/lock/clusapi-lab.lock}
 # Glob patterns (relative to a node's state dir) that a NotConfigured node may keep.
-LAB_CLEAN_ALLOWED=${LAB_CLEAN_ALLOWED:-node.id}
+LAB_CLEAN_ALLOWED=${LAB_CLEAN_ALLOWED:-node.id admin.keys}
 LAB_MAX_NODES=64
+# 1: clussvc, lab_create and lab_op run under valgrind memcheck (see lab__memcheck), with
+# LAB_VALGRIND_ARGS added to valgrind's options.
+LAB_VALGRIND=${LAB_VALGRIND:-0}
 
 LAB_ID=
 LAB_DIR=
 LAB_NODES=0
 LAB_FAILED=0
+LAB__SANITIZER_FAILED=0
 LAB__OWNER=
+# The caller's sanitizer options; each lab adds its own report path to them.
+LAB__ASAN_BASE=${ASAN_OPTIONS:-}
+LAB__UBSAN_BASE=${UBSAN_OPTIONS:-}
 
 # ---------------------------------------------------------------------------------------------
 # Small internals
@@ -431,8 +438,45 @@ lab_init() {
     lab__write_hosts || { lab__err "lab_init: writing /etc/netns failed"; return 1; }
     lab__make_authkey || { lab__err "lab_init: authkey failed"; return 1; }
     export CLUSAPI_AUTHKEY=$LAB_DIR/authkey
+    lab__sanitizer_env "$LAB_DIR"
     printf 'lab: %s: %d nodes on %s.0/24 and %s/64, state in %s\n' \
         "$LAB_ID" "$n" "$LAB_NET" "$LAB_NET6" "$LAB_DIR" >&2
+}
+
+# Every program of the lab built with AddressSanitizer or UndefinedBehaviorSanitizer (clussvc,
+# clusctl, the C drivers) writes its reports to DIR/sanitizer.PID instead of its stderr, where
+# a scenario would not look; teardown fails the scenario if any such file exists.
+lab__sanitizer_env() {
+    export ASAN_OPTIONS=${LAB__ASAN_BASE:+$LAB__ASAN_BASE:}log_path=$1/sanitizer
+    export UBSAN_OPTIONS=${LAB__UBSAN_BASE:+$LAB__UBSAN_BASE:}print_stacktrace=1:log_path=$1/sanitizer
+}
+
+# lab__sanitizer_reports DIR — prints every sanitizer report left in DIR to stderr; returns 1 if
+# there was one.
+# lab__memcheck NAME — with LAB_VALGRIND=1, sets array NAME to the valgrind command a lab program
+# is run under; else empty. Its report goes where the sanitizers' do ($LAB_DIR/sanitizer.*,
+# empty when clean), so any memcheck error or definite or indirect leak fails the scenario.
+lab__memcheck() {
+    local -n lab__mc_out=$1
+    lab__mc_out=()
+    [[ $LAB_VALGRIND == 1 ]] || return 0
+    lab__mc_out=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect
+        --show-leak-kinds=definite,indirect
+        "--suppressions=$LAB_ROOT/tests/valgrind/clusapi.supp"
+        "--log-file=$LAB_DIR/sanitizer.valgrind.%p")
+    # shellcheck disable=SC2206 # a list of arguments, e.g. "--track-origins=yes"
+    lab__mc_out+=(${LAB_VALGRIND_ARGS:-})
+}
+
+lab__sanitizer_reports() {
+    local f rc=0
+    for f in "$1"/sanitizer.*; do
+        [[ -s $f ]] || continue
+        lab__err "sanitizer report $(basename "$f"):"
+        cat "$f" >&2
+        rc=1
+    done
+    return "$rc"
 }
 
 lab__setup_switch() {
@@ -501,7 +545,7 @@ lab__listening() {
 lab_start_node() {
     lab__check_node "$1" || return 1
     local i=$1 d=$LAB_DIR/n$1 ns pid deadline
-    local -a svc
+    local -a svc mc
     shift
     if lab_node_running "$i"; then
         lab__err "n$i: clussvc already running (pid $(<"$d/pid"))"
@@ -509,6 +553,8 @@ lab_start_node() {
     fi
     ns=$(lab_node_ns "$i")
     lab__clussvc_cmd svc
+    lab__memcheck mc
+    svc=("${mc[@]}" "${svc[@]}")
     [[ -d $d/state ]] || mkdir -m 0700 "$d/state"
     rm -f "$d/exit"
     printf '=== lab: start %s n%d at %s ===\n' "$LAB_ID" "$i" "$(date +%T.%N)" >>"$d/clussvc.log"
@@ -733,6 +779,8 @@ lab_teardown() {
     [[ -n $LAB_DIR && -d $LAB_DIR ]] || return 0
     [[ -z $LAB__OWNER || $LAB__OWNER == "$BASHPID" ]] || return 0
     lab__teardown_dir "$LAB_DIR"
+    # Every process has stopped, so every leak report is written.
+    lab__sanitizer_reports "$LAB_DIR" || { LAB_FAILED=1 && LAB__SANITIZER_FAILED=1; }
     if [[ ${LAB_KEEP:-0} == 1 || $LAB_FAILED != 0 ]]; then
         printf 'lab: kept %s\n' "$LAB_DIR" >&2
     else
@@ -745,6 +793,10 @@ lab__on_exit() {
     local rc=$?
     ((rc == 0 || rc == 77)) || LAB_FAILED=1
     lab_teardown
+    if ((LAB__SANITIZER_FAILED && (rc == 0 || rc == 77))); then
+        printf 'FAIL a sanitizer reported an error (above)\n'
+        rc=1
+    fi
     exit "$rc"
 }
 
@@ -796,7 +848,9 @@ lab_require_setup_tools() {
 # lab_create ARGS... — runs tests/lab/lab_create in the client namespace (CLUSAPI_AUTHKEY as
 # exported); its output and exit status pass through (0 created, 1 failed, 2 usage, 3 contract).
 lab_create() {
-    lab_client "$(lab__tool lab_create)" "$@"
+    local -a mc
+    lab__memcheck mc
+    lab_client "${mc[@]}" "$(lab__tool lab_create)" "$@"
 }
 
 # lab_nodeinfo I [KEY] — node I's NODE_INFO as key=value lines, asked from the client namespace;
@@ -865,6 +919,7 @@ lab__forget_lab() {
     LAB_ID=
     LAB_NODES=0
     LAB_FAILED=0
+    LAB__SANITIZER_FAILED=0
     LAB__OWNER=
 }
 
@@ -892,7 +947,9 @@ lab_require_tool() {
 # client namespace; its output and exit status pass through (0 success, 1 failed, 2 usage,
 # 3 contract broken).
 lab_op() {
-    lab_client "$(lab__tool lab_op)" "$@"
+    local -a mc
+    lab__memcheck mc
+    lab_client "${mc[@]}" "$(lab__tool lab_op)" "$@"
 }
 
 # lab_result_status FILE — the N of the `result status=N` line that lab_create / lab_op wrote.

@@ -79,6 +79,7 @@ int main(int argc, char **argv)
     print_u64(&r, RPC_F_DB_VERSION, "db_version");
     print_u64(&r, RPC_F_DB_HASH, "db_hash");
     print_u64(&r, RPC_F_SESSION, "setup_session");
+    print_u64(&r, RPC_F_ADMIN_REQUESTS, "admin_requests");
     rpc_reply_done(&r);
     rpc_conn_close(&conn);
     return 0;

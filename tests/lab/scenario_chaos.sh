@@ -12,9 +12,11 @@
 # After each round every node must be back (Running, committed, same database) and one owner
 # must answer for the address; after a fault on the owner, the old owner must never answer once
 # another node has.  Meanwhile tests/lab/lab_chaos_client creates groups through any node that
-# answers.  At the end: every group the client saw committed exists on every node, every node
-# has the same database, and the prober never saw two nodes answer the same probe slot.
-# CHAOS_SEED makes a run repeatable.
+# answers, and deletes the oldest once 20 exist.  At the end every node holds exactly the groups
+# the client saw created and not deleted, every node has the same database, and the prober never
+# saw two nodes answer the same probe slot.
+# CHAOS_SEED makes a run repeatable.  The long run:
+#   CHAOS_ROUNDS=200 LAB_SCENARIO_TIMEOUT=1800 tests/lab/run.sh chaos
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_clussvc
@@ -34,7 +36,8 @@ T0=$EPOCHREALTIME
 hosts=()
 for i in $ALL; do hosts+=("$(lab_node_addr "$i")"); done
 lab_bg client c env CLUSAPI_AUTHKEY="$LAB_DIR/authkey" "$(lab__tool lab_chaos_client)" \
-    --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos --interval-ms 200 \
+    --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos --keep 20 \
+    --interval-ms 100 \
     "${hosts[@]}" ||
     lab_fail "the client did not start"
 
@@ -103,17 +106,24 @@ done
 touch "$LAB_DIR/client.stop"
 lab_assert_within "the client stopped" 60 lab_not lab_bg_running client
 created=$(grep -c '^ok \|^retried ' "$LAB_DIR/client.log" || true)
+deleted=$(grep -c '^deleted ' "$LAB_DIR/client.log" || true)
 echo "chaos: client: $(tail -n 1 "$LAB_DIR/bg/client.log"); $(grep -c '^retried ' \
-    "$LAB_DIR/client.log" || true) groups settled after a retry"
-lab_assert -m "the client committed groups ($created)" test "$created" -gt 0
+    "$LAB_DIR/client.log" || true) creations settled after a retry"
+lab_assert -m "the client committed changes ($created created, $deleted deleted)" \
+    test "$created" -gt 0
 lab_assert -m "no group existed before the client created it" \
     lab_not grep -q '^dup ' "$LAB_DIR/client.log"
-awk '{ print $2 }' "$LAB_DIR/client.log" | sort >"$LAB_DIR/committed"
+# What must exist now: created, and not deleted since.
+awk '$1 == "deleted" { gone[$2] = 1 } $1 != "deleted" { made[$2] = 1 }
+     END { for (g in made) if (!(g in gone)) print g }' "$LAB_DIR/client.log" |
+    sort >"$LAB_DIR/expected"
 for i in $ALL; do
     lab_clusctl -c "n$i" --json group list | grep -o '"name":"chaos-[0-9]*"' |
         sed 's/"name":"\(.*\)"/\1/' | sort >"$LAB_DIR/groups-n$i"
-    missing=$(comm -23 "$LAB_DIR/committed" "$LAB_DIR/groups-n$i" | head -n 3 | tr '\n' ' ')
-    lab_assert -m "n$i has every committed group (missing: ${missing:-none})" test -z "$missing"
+    missing=$(comm -23 "$LAB_DIR/expected" "$LAB_DIR/groups-n$i" | head -n 3 | tr '\n' ' ')
+    extra=$(comm -13 "$LAB_DIR/expected" "$LAB_DIR/groups-n$i" | head -n 3 | tr '\n' ' ')
+    lab_assert -m "n$i lost no committed group (missing: ${missing:-none})" test -z "$missing"
+    lab_assert -m "n$i kept no deleted group (extra: ${extra:-none})" test -z "$extra"
 done
 # shellcheck disable=SC2086 # a list of indexes
 lab_assert_within "every node has the same database" 30 lab_nodes_agree db_hash $ALL
@@ -122,5 +132,5 @@ lab_assert -m "over the whole run no two nodes answered the same probe" \
 lab_assert -m "the address answers at the end" lab_ip_answers "$LAB_FO_IP"
 printf 'chaos: %d rounds:' "$ROUNDS"
 for f in "${FAULTS[@]}"; do printf ' %s %d' "$f" "${count[$f]:-0}"; done
-printf '; %d groups committed\n' "$created"
+printf '; %d groups created, %d deleted\n' "$created" "$deleted"
 lab_pass "chaos"

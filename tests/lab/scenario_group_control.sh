@@ -44,6 +44,16 @@ moved_to() {
 # Planned moves are quicker than the prober's "returns" window (an A -> B -> A within 1 s counts
 # there as a possible overlap, because two failovers cannot be that quick): here the overlap is
 # what the broadcast probes show, two nodes answering the same probe slot.
+# refused LABEL WHAT CLUSCTL-ARGS... — clusctl fails with exit 1, names WHAT (the Win32 error's
+# name, or another word the message must hold) on stderr and prints nothing on stdout.
+refused() {
+    local label=$1 what=$2 rc=0
+    shift 2
+    lab_clusctl "$@" >"$LAB_DIR/bad.out" 2>"$LAB_DIR/bad.err" || rc=$?
+    lab_assert -m "$label: exit 1 (got $rc)" test "$rc" = 1
+    lab_assert -m "$label: stderr names $what" grep -q "$what" "$LAB_DIR/bad.err"
+    lab_assert -m "$label: nothing on stdout" test ! -s "$LAB_DIR/bad.out"
+}
 held_elsewhere() { # I — one node other than nI holds the address
     local o
     o=$(lab_owner "$LAB_FO_IP") && [[ $o != "$1" ]]
@@ -86,17 +96,8 @@ no_overlap "best node"
 
 # --- refused moves change nothing -----------------------------------------------------------
 owner=$(lab_owner "$LAB_FO_IP")
-rc=0
-lab_clusctl -c n1 group move "Cluster Group" --node n9 >"$LAB_DIR/bad.out" 2>"$LAB_DIR/bad.err" ||
-    rc=$?
-lab_assert -m "a move to an unknown node fails with exit 1 (got $rc)" test "$rc" = 1
-lab_assert -m "a move to an unknown node says why on stderr" grep -q "n9" "$LAB_DIR/bad.err"
-lab_assert -m "a move to an unknown node prints nothing on stdout" test ! -s "$LAB_DIR/bad.out"
-rc=0
-lab_clusctl -c n1 group move "No Such Group" --node n1 >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
-lab_assert -m "moving an unknown group fails with exit 1 (got $rc)" test "$rc" = 1
-lab_assert -m "moving an unknown group names ERROR_GROUP_NOT_FOUND" \
-    grep -q "ERROR_GROUP_NOT_FOUND" "$LAB_DIR/bad.err"
+refused "a move to an unknown node" n9 -c n1 group move "Cluster Group" --node n9
+refused "moving an unknown group" ERROR_GROUP_NOT_FOUND -c n1 group move "No Such Group" --node n1
 lab_assert -m "refused moves left the address on n$owner" \
     test "$(lab_owner "$LAB_FO_IP")" = "$owner"
 
@@ -139,11 +140,7 @@ owner=$(lab_owner "$LAB_FO_IP")
 lab_assert -m "group offline succeeds" lab_clusctl -c n1 group offline "Cluster Group"
 lab_assert_within "offline: no node holds the address" 10 lab_nobody_holds "$LAB_FO_IP"
 lab_assert_within "offline: every node lists the group Offline" 10 group_is Offline "$owner"
-rc=0
-lab_clusctl -c n1 group delete "Cluster Group" >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
-lab_assert -m "deleting a group with resources fails with exit 1 (got $rc)" test "$rc" = 1
-lab_assert -m "deleting a group with resources names ERROR_DIR_NOT_EMPTY" \
-    grep -q "ERROR_DIR_NOT_EMPTY" "$LAB_DIR/bad.err"
+refused "deleting a group with resources" ERROR_DIR_NOT_EMPTY -c n1 group delete "Cluster Group"
 target=$((owner % 3 + 1))
 lab_assert -m "moving the offline group succeeds" move "$target"
 lab_assert_within "moved offline: every node lists it Offline on n$target" 10 \
@@ -159,11 +156,8 @@ lab_assert -m "node pause n$owner succeeds" lab_clusctl -c n1 node pause "n$owne
 lab_assert_within "pause: every node lists n$owner Paused" 10 lab_node_state_is 1 "$owner" Paused
 lab_assert_within "pause: the address left n$owner" 10 held_elsewhere "$owner"
 moved_to "pause" "$(lab_owner "$LAB_FO_IP")"
-rc=0
-move "$owner" >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
-lab_assert -m "a move to the paused n$owner fails with exit 1 (got $rc)" test "$rc" = 1
-lab_assert -m "a move to a paused node names ERROR_HOST_NODE_NOT_AVAILABLE" \
-    grep -q "ERROR_HOST_NODE_NOT_AVAILABLE" "$LAB_DIR/bad.err"
+refused "a move to the paused n$owner" ERROR_HOST_NODE_NOT_AVAILABLE \
+    -c n1 group move "Cluster Group" --node "n$owner"
 lab_assert -m "node resume n$owner succeeds" lab_clusctl -c n1 node resume "n$owner"
 lab_assert_within "resume: n$owner is Up again" 10 lab_node_state_is 1 "$owner" Up
 lab_assert -m "a move to the resumed n$owner succeeds" move "$owner"
@@ -183,23 +177,69 @@ web_is() { # STATE — every node lists group web in STATE
 }
 lab_assert -m "group create web succeeds" lab_clusctl -c n2 group create web
 lab_assert_within "create: every node lists web Offline" 10 web_is Offline
-rc=0
-lab_clusctl -c n3 group create WEB >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
-lab_assert -m "creating it again (other case) fails with exit 1 (got $rc)" test "$rc" = 1
-lab_assert -m "creating it again names ERROR_OBJECT_ALREADY_EXISTS" \
-    grep -q "ERROR_OBJECT_ALREADY_EXISTS" "$LAB_DIR/bad.err"
+refused "creating it again (other case)" ERROR_OBJECT_ALREADY_EXISTS -c n3 group create WEB
 lab_assert -m "group online web succeeds" lab_clusctl -c n1 group online web
 lab_assert_within "online: every node lists web Online" 10 web_is Online
-rc=0
-lab_clusctl -c n1 group delete web >/dev/null 2>"$LAB_DIR/bad.err" || rc=$?
-lab_assert -m "deleting an online group fails with exit 1 (got $rc)" test "$rc" = 1
-lab_assert -m "deleting an online group names ERROR_INVALID_STATE" \
-    grep -q "ERROR_INVALID_STATE" "$LAB_DIR/bad.err"
+refused "deleting an online group" ERROR_INVALID_STATE -c n1 group delete web
 lab_assert -m "group offline web succeeds" lab_clusctl -c n1 group offline web
 lab_assert -m "group delete web succeeds" lab_clusctl -c n1 group delete web
 lab_assert_within "delete: no node lists web" 10 web_is absent
 lab_assert -m "the Cluster Group was not disturbed" lab_fo_settled "$ALL"
 no_overlap "create/delete"
+
+# --- heartbeat properties changed live, then a failover at the new setting -----------------
+prop_is() { # NAME VALUE — every node reports the cluster property NAME = VALUE
+    local i
+    for i in $ALL; do
+        [[ $(lab_clusctl -c "n$i" property get "$1") == "$1"*" $2" ]] || return 1
+    done
+}
+lab_assert -m "property list shows the defaults" \
+    grep -q "SameSubnetDelay *250" <<<"$(lab_clusctl -c n1 property list)"
+refused "SameSubnetDelay below Windows' bound" ERROR_INVALID_PARAMETER \
+    -c n1 property set SameSubnetDelay 249
+refused "SameSubnetThreshold above Windows' bound" ERROR_INVALID_PARAMETER \
+    -c n1 property set SameSubnetThreshold 121
+refused "a property that cannot be set" ERROR_INVALID_PARAMETER -c n1 property set ClusterName x
+lab_assert -m "refused settings changed nothing" prop_is SameSubnetDelay 250
+lab_assert -m "property set SameSubnetDelay 500" \
+    lab_clusctl -c n2 property set samesubnetdelay 500
+lab_assert_within "every node has SameSubnetDelay 500" 10 prop_is SameSubnetDelay 500
+owner=$(lab_owner "$LAB_FO_IP")
+lab_wait_for "slow: the prober hears n$owner" 3 lab_probe_answered_by p "n$owner"
+t=$EPOCHREALTIME
+lab_kill_node "$owner"
+lab_assert_takeover "kill -9 at SameSubnetDelay 500" p "$owner" "$t"
+printf 'SameSubnetDelay 500: a survivor answered %s ms after kill -9 of n%s\n' \
+    "$LAB_TAKEOVER_MS" "$owner"
+lab_start_node "$owner"
+lab_assert_within "slow: n$owner rejoined" 30 lab_rejoined "$owner" "$(lab_others "$owner")"
+lab_assert -m "property set SameSubnetDelay 250 again" \
+    lab_clusctl -c n1 property set SameSubnetDelay 250
+lab_assert_within "every node has SameSubnetDelay 250 again" 10 prop_is SameSubnetDelay 250
+lab_assert_within "slow: one owner, named by every node, answering" 20 lab_fo_settled "$ALL"
+no_overlap "live heartbeat settings"
+
+# --- the owner's service stopped cleanly: it hands its groups over before it goes --------------
+owner=$(lab_owner "$LAB_FO_IP")
+lab_wait_for "stop: the prober hears n$owner" 3 lab_probe_answered_by p "n$owner"
+t=$EPOCHREALTIME
+lab_assert -m "stop: n$owner's clussvc stops on SIGTERM" lab_stop_node "$owner"
+lab_assert -m "stop: n$owner handed its groups over before it stopped" \
+    grep -q "groups handed over: stopping" "$LAB_DIR/n$owner/clussvc.log"
+lab_wait_for "stop: another node answers" 5 \
+    lab_probe_answered_by p "$(lab_names "$(lab_others "$owner")")" --from "$t"
+printf 'clean stop: %s answered %s ms after SIGTERM to n%s\n' \
+    "$(lab_probe_get p takeover_node --from "$t" --old "n$owner")" \
+    "$(lab_probe_get p takeover_ms --from "$t" --old "n$owner")" "$owner"
+lab_assert -m "stop: n$owner no longer holds the address" \
+    lab_not grep -qx "$owner" <<<"$(lab_ip_owners "$LAB_FO_IP")"
+lab_start_node "$owner"
+lab_assert_within "stop: n$owner rejoined" 30 lab_rejoined "$owner" "$(lab_others "$owner")"
+lab_assert_within "stop: one owner, named by every node, answering" 20 lab_fo_settled "$ALL"
+lab_assert -m "stop: n$owner never answered after the takeover" \
+    lab_probe_is p old_after_takeover 0 --from "$t" --old "n$owner"
+no_overlap "clean stop"
 
 # --- the old owner frozen: it cannot let go, so the target waits for its fence ----------------
 # The owner must not lead (the move has to commit before the frozen owner is found Down).

@@ -1,8 +1,9 @@
 #!/bin/bash
 # scenario_wrong_key.sh — a client whose admin key is not the nodes' is refused.  With another
 # well-formed key, CreateCluster and NODE_INFO both fail with ERROR_ACCESS_DENIED (5), every node
-# stays NotConfigured and clean, and every node logs the refused connection.  With a malformed
-# key file, or none, both fail with 5 and a message naming the key file, and no node hears of it.
+# stays NotConfigured and clean, and every node logs the refused connection.  With a key file
+# group or others may read, a malformed one, or none, both fail with 5 and a message naming the
+# key file, and no node hears of it; clussvc refuses to start with an open key file.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -53,10 +54,21 @@ for i in 1 2 3; do
         test "$(refusals "$i")" -ge 1
 done
 before=$(for i in 1 2 3; do refusals "$i"; done | tr '\n' ' ')
+open=$LAB_DIR/open.key
+cp "$LAB_DIR/authkey" "$open" && chmod 0644 "$open"
+try_key "key file open to others" "$open" \
+    "cannot use the admin key $open: group or others may read it"
 try_key "malformed key" "$bad" "cannot read the admin key $bad: not a clusapi key"
 try_key "no key file" "$LAB_DIR/absent.key" \
     "cannot read the admin key $LAB_DIR/absent.key: No such file"
-lab_assert -m "malformed or missing key: no node was contacted" \
+lab_assert -m "open, malformed or missing key: no node was contacted" \
     test "$(for i in 1 2 3; do refusals "$i"; done | tr '\n' ' ')" = "$before"
 lab_assert -m "the right key still works" lab_nodeinfo_is 1 state=1
+lab__clussvc_cmd svc
+rc=0
+lab_node 1 "${svc[@]}" --state-dir "$LAB_DIR/open-state" --name nx --port 3999 \
+    --authkey "$open" >"$LAB_DIR/open-svc.log" 2>&1 || rc=$?
+lab_assert -m "clussvc will not start with an admin key file open to others" test "$rc" = 1
+lab_assert -m "clussvc says why" grep -q "admin key $open: group or others may read it" \
+    "$LAB_DIR/open-svc.log"
 lab_pass "wrong_key"

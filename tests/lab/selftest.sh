@@ -231,6 +231,22 @@ id=$(<"$dir/id")
 lab_assert -m "half-way lab_init had created n1" grep -qx "${id}n1" "$dir/netns"
 lab_assert -m "half-way lab_init cleaned up" lab_gone "$id" "$dir" 0
 
+# A sanitizer report written where ASAN_OPTIONS sends it fails a scenario that passed, and is
+# printed.
+cat >"$kids/sanitizer.sh" <<'EOF'
+set -euo pipefail
+source "$1"
+lab_init 1
+echo "==999==ERROR: LeakSanitizer: detected memory leaks" >"${ASAN_OPTIONS##*log_path=}.999"
+lab_pass "scenario body"
+EOF
+rc=0
+TMPDIR=$kids bash "$kids/sanitizer.sh" "$here/lab.sh" >"$kids/sanitizer.log" 2>&1 || rc=$?
+lab_assert -m "a sanitizer report fails the scenario" test "$rc" = 1
+lab_assert -m "the report is printed" grep -q '^==999==ERROR: LeakSanitizer' "$kids/sanitizer.log"
+lab_assert -m "the failure is named" grep -q '^FAIL a sanitizer reported' "$kids/sanitizer.log"
+lab_assert -m "its lab dir is kept" grep -q '^lab: kept ' "$kids/sanitizer.log"
+
 # ------------------------------------------------------------------------------- teardown
 id=$LAB_ID
 dir=$LAB_DIR

@@ -51,6 +51,10 @@ static void test_bad_handles(void **state)
     assert_null(CreateClusterGroup(fake, u"web"));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_int_equal(DeleteClusterGroup((HGROUP)fake), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiSetClusterProperty(fake, u"SameSubnetDelay", u"500"),
+                     ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiGetClusterProperty(fake, u"SameSubnetDelay", name, &n),
+                     ERROR_INVALID_HANDLE);
     assert_int_equal(SetClusterGroupNodeList((HGROUP)fake, 0, NULL), ERROR_INVALID_HANDLE);
     assert_int_equal(PauseClusterNode((HNODE)fake), ERROR_INVALID_HANDLE);
     assert_int_equal(ResumeClusterNode((HNODE)fake), ERROR_INVALID_HANDLE);
@@ -59,6 +63,11 @@ static void test_bad_handles(void **state)
     assert_null(AddClusterNode(fake, u"n4", NULL, NULL));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_int_equal(DestroyCluster(fake, NULL, NULL, FALSE), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiInstallAdminKey(fake, u"/tmp/new.key"), ERROR_INVALID_HANDLE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiInstallAdminKey(NULL, u"/tmp/new.key"), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiRetireAdminKeys(fake), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiRetireAdminKeys(NULL), ERROR_INVALID_HANDLE);
 }
 
 static void test_bad_arguments(void **state)

@@ -100,6 +100,21 @@ static void test_right_key_passes(void **state)
     assert_string_equal(s.identity, CHANNEL_IDENTITY_ADMIN);
 }
 
+/* Once the peer has closed it, an idle channel is no longer usable for the next request. */
+static void test_closed_channel_not_usable(void **state)
+{
+    struct server s = {0};
+    struct channel_key k;
+    struct channel *c = NULL;
+
+    assert_int_equal(channel_key_random(CHANNEL_IDENTITY_ADMIN, &k), 0);
+    s.key = k;
+    assert_int_equal(handshake(&s, &k, &c), 0); /* the server has answered and closed */
+    assert_non_null(c);
+    assert_false(channel_idle_usable(c));
+    channel_close(c);
+}
+
 static void test_wrong_key_refused(void **state)
 {
     struct server s = {0};
@@ -159,7 +174,8 @@ static void test_key_files(void **state)
     assert_int_equal(st.st_mode & 0777, 0600); /* whatever the umask */
     assert_int_equal(channel_key_generate(path), -EEXIST);
     assert_int_equal(channel_key_load(path, &k), 0);
-    assert_string_equal(k.identity, CHANNEL_IDENTITY_ADMIN);
+    assert_non_null(channel_admin_key_id(k.identity));
+    assert_int_equal(strncmp(k.identity, CHANNEL_IDENTITY_ADMIN ":", 14), 0);
     f = fopen(path, "w");
     fputs("not a key\n", f);
     fclose(f);
@@ -189,6 +205,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_right_key_passes),
+        cmocka_unit_test(test_closed_channel_not_usable),
         cmocka_unit_test(test_wrong_key_refused),
         cmocka_unit_test(test_unknown_identity_refused),
         cmocka_unit_test(test_plaintext_peer_refused),

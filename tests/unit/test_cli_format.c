@@ -511,6 +511,17 @@ static void test_args_other_commands(void **state)
     assert_int_equal(PARSE(&a, err, "help"), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
     cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "rekey", "--new-key", "/tmp/new.key", "-c", "clu1"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_string_equal(a.file, "/tmp/new.key");
+    assert_false(a.retire_old);
+    assert_string_equal(a.cluster, "clu1");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "--json", "rekey", "--retire-old"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_null(a.file);
+    assert_true(a.retire_old);
+    cli_args_done(&a);
     /* --help and --version win over anything else, errors included. */
     assert_int_equal(PARSE(&a, err, "frob", "--bogus", "-h"), 0);
     assert_int_equal(a.cmd, CLI_CMD_HELP);
@@ -604,6 +615,18 @@ static void test_args_group(void **state)
     assert_int_equal(PARSE(&a, err, "group", "delete", "web", "--json"), 0);
     assert_int_equal(a.cmd, CLI_CMD_GROUP_DELETE);
     assert_string_equal(a.group, "web");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "property", "set", "SameSubnetDelay", "1000"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_SET);
+    assert_string_equal(a.prop, "SameSubnetDelay");
+    assert_string_equal(a.prop_value, "1000");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "property", "get", "ClusterName"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_GET);
+    assert_null(a.prop_value);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "-c", "clu1", "property", "list", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_PROP_LIST);
     cli_args_done(&a);
 }
 
@@ -714,6 +737,12 @@ static void test_args_confirm(void **state)
 }
 
 /* Each of these command lines is a usage error: exit code 2 and a reason. */
+/* 256 characters: one more than a group name may have. */
+#define LONG_GROUP                                                                                 \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"     \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"     \
+    "gggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggggg"
+
 static void test_args_usage_errors(void **state)
 {
     const struct {
@@ -745,6 +774,11 @@ static void test_args_usage_errors(void **state)
          ARGV("create", "c", "--node", "n1", "--mgmt", "cno"), "'cno'"},
         {ARGC("create", "c", "--node", "n1", "-c", "x"),
          ARGV("create", "c", "--node", "n1", "-c", "x"), "--cluster"},
+        {ARGC("add-node", "n_9"), ARGV("add-node", "n_9"), "bad NODE 'n_9'"},
+        {ARGC("group", "create", LONG_GROUP), ARGV("group", "create", LONG_GROUP), "255 bytes"},
+        {ARGC("node", "clear", "bad host"), ARGV("node", "clear", "bad host"), "bad NODE"},
+        {ARGC("-c", "bad|host", "status"), ARGV("-c", "bad|host", "status"), "bad --cluster"},
+        {ARGC("-c", "-n1", "status"), ARGV("-c", "-n1", "status"), "bad --cluster"},
         {ARGC("create", "c", "d", "--node", "n1"), ARGV("create", "c", "d", "--node", "n1"), "'d'"},
         {ARGC("create", "\xFF", "--node", "n1"), ARGV("create", "\xFF", "--node", "n1"), "UTF-8"},
         {ARGC("frob"), ARGV("frob"), "unknown command 'frob'"},
@@ -820,6 +854,9 @@ static void test_args_usage_errors(void **state)
         {ARGC("group", "offline"), ARGV("group", "offline"), "'group offline' needs a GROUP"},
         {ARGC("group", "move"), ARGV("group", "move"), "'group move' needs a GROUP"},
         {ARGC("group", "create"), ARGV("group", "create"), "'group create' needs a GROUP"},
+        {ARGC("property", "set", "SameSubnetDelay"), ARGV("property", "set", "SameSubnetDelay"),
+         "'property set' needs a property NAME and a VALUE"},
+        {ARGC("property", "list", "x"), ARGV("property", "list", "x"), "'x'"},
         {ARGC("group", "delete", "a", "b"), ARGV("group", "delete", "a", "b"), "'b'"},
         {ARGC("group", "create", "g1", "--node", "n1"), ARGV("group", "create", "g1", "--node", "n1"),
          "only applies"},
@@ -842,6 +879,15 @@ static void test_args_usage_errors(void **state)
         {ARGC("keygen"), ARGV("keygen"), "FILE"},
         {ARGC("keygen", "/tmp/k", "-c", "x"), ARGV("keygen", "/tmp/k", "-c", "x"), "keygen"},
         {ARGC("status", "-c"), ARGV("status", "-c"), "needs a value"},
+        {ARGC("rekey"), ARGV("rekey"), "--new-key FILE (step 1) or --retire-old (step 2)"},
+        {ARGC("rekey", "--new-key", "k", "--retire-old"),
+         ARGV("rekey", "--new-key", "k", "--retire-old"), "one of --new-key"},
+        {ARGC("rekey", "--new-key", ""), ARGV("rekey", "--new-key", ""), "non-empty FILE"},
+        {ARGC("rekey", "--new-key"), ARGV("rekey", "--new-key"), "needs a value"},
+        {ARGC("rekey", "k"), ARGV("rekey", "k"), "'k'"},
+        {ARGC("status", "--retire-old"), ARGV("status", "--retire-old"), "only applies to rekey"},
+        {ARGC("keygen", "f", "--new-key", "k"), ARGV("keygen", "f", "--new-key", "k"),
+         "only applies to rekey"},
     };
 
     (void)state;

@@ -5,6 +5,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <string.h>
+
+#include "daemon/hb_packet.h"
 #include "daemon/hb_track.h"
 
 /* Three voters; each node's clock starts elsewhere so no comparison across clocks sneaks in. */
@@ -39,11 +43,12 @@ static void sim_send(struct sim *s, int a, uint64_t now, const bool to[3], const
 
         if (b == a || !to[b])
             continue;
-        hb_track_receive(&s->t[b], (uint64_t)a + 1, local, e, n, true, now + s->offset[b]);
+        hb_track_receive(&s->t[b], (uint64_t)a + 1, local, s->t[a].cfg.lease_ms, e, n, true,
+                         now + s->offset[b]);
         ack = hb_track_ack(&s->t[b], (uint64_t)a + 1);
         if (back[b])
-            hb_track_receive(&s->t[a], (uint64_t)b + 1, now + s->offset[b], &ack, 1, false,
-                             local);
+            hb_track_receive(&s->t[a], (uint64_t)b + 1, now + s->offset[b],
+                             s->t[b].cfg.lease_ms, &ack, 1, false, local);
     }
 }
 
@@ -164,6 +169,99 @@ static void test_isolated_node_loses_lease(void **state)
     assert_false(hb_track_fenced(&s.t[1], 3, now + s.offset[1]));
 }
 
+/* SameSubnetDelay changed, applied by node 1 (the holder) first: it now declares a 2000 ms
+ * lease while the others still run 250 ms heartbeats. Cut off right after an echo, it must be
+ * fenced only after that longer lease, though the fencers' own settings would say 500 ms. */
+static void test_longer_lease_declared_first(void **state)
+{
+    struct sim s;
+    struct hb_config slow;
+    bool alive[3] = {true, true, true};
+    uint64_t now = 0, lease_end, fenced_at = 0;
+
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, alive, full);
+    hb_config_defaults(&slow, 1000, 3);
+    hb_track_set_config(&s.t[0], &slow, now + s.offset[0]);
+    lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
+    assert_int_equal(lease_end, now - 250 + 500); /* echoes of the 500 ms heartbeats */
+    sim_round(&s, now, alive, full);
+    lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
+    assert_int_equal(lease_end, now + 2000); /* the 2000 ms lease it declared */
+    alive[0] = false;
+    for (; now < 10000; now += 10) {
+        if (now % 250 == 0)
+            sim_round(&s, now, alive, full);
+        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_true(fenced_at > lease_end);
+}
+
+/* The other way round: node 1 moves to a shorter lease; echoes of heartbeats it sent with the
+ * longer one are worth only the shorter, and the fencers keep the longer one for a while. */
+static void test_shorter_lease_is_safe_both_ways(void **state)
+{
+    struct sim s;
+    struct hb_config cfg;
+    bool alive[3] = {true, true, true};
+    uint64_t now = 0, lease_end, fenced_at = 0;
+
+    sim_init(&s);
+    hb_config_defaults(&cfg, 1000, 3);
+    for (int i = 0; i < 3; i++)
+        hb_track_set_config(&s.t[i], &cfg, s.offset[i]);
+    for (int r = 0; r < 4; r++, now += 1000)
+        sim_round(&s, now, alive, full);
+    hb_config_defaults(&cfg, 250, 3);
+    hb_track_set_config(&s.t[0], &cfg, now + s.offset[0]);
+    lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
+    assert_int_equal(lease_end, now - 1000 + 500); /* the 2000 ms echo counts for 500 only */
+    sim_round(&s, now, alive, full);
+    lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
+    assert_int_equal(lease_end, now + 500);
+    alive[0] = false;
+    for (; now < 20000; now += 10) {
+        if (now % 250 == 0)
+            sim_round(&s, now, alive, full);
+        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_true(fenced_at > lease_end);
+}
+
+static int fake_mac(void *arg, const uint8_t *data, size_t len, uint8_t *tag)
+{
+    (void)arg;
+    memset(tag, 0, HB_TAG_BYTES);
+    for (size_t i = 0; i < len; i++)
+        tag[i % HB_TAG_BYTES] ^= data[i];
+    return 0;
+}
+
+static void test_packet_round_trip(void **state)
+{
+    struct hb_packet p = {.type = HB_TYPE_HEARTBEAT, .sender = 7, .boot = 11, .seq = 12,
+                          .send_ms = 13, .lease_ms = 4000, .n = 2}, q;
+    uint8_t buf[HB_PACKET_MAX];
+    int len;
+
+    p.entries[0] = (struct hb_entry){.id = 1, .echo_ms = 2, .silence_ms = 3, .lease_ms = 500};
+    p.entries[1] = (struct hb_entry){.id = 4, .echo_ms = 5, .silence_ms = HB_NEVER};
+    len = hb_packet_encode(&p, fake_mac, NULL, buf);
+    assert_int_equal(len, HB_HEADER_BYTES + 2 * HB_ENTRY_BYTES + HB_TAG_BYTES);
+    assert_int_equal(hb_packet_decode(buf, (size_t)len, fake_mac, NULL, &q), 0);
+    assert_int_equal(q.lease_ms, 4000);
+    assert_int_equal(q.n, 2);
+    assert_int_equal(q.entries[0].lease_ms, 500);
+    assert_int_equal(q.entries[1].silence_ms, HB_NEVER);
+    assert_int_equal(q.seq, 12);
+    buf[HB_HEADER_BYTES - 1] ^= 1; /* the lease is covered by the tag */
+    assert_int_equal(hb_packet_decode(buf, (size_t)len, fake_mac, NULL, &q), -EACCES);
+    assert_int_equal(hb_packet_decode(buf, (size_t)len - 1, fake_mac, NULL, &q), -EBADMSG);
+}
+
 static void test_membership_changes(void **state)
 {
     struct hb_track t;
@@ -203,6 +301,9 @@ int main(void)
         cmocka_unit_test(test_crash_is_detected_then_fenced),
         cmocka_unit_test(test_one_way_partition),
         cmocka_unit_test(test_isolated_node_loses_lease),
+        cmocka_unit_test(test_longer_lease_declared_first),
+        cmocka_unit_test(test_shorter_lease_is_safe_both_ways),
+        cmocka_unit_test(test_packet_round_trip),
         cmocka_unit_test(test_membership_changes),
         cmocka_unit_test(test_bounds),
     };

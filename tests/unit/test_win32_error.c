@@ -111,6 +111,7 @@ static const struct {
     {1, "ERROR_INVALID_FUNCTION"},
     {112, "ERROR_DISK_FULL"},
     {1237, "ERROR_RETRY"},
+    {1381, "ERROR_TOO_MANY_SECRETS"},
     {206, "ERROR_FILENAME_EXCED_RANGE"},
 };
 

@@ -1,0 +1,101 @@
+/*
+ * api_props — ClusapiSetClusterProperty and ClusapiGetClusterProperty: the cluster's common
+ * properties (on Windows, ClusterControl with CLUSCTL_CLUSTER_{GET,SET}_COMMON_PROPERTIES and a
+ * property list; here one property by name).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include <clusapi_ext.h>
+
+#include "common/cdb_cmd.h"
+#include "common/cluster_props.h"
+#include "common/rpc_proto.h"
+#include "lib/cluster_ops.h"
+#include "lib/lib.h"
+
+/* The cluster behind hCluster, or NULL with the last error set. */
+static struct cluster_handle *cluster_of(HCLUSTER hCluster)
+{
+    struct cluster_handle *c = (struct cluster_handle *)handle_get(hCluster, HANDLE_CLUSTER);
+
+    lib_clear_error();
+    if (c == NULL)
+        lib_fail(ERROR_INVALID_HANDLE);
+    return c;
+}
+
+CLUSAPI_API DWORD ClusapiSetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
+                                            LPCWSTR lpszValue)
+{
+    struct cluster_handle *c = cluster_of(hCluster);
+    struct wire_writer cmd;
+    const char *canonical;
+    char *name = NULL, *value = NULL, why[160];
+    DWORD status;
+
+    if (c == NULL)
+        return ERROR_INVALID_HANDLE;
+    if (lpszName == NULL || lpszValue == NULL)
+        return lib_fail(ERROR_INVALID_PARAMETER);
+    if ((name = lib_name_in(lpszName)) == NULL || (value = lib_name_in(lpszValue)) == NULL) {
+        free(name);
+        return GetLastError();
+    }
+    status = cluster_prop_check(name, value, &canonical, why, sizeof(why));
+    if (status != 0) {
+        lib_fail_text(status, "%s", why);
+    } else {
+        wire_writer_init(&cmd);
+        cdb_cmd_set_prop(&cmd, canonical, value);
+        status = cluster_apply(c, &cmd);
+    }
+    free(name);
+    free(value);
+    return status;
+}
+
+CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
+                                            LPWSTR lpszValue, LPDWORD lpcchValue)
+{
+    struct cluster_handle *c = cluster_of(hCluster);
+    struct wire_writer w;
+    struct wire_reader rd;
+    struct wire_field f;
+    struct rpc_reply r;
+    char *name, *value = NULL;
+    DWORD status;
+
+    if (c == NULL)
+        return ERROR_INVALID_HANDLE;
+    if (lpszName == NULL || lpcchValue == NULL)
+        return lib_fail(ERROR_INVALID_PARAMETER);
+    if ((name = lib_name_in(lpszName)) == NULL)
+        return GetLastError();
+    rpc_request(&w, RPC_OP_QUERY);
+    wire_put_u32(&w, RPC_F_QUERY, RPC_QUERY_PROPS);
+    wire_put_str(&w, RPC_F_NAME, name);
+    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
+    if (status != 0)
+        lib_fail_text(status, "%s", r.errmsg);
+    wire_reader_init(&rd, r.data, r.len);
+    while (status == 0 && value == NULL && wire_next(&rd, &f) > 0) {
+        char *key = NULL;
+
+        if (f.tag == RPC_F_ITEM && wire_get_strdup(f.value, f.len, RPC_F_NAME, &key) == 0 &&
+            strcasecmp(key, name) == 0 && wire_get_strdup(f.value, f.len, RPC_F_VALUE, &value) < 0)
+            status = lib_fail(ERROR_INVALID_DATA);
+        free(key);
+    }
+    rpc_reply_done(&r);
+    if (status == 0 && value == NULL) {
+        status = ERROR_NOT_FOUND;
+        lib_fail_text(status, "the cluster has no property '%s'", name);
+    }
+    if (status == 0 && (status = lib_copy_out(value, lpszValue, lpcchValue)) != 0)
+        lib_fail(status);
+    free(name);
+    free(value);
+    return status;
+}
