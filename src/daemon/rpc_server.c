@@ -146,7 +146,7 @@ static void handle_one(struct conn *c, const uint8_t *req, size_t len)
     pthread_cond_init(&call.cond, NULL);
     wire_writer_init(&call.reply);
     call.peer_identity = channel_peer_identity(c->channel);
-    if (strcmp(call.peer_identity, CHANNEL_IDENTITY_ADMIN) == 0)
+    if (channel_admin_key_id(call.peer_identity) != NULL) /* "clusapi-admin:<key id>" */
         __atomic_add_fetch(&c->server->admin_requests, 1, __ATOMIC_RELAXED);
     if (wire_validate(req, len) < 0 || wire_get_u32(req, len, RPC_F_OP, &call.op) < 0)
         rpc_call_finish(&call, 87, "malformed request");
