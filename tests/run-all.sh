@@ -2,8 +2,9 @@
 # Installs what is missing, builds clusapi twice (plain, and with AddressSanitizer and
 # UndefinedBehaviorSanitizer), runs the unit tests in both builds and under valgrind memcheck
 # (plain build), the namespace-lab scenarios against the sanitizer build (any sanitizer report
-# from a daemon or tool fails its scenario), and one lab scenario under valgrind; ends with one
-# line: "N passed, N failed, N skipped".
+# from a daemon or tool fails its scenario), one lab scenario under valgrind, then the fuzz
+# targets (clang; their corpora once, then FUZZ_SECONDS each, default 10); ends with one line:
+# "N passed, N failed, N skipped".
 # Must run as root (the lab creates network namespaces).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ count_meson() { # adds the summary of meson test's log $1 to the totals
     skip=$(grep -E '^Skipped: ' "$log" | awk '{print $2}')
     passed=$((passed + ${ok:-0})) failed=$((failed + ${fail:-0})) skipped=$((skipped + ${skip:-0}))
 }
-count_lab() { # adds the summary line of run.sh's output in file $1 to the totals
+count_summary() { # adds the last "N passed, N failed[, N skipped]" line of file $1 to the totals
     local summary
     summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
     if [[ $summary =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]; then
@@ -44,7 +45,7 @@ lab() { # BUILD-DIR [run.sh arguments...] — runs lab scenarios and counts them
     local out
     out=$(mktemp)
     BUILD_DIR="$ROOT/$1" bash tests/lab/run.sh "${@:2}" 2>&1 | tee "$out"
-    count_lab "$out"
+    count_summary "$out"
     rm -f "$out"
 }
 
@@ -83,6 +84,12 @@ fi
 
 echo "== lab scenario $VALGRIND_SCENARIO under valgrind memcheck (plain build)"
 LAB_VALGRIND=1 lab build "$VALGRIND_SCENARIO"
+
+echo "== fuzz targets"
+fuzz_out=$(mktemp)
+bash tests/fuzz/run.sh 2>&1 | tee "$fuzz_out"
+count_summary "$fuzz_out"
+rm -f "$fuzz_out"
 
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0 && passed > 0))

@@ -138,7 +138,6 @@ const char *channel_admin_key_id(const char *identity)
 
 int channel_key_load(const char *path, struct channel_key *ret)
 {
-    struct channel_key key;
     char *text;
     size_t len;
     int rv;
@@ -146,9 +145,18 @@ int channel_key_load(const char *path, struct channel_key *ret)
     rv = secret_file_read(path, &text, &len, NULL);
     if (rv < 0)
         return rv == -EFBIG ? -EINVAL : rv;
-    rv = len >= 2 * CHANNEL_KEY_BYTES ? channel_key_from_hex(text, &key) : -EINVAL;
+    rv = channel_key_parse(text, len, ret);
     memset(text, 0, len);
     free(text);
+    return rv;
+}
+
+int channel_key_parse(const char *text, size_t len, struct channel_key *ret)
+{
+    struct channel_key key;
+    int rv;
+
+    rv = len >= 2 * CHANNEL_KEY_BYTES ? channel_key_from_hex(text, &key) : -EINVAL;
     if (rv < 0)
         return rv;
     channel_key_set_admin_identity(&key);

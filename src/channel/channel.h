@@ -41,6 +41,11 @@ typedef int (*channel_key_lookup_fn)(void *arg, const char *identity, struct cha
  * key is refused, as ssh refuses an open private key), or -EINVAL (malformed).
  */
 int channel_key_load(const char *path, struct channel_key *ret);
+/*
+ * The pure part of channel_key_load, for a key file's text (NUL-terminated at text[len], as
+ * secret_file_read gives it): 0, or -EINVAL unless the first line is exactly 64 hex digits.
+ */
+int channel_key_parse(const char *text, size_t len, struct channel_key *ret);
 /* Writes a fresh random key to path with mode 0600 whatever the umask, atomically, never
  * overwriting: -EEXIST if it exists. */
 int channel_key_generate(const char *path);

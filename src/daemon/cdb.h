@@ -102,7 +102,8 @@ const char *cdb_errmsg(const struct cdb *db);
 int cdb_snapshot(struct cdb *db, void **ret_data, size_t *ret_len);
 /*
  * Replaces the content of db by a snapshot from cdb_snapshot() (data is copied). 0, -EBADMSG if
- * the bytes are not a cluster database of this schema, -ENOMEM, -EIO; on failure db is unchanged.
+ * the bytes are not a sound cluster database of this schema (whatever SQLite said while checking
+ * them), -ENOMEM or -EIO if the copy cannot be opened; on failure db is unchanged.
  */
 int cdb_restore(struct cdb *db, const void *data, size_t len);
 /* A 64-bit hash of the logical content (every table's rows in key order, the version included). */

@@ -16,6 +16,7 @@
 #include <raft.h>
 #include <raft/uv.h>
 
+#include "daemon/consensus_entry.h"
 #include "daemon/consensus_tls.h"
 #include "daemon/log.h"
 
@@ -66,34 +67,6 @@ struct apply_req {
 /* State machine glue                                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-/*
- * Log entries are framed as an 8-byte little-endian length, the command, then zero padding to a
- * multiple of 8: libraft 0.15 writes entries whose length is not a multiple of 8 in a way it
- * cannot read back after a restart (canonical/raft#304).
- */
-#define ENTRY_HEADER 8u
-
-static size_t entry_size(size_t len)
-{
-    return ENTRY_HEADER + ((len + 7) & ~(size_t)7);
-}
-
-static int entry_unframe(const struct raft_buffer *buf, const uint8_t **ret, size_t *ret_len)
-{
-    const uint8_t *p = buf->base;
-    uint64_t len = 0;
-
-    if (buf->len < ENTRY_HEADER)
-        return -EBADMSG;
-    for (unsigned i = 0; i < 8; i++)
-        len |= (uint64_t)p[i] << (8 * i);
-    if (len > buf->len - ENTRY_HEADER)
-        return -EBADMSG;
-    *ret = p + ENTRY_HEADER;
-    *ret_len = (size_t)len;
-    return 0;
-}
-
 static void nudge_cb(uv_timer_t *t);
 
 static void barrier_done(struct raft_barrier *req, int status)
@@ -133,7 +106,7 @@ static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **
     uint32_t status = 0;
     const uint8_t *cmd;
     size_t len;
-    int rv = entry_unframe(buf, &cmd, &len);
+    int rv = consensus_entry_unframe(buf->base, buf->len, &cmd, &len);
 
     if (rv < 0) {
         *result = (void *)(uintptr_t)87u; /* ERROR_INVALID_PARAMETER: not one of ours */
@@ -406,17 +379,14 @@ int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_
     if (c->stopping || raft_state(&c->raft) != RAFT_LEADER)
         return -ENOTCONN;
     a = calloc(1, sizeof(*a));
-    buf.len = entry_size(len);
+    buf.len = consensus_entry_size(len);
     buf.base = raft_malloc(buf.len);
     if (a == NULL || buf.base == NULL) {
         free(a);
         raft_free(buf.base);
         return -ENOMEM;
     }
-    memset(buf.base, 0, buf.len);
-    for (unsigned i = 0; i < 8; i++)
-        ((uint8_t *)buf.base)[i] = (uint8_t)((uint64_t)len >> (8 * i));
-    memcpy((uint8_t *)buf.base + ENTRY_HEADER, cmd, len);
+    consensus_entry_frame(buf.base, cmd, len);
     a->cb = cb;
     a->arg = arg;
     a->req.data = a;

@@ -109,12 +109,11 @@ int node_peer_parse(const void *data, size_t len, struct node_peer *ret)
     return 0;
 }
 
-int node_conf_save(const char *state_dir, const struct node_conf *conf)
+int node_conf_encode(const struct node_conf *conf, uint8_t **ret, size_t *ret_len)
 {
     struct wire_writer w;
     uint8_t *data;
     size_t len;
-    int rv;
 
     wire_writer_init(&w);
     wire_put_str(&w, RPC_F_CLUSTER_ID, conf->cluster_id);
@@ -128,6 +127,20 @@ int node_conf_save(const char *state_dir, const struct node_conf *conf)
     data = wire_writer_take(&w, &len);
     if (data == NULL)
         return -ENOMEM;
+    *ret = data;
+    *ret_len = len;
+    return 0;
+}
+
+int node_conf_save(const char *state_dir, const struct node_conf *conf)
+{
+    uint8_t *data;
+    size_t len;
+    int rv;
+
+    rv = node_conf_encode(conf, &data, &len);
+    if (rv < 0)
+        return rv;
     rv = write_atomic(state_dir, CONF_FILE, data, len);
     free(data);
     return rv;
@@ -162,9 +175,23 @@ static int parse_conf(const uint8_t *data, size_t len, struct node_conf *conf)
     return rv;
 }
 
-int node_conf_load(const char *state_dir, struct node_conf *ret)
+int node_conf_parse(const void *data, size_t len, struct node_conf *ret)
 {
     struct node_conf *conf;
+    int rv;
+
+    conf = calloc(1, sizeof(*conf));
+    if (conf == NULL)
+        return -ENOMEM;
+    rv = parse_conf(data, len, conf);
+    if (rv == 0)
+        *ret = *conf;
+    free(conf);
+    return rv;
+}
+
+int node_conf_load(const char *state_dir, struct node_conf *ret)
+{
     uint8_t *data;
     size_t len;
     int rv;
@@ -174,16 +201,8 @@ int node_conf_load(const char *state_dir, struct node_conf *ret)
         return 0;
     if (rv < 0)
         return rv;
-    conf = calloc(1, sizeof(*conf));
-    if (conf == NULL) {
-        free(data);
-        return -ENOMEM;
-    }
-    rv = parse_conf(data, len, conf);
+    rv = node_conf_parse(data, len, ret);
     free(data);
-    if (rv == 0)
-        *ret = *conf;
-    free(conf);
     return rv < 0 ? rv : 1;
 }
 
@@ -201,27 +220,43 @@ static int save_key_file(const char *state_dir, const char *name, const struct c
     return rv;
 }
 
-static int load_key_file(const char *state_dir, const char *name, struct channel_key *ret)
+int node_conf_parse_key(const void *data, size_t len, struct channel_key *ret)
 {
     struct channel_key key = {0};
+    char text[sizeof(key.identity) + 2 * CHANNEL_KEY_BYTES + 2];
+    const char *nl;
+    int rv = -EBADMSG;
+
+    /* The parse reads at most identity, '\n', 64 digits and the byte after them: a copy of
+     * that prefix, NUL-terminated, is all it needs; what follows a key is ignored. */
+    if (len > sizeof(text) - 1)
+        len = sizeof(text) - 1;
+    memcpy(text, data, len);
+    text[len] = '\0';
+    nl = strchr(text, '\n');
+    if (nl != NULL && (size_t)(nl - text) < sizeof(key.identity)) {
+        memcpy(key.identity, text, (size_t)(nl - text));
+        rv = channel_key_from_hex(nl + 1, &key);
+    }
+    if (rv == 0)
+        *ret = key;
+    memset(text, 0, sizeof(text));
+    memset(&key, 0, sizeof(key));
+    return rv;
+}
+
+static int load_key_file(const char *state_dir, const char *name, struct channel_key *ret)
+{
     uint8_t *data;
     size_t len;
-    char *nl;
     int rv;
 
     rv = read_file(state_dir, name, &data, &len);
     if (rv < 0)
         return rv;
-    nl = strchr((char *)data, '\n');
-    rv = -EBADMSG;
-    if (nl != NULL && (size_t)(nl - (char *)data) < sizeof(key.identity)) {
-        memcpy(key.identity, data, (size_t)(nl - (char *)data));
-        rv = channel_key_from_hex(nl + 1, &key);
-    }
+    rv = node_conf_parse_key(data, len, ret);
     memset(data, 0, len);
     free(data);
-    if (rv == 0)
-        *ret = key;
     return rv;
 }
 

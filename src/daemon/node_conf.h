@@ -44,6 +44,15 @@ int node_conf_prepare_dir(const char *state_dir);
 int node_conf_load(const char *state_dir, struct node_conf *ret);
 int node_conf_save(const char *state_dir, const struct node_conf *conf);
 int node_conf_save_key(const char *state_dir, const struct channel_key *key);
+/*
+ * The pure halves of load and save, for a file's bytes: node_conf_encode gives cluster.conf's
+ * content (malloc'd, free() it; 0 or -ENOMEM); node_conf_parse reads it back (0, or -EBADMSG on
+ * a malformed file, -ENOMEM); node_conf_parse_key reads cluster.key's ("identity\n<64 hex>\n";
+ * 0, -EBADMSG or -EINVAL). ret is untouched on failure.
+ */
+int node_conf_encode(const struct node_conf *conf, uint8_t **ret, size_t *ret_len);
+int node_conf_parse(const void *data, size_t len, struct node_conf *ret);
+int node_conf_parse_key(const void *data, size_t len, struct channel_key *ret);
 int node_conf_load_key(const char *state_dir, struct channel_key *ret);
 /* The second accepted credential during a rotation; NULL removes the file. */
 int node_conf_save_other_key(const char *state_dir, const struct channel_key *key);

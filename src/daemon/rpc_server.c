@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/rpc_msg.h"
 #include "common/rpc_proto.h"
 #include "daemon/log.h"
 
@@ -124,11 +125,7 @@ static int send_reply(struct channel *ch, struct rpc_call *call)
 
     body = wire_writer_take(&call->reply, &body_len);
     wire_writer_init(&w);
-    wire_put_u32(&w, RPC_F_STATUS, call->status);
-    if (call->status != 0 && call->errmsg[0] != '\0')
-        wire_put_str(&w, RPC_F_ERRMSG, call->errmsg);
-    if (body != NULL && call->status == 0)
-        wire_put_raw(&w, body, body_len);
+    rpc_reply_build(&w, call->status, call->errmsg, body, body != NULL ? body_len : 0);
     free(body);
     msg = wire_writer_take(&w, &len);
     if (msg == NULL)
@@ -148,7 +145,7 @@ static void handle_one(struct conn *c, const uint8_t *req, size_t len)
     call.peer_identity = channel_peer_identity(c->channel);
     if (channel_admin_key_id(call.peer_identity) != NULL) /* "clusapi-admin:<key id>" */
         __atomic_add_fetch(&c->server->admin_requests, 1, __ATOMIC_RELAXED);
-    if (wire_validate(req, len) < 0 || wire_get_u32(req, len, RPC_F_OP, &call.op) < 0)
+    if (rpc_request_parse(req, len, &call.op) < 0)
         rpc_call_finish(&call, 87, "malformed request");
     else
         c->server->dispatch(c->server->arg, &call);

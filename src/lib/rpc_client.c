@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/rpc_msg.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
 #include "lib/lib.h"
@@ -122,17 +123,9 @@ static int exchange(struct rpc_conn *c, const uint8_t *req, size_t len, int time
 
 static void parse_status(struct rpc_reply *ret)
 {
-    char *msg;
-
-    if (wire_validate(ret->data, ret->len) < 0 ||
-        wire_get_u32(ret->data, ret->len, RPC_F_STATUS, &ret->status) < 0) {
+    if (rpc_reply_parse(ret->data, ret->len, &ret->status, ret->errmsg, sizeof(ret->errmsg)) < 0) {
         ret->status = ERROR_INVALID_DATA;
         snprintf(ret->errmsg, sizeof(ret->errmsg), "malformed reply");
-        return;
-    }
-    if (wire_get_strdup(ret->data, ret->len, RPC_F_ERRMSG, &msg) == 0) {
-        snprintf(ret->errmsg, sizeof(ret->errmsg), "%s", msg);
-        free(msg);
     }
 }
 

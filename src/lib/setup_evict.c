@@ -20,6 +20,15 @@
 
 #define EVICT_TIMEOUT_MS 20000
 #define CLEAN_RETRY_MS 250 /* between attempts to reach a node that is away */
+#define LEADER_RETRY_MS 100 /* between attempts while the cluster elects a leader */
+
+static long elapsed_ms(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
 
 /* Moves every group the node owns to another Up node. */
 static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_node *victim,
@@ -57,13 +66,27 @@ static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_nod
 
 DWORD evict_member(struct cluster_handle *c, const struct cluster_node *victim)
 {
+    struct timespec start;
     struct wire_writer w;
     struct rpc_reply r;
     DWORD status;
 
-    rpc_request(&w, RPC_OP_MEMBER_REMOVE);
-    wire_put_u64(&w, RPC_F_NODE_ID, victim->id);
-    status = cluster_call(c, &w, EVICT_TIMEOUT_MS, &r);
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    /* While the cluster elects a leader (the victim may have led it) the node asked knows none
+     * (ERROR_CLUSTER_NODE_DOWN): ask again. A retry that finds the node gone means an earlier
+     * attempt whose answer was lost did remove it. */
+    for (bool retried = false;; retried = true) {
+        rpc_request(&w, RPC_OP_MEMBER_REMOVE);
+        wire_put_u64(&w, RPC_F_NODE_ID, victim->id);
+        status = cluster_call(c, &w, EVICT_TIMEOUT_MS, &r);
+        if (retried && status == ERROR_CLUSTER_NODE_NOT_FOUND)
+            status = 0;
+        if (status != ERROR_CLUSTER_NODE_DOWN ||
+            elapsed_ms(&start) + LEADER_RETRY_MS >= EVICT_TIMEOUT_MS)
+            break;
+        rpc_reply_done(&r);
+        nanosleep(&(struct timespec){0, LEADER_RETRY_MS * 1000000L}, NULL);
+    }
     if (status != 0)
         lib_fail_text(status, "cannot evict %s: %s", victim->name, r.errmsg);
     rpc_reply_done(&r);
@@ -74,17 +97,15 @@ DWORD evict_member(struct cluster_handle *c, const struct cluster_node *victim)
 static HRESULT clean_evicted(const struct cluster_node *victim, const char *cluster_id,
                              DWORD timeout_ms)
 {
-    struct timespec start, now;
+    struct timespec start;
     char errmsg[LIB_ERRMSG_SIZE];
     DWORD status;
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         status = cluster_clean_node(victim->address, victim->port, cluster_id, errmsg);
-        clock_gettime(CLOCK_MONOTONIC, &now);
         if (status == 0 || status != ERROR_CLUSTER_NODE_UNREACHABLE ||
-            (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 +
-                    CLEAN_RETRY_MS >= (long)timeout_ms)
+            elapsed_ms(&start) + CLEAN_RETRY_MS >= (long)timeout_ms)
             break;
         nanosleep(&(struct timespec){0, CLEAN_RETRY_MS * 1000000L}, NULL);
     }

@@ -1,0 +1,70 @@
+/*
+ * fuzz_node_conf — cluster.conf, the node's configuration file, as clussvc reads it at start.
+ *
+ * Invariants: a file that parses holds NUL-terminated strings that fit their buffers, nonzero
+ * peer ids and at most NODE_CONF_MAX_PEERS peers; saving what was read and reading it again gives
+ * the same configuration; a file that does not parse leaves the output alone.
+ */
+#include "fuzz.h"
+
+#include <errno.h>
+
+#include "daemon/node_conf.h"
+
+static int terminated(const char *s, size_t n)
+{
+    return memchr(s, '\0', n) != NULL;
+}
+
+static void check_sane(const struct node_conf *c)
+{
+    FUZZ_CHECK(terminated(c->cluster_id, sizeof(c->cluster_id)));
+    FUZZ_CHECK(terminated(c->cluster_name, sizeof(c->cluster_name)));
+    FUZZ_CHECK(c->n_peers <= NODE_CONF_MAX_PEERS);
+    for (size_t i = 0; i < c->n_peers; i++) {
+        const struct node_peer *p = &c->peers[i];
+
+        FUZZ_CHECK(p->id != 0 && p->port <= 65535 && p->raft_port <= 65535);
+        FUZZ_CHECK(terminated(p->name, sizeof(p->name)));
+        FUZZ_CHECK(terminated(p->address, sizeof(p->address)));
+        FUZZ_CHECK(node_conf_peer(c, p->id) != NULL);
+    }
+}
+
+static void check_same(const struct node_conf *a, const struct node_conf *b)
+{
+    FUZZ_CHECK(strcmp(a->cluster_id, b->cluster_id) == 0);
+    FUZZ_CHECK(strcmp(a->cluster_name, b->cluster_name) == 0);
+    FUZZ_CHECK(a->node_id == b->node_id && a->setup_session == b->setup_session);
+    FUZZ_CHECK(a->committed == b->committed && a->join == b->join);
+    FUZZ_CHECK(a->n_peers == b->n_peers);
+    for (size_t i = 0; i < a->n_peers; i++) {
+        const struct node_peer *p = &a->peers[i], *q = &b->peers[i];
+
+        FUZZ_CHECK(p->id == q->id && strcmp(p->name, q->name) == 0);
+        FUZZ_CHECK(strcmp(p->address, q->address) == 0 && p->port == q->port);
+        FUZZ_CHECK(p->raft_port == q->raft_port && p->role == q->role);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct node_conf conf, back; /* big: off the stack */
+    uint8_t *file;
+    size_t len;
+    int rv;
+
+    memset(&conf, FUZZ_POISON, sizeof(conf));
+    rv = node_conf_parse(data, size, &conf);
+    FUZZ_CHECK(rv == 0 || rv == -EBADMSG);
+    if (rv < 0) {
+        FUZZ_CHECK(fuzz_untouched(&conf, sizeof(conf)));
+        return 0;
+    }
+    check_sane(&conf);
+    FUZZ_CHECK(node_conf_encode(&conf, &file, &len) == 0);
+    FUZZ_CHECK(node_conf_parse(file, len, &back) == 0);
+    check_same(&conf, &back);
+    free(file);
+    return 0;
+}

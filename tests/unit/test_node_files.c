@@ -1,0 +1,122 @@
+/* The pure parts of the node's files and of the raft entry framing. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "common/rpc_proto.h"
+#include "common/wire.h"
+#include "daemon/consensus_entry.h"
+#include "daemon/node_conf.h"
+
+#define HEX "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF"
+
+static void test_entry_round_trip_and_padding(void **state)
+{
+    const char cmd[] = "thirteen byte";
+    uint8_t buf[64];
+    const uint8_t *back;
+    size_t len;
+
+    assert_int_equal(consensus_entry_size(0), 8);
+    assert_int_equal(consensus_entry_size(13), 24);
+    memset(buf, 0xff, sizeof(buf));
+    consensus_entry_frame(buf, cmd, 13);
+    assert_int_equal(buf[0], 13);
+    assert_int_equal(buf[21] | buf[22] | buf[23], 0); /* padding zeroed */
+    assert_int_equal(buf[24], 0xff);                   /* nothing written past the entry */
+    assert_int_equal(consensus_entry_unframe(buf, 24, &back, &len), 0);
+    assert_int_equal(len, 13);
+    assert_memory_equal(back, cmd, 13);
+}
+
+static void test_entry_overrun_rejected(void **state)
+{
+    uint8_t buf[16] = {9}; /* announces 9 bytes, holds 8 */
+    const uint8_t *back = NULL;
+    size_t len = 5;
+
+    assert_int_equal(consensus_entry_unframe(buf, 16, &back, &len), -EBADMSG);
+    assert_int_equal(consensus_entry_unframe(buf, 7, &back, &len), -EBADMSG);
+    buf[0] = 0, buf[7] = 0x80; /* a length past any size_t arithmetic */
+    assert_int_equal(consensus_entry_unframe(buf, 16, &back, &len), -EBADMSG);
+    assert_null(back);
+    assert_int_equal(len, 5);
+}
+
+static void test_conf_round_trip(void **state)
+{
+    static struct node_conf conf, back;
+    struct wire_field join;
+    uint8_t *data;
+    size_t len, required;
+
+    strcpy(conf.cluster_id, "6f1c2a7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f");
+    strcpy(conf.cluster_name, "democlus");
+    conf.node_id = 2;
+    conf.setup_session = 99;
+    conf.committed = true;
+    conf.join = true;
+    conf.n_peers = 1;
+    conf.peers[0] = (struct node_peer){1, "n1", "10.0.0.1", 3343, 3344, 1};
+    assert_int_equal(node_conf_encode(&conf, &data, &len), 0);
+    assert_int_equal(node_conf_parse(data, len, &back), 0);
+    assert_string_equal(back.cluster_name, "democlus");
+    assert_int_equal(back.node_id, 2);
+    assert_true(back.committed && back.join);
+    assert_int_equal(back.n_peers, 1);
+    assert_string_equal(back.peers[0].address, "10.0.0.1");
+    /* cut inside a field or before a required one, it is refused and the output stays */
+    assert_int_equal(wire_find(data, len, RPC_F_JOIN, &join), 0); /* the first optional field */
+    required = (size_t)(join.value - data) - 6;
+    back.node_id = 42;
+    for (size_t cut = 0; cut < len; cut++)
+        if (cut < required || wire_validate(data, cut) < 0)
+            assert_int_equal(node_conf_parse(data, cut, &back), -EBADMSG);
+    assert_int_equal(back.node_id, 42);
+    free(data);
+}
+
+static void test_cluster_key(void **state)
+{
+    const char file[] = "cluster:abc\n" HEX "\ntrailing text is ignored";
+    struct channel_key key, untouched = {.identity = "keep"};
+
+    assert_int_equal(node_conf_parse_key(file, sizeof(file) - 1, &key), 0);
+    assert_string_equal(key.identity, "cluster:abc");
+    assert_int_equal(key.bytes[1], 0x11);
+    assert_int_equal(key.bytes[31], 0xff);
+    key = untouched;
+    assert_int_equal(node_conf_parse_key("no newline", 10, &key), -EBADMSG);
+    assert_int_equal(node_conf_parse_key("id\n0011", 7, &key), -EINVAL);
+    assert_int_equal(node_conf_parse_key("id\0x\n" HEX, 5 + 64, &key), -EBADMSG);
+    assert_string_equal(key.identity, "keep");
+}
+
+static void test_admin_key(void **state)
+{
+    struct channel_key key;
+
+    assert_int_equal(channel_key_parse(HEX, 64, &key), 0);
+    assert_non_null(channel_admin_key_id(key.identity));
+    assert_int_equal(channel_key_parse(HEX "\nmore", 69, &key), 0);
+    assert_int_equal(channel_key_parse(HEX "0", 65, &key), -EINVAL);
+    assert_int_equal(channel_key_parse(HEX, 63, &key), -EINVAL);
+    assert_int_equal(channel_key_parse("", 0, &key), -EINVAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_entry_round_trip_and_padding),
+        cmocka_unit_test(test_entry_overrun_rejected),
+        cmocka_unit_test(test_conf_round_trip),
+        cmocka_unit_test(test_cluster_key),
+        cmocka_unit_test(test_admin_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
