@@ -66,6 +66,16 @@ CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
 CLUSAPI_API DWORD ClusapiInstallAdminKey(HCLUSTER hCluster, LPCWSTR lpszNewKeyFile);
 CLUSAPI_API DWORD ClusapiRetireAdminKeys(HCLUSTER hCluster);
 
+/*
+ * Replaces the cluster credential (the secret the nodes prove to each other for raft, heartbeats
+ * and node-to-node requests) with a fresh one on every member, without stopping the cluster;
+ * afterwards the old credential is refused everywhere. EvictClusterNode does the same after it
+ * removes a node, so the evicted node's copy stops working. Needs the admin key and every member
+ * Up or Paused (ERROR_CLUSTER_NODE_DOWN otherwise, and nothing changes).
+ * Returns ERROR_SUCCESS or a Win32 code.
+ */
+CLUSAPI_API DWORD ClusapiRotateClusterCredential(HCLUSTER hCluster);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,9 +34,7 @@
 #include "common/address.h"
 #include "common/wire.h"
 
-/* TLS 1.3 only; ECDHE-PSK first for forward secrecy. */
 #define LLMNR_TIMEOUT_MS 1000
-#define CHANNEL_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:-KX-ALL:+ECDHE-PSK:+DHE-PSK:+PSK"
 
 struct channel {
     int fd;

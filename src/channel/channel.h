@@ -22,6 +22,8 @@
 #define CHANNEL_IDENTITY_ADMIN "clusapi-admin"
 #define CHANNEL_ADMIN_ID_CHARS 16
 #define CHANNEL_ERRMSG_SIZE 256
+/* GnuTLS priorities of every session: TLS 1.3 only; ECDHE-PSK first for forward secrecy. */
+#define CHANNEL_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:-KX-ALL:+ECDHE-PSK:+DHE-PSK:+PSK"
 
 struct channel;
 

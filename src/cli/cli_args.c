@@ -28,6 +28,7 @@ enum opt_id {
     OPT_COUNT,
     OPT_NEW_KEY,
     OPT_RETIRE_OLD,
+    OPT_CLUSTER_CREDENTIAL,
 };
 
 #define CMD(c) (1u << (c))
@@ -55,6 +56,7 @@ static const struct option_def {
     {"count", 0, true, CMD(CLI_CMD_EVENTS), "events", OPT_COUNT},
     {"new-key", 0, true, CMD(CLI_CMD_REKEY), "rekey", OPT_NEW_KEY},
     {"retire-old", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_RETIRE_OLD},
+    {"cluster-credential", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_CLUSTER_CREDENTIAL},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -204,6 +206,9 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
         return 0;
     case OPT_RETIRE_OLD:
         p->a.retire_old = true;
+        return 0;
+    case OPT_CLUSTER_CREDENTIAL:
+        p->a.cluster_credential = true;
         return 0;
     }
     return usage(p, "internal error: unhandled option");
@@ -434,8 +439,10 @@ static int check_command(struct parser *p)
                    a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
     if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
         rv = usage(p, "keygen needs a non-empty FILE");
-    if (rv == 0 && a->cmd == CLI_CMD_REKEY && (a->file != NULL) == a->retire_old)
-        rv = usage(p, "rekey needs one of --new-key FILE (step 1) or --retire-old (step 2)");
+    if (rv == 0 && a->cmd == CLI_CMD_REKEY &&
+        (a->file != NULL) + a->retire_old + a->cluster_credential != 1)
+        rv = usage(p, "rekey needs one of --new-key FILE (step 1) or --retire-old (step 2) for "
+                      "the admin key, or --cluster-credential");
     if (rv == 0)
         rv = check_name(p, a->node, "NODE");
     if (rv == 0 && (a->cmd == CLI_CMD_ADD_NODE || a->cmd == CLI_CMD_NODE_CLEAR))

@@ -90,6 +90,7 @@ struct cli_args {
     bool force;           /* node clear --force */
     uint32_t interval_ms; /* events --interval; CLI_EVENTS_INTERVAL_MS unless given */
     uint32_t count;       /* events --count; 0: until stopped */
+    bool cluster_credential; /* rekey --cluster-credential */
 };
 
 /*

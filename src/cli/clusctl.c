@@ -61,6 +61,10 @@ static const char help_text[] =
     "                         accepts FILE's key (all nodes or none)\n"
     "  rekey --retire-old     step 2, run with the new key: every node accepts only\n"
     "                         the key in use\n"
+    "  rekey --cluster-credential\n"
+    "                         replace the secret the nodes prove to each other with\n"
+    "                         a fresh one on every member, without stopping the\n"
+    "                         cluster; the old one is refused afterwards\n"
     "\n"
     "Options:\n"
     "  -c, --cluster NAME     the cluster or node to talk to, by name or address\n"
@@ -85,6 +89,8 @@ static const char help_text[] =
     "      --cleanup-ad       destroy: also delete the cluster's identity (its\n"
     "                         computer objects, on Windows)\n"
     "      --force            node clear: wipe even if the cluster still runs\n"
+    "      --cluster-credential\n"
+    "                         rekey: replace the cluster credential\n"
     "      --node NODE        group online, group move: the destination node\n"
     "      --interval MS      events: read the cluster every MS milliseconds (50 to\n"
     "                         10000, default 200)\n"
@@ -207,7 +213,7 @@ static int run(const struct cli_args *a, bool ask)
     case CLI_CMD_EVENTS:
         return cli_cmd_events(a);
     case CLI_CMD_REKEY:
-        return cli_cmd_rekey(a);
+        return a->cluster_credential ? cli_cmd_rekey_cluster_credential(a) : cli_cmd_rekey(a);
     }
     return CLI_EXIT_USAGE;
 }

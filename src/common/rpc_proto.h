@@ -39,6 +39,17 @@ enum rpc_op {
     RPC_OP_ADMIN_KEY_ADD,     /* KEY_HEX -> KEY_ID: the node also accepts this admin key */
     RPC_OP_ADMIN_KEY_REMOVE,  /* KEY_ID (absent: every admin key but the caller's) -> the node no
                                * longer accepts it; the caller's own key is never removed */
+    RPC_OP_ROTATE_CREDENTIAL, /* ROTATE_STEP, KEY_HEX (stage) or KEY_ID -> one rotation step of
+                                 the cluster credential on this node (admin only) */
+};
+
+/* The steps of a cluster credential rotation, taken by every member in this order (cred_ring.h). */
+enum rpc_rotate_step {
+    RPC_ROTATE_STAGE = 1, /* KEY_HEX: accept the new credential too -> KEY_ID */
+    RPC_ROTATE_SWITCH,    /* KEY_ID: prove the new credential */
+    RPC_ROTATE_RETIRE,    /* KEY_ID: accept only the new credential */
+    RPC_ROTATE_ABORT,     /* KEY_ID: forget a staged credential that was never proved */
+    RPC_ROTATE_QUERY,     /* -> KEY_ID (proved), KEY_ID_OTHER (also accepted, during a rotation) */
 };
 
 /* Field tags. */
@@ -89,8 +100,11 @@ enum rpc_field {
     RPC_F_JOIN,           /* u32: 1 = join a running cluster (no bootstrap) */
     RPC_F_FORCE,          /* u32: 1 = the owner is gone; record the outcome without it */
     RPC_F_MAX_NODES,      /* u32: the most members this node's cluster takes */
-    RPC_F_KEY_ID,         /* str: an admin key id (channel_admin_key_id), not secret */
+    RPC_F_KEY_ID,         /* str: a key's public id, not secret: an admin key's
+                           * (channel_admin_key_id) or a cluster credential's (cred_ring.h) */
     RPC_F_ADMIN_REQUESTS, /* u64: requests this node has received with the admin key */
+    RPC_F_ROTATE_STEP,    /* u32: enum rpc_rotate_step */
+    RPC_F_KEY_ID_OTHER,   /* str: the id of the second cluster credential a node accepts */
 };
 
 enum rpc_query {

@@ -73,13 +73,13 @@ static bool reserve(struct wire_writer *w, size_t n)
     return true;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned width)
+void wire_le_put(uint8_t *p, uint64_t v, unsigned width)
 {
     for (unsigned i = 0; i < width; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned width)
+uint64_t wire_le_get(const uint8_t *p, unsigned width)
 {
     uint64_t v = 0;
 
@@ -92,8 +92,8 @@ void wire_put_blob(struct wire_writer *w, uint16_t tag, const void *p, size_t n)
 {
     if (!reserve(w, WIRE_HEADER + n))
         return;
-    put_le(w->data + w->len, tag, 2);
-    put_le(w->data + w->len + 2, n, 4);
+    wire_le_put(w->data + w->len, tag, 2);
+    wire_le_put(w->data + w->len + 2, n, 4);
     if (n > 0)
         memcpy(w->data + w->len + WIRE_HEADER, p, n);
     w->len += WIRE_HEADER + n;
@@ -111,7 +111,7 @@ void wire_put_u32(struct wire_writer *w, uint16_t tag, uint32_t v)
 {
     uint8_t b[4];
 
-    put_le(b, v, 4);
+    wire_le_put(b, v, 4);
     wire_put_blob(w, tag, b, sizeof(b));
 }
 
@@ -119,7 +119,7 @@ void wire_put_u64(struct wire_writer *w, uint16_t tag, uint64_t v)
 {
     uint8_t b[8];
 
-    put_le(b, v, 8);
+    wire_le_put(b, v, 8);
     wire_put_blob(w, tag, b, sizeof(b));
 }
 
@@ -146,7 +146,7 @@ void wire_end(struct wire_writer *w, size_t mark)
 {
     if (w->failed)
         return;
-    put_le(w->data + mark + 2, w->len - mark - WIRE_HEADER, 4);
+    wire_le_put(w->data + mark + 2, w->len - mark - WIRE_HEADER, 4);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -169,10 +169,10 @@ int wire_next(struct wire_reader *r, struct wire_field *ret)
         return 0;
     if (left < WIRE_HEADER)
         return -EBADMSG;
-    n = (uint32_t)get_le(r->data + r->pos + 2, 4);
+    n = (uint32_t)wire_le_get(r->data + r->pos + 2, 4);
     if (n > left - WIRE_HEADER)
         return -EBADMSG;
-    ret->tag = (uint16_t)get_le(r->data + r->pos, 2);
+    ret->tag = (uint16_t)wire_le_get(r->data + r->pos, 2);
     ret->len = n;
     ret->value = r->data + r->pos + WIRE_HEADER;
     r->pos += WIRE_HEADER + n;
@@ -213,7 +213,7 @@ int wire_field_u32(const struct wire_field *f, uint32_t *ret)
 {
     if (f->len != 4)
         return -EBADMSG;
-    *ret = (uint32_t)get_le(f->value, 4);
+    *ret = (uint32_t)wire_le_get(f->value, 4);
     return 0;
 }
 
@@ -221,7 +221,7 @@ int wire_field_u64(const struct wire_field *f, uint64_t *ret)
 {
     if (f->len != 8)
         return -EBADMSG;
-    *ret = get_le(f->value, 8);
+    *ret = wire_le_get(f->value, 8);
     return 0;
 }
 

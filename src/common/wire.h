@@ -38,6 +38,11 @@ struct wire_reader {
     size_t pos;
 };
 
+/* A little-endian unsigned integer of width bytes (1 to 8) at p: the byte order of every fixed
+ * binary format here (this codec, heartbeats, the raft hello). */
+void wire_le_put(uint8_t *p, uint64_t v, unsigned width);
+uint64_t wire_le_get(const uint8_t *p, unsigned width);
+
 void wire_writer_init(struct wire_writer *w);
 void wire_writer_done(struct wire_writer *w);
 bool wire_writer_failed(const struct wire_writer *w);

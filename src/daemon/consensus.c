@@ -3,14 +3,12 @@
  *
  * What RAFT-NOTES taught us is applied here: pre-vote on (without it a killed leader almost
  * always leads to split votes), a short connect-retry delay so restarted peers catch up quickly,
- * and a polling timer because 0.15 has no state-change callback.
+ * and a polling timer because 0.15 has no state-change callback. Raft's connections go through
+ * TLS with the cluster credential (consensus_tls.c), never plain TCP.
  */
 #include "daemon/consensus.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,13 +17,13 @@
 #include <raft/uv.h>
 
 #include "daemon/consensus_entry.h"
+#include "daemon/consensus_tls.h"
 #include "daemon/log.h"
 
 #define MAX_VOTERS 5
 #define POLL_MS 10
 #define CONNECT_RETRY_MS 100
 #define FAST_ELECTION_MS 100
-#define RAFT_BACKLOG 64
 
 struct consensus {
     struct raft raft;
@@ -55,6 +53,8 @@ struct consensus {
     consensus_stop_cb stop_cb;
     void *stop_arg;
     int pending_closes;
+    uint64_t conf_peers[NODE_CONF_MAX_PEERS];
+    size_t n_conf_peers;
 };
 
 struct apply_req {
@@ -189,29 +189,19 @@ static void poll_cb(uv_timer_t *t)
         c->on_change(c->change_arg);
 }
 
-/*
- * libraft 0.15 listens with a backlog of 1: when five nodes start at once, connections to a
- * node overflow its accept queue and wait a SYN retransmission (a second or more) — enough to
- * cost a leader its majority. Listening again on a listening socket only resizes its queue.
- */
-static void widen_raft_backlog(uint16_t port)
+/* Raft connections come only from members: the current configuration, or before this node
+ * has one (it is joining and has not heard from the leader yet), the peers it was configured
+ * with. */
+static bool is_member(void *arg, uint64_t id)
 {
-    for (int fd = 3; fd < 1024; fd++) {
-        struct sockaddr_storage ss;
-        socklen_t len = sizeof(ss);
-        int listening = 0;
-        socklen_t optlen = sizeof(listening);
-        uint16_t bound;
+    struct consensus *c = arg;
 
-        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &optlen) < 0 || !listening ||
-            getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
-            continue;
-        bound = ss.ss_family == AF_INET ? ntohs(((struct sockaddr_in *)&ss)->sin_port)
-                : ss.ss_family == AF_INET6 ? ntohs(((struct sockaddr_in6 *)&ss)->sin6_port)
-                                           : 0;
-        if (bound == port)
-            listen(fd, RAFT_BACKLOG);
-    }
+    if (c->raft.configuration.n > 0)
+        return consensus_member_role(c, id) >= 0;
+    for (size_t i = 0; i < c->n_conf_peers; i++)
+        if (c->conf_peers[i] == id)
+            return true;
+    return false;
 }
 
 static int bootstrap(struct consensus *c, const struct node_conf *conf, char *errmsg)
@@ -258,9 +248,9 @@ static void set_timing(struct consensus *c, const struct consensus_timing *timin
 }
 
 int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *conf,
-                    const struct consensus_timing *timing, const struct consensus_fsm *fsm,
-                    consensus_change_cb on_change, void *change_arg, struct consensus **ret,
-                    char *errmsg)
+                    const struct cred_ring *keys, const struct consensus_timing *timing,
+                    const struct consensus_fsm *fsm, consensus_change_cb on_change,
+                    void *change_arg, struct consensus **ret, char *errmsg)
 {
     const struct node_peer *self = node_conf_peer(conf, conf->node_id);
     struct consensus *c;
@@ -282,7 +272,9 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
                                     .snapshot = fsm_snapshot, .restore = fsm_restore,
                                     .snapshot_finalize = fsm_snapshot_finalize};
     snprintf(addr, sizeof(addr), "%s:%u", self->address, self->raft_port);
-    rv = raft_uv_tcp_init(&c->transport, loop);
+    for (size_t i = 0; i < conf->n_peers; i++)
+        c->conf_peers[c->n_conf_peers++] = conf->peers[i].id;
+    rv = consensus_tls_init(&c->transport, loop, keys, is_member, c);
     if (rv != 0) {
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft transport: %s", raft_strerror(rv));
         free(c);
@@ -291,7 +283,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     rv = raft_uv_init(&c->io, loop, dir, &c->transport);
     if (rv != 0) {
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft storage: %.200s", c->io.errmsg);
-        raft_uv_tcp_close(&c->transport);
+        consensus_tls_free(&c->transport);
         free(c);
         return -EIO;
     }
@@ -299,7 +291,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     if (rv != 0) {
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft init: %s", raft_errmsg(&c->raft));
         raft_uv_close(&c->io);
-        raft_uv_tcp_close(&c->transport);
+        consensus_tls_free(&c->transport);
         free(c);
         return -EIO;
     }
@@ -309,8 +301,6 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %s", raft_errmsg(&c->raft));
         rv = -EIO;
     }
-    if (rv == 0)
-        widen_raft_backlog((uint16_t)self->raft_port);
     uv_timer_init(loop, &c->poll);
     c->poll.data = c;
     uv_timer_init(loop, &c->nudge);
@@ -329,7 +319,7 @@ static void maybe_free(struct consensus *c)
     if (--c->pending_closes > 0)
         return;
     raft_uv_close(&c->io);
-    raft_uv_tcp_close(&c->transport);
+    consensus_tls_free(&c->transport);
     if (c->stop_cb != NULL)
         c->stop_cb(c->stop_arg);
     free(c);
@@ -369,6 +359,9 @@ void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
 static void apply_done(struct raft_apply *req, int status, void *result)
 {
     struct apply_req *a = req->data;
+
+    if (status != 0 && status != RAFT_NOTLEADER && status != RAFT_LEADERSHIPLOST)
+        LOGW("consensus", "a command was not committed: %s (%d)", raft_strerror(status), status);
 
     a->cb(a->arg, status == 0 ? 0 : (status == RAFT_NOTLEADER || status ==
                                      RAFT_LEADERSHIPLOST ? -ENOTCONN : -EIO),
@@ -572,6 +565,11 @@ unsigned consensus_voters(struct consensus *c)
     for (unsigned i = 0; i < c->raft.configuration.n; i++)
         n += c->raft.configuration.servers[i].role == RAFT_VOTER;
     return n;
+}
+
+void consensus_keys_changed(struct consensus *c)
+{
+    consensus_tls_revoke(&c->transport);
 }
 
 bool consensus_caught_up(struct consensus *c)

@@ -14,6 +14,7 @@
 
 #include <uv.h>
 
+#include "daemon/cred_ring.h"
 #include "daemon/node_conf.h"
 
 #define CONSENSUS_ERRMSG_SIZE 256
@@ -45,12 +46,17 @@ typedef void (*consensus_stop_cb)(void *arg);
 /*
  * Starts raft for node conf->node_id in dir, bootstrapping from conf's peers on first start
  * (every node bootstraps the same configuration: voters are the first five peers with the voter
- * role, the rest standbys). 0, or negative errno with a reason in errmsg.
+ * role, the rest standbys). Raft traffic is authenticated and encrypted with the credentials in
+ * keys (read on every new connection; it must outlive the consensus). 0, or negative errno with
+ * a reason in errmsg.
  */
 int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *conf,
-                    const struct consensus_timing *timing, const struct consensus_fsm *fsm,
-                    consensus_change_cb on_change, void *change_arg, struct consensus **ret,
-                    char *errmsg);
+                    const struct cred_ring *keys, const struct consensus_timing *timing,
+                    const struct consensus_fsm *fsm, consensus_change_cb on_change,
+                    void *change_arg, struct consensus **ret, char *errmsg);
+/* The credential ring changed: connections made with a credential it no longer holds, from nodes
+ * that are not members, close. */
+void consensus_keys_changed(struct consensus *c);
 /* Commits cmd through raft (leader only: -ENOTCONN elsewhere); cb runs once applied here. */
 int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_apply_cb cb,
                     void *arg);

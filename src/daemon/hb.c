@@ -16,6 +16,7 @@
 #include "daemon/log.h"
 
 #define CHECK_MS 25 /* how often states, leases and fencing are re-evaluated */
+#define REFUSAL_LOG_MS 1000 /* at most one refusal line a second; the rest are counted */
 
 struct replay {
     uint64_t boot;
@@ -26,7 +27,7 @@ struct hb {
     uv_udp_t udp;
     uv_timer_t send_timer;
     uv_timer_t check_timer;
-    struct channel_key key;
+    const struct cred_ring *keys;
     struct hb_track track;
     struct hb_member members[HB_MAX_NODES];
     struct replay replay[HB_MAX_NODES]; /* by member index */
@@ -36,6 +37,8 @@ struct hb {
     hb_tick_cb tick;
     void *arg;
     int closing;
+    uint64_t refusal_logged_ms;
+    unsigned refusals_unlogged;
 };
 
 static uint64_t mono_ms(void)
@@ -46,12 +49,13 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* arg: the key bytes (CHANNEL_KEY_BYTES). */
 static int mac(void *arg, const uint8_t *data, size_t len, uint8_t *tag)
 {
-    const struct hb *h = arg;
+    const uint8_t *key = arg;
     uint8_t full[32];
 
-    if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, h->key.bytes, CHANNEL_KEY_BYTES, data, len, full) < 0)
+    if (gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, CHANNEL_KEY_BYTES, data, len, full) < 0)
         return -EIO;
     memcpy(tag, full, HB_TAG_BYTES);
     return 0;
@@ -92,8 +96,10 @@ static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packe
     p->boot = h->boot;
     p->seq = ++h->seq;
     p->send_ms = mono_ms();
+    if (cred_ring_empty(h->keys))
+        return;
     p->lease_ms = h->track.cfg.lease_ms;
-    len = hb_packet_encode(p, mac, h, buf);
+    len = hb_packet_encode(p, mac, (void *)cred_ring_send(h->keys)->key.bytes, buf);
     if (len < 0 || member_addr(m, &ss) < 0)
         return;
     b = uv_buf_init((char *)buf, (unsigned)len);
@@ -143,21 +149,65 @@ static bool fresh(struct hb *h, int idx, const struct hb_packet *p)
     return true;
 }
 
+/* Refused datagrams are what anyone can send at will: log them without flooding the journal. */
+static void log_refusal(struct hb *h, const struct sockaddr *addr, const char *why)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    uint64_t now = mono_ms();
+
+    if (h->refusal_logged_ms != 0 && now - h->refusal_logged_ms < REFUSAL_LOG_MS) {
+        h->refusals_unlogged++;
+        return;
+    }
+    if (addr->sa_family == AF_INET)
+        uv_ip4_name((const struct sockaddr_in *)addr, host, sizeof(host));
+    else if (addr->sa_family == AF_INET6)
+        uv_ip6_name((const struct sockaddr_in6 *)addr, host, sizeof(host));
+    if (h->refusals_unlogged > 0)
+        LOGW("hb", "refused a heartbeat from %s: %s (and %u more refusals since)", host, why,
+             h->refusals_unlogged);
+    else
+        LOGW("hb", "refused a heartbeat from %s: %s", host, why);
+    h->refusal_logged_ms = now;
+    h->refusals_unlogged = 0;
+}
+
+/* Decodes with the credential this node proves, then (during a rotation) the other one. */
+static int decode(struct hb *h, const uint8_t *buf, size_t len, struct hb_packet *p)
+{
+    const struct cred *send = cred_ring_send(h->keys), *other = cred_ring_other(h->keys);
+    int rv = send == NULL ? -EACCES : hb_packet_decode(buf, len, mac, (void *)send->key.bytes, p);
+
+    if (rv == -EACCES && other != NULL)
+        rv = hb_packet_decode(buf, len, mac, (void *)other->key.bytes, p);
+    return rv;
+}
+
 static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                     const struct sockaddr *addr, unsigned flags)
 {
     struct hb *h = udp->data;
     struct hb_packet p;
-    int idx;
+    int idx, rv;
 
     (void)flags;
     if (nread <= 0 || addr == NULL)
         return;
-    if (hb_packet_decode((const uint8_t *)buf->base, (size_t)nread, mac, h, &p) < 0)
-        return; /* not ours, or forged: learn nothing, answer nothing */
-    idx = member_index(h, p.sender);
-    if (idx < 0 || p.sender == h->track.self || !fresh(h, idx, &p))
+    rv = decode(h, (const uint8_t *)buf->base, (size_t)nread, &p);
+    if (rv < 0) { /* not ours, or forged: learn nothing, answer nothing */
+        log_refusal(h, addr, rv == -EACCES ? "not authenticated by the cluster credential"
+                                           : "malformed");
         return;
+    }
+    idx = member_index(h, p.sender);
+    if (idx < 0 || p.sender == h->track.self) {
+        log_refusal(h, addr, "authenticated, but not from a member");
+        return;
+    }
+    if (!fresh(h, idx, &p)) {
+        log_refusal(h, addr, "replayed or reordered");
+        return;
+    }
     hb_track_receive(&h->track, p.sender, p.send_ms, p.lease_ms, p.entries, p.n,
                      p.type == HB_TYPE_HEARTBEAT, mono_ms());
     if (p.type == HB_TYPE_HEARTBEAT) {
@@ -180,7 +230,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
 /* Lifecycle                                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
-int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct channel_key *key,
+int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct cred_ring *keys,
              uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, void *arg,
              struct hb **ret)
 {
@@ -195,7 +245,7 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
     snprintf(me.address, sizeof(me.address), "%s", address);
     clock_gettime(CLOCK_REALTIME, &ts);
     h->boot = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-    h->key = *key;
+    h->keys = keys;
     h->tick = tick;
     h->arg = arg;
     hb_track_init(&h->track, cfg, self);

@@ -13,7 +13,7 @@
 
 #include <uv.h>
 
-#include "channel/channel.h"
+#include "daemon/cred_ring.h"
 #include "daemon/hb_track.h"
 
 struct hb;
@@ -29,7 +29,9 @@ struct hb_member {
  * node states, its lease and fencing. */
 typedef void (*hb_tick_cb)(void *arg);
 
-int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct channel_key *key,
+/* keys is read for every datagram (it must outlive h): heartbeats are sent with the credential it
+ * proves and accepted with any it holds. */
+int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct cred_ring *keys,
              uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, void *arg,
              struct hb **ret);
 /* Replaces the member list (self may be included; it is skipped when sending). */

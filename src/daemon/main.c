@@ -152,6 +152,7 @@ int main(int argc, char **argv)
     rv = svc_init(s, uv_default_loop(), &opts);
     if (rv < 0) {
         uv_run(uv_default_loop(), UV_RUN_NOWAIT);
+        free(s); /* the loop never runs again: nothing refers to it any more */
         return 1;
     }
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);

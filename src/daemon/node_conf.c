@@ -18,6 +18,7 @@
 
 #define CONF_FILE "cluster.conf"
 #define KEY_FILE "cluster.key"
+#define OTHER_KEY_FILE "cluster.key.other"
 #define RAFT_DIR "raft"
 
 int node_conf_prepare_dir(const char *state_dir)
@@ -205,7 +206,7 @@ int node_conf_load(const char *state_dir, struct node_conf *ret)
     return rv < 0 ? rv : 1;
 }
 
-int node_conf_save_key(const char *state_dir, const struct channel_key *key)
+static int save_key_file(const char *state_dir, const char *name, const struct channel_key *key)
 {
     char text[sizeof(key->identity) + 2 * CHANNEL_KEY_BYTES + 4];
     char hex[2 * CHANNEL_KEY_BYTES + 1];
@@ -213,9 +214,9 @@ int node_conf_save_key(const char *state_dir, const struct channel_key *key)
 
     channel_key_to_hex(key, hex);
     n = snprintf(text, sizeof(text), "%s\n%s\n", key->identity, hex);
-    rv = write_atomic(state_dir, KEY_FILE, text, (size_t)n);
-    memset(text, 0, sizeof(text));
-    memset(hex, 0, sizeof(hex));
+    rv = write_atomic(state_dir, name, text, (size_t)n);
+    explicit_bzero(text, sizeof(text));
+    explicit_bzero(hex, sizeof(hex));
     return rv;
 }
 
@@ -244,19 +245,44 @@ int node_conf_parse_key(const void *data, size_t len, struct channel_key *ret)
     return rv;
 }
 
-int node_conf_load_key(const char *state_dir, struct channel_key *ret)
+static int load_key_file(const char *state_dir, const char *name, struct channel_key *ret)
 {
     uint8_t *data;
     size_t len;
     int rv;
 
-    rv = read_file(state_dir, KEY_FILE, &data, &len);
+    rv = read_file(state_dir, name, &data, &len);
     if (rv < 0)
         return rv;
     rv = node_conf_parse_key(data, len, ret);
     memset(data, 0, len);
     free(data);
     return rv;
+}
+
+int node_conf_save_key(const char *state_dir, const struct channel_key *key)
+{
+    return save_key_file(state_dir, KEY_FILE, key);
+}
+
+int node_conf_load_key(const char *state_dir, struct channel_key *ret)
+{
+    return load_key_file(state_dir, KEY_FILE, ret);
+}
+
+int node_conf_save_other_key(const char *state_dir, const struct channel_key *key)
+{
+    char path[4096];
+
+    if (key != NULL)
+        return save_key_file(state_dir, OTHER_KEY_FILE, key);
+    snprintf(path, sizeof(path), "%s/%s", state_dir, OTHER_KEY_FILE);
+    return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int node_conf_load_other_key(const char *state_dir, struct channel_key *ret)
+{
+    return load_key_file(state_dir, OTHER_KEY_FILE, ret);
 }
 
 int node_conf_raft_dir(const char *state_dir, char *buf, size_t n)
@@ -275,7 +301,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 int node_conf_wipe(const char *state_dir)
 {
-    static const char *const files[] = {CONF_FILE, KEY_FILE};
+    static const char *const files[] = {CONF_FILE, KEY_FILE, OTHER_KEY_FILE};
     char path[4096];
     int rv = 0;
 

@@ -2,7 +2,8 @@
  * node_conf — what a node keeps on disk in its state directory, and nothing else:
  *   cluster.conf  the node's cluster configuration (cluster id and name, its node id, the
  *                 initial peers, whether the setup that wrote it committed), a wire message;
- *   cluster.key   the cluster credential (mode 0600);
+ *   cluster.key   the cluster credential this node proves (mode 0600);
+ *   cluster.key.other  while a credential rotation runs, the other one it accepts (mode 0600);
  *   raft/         the consensus log and snapshots.
  * A NotConfigured node has none of them. Writes are atomic (temporary file, fsync, rename).
  */
@@ -53,6 +54,9 @@ int node_conf_encode(const struct node_conf *conf, uint8_t **ret, size_t *ret_le
 int node_conf_parse(const void *data, size_t len, struct node_conf *ret);
 int node_conf_parse_key(const void *data, size_t len, struct channel_key *ret);
 int node_conf_load_key(const char *state_dir, struct channel_key *ret);
+/* The second accepted credential during a rotation; NULL removes the file. */
+int node_conf_save_other_key(const char *state_dir, const struct channel_key *key);
+int node_conf_load_other_key(const char *state_dir, struct channel_key *ret);
 /* Path of the raft directory (created when missing). */
 int node_conf_raft_dir(const char *state_dir, char *buf, size_t n);
 /* Removes every file of the cluster from the state directory; the directory itself stays. */

@@ -143,7 +143,7 @@ static void handle_one(struct conn *c, const uint8_t *req, size_t len)
     pthread_cond_init(&call.cond, NULL);
     wire_writer_init(&call.reply);
     call.peer_identity = channel_peer_identity(c->channel);
-    if (channel_admin_key_id(call.peer_identity) != NULL)
+    if (channel_admin_key_id(call.peer_identity) != NULL) /* "clusapi-admin:<key id>" */
         __atomic_add_fetch(&c->server->admin_requests, 1, __ATOMIC_RELAXED);
     if (rpc_request_parse(req, len, &call.op) < 0)
         rpc_call_finish(&call, 87, "malformed request");

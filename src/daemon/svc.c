@@ -33,21 +33,6 @@ uint32_t svc_node_cluster_state(const struct svc *s)
     return s->consensus != NULL ? 0x13 : 3; /* ClusterStateRunning : ClusterStateNotRunning */
 }
 
-int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret)
-{
-    struct svc *s = arg;
-
-    /* Called on connection threads: the admin keys are guarded by their own lock; the cluster
-     * credential is written only while no setup has handed it out yet, and never freed. */
-    if (channel_admin_key_id(identity) != NULL)
-        return svc_admin_lookup(s, identity, ret);
-    if (s->have_cluster_key && strcmp(identity, s->cluster_key.identity) == 0) {
-        *ret = s->cluster_key;
-        return 0;
-    }
-    return -ENOENT;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* The cluster database as raft's state machine                                                */
 /* ------------------------------------------------------------------------------------------ */
@@ -107,8 +92,8 @@ int svc_start_consensus(struct svc *s, char *errmsg)
         return rv;
     }
     fsm.arg = s;
-    rv = consensus_start(s->loop, dir, &s->conf, &s->opts.timing, &fsm, consensus_changed, s,
-                         &s->consensus, errmsg);
+    rv = consensus_start(s->loop, dir, &s->conf, &s->keys, &s->opts.timing, &fsm,
+                         consensus_changed, s, &s->consensus, errmsg);
     if (rv < 0)
         return rv;
     LOGI("svc", "consensus started: cluster %s, node id %llu", s->conf.cluster_name,
@@ -257,7 +242,7 @@ static void wipe_finish(struct svc *s, void *arg)
     svc_forward_reset();
     memset(&s->conf, 0, sizeof(s->conf));
     s->configured = false;
-    s->have_cluster_key = false;
+    svc_keys_clear(s);
     s->reported_up = false;
     s->session = 0;
     s->wiping = false;
@@ -309,8 +294,7 @@ static int load_state(struct svc *s)
         return 0;
     }
     s->configured = true;
-    if (node_conf_load_key(s->opts.state_dir, &s->cluster_key) == 0)
-        s->have_cluster_key = true;
+    svc_keys_load(s);
     if (!s->conf.committed) {
         /* The setup that wrote this may still be running: give it time to renew its claim. */
         s->session = s->conf.setup_session;

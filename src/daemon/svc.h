@@ -20,6 +20,7 @@
 #include "daemon/admin_keys.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus.h"
+#include "daemon/cred_ring.h"
 #include "daemon/hb.h"
 #include "daemon/name_responder.h"
 #include "daemon/node_conf.h"
@@ -62,8 +63,7 @@ struct svc {
     struct svc_options opts;
     struct admin_keys admin;  /* the admin keys accepted; under admin_mu (svc_admin.c) */
     pthread_mutex_t admin_mu;
-    struct channel_key cluster_key;
-    bool have_cluster_key;
+    struct cred_ring keys;    /* the cluster credentials (svc_keys.c) */
     struct node_conf conf;
     bool configured;
     struct consensus *consensus;
@@ -123,7 +123,6 @@ void svc_kick(struct svc *s);
 /* Stops the service: its groups are handed over to other nodes first (at most a few seconds),
  * then what still runs here is terminated. A second call skips the handover. */
 void svc_shutdown(struct svc *s);
-int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
 
@@ -137,6 +136,20 @@ void svc_admin_current(struct svc *s, struct channel_key *ret);
 /* RPC_OP_ADMIN_KEY_ADD / RPC_OP_ADMIN_KEY_REMOVE, on the connection thread. */
 void svc_admin_op_add(struct svc *s, struct rpc_call *call);
 void svc_admin_op_remove(struct svc *s, struct rpc_call *call);
+
+/* Cluster credentials (svc_keys.c). */
+/* The management server's PSK lookup (connection threads): the admin key or a held credential. */
+int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
+bool svc_keys_held(const struct svc *s);
+/* The credential this node proves; NULL if it holds none. */
+const struct channel_key *svc_keys_send(const struct svc *s);
+/* Stores key as the node's only credential (setup phase 109). 0 or negative errno. */
+int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key *key);
+/* Loads the stored credentials (s->conf must be loaded); none if there are none. */
+void svc_keys_load(struct svc *s);
+void svc_keys_clear(struct svc *s);
+/* RPC_OP_ROTATE_CREDENTIAL: one rotation step on this node. */
+void svc_op_rotate_credential(struct svc *s, struct rpc_call *call);
 
 /* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
 void svc_orphan_tick(struct svc *s);

@@ -389,12 +389,12 @@ int svc_health_start(struct svc *s)
 
     if (s->hb != NULL)
         return 0;
-    if (self == NULL || !s->have_cluster_key)
+    if (self == NULL || !svc_keys_held(s))
         return -EINVAL;
     s->lease_held = s->lease_ever = s->lease_confirmed = s->lease_confirming = false;
     s->lease_sent = 0;
     wanted_config(s, &cfg);
-    rv = hb_start(s->loop, self->address, (uint16_t)self->port, &s->cluster_key,
+    rv = hb_start(s->loop, self->address, (uint16_t)self->port, &s->keys,
                   s->conf.node_id, &cfg, tick, s, &s->hb);
     if (rv < 0)
         return rv;

@@ -153,7 +153,16 @@ static bool member_may(uint32_t op)
 void svc_rpc_dispatch(void *arg, struct rpc_call *call)
 {
     struct svc *s = arg;
+    struct channel_key key;
 
+    /* A session stays open across requests: the credential it proved may have been retired
+     * since (a rotation), and then it may do nothing more. */
+    if (!is_admin(call) && svc_key_lookup(s, call->peer_identity, &key) < 0) {
+        rpc_call_finish(call, ERR_ACCESS_DENIED, "the cluster credential of this session was "
+                        "retired");
+        return;
+    }
+    explicit_bzero(&key, sizeof(key));
     if (!is_admin(call) && !member_may(call->op)) {
         rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
         return;
@@ -301,16 +310,14 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
         return;
     }
-    memset(hex, 0, sizeof(hex));
-    snprintf(key.identity, sizeof(key.identity), "cluster:%s", id);
-    rv = node_conf_save_key(s->opts.state_dir, &key);
+    rv = svc_keys_set(s, id, &key);
+    explicit_bzero(&key, sizeof(key));
+    explicit_bzero(hex, sizeof(hex));
     if (rv < 0) {
         rpc_call_finish(call, win32_from_errno(rv), "cannot store the cluster credential: %s",
                         strerror(-rv));
         return;
     }
-    s->cluster_key = key;
-    s->have_cluster_key = true;
     rpc_call_finish(call, 0, NULL);
 }
 
@@ -547,12 +554,12 @@ static void op_get_credential(struct svc *s, struct rpc_call *call)
 {
     char hex[2 * CHANNEL_KEY_BYTES + 1];
 
-    if (!s->configured || !s->have_cluster_key || !s->conf.committed) {
+    if (!s->configured || !svc_keys_held(s) || !s->conf.committed) {
         rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s holds no cluster credential",
                         s->opts.name);
         return;
     }
-    channel_key_to_hex(&s->cluster_key, hex);
+    channel_key_to_hex(svc_keys_send(s), hex);
     wire_put_str(&call->reply, RPC_F_CLUSTER_ID, s->conf.cluster_id);
     wire_put_str(&call->reply, RPC_F_KEY_HEX, hex);
     memset(hex, 0, sizeof(hex));
@@ -582,7 +589,7 @@ static void op_cleanup(struct svc *s, struct rpc_call *call)
         s->session = 0;
     if (!s->configured && !s->wiping) {
         node_conf_wipe(s->opts.state_dir); /* credential written before the configuration */
-        s->have_cluster_key = false;
+        svc_keys_clear(s);
         rpc_call_finish(call, 0, NULL);
         return;
     }
@@ -717,6 +724,7 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_CLEANUP: op_cleanup(s, call); break;
     case RPC_OP_GET_CREDENTIAL: op_get_credential(s, call); break;
     case RPC_OP_CLEAR: op_clear(s, call); break;
+    case RPC_OP_ROTATE_CREDENTIAL: svc_op_rotate_credential(s, call); break;
     case RPC_OP_GROUP_ONLINE: op_group_place(s, call, false); break;
     case RPC_OP_GROUP_MOVE: op_group_place(s, call, true); break;
     case RPC_OP_GROUP_OFFLINE: op_group_offline(s, call); break;

@@ -252,10 +252,9 @@ static int forward_request(struct submit *sub, uint8_t *req, size_t len)
 
     sub->req = req;
     sub->req_len = len;
-    if (!s->have_cluster_key ||
-        !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
+    if (!svc_keys_held(s) || !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
         return -ENOTCONN;
-    sub->key = s->cluster_key;
+    sub->key = *svc_keys_send(s);
     sub->work.data = sub;
     return uv_queue_work(s->loop, &sub->work, forward_work, forward_done) == 0 ? 0 : -EIO;
 }

@@ -1,7 +1,8 @@
 /*
  * setup_evict — EvictClusterNode(Ex/Ex2): the node's groups move to other nodes, the node leaves
- * raft and the database (leadership handed over first if it leads), and it is wiped. A node that
- * cannot be reached is evicted all the same and cleans itself when it returns
+ * raft and the database (leadership handed over first if it leads), the remaining members move
+ * to a new cluster credential (so the evicted node's copy is refused from then on), and it is
+ * wiped. A node that cannot be reached is evicted all the same and cleans itself when it returns
  * (ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP).
  */
 #include <stdio.h>
@@ -10,9 +11,12 @@
 #include <strings.h>
 #include <time.h>
 
+#include <clusapi_ext.h>
+
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 #include "lib/evict.h"
+#include "lib/rekey.h"
 
 #define EVICT_TIMEOUT_MS 20000
 #define CLEAN_RETRY_MS 250 /* between attempts to reach a node that is away */
@@ -133,14 +137,25 @@ DWORD evict_node(struct cluster_handle *c, const char *name, DWORD timeout_ms,
     if (status == 0)
         status = evict_member(c, victim);
     if (status == 0) {
-        HRESULT hr = clean_evicted(victim, cluster_id, timeout_ms);
+        /* The remaining members move to a new credential first, so the one the evicted node
+         * knows is refused whether or not it can be wiped now. */
+        DWORD rekey = rekey_cluster(c);
+        char why[LIB_ERRMSG_SIZE];
+        HRESULT hr;
 
+        snprintf(why, sizeof(why), "%s", ClusapiLastErrorText());
+        hr = clean_evicted(victim, cluster_id, timeout_ms);
         if (ret_cleanup != NULL)
             *ret_cleanup = hr;
         if (hr != S_OK)
             lib_fail_text(status = ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP,
                           "%s was evicted but could not be wiped now; it wipes itself when it "
                           "returns", name);
+        else if (rekey != 0)
+            lib_fail_text(status = rekey,
+                          "%s was evicted, but the cluster credential it knows could not be "
+                          "replaced (%s); run the rotation again once every member is up",
+                          name, why);
     }
     free(nodes);
     return status;

@@ -1038,12 +1038,15 @@ lab__bg_traps() {
 lab__bg_ns() {
     if [[ $1 == c ]]; then
         lab_client_ns
+    elif [[ $1 == sw ]]; then
+        lab_switch_ns
     else
         lab__check_node "$1" && lab_node_ns "$1"
     fi
 }
 
-# lab_bg NAME WHERE CMD... — starts CMD in namespace WHERE (a node index, or c for the client)
+# lab_bg NAME WHERE CMD... — starts CMD in namespace WHERE (a node index, c for the client, sw for
+# the switch)
 # in the background, stdout and stderr to $LAB_DIR/bg/NAME.log, and records its PID.  Fails if
 # a process of that NAME still runs or CMD exits at once.
 lab_bg() {

@@ -40,6 +40,9 @@ static void test_bad_handles(void **state)
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_int_equal(ClusterEnum((HCLUSENUM)fake, 0, &type, name, &n), ERROR_INVALID_HANDLE);
     assert_int_equal(ClusterCloseEnum((HCLUSENUM)fake), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiRotateClusterCredential(NULL), ERROR_INVALID_HANDLE);
+    assert_int_equal(ClusapiRotateClusterCredential(fake), ERROR_INVALID_HANDLE);
+    assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_null(OpenClusterNode(fake, u"n1"));
     assert_null(OpenClusterGroup(fake, u"Cluster Group"));
     assert_int_equal(OnlineClusterGroup((HGROUP)fake, NULL), ERROR_INVALID_HANDLE);

@@ -681,6 +681,25 @@ static void test_args_events(void **state)
     cli_args_done(&a);
 }
 
+static void test_args_rekey(void **state)
+{
+    struct cli_args a;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(PARSE(&a, err, "-c", "clu1", "rekey", "--cluster-credential", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_REKEY);
+    assert_true(a.cluster_credential);
+    assert_string_equal(a.cluster, "clu1");
+    cli_args_done(&a);
+    /* What to replace must be said; the flag belongs to rekey only; rekey takes no words. */
+    assert_int_equal(PARSE(&a, err, "rekey"), -EINVAL);
+    assert_non_null(strstr(err, "--cluster-credential"));
+    assert_int_equal(PARSE(&a, err, "status", "--cluster-credential"), -EINVAL);
+    assert_non_null(strstr(err, "only applies to rekey"));
+    assert_int_equal(PARSE(&a, err, "rekey", "--cluster-credential", "n1"), -EINVAL);
+}
+
 /* destroy asks on a terminal, refuses without one, and --yes skips both. */
 static void test_args_confirm(void **state)
 {
@@ -1347,6 +1366,7 @@ int main(void)
         cmocka_unit_test(test_args_group),
         cmocka_unit_test(test_args_node_pause_resume),
         cmocka_unit_test(test_args_events),
+        cmocka_unit_test(test_args_rekey),
         cmocka_unit_test(test_args_confirm),
         cmocka_unit_test(test_args_usage_errors),
         cmocka_unit_test(test_create_config),
