@@ -67,8 +67,8 @@ int consensus_hello_decode(const uint8_t *buf, size_t len, struct consensus_hell
         return -EAGAIN;
     alen = (size_t)wire_le_get(buf + 16, 2);
     if (buf[4] != CONSENSUS_HELLO_VERSION || buf[5] != 0 || buf[6] != 0 || buf[7] != 0 ||
-        alen == 0 || alen > CONSENSUS_HELLO_ADDRESS_MAX)
-        return -EBADMSG;
+        wire_le_get(buf + 8, 8) == 0 || alen == 0 || alen > CONSENSUS_HELLO_ADDRESS_MAX)
+        return -EBADMSG; /* id 0 names no node: encode refuses it too */
     if (len < CONSENSUS_HELLO_HEADER + alen)
         return -EAGAIN;
     if (memchr(buf + CONSENSUS_HELLO_HEADER, '\0', alen) != NULL)

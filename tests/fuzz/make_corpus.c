@@ -21,6 +21,7 @@
 #include "common/wire.h"
 #include "daemon/cdb.h"
 #include "daemon/consensus_entry.h"
+#include "daemon/consensus_hello.h"
 #include "daemon/hb_packet.h"
 #include "daemon/node_conf.h"
 #include "fuzz_cdb_seed.h"
@@ -440,6 +441,27 @@ static void hb_seeds(void)
     }
 }
 
+static void consensus_hello_seeds(void)
+{
+    static const uint8_t cred_id[CRED_ID_BYTES] = {1, 2, 3, 4, 5, 6, 7, 8};
+    uint8_t buf[CONSENSUS_HELLO_MAX];
+    char identity[CONSENSUS_IDENTITY_SIZE];
+    int n;
+
+    n = consensus_hello_encode(3, "10.0.0.13:3344", buf);
+    if (n < 0)
+        failures++;
+    else
+        seed("consensus_hello", "hello-ipv4", buf, (size_t)n);
+    n = consensus_hello_encode(12, "[fd00::13]:3344", buf);
+    if (n < 0)
+        failures++;
+    else
+        seed("consensus_hello", "hello-ipv6", buf, (size_t)n);
+    consensus_identity_format(3, cred_id, identity);
+    seed("consensus_hello", "identity", identity, strlen(identity));
+}
+
 static void llmnr_seeds(void)
 {
     static const uint16_t types[] = {LLMNR_TYPE_A, LLMNR_TYPE_AAAA, LLMNR_TYPE_ANY};
@@ -565,6 +587,7 @@ int main(int argc, char **argv)
     rpc_seeds();
     cdb_seeds();
     hb_seeds();
+    consensus_hello_seeds();
     llmnr_seeds();
     packet_seeds();
     file_seeds();

@@ -89,6 +89,9 @@ static void test_hello_malformed(void **state)
     bad[6] = 1; /* reserved */
     assert_int_equal(consensus_hello_decode(bad, (size_t)n, &h), -EBADMSG);
     memcpy(bad, buf, (size_t)n);
+    bad[8] = 0; /* node id 0 (found by fuzz_consensus_hello) */
+    assert_int_equal(consensus_hello_decode(bad, (size_t)n, &h), -EBADMSG);
+    memcpy(bad, buf, (size_t)n);
     bad[16] = 0; /* empty address */
     bad[17] = 0;
     assert_int_equal(consensus_hello_decode(bad, (size_t)n, &h), -EBADMSG);
