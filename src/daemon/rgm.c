@@ -235,22 +235,28 @@ static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const
         svc_kick(s);
 }
 
-static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
+/* Commits what this node says about resource l (built in w, consumed); one at a time. */
+static void submit_report(struct svc *s, struct rgm_local *l, struct wire_writer *w)
 {
-    struct wire_writer w;
-    uint8_t *cmd;
     size_t len;
+    uint8_t *cmd = wire_writer_take(w, &len);
 
-    wire_writer_init(&w);
-    cdb_cmd_set_resource_state(&w, l->name, state, state == RES_OFFLINE ? 0 : s->conf.node_id);
-    cdb_cmd_expect_owner(&w, s->conf.node_id); /* a stale owner's report changes nothing */
-    cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
         return;
     l->reported = false;
     l->reporting = true;
     svc_submit(s, cmd, len, report_done, l);
     free(cmd);
+}
+
+static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
+{
+    struct wire_writer w;
+
+    wire_writer_init(&w);
+    cdb_cmd_set_resource_state(&w, l->name, state, state == RES_OFFLINE ? 0 : s->conf.node_id);
+    cdb_cmd_expect_owner(&w, s->conf.node_id); /* a stale owner's report changes nothing */
+    submit_report(s, l, &w);
 }
 
 /* A failed looks-alive: restart here while the restart budget lasts, else report Failed. */
@@ -434,21 +440,13 @@ static void take_offline(struct svc *s, const struct cdb_resource *all, size_t n
 static void release(struct svc *s, const struct cdb_resource *r, struct rgm_local *l)
 {
     struct wire_writer w;
-    uint8_t *cmd;
-    size_t len;
 
     l = l != NULL ? l : local_get(s, r);
     if (l == NULL)
         return;
     wire_writer_init(&w);
     cdb_cmd_release_resource(&w, r->name, s->conf.node_id);
-    cmd = wire_writer_take(&w, &len);
-    if (cmd == NULL)
-        return;
-    l->reported = false;
-    l->reporting = true;
-    svc_submit(s, cmd, len, report_done, l);
-    free(cmd);
+    submit_report(s, l, &w);
 }
 
 static void reconcile_resource(struct svc *s, const struct cdb_resource *all, size_t n,
