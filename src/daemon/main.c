@@ -135,7 +135,8 @@ int main(int argc, char **argv)
         .max_nodes = 64,
     };
     char host[256];
-    struct svc *s;
+    static struct svc state;
+    struct svc *s = &state;
     int rv;
 
     if (parse_args(argc, argv, &opts, host, sizeof(host)) < 0)
@@ -146,19 +147,15 @@ int main(int argc, char **argv)
         return 1;
     if (gnutls_global_init() < 0)
         return 1;
-    s = calloc(1, sizeof(*s));
-    if (s == NULL)
-        return 1;
+    /* The service's state lives as long as the process: connection threads that outlive the
+     * loop (a peer may hold one open) still look keys up in it while the process exits. */
     rv = svc_init(s, uv_default_loop(), &opts);
     if (rv < 0) {
         uv_run(uv_default_loop(), UV_RUN_NOWAIT);
-        free(s); /* the loop never runs again: nothing refers to it any more */
         return 1;
     }
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
     uv_loop_close(uv_default_loop());
     LOGI("svc", "stopped");
-    free(s);
-    gnutls_global_deinit();
     return 0;
 }
