@@ -323,19 +323,27 @@ static void driver_done(uv_work_t *work, int status)
         svc_kick(s);
 }
 
-static void driver_call(struct svc *s, struct rgm_local *l, bool online, bool report)
+/* Runs one driver call (online, offline or a check, as in tmpl) for l on a worker thread. */
+static void driver_queue(struct svc *s, struct rgm_local *l, struct driver_op tmpl)
 {
     struct driver_op *op = calloc(1, sizeof(*op));
 
     if (op == NULL)
         return;
-    *op = (struct driver_op){.s = s, .l = l, .online = online, .report = report};
+    *op = tmpl;
+    op->s = s;
+    op->l = l;
     op->work.data = op;
     l->busy = true;
     if (uv_queue_work(s->loop, &op->work, driver_work, driver_done) != 0) {
         l->busy = false;
         free(op);
     }
+}
+
+static void driver_call(struct svc *s, struct rgm_local *l, bool online, bool report)
+{
+    driver_queue(s, l, (struct driver_op){.online = online, .report = report});
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -836,21 +844,10 @@ void rgm_monitor(struct svc *s)
     if (s->terminate_cb != NULL || s->wiping || s->stopping)
         return;
     for (struct rgm_local *l = s->local; l != NULL; l = l->next) {
-        struct driver_op *op;
-
         if (!l->online || l->busy || l->reporting || now < l->next_check)
             continue;
         l->next_check = now + LOOKS_ALIVE_MS;
-        op = calloc(1, sizeof(*op));
-        if (op == NULL)
-            return;
-        *op = (struct driver_op){.s = s, .l = l, .check = true};
-        op->work.data = op;
-        l->busy = true;
-        if (uv_queue_work(s->loop, &op->work, driver_work, driver_done) != 0) {
-            l->busy = false;
-            free(op);
-        }
+        driver_queue(s, l, (struct driver_op){.check = true});
     }
 }
 
