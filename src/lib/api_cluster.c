@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <clusapi_ext.h>
 
@@ -146,13 +147,26 @@ static bool fail_over(struct cluster_handle *c)
     return false;
 }
 
+#define NOT_READY_RETRY_MS 50
+
+/* Sends the request kept in copy once more (copy stays as it is). */
+static uint32_t resend(struct cluster_handle *c, const struct wire_writer *copy, int timeout_ms,
+                       struct rpc_reply *ret)
+{
+    struct wire_writer again;
+
+    wire_writer_init(&again);
+    wire_put_raw(&again, copy->data, copy->len);
+    return rpc_call(&c->conn, &again, timeout_ms, ret);
+}
+
 uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int timeout_ms,
                       struct rpc_reply *ret)
 {
     struct wire_writer copy;
     uint32_t status;
 
-    /* Keep a copy of the request in case it must be sent to another node. */
+    /* Keep a copy of the request in case it must be sent again. */
     wire_writer_init(&copy);
     wire_put_raw(&copy, req->data, req->len);
     pthread_mutex_lock(&c->mu);
@@ -160,7 +174,15 @@ uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int tim
     if ((status == ERROR_CLUSTER_NODE_UNREACHABLE || status == ERROR_CLUSTER_NODE_NOT_MEMBER ||
          status == ERROR_TIMEOUT) && fail_over(c)) {
         rpc_reply_done(ret);
-        status = rpc_call(&c->conn, &copy, timeout_ms, ret);
+        status = resend(c, &copy, timeout_ms, ret);
+    }
+    /* A read on a node catching up with its cluster (just started, or its leader just went):
+     * it answers once it has; reads change nothing, so asking again is safe. */
+    for (int waited = 0; status == ERROR_CLUSTER_NODE_NOT_READY && waited < timeout_ms;
+         waited += NOT_READY_RETRY_MS) {
+        rpc_reply_done(ret);
+        nanosleep(&(struct timespec){0, NOT_READY_RETRY_MS * 1000000L}, NULL);
+        status = resend(c, &copy, timeout_ms, ret);
     }
     pthread_mutex_unlock(&c->mu);
     wire_writer_done(&copy);
