@@ -321,6 +321,9 @@ int rpc_server_start(uv_loop_t *loop, const char *addr, uint16_t port, channel_k
     return 0;
 }
 
+/* A server stopped while connection threads still ran (see async_closed). */
+static struct rpc_server *lingering;
+
 static void async_closed(uv_handle_t *h)
 {
     struct rpc_server *s = h->data;
@@ -329,11 +332,14 @@ static void async_closed(uv_handle_t *h)
     pthread_mutex_lock(&s->mu);
     idle = s->n_conns == 0;
     pthread_mutex_unlock(&s->mu);
-    /* A connection thread still running holds s; the process is exiting, so s stays. */
+    /* A connection thread still running holds s; the process is exiting, so s stays, and
+     * stays reachable (it is in use, not lost). */
     if (idle) {
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->idle);
         free(s);
+    } else {
+        lingering = s;
     }
 }
 
