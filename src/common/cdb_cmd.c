@@ -21,6 +21,8 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_BATCH] = "BATCH",
     [CDB_CMD_RELEASE_RESOURCE] = "RELEASE_RESOURCE",
     [CDB_CMD_SYNC] = "SYNC",
+    [CDB_CMD_CONFIRM_NODE] = "CONFIRM_NODE",
+    [CDB_CMD_EXPECT_NODE] = "EXPECT_NODE",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -141,6 +143,19 @@ void cdb_cmd_hand_over(struct wire_writer *w)
 void cdb_cmd_sync(struct wire_writer *w)
 {
     wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SYNC);
+}
+
+void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id)
+{
+    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_CONFIRM_NODE);
+    wire_put_u64(w, CDB_TAG_ID, id);
+}
+
+void cdb_cmd_expect_node(struct wire_writer *w, uint64_t id, uint64_t incarnation)
+{
+    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_EXPECT_NODE);
+    wire_put_u64(w, CDB_TAG_ID, id);
+    wire_put_u64(w, CDB_TAG_INCARNATION, incarnation);
 }
 
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node)

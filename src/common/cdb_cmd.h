@@ -26,6 +26,13 @@
  *                      over (ERROR_INVALID_STATE unless it was)
  *   SYNC               (no fields) changes nothing: a node that has applied its own SYNC holds
  *                      everything committed before it
+ *   CONFIRM_NODE       ID: the node holds a quorum lease again (after its start or a lapse) and
+ *                      may start resources once it has applied this; its incarnation goes up by
+ *                      one, and a node recorded Down is recorded Up
+ *   EXPECT_NODE        ID, INCARNATION (u64): changes nothing, but is refused
+ *                      (ERROR_INVALID_STATE) unless the node's incarnation is INCARNATION; first
+ *                      in a BATCH it makes the batch conditional (a takeover decided before the
+ *                      node came back must not land after it did)
  *
  * The builders only encode; cdb_apply() decides what is valid. Builders append to a writer, which
  * records allocation failure (check wire_writer_failed() once at the end).
@@ -57,9 +64,11 @@ enum cdb_cmd_code {
     CDB_CMD_BATCH = 15,
     CDB_CMD_RELEASE_RESOURCE = 16,
     CDB_CMD_SYNC = 17,
+    CDB_CMD_CONFIRM_NODE = 18,
+    CDB_CMD_EXPECT_NODE = 19,
 };
 
-#define CDB_CMD_MAX CDB_CMD_SYNC
+#define CDB_CMD_MAX CDB_CMD_EXPECT_NODE
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -84,6 +93,7 @@ enum cdb_cmd_tag {
     CDB_TAG_CMD = 20,
     CDB_TAG_EXPECT_OWNER = 21, /* SET_GROUP_STATE / SET_RESOURCE_STATE: only if owned by it */
     CDB_TAG_HANDOFF = 22,
+    CDB_TAG_INCARNATION = 23,
 };
 
 /* A key/value pair for cdb_cmd_add_resource(); both strings are borrowed. */
@@ -128,6 +138,8 @@ void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner);
 void cdb_cmd_hand_over(struct wire_writer *w);
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node);
 void cdb_cmd_sync(struct wire_writer *w);
+void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id);
+void cdb_cmd_expect_node(struct wire_writer *w, uint64_t id, uint64_t incarnation);
 /* ids may be NULL when n is 0 (clears the list). */
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
                            size_t n);

@@ -3,6 +3,7 @@
  */
 #include "common/cluster_props.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <strings.h>
 
@@ -10,16 +11,21 @@ struct rule {
     const char *name;
     uint32_t min, max;
     const char *unit;
+    bool zero; /* 0 is allowed too: "derive it from the others" */
 };
 
-/* Windows' bounds (Get-Cluster | fl *SubnetDelay, *SubnetThreshold). The heartbeat reads them
- * live: the lease each heartbeat declares keeps a change safe while nodes apply it. */
+/* Windows' bounds (Get-Cluster | fl *SubnetDelay, *SubnetThreshold), and clusapi's QuorumLease:
+ * how long a quorum's echo keeps a node's resources online, which is also how long a silent
+ * owner keeps its groups from moving (0: twice SameSubnetDelay). The heartbeat reads them live:
+ * the lease each heartbeat declares keeps a change safe while nodes apply it. */
 static const struct rule rules[] = {
-    {"SameSubnetDelay", 250, 2000, " ms"},
-    {"SameSubnetThreshold", 3, 120, " heartbeats"},
+    {"SameSubnetDelay", CLUSTER_DELAY_MIN, CLUSTER_DELAY_MAX, " ms", false},
+    {"SameSubnetThreshold", CLUSTER_THRESHOLD_MIN, CLUSTER_THRESHOLD_MAX, " heartbeats", false},
+    {"QuorumLease", CLUSTER_LEASE_MIN, CLUSTER_LEASE_MAX, " ms (or 0)", true},
 };
 
-const char *const cluster_props_settable[] = {"SameSubnetDelay", "SameSubnetThreshold"};
+const char *const cluster_props_settable[] = {"SameSubnetDelay", "SameSubnetThreshold",
+                                              "QuorumLease"};
 const size_t cluster_props_n_settable =
     sizeof(cluster_props_settable) / sizeof(cluster_props_settable[0]);
 
@@ -51,10 +57,10 @@ uint32_t cluster_prop_check(const char *name, const char *value, const char **ca
             r = &rules[i];
     if (r == NULL) {
         snprintf(why, n, "'%s' is not a cluster property that can be set (SameSubnetDelay, "
-                         "SameSubnetThreshold)", name);
+                         "SameSubnetThreshold, QuorumLease)", name);
         return 87;
     }
-    if (parse_decimal(value, &v) < 0 || v < r->min || v > r->max) {
+    if (parse_decimal(value, &v) < 0 || ((v < r->min || v > r->max) && !(r->zero && v == 0))) {
         snprintf(why, n, "%s must be a whole number from %u to %u%s, not '%s'", r->name, r->min,
                  r->max, r->unit, value);
         return 87;

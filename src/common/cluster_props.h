@@ -8,6 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Windows' bounds of the heartbeat properties. */
+#define CLUSTER_DELAY_MIN 250
+#define CLUSTER_DELAY_MAX 2000
+#define CLUSTER_THRESHOLD_MIN 3
+#define CLUSTER_THRESHOLD_MAX 120
+/* QuorumLease, clusapi's own: 0 (twice SameSubnetDelay) or a lease in ms within these. */
+#define CLUSTER_LEASE_MIN 150
+#define CLUSTER_LEASE_MAX 4000
+
 /* The settable properties, for listing: names in Windows' spelling. */
 extern const char *const cluster_props_settable[];
 extern const size_t cluster_props_n_settable;

@@ -20,13 +20,15 @@
 #include "common/cdb_cmd.h"
 
 #define CDB_APPLICATION_ID 1128546865 /* 0x43444231, "CDB1" */
-#define CDB_SCHEMA_VERSION 2
+#define CDB_SCHEMA_VERSION 3
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define CDB_ERRMSG_SIZE 256
 
 /* Initial states (CLUSTER_NODE_STATE Down, CLUSTER_GROUP_STATE Offline, resource Offline). */
 #define NODE_STATE_INITIAL 1
+#define NODE_STATE_UP 0
+#define NODE_STATE_DOWN 1
 #define GROUP_STATE_INITIAL 1
 #define RESOURCE_STATE_INITIAL 3
 
@@ -53,7 +55,7 @@ static const char schema_sql[] =
     "CREATE TABLE prop(key TEXT PRIMARY KEY COLLATE NOCASE, value TEXT NOT NULL);"
     "CREATE TABLE node(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
     " address TEXT NOT NULL, port INTEGER NOT NULL, raft_port INTEGER NOT NULL,"
-    " role INTEGER NOT NULL, state INTEGER NOT NULL);"
+    " role INTEGER NOT NULL, state INTEGER NOT NULL, incarnation INTEGER NOT NULL);"
     "CREATE TABLE restype(name TEXT PRIMARY KEY COLLATE NOCASE, driver TEXT NOT NULL);"
     "CREATE TABLE grp(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE, core INTEGER NOT NULL, state INTEGER NOT NULL,"
@@ -482,8 +484,8 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
     if (r != -ENOENT)
         return r;
     return sql_exec(db,
-                    "INSERT INTO node(id, name, address, port, raft_port, role, state)"
-                    " VALUES(?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO node(id, name, address, port, raft_port, role, state,"
+                    " incarnation) VALUES(?, ?, ?, ?, ?, ?, ?, 0)",
                     "ittiiii", (int64_t)id, name, address, (int64_t)port, (int64_t)raft_port,
                     (int64_t)role, (int64_t)NODE_STATE_INITIAL);
 }
@@ -509,6 +511,36 @@ static int cmd_set_node_state(struct cdb *db, const struct msg *m)
         return r;
     return sql_exec(db, "UPDATE node SET state = ? WHERE id = ?", "ii", (int64_t)state,
                     (int64_t)id);
+}
+
+static int cmd_confirm_node(struct cdb *db, const struct msg *m)
+{
+    uint64_t id;
+    int r;
+
+    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) || (r = need_node(db, id)))
+        return r;
+    return sql_exec(db,
+                    "UPDATE node SET incarnation = incarnation + 1,"
+                    " state = CASE state WHEN ? THEN ? ELSE state END WHERE id = ?",
+                    "iii", (int64_t)NODE_STATE_DOWN, (int64_t)NODE_STATE_UP, (int64_t)id);
+}
+
+static int cmd_expect_node(struct cdb *db, const struct msg *m)
+{
+    uint64_t id, incarnation;
+    int64_t have;
+    int r;
+
+    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
+        (r = arg_u64(db, m, CDB_TAG_INCARNATION, 0, INT64_MAX, &incarnation)) ||
+        (r = need_node(db, id)) ||
+        (r = sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", (int64_t)id)))
+        return r;
+    if ((uint64_t)have != incarnation)
+        return reject(db, CDB_ERROR_INVALID_STATE, "node %llu came back (incarnation %lld, not %llu)",
+                      (unsigned long long)id, (long long)have, (unsigned long long)incarnation);
+    return 0;
 }
 
 static int cmd_set_node_role(struct cdb *db, const struct msg *m)
@@ -823,6 +855,8 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_PREFERRED] = cmd_set_preferred,
     [CDB_CMD_RELEASE_RESOURCE] = cmd_release_resource,
     [CDB_CMD_SYNC] = cmd_sync,
+    [CDB_CMD_CONFIRM_NODE] = cmd_confirm_node,
+    [CDB_CMD_EXPECT_NODE] = cmd_expect_node,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 
@@ -1046,7 +1080,7 @@ int cdb_restore(struct cdb *db, const void *data, size_t len)
 static const char *const hash_queries[] = {
     "SELECT key, value FROM meta ORDER BY key",
     "SELECT key, value FROM prop ORDER BY key",
-    "SELECT id, name, address, port, raft_port, role, state FROM node ORDER BY id",
+    "SELECT id, name, address, port, raft_port, role, state, incarnation FROM node ORDER BY id",
     "SELECT name, driver FROM restype ORDER BY name",
     "SELECT id, name, core, state, owner FROM grp ORDER BY id",
     "SELECT id, name, type, grp, state, owner, handoff FROM resource ORDER BY id",
@@ -1141,7 +1175,7 @@ static void col_text(sqlite3_stmt *st, int col, char *buf, size_t size)
     snprintf(buf, size, "%s", s ? (const char *)s : "");
 }
 
-#define NODE_COLS "id, name, address, port, raft_port, role, state"
+#define NODE_COLS "id, name, address, port, raft_port, role, state, incarnation"
 
 static void row_node(sqlite3_stmt *st, void *item)
 {
@@ -1154,6 +1188,7 @@ static void row_node(sqlite3_stmt *st, void *item)
     n->raft_port = (uint32_t)sqlite3_column_int64(st, 4);
     n->role = (uint32_t)sqlite3_column_int64(st, 5);
     n->state = (int32_t)sqlite3_column_int64(st, 6);
+    n->incarnation = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
 #define GROUP_COLS "id, name, core, state, owner"

@@ -48,6 +48,7 @@ struct cdb_node {
     uint32_t raft_port;
     uint32_t role;  /* RAFT_STANDBY 0, RAFT_VOTER 1, RAFT_SPARE 2 */
     int32_t state;  /* CLUSTER_NODE_STATE: -1..3; a new node starts Down (1) */
+    uint64_t incarnation; /* how many times it confirmed a new quorum lease (CONFIRM_NODE) */
 };
 
 struct cdb_group {

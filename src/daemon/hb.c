@@ -106,9 +106,8 @@ static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packe
     uv_udp_try_send(&h->udp, &b, 1, (const struct sockaddr *)&ss);
 }
 
-static void send_cb(uv_timer_t *t)
+static void send_all(struct hb *h)
 {
-    struct hb *h = t->data;
     struct hb_packet p = {.type = HB_TYPE_HEARTBEAT};
 
     p.n = hb_track_entries(&h->track, mono_ms(), p.entries, HB_MAX_NODES);
@@ -117,10 +116,17 @@ static void send_cb(uv_timer_t *t)
             send_packet(h, &h->members[i], &p);
 }
 
+static void send_cb(uv_timer_t *t)
+{
+    send_all(t->data);
+}
+
 static void check_cb(uv_timer_t *t)
 {
     struct hb *h = t->data;
 
+    if (hb_track_silence_reached_fence(&h->track, mono_ms()))
+        send_all(h); /* our report that a peer went silent, without waiting an interval */
     h->tick(h->arg);
 }
 
@@ -264,7 +270,7 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
     uv_timer_init(loop, &h->send_timer);
     uv_timer_init(loop, &h->check_timer);
     h->send_timer.data = h->check_timer.data = h;
-    uv_timer_start(&h->send_timer, send_cb, 0, cfg->delay_ms);
+    uv_timer_start(&h->send_timer, send_cb, 0, cfg->interval_ms);
     uv_timer_start(&h->check_timer, check_cb, CHECK_MS, CHECK_MS);
     *ret = h;
     return 0;
@@ -303,18 +309,24 @@ void hb_set_members(struct hb *h, const struct hb_member *members, size_t n)
 
 void hb_set_config(struct hb *h, const struct hb_config *cfg)
 {
-    bool changed = cfg->delay_ms != h->track.cfg.delay_ms;
+    bool changed = cfg->interval_ms != h->track.cfg.interval_ms ||
+                   cfg->lease_ms != h->track.cfg.lease_ms;
 
     hb_track_set_config(&h->track, cfg, mono_ms());
     /* A heartbeat at once: its echoes carry the lease on at the new length, where waiting a new
      * interval could let the old one run out. */
     if (changed)
-        uv_timer_start(&h->send_timer, send_cb, 0, cfg->delay_ms);
+        uv_timer_start(&h->send_timer, send_cb, 0, cfg->interval_ms);
 }
 
 const struct hb_track *hb_tracker(const struct hb *h)
 {
     return &h->track;
+}
+
+void hb_note_incarnation(struct hb *h, uint64_t id, uint64_t incarnation)
+{
+    hb_track_note_incarnation(&h->track, id, incarnation);
 }
 
 static void closed(uv_handle_t *handle)

@@ -1,7 +1,7 @@
 /*
  * hb — heartbeats on the wire: a UDP socket on the node's address and management port, a
- * heartbeat to every member each SameSubnetDelay, an immediate acknowledgement of each one
- * received, every datagram authenticated with the cluster credential and checked against replay.
+ * heartbeat to every member each interval (SameSubnetDelay, or less for a short QuorumLease),
+ * an immediate acknowledgement of each one received, every datagram authenticated with the cluster credential and checked against replay.
  * What the heartbeats tell is kept in an hb_track (pure); this module only moves bytes.
  * Runs on the event loop.
  */
@@ -39,6 +39,8 @@ void hb_set_members(struct hb *h, const struct hb_member *members, size_t n);
 /* Changes the interval and threshold (the cluster properties changed). */
 void hb_set_config(struct hb *h, const struct hb_config *cfg);
 const struct hb_track *hb_tracker(const struct hb *h);
+/* hb_track_note_incarnation on the tracker. */
+void hb_note_incarnation(struct hb *h, uint64_t id, uint64_t incarnation);
 /* Stops and frees; NULL-safe. */
 void hb_stop(struct hb *h);
 

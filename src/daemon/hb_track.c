@@ -3,28 +3,39 @@
  */
 #include "daemon/hb_track.h"
 
+#include "common/cluster_props.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold)
+void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold,
+                        uint32_t lease_ms)
 {
     cfg->delay_ms = delay_ms;
     cfg->threshold = threshold;
-    /* Two heartbeat rounds: a lost packet or two does not cost the lease, and the lease runs
-     * out well before the node counts as Down (threshold ≥ 3 rounds). */
-    cfg->lease_ms = 2 * delay_ms;
+    if (lease_ms == 0) {
+        /* Two heartbeat rounds, and the lease runs out before the node counts as Down
+         * (threshold ≥ 3 rounds). */
+        cfg->lease_ms = 2 * delay_ms;
+        cfg->interval_ms = delay_ms;
+    } else {
+        cfg->lease_ms = lease_ms;
+        cfg->interval_ms = lease_ms / 3 < delay_ms ? lease_ms / 3 : delay_ms;
+    }
     cfg->drift_ppm = 10000; /* 1 %: far beyond any working quartz, and cheap */
-    cfg->margin_ms = delay_ms / 5;
+    cfg->margin_ms = cfg->lease_ms / 10;
 }
 
-bool hb_config_valid(uint32_t delay_ms, uint32_t threshold)
+bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms)
 {
-    return delay_ms >= 250 && delay_ms <= 2000 && threshold >= 3 && threshold <= 120;
+    return delay_ms >= CLUSTER_DELAY_MIN && delay_ms <= CLUSTER_DELAY_MAX &&
+           threshold >= CLUSTER_THRESHOLD_MIN && threshold <= CLUSTER_THRESHOLD_MAX &&
+           (lease_ms == 0 || (lease_ms >= CLUSTER_LEASE_MIN && lease_ms <= CLUSTER_LEASE_MAX));
 }
 
-/* The longest lease the bounds allow (2 × 2000 ms): assumed of a peer whose lease is unknown. */
-#define LEASE_MAX_MS 4000
+/* The longest lease the bounds allow: assumed of a peer whose lease is unknown. */
+#define LEASE_MAX_MS CLUSTER_LEASE_MAX
 
 /* A peer declared a lease: the one it declared before keeps counting for HB_LEASE_MEMORY_MS
  * (the longest of them, if it changed more than once meanwhile). */
@@ -134,6 +145,7 @@ void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint3
     if (send_ms < p->their_send_ms)
         return; /* older than what we have: reordered */
     p->heard_at = now;
+    p->silence_told = false;
     p->their_send_ms = send_ms;
     lease_declared(&p->declared, lease_ms, now);
     if (full) {
@@ -237,6 +249,23 @@ static uint64_t fence_after(const struct hb_config *cfg, uint32_t lease_ms)
     return lease * (1000000 + cfg->drift_ppm) / 1000000 + cfg->margin_ms;
 }
 
+bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now)
+{
+    bool reached = false;
+
+    for (size_t i = 0; i < t->n; i++) {
+        struct hb_node *p = &t->nodes[i];
+        uint32_t s = silence(p, now);
+
+        if (p->id == t->self || p->silence_told || s == HB_NEVER ||
+            s < fence_after(&t->cfg, lease_longest(&p->declared, now)))
+            continue;
+        p->silence_told = true;
+        reached = true;
+    }
+    return reached;
+}
+
 bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
 {
     ssize_t target = find(t, id);
@@ -264,6 +293,22 @@ bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
                                 : p->id == t->self || p->report_at != 0;
     }
     return voters > 0 && silent >= voters / 2 + 1;
+}
+
+void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarnation)
+{
+    ssize_t i = find(t, id);
+    struct hb_node *p;
+
+    if (i < 0)
+        return;
+    p = &t->nodes[i];
+    if (p->incarnation_known && p->incarnation == incarnation)
+        return;
+    p->incarnation = incarnation;
+    p->incarnation_known = true;
+    for (size_t k = 0; k < t->n; k++)
+        t->nodes[k].reported_silence[i] = 0; /* as if heard: only a new report says otherwise */
 }
 
 bool hb_track_echoed(const struct hb_track *t, uint64_t id)

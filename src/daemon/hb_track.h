@@ -28,12 +28,13 @@
 #define HB_MAX_NODES 64
 #define HB_NEVER UINT32_MAX /* silence of a node never heard */
 /* How long a lease once declared still counts after the declaring node moved to another:
- * longer than any lease the bounds allow (2 × 2000 ms, plus drift and margin). */
+ * longer than any lease the bounds allow (4000 ms, plus drift and margin). */
 #define HB_LEASE_MEMORY_MS 5000
 
 struct hb_config {
-    uint32_t delay_ms;       /* SameSubnetDelay: the heartbeat interval */
-    uint32_t threshold;      /* SameSubnetThreshold: missed heartbeats before Down */
+    uint32_t delay_ms;       /* SameSubnetDelay */
+    uint32_t threshold;      /* SameSubnetThreshold: Down after threshold × delay of silence */
+    uint32_t interval_ms;    /* how often heartbeats go out: the delay, or less for a short lease */
     uint32_t lease_ms;       /* how long a quorum echo keeps resources online */
     uint32_t drift_ppm;      /* allowed clock rate difference, parts per million */
     uint32_t margin_ms;      /* extra wait before a silent node counts as fenced */
@@ -65,6 +66,9 @@ struct hb_node {
     uint64_t report_at;       /* our clock when that report arrived; 0 = none */
     uint32_t reported_lease[HB_MAX_NODES];
     struct hb_lease_memory declared; /* the leases it declared to us */
+    bool silence_told;        /* our silence of it has reached a fence and we said so */
+    uint64_t incarnation;     /* as our database has it (CONFIRM_NODE) */
+    bool incarnation_known;
 };
 
 struct hb_track {
@@ -78,10 +82,16 @@ struct hb_track {
     struct hb_node nodes[HB_MAX_NODES]; /* self included */
 };
 
-/* Sets the defaults that go with the two Windows properties (lease, drift and margin). */
-void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold);
-/* Windows' bounds: delay 250–2000 ms, threshold 3–120. */
-bool hb_config_valid(uint32_t delay_ms, uint32_t threshold);
+/*
+ * The configuration for the two Windows properties and QuorumLease (lease_ms; 0 = twice the
+ * delay, with a heartbeat each delay, as Windows sends them). A lease set on its own is renewed
+ * three times per lease (more often than the delay when it is short), so that one lost
+ * heartbeat never costs it; Down still comes after threshold × delay of silence.
+ */
+void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold,
+                        uint32_t lease_ms);
+/* Windows' bounds (delay 250–2000 ms, threshold 3–120); the lease 0 or 150–4000 ms. */
+bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms);
 
 void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self);
 /* A new configuration from now on (a changed SameSubnetDelay changes the lease). */
@@ -101,6 +111,18 @@ void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint3
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
 /* The entries of the heartbeat to send now (one per other member); returns the count. */
 size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap);
+/*
+ * The incarnation of node id as this node's database has it. When it changes, the node came back
+ * with a new lease after a lapse or a start: the silences others reported before describe the
+ * node before that, so none counts any more until its author reports again.
+ */
+void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarnation);
+/*
+ * Has our own silence of some peer just reached the length that fences it (once per silence)?
+ * Then a heartbeat should go out at once rather than at the next interval: the leader needs a
+ * majority's reports to fence the peer, and ours would otherwise come up to an interval late.
+ */
+bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now);
 /* Has node id ever echoed one of our heartbeats? */
 bool hb_track_echoed(const struct hb_track *t, uint64_t id);
 /* Is node id Up as seen from here? (Self is always Up.) */

@@ -25,7 +25,7 @@ enum {
     RES_ONLINE = 2, RES_OFFLINE = 3, RES_FAILED = 4, RES_ONLINE_PENDING = 129,
     RES_OFFLINE_PENDING = 130
 };
-enum { NODE_UP = 0 };
+enum { NODE_UP = 0, NODE_PAUSED = 2 };
 
 #define ERR_HOST_NODE_NOT_AVAILABLE 5005u
 #define ERR_GROUP_NOT_FOUND 5013u
@@ -550,7 +550,8 @@ static void node_reported(struct svc *s, void *arg, int rv, uint32_t status, con
         svc_kick(s);
 }
 
-/* Until heartbeats decide node states, a node that follows a leader declares itself Up. */
+/* Until heartbeats decide node states, a node that follows a leader declares itself Up, once:
+ * not when it is Up already, and never over the administrator's pause. */
 static void report_node_up(struct svc *s)
 {
     struct cdb_node me;
@@ -559,8 +560,12 @@ static void report_node_up(struct svc *s)
     size_t len;
 
     if (s->reported_up || consensus_leader(s->consensus) == 0 ||
-        cdb_node_by_id(s->db, s->conf.node_id, &me) < 0 || me.state == NODE_UP)
+        cdb_node_by_id(s->db, s->conf.node_id, &me) < 0)
         return;
+    if (me.state == NODE_UP || me.state == NODE_PAUSED) {
+        s->reported_up = true;
+        return;
+    }
     wire_writer_init(&w);
     cdb_cmd_set_node_state(&w, s->conf.node_id, NODE_UP);
     cmd = wire_writer_take(&w, &len);
@@ -656,10 +661,24 @@ enum {
     HAND_OVER = 2,   /* whichever node holds each resource hands it over to owner */
 };
 
-/* Commits the same state change for a group and each of its resources (one batch). */
+/* Starts a batch; with gone, one that is refused should that node have come back with a new
+ * lease since the caller saw it (its incarnation moved on: cdb_cmd.h, EXPECT_NODE). */
+void rgm_batch_begin(struct wire_writer *w, const struct cdb_node *gone)
+{
+    cdb_cmd_batch(w);
+    if (gone != NULL) {
+        size_t mark = cdb_cmd_batch_sub_begin(w);
+
+        cdb_cmd_expect_node(w, gone->id, gone->incarnation);
+        cdb_cmd_batch_sub_end(w, mark);
+    }
+}
+
+/* Commits the same state change for a group and each of its resources (one batch; see
+ * rgm_batch_begin for gone). */
 static uint32_t commit_group(struct svc *s, const char *group, int32_t group_state,
                              uint64_t owner, int32_t res_state, unsigned flags,
-                             svc_submit_cb done, void *arg)
+                             const struct cdb_node *gone, svc_submit_cb done, void *arg)
 {
     struct cdb_resource *res;
     struct wire_writer w;
@@ -669,7 +688,7 @@ static uint32_t commit_group(struct svc *s, const char *group, int32_t group_sta
     if (cdb_resources(s->db, group, &res, &n_res) < 0)
         return 8;
     wire_writer_init(&w);
-    cdb_cmd_batch(&w);
+    rgm_batch_begin(&w, gone);
     mark = cdb_cmd_batch_sub_begin(&w);
     cdb_cmd_set_group_state(&w, group, group_state, owner);
     cdb_cmd_batch_sub_end(&w, mark);
@@ -715,7 +734,8 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
         snprintf(errmsg, n, "no node is available to host %s", group);
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
-    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, placed, NULL);
+    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, NULL, placed,
+                        NULL);
 }
 
 /* One batch: the group Pending on target, each active resource OnlinePending there, handed
@@ -723,7 +743,7 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
 static uint32_t commit_move(struct svc *s, const char *group, uint64_t target, svc_submit_cb done)
 {
     return commit_group(s, group, GROUP_PENDING, target, RES_ONLINE_PENDING,
-                        ONLY_ACTIVE | HAND_OVER, done, NULL);
+                        ONLY_ACTIVE | HAND_OVER, NULL, done, NULL);
 }
 
 uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
@@ -746,7 +766,8 @@ uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int
     if (g.owner == target && (g.state == GROUP_ONLINE || g.state == GROUP_OFFLINE))
         return 0;
     if (g.state == GROUP_OFFLINE)
-        return commit_group(s, group, GROUP_OFFLINE, target, RES_OFFLINE, 0, placed, NULL);
+        return commit_group(s, group, GROUP_OFFLINE, target, RES_OFFLINE, 0, NULL, placed,
+                            NULL);
     return commit_move(s, group, target, placed);
 }
 
@@ -759,8 +780,8 @@ static void failed_over(struct svc *s, void *arg, int rv, uint32_t status, const
     svc_kick(s);
 }
 
-uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, char *errmsg,
-                       size_t n)
+uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner,
+                       const struct cdb_node *gone, char *errmsg, size_t n)
 {
     uint64_t owner = choose_owner(s, group, old_owner);
 
@@ -769,7 +790,7 @@ uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, cha
         return ERR_HOST_NODE_NOT_AVAILABLE;
     }
     LOGI("rgm", "group %s goes to node %llu", group, (unsigned long long)owner);
-    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, failed_over,
+    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, gone, failed_over,
                         NULL);
 }
 
@@ -791,9 +812,9 @@ uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *e
     /* Without its owner (or without resources) nothing has to run: record it offline now;
      * force is the caller vouching that the owner is gone. */
     if (force || n_res == 0 || g.owner == 0 || !node_is_up(s, g.owner))
-        return commit_group(s, group, GROUP_OFFLINE, 0, RES_OFFLINE, 0, placed, NULL);
-    return commit_group(s, group, GROUP_PENDING, g.owner, RES_OFFLINE_PENDING, ONLY_ACTIVE, placed,
-                        NULL);
+        return commit_group(s, group, GROUP_OFFLINE, 0, RES_OFFLINE, 0, NULL, placed, NULL);
+    return commit_group(s, group, GROUP_PENDING, g.owner, RES_OFFLINE_PENDING, ONLY_ACTIVE, NULL,
+                        placed, NULL);
 }
 
 static void group_deleted(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)

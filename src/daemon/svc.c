@@ -140,6 +140,7 @@ static void sync_done(struct svc *s, void *arg, int rv, uint32_t status, const c
     s->synced = rv == 0 && status == 0 && s->db != NULL &&
                 (consensus_role(s->consensus) == CONSENSUS_LEADER ||
                  cdb_version(s->db) >= s->leader_version_seen);
+    s->props_known |= s->synced;
 }
 
 /* Keeps s->synced: false without a leader, else proven by a SYNC this node committed. */
@@ -244,6 +245,7 @@ static void wipe_finish(struct svc *s, void *arg)
     s->configured = false;
     svc_keys_clear(s);
     s->reported_up = false;
+    s->props_known = false;
     s->session = 0;
     s->wiping = false;
     LOGI("svc", "node wiped: NotConfigured");

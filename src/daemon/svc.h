@@ -75,9 +75,9 @@ struct svc {
     uint64_t lease_sent;      /* the lease end last told to the resource host */
     struct svc_failover failovers[SVC_MAX_FAILOVER_GROUPS];
     bool lease_held;          /* the lease as of the last check */
-    bool lease_ever;          /* this node has held a lease since consensus started */
-    bool lease_confirmed;     /* after a lapse: the leader has recorded us Up again */
+    bool lease_confirmed;     /* this node applied its CONFIRM_NODE since it last had no lease */
     bool lease_confirming;
+    uint64_t lease_lapses;    /* times the lease was lost: a confirmation counts for one lease */
     /* the setup that has claimed this node, if any */
     uint64_t session;
     uint64_t session_deadline;  /* monotonic ms */
@@ -96,6 +96,7 @@ struct svc {
      * again after it lost its leader; a SYNC command through the leader proves it. */
     bool synced;
     bool sync_in_flight;
+    bool props_known;       /* synced once since the start: the cluster properties are current */
     uint64_t leader_version_seen; /* newest database version a leader's reply named */
     bool member_busy;       /* a raft membership change is running */
     bool orphan_checking;   /* peers are being asked whether this node still belongs */
@@ -206,8 +207,6 @@ void rgm_reconcile(struct svc *s);
 /* Places a group and asks its owner to bring it online (leader only). Win32 status. */
 uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
                           size_t n);
-/* Moves a group whose owner is gone or fenced to another node (leader only); 997 when the
- * move was submitted (s->health_busy is cleared when it is committed). */
 /*
  * MoveClusterGroup, on the leader: the group goes to *node_id (0: the best other node, then
  * set to it) in one commit; resources that were active are handed over (the new owner starts
@@ -217,8 +216,14 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
  */
 uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
                         char *errmsg, size_t n);
-uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner, char *errmsg,
-                       size_t n);
+/* Moves a group whose owner is gone or fenced to another node (leader only); with gone (the
+ * fenced owner as the caller saw it), the move is refused should that node have come back with
+ * a new lease meanwhile. 997 when the move was submitted (s->health_busy is cleared when it is
+ * committed). */
+uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner,
+                       const struct cdb_node *gone, char *errmsg, size_t n);
+/* Starts a cdb batch in w, refused with gone as rgm_fail_over's (NULL: unconditional). */
+void rgm_batch_begin(struct wire_writer *w, const struct cdb_node *gone);
 /* Asks the owner to take a group offline (leader only); force records it offline at once when
  * the owner is gone. Win32 status (997 while it happens). */
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);

@@ -3,10 +3,12 @@
  *  - every node: keeps resources online only while it holds its quorum lease, and takes them
  *    offline by itself the moment the lease runs out (self-fencing);
  *  - the leader: records nodes Up and Down as heartbeats show them, and moves the groups of a
- *    node that is Down once that node is surely fenced — never earlier, so two nodes never hold
- *    a group at the same time (docs/failover.md).
+ *    node once that node is surely fenced — never earlier, so two nodes never hold a group at the
+ *    same time (docs/failover.md). Fenced comes before Down: a node silent for its lease has
+ *    taken its resources offline itself, so its groups need not wait for the Down verdict.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include <raft.h>
 
 #include "common/cdb_cmd.h"
+#include "common/cluster_props.h"
 #include "daemon/log.h"
 #include "daemon/rhs.h"
 #include "daemon/svc.h"
@@ -38,17 +41,23 @@ static uint32_t prop_u32(struct svc *s, const char *key, uint32_t fallback)
     return n;
 }
 
-/* The heartbeat settings the cluster properties ask for (Windows' names and bounds). */
+/* The heartbeat settings the cluster properties ask for (Windows' names and bounds, and
+ * QuorumLease). */
 static void wanted_config(struct svc *s, struct hb_config *cfg)
 {
     uint32_t delay = prop_u32(s, "SameSubnetDelay", SVC_DEFAULT_HB_DELAY_MS);
     uint32_t threshold = prop_u32(s, "SameSubnetThreshold", SVC_DEFAULT_HB_THRESHOLD);
+    /* Until this node has caught up once it may not know QuorumLease: it declares the shortest
+     * lease, since the others fence it by the longest it declared lately, and a lease shorter
+     * than the cluster's is always safe to hold. */
+    uint32_t lease = s->props_known ? prop_u32(s, "QuorumLease", 0) : CLUSTER_LEASE_MIN;
 
-    if (!hb_config_valid(delay, threshold)) {
+    if (!hb_config_valid(delay, threshold, lease)) {
         delay = SVC_DEFAULT_HB_DELAY_MS;
         threshold = SVC_DEFAULT_HB_THRESHOLD;
+        lease = 0;
     }
-    hb_config_defaults(cfg, delay, threshold);
+    hb_config_defaults(cfg, delay, threshold, lease);
 }
 
 /* Members as the database has them, or as the configuration does before the first commit. */
@@ -99,7 +108,7 @@ bool svc_holds_lease(struct svc *s)
 
 bool svc_may_start_resources(struct svc *s)
 {
-    return svc_holds_lease(s) && (s->lease_confirmed || !s->lease_ever);
+    return svc_holds_lease(s) && s->lease_confirmed;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -114,42 +123,45 @@ static void fenced_done(struct svc *s, void *arg)
 }
 
 /*
- * After its lease lapsed, a node starts nothing until the leader has committed it Up again and
- * it has applied that commit: any move of its groups decided meanwhile comes before in the log,
- * so it then sees it; and once it is Up again the leader no longer moves its groups.
+ * Each lease after a start or a lapse is confirmed before anything starts: the node commits
+ * CONFIRM_NODE (its incarnation goes up) and waits until it has applied it. A move of its
+ * groups decided while it had no lease either stands earlier in the log, so the node sees it
+ * first and stays away, or comes later and is refused, because the leader's takeover expects
+ * the incarnation it saw (rgm_batch_begin). A process that starts again with a database some
+ * commits old is no exception: it too first learns where its groups went.
  */
 static void confirmed(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
 {
-    (void)arg;
+    uint64_t lapses = (uint64_t)(uintptr_t)arg;
+
     (void)errmsg;
     s->lease_confirming = false;
-    if (rv == 0 && status == 0) {
+    if (rv == 0 && status == 0 && lapses == s->lease_lapses) {
         s->lease_confirmed = true;
-        LOGI("health", "back with a lease: resources may start again");
+        LOGI("health", "lease confirmed: resources may start");
     }
     svc_kick(s);
 }
 
-static void confirm_after_lapse(struct svc *s)
+static void confirm_lease(struct svc *s)
 {
     struct wire_writer w;
     uint8_t *cmd;
     size_t len;
 
     wire_writer_init(&w);
-    cdb_cmd_set_node_state(&w, s->conf.node_id, NODE_UP);
+    cdb_cmd_confirm_node(&w, s->conf.node_id);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
         return;
     s->lease_confirming = true;
-    svc_submit(s, cmd, len, confirmed, NULL);
+    svc_submit(s, cmd, len, confirmed, (void *)(uintptr_t)s->lease_lapses);
     free(cmd);
 }
 
 static void check_lease(struct svc *s)
 {
     uint64_t until = hb_track_lease_until(hb_tracker(s->hb), svc_now_ms());
-
     bool held = until > svc_now_ms();
 
     if (until != s->lease_sent) { /* the resource host enforces it even if we cannot */
@@ -158,17 +170,13 @@ static void check_lease(struct svc *s)
     }
     if (held != s->lease_held) {
         s->lease_held = held;
-        if (!held && s->lease_ever) {
-            s->lease_confirmed = false; /* a lapse: the others may be moving our groups */
-        } else if (held) {
-            if (!s->lease_ever) /* the first lease needs no confirmation: nothing moved yet */
-                s->lease_confirmed = true;
-            s->lease_ever = true;
-            svc_kick(s); /* resources that waited for the lease may start now */
+        if (!held) { /* a lapse: the others may be moving our groups */
+            s->lease_lapses++;
+            s->lease_confirmed = false;
         }
     }
     if (held && !s->lease_confirmed && !s->lease_confirming)
-        confirm_after_lapse(s);
+        confirm_lease(s);
     if (s->local == NULL || s->terminate_cb != NULL || svc_holds_lease(s))
         return;
     /* No majority has echoed us for a lease's time: another node may take over any moment. */
@@ -273,7 +281,15 @@ static bool group_wants_online(const struct cdb_group *g)
            g->state == GROUP_PARTIAL || g->state == GROUP_FAILED;
 }
 
-/* Groups whose owner is Down and surely fenced (or gone) go to another node. */
+static const struct cdb_node *node_find(const struct cdb_node *nodes, size_t n, uint64_t id)
+{
+    for (size_t k = 0; k < n; k++)
+        if (nodes[k].id == id)
+            return &nodes[k];
+    return NULL;
+}
+
+/* Groups whose owner is surely fenced (or gone) go to another node. */
 static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
 {
     const struct hb_track *t = hb_tracker(s->hb);
@@ -285,31 +301,20 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
         return false;
     for (size_t i = 0; i < n_groups && !started; i++) {
         const struct cdb_group *g = &groups[i];
-        bool owner_known = false, owner_down = false;
+        const struct cdb_node *owner = node_find(nodes, n, g->owner);
+        bool owner_alive = owner != NULL && !hb_track_fenced(t, g->owner, svc_now_ms());
         char errmsg[160];
 
-        for (size_t k = 0; k < n; k++) {
-            if (nodes[k].id != g->owner)
-                continue;
-            owner_known = true;
-            owner_down = nodes[k].state == NODE_DOWN;
-        }
         if (!group_wants_online(g))
             continue;
-        /* A failed group on a live owner moves too: its resource failed there for good. */
-        if (g->owner != 0 && owner_known && !owner_down && g->state != GROUP_FAILED)
-            continue;
-        if (g->owner != 0 && owner_known && owner_down &&
-            !hb_track_fenced(t, g->owner, svc_now_ms()))
-            continue; /* its lease may still run: wait */
-        /* The threshold stops a broken resource from bouncing between nodes; a group whose
-         * node is gone always moves. */
-        if (g->state == GROUP_FAILED && owner_known && !owner_down &&
-            !failover_allowed(s, g->name, n))
+        /* A live owner keeps its group, unless the group failed there for good; and the
+         * threshold stops a broken resource from bouncing between nodes. A group whose owner
+         * is fenced always moves: its lease is over, so nothing of it runs there. */
+        if (owner_alive && (g->state != GROUP_FAILED || !failover_allowed(s, g->name, n)))
             continue;
         LOGW("health", "moving group %s away from node %llu", g->name,
              (unsigned long long)g->owner);
-        started = rgm_fail_over(s, g->name, g->owner, errmsg, sizeof(errmsg)) == 997;
+        started = rgm_fail_over(s, g->name, g->owner, owner, errmsg, sizeof(errmsg)) == 997;
         if (started)
             s->health_busy = true;
     }
@@ -317,7 +322,7 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
     return started;
 }
 
-/* Resources a node was handing over when it went Down: once it is surely fenced it holds
+/* Resources a node was handing over when it fell silent: once it is surely fenced it holds
  * nothing any more, so their new owners may start them. */
 static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n)
 {
@@ -332,13 +337,14 @@ static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n
     wire_writer_init(&w);
     cdb_cmd_batch(&w);
     for (size_t i = 0; i < n_res; i++) {
-        bool down = false;
+        const struct cdb_node *holder = node_find(nodes, n, res[i].handoff);
 
-        for (size_t k = 0; k < n; k++)
-            down |= nodes[k].id == res[i].handoff && nodes[k].state == NODE_DOWN;
-        if (down && hb_track_fenced(t, res[i].handoff, svc_now_ms())) {
+        if (holder != NULL && hb_track_fenced(t, holder->id, svc_now_ms())) {
             size_t mark = cdb_cmd_batch_sub_begin(&w);
 
+            cdb_cmd_expect_node(&w, holder->id, holder->incarnation); /* see rgm_batch_begin */
+            cdb_cmd_batch_sub_end(&w, mark);
+            mark = cdb_cmd_batch_sub_begin(&w);
             cdb_cmd_release_resource(&w, res[i].name, res[i].handoff);
             cdb_cmd_batch_sub_end(&w, mark);
             LOGW("health", "%s: node %llu is fenced, its hold is over", res[i].name,
@@ -354,27 +360,30 @@ static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n
     return commit(s, &w);
 }
 
-static void leader_duties(struct svc *s)
+static void leader_duties(struct svc *s, const struct cdb_node *nodes, size_t n)
 {
-    struct cdb_node *nodes;
-    size_t n;
-
-    if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER ||
-        cdb_nodes(s->db, &nodes, &n) < 0)
+    if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER)
         return;
     if (!update_node_states(s, nodes, n) && !release_fenced(s, nodes, n))
         take_over(s, nodes, n);
-    free(nodes);
 }
 
 static void tick(void *arg)
 {
     struct svc *s = arg;
+    struct cdb_node *nodes;
+    size_t n;
 
     if (s->stopping || s->wiping || s->db == NULL || s->consensus == NULL)
         return;
     check_lease(s);
-    leader_duties(s);
+    if (cdb_nodes(s->db, &nodes, &n) < 0)
+        return;
+    /* On every node, so that a new leader knows which reports came before a node came back. */
+    for (size_t i = 0; i < n; i++)
+        hb_note_incarnation(s->hb, nodes[i].id, nodes[i].incarnation);
+    leader_duties(s, nodes, n);
+    free(nodes);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -391,7 +400,7 @@ int svc_health_start(struct svc *s)
         return 0;
     if (self == NULL || !svc_keys_held(s))
         return -EINVAL;
-    s->lease_held = s->lease_ever = s->lease_confirmed = s->lease_confirming = false;
+    s->lease_held = s->lease_confirmed = s->lease_confirming = false;
     s->lease_sent = 0;
     wanted_config(s, &cfg);
     rv = hb_start(s->loop, self->address, (uint16_t)self->port, &s->keys,

@@ -509,6 +509,7 @@ static bool phase_properties(struct create *c)
     put_prop(&cmd, "Id", c->cluster_id);
     put_prop(&cmd, "SameSubnetDelay", "250");
     put_prop(&cmd, "SameSubnetThreshold", "3");
+    put_prop(&cmd, "QuorumLease", "0"); /* twice SameSubnetDelay */
     put_prop(&cmd, "QuorumType", "Majority");
     put_prop(&cmd, "AdministrativeAccessPoint", mgmt[c->plan.mgmt_type]);
     if (apply(c, &cmd) != 0)

@@ -158,6 +158,13 @@ lab_assert_within "pause: the address left n$owner" 10 held_elsewhere "$owner"
 moved_to "pause" "$(lab_owner "$LAB_FO_IP")"
 refused "a move to the paused n$owner" ERROR_HOST_NODE_NOT_AVAILABLE \
     -c n1 group move "Cluster Group" --node "n$owner"
+# A pause is the administrator's: it outlives a restart of the node's service.
+lab_stop_node "$owner"
+lab_start_node "$owner"
+lab_assert_within "pause: n$owner rejoined after a restart" 30 \
+    lab_rejoined "$owner" "$(lab_others "$owner")"
+lab_assert -m "pause: n$owner is still Paused after its restart" \
+    lab_node_state_is "$owner" "$owner" Paused
 lab_assert -m "node resume n$owner succeeds" lab_clusctl -c n1 node resume "n$owner"
 lab_assert_within "resume: n$owner is Up again" 10 lab_node_state_is 1 "$owner" Up
 lab_assert -m "a move to the resumed n$owner succeeds" move "$owner"

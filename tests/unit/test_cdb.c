@@ -724,6 +724,54 @@ static void test_batch(void **state)
     assert_int_equal(cdb_version(db), POPULATE_COMMANDS + 2);
 }
 
+/* A node back with a lease confirms: its incarnation counts up, Down becomes Up, Paused stays. */
+static void test_confirm_node(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_node node;
+
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.incarnation, 0);
+    assert_int_equal(node.state, 1); /* a new node starts Down */
+    OK(db, cdb_cmd_confirm_node(W, 2));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.incarnation, 1);
+    assert_int_equal(node.state, 0);
+    OK(db, cdb_cmd_set_node_state(W, 2, 2)); /* paused by the administrator */
+    OK(db, cdb_cmd_confirm_node(W, 2));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.incarnation, 2);
+    assert_int_equal(node.state, 2);
+    REJECT(db, 5042, cdb_cmd_confirm_node(W, 9));
+    REJECT(db, 87, cdb_cmd_confirm_node(W, 0));
+}
+
+/* A takeover batch that expects an older incarnation is refused as a whole. */
+static void test_expect_node(void **state)
+{
+    struct cdb *db = *state;
+    struct wire_writer w;
+    struct cdb_group group;
+    size_t mark;
+
+    OK(db, cdb_cmd_expect_node(W, 2, 0));
+    OK(db, cdb_cmd_confirm_node(W, 2));
+    REJECT(db, 5023, cdb_cmd_expect_node(W, 2, 0));
+    REJECT(db, 5042, cdb_cmd_expect_node(W, 9, 0));
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    mark = cdb_cmd_batch_sub_begin(&w);
+    cdb_cmd_expect_node(&w, 2, 0);
+    cdb_cmd_batch_sub_end(&w, mark);
+    mark = cdb_cmd_batch_sub_begin(&w);
+    cdb_cmd_set_group_state(&w, "Cluster Group", 4, 3);
+    cdb_cmd_batch_sub_end(&w, mark);
+    assert_int_equal(apply_w(db, &w), 5023);
+    assert_int_equal(cdb_group_by_name(db, "Cluster Group", &group), 0);
+    assert_int_not_equal(group.owner, 3);
+    OK(db, cdb_cmd_expect_node(W, 2, 1));
+}
+
 static void test_batch_is_atomic(void **state)
 {
     struct cdb *db = *state;
@@ -1172,6 +1220,7 @@ static void test_cmd_names(void **state)
     assert_string_equal(cdb_cmd_name(CDB_CMD_BATCH), "BATCH");
     assert_string_equal(cdb_cmd_name(CDB_CMD_RELEASE_RESOURCE), "RELEASE_RESOURCE");
     assert_string_equal(cdb_cmd_name(CDB_CMD_SYNC), "SYNC");
+    assert_string_equal(cdb_cmd_name(CDB_CMD_EXPECT_NODE), "EXPECT_NODE");
     assert_string_equal(cdb_cmd_name(0), "UNKNOWN");
     assert_string_equal(cdb_cmd_name(CDB_CMD_MAX + 1), "UNKNOWN");
 }
@@ -1188,6 +1237,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_add_node_rejects, setup_empty, teardown),
         cmocka_unit_test_setup_teardown(test_node_state_and_role, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_remove_node, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm_node, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_expect_node, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_restypes, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_groups, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_add_group_core_flag, setup_populated, teardown),

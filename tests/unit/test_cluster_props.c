@@ -30,6 +30,10 @@ static void test_within_bounds(void **state)
     assert_int_equal(check("SAMESUBNETTHRESHOLD", "3", &c), 0);
     assert_string_equal(c, "SameSubnetThreshold");
     assert_int_equal(check("SameSubnetThreshold", "120", &c), 0);
+    assert_int_equal(check("quorumlease", "150", &c), 0);
+    assert_string_equal(c, "QuorumLease");
+    assert_int_equal(check("QuorumLease", "4000", &c), 0);
+    assert_int_equal(check("QuorumLease", "0", &c), 0); /* back to twice SameSubnetDelay */
 }
 
 static void test_refused(void **state)
@@ -39,6 +43,8 @@ static void test_refused(void **state)
         {"SameSubnetDelay", "0250"},  {"SameSubnetDelay", "+250"}, {"SameSubnetDelay", "250ms"},
         {"SameSubnetDelay", "-1"},    {"SameSubnetDelay", "99999999999999999999"},
         {"SameSubnetThreshold", "2"}, {"SameSubnetThreshold", "121"},
+        {"SameSubnetDelay", "0"},     {"SameSubnetThreshold", "0"},
+        {"QuorumLease", "149"},       {"QuorumLease", "4001"},     {"QuorumLease", "00"},
         {"ClusterName", "x"},         {"CrossSubnetDelay", "1000"}, {"", "1"},
     };
     const char *c = "untouched";
@@ -54,7 +60,7 @@ static void test_settable_list(void **state)
     const char *c;
 
     (void)state;
-    assert_int_equal(cluster_props_n_settable, 2);
+    assert_int_equal(cluster_props_n_settable, 3);
     for (size_t i = 0; i < cluster_props_n_settable; i++) {
         /* each is settable: 250 suits the delay, 100 the threshold */
         assert_true(check(cluster_props_settable[i], "250", &c) == 0 ||

@@ -17,11 +17,12 @@ struct sim {
     uint64_t offset[3];
 };
 
-static void sim_init(struct sim *s)
+/* delay 250 ms, threshold 3, the QuorumLease given (0: twice the delay) */
+static void sim_init_lease(struct sim *s, uint32_t lease_ms)
 {
     struct hb_config cfg;
 
-    hb_config_defaults(&cfg, 250, 3);
+    hb_config_defaults(&cfg, 250, 3, lease_ms);
     for (int i = 0; i < 3; i++) {
         hb_track_init(&s->t[i], &cfg, (uint64_t)i + 1);
         for (int k = 0; k < 3; k++)
@@ -50,6 +51,11 @@ static void sim_send(struct sim *s, int a, uint64_t now, const bool to[3], const
             hb_track_receive(&s->t[a], (uint64_t)b + 1, now + s->offset[b],
                              s->t[b].cfg.lease_ms, &ack, 1, false, local);
     }
+}
+
+static void sim_init(struct sim *s)
+{
+    sim_init_lease(s, 0);
 }
 
 static void sim_round(struct sim *s, uint64_t now, const bool alive[3], const bool link[3][3])
@@ -182,7 +188,7 @@ static void test_longer_lease_declared_first(void **state)
     sim_init(&s);
     for (int r = 0; r < 4; r++, now += 250)
         sim_round(&s, now, alive, full);
-    hb_config_defaults(&slow, 1000, 3);
+    hb_config_defaults(&slow, 1000, 3, 0);
     hb_track_set_config(&s.t[0], &slow, now + s.offset[0]);
     lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
     assert_int_equal(lease_end, now - 250 + 500); /* echoes of the 500 ms heartbeats */
@@ -209,12 +215,12 @@ static void test_shorter_lease_is_safe_both_ways(void **state)
     uint64_t now = 0, lease_end, fenced_at = 0;
 
     sim_init(&s);
-    hb_config_defaults(&cfg, 1000, 3);
+    hb_config_defaults(&cfg, 1000, 3, 0);
     for (int i = 0; i < 3; i++)
         hb_track_set_config(&s.t[i], &cfg, s.offset[i]);
     for (int r = 0; r < 4; r++, now += 1000)
         sim_round(&s, now, alive, full);
-    hb_config_defaults(&cfg, 250, 3);
+    hb_config_defaults(&cfg, 250, 3, 0);
     hb_track_set_config(&s.t[0], &cfg, now + s.offset[0]);
     lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
     assert_int_equal(lease_end, now - 1000 + 500); /* the 2000 ms echo counts for 500 only */
@@ -268,7 +274,7 @@ static void test_membership_changes(void **state)
     struct hb_config cfg;
     struct hb_entry e[4];
 
-    hb_config_defaults(&cfg, 250, 3);
+    hb_config_defaults(&cfg, 250, 3, 0);
     hb_track_init(&t, &cfg, 1);
     hb_track_set_member(&t, 1, true);
     assert_int_equal(hb_track_lease_until(&t, 100), 100 + cfg.lease_ms); /* alone: own quorum */
@@ -283,14 +289,128 @@ static void test_membership_changes(void **state)
     assert_int_equal(e[0].id, 3);
 }
 
+/* QuorumLease: 0 keeps Windows' cadence; a lease of its own is renewed three times per lease. */
+static void test_lease_property(void **state)
+{
+    struct hb_config cfg;
+
+    (void)state;
+    hb_config_defaults(&cfg, 250, 3, 0);
+    assert_int_equal(cfg.interval_ms, 250);
+    assert_int_equal(cfg.lease_ms, 500);
+    assert_int_equal(cfg.margin_ms, 50);
+    hb_config_defaults(&cfg, 250, 3, 150);
+    assert_int_equal(cfg.interval_ms, 50);
+    assert_int_equal(cfg.lease_ms, 150);
+    assert_int_equal(cfg.margin_ms, 15);
+    hb_config_defaults(&cfg, 250, 3, 3000); /* a long lease: heartbeats still each delay */
+    assert_int_equal(cfg.interval_ms, 250);
+}
+
+/*
+ * The fastest setting (QuorumLease 150): the holder keeps its lease through a lost heartbeat,
+ * and when it dies the others find it fenced well before it is Down, and only after its lease.
+ */
+static void test_short_lease_fences_before_down(void **state)
+{
+    struct sim s;
+    bool alive[3] = {true, true, true};
+    const bool lost[3][3] = {{1, 0, 0}, {1, 1, 1}, {1, 1, 1}};
+    uint64_t now = 0, heard = 200, lease_end, fenced_at = 0, down_at = 0;
+
+    (void)state;
+    sim_init_lease(&s, 150);
+    for (int r = 0; r < 6; r++, now += 50)
+        sim_round(&s, now, alive, r == 5 ? lost : full); /* node 1's beat at 250 is lost */
+    /* just before the next beat: the lease of the beat before the lost one still holds */
+    assert_true(hb_track_lease_until(&s.t[0], now - 1 + s.offset[0]) > now - 1 + s.offset[0]);
+    lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
+    alive[0] = false; /* it dies before that beat: the others last heard it at 200 */
+    for (; now < 3000; now += 5) {
+        if (now % 50 == 0)
+            sim_round(&s, now, alive, full);
+        if (down_at == 0 && !hb_track_up(&s.t[1], 1, now + s.offset[1]))
+            down_at = now;
+        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_int_equal(lease_end, heard + 150);
+    assert_true(fenced_at > lease_end);                        /* never two owners */
+    assert_true(fenced_at - heard <= 150 * 101 / 100 + 15 + 50); /* a report round late at most */
+    assert_true(down_at - heard >= 750);                       /* Down keeps Windows' meaning */
+    assert_true(fenced_at < down_at);
+}
+
+/* A node that came back (its incarnation moved on) is not fenced by reports from before. */
+static void test_new_incarnation_forgets_old_reports(void **state)
+{
+    struct sim s;
+    bool alive[3] = {true, true, true};
+    uint64_t now = 0;
+
+    (void)state;
+    sim_init(&s);
+    hb_track_note_incarnation(&s.t[1], 1, 0);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, alive, full);
+    alive[0] = false;
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, alive, full);
+    assert_true(hb_track_fenced(&s.t[1], 1, now + s.offset[1]));
+    hb_track_note_incarnation(&s.t[1], 1, 0); /* unchanged: nothing forgotten */
+    assert_true(hb_track_fenced(&s.t[1], 1, now + s.offset[1]));
+    hb_track_note_incarnation(&s.t[1], 1, 1);
+    assert_false(hb_track_fenced(&s.t[1], 1, now + s.offset[1]));
+    sim_round(&s, now, alive, full); /* node 3 reports again: still silent */
+    assert_true(hb_track_fenced(&s.t[1], 1, now + s.offset[1]));
+}
+
+/*
+ * A witness tells at once when its silence of a peer reaches the fence (once per silence), so
+ * the leader need not wait an interval for the report: with that extra heartbeat the peer is
+ * fenced as soon as both witnesses' silences reach the fence, not up to an interval later.
+ */
+static void test_silence_reaching_fence_is_told_at_once(void **state)
+{
+    struct sim s;
+    bool alive[3] = {true, true, true};
+    const bool only_3[3] = {false, true, false}; /* node 3's heartbeat, to node 2 only */
+    uint64_t now = 0, heard, fenced_at = 0;
+
+    (void)state;
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, alive, full);
+    heard = now - 250;
+    alive[0] = false;
+    assert_false(hb_track_silence_reached_fence(&s.t[2], now + s.offset[2]));
+    for (; now < 3000 && fenced_at == 0; now += 5) {
+        if (now % 250 == 0)
+            sim_round(&s, now, alive, full);
+        if (hb_track_silence_reached_fence(&s.t[2], now + s.offset[2]))
+            sim_send(&s, 2, now, only_3, only_3);
+        if (hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_true(fenced_at - heard <= 555 + 5); /* not the next interval (750) */
+    assert_false(hb_track_silence_reached_fence(&s.t[2], now + s.offset[2])); /* told once */
+    alive[0] = true;
+    sim_round(&s, now, alive, full);
+    assert_false(hb_track_silence_reached_fence(&s.t[2], now + s.offset[2]));
+}
+
 static void test_bounds(void **state)
 {
-    assert_true(hb_config_valid(250, 3));
-    assert_true(hb_config_valid(2000, 120));
-    assert_false(hb_config_valid(249, 3));
-    assert_false(hb_config_valid(250, 2));
-    assert_false(hb_config_valid(2001, 10));
-    assert_false(hb_config_valid(1000, 121));
+    assert_true(hb_config_valid(250, 3, 0));
+    assert_true(hb_config_valid(250, 3, 150));
+    assert_true(hb_config_valid(250, 3, 4000));
+    assert_false(hb_config_valid(250, 3, 149));
+    assert_false(hb_config_valid(250, 3, 4001));
+    assert_true(hb_config_valid(2000, 120, 0));
+    assert_false(hb_config_valid(249, 3, 0));
+    assert_false(hb_config_valid(250, 2, 0));
+    assert_false(hb_config_valid(2001, 10, 0));
+    assert_false(hb_config_valid(1000, 121, 0));
 }
 
 int main(void)
@@ -305,6 +425,10 @@ int main(void)
         cmocka_unit_test(test_shorter_lease_is_safe_both_ways),
         cmocka_unit_test(test_packet_round_trip),
         cmocka_unit_test(test_membership_changes),
+        cmocka_unit_test(test_lease_property),
+        cmocka_unit_test(test_short_lease_fences_before_down),
+        cmocka_unit_test(test_new_incarnation_forgets_old_reports),
+        cmocka_unit_test(test_silence_reaching_fence_is_told_at_once),
         cmocka_unit_test(test_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
