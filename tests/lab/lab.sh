@@ -1083,6 +1083,12 @@ lab_bg_running() {
     lab__proc_ours "$(<"$d/$1.pid")" "$(<"$d/$1.start")"
 }
 
+# lab_bg_signal NAME SIG — sends SIG (STOP, CONT...) to NAME if it is still the process started.
+lab_bg_signal() {
+    lab_bg_running "$1" || { lab__err "lab_bg_signal: $1 is not running"; return 1; }
+    kill -s "$2" "$(<"$LAB_DIR/bg/$1.pid")"
+}
+
 # lab_bg_stop NAME — SIGTERM (then SIGKILL after LAB_STOP_TIMEOUT) to NAME; exit status to
 # $LAB_DIR/bg/NAME.exit.  Nothing to do if it already ended.
 lab_bg_stop() {
@@ -1397,10 +1403,18 @@ lab_fo_settled() {
 }
 
 # lab_rejoined I "J..." — node I runs, is committed and has the same database as nodes J...
+# On failure it says what it saw (each node's state, version and hash).
 lab_rejoined() {
-    lab_nodeinfo_is "$1" state=19 committed=1 || return 1
+    local i
     # shellcheck disable=SC2086 # a list of indexes
-    lab_nodes_agree db_hash "$1" $2
+    if lab_nodeinfo_is "$1" state=19 committed=1 && lab_nodes_agree db_hash "$1" $2; then
+        return 0
+    fi
+    for i in $1 $2; do
+        printf 'n%s: %s\n' "$i" "$(lab_nodeinfo "$i" 2>&1 |
+            grep -E '^(state|committed|leader_id|db_version|db_hash)=|rror' | tr '\n' ' ')"
+    done
+    return 1
 }
 
 # lab_fo_fault LABEL PROBER FAULT UNDO — one fault on the owner of LAB_FO_IP, watched by the
