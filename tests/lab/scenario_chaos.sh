@@ -15,7 +15,8 @@
 # answers, and deletes the oldest once 20 exist.  At the end every node holds exactly the groups
 # the client saw created and not deleted, every node has the same database, and the prober never
 # saw two nodes answer the same probe slot.
-# CHAOS_SEED makes a run repeatable.  The long run:
+# CHAOS_SEED makes a run repeatable; CHAOS_LEASE sets QuorumLease first (150: the fastest
+# failover, where a half-second fault already moves the group).  The long run:
 #   CHAOS_ROUNDS=200 LAB_SCENARIO_TIMEOUT=1800 tests/lab/run.sh chaos
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
@@ -31,6 +32,10 @@ FAULTS=(kill link pause restart evict move)
 lab_init 5
 ALL=$(seq -s ' ' 1 5)
 lab_failover_cluster chaos
+if [[ -n ${CHAOS_LEASE:-} ]]; then
+    lab_assert -m "QuorumLease set to $CHAOS_LEASE" \
+        lab_clusctl -c n1 property set QuorumLease "$CHAOS_LEASE"
+fi
 lab_start_prober p "$LAB_FO_IP" 3600
 T0=$EPOCHREALTIME
 hosts=()
