@@ -155,10 +155,10 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
                         "node %s is not running a cluster", s->opts.name);
         return;
     }
-    /* Restarted, or back from a partition, this node's database may miss what the cluster
-     * committed meanwhile (after a restart it is empty until the log replays): an answer now
-     * could say a group that exists does not. */
-    if (s->conf.committed && !s->synced) {
+    /* Restarted, back from a partition, or just added and still replaying the log, this node's
+     * database may miss what the cluster committed meanwhile: an answer now could say a group
+     * that exists does not. */
+    if (!s->synced) {
         rpc_call_finish(call, 5072 /* ERROR_CLUSTER_NODE_NOT_READY */,
                         "node %s is still catching up with its cluster", s->opts.name);
         return;
