@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <clusapi_wintypes.h>
+
 #include "common/rpc_proto.h"
 
 int rpc_request_parse(const void *req, size_t len, uint32_t *ret_op)
@@ -43,4 +45,14 @@ int rpc_reply_parse(const void *reply, size_t len, uint32_t *ret_status, char *e
         free(msg);
     }
     return 0;
+}
+
+bool rpc_may_resend(uint32_t op, uint32_t status, bool sent)
+{
+    bool read_only = op == RPC_OP_QUERY || op == RPC_OP_NODE_INFO || op == RPC_OP_WAIT;
+
+    if (status == ERROR_CLUSTER_NODE_NOT_MEMBER)
+        return true;
+    return (status == ERROR_CLUSTER_NODE_UNREACHABLE || status == ERROR_TIMEOUT) &&
+           (!sent || read_only);
 }

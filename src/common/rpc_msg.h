@@ -6,6 +6,7 @@
 #ifndef CLUSAPI_RPC_MSG_H
 #define CLUSAPI_RPC_MSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,5 +30,14 @@ void rpc_reply_build(struct wire_writer *w, uint32_t status, const char *errmsg,
  */
 int rpc_reply_parse(const void *reply, size_t len, uint32_t *ret_status, char *errmsg,
                     size_t errmsg_size);
+
+/*
+ * A call of operation op failed with status (a transport error, or the node's refusal); sent:
+ * the request had left this side. May the same request go to another node? A node that refused
+ * it (not a member) did nothing, and a request that never left did nothing; a read is harmless
+ * twice; but a change that left may have been carried out, so sending it again could make it
+ * twice (a group "already existing" to the call that created it).
+ */
+bool rpc_may_resend(uint32_t op, uint32_t status, bool sent);
 
 #endif

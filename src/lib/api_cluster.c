@@ -11,6 +11,7 @@
 #include <clusapi_ext.h>
 
 #include "common/names.h"
+#include "common/rpc_msg.h"
 #include "common/rpc_proto.h"
 #include "common/utf16.h"
 #include "lib/lib.h"
@@ -164,15 +165,17 @@ uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int tim
                       struct rpc_reply *ret)
 {
     struct wire_writer copy;
-    uint32_t status;
+    uint32_t status, op = 0;
 
     /* Keep a copy of the request in case it must be sent again. */
     wire_writer_init(&copy);
     wire_put_raw(&copy, req->data, req->len);
+    rpc_request_parse(copy.data, copy.len, &op);
     pthread_mutex_lock(&c->mu);
     status = rpc_call(&c->conn, req, timeout_ms, ret);
-    if ((status == ERROR_CLUSTER_NODE_UNREACHABLE || status == ERROR_CLUSTER_NODE_NOT_MEMBER ||
-         status == ERROR_TIMEOUT) && fail_over(c)) {
+    /* A change sent to a node that then failed may have been carried out: it is not sent again
+     * (the caller sees the timeout or the lost node), or it could be made twice. */
+    if (rpc_may_resend(op, status, ret->sent) && fail_over(c)) {
         rpc_reply_done(ret);
         status = resend(c, &copy, timeout_ms, ret);
     }

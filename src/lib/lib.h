@@ -36,6 +36,7 @@ struct rpc_reply {
     size_t len;
     uint32_t status;           /* the node's Win32 status */
     char errmsg[LIB_ERRMSG_SIZE];
+    bool sent;                 /* the request left: after a transport error its outcome is open */
 };
 
 /* The administrator's key: $CLUSAPI_AUTHKEY, else /etc/clusapi/authkey. Win32 status. */

@@ -114,6 +114,7 @@ static int exchange(struct rpc_conn *c, const uint8_t *req, size_t len, int time
 {
     int rv = channel_send(c->ch, req, len);
 
+    ret->sent = true; /* even a failed send may have delivered part of it, or all */
     if (rv == 0)
         rv = channel_recv(c->ch, timeout_ms, (void **)&ret->data, &ret->len);
     if (rv < 0)

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <clusapi_wintypes.h>
+
 #include "common/rpc_msg.h"
 #include "common/rpc_proto.h"
 #include "common/wire.h"
@@ -94,6 +96,27 @@ static void test_reply_success_carries_body_not_reason(void **state)
     free(m);
 }
 
+/* A change that left is never sent to another node; reads and requests that never left are. */
+static void test_resend_only_what_cannot_be_done_twice(void **state)
+{
+    (void)state;
+    /* the node did not answer: a read goes elsewhere, a change that left does not */
+    assert_true(rpc_may_resend(RPC_OP_QUERY, ERROR_TIMEOUT, true));
+    assert_true(rpc_may_resend(RPC_OP_NODE_INFO, ERROR_CLUSTER_NODE_UNREACHABLE, true));
+    assert_true(rpc_may_resend(RPC_OP_WAIT, ERROR_TIMEOUT, true));
+    assert_false(rpc_may_resend(RPC_OP_APPLY, ERROR_TIMEOUT, true));
+    assert_false(rpc_may_resend(RPC_OP_GROUP_MOVE, ERROR_CLUSTER_NODE_UNREACHABLE, true));
+    assert_false(rpc_may_resend(RPC_OP_GROUP_DELETE, ERROR_TIMEOUT, true));
+    /* it never left (no connection), or the node refused it: any request goes elsewhere */
+    assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_CLUSTER_NODE_UNREACHABLE, false));
+    assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_TIMEOUT, false));
+    assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_CLUSTER_NODE_NOT_MEMBER, true));
+    /* the node answered: its answer stands */
+    assert_false(rpc_may_resend(RPC_OP_QUERY, 0, true));
+    assert_false(rpc_may_resend(RPC_OP_QUERY, ERROR_ACCESS_DENIED, true));
+    assert_false(rpc_may_resend(RPC_OP_APPLY, ERROR_INVALID_PARAMETER, false));
+}
+
 static void test_reply_malformed_untouched(void **state)
 {
     const uint8_t no_status[] = {RPC_F_NAME, 0, 1, 0, 0, 0, 'x'};
@@ -111,6 +134,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_op),
+        cmocka_unit_test(test_resend_only_what_cannot_be_done_twice),
         cmocka_unit_test(test_request_without_op_or_malformed),
         cmocka_unit_test(test_reply_failure_carries_reason_not_body),
         cmocka_unit_test(test_reply_success_carries_body_not_reason),
