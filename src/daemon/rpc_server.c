@@ -321,8 +321,9 @@ int rpc_server_start(uv_loop_t *loop, const char *addr, uint16_t port, channel_k
     return 0;
 }
 
-/* A server stopped while connection threads still ran (see async_closed). */
-static struct rpc_server *lingering;
+/* A server stopped while connection threads still ran (see async_closed). Volatile: it is only
+ * ever written, and an optimiser would drop the store, leaving the server unreachable. */
+static struct rpc_server *volatile lingering;
 
 static void async_closed(uv_handle_t *h)
 {
