@@ -286,6 +286,6 @@ printf 'Down after 750 ms of silence), QuorumLease=0 (twice the delay: a 500 ms 
 printf '555 ms of silence).  Fastest: QuorumLease=%s (its lower bound: heartbeats every %s ms,\n' \
     "$FASTEST_LEASE" "$((FASTEST_LEASE / 3))"
 printf 'fenced after %s ms of silence; Down still after 750 ms).  A group moves once its owner is\n' \
-    "$((FASTEST_LEASE * 101 / 100 + FASTEST_LEASE / 10))"
+    "$((FASTEST_LEASE * 101 / 100 + 25))"
 printf 'fenced.\n'
 

@@ -15,7 +15,7 @@
 #include "daemon/hb_packet.h"
 #include "daemon/log.h"
 
-#define CHECK_MS 25 /* how often states, leases and fencing are re-evaluated */
+#define CHECK_MS HB_MARGIN_MIN_MS /* how often states, leases and fencing are re-evaluated */
 #define REFUSAL_LOG_MS 1000 /* at most one refusal line a second; the rest are counted */
 
 struct replay {

@@ -2,7 +2,7 @@
 # scenario_failover_fast.sh — the fastest settings: QuorumLease at its lower bound (150 ms).
 #
 # The lease is set live (clusctl property set) and read back from every node.  Heartbeats then go
-# every 50 ms and a silent owner is fenced after about 166 ms, long before it counts as Down
+# every 50 ms and a silent owner is fenced after about 176 ms, long before it counts as Down
 # (750 ms): its groups move as soon as it is fenced.  With the prober watching the address:
 # kill -9 of the owner's clussvc, the owner's link cut, the owner frozen (SIGSTOP) — each undone
 # and rejoined — then short pauses of about one lease (120-250 ms, the owner wakes as the others
