@@ -538,8 +538,9 @@ static int cmd_expect_node(struct cdb *db, const struct msg *m)
         (r = sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", (int64_t)id)))
         return r;
     if ((uint64_t)have != incarnation)
-        return reject(db, CDB_ERROR_INVALID_STATE, "node %llu came back (incarnation %lld, not %llu)",
-                      (unsigned long long)id, (long long)have, (unsigned long long)incarnation);
+        return reject(db, CDB_ERROR_INVALID_STATE,
+                      "node %llu came back (incarnation %lld, not %llu)", (unsigned long long)id,
+                      (long long)have, (unsigned long long)incarnation);
     return 0;
 }
 

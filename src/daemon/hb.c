@@ -15,7 +15,6 @@
 #include "daemon/hb_packet.h"
 #include "daemon/log.h"
 
-#define CHECK_MS HB_MARGIN_MIN_MS /* how often states, leases and fencing are re-evaluated */
 #define REFUSAL_LOG_MS 1000 /* at most one refusal line a second; the rest are counted */
 
 struct replay {
@@ -271,7 +270,7 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
     uv_timer_init(loop, &h->check_timer);
     h->send_timer.data = h->check_timer.data = h;
     uv_timer_start(&h->send_timer, send_cb, 0, cfg->interval_ms);
-    uv_timer_start(&h->check_timer, check_cb, CHECK_MS, CHECK_MS);
+    uv_timer_start(&h->check_timer, check_cb, HB_CHECK_MS, HB_CHECK_MS);
     *ret = h;
     return 0;
 }

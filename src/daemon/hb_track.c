@@ -25,7 +25,7 @@ void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t thres
     }
     cfg->drift_ppm = 10000; /* 1 %: far beyond any working quartz, and cheap */
     /* A tenth of the lease, and at least the time a node may take to notice its own lapse. */
-    cfg->margin_ms = cfg->lease_ms / 10 > HB_MARGIN_MIN_MS ? cfg->lease_ms / 10 : HB_MARGIN_MIN_MS;
+    cfg->margin_ms = cfg->lease_ms / 10 > HB_CHECK_MS ? cfg->lease_ms / 10 : HB_CHECK_MS;
 }
 
 bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms)

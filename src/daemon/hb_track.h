@@ -30,9 +30,9 @@
 /* How long a lease once declared still counts after the declaring node moved to another:
  * longer than any lease the bounds allow (4000 ms, plus drift and margin). */
 #define HB_LEASE_MEMORY_MS 5000
-/* The least fencing margin: a node notices its own lapse within one check of its state (hb.c
- * re-evaluates every 25 ms), and what clussvc runs itself stops only then. */
-#define HB_MARGIN_MIN_MS 25
+/* How often a node re-evaluates node states, its lease and fencing (hb.c): it notices its own
+ * lapse up to this late, so no fencing margin is shorter. */
+#define HB_CHECK_MS 25
 
 struct hb_config {
     uint32_t delay_ms;       /* SameSubnetDelay */

@@ -663,7 +663,7 @@ enum {
 
 /* Starts a batch; with gone, one that is refused should that node have come back with a new
  * lease since the caller saw it (its incarnation moved on: cdb_cmd.h, EXPECT_NODE). */
-void rgm_batch_begin(struct wire_writer *w, const struct cdb_node *gone)
+static void batch_begin(struct wire_writer *w, const struct cdb_node *gone)
 {
     cdb_cmd_batch(w);
     if (gone != NULL) {
@@ -675,7 +675,7 @@ void rgm_batch_begin(struct wire_writer *w, const struct cdb_node *gone)
 }
 
 /* Commits the same state change for a group and each of its resources (one batch; see
- * rgm_batch_begin for gone). */
+ * batch_begin for gone). */
 static uint32_t commit_group(struct svc *s, const char *group, int32_t group_state,
                              uint64_t owner, int32_t res_state, unsigned flags,
                              const struct cdb_node *gone, svc_submit_cb done, void *arg)
@@ -688,7 +688,7 @@ static uint32_t commit_group(struct svc *s, const char *group, int32_t group_sta
     if (cdb_resources(s->db, group, &res, &n_res) < 0)
         return 8;
     wire_writer_init(&w);
-    rgm_batch_begin(&w, gone);
+    batch_begin(&w, gone);
     mark = cdb_cmd_batch_sub_begin(&w);
     cdb_cmd_set_group_state(&w, group, group_state, owner);
     cdb_cmd_batch_sub_end(&w, mark);

@@ -222,8 +222,6 @@ uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int
  * committed). */
 uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner,
                        const struct cdb_node *gone, char *errmsg, size_t n);
-/* Starts a cdb batch in w, refused with gone as rgm_fail_over's (NULL: unconditional). */
-void rgm_batch_begin(struct wire_writer *w, const struct cdb_node *gone);
 /* Asks the owner to take a group offline (leader only); force records it offline at once when
  * the owner is gone. Win32 status (997 while it happens). */
 uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);

@@ -60,13 +60,12 @@ static void wanted_config(struct svc *s, struct hb_config *cfg)
     hb_config_defaults(cfg, delay, threshold, lease);
 }
 
-/* Members as the database has them, or as the configuration does before the first commit. */
-static size_t wanted_members(struct svc *s, struct hb_member *out)
+/* Members as the database has them (nodes[0..n)), or as the configuration does before the
+ * first commit. */
+static size_t wanted_members(struct svc *s, const struct cdb_node *nodes, size_t n,
+                             struct hb_member *out)
 {
-    struct cdb_node *nodes;
-    size_t n = 0;
-
-    if (s->db != NULL && cdb_nodes(s->db, &nodes, &n) == 0 && n > 0) {
+    if (n > 0) {
         for (size_t i = 0; i < n && i < HB_MAX_NODES; i++) {
             out[i] = (struct hb_member){.id = nodes[i].id, .port = (uint16_t)nodes[i].port,
                                         .voter = consensus_member_role(s->consensus,
@@ -74,7 +73,6 @@ static size_t wanted_members(struct svc *s, struct hb_member *out)
                                                  RAFT_VOTER};
             snprintf(out[i].address, sizeof(out[i].address), "%s", nodes[i].address);
         }
-        free(nodes);
         return n < HB_MAX_NODES ? n : HB_MAX_NODES;
     }
     for (size_t i = 0; i < s->conf.n_peers && i < HB_MAX_NODES; i++) {
@@ -87,16 +85,30 @@ static size_t wanted_members(struct svc *s, struct hb_member *out)
     return s->conf.n_peers < HB_MAX_NODES ? s->conf.n_peers : HB_MAX_NODES;
 }
 
+/* The incarnations the database has (hb_track_note_incarnation). */
+static void note_incarnations(struct svc *s, const struct cdb_node *nodes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        hb_note_incarnation(s->hb, nodes[i].id, nodes[i].incarnation);
+}
+
+/* Runs after every apply (and now and then): members, settings and incarnations follow the
+ * database on every node, so that a new leader knows which reports came before a node came
+ * back. */
 void svc_health_sync(struct svc *s)
 {
     struct hb_member members[HB_MAX_NODES];
+    struct cdb_node *nodes = NULL;
     struct hb_config cfg;
-    size_t n;
+    size_t n = 0;
 
     if (s->hb == NULL)
         return;
-    n = wanted_members(s, members);
-    hb_set_members(s->hb, members, n);
+    if (s->db == NULL || cdb_nodes(s->db, &nodes, &n) < 0)
+        n = 0;
+    hb_set_members(s->hb, members, wanted_members(s, nodes, n, members));
+    note_incarnations(s, nodes, n);
+    free(nodes);
     wanted_config(s, &cfg);
     hb_set_config(s->hb, &cfg);
 }
@@ -127,8 +139,8 @@ static void fenced_done(struct svc *s, void *arg)
  * CONFIRM_NODE (its incarnation goes up) and waits until it has applied it. A move of its
  * groups decided while it had no lease either stands earlier in the log, so the node sees it
  * first and stays away, or comes later and is refused, because the leader's takeover expects
- * the incarnation it saw (rgm_batch_begin). A process that starts again with a database some
- * commits old is no exception: it too first learns where its groups went.
+ * the incarnation it saw (EXPECT_NODE, rgm_fail_over). A process that starts again with a
+ * database some commits old is no exception: it too first learns where its groups went.
  */
 static void confirmed(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
 {
@@ -342,7 +354,7 @@ static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n
         if (holder != NULL && hb_track_fenced(t, holder->id, svc_now_ms())) {
             size_t mark = cdb_cmd_batch_sub_begin(&w);
 
-            cdb_cmd_expect_node(&w, holder->id, holder->incarnation); /* see rgm_batch_begin */
+            cdb_cmd_expect_node(&w, holder->id, holder->incarnation); /* as rgm_fail_over */
             cdb_cmd_batch_sub_end(&w, mark);
             mark = cdb_cmd_batch_sub_begin(&w);
             cdb_cmd_release_resource(&w, res[i].name, res[i].handoff);
@@ -360,30 +372,30 @@ static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n
     return commit(s, &w);
 }
 
-static void leader_duties(struct svc *s, const struct cdb_node *nodes, size_t n)
+static void leader_duties(struct svc *s)
 {
-    if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER)
+    struct cdb_node *nodes;
+    size_t n;
+
+    if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER ||
+        cdb_nodes(s->db, &nodes, &n) < 0)
         return;
+    /* Decisions carry the incarnations read here (EXPECT_NODE): the reports they rest on must
+     * be from after those, even if the sync after this apply has not run yet. */
+    note_incarnations(s, nodes, n);
     if (!update_node_states(s, nodes, n) && !release_fenced(s, nodes, n))
         take_over(s, nodes, n);
+    free(nodes);
 }
 
 static void tick(void *arg)
 {
     struct svc *s = arg;
-    struct cdb_node *nodes;
-    size_t n;
 
     if (s->stopping || s->wiping || s->db == NULL || s->consensus == NULL)
         return;
     check_lease(s);
-    if (cdb_nodes(s->db, &nodes, &n) < 0)
-        return;
-    /* On every node, so that a new leader knows which reports came before a node came back. */
-    for (size_t i = 0; i < n; i++)
-        hb_note_incarnation(s->hb, nodes[i].id, nodes[i].incarnation);
-    leader_duties(s, nodes, n);
-    free(nodes);
+    leader_duties(s);
 }
 
 /* ------------------------------------------------------------------------------------------ */
