@@ -141,7 +141,7 @@ for ((r = 0; r < RUNS; r++)); do clusapi_move; done
 echo "bench/failover: clusapi at its fastest settings ($RUNS rounds each) ..." >&2
 lab_clusctl -c n1 property set QuorumLease "$FASTEST_LEASE" >/dev/null
 # Each node fences a peer by the longest lease that peer declared in the last 5 s
-# (HB_LEASE_MEMORY_MS in src/daemon/hb_track.h): the 500 ms one counts until then.
+# (HB_LEASE_MEMORY_MS in src/daemon/health/hb_track.h): the 500 ms one counts until then.
 sleep 5
 for ((r = 0; r < RUNS; r++)); do
     clusapi_round "clusapi fastest kill -9" lab_kill_node lab_start_node

@@ -5,7 +5,7 @@
  * The library makes the new credential and moves every member to it in three rounds, each
  * finished on every member before the next starts: stage (accept the new one too), switch (prove
  * the new one), retire (accept only the new one). Whatever any member proves is then accepted by
- * all the others at every moment, so raft and the heartbeats never stop (daemon/cred_ring.h).
+ * all the others at every moment, so raft and the heartbeats never stop (daemon/keys/cred_ring.h).
  * Each node is reached on its own, with the admin key: the cluster credential being replaced is
  * not what carries its replacement. A member that cannot be reached makes the rotation fail
  * before anyone switched (the staged credential is withdrawn everywhere): it would otherwise be

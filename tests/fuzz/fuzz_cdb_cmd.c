@@ -12,8 +12,8 @@
 
 #include <errno.h>
 
-#include "daemon/cdb.h"
-#include "daemon/consensus_entry.h"
+#include "daemon/cdb/cdb.h"
+#include "daemon/consensus/consensus_entry.h"
 #include "fuzz_cdb_seed.h"
 
 #define MAX_ENTRIES 8

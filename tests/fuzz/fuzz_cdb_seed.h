@@ -10,7 +10,7 @@
 
 #include "common/cdb_cmd.h"
 #include "common/wire.h"
-#include "daemon/cdb.h"
+#include "daemon/cdb/cdb.h"
 
 /* Calls fn on each seed command in order; stops at and returns the first non-zero result. */
 static inline int fuzz_cdb_seed_each(int (*fn)(void *arg, const uint8_t *cmd, size_t len),

@@ -11,7 +11,7 @@
 
 #include <errno.h>
 
-#include "daemon/cdb.h"
+#include "daemon/cdb/cdb.h"
 #include "fuzz_cdb_seed.h"
 
 /* Applies the seed commands again: each must be applied or rejected, never fail the database. */

@@ -11,7 +11,7 @@
 
 #include <errno.h>
 
-#include "daemon/consensus_hello.h"
+#include "daemon/consensus/consensus_hello.h"
 
 static void check_hello(const uint8_t *data, size_t size)
 {

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "daemon/hb_packet.h"
+#include "daemon/health/hb_packet.h"
 
 /* How a decoder called the MAC: what it covered. */
 struct fuzz_mac_seen {

@@ -10,7 +10,7 @@
 
 #include <errno.h>
 
-#include "daemon/hb_packet.h"
+#include "daemon/health/hb_packet.h"
 #include "fuzz_hb_mac.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,7 +12,7 @@
 #include <errno.h>
 
 #include "channel/channel.h"
-#include "daemon/node_conf.h"
+#include "daemon/base/node_conf.h"
 
 #define HEX_LEN (2 * CHANNEL_KEY_BYTES)
 

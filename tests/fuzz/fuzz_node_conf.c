@@ -9,7 +9,7 @@
 
 #include <errno.h>
 
-#include "daemon/node_conf.h"
+#include "daemon/base/node_conf.h"
 
 static int terminated(const char *s, size_t n)
 {

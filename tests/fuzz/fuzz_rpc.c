@@ -15,7 +15,7 @@
 #include "common/rpc_msg.h"
 #include "common/rpc_proto.h"
 #include "common/wire.h"
-#include "daemon/node_conf.h"
+#include "daemon/base/node_conf.h"
 
 static void check_request(const uint8_t *data, size_t size)
 {

@@ -47,9 +47,9 @@
 
 #include "channel/channel.h"
 #include "common/wire.h"
-#include "daemon/consensus_hello.h"
-#include "daemon/cred_ring.h"
-#include "daemon/hb_packet.h"
+#include "daemon/consensus/consensus_hello.h"
+#include "daemon/keys/cred_ring.h"
+#include "daemon/health/hb_packet.h"
 
 #define ANSWER_WAIT_MS 1000 /* a datagram's answer, a TLS handshake */
 #define CLOSE_WAIT_MS 3000  /* a node gives a connection 1 s to authenticate, then closes it */

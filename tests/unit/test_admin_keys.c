@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "daemon/admin_keys.h"
+#include "daemon/keys/admin_keys.h"
 
 static struct channel_key key_n(uint8_t n)
 {

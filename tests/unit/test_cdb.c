@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 #include "common/wire.h"
-#include "daemon/cdb.h"
+#include "daemon/cdb/cdb.h"
 #include "common/cdb_cmd.h"
 
 /* ---------------------------------------------------------------------------------------- */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "daemon/consensus_hello.h"
+#include "daemon/consensus/consensus_hello.h"
 
 static const uint8_t cred_id[CRED_ID_BYTES] = {0xde, 0xad, 0xbe, 0xef, 0x00, 0x01, 0x02, 0x03};
 

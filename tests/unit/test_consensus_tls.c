@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "daemon/consensus_tls.h"
+#include "daemon/consensus/consensus_tls.h"
 
 #define CLUSTER "0b7c5f3e-6a1d-4c2b-9e8f-7a6b5c4d3e2f"
 #define PAYLOAD (256 * 1024) /* many TLS records, more than a socket buffer */

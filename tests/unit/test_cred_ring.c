@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "daemon/cred_ring.h"
+#include "daemon/keys/cred_ring.h"
 
 #define CLUSTER "6f1c2a9e-0d4b-4a57-9c3e-2b8f7e6d5c4a"
 

@@ -8,8 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "daemon/hb_packet.h"
-#include "daemon/hb_track.h"
+#include "daemon/health/hb_packet.h"
+#include "daemon/health/hb_track.h"
 
 /* Three voters; each node's clock starts elsewhere so no comparison across clocks sneaks in. */
 struct sim {

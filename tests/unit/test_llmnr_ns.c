@@ -39,10 +39,10 @@
 #include "channel/resolve.h"
 #include "common/address.h"
 #include "common/llmnr.h"
-#include "daemon/name_responder.h"
-#include "daemon/net_addr.h"
-#include "daemon/rm.h"
-#include "daemon/log.h"
+#include "daemon/net/name_responder.h"
+#include "daemon/net/net_addr.h"
+#include "daemon/rm/rm.h"
+#include "daemon/base/log.h"
 #include "netns_fixture.h"
 
 #define SKIP 77

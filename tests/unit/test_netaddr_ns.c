@@ -37,10 +37,10 @@
 
 #include "common/address.h"
 #include "common/packet.h"
-#include "daemon/net_addr.h"
-#include "daemon/net_announce.h"
-#include "daemon/net_probe.h"
-#include "daemon/rm.h"
+#include "daemon/net/net_addr.h"
+#include "daemon/net/net_announce.h"
+#include "daemon/net/net_probe.h"
+#include "daemon/rm/rm.h"
 #include "netns_fixture.h"
 
 #define SKIP 77

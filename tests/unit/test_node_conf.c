@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "daemon/admin_keys.h"
-#include "daemon/node_conf.h"
+#include "daemon/keys/admin_keys.h"
+#include "daemon/base/node_conf.h"
 
 static unsigned mode_at(const char *dir, const char *name)
 {

@@ -10,8 +10,8 @@
 
 #include "common/rpc_proto.h"
 #include "common/wire.h"
-#include "daemon/consensus_entry.h"
-#include "daemon/node_conf.h"
+#include "daemon/consensus/consensus_entry.h"
+#include "daemon/base/node_conf.h"
 
 #define HEX "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF"
 

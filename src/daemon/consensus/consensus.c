@@ -1,0 +1,578 @@
+/*
+ * consensus — libraft 0.15 behind a small interface (see consensus.h).
+ *
+ * What RAFT-NOTES taught us is applied here: pre-vote on (without it a killed leader almost
+ * always leads to split votes), a short connect-retry delay so restarted peers catch up quickly,
+ * and a polling timer because 0.15 has no state-change callback. Raft's connections go through
+ * TLS with the cluster credential (consensus_tls.c), never plain TCP.
+ */
+#include "daemon/consensus/consensus.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <raft.h>
+#include <raft/uv.h>
+
+#include "daemon/consensus/consensus_entry.h"
+#include "daemon/consensus/consensus_tls.h"
+#include "daemon/base/log.h"
+
+#define MAX_VOTERS 5
+#define POLL_MS 10
+#define CONNECT_RETRY_MS 100
+#define FAST_ELECTION_MS 100
+
+struct consensus {
+    struct raft raft;
+    struct raft_io io;
+    struct raft_uv_transport transport;
+    struct raft_fsm raft_fsm;
+    struct consensus_fsm fsm;
+    uv_timer_t poll;
+    /* Followers learn that an entry committed only from the leader's next message; raft sends
+     * one with each new entry but otherwise only every heartbeat, which would leave every
+     * follower up to two heartbeats behind each commit (and a group move waits on several). So
+     * once the leader has applied entries it appends a barrier: the message carrying it tells
+     * the followers the new commit index at once. */
+    uv_timer_t nudge;
+    struct raft_barrier barrier;
+    bool barrier_in_flight;
+    bool nudge_wanted;
+    /* raft_close() has begun: it calls back failed requests, and a callback that submitted
+     * anew from there would append to a log that is being torn down */
+    bool stopping;
+    consensus_change_cb on_change;
+    void *change_arg;
+    int last_state;
+    uint64_t last_leader;
+    unsigned election_ms;    /* the configured timeout, restored after a fast first election */
+    bool fast_election;
+    consensus_stop_cb stop_cb;
+    void *stop_arg;
+    int pending_closes;
+    uint64_t conf_peers[NODE_CONF_MAX_PEERS];
+    size_t n_conf_peers;
+};
+
+struct apply_req {
+    struct raft_apply req;
+    consensus_apply_cb cb;
+    void *arg;
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* State machine glue                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static void nudge_cb(uv_timer_t *t);
+
+static void barrier_done(struct raft_barrier *req, int status)
+{
+    struct consensus *c = req->data;
+
+    (void)status;
+    c->barrier_in_flight = false;
+    if (c->nudge_wanted && c->stop_cb == NULL && c->pending_closes == 0)
+        uv_timer_start(&c->nudge, nudge_cb, 0, 0);
+}
+
+static void nudge_cb(uv_timer_t *t)
+{
+    struct consensus *c = t->data;
+
+    if (c->barrier_in_flight || raft_state(&c->raft) != RAFT_LEADER)
+        return;
+    c->nudge_wanted = false;
+    c->barrier.data = c;
+    c->barrier_in_flight = raft_barrier(&c->raft, &c->barrier, barrier_done) == 0;
+}
+
+/* Called as the leader applies an entry: tell the followers soon (not from inside raft). */
+static void nudge_followers(struct consensus *c)
+{
+    if (c->nudge.data == NULL || c->stopping)
+        return; /* raft is still starting up, or closing */
+    c->nudge_wanted = true;
+    if (!c->barrier_in_flight && !uv_is_active((uv_handle_t *)&c->nudge))
+        uv_timer_start(&c->nudge, nudge_cb, 0, 0);
+}
+
+static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **result)
+{
+    struct consensus *c = rf->data;
+    uint32_t status = 0;
+    const uint8_t *cmd;
+    size_t len;
+    int rv = consensus_entry_unframe(buf->base, buf->len, &cmd, &len);
+
+    if (rv < 0) {
+        *result = (void *)(uintptr_t)87u; /* ERROR_INVALID_PARAMETER: not one of ours */
+        return 0;
+    }
+    rv = c->fsm.apply(c->fsm.arg, cmd, len, &status);
+    if (raft_state(&c->raft) == RAFT_LEADER)
+        nudge_followers(c);
+
+    if (rv < 0)
+        return RAFT_IOERR; /* internal failure: raft treats it as fatal for this node */
+    /* The Win32 status travels as the result pointer itself: no allocation to free. */
+    *result = (void *)(uintptr_t)status;
+    return 0;
+}
+
+static int fsm_snapshot(struct raft_fsm *rf, struct raft_buffer *bufs[], unsigned *n_bufs)
+{
+    struct consensus *c = rf->data;
+    struct raft_buffer *b = raft_malloc(sizeof(*b));
+    void *image;
+    size_t len;
+
+    if (b == NULL)
+        return RAFT_NOMEM;
+    if (c->fsm.snapshot(c->fsm.arg, &image, &len) < 0) {
+        raft_free(b);
+        return RAFT_NOMEM;
+    }
+    b->base = image;
+    b->len = len;
+    *bufs = b;
+    *n_bufs = 1;
+    return 0;
+}
+
+static int fsm_snapshot_finalize(struct raft_fsm *rf, struct raft_buffer *bufs[],
+                                 unsigned *n_bufs)
+{
+    for (unsigned i = 0; i < *n_bufs; i++)
+        free((*bufs)[i].base);
+    raft_free(*bufs);
+    *bufs = NULL;
+    *n_bufs = 0;
+    return 0;
+}
+
+static int fsm_restore(struct raft_fsm *rf, struct raft_buffer *buf)
+{
+    struct consensus *c = rf->data;
+    int rv = c->fsm.restore(c->fsm.arg, buf->base, buf->len);
+
+    raft_free(buf->base); /* restore owns the buffer (RAFT-NOTES) */
+    return rv < 0 ? RAFT_CORRUPT : 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Start and stop                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+static void poll_cb(uv_timer_t *t)
+{
+    struct consensus *c = t->data;
+    int state = raft_state(&c->raft);
+    uint64_t leader = consensus_leader(c);
+
+    if (state == c->last_state && leader == c->last_leader)
+        return;
+    static const char *const names[] = {"unavailable", "follower", "candidate", "leader"};
+
+    LOGI("consensus", "role %s, leader %llu", state >= 0 && state < 4 ? names[state] : "?",
+         (unsigned long long)leader);
+    c->last_state = state;
+    c->last_leader = leader;
+    if (leader != 0 && c->fast_election) {
+        c->fast_election = false;
+        raft_set_election_timeout(&c->raft, c->election_ms);
+    }
+    if (c->on_change != NULL)
+        c->on_change(c->change_arg);
+}
+
+/* Raft connections come only from members: the current configuration, or before this node
+ * has one (it is joining and has not heard from the leader yet), the peers it was configured
+ * with. */
+static bool is_member(void *arg, uint64_t id)
+{
+    struct consensus *c = arg;
+
+    if (c->raft.configuration.n > 0)
+        return consensus_member_role(c, id) >= 0;
+    for (size_t i = 0; i < c->n_conf_peers; i++)
+        if (c->conf_peers[i] == id)
+            return true;
+    return false;
+}
+
+static int bootstrap(struct consensus *c, const struct node_conf *conf, char *errmsg)
+{
+    struct raft_configuration rc;
+    unsigned voters = 0;
+    int rv = 0;
+
+    raft_configuration_init(&rc);
+    for (size_t i = 0; i < conf->n_peers && rv == 0; i++) {
+        const struct node_peer *p = &conf->peers[i];
+        char addr[96];
+        int role = p->role == RAFT_VOTER && voters < MAX_VOTERS ? RAFT_VOTER : RAFT_STANDBY;
+
+        voters += role == RAFT_VOTER;
+        snprintf(addr, sizeof(addr), "%s:%u", p->address, p->raft_port);
+        rv = raft_configuration_add(&rc, p->id, addr, role);
+    }
+    if (rv == 0)
+        rv = raft_bootstrap(&c->raft, &rc);
+    raft_configuration_close(&rc);
+    if (rv == RAFT_CANTBOOTSTRAP)
+        return 0; /* already has state: a restart */
+    /* A new cluster: every node starts at once and nobody leads yet, so the first election need
+     * not wait a full timeout; the configured one is restored once a leader is known. */
+    if (rv == 0 && c->election_ms > FAST_ELECTION_MS) {
+        c->fast_election = true;
+        raft_set_election_timeout(&c->raft, FAST_ELECTION_MS);
+    }
+    if (rv != 0)
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "bootstrap: %s", raft_errmsg(&c->raft));
+    return rv == 0 ? 0 : -EIO;
+}
+
+static void set_timing(struct consensus *c, const struct consensus_timing *timing)
+{
+    c->election_ms = timing->election_ms;
+    raft_set_heartbeat_timeout(&c->raft, timing->heartbeat_ms);
+    raft_set_election_timeout(&c->raft, timing->election_ms);
+    raft_set_pre_vote(&c->raft, true);
+    raft_set_snapshot_threshold(&c->raft, 1024);
+    raft_set_snapshot_trailing(&c->raft, 256);
+    raft_uv_set_connect_retry_delay(&c->io, CONNECT_RETRY_MS);
+}
+
+int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *conf,
+                    const struct cred_ring *keys, const struct consensus_timing *timing,
+                    const struct consensus_fsm *fsm, consensus_change_cb on_change,
+                    void *change_arg, struct consensus **ret, char *errmsg)
+{
+    const struct node_peer *self = node_conf_peer(conf, conf->node_id);
+    struct consensus *c;
+    char addr[96];
+    int rv;
+
+    if (self == NULL) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "node %llu is not among the peers",
+                 (unsigned long long)conf->node_id);
+        return -EINVAL;
+    }
+    c = calloc(1, sizeof(*c));
+    if (c == NULL)
+        return -ENOMEM;
+    c->fsm = *fsm;
+    c->on_change = on_change;
+    c->change_arg = change_arg;
+    c->raft_fsm = (struct raft_fsm){.version = 2, .data = c, .apply = fsm_apply,
+                                    .snapshot = fsm_snapshot, .restore = fsm_restore,
+                                    .snapshot_finalize = fsm_snapshot_finalize};
+    snprintf(addr, sizeof(addr), "%s:%u", self->address, self->raft_port);
+    for (size_t i = 0; i < conf->n_peers; i++)
+        c->conf_peers[c->n_conf_peers++] = conf->peers[i].id;
+    rv = consensus_tls_init(&c->transport, loop, keys, is_member, c);
+    if (rv != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft transport: %s", raft_strerror(rv));
+        free(c);
+        return -EIO;
+    }
+    rv = raft_uv_init(&c->io, loop, dir, &c->transport);
+    if (rv != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft storage: %.200s", c->io.errmsg);
+        consensus_tls_free(&c->transport);
+        free(c);
+        return -EIO;
+    }
+    rv = raft_init(&c->raft, &c->io, &c->raft_fsm, conf->node_id, addr);
+    if (rv != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft init: %s", raft_errmsg(&c->raft));
+        raft_uv_close(&c->io);
+        consensus_tls_free(&c->transport);
+        free(c);
+        return -EIO;
+    }
+    set_timing(c, timing);
+    rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
+    if (rv == 0 && raft_start(&c->raft) != 0) {
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %s", raft_errmsg(&c->raft));
+        rv = -EIO;
+    }
+    uv_timer_init(loop, &c->poll);
+    c->poll.data = c;
+    uv_timer_init(loop, &c->nudge);
+    c->nudge.data = c;
+    if (rv < 0) {
+        consensus_stop(c, NULL, NULL);
+        return rv;
+    }
+    uv_timer_start(&c->poll, poll_cb, POLL_MS, POLL_MS);
+    *ret = c;
+    return 0;
+}
+
+static void maybe_free(struct consensus *c)
+{
+    if (--c->pending_closes > 0)
+        return;
+    raft_uv_close(&c->io);
+    consensus_tls_free(&c->transport);
+    if (c->stop_cb != NULL)
+        c->stop_cb(c->stop_arg);
+    free(c);
+}
+
+static void raft_closed(struct raft *r)
+{
+    maybe_free(r->data);
+}
+
+static void timer_closed(uv_handle_t *h)
+{
+    maybe_free(h->data);
+}
+
+void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
+{
+    if (c == NULL) {
+        if (cb != NULL)
+            cb(arg);
+        return;
+    }
+    c->stop_cb = cb;
+    c->stop_arg = arg;
+    c->stopping = true;
+    c->pending_closes = 3;
+    c->raft.data = c;
+    uv_close((uv_handle_t *)&c->poll, timer_closed);
+    uv_close((uv_handle_t *)&c->nudge, timer_closed);
+    raft_close(&c->raft, raft_closed);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Requests and state                                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+static void apply_done(struct raft_apply *req, int status, void *result)
+{
+    struct apply_req *a = req->data;
+
+    if (status != 0 && status != RAFT_NOTLEADER && status != RAFT_LEADERSHIPLOST)
+        LOGW("consensus", "a command was not committed: %s (%d)", raft_strerror(status), status);
+
+    a->cb(a->arg, status == 0 ? 0 : (status == RAFT_NOTLEADER || status ==
+                                     RAFT_LEADERSHIPLOST ? -ENOTCONN : -EIO),
+          (uint32_t)(uintptr_t)result);
+    free(a);
+}
+
+int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_apply_cb cb,
+                    void *arg)
+{
+    struct apply_req *a;
+    struct raft_buffer buf;
+    int rv;
+
+    if (c->stopping || raft_state(&c->raft) != RAFT_LEADER)
+        return -ENOTCONN;
+    a = calloc(1, sizeof(*a));
+    buf.len = consensus_entry_size(len);
+    buf.base = raft_malloc(buf.len);
+    if (a == NULL || buf.base == NULL) {
+        free(a);
+        raft_free(buf.base);
+        return -ENOMEM;
+    }
+    consensus_entry_frame(buf.base, cmd, len);
+    a->cb = cb;
+    a->arg = arg;
+    a->req.data = a;
+    rv = raft_apply(&c->raft, &a->req, &buf, 1, apply_done);
+    if (rv != 0) {
+        raft_free(buf.base);
+        free(a);
+        return rv == RAFT_NOTLEADER ? -ENOTCONN : -EIO;
+    }
+    return 0;
+}
+
+enum consensus_role consensus_role(struct consensus *c)
+{
+    switch (raft_state(&c->raft)) {
+    case RAFT_LEADER:
+        return CONSENSUS_LEADER;
+    case RAFT_CANDIDATE:
+        return CONSENSUS_CANDIDATE;
+    case RAFT_FOLLOWER:
+        return CONSENSUS_FOLLOWER;
+    default:
+        return CONSENSUS_DOWN;
+    }
+}
+
+uint64_t consensus_leader(struct consensus *c)
+{
+    raft_id id = 0;
+    const char *address = NULL;
+
+    raft_leader(&c->raft, &id, &address);
+    return id;
+}
+
+uint64_t consensus_applied_index(struct consensus *c)
+{
+    return raft_last_applied(&c->raft);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Membership                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+struct change_req {
+    union {
+        struct raft_change change;
+        struct raft_transfer transfer;
+    } u;
+    struct consensus *c;
+    consensus_change_done cb;
+    void *arg;
+    uint64_t target; /* transfer: who should lead */
+};
+
+static int raft_errno(int rv)
+{
+    switch (rv) {
+    case 0:
+        return 0;
+    case RAFT_NOTLEADER:
+    case RAFT_LEADERSHIPLOST:
+        return -ENOTCONN;
+    case RAFT_CANTCHANGE:
+        return -EBUSY;
+    case RAFT_BADID:
+    case RAFT_NOTFOUND:
+        return -ENOENT;
+    case RAFT_DUPLICATEID:
+    case RAFT_DUPLICATEADDRESS:
+        return -EEXIST;
+    case RAFT_NOMEM:
+        return -ENOMEM;
+    default:
+        return -EIO;
+    }
+}
+
+static struct change_req *change_new(struct consensus *c, consensus_change_done cb, void *arg)
+{
+    struct change_req *req = c->stopping ? NULL : calloc(1, sizeof(*req));
+
+    if (req != NULL)
+        *req = (struct change_req){.c = c, .cb = cb, .arg = arg};
+    return req;
+}
+
+static void change_done(struct raft_change *change, int status)
+{
+    struct change_req *req = change->data;
+
+    if (status != 0)
+        LOGW("consensus", "membership change failed: %s", raft_strerror(status));
+    req->cb(req->arg, raft_errno(status));
+    free(req);
+}
+
+/* Runs one raft membership call with the shared request/callback plumbing. */
+static int change_start(struct change_req *req, int rv)
+{
+    if (rv != 0) {
+        LOGW("consensus", "membership change refused: %s", raft_errmsg(&req->c->raft));
+        free(req);
+        return raft_errno(rv);
+    }
+    return 0;
+}
+
+int consensus_add(struct consensus *c, uint64_t id, const char *address, uint16_t port,
+                  consensus_change_done cb, void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+    char addr[96];
+
+    if (req == NULL)
+        return c->stopping ? -ENOTCONN : -ENOMEM;
+    snprintf(addr, sizeof(addr), "%s:%u", address, port);
+    req->u.change.data = req;
+    return change_start(req, raft_add(&c->raft, &req->u.change, id, addr, change_done));
+}
+
+int consensus_assign(struct consensus *c, uint64_t id, int role, consensus_change_done cb,
+                     void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+
+    if (req == NULL)
+        return c->stopping ? -ENOTCONN : -ENOMEM;
+    req->u.change.data = req;
+    return change_start(req, raft_assign(&c->raft, &req->u.change, id, role, change_done));
+}
+
+int consensus_remove(struct consensus *c, uint64_t id, consensus_change_done cb, void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+
+    if (req == NULL)
+        return c->stopping ? -ENOTCONN : -ENOMEM;
+    req->u.change.data = req;
+    return change_start(req, raft_remove(&c->raft, &req->u.change, id, change_done));
+}
+
+static void transfer_done(struct raft_transfer *t)
+{
+    struct change_req *req = t->data;
+    uint64_t leader = consensus_leader(req->c);
+
+    /* The callback also fires on timeout: success is someone else leading now. */
+    req->cb(req->arg, leader != 0 && leader != req->c->raft.id ? 0 : -ETIMEDOUT);
+    free(req);
+}
+
+int consensus_transfer(struct consensus *c, uint64_t id, consensus_change_done cb, void *arg)
+{
+    struct change_req *req = change_new(c, cb, arg);
+
+    if (req == NULL)
+        return c->stopping ? -ENOTCONN : -ENOMEM;
+    req->u.transfer.data = req;
+    req->target = id;
+    return change_start(req, raft_transfer(&c->raft, &req->u.transfer, id, transfer_done));
+}
+
+int consensus_member_role(struct consensus *c, uint64_t id)
+{
+    for (unsigned i = 0; i < c->raft.configuration.n; i++)
+        if (c->raft.configuration.servers[i].id == id)
+            return c->raft.configuration.servers[i].role;
+    return -1;
+}
+
+unsigned consensus_voters(struct consensus *c)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < c->raft.configuration.n; i++)
+        n += c->raft.configuration.servers[i].role == RAFT_VOTER;
+    return n;
+}
+
+void consensus_keys_changed(struct consensus *c)
+{
+    consensus_tls_revoke(&c->transport);
+}
+
+bool consensus_caught_up(struct consensus *c)
+{
+    return consensus_leader(c) != 0 && c->raft.last_applied >= c->raft.commit_index;
+}

@@ -1,0 +1,320 @@
+/*
+ * hb_track — heartbeat bookkeeping and the lease arithmetic (see hb_track.h).
+ */
+#include "daemon/health/hb_track.h"
+
+#include "common/cluster_props.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold,
+                        uint32_t lease_ms)
+{
+    cfg->delay_ms = delay_ms;
+    cfg->threshold = threshold;
+    if (lease_ms == 0) {
+        /* Two heartbeat rounds, and the lease runs out before the node counts as Down
+         * (threshold ≥ 3 rounds). */
+        cfg->lease_ms = 2 * delay_ms;
+        cfg->interval_ms = delay_ms;
+    } else {
+        cfg->lease_ms = lease_ms;
+        cfg->interval_ms = lease_ms / 3 < delay_ms ? lease_ms / 3 : delay_ms;
+    }
+    cfg->drift_ppm = 10000; /* 1 %: far beyond any working quartz, and cheap */
+    /* A tenth of the lease, and at least the time a node may take to notice its own lapse. */
+    cfg->margin_ms = cfg->lease_ms / 10 > HB_CHECK_MS ? cfg->lease_ms / 10 : HB_CHECK_MS;
+}
+
+bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms)
+{
+    return delay_ms >= CLUSTER_DELAY_MIN && delay_ms <= CLUSTER_DELAY_MAX &&
+           threshold >= CLUSTER_THRESHOLD_MIN && threshold <= CLUSTER_THRESHOLD_MAX &&
+           (lease_ms == 0 || (lease_ms >= CLUSTER_LEASE_MIN && lease_ms <= CLUSTER_LEASE_MAX));
+}
+
+/* The longest lease the bounds allow: assumed of a peer whose lease is unknown. */
+#define LEASE_MAX_MS CLUSTER_LEASE_MAX
+
+/* A peer declared a lease: the one it declared before keeps counting for HB_LEASE_MEMORY_MS
+ * (the longest of them, if it changed more than once meanwhile). */
+static void lease_declared(struct hb_lease_memory *m, uint32_t lease, uint64_t now)
+{
+    uint32_t prev = m->current;
+
+    if (lease == 0 || lease == m->current)
+        return;
+    if (now < m->previous_until && m->previous > prev)
+        prev = m->previous;
+    m->previous = prev;
+    m->previous_until = now + HB_LEASE_MEMORY_MS;
+    m->current = lease;
+}
+
+/* The longest lease a peer may hold from what it declared to us. */
+static uint32_t lease_longest(const struct hb_lease_memory *m, uint64_t now)
+{
+    return now < m->previous_until && m->previous > m->current ? m->previous : m->current;
+}
+
+void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self)
+{
+    memset(t, 0, sizeof(*t));
+    t->cfg = *cfg;
+    t->self = self;
+}
+
+void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now)
+{
+    if (cfg->lease_ms != t->cfg.lease_ms) {
+        bool recent = t->own_changed_at != 0 && now - t->own_changed_at < HB_LEASE_MEMORY_MS;
+
+        t->own_previous_lease = recent && t->own_previous_lease < t->cfg.lease_ms
+                                    ? t->own_previous_lease
+                                    : t->cfg.lease_ms;
+        t->own_changed_at = now;
+    }
+    t->cfg = *cfg;
+}
+
+/* The lease this node declared in the heartbeat it sent at sent_ms. */
+static uint32_t own_lease(const struct hb_track *t, uint64_t sent_ms)
+{
+    if (t->own_changed_at != 0 && sent_ms < t->own_changed_at &&
+        t->own_previous_lease < t->cfg.lease_ms)
+        return t->own_previous_lease;
+    return t->cfg.lease_ms;
+}
+
+static ssize_t find(const struct hb_track *t, uint64_t id)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->nodes[i].id == id)
+            return (ssize_t)i;
+    return -1;
+}
+
+int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter)
+{
+    ssize_t i = find(t, id);
+
+    if (i < 0) {
+        if (t->n == HB_MAX_NODES)
+            return -ENOSPC;
+        i = (ssize_t)t->n++;
+        memset(&t->nodes[i], 0, sizeof(t->nodes[i]));
+        t->nodes[i].id = id;
+        for (size_t k = 0; k < HB_MAX_NODES; k++)
+            t->nodes[i].reported_silence[k] = HB_NEVER;
+        /* Every other node learns of the newcomer as never heard. */
+        for (size_t k = 0; k < t->n; k++) {
+            t->nodes[k].reported_silence[i] = HB_NEVER;
+            t->nodes[k].reported_lease[i] = 0;
+        }
+    }
+    t->nodes[i].voter = voter;
+    return 0;
+}
+
+void hb_track_remove_member(struct hb_track *t, uint64_t id)
+{
+    ssize_t i = find(t, id);
+    size_t last;
+
+    if (i < 0)
+        return;
+    last = t->n - 1;
+    t->nodes[i] = t->nodes[last];
+    for (size_t k = 0; k < last; k++) {
+        t->nodes[k].reported_silence[i] = t->nodes[k].reported_silence[last];
+        t->nodes[k].reported_lease[i] = t->nodes[k].reported_lease[last];
+    }
+    t->n--;
+}
+
+void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint32_t lease_ms,
+                      const struct hb_entry *entries, size_t n, bool full, uint64_t now)
+{
+    ssize_t i = find(t, from);
+    struct hb_node *p;
+
+    if (i < 0 || from == t->self)
+        return;
+    p = &t->nodes[i];
+    if (send_ms < p->their_send_ms)
+        return; /* older than what we have: reordered */
+    p->heard_at = now;
+    p->silence_told = false;
+    p->their_send_ms = send_ms;
+    lease_declared(&p->declared, lease_ms, now);
+    if (full) {
+        p->report_at = now;
+        for (size_t k = 0; k < t->n; k++) {
+            p->reported_silence[k] = HB_NEVER;
+            p->reported_lease[k] = 0;
+        }
+    }
+    for (size_t e = 0; e < n; e++) {
+        ssize_t k = find(t, entries[e].id);
+
+        if (k < 0)
+            continue;
+        if (full) {
+            p->reported_silence[k] = entries[e].silence_ms;
+            p->reported_lease[k] = entries[e].lease_ms;
+        }
+        if (entries[e].id == t->self && entries[e].echo_ms > p->echo_of_ours)
+            p->echo_of_ours = entries[e].echo_ms;
+    }
+}
+
+struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
+{
+    ssize_t i = find(t, from);
+
+    return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : t->nodes[i].their_send_ms,
+                             .silence_ms = 0};
+}
+
+static uint32_t silence(const struct hb_node *p, uint64_t now)
+{
+    if (p->heard_at == 0)
+        return HB_NEVER;
+    return now - p->heard_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - p->heard_at);
+}
+
+size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < t->n && k < cap; i++) {
+        const struct hb_node *p = &t->nodes[i];
+
+        if (p->id == t->self)
+            continue;
+        out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->their_send_ms,
+                                     .silence_ms = silence(p, now),
+                                     .lease_ms = lease_longest(&p->declared, now)};
+    }
+    return k;
+}
+
+bool hb_track_up(const struct hb_track *t, uint64_t id, uint64_t now)
+{
+    ssize_t i = find(t, id);
+
+    if (id == t->self)
+        return true;
+    if (i < 0)
+        return false;
+    return silence(&t->nodes[i], now) < (uint64_t)t->cfg.threshold * t->cfg.delay_ms;
+}
+
+static int desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return (x < y) - (x > y);
+}
+
+uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now)
+{
+    uint64_t echoes[HB_MAX_NODES];
+    size_t voters = 0, n = 0, need;
+
+    for (size_t i = 0; i < t->n; i++) {
+        const struct hb_node *p = &t->nodes[i];
+
+        if (!p->voter)
+            continue;
+        voters++;
+        /* Our own vote is as fresh as now; a peer's is the send time it echoed back. */
+        echoes[n++] = p->id == t->self ? now : p->echo_of_ours;
+    }
+    if (voters == 0)
+        return 0;
+    need = voters / 2 + 1;
+    qsort(echoes, n, sizeof(echoes[0]), desc);
+    if (echoes[need - 1] == 0)
+        return 0;
+    return echoes[need - 1] + own_lease(t, echoes[need - 1]);
+}
+
+/* How long a voter must not have heard a node whose declared lease is lease_ms (0: unknown). */
+static uint64_t fence_after(const struct hb_config *cfg, uint32_t lease_ms)
+{
+    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+
+    return lease * (1000000 + cfg->drift_ppm) / 1000000 + cfg->margin_ms;
+}
+
+bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now)
+{
+    bool reached = false;
+
+    for (size_t i = 0; i < t->n; i++) {
+        struct hb_node *p = &t->nodes[i];
+        uint32_t s = silence(p, now);
+
+        if (p->id == t->self || p->silence_told || s == HB_NEVER ||
+            s < fence_after(&t->cfg, lease_longest(&p->declared, now)))
+            continue;
+        p->silence_told = true;
+        reached = true;
+    }
+    return reached;
+}
+
+bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
+{
+    ssize_t target = find(t, id);
+    size_t voters = 0, silent = 0;
+
+    if (target < 0)
+        return true; /* not a member: holds no lease from us */
+    for (size_t i = 0; i < t->n; i++) {
+        const struct hb_node *p = &t->nodes[i];
+        uint32_t s, lease;
+
+        if (!p->voter)
+            continue;
+        voters++;
+        if (p->id == id)
+            continue; /* the node itself does not vouch for its own silence */
+        if (p->id == t->self) {
+            s = silence(&t->nodes[target], now);
+            lease = lease_longest(&t->nodes[target].declared, now);
+        } else { /* as of its report */
+            s = p->report_at == 0 ? 0 : p->reported_silence[target];
+            lease = p->reported_lease[target];
+        }
+        silent += s != HB_NEVER ? s >= fence_after(&t->cfg, lease)
+                                : p->id == t->self || p->report_at != 0;
+    }
+    return voters > 0 && silent >= voters / 2 + 1;
+}
+
+void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarnation)
+{
+    ssize_t i = find(t, id);
+    struct hb_node *p;
+
+    if (i < 0)
+        return;
+    p = &t->nodes[i];
+    if (p->incarnation_known && p->incarnation == incarnation)
+        return;
+    p->incarnation = incarnation;
+    p->incarnation_known = true;
+    for (size_t k = 0; k < t->n; k++)
+        t->nodes[k].reported_silence[i] = 0; /* as if heard: only a new report says otherwise */
+}
+
+bool hb_track_echoed(const struct hb_track *t, uint64_t id)
+{
+    ssize_t i = find(t, id);
+
+    return i >= 0 && t->nodes[i].echo_of_ours != 0;
+}

@@ -1,0 +1,332 @@
+/*
+ * svc_submit — committing a cluster-database command from any node: applied through raft here
+ * when this node leads, otherwise sent to the leader over a channel authenticated with the
+ * cluster credential (on a worker thread: connecting and waiting must not block the loop).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/rpc_proto.h"
+#include "daemon/base/log.h"
+#include "daemon/svc/svc.h"
+
+#define FORWARD_TIMEOUT_MS 5000
+
+struct submit {
+    struct svc *s;
+    svc_submit_cb cb;
+    void *arg;
+    /* forwarding */
+    uv_work_t work;
+    char host[64];
+    uint16_t port;
+    struct channel_key key;
+    uint8_t *req;
+    size_t req_len;
+    uint8_t *reply;          /* the leader's whole reply */
+    size_t reply_len;
+    struct rpc_call *call;   /* a relayed call, answered with the leader's reply */
+    uint64_t version;        /* the database version the leader reached with this command */
+    uint64_t deadline;       /* how long its callback may wait for this node to catch up */
+    struct submit *next;     /* in svc's list of callbacks waiting to catch up */
+    int rv;
+    uint32_t status;
+    char errmsg[256];
+};
+
+bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port)
+{
+    uint64_t id = s->consensus ? consensus_leader(s->consensus) : 0;
+    const struct node_peer *p;
+    struct cdb_node node;
+
+    if (id == 0)
+        return false;
+    if (s->db != NULL && cdb_node_by_id(s->db, id, &node) == 0) {
+        snprintf(addr, n, "%s", node.address);
+        *port = (uint16_t)node.port;
+        return true;
+    }
+    p = node_conf_peer(&s->conf, id);
+    if (p == NULL)
+        return false;
+    snprintf(addr, n, "%s", p->address);
+    *port = (uint16_t)p->port;
+    return true;
+}
+
+static void applied_here(void *arg, int rv, uint32_t status)
+{
+    struct submit *sub = arg;
+    const char *msg = status != 0 && sub->s->db != NULL ? cdb_errmsg(sub->s->db) : "";
+
+    sub->cb(sub->s, sub->arg, rv, status, msg);
+    free(sub);
+}
+
+/* Worker thread: one request, one reply. */
+/*
+ * Idle channels to leaders, kept for the next forward: a TLS handshake per forwarded command
+ * would cost more than the commit itself. Keyed by endpoint and key; any worker may use one.
+ */
+#define POOL_SIZE 4
+
+struct pooled {
+    struct channel *ch;
+    char host[64];
+    uint16_t port;
+    struct channel_key key;
+};
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct pooled pool[POOL_SIZE];
+
+/* Field by field: the identity is a string, and the bytes after its NUL are not set. */
+static bool same_endpoint(const struct pooled *p, const struct submit *sub)
+{
+    return p->ch != NULL && p->port == sub->port && strcmp(p->host, sub->host) == 0 &&
+           strcmp(p->key.identity, sub->key.identity) == 0 &&
+           memcmp(p->key.bytes, sub->key.bytes, sizeof(p->key.bytes)) == 0;
+}
+
+static struct channel *pool_take(const struct submit *sub)
+{
+    struct channel *ch = NULL;
+
+    pthread_mutex_lock(&pool_mu);
+    for (size_t i = 0; i < POOL_SIZE && ch == NULL; i++) {
+        if (same_endpoint(&pool[i], sub)) {
+            ch = pool[i].ch;
+            pool[i].ch = NULL;
+        }
+    }
+    pthread_mutex_unlock(&pool_mu);
+    return ch;
+}
+
+static void pool_put(const struct submit *sub, struct channel *ch)
+{
+    pthread_mutex_lock(&pool_mu);
+    for (size_t i = 0; i < POOL_SIZE && ch != NULL; i++) {
+        if (pool[i].ch == NULL) {
+            pool[i] = (struct pooled){.ch = ch, .port = sub->port, .key = sub->key};
+            snprintf(pool[i].host, sizeof(pool[i].host), "%s", sub->host);
+            ch = NULL;
+        }
+    }
+    pthread_mutex_unlock(&pool_mu);
+    channel_close(ch); /* the pool is full */
+}
+
+void svc_forward_reset(void)
+{
+    pthread_mutex_lock(&pool_mu);
+    for (size_t i = 0; i < POOL_SIZE; i++) {
+        channel_close(pool[i].ch);
+        memset(&pool[i], 0, sizeof(pool[i]));
+    }
+    pthread_mutex_unlock(&pool_mu);
+}
+
+/* One round trip on ch; the channel is closed on failure. */
+static int exchange(struct submit *sub, struct channel *ch, void **reply, size_t *len)
+{
+    int rv = channel_send(ch, sub->req, sub->req_len);
+
+    if (rv == 0)
+        rv = channel_recv(ch, FORWARD_TIMEOUT_MS, reply, len);
+    if (rv < 0)
+        channel_close(ch);
+    return rv;
+}
+
+static void forward_work(uv_work_t *work)
+{
+    struct submit *sub = work->data;
+    struct channel *ch = pool_take(sub);
+    void *reply;
+    size_t len;
+    char *msg = NULL;
+
+    /* A pooled channel the leader has closed meanwhile is replaced before the request; once
+     * sent, a command is never sent again: it may have been committed. */
+    if (ch != NULL && !channel_idle_usable(ch)) {
+        channel_close(ch);
+        ch = NULL;
+    }
+    sub->rv = ch != NULL ? 0 : channel_connect(sub->host, sub->port, &sub->key,
+                                               FORWARD_TIMEOUT_MS, &ch, sub->errmsg);
+    if (sub->rv == 0)
+        sub->rv = exchange(sub, ch, &reply, &len);
+    if (sub->rv < 0)
+        return;
+    pool_put(sub, ch);
+    if (wire_get_u32(reply, len, RPC_F_STATUS, &sub->status) < 0)
+        sub->rv = -EBADMSG;
+    if (wire_get_strdup(reply, len, RPC_F_ERRMSG, &msg) == 0) {
+        snprintf(sub->errmsg, sizeof(sub->errmsg), "%s", msg);
+        free(msg);
+    }
+    sub->reply = reply;
+    sub->reply_len = len;
+}
+
+/* Copies the leader's reply fields, but its status and message, into the relayed call. */
+static void relay_reply(struct submit *sub)
+{
+    struct wire_reader r;
+    struct wire_field f;
+
+    wire_reader_init(&r, sub->reply, sub->reply_len);
+    while (wire_next(&r, &f) > 0)
+        if (f.tag != RPC_F_STATUS && f.tag != RPC_F_ERRMSG)
+            wire_put_blob(&sub->call->reply, f.tag, f.value, f.len);
+}
+
+#define CATCH_UP_MS 1000
+
+static void submit_free(struct submit *sub)
+{
+    free(sub->reply);
+    free(sub->req);
+    free(sub);
+}
+
+/* Calls back the submits whose command this node has applied by now (or that waited enough). */
+void svc_submit_check_deferred(struct svc *s)
+{
+    struct submit **pp = &s->deferred;
+    uint64_t now = svc_now_ms();
+
+    while (*pp != NULL) {
+        struct submit *sub = *pp;
+
+        if (s->db != NULL && cdb_version(s->db) < sub->version && now < sub->deadline &&
+            !s->wiping) {
+            pp = &sub->next;
+            continue;
+        }
+        *pp = sub->next;
+        sub->cb(s, sub->arg, sub->rv, sub->status, sub->errmsg);
+        submit_free(sub);
+    }
+}
+
+static void forward_done(uv_work_t *work, int status)
+{
+    struct submit *sub = work->data;
+    struct svc *s = sub->s;
+
+    (void)status;
+    if (sub->call == NULL && sub->rv == 0 && sub->status == 0 && s->db != NULL &&
+        wire_get_u64(sub->reply, sub->reply_len, RPC_F_DB_VERSION, &sub->version) == 0) {
+        if (sub->version > s->leader_version_seen)
+            s->leader_version_seen = sub->version;
+        if (cdb_version(s->db) < sub->version) {
+            sub->deadline = svc_now_ms() + CATCH_UP_MS;
+            sub->next = s->deferred;
+            s->deferred = sub;
+            return;
+        }
+    }
+    if (sub->call == NULL) {
+        sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
+    } else if (sub->rv < 0) {
+        rpc_call_finish(sub->call, 5050 /* ERROR_CLUSTER_NODE_DOWN */,
+                        "cannot reach the leader: %s",
+                        *sub->errmsg ? sub->errmsg : strerror(-sub->rv));
+    } else {
+        relay_reply(sub);
+        rpc_call_finish(sub->call, sub->status, "%s", sub->errmsg);
+    }
+    submit_free(sub);
+}
+
+/* Sends a whole request to the leader on a worker thread; takes ownership of req. */
+static int forward_request(struct submit *sub, uint8_t *req, size_t len)
+{
+    struct svc *s = sub->s;
+
+    sub->req = req;
+    sub->req_len = len;
+    if (!svc_keys_held(s) || !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
+        return -ENOTCONN;
+    sub->key = *svc_keys_send(s);
+    sub->work.data = sub;
+    return uv_queue_work(s->loop, &sub->work, forward_work, forward_done) == 0 ? 0 : -EIO;
+}
+
+static int forward(struct submit *sub, const void *cmd, size_t len)
+{
+    struct wire_writer w;
+    uint8_t *req;
+    size_t req_len;
+
+    wire_writer_init(&w);
+    wire_put_u32(&w, RPC_F_OP, RPC_OP_APPLY);
+    wire_put_blob(&w, RPC_F_COMMAND, cmd, len);
+    req = wire_writer_take(&w, &req_len);
+    if (req == NULL)
+        return -ENOMEM;
+    return forward_request(sub, req, req_len);
+}
+
+void svc_forward_call(struct svc *s, struct rpc_call *call)
+{
+    struct submit *sub = calloc(1, sizeof(*sub));
+    uint8_t *req = malloc(call->req_len ? call->req_len : 1);
+    int rv;
+
+    if (sub == NULL || req == NULL) {
+        free(sub);
+        free(req);
+        rpc_call_finish(call, 8, "out of memory");
+        return;
+    }
+    memcpy(req, call->req, call->req_len);
+    *sub = (struct submit){.s = s, .call = call};
+    rv = forward_request(sub, req, call->req_len);
+    if (rv < 0) {
+        free(sub->req);
+        free(sub);
+        rpc_call_finish(call, 5050, "the cluster has no reachable leader");
+    }
+}
+
+void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
+{
+    struct submit *sub = calloc(1, sizeof(*sub));
+    int rv;
+
+    if (sub == NULL) {
+        cb(s, arg, -ENOMEM, 0, "out of memory");
+        return;
+    }
+    *sub = (struct submit){.s = s, .cb = cb, .arg = arg};
+    if (s->consensus == NULL) {
+        rv = -ENOTCONN;
+    } else if (consensus_role(s->consensus) == CONSENSUS_LEADER) {
+        rv = consensus_apply(s->consensus, cmd, len, applied_here, sub);
+        if (rv == 0)
+            return;
+    } else {
+        rv = forward(sub, cmd, len);
+        if (rv == 0)
+            return;
+    }
+    free(sub->req);
+    free(sub);
+    cb(s, arg, rv, 0, rv == -ENOTCONN ? "the cluster has no leader yet" : "cannot submit");
+}
+
+void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)s;
+    (void)arg;
+    if (rv < 0 || status != 0)
+        LOGW("svc", "a background change was not committed: %s",
+             errmsg && *errmsg ? errmsg : strerror(-rv));
+}
