@@ -16,6 +16,8 @@
 
 #include <sqlite3.h>
 
+#include <clusapi.h>
+
 #include "common/wire.h"
 #include "common/cdb_cmd.h"
 
@@ -155,7 +157,7 @@ static int prepare(struct cdb *db, sqlite3_stmt **ret, const char *sql, const ch
 }
 
 /*
- * Runs a statement to completion: 0, CDB_ERROR_INVALID_PARAMETER when it breaks a constraint the
+ * Runs a statement to completion: 0, ERROR_INVALID_PARAMETER when it breaks a constraint the
  * handlers do not check beforehand (a repeated property key or preferred node), or a negative
  * errno.
  */
@@ -176,7 +178,7 @@ static int sql_exec(struct cdb *db, const char *sql, const char *types, ...)
     if (rc == SQLITE_DONE)
         return 0;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "constraint: %s", sqlite3_errstr(rc));
+        return reject(db, ERROR_INVALID_PARAMETER, "constraint: %s", sqlite3_errstr(rc));
     return fail_sql(db, rc);
 }
 
@@ -305,7 +307,7 @@ static int bad_field(struct cdb *db, int r, uint16_t tag)
 {
     if (r == -ENOMEM)
         return -ENOMEM;
-    return reject(db, CDB_ERROR_INVALID_PARAMETER, "field '%s' %s", tag_name(tag),
+    return reject(db, ERROR_INVALID_PARAMETER, "field '%s' %s", tag_name(tag),
                   r == -ENOENT ? "missing" : "malformed");
 }
 
@@ -326,7 +328,7 @@ static int arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max
     n = strlen(s);
     if ((n == 0 && !(flags & ARG_EMPTY_OK)) || n > max) {
         free(s);
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "field '%s': length %zu not in 1..%zu",
+        return reject(db, ERROR_INVALID_PARAMETER, "field '%s': length %zu not in 1..%zu",
                       tag_name(tag), n, max);
     }
     *ret = s;
@@ -342,7 +344,7 @@ static int arg_u64(struct cdb *db, const struct msg *m, uint16_t tag, uint64_t m
     if (r < 0)
         return bad_field(db, r, tag);
     if (v < min || v > max)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "field '%s': %llu out of range",
+        return reject(db, ERROR_INVALID_PARAMETER, "field '%s': %llu out of range",
                       tag_name(tag), (unsigned long long)v);
     *ret = v;
     return 0;
@@ -357,7 +359,7 @@ static int arg_u32(struct cdb *db, const struct msg *m, uint16_t tag, uint32_t m
     if (r < 0)
         return bad_field(db, r, tag);
     if (v < min || v > max)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "field '%s': %u out of range",
+        return reject(db, ERROR_INVALID_PARAMETER, "field '%s': %u out of range",
                       tag_name(tag), v);
     *ret = v;
     return 0;
@@ -375,7 +377,7 @@ static int arg_state(struct cdb *db, const struct msg *m, int32_t min, int32_t m
     if (r < 0)
         return bad_field(db, r, CDB_TAG_STATE);
     if (v < min || v > max)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "state %lld out of range", (long long)v);
+        return reject(db, ERROR_INVALID_PARAMETER, "state %lld out of range", (long long)v);
     *ret = (int32_t)v;
     return 0;
 }
@@ -400,7 +402,7 @@ static int need_node(struct cdb *db, uint64_t id)
     int r = sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ?", "i", (int64_t)id);
 
     if (r == -ENOENT)
-        return reject(db, CDB_ERROR_CLUSTER_NODE_NOT_FOUND, "node %llu not found",
+        return reject(db, ERROR_CLUSTER_NODE_NOT_FOUND, "node %llu not found",
                       (unsigned long long)id);
     return r;
 }
@@ -416,7 +418,7 @@ static int need_group(struct cdb *db, const char *name, int64_t *ret_id)
     int r = sql_int(db, ret_id, "SELECT id FROM grp WHERE name = ?", "t", name);
 
     if (r == -ENOENT)
-        return reject(db, CDB_ERROR_GROUP_NOT_FOUND, "group '%s' not found", name);
+        return reject(db, ERROR_GROUP_NOT_FOUND, "group '%s' not found", name);
     return r;
 }
 
@@ -425,7 +427,7 @@ static int need_resource(struct cdb *db, const char *name, int64_t *ret_id)
     int r = sql_int(db, ret_id, "SELECT id FROM resource WHERE name = ?", "t", name);
 
     if (r == -ENOENT)
-        return reject(db, CDB_ERROR_RESOURCE_NOT_FOUND, "resource '%s' not found", name);
+        return reject(db, ERROR_RESOURCE_NOT_FOUND, "resource '%s' not found", name);
     return r;
 }
 
@@ -479,7 +481,7 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
     r = sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ? OR name = ?", "it", (int64_t)id,
                 name);
     if (r == 0)
-        return reject(db, CDB_ERROR_CLUSTER_NODE_EXISTS, "node %llu or '%s' already exists",
+        return reject(db, ERROR_CLUSTER_NODE_EXISTS, "node %llu or '%s' already exists",
                       (unsigned long long)id, name);
     if (r != -ENOENT)
         return r;
@@ -538,7 +540,7 @@ static int cmd_expect_node(struct cdb *db, const struct msg *m)
         (r = sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", (int64_t)id)))
         return r;
     if ((uint64_t)have != incarnation)
-        return reject(db, CDB_ERROR_INVALID_STATE,
+        return reject(db, ERROR_INVALID_STATE,
                       "node %llu came back (incarnation %lld, not %llu)", (unsigned long long)id,
                       (long long)have, (unsigned long long)incarnation);
     return 0;
@@ -565,7 +567,7 @@ static int cmd_add_restype(struct cdb *db, const struct msg *m)
 
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
         (r = arg_str(db, m, CDB_TAG_DRIVER, CDB_NAME_MAX, 0, &driver)) ||
-        (r = need_absent(db, CDB_ERROR_OBJECT_ALREADY_EXISTS, "resource type", name,
+        (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "resource type", name,
                          "SELECT 1 FROM restype WHERE name = ?")))
         return r;
     return sql_exec(db, "INSERT INTO restype(name, driver) VALUES(?, ?)", "tt", name, driver);
@@ -579,7 +581,7 @@ static int cmd_add_group(struct cdb *db, const struct msg *m)
 
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
         (r = arg_u32(db, m, CDB_TAG_CORE, 0, 1, &core)) ||
-        (r = need_absent(db, CDB_ERROR_OBJECT_ALREADY_EXISTS, "group", name,
+        (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "group", name,
                          "SELECT 1 FROM grp WHERE name = ?")))
         return r;
     return sql_exec(db, "INSERT INTO grp(name, core, state, owner) VALUES(?, ?, ?, NULL)", "tii",
@@ -614,7 +616,7 @@ static int check_expected_owner(struct cdb *db, const struct msg *m, const char 
     if (r < 0)
         return r;
     if ((uint64_t)owner != expect)
-        return reject(db, CDB_ERROR_INVALID_STATE, "owned by node %lld, not %llu",
+        return reject(db, ERROR_INVALID_STATE, "owned by node %lld, not %llu",
                       (long long)owner, (unsigned long long)expect);
     return 0;
 }
@@ -671,12 +673,12 @@ static int cmd_add_resource(struct cdb *db, const struct msg *m)
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
         (r = arg_str(db, m, CDB_TAG_TYPE, CDB_NAME_MAX, 0, &type)) ||
         (r = arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
-        (r = need_absent(db, CDB_ERROR_OBJECT_ALREADY_EXISTS, "resource", name,
+        (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "resource", name,
                          "SELECT 1 FROM resource WHERE name = ?")))
         return r;
     r = sql_int(db, NULL, "SELECT 1 FROM restype WHERE name = ?", "t", type);
     if (r == -ENOENT)
-        return reject(db, CDB_ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
+        return reject(db, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
                       "resource type '%s' not found", type);
     if (r < 0 || (r = need_group(db, group, &grp)))
         return r;
@@ -721,7 +723,7 @@ static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
         (r = arg_state(db, m, -1, 130, &state)) || (r = arg_owner(db, m, &owner)))
         return r;
     if (!resource_state_valid(state))
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "resource state %d invalid", state);
+        return reject(db, ERROR_INVALID_PARAMETER, "resource state %d invalid", state);
     if ((r = need_resource(db, name, &id)) || (r = need_owner(db, owner)) ||
         (r = check_expected_owner(db, m, "resource", id)))
         return r;
@@ -757,7 +759,7 @@ static int cmd_release_resource(struct cdb *db, const struct msg *m)
     r = sql_int(db, NULL, "SELECT 1 FROM resource WHERE id = ? AND handoff = ?", "ii", id,
                 (int64_t)node);
     if (r == -ENOENT)
-        return reject(db, CDB_ERROR_INVALID_STATE, "node %llu is not handing '%s' over",
+        return reject(db, ERROR_INVALID_STATE, "node %llu is not handing '%s' over",
                       (unsigned long long)node, name);
     if (r < 0)
         return r;
@@ -771,14 +773,14 @@ static int check_dependency(struct cdb *db, int64_t res, int64_t prov, const cha
                               " WHERE a.id = ? AND b.id = ?", "ii", res, prov);
 
     if (r == -ENOENT)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "'%s' and its provider are in different"
+        return reject(db, ERROR_INVALID_PARAMETER, "'%s' and its provider are in different"
                                                        " groups", name);
     if (r < 0)
         return r;
     r = sql_int(db, NULL, "SELECT 1 FROM dependency WHERE resource = ? AND provider = ?", "ii",
                 res, prov);
     if (r == 0)
-        return reject(db, CDB_ERROR_DEPENDENCY_ALREADY_EXISTS, "dependency already exists");
+        return reject(db, ERROR_DEPENDENCY_ALREADY_EXISTS, "dependency already exists");
     if (r != -ENOENT)
         return r;
     /* A cycle exists if resource is already reachable from provider (or is the provider). */
@@ -788,7 +790,7 @@ static int check_dependency(struct cdb *db, int64_t res, int64_t prov, const cha
                 " SELECT 1 FROM up WHERE id = ?",
                 "ii", prov, res);
     if (r == 0)
-        return reject(db, CDB_ERROR_CIRCULAR_DEPENDENCY, "dependency of '%s' would be circular",
+        return reject(db, ERROR_CIRCULAR_DEPENDENCY, "dependency of '%s' would be circular",
                       name);
     return r == -ENOENT ? 0 : r;
 }
@@ -884,15 +886,15 @@ static int apply_cmd(struct cdb *db, const void *data, size_t len, bool nested)
     int r;
 
     if (wire_validate(data, len) < 0)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "malformed command");
+        return reject(db, ERROR_INVALID_PARAMETER, "malformed command");
     r = wire_get_u32(data, len, CDB_TAG_CODE, &code);
     if (r < 0)
         return bad_field(db, r, CDB_TAG_CODE);
     if (code == CDB_CMD_BATCH)
-        return nested ? reject(db, CDB_ERROR_INVALID_PARAMETER, "BATCH inside BATCH")
+        return nested ? reject(db, ERROR_INVALID_PARAMETER, "BATCH inside BATCH")
                       : cmd_batch(db, &m);
     if (code > CDB_CMD_MAX || handlers[code] == NULL)
-        return reject(db, CDB_ERROR_INVALID_PARAMETER, "unknown command %u", code);
+        return reject(db, ERROR_INVALID_PARAMETER, "unknown command %u", code);
     return handlers[code](db, &m);
 }
 

@@ -23,21 +23,6 @@
 #define CDB_ADDRESS_MAX 63
 #define CDB_NAME_MAX 255     /* group, resource, resource type, driver and property key names */
 
-/* Win32 statuses cdb_apply() reports for rejected commands. */
-enum {
-    CDB_OK = 0,
-    CDB_ERROR_INVALID_PARAMETER = 87,             /* malformed command or bad value */
-    CDB_ERROR_CIRCULAR_DEPENDENCY = 1059,         /* the dependency would close a cycle */
-    CDB_ERROR_DEPENDENCY_ALREADY_EXISTS = 5003,
-    CDB_ERROR_RESOURCE_NOT_FOUND = 5007,
-    CDB_ERROR_OBJECT_ALREADY_EXISTS = 5010,       /* duplicate group, resource or resource type */
-    CDB_ERROR_GROUP_NOT_FOUND = 5013,
-    CDB_ERROR_INVALID_STATE = 5023,               /* a conditional report found another owner */
-    CDB_ERROR_CLUSTER_NODE_EXISTS = 5040,         /* duplicate node id or name */
-    CDB_ERROR_CLUSTER_NODE_NOT_FOUND = 5042,
-    CDB_ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND = 5078,
-};
-
 struct cdb;
 
 struct cdb_node {

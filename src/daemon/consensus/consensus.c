@@ -16,6 +16,8 @@
 #include <raft.h>
 #include <raft/uv.h>
 
+#include <clusapi.h>
+
 #include "daemon/consensus/consensus_entry.h"
 #include "daemon/consensus/consensus_tls.h"
 #include "daemon/base/log.h"
@@ -109,7 +111,7 @@ static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **
     int rv = consensus_entry_unframe(buf->base, buf->len, &cmd, &len);
 
     if (rv < 0) {
-        *result = (void *)(uintptr_t)87u; /* ERROR_INVALID_PARAMETER: not one of ours */
+        *result = (void *)(uintptr_t)ERROR_INVALID_PARAMETER; /* not one of ours */
         return 0;
     }
     rv = c->fsm.apply(c->fsm.arg, cmd, len, &status);

@@ -16,14 +16,13 @@
 
 #include <raft.h>
 
+#include <clusapi.h>
+
 #include "common/cdb_cmd.h"
 #include "common/cluster_props.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
 #include "daemon/svc/svc.h"
-
-enum { NODE_UP = 0, NODE_DOWN = 1, NODE_JOINING = 3 };
-enum { GROUP_ONLINE = 0, GROUP_OFFLINE = 1, GROUP_FAILED = 2, GROUP_PARTIAL = 3, GROUP_PENDING = 4 };
 
 static uint32_t prop_u32(struct svc *s, const char *key, uint32_t fallback)
 {
@@ -234,10 +233,10 @@ static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size
     cdb_cmd_batch(&w);
     for (size_t i = 0; i < n; i++) {
         bool up = hb_track_up(t, nodes[i].id, now);
-        int32_t want = up ? NODE_UP : NODE_DOWN;
+        int32_t want = up ? ClusterNodeUp : ClusterNodeDown;
 
-        if (nodes[i].state == want || (nodes[i].state == NODE_JOINING && !up) ||
-            nodes[i].state == 2 /* Paused: decided by the administrator */)
+        if (nodes[i].state == want || (nodes[i].state == ClusterNodeJoining && !up) ||
+            nodes[i].state == ClusterNodePaused /* decided by the administrator */)
             continue;
         {
             size_t mark = cdb_cmd_batch_sub_begin(&w);
@@ -289,8 +288,8 @@ static bool failover_allowed(struct svc *s, const char *group, size_t n_nodes)
 
 static bool group_wants_online(const struct cdb_group *g)
 {
-    return g->state == GROUP_ONLINE || g->state == GROUP_PENDING ||
-           g->state == GROUP_PARTIAL || g->state == GROUP_FAILED;
+    return g->state == ClusterGroupOnline || g->state == ClusterGroupPending ||
+           g->state == ClusterGroupPartialOnline || g->state == ClusterGroupFailed;
 }
 
 static const struct cdb_node *node_find(const struct cdb_node *nodes, size_t n, uint64_t id)
@@ -322,11 +321,11 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
         /* A live owner keeps its group, unless the group failed there for good; and the
          * threshold stops a broken resource from bouncing between nodes. A group whose owner
          * is fenced always moves: its lease is over, so nothing of it runs there. */
-        if (owner_alive && (g->state != GROUP_FAILED || !failover_allowed(s, g->name, n)))
+        if (owner_alive && (g->state != ClusterGroupFailed || !failover_allowed(s, g->name, n)))
             continue;
         LOGW("health", "moving group %s away from node %llu", g->name,
              (unsigned long long)g->owner);
-        started = rgm_fail_over(s, g->name, g->owner, owner, errmsg, sizeof(errmsg)) == 997;
+        started = rgm_fail_over(s, g->name, g->owner, owner, errmsg, sizeof(errmsg)) == ERROR_IO_PENDING;
         if (started)
             s->health_busy = true;
     }

@@ -12,15 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
-
-#define ERR_INVALID_PARAMETER 87u
-#define ERR_NOT_FOUND 1168u
-#define ERR_TOO_MANY_SECRETS 1381u
-#define ERR_ACCESS_DENIED 5u
 
 int svc_admin_init(struct svc *s)
 {
@@ -102,7 +99,7 @@ void svc_admin_op_add(struct svc *s, struct rpc_call *call)
 
     if (!svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
         memset(hex, 0, sizeof(hex));
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed admin key");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed admin key");
         return;
     }
     memset(hex, 0, sizeof(hex));
@@ -116,7 +113,7 @@ void svc_admin_op_add(struct svc *s, struct rpc_call *call)
     memset(&next, 0, sizeof(next));
     memset(key.bytes, 0, sizeof(key.bytes));
     if (rv == -ENOSPC) {
-        rpc_call_finish(call, ERR_TOO_MANY_SECRETS,
+        rpc_call_finish(call, ERROR_TOO_MANY_SECRETS,
                         "already accepts %d admin keys; retire the old ones first",
                         ADMIN_KEYS_MAX);
         return;
@@ -142,11 +139,11 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
 
     /* A malformed id must fail, never fall back to "every key but the caller's". */
     if (one && !svc_req_str(call, RPC_F_KEY_ID, id, sizeof(id))) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed admin key id");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed admin key id");
         return;
     }
     if (mine == NULL) { /* only the administrator reaches here, and always with an id */
-        rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
+        rpc_call_finish(call, ERROR_ACCESS_DENIED, "this operation needs the admin key");
         return;
     }
     pthread_mutex_lock(&s->admin_mu);
@@ -158,12 +155,12 @@ void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
     pthread_mutex_unlock(&s->admin_mu);
     memset(&next, 0, sizeof(next));
     if (rv == -EBUSY) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER,
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER,
                         "admin key %s is the one this request came with; it stays", id);
         return;
     }
     if (rv == -ENOENT) {
-        rpc_call_finish(call, ERR_NOT_FOUND, "does not hold admin key %s", one ? id : mine);
+        rpc_call_finish(call, ERROR_NOT_FOUND, "does not hold admin key %s", one ? id : mine);
         return;
     }
     if (rv < 0) {

@@ -14,17 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
 #include "common/wire.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
-
-#define ERR_INVALID_PARAMETER 87u
-#define ERR_NODE_NOT_MEMBER 5052u /* ERROR_CLUSTER_NODE_NOT_MEMBER */
-#define ERR_INVALID_STATE 5023u   /* ERROR_INVALID_STATE */
-#define ERR_NOT_FOUND 1168u       /* ERROR_NOT_FOUND */
-#define ERR_NOT_ENOUGH_MEMORY 8u
 
 static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -139,8 +135,8 @@ static const char *const step_names[] = {"", "stage", "switch", "retire", "abort
 static uint32_t rotate_status(int rv)
 {
     switch (rv) {
-    case -EBUSY: return ERR_INVALID_STATE;
-    case -ENOENT: return ERR_NOT_FOUND;
+    case -EBUSY: return ERROR_INVALID_STATE;
+    case -ENOENT: return ERROR_NOT_FOUND;
     default: return win32_from_errno(rv);
     }
 }
@@ -252,7 +248,7 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
     int rv;
 
     if (!s->configured || !svc_keys_held(s)) {
-        rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s holds no cluster credential",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER, "node %s holds no cluster credential",
                         s->opts.name);
         return;
     }
@@ -262,24 +258,24 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
         return;
     }
     if (step < RPC_ROTATE_STAGE || step > RPC_ROTATE_ABORT) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown rotation step %u", step);
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "unknown rotation step %u", step);
         return;
     }
     if (keys_storing) {
-        rpc_call_finish(call, ERR_INVALID_STATE, "the previous rotation step is still being "
+        rpc_call_finish(call, ERROR_INVALID_STATE, "the previous rotation step is still being "
                         "stored");
         return;
     }
     st = calloc(1, sizeof(*st));
     if (st == NULL) {
-        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         return;
     }
     *st = (struct rotate_store){.s = s, .call = call, .step = step};
     rv = rotate_step(s, step, call, &st->next, st->id);
     if (rv == -EINVAL) {
         free(st);
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed %s request", step_names[step]);
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed %s request", step_names[step]);
         return;
     }
     st->work.data = st;

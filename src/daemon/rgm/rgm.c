@@ -13,23 +13,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_proto.h"
 #include "common/cdb_cmd.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rm.h"
 #include "daemon/svc/svc.h"
-
-/* CLUSTER_GROUP_STATE and CLUSTER_RESOURCE_STATE values. */
-enum { GROUP_ONLINE = 0, GROUP_OFFLINE = 1, GROUP_FAILED = 2, GROUP_PARTIAL = 3, GROUP_PENDING = 4 };
-enum {
-    RES_ONLINE = 2, RES_OFFLINE = 3, RES_FAILED = 4, RES_ONLINE_PENDING = 129,
-    RES_OFFLINE_PENDING = 130
-};
-enum { NODE_UP = 0, NODE_PAUSED = 2 };
-
-#define ERR_HOST_NODE_NOT_AVAILABLE 5005u
-#define ERR_GROUP_NOT_FOUND 5013u
-#define ERR_IO_PENDING 997u
 
 /* A resource this node has taken in hand. */
 struct rgm_local {
@@ -223,7 +213,7 @@ static void report_done(struct svc *s, void *arg, int rv, uint32_t status, const
     if (s->terminate_cb != NULL || !local_listed(s, l))
         return; /* the record went with a terminate */
     l->reporting = false;
-    if (status == 5023) /* ERROR_INVALID_STATE: it moved meanwhile; the database decides */
+    if (status == ERROR_INVALID_STATE) /* it moved meanwhile; the database decides */
         l->reported = true;
     else if (rv < 0 || status != 0)
         LOGW("rgm", "cannot record the state of %s: %s", l->name, errmsg ? errmsg : "");
@@ -254,7 +244,7 @@ static void report_state(struct svc *s, struct rgm_local *l, int32_t state)
     struct wire_writer w;
 
     wire_writer_init(&w);
-    cdb_cmd_set_resource_state(&w, l->name, state, state == RES_OFFLINE ? 0 : s->conf.node_id);
+    cdb_cmd_set_resource_state(&w, l->name, state, state == ClusterResourceOffline ? 0 : s->conf.node_id);
     cdb_cmd_expect_owner(&w, s->conf.node_id); /* a stale owner's report changes nothing */
     submit_report(s, l, &w);
 }
@@ -276,7 +266,7 @@ static void check_failed(struct svc *s, struct rgm_local *l, int rv)
     }
     l->last_rv = rv;
     if (s->terminate_cb == NULL)
-        report_state(s, l, RES_FAILED);
+        report_state(s, l, ClusterResourceFailed);
 }
 
 static void driver_done(uv_work_t *work, int status)
@@ -307,12 +297,12 @@ static void driver_done(uv_work_t *work, int status)
         else
             LOGW("rgm", "%s failed to come online: %s", l->name, l->res.errmsg);
         if (s->terminate_cb == NULL && op->report)
-            report_state(s, l, op->rv == 0 ? RES_ONLINE : RES_FAILED);
+            report_state(s, l, op->rv == 0 ? ClusterResourceOnline : ClusterResourceFailed);
     } else {
         l->online = false;
         LOGI("rgm", "%s is offline", l->name);
         if (s->terminate_cb == NULL && op->report)
-            report_state(s, l, RES_OFFLINE);
+            report_state(s, l, ClusterResourceOffline);
         else if (s->terminate_cb == NULL)
             local_free(s, l); /* no longer ours: nothing to record */
     }
@@ -369,7 +359,7 @@ static bool providers_ready(struct svc *s, const char *name)
 
         if (!ready && ((l != NULL && l->online && !l->busy) ||
                        (cdb_resource_by_name(s->db, providers[i], &p) == 0 &&
-                        p.state == RES_ONLINE)))
+                        p.state == ClusterResourceOnline)))
             ready = true;
     }
     free(providers);
@@ -385,7 +375,7 @@ static bool dependents_offline(struct svc *s, const struct cdb_resource *all, si
         size_t k;
         bool depends = false;
 
-        if (all[i].state == RES_OFFLINE || all[i].state == RES_FAILED)
+        if (all[i].state == ClusterResourceOffline || all[i].state == ClusterResourceFailed)
             continue;
         if (cdb_dependencies(s->db, all[i].name, &providers, &k) < 0)
             return false;
@@ -410,9 +400,9 @@ static void bring_online(struct svc *s, const struct cdb_resource *r, struct rgm
         LOGD("rgm", "%s waits: this node holds no quorum lease", r->name);
         return; /* without a quorum lease nothing comes online here */
     }
-    if (r->state == RES_ONLINE_PENDING && !providers_ready(s, r->name))
+    if (r->state == ClusterResourceOnlinePending && !providers_ready(s, r->name))
         return;
-    if (l != NULL && l->last_rv < 0 && r->state != RES_ONLINE_PENDING)
+    if (l != NULL && l->last_rv < 0 && r->state != ClusterResourceOnlinePending)
         return; /* failed and reported: wait for a new request */
     l = local_get(s, r);
     if (l == NULL) {
@@ -441,7 +431,7 @@ static void take_offline(struct svc *s, const struct cdb_resource *all, size_t n
     /* Nothing runs here: record it offline straight away. */
     l = l != NULL ? l : local_get(s, r);
     if (l != NULL && !l->reporting)
-        report_state(s, l, RES_OFFLINE);
+        report_state(s, l, ClusterResourceOffline);
 }
 
 /* This node has let go of a resource it was handing over: the new owner may start it. */
@@ -467,13 +457,13 @@ static void reconcile_resource(struct svc *s, const struct cdb_resource *all, si
 
     if (l != NULL && (l->busy || l->reporting))
         return;
-    if (mine && (r->state == RES_ONLINE_PENDING || r->state == RES_ONLINE) && !here)
+    if (mine && (r->state == ClusterResourceOnlinePending || r->state == ClusterResourceOnline) && !here)
         bring_online(s, r, l);
-    else if (mine && r->state == RES_ONLINE_PENDING && here)
-        report_state(s, l, RES_ONLINE); /* handed back to the node that still held it */
-    else if (mine && r->state == RES_OFFLINE_PENDING)
+    else if (mine && r->state == ClusterResourceOnlinePending && here)
+        report_state(s, l, ClusterResourceOnline); /* handed back to the node that still held it */
+    else if (mine && r->state == ClusterResourceOfflinePending)
         take_offline(s, all, n, r, l);
-    else if (here && (!mine || r->state == RES_OFFLINE || r->state == RES_FAILED))
+    else if (here && (!mine || r->state == ClusterResourceOffline || r->state == ClusterResourceFailed))
         driver_call(s, l, false, mine); /* moved away or stopped: stop it here */
     else if (handing)
         release(s, r, l);
@@ -487,19 +477,19 @@ static int32_t derive_group_state(const struct cdb_resource *res, size_t n)
     size_t online = 0, offline = 0, failed = 0;
 
     for (size_t i = 0; i < n; i++) {
-        online += res[i].state == RES_ONLINE;
-        offline += res[i].state == RES_OFFLINE;
-        failed += res[i].state == RES_FAILED;
+        online += res[i].state == ClusterResourceOnline;
+        offline += res[i].state == ClusterResourceOffline;
+        failed += res[i].state == ClusterResourceFailed;
     }
     if (failed > 0)
-        return GROUP_FAILED;
+        return ClusterGroupFailed;
     if (online == n)
-        return GROUP_ONLINE;
+        return ClusterGroupOnline;
     if (offline == n)
-        return GROUP_OFFLINE;
+        return ClusterGroupOffline;
     if (online + offline == n)
-        return GROUP_PARTIAL;
-    return GROUP_PENDING;
+        return ClusterGroupPartialOnline;
+    return ClusterGroupPending;
 }
 
 static void group_reported(struct svc *s, void *arg, int rv, uint32_t status,
@@ -523,13 +513,13 @@ static void reconcile_group(struct svc *s, const struct cdb_group *g)
     int32_t state;
 
     if (g->owner != s->conf.node_id ||
-        (g->state != GROUP_PENDING && g->state != GROUP_ONLINE))
+        (g->state != ClusterGroupPending && g->state != ClusterGroupOnline))
         return;
     if (cdb_resources(s->db, g->name, &res, &n) < 0)
         return;
     state = derive_group_state(res, n);
     free(res);
-    if (state == GROUP_PENDING || (g->state == GROUP_ONLINE && state != GROUP_FAILED))
+    if (state == ClusterGroupPending || (g->state == ClusterGroupOnline && state != ClusterGroupFailed))
         return;
     wire_writer_init(&w);
     cdb_cmd_set_group_state(&w, g->name, state, g->owner); /* an offline group keeps its node */
@@ -562,12 +552,12 @@ static void report_node_up(struct svc *s)
     if (s->reported_up || consensus_leader(s->consensus) == 0 ||
         cdb_node_by_id(s->db, s->conf.node_id, &me) < 0)
         return;
-    if (me.state == NODE_UP || me.state == NODE_PAUSED) {
+    if (me.state == ClusterNodeUp || me.state == ClusterNodePaused) {
         s->reported_up = true;
         return;
     }
     wire_writer_init(&w);
-    cdb_cmd_set_node_state(&w, s->conf.node_id, NODE_UP);
+    cdb_cmd_set_node_state(&w, s->conf.node_id, ClusterNodeUp);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
         return;
@@ -616,7 +606,7 @@ static bool node_is_up(struct svc *s, uint64_t id)
 {
     struct cdb_node n;
 
-    return cdb_node_by_id(s->db, id, &n) == 0 && n.state == NODE_UP;
+    return cdb_node_by_id(s->db, id, &n) == 0 && n.state == ClusterNodeUp;
 }
 
 /*
@@ -637,7 +627,7 @@ static uint64_t choose_owner(struct svc *s, const char *group, uint64_t exclude)
     }
     if (owner == 0 && cdb_nodes(s->db, &nodes, &n) == 0) {
         for (size_t i = 0; i < n && owner == 0; i++)
-            if (nodes[i].state == NODE_UP && nodes[i].id != exclude &&
+            if (nodes[i].state == ClusterNodeUp && nodes[i].id != exclude &&
                 nodes[i].id != s->conf.node_id)
                 owner = nodes[i].id;
         free(nodes);
@@ -686,18 +676,18 @@ static uint32_t commit_group(struct svc *s, const char *group, int32_t group_sta
     size_t n_res, len, mark;
 
     if (cdb_resources(s->db, group, &res, &n_res) < 0)
-        return 8;
+        return ERROR_NOT_ENOUGH_MEMORY;
     wire_writer_init(&w);
     batch_begin(&w, gone);
     mark = cdb_cmd_batch_sub_begin(&w);
     cdb_cmd_set_group_state(&w, group, group_state, owner);
     cdb_cmd_batch_sub_end(&w, mark);
     for (size_t i = 0; i < n_res; i++) {
-        if ((flags & ONLY_ACTIVE) && res[i].state == RES_OFFLINE)
+        if ((flags & ONLY_ACTIVE) && res[i].state == ClusterResourceOffline)
             continue;
         mark = cdb_cmd_batch_sub_begin(&w);
         cdb_cmd_set_resource_state(&w, res[i].name, res_state,
-                                   res_state == RES_OFFLINE ? 0 : owner);
+                                   res_state == ClusterResourceOffline ? 0 : owner);
         if (flags & HAND_OVER)
             cdb_cmd_hand_over(&w);
         cdb_cmd_batch_sub_end(&w, mark);
@@ -705,10 +695,10 @@ static uint32_t commit_group(struct svc *s, const char *group, int32_t group_sta
     free(res);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
-        return 8;
+        return ERROR_NOT_ENOUGH_MEMORY;
     svc_submit(s, cmd, len, done, arg);
     free(cmd);
-    return 997; /* ERROR_IO_PENDING */
+    return ERROR_IO_PENDING;
 }
 
 uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
@@ -723,18 +713,18 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
     }
     if (cdb_group_by_name(s->db, group, &g) < 0) {
         snprintf(errmsg, n, "group %s not found", group);
-        return ERR_GROUP_NOT_FOUND;
+        return ERROR_GROUP_NOT_FOUND;
     }
-    if (g.state == GROUP_ONLINE)
+    if (g.state == ClusterGroupOnline)
         return 0;
     /* No node named: where it is (an offline group keeps its owner), else the best node. */
     owner = node_id != 0 ? node_id : g.owner != 0 && node_is_up(s, g.owner) ? g.owner
                                                                          : choose_owner(s, group, 0);
     if (owner == 0 || !node_is_up(s, owner)) {
         snprintf(errmsg, n, "no node is available to host %s", group);
-        return ERR_HOST_NODE_NOT_AVAILABLE;
+        return ERROR_HOST_NODE_NOT_AVAILABLE;
     }
-    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, NULL, placed,
+    return commit_group(s, group, ClusterGroupPending, owner, ClusterResourceOnlinePending, 0, NULL, placed,
                         NULL);
 }
 
@@ -742,7 +732,7 @@ uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, ch
  * over by whichever node holds it when the batch is applied. */
 static uint32_t commit_move(struct svc *s, const char *group, uint64_t target, svc_submit_cb done)
 {
-    return commit_group(s, group, GROUP_PENDING, target, RES_ONLINE_PENDING,
+    return commit_group(s, group, ClusterGroupPending, target, ClusterResourceOnlinePending,
                         ONLY_ACTIVE | HAND_OVER, NULL, done, NULL);
 }
 
@@ -754,19 +744,19 @@ uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int
 
     if (cdb_group_by_name(s->db, group, &g) < 0) {
         snprintf(errmsg, n, "group %s not found", group);
-        return ERR_GROUP_NOT_FOUND;
+        return ERROR_GROUP_NOT_FOUND;
     }
     target = *node_id != 0 ? *node_id : choose_owner(s, group, g.owner);
     if (target == 0 || !node_is_up(s, target)) {
         snprintf(errmsg, n, "no node is available to host %s", group);
-        return ERR_HOST_NODE_NOT_AVAILABLE;
+        return ERROR_HOST_NODE_NOT_AVAILABLE;
     }
     *node_id = target;
-    *state = g.state == GROUP_OFFLINE ? GROUP_OFFLINE : GROUP_ONLINE;
-    if (g.owner == target && (g.state == GROUP_ONLINE || g.state == GROUP_OFFLINE))
+    *state = g.state == ClusterGroupOffline ? ClusterGroupOffline : ClusterGroupOnline;
+    if (g.owner == target && (g.state == ClusterGroupOnline || g.state == ClusterGroupOffline))
         return 0;
-    if (g.state == GROUP_OFFLINE)
-        return commit_group(s, group, GROUP_OFFLINE, target, RES_OFFLINE, 0, NULL, placed,
+    if (g.state == ClusterGroupOffline)
+        return commit_group(s, group, ClusterGroupOffline, target, ClusterResourceOffline, 0, NULL, placed,
                             NULL);
     return commit_move(s, group, target, placed);
 }
@@ -787,10 +777,10 @@ uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner,
 
     if (owner == 0) {
         snprintf(errmsg, n, "no node is available to host %s", group);
-        return ERR_HOST_NODE_NOT_AVAILABLE;
+        return ERROR_HOST_NODE_NOT_AVAILABLE;
     }
     LOGI("rgm", "group %s goes to node %llu", group, (unsigned long long)owner);
-    return commit_group(s, group, GROUP_PENDING, owner, RES_ONLINE_PENDING, 0, gone, failed_over,
+    return commit_group(s, group, ClusterGroupPending, owner, ClusterResourceOnlinePending, 0, gone, failed_over,
                         NULL);
 }
 
@@ -802,25 +792,25 @@ uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *e
 
     if (cdb_group_by_name(s->db, group, &g) < 0) {
         snprintf(errmsg, n, "group %s not found", group);
-        return ERR_GROUP_NOT_FOUND;
+        return ERROR_GROUP_NOT_FOUND;
     }
-    if (g.state == GROUP_OFFLINE)
+    if (g.state == ClusterGroupOffline)
         return 0;
     if (cdb_resources(s->db, group, &res, &n_res) < 0)
-        return 8;
+        return ERROR_NOT_ENOUGH_MEMORY;
     free(res);
     /* Without its owner (or without resources) nothing has to run: record it offline now;
      * force is the caller vouching that the owner is gone. */
     if (force || n_res == 0 || g.owner == 0 || !node_is_up(s, g.owner))
-        return commit_group(s, group, GROUP_OFFLINE, 0, RES_OFFLINE, 0, NULL, placed, NULL);
-    return commit_group(s, group, GROUP_PENDING, g.owner, RES_OFFLINE_PENDING, ONLY_ACTIVE, NULL,
+        return commit_group(s, group, ClusterGroupOffline, 0, ClusterResourceOffline, 0, NULL, placed, NULL);
+    return commit_group(s, group, ClusterGroupPending, g.owner, ClusterResourceOfflinePending, ONLY_ACTIVE, NULL,
                         placed, NULL);
 }
 
 static void group_deleted(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
 {
     (void)s;
-    rpc_call_finish(arg, rv < 0 ? 5050 : status, "%s", errmsg ? errmsg : "");
+    rpc_call_finish(arg, rv < 0 ? ERROR_CLUSTER_NODE_DOWN : status, "%s", errmsg ? errmsg : "");
 }
 
 uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
@@ -835,27 +825,27 @@ uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
 
     if (cdb_group_by_name(s->db, group, &g) < 0) {
         snprintf(errmsg, n, "group %s not found", group);
-        return ERR_GROUP_NOT_FOUND;
+        return ERROR_GROUP_NOT_FOUND;
     }
-    if (g.state != GROUP_OFFLINE) {
+    if (g.state != ClusterGroupOffline) {
         snprintf(errmsg, n, "group %s is not offline", group);
-        return 5023; /* ERROR_INVALID_STATE */
+        return ERROR_INVALID_STATE;
     }
     if (cdb_resources(s->db, group, &res, &n_res) < 0)
-        return 8;
+        return ERROR_NOT_ENOUGH_MEMORY;
     free(res);
     if (n_res > 0 && !with_resources) {
         snprintf(errmsg, n, "group %s still has %zu resource(s)", group, n_res);
-        return 145; /* ERROR_DIR_NOT_EMPTY, as DeleteClusterGroup on Windows */
+        return ERROR_DIR_NOT_EMPTY; /* as DeleteClusterGroup on Windows */
     }
     wire_writer_init(&w);
     cdb_cmd_delete_group(&w, group);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL)
-        return 8;
+        return ERROR_NOT_ENOUGH_MEMORY;
     svc_submit(s, cmd, len, group_deleted, call);
     free(cmd);
-    return 997;
+    return ERROR_IO_PENDING;
 }
 
 void rgm_monitor(struct svc *s)
@@ -893,14 +883,14 @@ size_t rgm_drain(struct svc *s)
     for (size_t i = 0; i < n; i++) {
         uint64_t target;
 
-        if (groups[i].owner != s->conf.node_id || groups[i].state == GROUP_OFFLINE)
+        if (groups[i].owner != s->conf.node_id || groups[i].state == ClusterGroupOffline)
             continue;
         target = choose_owner(s, groups[i].name, s->conf.node_id);
         if (target == 0)
             continue; /* nowhere to go: it stops with this node */
         LOGI("rgm", "stopping: group %s goes to node %llu", groups[i].name,
              (unsigned long long)target);
-        moved += commit_move(s, groups[i].name, target, drain_moved) == ERR_IO_PENDING;
+        moved += commit_move(s, groups[i].name, target, drain_moved) == ERROR_IO_PENDING;
     }
     free(groups);
     s->drain_pending = moved;

@@ -15,13 +15,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_msg.h"
 #include "common/rpc_proto.h"
 #include "daemon/base/log.h"
 
 #define HANDSHAKE_TIMEOUT_MS 5000
 #define IDLE_TIMEOUT_MS (10 * 60 * 1000)
-#define ERROR_CLUSTER_SHUTTING_DOWN 5022u
 
 struct rpc_server {
     int listen_fd;
@@ -146,7 +147,7 @@ static void handle_one(struct conn *c, const uint8_t *req, size_t len)
     if (channel_admin_key_id(call.peer_identity) != NULL) /* "clusapi-admin:<key id>" */
         __atomic_add_fetch(&c->server->admin_requests, 1, __ATOMIC_RELAXED);
     if (rpc_request_parse(req, len, &call.op) < 0)
-        rpc_call_finish(&call, 87, "malformed request");
+        rpc_call_finish(&call, ERROR_INVALID_PARAMETER, "malformed request");
     else
         c->server->dispatch(c->server->arg, &call);
     wait_done(&call);

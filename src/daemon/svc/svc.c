@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <clusapi.h>
+
 #include "common/cdb_cmd.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
@@ -29,8 +31,8 @@ uint64_t svc_now_ms(void)
 uint32_t svc_node_cluster_state(const struct svc *s)
 {
     if (!s->configured)
-        return 1; /* ClusterStateNotConfigured */
-    return s->consensus != NULL ? 0x13 : 3; /* ClusterStateRunning : ClusterStateNotRunning */
+        return ClusterStateNotConfigured;
+    return s->consensus != NULL ? ClusterStateRunning : ClusterStateNotRunning;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -274,7 +276,7 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
     *w = (struct wipe){.s = s, .cb = cb, .arg = arg};
     s->wiping = true;
     svc_health_stop(s);
-    svc_waits_cancel(s, 5022, "the node is leaving the cluster");
+    svc_waits_cancel(s, ERROR_CLUSTER_SHUTTING_DOWN, "the node is leaving the cluster");
     consensus_stop(s->consensus, wipe_consensus_stopped, w);
 }
 
@@ -400,7 +402,7 @@ static void finish_shutdown(struct svc *s)
     s->draining = false;
     s->stopping = true;
     svc_health_stop(s);
-    svc_waits_cancel(s, 5022, "the service is stopping");
+    svc_waits_cancel(s, ERROR_CLUSTER_SHUTTING_DOWN, "the service is stopping");
     rpc_server_stop(s->rpc);
     s->rpc = NULL;
     /* A stopped service must not keep answering for cluster addresses: take them offline. */

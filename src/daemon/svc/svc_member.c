@@ -11,6 +11,8 @@
 
 #include <raft.h>
 
+#include <clusapi.h>
+
 #include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
@@ -18,13 +20,6 @@
 #include "daemon/svc/svc.h"
 
 #define MAX_VOTERS 5
-#define ERR_INVALID_PARAMETER 87u
-#define ERR_NOT_ENOUGH_MEMORY 8u
-#define ERR_JOIN_IN_PROGRESS 5041u
-#define ERR_NODE_NOT_FOUND 5042u
-#define ERR_ALREADY_MEMBER 5065u
-#define ERR_MAX_NODES 5934u
-#define ERR_EVICT_INVALID 5939u
 #define NODE_UP 0
 #define NODE_JOINING 3
 
@@ -39,7 +34,7 @@ struct member_op {
 static bool leader_or_relay(struct svc *s, struct rpc_call *call)
 {
     if (s->consensus == NULL || s->db == NULL || s->wiping) {
-        rpc_call_finish(call, 5052 /* ERROR_CLUSTER_NODE_NOT_MEMBER */,
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER,
                         "node %s is not running a cluster", s->opts.name);
         return false;
     }
@@ -54,12 +49,12 @@ static struct member_op *op_new(struct svc *s, struct rpc_call *call, uint64_t i
     struct member_op *op;
 
     if (s->member_busy) {
-        rpc_call_finish(call, ERR_JOIN_IN_PROGRESS, "another membership change is running");
+        rpc_call_finish(call, ERROR_CLUSTER_JOIN_IN_PROGRESS, "another membership change is running");
         return NULL;
     }
     op = calloc(1, sizeof(*op));
     if (op == NULL) {
-        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         return NULL;
     }
     *op = (struct member_op){.s = s, .call = call, .id = id};
@@ -76,7 +71,7 @@ static void op_finish(struct member_op *op, uint32_t status, const char *why)
 
 static uint32_t change_status(int rv)
 {
-    return rv == -EBUSY ? ERR_JOIN_IN_PROGRESS : win32_from_errno(rv);
+    return rv == -EBUSY ? ERROR_CLUSTER_JOIN_IN_PROGRESS : win32_from_errno(rv);
 }
 
 /* Commits one command built by fn and calls done with its outcome. */
@@ -120,7 +115,7 @@ static void add_removed_again(void *arg, int rv)
     struct member_op *op = arg;
 
     (void)rv;
-    op_finish(op, 5010, "cannot record the new node");
+    op_finish(op, ERROR_OBJECT_ALREADY_EXISTS, "cannot record the new node");
 }
 
 static void add_recorded(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
@@ -198,21 +193,21 @@ void svc_op_member_add(struct svc *s, struct rpc_call *call)
         !svc_req_str(call, RPC_F_ADDRESS, addr, sizeof(addr)) ||
         wire_get_u32(call->req, call->req_len, RPC_F_RAFT_PORT, &raft_port) < 0 ||
         raft_port == 0 || raft_port > 65535) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed member");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed member");
         return;
     }
     if (cdb_node_by_name(s->db, name, &existing) == 0) {
-        rpc_call_finish(call, ERR_ALREADY_MEMBER, "%s is already a member of this cluster", name);
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "%s is already a member of this cluster", name);
         return;
     }
     if (cdb_nodes(s->db, &nodes, &n) < 0) {
-        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "cannot read the members");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "cannot read the members");
         return;
     }
     op = n >= s->opts.max_nodes ? NULL : op_new(s, call, next_id(s, nodes, n));
     free(nodes);
     if (n >= s->opts.max_nodes)
-        rpc_call_finish(call, ERR_MAX_NODES, "the cluster has %zu nodes, its limit", n);
+        rpc_call_finish(call, ERROR_CLUSTER_MAX_NODES_IN_CLUSTER, "the cluster has %zu nodes, its limit", n);
     if (op == NULL)
         return;
     rv = consensus_add(s->consensus, op->id, addr, (uint16_t)raft_port, add_spare_done, op);
@@ -263,7 +258,7 @@ void svc_op_member_promote(struct svc *s, struct rpc_call *call)
         return;
     if (wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &id) < 0 ||
         (role = consensus_member_role(s->consensus, id)) < 0) {
-        rpc_call_finish(call, ERR_NODE_NOT_FOUND, "no such member");
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_FOUND, "no such member");
         return;
     }
     if (role == RAFT_VOTER) {
@@ -420,11 +415,11 @@ void svc_op_member_remove(struct svc *s, struct rpc_call *call)
         return;
     if (wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &id) < 0 ||
         cdb_node_by_id(s->db, id, &node) < 0) {
-        rpc_call_finish(call, ERR_NODE_NOT_FOUND, "no such node");
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_FOUND, "no such node");
         return;
     }
     if (!quorum_survives(s, id, why, sizeof(why))) {
-        rpc_call_finish(call, ERR_EVICT_INVALID, "cannot evict %s: %s", node.name, why);
+        rpc_call_finish(call, ERROR_CLUSTER_EVICT_INVALID_REQUEST, "cannot evict %s: %s", node.name, why);
         return;
     }
     op = op_new(s, call, id);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_proto.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
@@ -132,7 +134,7 @@ static void orphan_wiped(struct svc *s, int rv, void *arg)
     LOGI("orphan", "node cleaned after leaving its cluster (%s)",
          rv == 0 ? "clean" : strerror(-rv));
     if (call != NULL)
-        rpc_call_finish(call, rv == 0 ? 0 : 1359, "%s", rv == 0 ? "" : strerror(-rv));
+        rpc_call_finish(call, rv == 0 ? 0 : ERROR_INTERNAL_ERROR, "%s", rv == 0 ? "" : strerror(-rv));
 }
 
 static void check_done(uv_work_t *work, int status)
@@ -149,7 +151,7 @@ static void check_done(uv_work_t *work, int status)
                                : "this node's cluster no longer exists",
                  orphan_wiped, c->call);
     } else if (c->call != NULL) {
-        rpc_call_finish(c->call, 5065 /* ERROR_CLUSTER_NODE_ALREADY_MEMBER */,
+        rpc_call_finish(c->call, ERROR_CLUSTER_NODE_ALREADY_MEMBER,
                         "node %s still belongs to cluster %s, which is running", s->opts.name,
                         s->conf.cluster_name);
     }
@@ -210,7 +212,7 @@ static bool start_check(struct svc *s, struct rpc_call *call)
 static void cleared(struct svc *s, int rv, void *arg)
 {
     (void)s;
-    rpc_call_finish(arg, rv == 0 ? 0 : 1359, "%s", rv == 0 ? "" : strerror(-rv));
+    rpc_call_finish(arg, rv == 0 ? 0 : ERROR_INTERNAL_ERROR, "%s", rv == 0 ? "" : strerror(-rv));
 }
 
 void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force)
@@ -219,7 +221,7 @@ void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force)
         node_conf_wipe(s->opts.state_dir); /* leftovers of a setup that never configured */
         rpc_call_finish(call, 0, NULL);
     } else if (s->wiping || s->orphan_checking) {
-        rpc_call_finish(call, 170 /* ERROR_BUSY */, "node %s is busy; try again", s->opts.name);
+        rpc_call_finish(call, ERROR_BUSY, "node %s is busy; try again", s->opts.name);
     } else if (force) {
         svc_wipe(s, "cleared by the administrator", cleared, call);
     } else if (!start_check(s, call)) {

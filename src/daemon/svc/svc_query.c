@@ -6,11 +6,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
 #include "daemon/svc/svc.h"
-
-#define ERR_INVALID_PARAMETER 87u
 
 static const char *node_name(struct svc *s, uint64_t id, struct cdb_node *buf)
 {
@@ -151,7 +151,7 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
     int rv;
 
     if (s->consensus == NULL || s->db == NULL || s->wiping) {
-        rpc_call_finish(call, 5052 /* ERROR_CLUSTER_NODE_NOT_MEMBER */,
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER,
                         "node %s is not running a cluster", s->opts.name);
         return;
     }
@@ -159,13 +159,13 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
      * database may miss what the cluster committed meanwhile: an answer now could say a group
      * that exists does not. */
     if (!s->synced) {
-        rpc_call_finish(call, 5072 /* ERROR_CLUSTER_NODE_NOT_READY */,
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_READY,
                         "node %s is still catching up with its cluster", s->opts.name);
         return;
     }
     if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0 || q == 0 ||
         q >= sizeof(queries) / sizeof(queries[0])) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "unknown query");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "unknown query");
         return;
     }
     only_given = svc_req_str(call, RPC_F_NAME, only, sizeof(only));

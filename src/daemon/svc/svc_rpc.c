@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <clusapi.h>
+
 #include "common/address.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
@@ -20,19 +22,6 @@
 #include "daemon/net/net_probe.h"
 #include "common/cdb_cmd.h"
 #include "daemon/svc/svc.h"
-
-#define ERR_INVALID_PARAMETER 87u
-#define ERR_ACCESS_DENIED 5u
-#define ERR_INVALID_STATE 5023u
-#define ERR_JOIN_IN_PROGRESS 5041u
-#define ERR_NODE_NOT_MEMBER 5052u
-#define ERR_ALREADY_MEMBER 5065u
-#define ERR_NETWORK_NOT_FOUND 5045u
-#define ERR_IPADDR_IN_USE 5057u
-#define ERR_TIMEOUT 1460u
-#define ERR_NODE_UNREACHABLE 5051u
-#define ERR_NOT_ENOUGH_MEMORY 8u
-#define ERR_INVALID_FUNCTION 1u
 
 #define PROBE_TIMEOUT_MS 100
 #define PEER_TIMEOUT_MS 1000
@@ -81,24 +70,24 @@ static void op_check_ip(struct rpc_call *call)
 
     if (!svc_req_str(call, RPC_F_ADDRESS, text, sizeof(text)) || addr_parse(text, &a) < 0 ||
         wire_get_u32(call->req, call->req_len, RPC_F_PREFIX, &prefix) < 0) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed address");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed address");
         return;
     }
     rv = net_addr_find_ifindex(&a, prefix, &ifindex);
     if (rv < 0) {
-        rpc_call_finish(call, ERR_NETWORK_NOT_FOUND, "no interface of this node is in %s/%u",
+        rpc_call_finish(call, ERROR_CLUSTER_NETWORK_NOT_FOUND, "no interface of this node is in %s/%u",
                         text, prefix);
         return;
     }
     if (if_indextoname((unsigned)ifindex, ifname) == NULL)
         snprintf(ifname, sizeof(ifname), "if%d", ifindex);
     if (net_addr_present(&a, NULL) == 1) {
-        rpc_call_finish(call, ERR_IPADDR_IN_USE, "%s is already configured on this node", text);
+        rpc_call_finish(call, ERROR_CLUSTER_IPADDR_IN_USE, "%s is already configured on this node", text);
         return;
     }
     rv = net_probe_in_use(ifindex, &a, PROBE_TIMEOUT_MS);
     if (rv == 1) {
-        rpc_call_finish(call, ERR_IPADDR_IN_USE, "%s already answers on %s", text, ifname);
+        rpc_call_finish(call, ERROR_CLUSTER_IPADDR_IN_USE, "%s already answers on %s", text, ifname);
         return;
     }
     if (rv < 0) {
@@ -118,12 +107,12 @@ static void op_check_peer(struct rpc_call *call)
 
     if (!svc_req_str(call, RPC_F_ADDRESS, host, sizeof(host)) ||
         wire_get_u32(call->req, call->req_len, RPC_F_PORT, &port) < 0 || port > 65535) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed peer");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed peer");
         return;
     }
     rv = net_tcp_reachable(host, (uint16_t)port, PEER_TIMEOUT_MS);
     if (rv < 0)
-        rpc_call_finish(call, ERR_NODE_UNREACHABLE, "cannot reach %s port %u: %s", host, port,
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_UNREACHABLE, "cannot reach %s port %u: %s", host, port,
                         strerror(-rv));
     else
         rpc_call_finish(call, 0, NULL);
@@ -158,13 +147,13 @@ void svc_rpc_dispatch(void *arg, struct rpc_call *call)
     /* A session stays open across requests: the credential it proved may have been retired
      * since (a rotation), and then it may do nothing more. */
     if (!is_admin(call) && svc_key_lookup(s, call->peer_identity, &key) < 0) {
-        rpc_call_finish(call, ERR_ACCESS_DENIED, "the cluster credential of this session was "
+        rpc_call_finish(call, ERROR_ACCESS_DENIED, "the cluster credential of this session was "
                         "retired");
         return;
     }
     explicit_bzero(&key, sizeof(key));
     if (!is_admin(call) && !member_may(call->op)) {
-        rpc_call_finish(call, ERR_ACCESS_DENIED, "this operation needs the admin key");
+        rpc_call_finish(call, ERROR_ACCESS_DENIED, "this operation needs the admin key");
         return;
     }
     switch (call->op) {
@@ -238,11 +227,11 @@ static bool check_session(struct svc *s, struct rpc_call *call)
     uint64_t session;
 
     if (wire_get_u64(call->req, call->req_len, RPC_F_SESSION, &session) < 0 || session == 0) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "no setup session");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "no setup session");
         return false;
     }
     if (session != s->session) {
-        rpc_call_finish(call, ERR_JOIN_IN_PROGRESS,
+        rpc_call_finish(call, ERROR_CLUSTER_JOIN_IN_PROGRESS,
                         s->session ? "another setup holds this node" :
                                      "this setup no longer holds the node");
         return false;
@@ -258,21 +247,21 @@ static void op_setup_begin(struct svc *s, struct rpc_call *call)
     if (wire_get_u64(call->req, call->req_len, RPC_F_SESSION, &session) < 0 || session == 0 ||
         wire_get_u32(call->req, call->req_len, RPC_F_LEASE_MS, &lease) < 0 || lease == 0 ||
         lease > MAX_WAIT_MS) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed setup claim");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed setup claim");
         return;
     }
     if (s->configured && s->conf.committed) {
-        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s is already a member of cluster %s",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s is already a member of cluster %s",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
     if (s->wiping || (s->session != 0 && s->session != session)) {
-        rpc_call_finish(call, ERR_JOIN_IN_PROGRESS, "node %s is being set up by another caller",
+        rpc_call_finish(call, ERROR_CLUSTER_JOIN_IN_PROGRESS, "node %s is being set up by another caller",
                         s->opts.name);
         return;
     }
     if (s->configured && s->conf.setup_session != session) {
-        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s holds an unfinished cluster %s",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s holds an unfinished cluster %s",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
@@ -289,7 +278,7 @@ static void op_setup_keepalive(struct svc *s, struct rpc_call *call)
         return;
     if (wire_get_u32(call->req, call->req_len, RPC_F_LEASE_MS, &lease) < 0 || lease == 0 ||
         lease > MAX_WAIT_MS) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed lease");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed lease");
         return;
     }
     s->session_deadline = svc_now_ms() + lease;
@@ -307,7 +296,7 @@ static void op_set_credential(struct svc *s, struct rpc_call *call)
     if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
         !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
         memset(hex, 0, sizeof(hex));
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed credential");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed credential");
         return;
     }
     rv = svc_keys_set(s, id, &key);
@@ -353,13 +342,13 @@ static void op_configure(struct svc *s, struct rpc_call *call)
     if (!check_session(s, call))
         return;
     if (s->configured) {
-        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s is already configured",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s is already configured",
                         s->opts.name);
         return;
     }
     conf = calloc(1, sizeof(*conf));
     if (conf == NULL) {
-        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         return;
     }
     rv = parse_configure(call, conf);
@@ -369,7 +358,7 @@ static void op_configure(struct svc *s, struct rpc_call *call)
     if (rv == 0)
         rv = node_conf_save(s->opts.state_dir, conf);
     if (rv < 0) {
-        rpc_call_finish(call, rv == -EBADMSG ? ERR_INVALID_PARAMETER : win32_from_errno(rv),
+        rpc_call_finish(call, rv == -EBADMSG ? ERROR_INVALID_PARAMETER : win32_from_errno(rv),
                         "cannot write the node's configuration: %s", strerror(-rv));
     } else {
         s->conf = *conf;
@@ -389,7 +378,7 @@ static void op_start(struct svc *s, struct rpc_call *call)
     if (!check_session(s, call))
         return;
     if (!s->configured) {
-        rpc_call_finish(call, ERR_INVALID_STATE, "node %s is not configured", s->opts.name);
+        rpc_call_finish(call, ERROR_INVALID_STATE, "node %s is not configured", s->opts.name);
         return;
     }
     rv = svc_start_consensus(s, errmsg);
@@ -422,7 +411,7 @@ static bool require_running(struct svc *s, struct rpc_call *call)
 {
     if (s->consensus != NULL && s->db != NULL && !s->wiping)
         return true;
-    rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s is not running a cluster",
+    rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER, "node %s is not running a cluster",
                     s->opts.name);
     return false;
 }
@@ -434,7 +423,7 @@ static void op_apply(struct svc *s, struct rpc_call *call)
     if (!require_running(s, call))
         return;
     if (wire_find(call->req, call->req_len, RPC_F_COMMAND, &f) < 0) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "no command");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "no command");
         return;
     }
     svc_submit(s, f.value, f.len, submitted, call);
@@ -452,7 +441,7 @@ static void op_commit_setup(struct svc *s, struct rpc_call *call)
     cdb_cmd_set_prop(&w, "SetupCommitted", "1");
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL) {
-        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         return;
     }
     svc_submit(s, cmd, len, submitted, call);
@@ -467,7 +456,7 @@ static void op_group_offline(struct svc *s, struct rpc_call *call)
     if (!require_running(s, call))
         return;
     if (!svc_req_str(call, RPC_F_NAME, group, sizeof(group))) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed group name");
         return;
     }
     wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
@@ -487,7 +476,7 @@ static void op_group_delete(struct svc *s, struct rpc_call *call)
     if (!require_running(s, call))
         return;
     if (!svc_req_str(call, RPC_F_NAME, group, sizeof(group))) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed group name");
         return;
     }
     if (consensus_role(s->consensus) != CONSENSUS_LEADER) {
@@ -496,7 +485,7 @@ static void op_group_delete(struct svc *s, struct rpc_call *call)
     }
     wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
     status = rgm_group_delete(s, group, force != 0, call, errmsg, sizeof(errmsg));
-    if (status != 997)
+    if (status != ERROR_IO_PENDING)
         rpc_call_finish(call, status, "%s", errmsg);
 }
 
@@ -511,7 +500,7 @@ static void op_group_place(struct svc *s, struct rpc_call *call, bool move)
     if (!require_running(s, call))
         return;
     if (!svc_req_str(call, RPC_F_NAME, group, sizeof(group))) {
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed group name");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed group name");
         return;
     }
     wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &node);
@@ -555,7 +544,7 @@ static void op_get_credential(struct svc *s, struct rpc_call *call)
     char hex[2 * CHANNEL_KEY_BYTES + 1];
 
     if (!s->configured || !svc_keys_held(s) || !s->conf.committed) {
-        rpc_call_finish(call, ERR_NODE_NOT_MEMBER, "node %s holds no cluster credential",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER, "node %s holds no cluster credential",
                         s->opts.name);
         return;
     }
@@ -575,13 +564,13 @@ static void op_cleanup(struct svc *s, struct rpc_call *call)
     /* Evict and destroy name the cluster they clean: a node of another cluster is left alone. */
     if (svc_req_str(call, RPC_F_CLUSTER_ID, cluster_id, sizeof(cluster_id)) && s->configured &&
         strcmp(cluster_id, s->conf.cluster_id) != 0) {
-        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
     /* A setup may undo only what it did itself: never a node of another cluster. */
     if (session != 0 && s->configured && s->conf.setup_session != session) {
-        rpc_call_finish(call, ERR_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
@@ -594,7 +583,7 @@ static void op_cleanup(struct svc *s, struct rpc_call *call)
         return;
     }
     if (s->n_wipe_waiters == sizeof(s->wipe_waiters) / sizeof(s->wipe_waiters[0])) {
-        rpc_call_finish(call, 170, "too many cleanups at once");
+        rpc_call_finish(call, ERROR_BUSY, "too many cleanups at once");
         return;
     }
     s->wipe_waiters[s->n_wipe_waiters++] = call;
@@ -630,14 +619,14 @@ static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_
         if (wt->owner != 0 && g.owner != wt->owner)
             return 0;
         *ret_done = g.state == wt->state;
-        if (!*ret_done && g.state == 2 /* ClusterGroupFailed */ && wt->state == 0) {
+        if (!*ret_done && g.state == ClusterGroupFailed && wt->state == 0) {
             *ret_done = true;
-            return 5014; /* ERROR_GROUP_NOT_ONLINE */
+            return ERROR_GROUP_NOT_ONLINE;
         }
         return 0;
     }
     *ret_done = true;
-    return ERR_INVALID_PARAMETER;
+    return ERROR_INVALID_PARAMETER;
 }
 
 void svc_waits_check(struct svc *s)
@@ -659,7 +648,7 @@ void svc_waits_check(struct svc *s)
             rpc_call_finish(wt->call, status, status ? "group %s failed to come online" : NULL,
                             wt->name);
         else
-            rpc_call_finish(wt->call, ERR_TIMEOUT, "timed out waiting");
+            rpc_call_finish(wt->call, ERROR_TIMEOUT, "timed out waiting");
         free(wt);
     }
 }
@@ -681,7 +670,7 @@ static void op_wait(struct svc *s, struct rpc_call *call)
     uint32_t timeout, state = 0;
 
     if (wt == NULL) {
-        rpc_call_finish(call, ERR_NOT_ENOUGH_MEMORY, "out of memory");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         return;
     }
     wt->call = call;
@@ -689,7 +678,7 @@ static void op_wait(struct svc *s, struct rpc_call *call)
         wire_get_u32(call->req, call->req_len, RPC_F_TIMEOUT_MS, &timeout) < 0 ||
         timeout > MAX_WAIT_MS) {
         free(wt);
-        rpc_call_finish(call, ERR_INVALID_PARAMETER, "malformed wait");
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed wait");
         return;
     }
     svc_req_str(call, RPC_F_NAME, wt->name, sizeof(wt->name));
@@ -707,7 +696,7 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     struct svc *s = arg;
 
     if (s->stopping) {
-        rpc_call_finish(call, 5022, "the service is stopping");
+        rpc_call_finish(call, ERROR_CLUSTER_SHUTTING_DOWN, "the service is stopping");
         return;
     }
     switch (call->op) {
@@ -733,6 +722,6 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
     case RPC_OP_MEMBER_PROMOTE: svc_op_member_promote(s, call); break;
     case RPC_OP_MEMBER_REMOVE: svc_op_member_remove(s, call); break;
     default:
-        rpc_call_finish(call, ERR_INVALID_FUNCTION, "unknown operation %u", call->op);
+        rpc_call_finish(call, ERROR_INVALID_FUNCTION, "unknown operation %u", call->op);
     }
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <clusapi.h>
+
 #include "common/rpc_proto.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
@@ -235,7 +237,7 @@ static void forward_done(uv_work_t *work, int status)
     if (sub->call == NULL) {
         sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
     } else if (sub->rv < 0) {
-        rpc_call_finish(sub->call, 5050 /* ERROR_CLUSTER_NODE_DOWN */,
+        rpc_call_finish(sub->call, ERROR_CLUSTER_NODE_DOWN,
                         "cannot reach the leader: %s",
                         *sub->errmsg ? sub->errmsg : strerror(-sub->rv));
     } else {
@@ -292,7 +294,7 @@ void svc_forward_call(struct svc *s, struct rpc_call *call)
     if (rv < 0) {
         free(sub->req);
         free(sub);
-        rpc_call_finish(call, 5050, "the cluster has no reachable leader");
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_DOWN, "the cluster has no reachable leader");
     }
 }
 
