@@ -1,5 +1,5 @@
 /*
- * svc_health — what the node does with its heartbeats (hb.c, hb_track.c):
+ * health — what the node does with its heartbeats (hb.c, hb_track.c):
  *  - every node: keeps resources online only while it holds its quorum lease, and takes them
  *    offline by itself the moment the lease runs out (self-fencing);
  *  - the leader: records nodes Up and Down as heartbeats show them, and moves the groups of a
@@ -7,6 +7,7 @@
  *    same time (docs/failover.md). Fenced comes before Down: a node silent for its lease has
  *    taken its resources offline itself, so its groups need not wait for the Down verdict.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,14 +23,15 @@
 #include "common/cluster_props.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
-#include "daemon/svc/svc.h"
+#include "daemon/consensus/consensus.h"
+#include "daemon/health/health.h"
 
-static uint32_t prop_u32(struct svc *s, const char *key, uint32_t fallback)
+static uint32_t prop_u32(struct health *h, const char *key, uint32_t fallback)
 {
     char *v = NULL;
     uint32_t n = fallback;
 
-    if (s->db != NULL && cdb_get_prop(s->db, key, &v) == 0) {
+    if (h->host->db != NULL && cdb_get_prop(h->host->db, key, &v) == 0) {
         char *end;
         unsigned long x = strtoul(v, &end, 10);
 
@@ -42,18 +44,18 @@ static uint32_t prop_u32(struct svc *s, const char *key, uint32_t fallback)
 
 /* The heartbeat settings the cluster properties ask for (Windows' names and bounds, and
  * QuorumLease). */
-static void wanted_config(struct svc *s, struct hb_config *cfg)
+static void wanted_config(struct health *h, struct hb_config *cfg)
 {
-    uint32_t delay = prop_u32(s, "SameSubnetDelay", SVC_DEFAULT_HB_DELAY_MS);
-    uint32_t threshold = prop_u32(s, "SameSubnetThreshold", SVC_DEFAULT_HB_THRESHOLD);
+    uint32_t delay = prop_u32(h, "SameSubnetDelay", HEALTH_DEFAULT_HB_DELAY_MS);
+    uint32_t threshold = prop_u32(h, "SameSubnetThreshold", HEALTH_DEFAULT_HB_THRESHOLD);
     /* Until this node has caught up once it may not know QuorumLease: it declares the shortest
      * lease, since the others fence it by the longest it declared lately, and a lease shorter
      * than the cluster's is always safe to hold. */
-    uint32_t lease = s->props_known ? prop_u32(s, "QuorumLease", 0) : CLUSTER_LEASE_MIN;
+    uint32_t lease = h->props_known ? prop_u32(h, "QuorumLease", 0) : CLUSTER_LEASE_MIN;
 
     if (!hb_config_valid(delay, threshold, lease)) {
-        delay = SVC_DEFAULT_HB_DELAY_MS;
-        threshold = SVC_DEFAULT_HB_THRESHOLD;
+        delay = HEALTH_DEFAULT_HB_DELAY_MS;
+        threshold = HEALTH_DEFAULT_HB_THRESHOLD;
         lease = 0;
     }
     hb_config_defaults(cfg, delay, threshold, lease);
@@ -61,76 +63,115 @@ static void wanted_config(struct svc *s, struct hb_config *cfg)
 
 /* Members as the database has them (nodes[0..n)), or as the configuration does before the
  * first commit. */
-static size_t wanted_members(struct svc *s, const struct cdb_node *nodes, size_t n,
+static size_t wanted_members(struct health *h, const struct cdb_node *nodes, size_t n,
                              struct hb_member *out)
 {
     if (n > 0) {
         for (size_t i = 0; i < n && i < HB_MAX_NODES; i++) {
             out[i] = (struct hb_member){.id = nodes[i].id, .port = (uint16_t)nodes[i].port,
-                                        .voter = consensus_member_role(s->consensus,
+                                        .voter = consensus_member_role(h->host->consensus,
                                                                        nodes[i].id) ==
                                                  RAFT_VOTER};
             snprintf(out[i].address, sizeof(out[i].address), "%s", nodes[i].address);
         }
         return n < HB_MAX_NODES ? n : HB_MAX_NODES;
     }
-    for (size_t i = 0; i < s->conf.n_peers && i < HB_MAX_NODES; i++) {
-        const struct node_peer *p = &s->conf.peers[i];
+    for (size_t i = 0; i < h->conf->n_peers && i < HB_MAX_NODES; i++) {
+        const struct node_peer *p = &h->conf->peers[i];
 
         out[i] = (struct hb_member){.id = p->id, .port = (uint16_t)p->port,
                                     .voter = p->role == RAFT_VOTER};
         snprintf(out[i].address, sizeof(out[i].address), "%s", p->address);
     }
-    return s->conf.n_peers < HB_MAX_NODES ? s->conf.n_peers : HB_MAX_NODES;
+    return h->conf->n_peers < HB_MAX_NODES ? h->conf->n_peers : HB_MAX_NODES;
 }
 
 /* The incarnations the database has (hb_track_note_incarnation). */
-static void note_incarnations(struct svc *s, const struct cdb_node *nodes, size_t n)
+static void note_incarnations(struct health *h, const struct cdb_node *nodes, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        hb_note_incarnation(s->hb, nodes[i].id, nodes[i].incarnation);
+        hb_note_incarnation(h->hb, nodes[i].id, nodes[i].incarnation);
+}
+
+static void reported_up(void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    struct health *h = arg;
+
+    (void)errmsg;
+    h->reported_up = rv == 0 && status == 0;
+    if (!h->reported_up)
+        h->host->kick(h->host);
+}
+
+/* Until heartbeats decide node states, a node that follows a leader declares itself Up, once:
+ * not when it is Up already, and never over the administrator's pause. */
+static void report_up(struct health *h)
+{
+    struct cdb_node me;
+    struct wire_writer w;
+
+    if (h->reported_up || h->host->db == NULL || h->host->consensus == NULL ||
+        consensus_leader(h->host->consensus) == 0 ||
+        cdb_node_by_id(h->host->db, h->host->node_id, &me) < 0)
+        return;
+    if (me.state == ClusterNodeUp || me.state == ClusterNodePaused) {
+        h->reported_up = true;
+        return;
+    }
+    wire_writer_init(&w);
+    cdb_cmd_set_node_state(&w, h->host->node_id, ClusterNodeUp);
+    h->reported_up = true; /* in flight; cleared again if it fails */
+    if (!host_submit_writer(h->host, &w, reported_up, h))
+        h->reported_up = false;
 }
 
 /* Runs after every apply (and now and then): members, settings and incarnations follow the
  * database on every node, so that a new leader knows which reports came before a node came
  * back. */
-void svc_health_sync(struct svc *s)
+void health_sync(struct health *h, bool props_known)
 {
     struct hb_member members[HB_MAX_NODES];
     struct cdb_node *nodes = NULL;
     struct hb_config cfg;
     size_t n = 0;
 
-    if (s->hb == NULL)
+    h->props_known = props_known;
+    report_up(h);
+    if (h->hb == NULL)
         return;
-    if (s->db == NULL || cdb_nodes(s->db, &nodes, &n) < 0)
+    if (h->host->db == NULL || cdb_nodes(h->host->db, &nodes, &n) < 0)
         n = 0;
-    hb_set_members(s->hb, members, wanted_members(s, nodes, n, members));
-    note_incarnations(s, nodes, n);
+    hb_set_members(h->hb, members, wanted_members(h, nodes, n, members));
+    note_incarnations(h, nodes, n);
     free(nodes);
-    wanted_config(s, &cfg);
-    hb_set_config(s->hb, &cfg);
+    wanted_config(h, &cfg);
+    hb_set_config(h->hb, &cfg);
 }
 
-bool svc_holds_lease(struct svc *s)
+bool health_holds_lease(const struct health *h)
 {
-    return s->hb != NULL && hb_track_lease_until(hb_tracker(s->hb), svc_now_ms()) > svc_now_ms();
+    uint64_t now = h->host->now(h->host);
+
+    return h->hb != NULL && hb_track_lease_until(hb_tracker(h->hb), now) > now;
 }
 
-bool svc_may_start_resources(struct svc *s)
+bool health_may_start_resources(void *arg)
 {
-    return svc_holds_lease(s) && s->lease_confirmed;
+    const struct health *h = arg;
+
+    return health_holds_lease(h) && h->lease.confirmed;
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Self-fencing                                                                                */
 /* ------------------------------------------------------------------------------------------ */
 
-static void fenced_done(struct svc *s, void *arg)
+static void fenced_done(void *arg)
 {
-    (void)arg;
+    struct health *h = arg;
+
     LOGW("health", "resources taken offline: this node lost its quorum lease");
-    svc_kick(s);
+    h->host->kick(h->host);
 }
 
 /*
@@ -141,91 +182,85 @@ static void fenced_done(struct svc *s, void *arg)
  * the incarnation it saw (EXPECT_NODE, rgm_fail_over). A process that starts again with a
  * database some commits old is no exception: it too first learns where its groups went.
  */
-static void confirmed(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+static void confirmed(void *arg, int rv, uint32_t status, const char *errmsg)
 {
-    uint64_t lapses = (uint64_t)(uintptr_t)arg;
+    struct health *h = arg;
 
     (void)errmsg;
-    s->lease_confirming = false;
-    if (rv == 0 && status == 0 && lapses == s->lease_lapses) {
-        s->lease_confirmed = true;
+    h->lease.confirming = false;
+    if (rv == 0 && status == 0 && h->lease.confirm_lapses == h->lease.lapses) {
+        h->lease.confirmed = true;
         LOGI("health", "lease confirmed: resources may start");
     }
-    svc_kick(s);
+    h->host->kick(h->host);
 }
 
-static void confirm_lease(struct svc *s)
+static void confirm_lease(struct health *h)
 {
     struct wire_writer w;
-    uint8_t *cmd;
-    size_t len;
 
     wire_writer_init(&w);
-    cdb_cmd_confirm_node(&w, s->conf.node_id);
-    cmd = wire_writer_take(&w, &len);
-    if (cmd == NULL)
-        return;
-    s->lease_confirming = true;
-    svc_submit(s, cmd, len, confirmed, (void *)(uintptr_t)s->lease_lapses);
-    free(cmd);
+    cdb_cmd_confirm_node(&w, h->host->node_id);
+    h->lease.confirming = true;
+    h->lease.confirm_lapses = h->lease.lapses;
+    if (!host_submit_writer(h->host, &w, confirmed, h))
+        h->lease.confirming = false;
 }
 
-static void check_lease(struct svc *s)
+static void check_lease(struct health *h)
 {
-    uint64_t until = hb_track_lease_until(hb_tracker(s->hb), svc_now_ms());
-    bool held = until > svc_now_ms();
+    uint64_t now = h->host->now(h->host);
+    uint64_t until = hb_track_lease_until(hb_tracker(h->hb), now);
+    bool held = until > now;
 
-    if (until != s->lease_sent) { /* the resource host enforces it even if we cannot */
+    if (until != h->lease.sent) { /* the resource host enforces it even if we cannot */
         rhs_lease(until);
-        s->lease_sent = until;
+        h->lease.sent = until;
     }
-    if (held != s->lease_held) {
-        s->lease_held = held;
+    if (held != h->lease.held) {
+        h->lease.held = held;
         if (!held) { /* a lapse: the others may be moving our groups */
-            s->lease_lapses++;
-            s->lease_confirmed = false;
+            h->lease.lapses++;
+            h->lease.confirmed = false;
         }
     }
-    if (held && !s->lease_confirmed && !s->lease_confirming)
-        confirm_lease(s);
-    if (s->local == NULL || s->terminate_cb != NULL || svc_holds_lease(s))
+    if (held && !h->lease.confirmed && !h->lease.confirming)
+        confirm_lease(h);
+    if (rgm_empty(h->rgm) || rgm_terminating(h->rgm) || health_holds_lease(h))
         return;
     /* No majority has echoed us for a lease's time: another node may take over any moment. */
-    rgm_terminate_all(s, fenced_done, NULL);
+    rgm_terminate_all(h->rgm, fenced_done, h);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Leader: node states and takeover                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-static void health_committed(struct svc *s, void *arg, int rv, uint32_t status,
-                             const char *errmsg)
+static void health_committed(void *arg, int rv, uint32_t status, const char *errmsg)
 {
-    (void)arg;
-    s->health_busy = false;
+    struct health *h = arg;
+
+    h->busy = false;
     if (rv < 0 || status != 0)
         LOGW("health", "cannot record a change: %s", errmsg && *errmsg ? errmsg : "no leader");
-    svc_kick(s);
+    h->host->kick(h->host);
 }
 
-static bool commit(struct svc *s, struct wire_writer *w)
+static bool commit(struct health *h, struct wire_writer *w)
 {
-    size_t len;
-    uint8_t *cmd = wire_writer_take(w, &len);
-
-    if (cmd == NULL)
-        return false;
-    s->health_busy = true;
-    svc_submit(s, cmd, len, health_committed, NULL);
-    free(cmd);
-    return true;
+    assert(!h->busy); /* one change of the leader's at a time */
+    h->busy = true;   /* health_committed clears it, maybe before submit returns */
+    if (host_submit_writer(h->host, w, health_committed, h))
+        return true;
+    h->busy = false;
+    return false;
 }
 
 /* One batch with every node whose recorded state heartbeats contradict. */
-static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size_t n)
+static bool update_node_states(struct health *h, const struct cdb_node *nodes, size_t n)
 {
-    const struct hb_track *t = hb_tracker(s->hb);
-    uint64_t now = svc_now_ms();
+    const struct hb_track *t = hb_tracker(h->hb);
+    uint64_t now = h->host->now(h->host);
     struct wire_writer w;
     bool any = false;
 
@@ -251,7 +286,7 @@ static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size
         wire_writer_done(&w);
         return false;
     }
-    return commit(s, &w);
+    return commit(h, &w);
 }
 
 /*
@@ -261,15 +296,15 @@ static bool update_node_states(struct svc *s, const struct cdb_node *nodes, size
  */
 #define FAILOVER_PERIOD_MS (6ull * 3600 * 1000)
 
-static bool failover_allowed(struct svc *s, const char *group, size_t n_nodes)
+static bool failover_allowed(struct health *h, const char *group, size_t n_nodes)
 {
-    uint64_t now = svc_now_ms();
+    uint64_t now = h->host->now(h->host);
     unsigned threshold = n_nodes > 1 ? (unsigned)n_nodes - 1 : 1;
-    struct svc_failover *f = NULL;
+    struct health_failover *f = NULL;
 
-    for (size_t i = 0; i < SVC_MAX_FAILOVER_GROUPS && f == NULL; i++)
-        if (strcasecmp(s->failovers[i].group, group) == 0 || s->failovers[i].group[0] == '\0')
-            f = &s->failovers[i];
+    for (size_t i = 0; i < HEALTH_MAX_FAILOVER_GROUPS && f == NULL; i++)
+        if (strcasecmp(h->failovers[i].group, group) == 0 || h->failovers[i].group[0] == '\0')
+            f = &h->failovers[i];
     if (f == NULL)
         return true;
     if (f->group[0] == '\0' || now - f->since > FAILOVER_PERIOD_MS) {
@@ -300,20 +335,31 @@ static const struct cdb_node *node_find(const struct cdb_node *nodes, size_t n, 
     return NULL;
 }
 
-/* Groups whose owner is surely fenced (or gone) go to another node. */
-static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
+static void failed_over(void *arg, int rv, uint32_t status, const char *errmsg)
 {
-    const struct hb_track *t = hb_tracker(s->hb);
+    struct health *h = arg;
+
+    h->busy = false;
+    if (rv < 0 || status != 0)
+        LOGW("health", "cannot move a group: %s", errmsg ? errmsg : "");
+    h->host->kick(h->host);
+}
+
+/* Groups whose owner is surely fenced (or gone) go to another node. */
+static bool take_over(struct health *h, const struct cdb_node *nodes, size_t n)
+{
+    const struct hb_track *t = hb_tracker(h->hb);
+    uint64_t now = h->host->now(h->host);
     struct cdb_group *groups;
     size_t n_groups;
     bool started = false;
 
-    if (cdb_groups(s->db, &groups, &n_groups) < 0)
+    if (cdb_groups(h->host->db, &groups, &n_groups) < 0)
         return false;
     for (size_t i = 0; i < n_groups && !started; i++) {
         const struct cdb_group *g = &groups[i];
         const struct cdb_node *owner = node_find(nodes, n, g->owner);
-        bool owner_alive = owner != NULL && !hb_track_fenced(t, g->owner, svc_now_ms());
+        bool owner_alive = owner != NULL && !hb_track_fenced(t, g->owner, now);
         char errmsg[160];
 
         if (!group_wants_online(g))
@@ -321,13 +367,15 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
         /* A live owner keeps its group, unless the group failed there for good; and the
          * threshold stops a broken resource from bouncing between nodes. A group whose owner
          * is fenced always moves: its lease is over, so nothing of it runs there. */
-        if (owner_alive && (g->state != ClusterGroupFailed || !failover_allowed(s, g->name, n)))
+        if (owner_alive && (g->state != ClusterGroupFailed || !failover_allowed(h, g->name, n)))
             continue;
         LOGW("health", "moving group %s away from node %llu", g->name,
              (unsigned long long)g->owner);
-        started = rgm_fail_over(s, g->name, g->owner, owner, errmsg, sizeof(errmsg)) == ERROR_IO_PENDING;
-        if (started)
-            s->health_busy = true;
+        h->busy = true; /* failed_over clears it, maybe before rgm_fail_over returns */
+        started = rgm_fail_over(h->rgm, g->name, g->owner, owner, failed_over, h, errmsg,
+                                sizeof(errmsg)) == ERROR_IO_PENDING;
+        if (!started)
+            h->busy = false;
     }
     free(groups);
     return started;
@@ -335,22 +383,23 @@ static bool take_over(struct svc *s, const struct cdb_node *nodes, size_t n)
 
 /* Resources a node was handing over when it fell silent: once it is surely fenced it holds
  * nothing any more, so their new owners may start them. */
-static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n)
+static bool release_fenced(struct health *h, const struct cdb_node *nodes, size_t n)
 {
-    const struct hb_track *t = hb_tracker(s->hb);
+    const struct hb_track *t = hb_tracker(h->hb);
+    uint64_t now = h->host->now(h->host);
     struct cdb_resource *res;
     struct wire_writer w;
     size_t n_res;
     bool any = false;
 
-    if (cdb_resources(s->db, NULL, &res, &n_res) < 0)
+    if (cdb_resources(h->host->db, NULL, &res, &n_res) < 0)
         return false;
     wire_writer_init(&w);
     cdb_cmd_batch(&w);
     for (size_t i = 0; i < n_res; i++) {
         const struct cdb_node *holder = node_find(nodes, n, res[i].handoff);
 
-        if (holder != NULL && hb_track_fenced(t, holder->id, svc_now_ms())) {
+        if (holder != NULL && hb_track_fenced(t, holder->id, now)) {
             size_t mark = cdb_cmd_batch_sub_begin(&w);
 
             cdb_cmd_expect_node(&w, holder->id, holder->incarnation); /* as rgm_fail_over */
@@ -368,63 +417,76 @@ static bool release_fenced(struct svc *s, const struct cdb_node *nodes, size_t n
         wire_writer_done(&w);
         return false;
     }
-    return commit(s, &w);
+    return commit(h, &w);
 }
 
-static void leader_duties(struct svc *s)
+static void leader_duties(struct health *h)
 {
     struct cdb_node *nodes;
     size_t n;
 
-    if (s->health_busy || consensus_role(s->consensus) != CONSENSUS_LEADER ||
-        cdb_nodes(s->db, &nodes, &n) < 0)
+    if (h->busy || consensus_role(h->host->consensus) != CONSENSUS_LEADER ||
+        cdb_nodes(h->host->db, &nodes, &n) < 0)
         return;
     /* Decisions carry the incarnations read here (EXPECT_NODE): the reports they rest on must
      * be from after those, even if the sync after this apply has not run yet. */
-    note_incarnations(s, nodes, n);
-    if (!update_node_states(s, nodes, n) && !release_fenced(s, nodes, n))
-        take_over(s, nodes, n);
+    note_incarnations(h, nodes, n);
+    if (!update_node_states(h, nodes, n) && !release_fenced(h, nodes, n))
+        take_over(h, nodes, n);
     free(nodes);
 }
 
 static void tick(void *arg)
 {
-    struct svc *s = arg;
+    struct health *h = arg;
 
-    if (s->stopping || s->wiping || s->db == NULL || s->consensus == NULL)
+    if (h->host->quiescing || h->host->db == NULL || h->host->consensus == NULL)
         return;
-    check_lease(s);
-    leader_duties(s);
+    check_lease(h);
+    leader_duties(h);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Start and stop                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
-int svc_health_start(struct svc *s)
+void health_init(struct health *h, struct host *host, struct rgm *rgm,
+                 const struct node_conf *conf, const struct cred_ring *keys)
 {
-    const struct node_peer *self = node_conf_peer(&s->conf, s->conf.node_id);
+    *h = (struct health){.host = host, .rgm = rgm, .conf = conf, .keys = keys};
+}
+
+int health_start(struct health *h, bool props_known)
+{
+    const struct node_peer *self = node_conf_peer(h->conf, h->host->node_id);
     struct hb_config cfg;
     int rv;
 
-    if (s->hb != NULL)
+    if (h->hb != NULL)
         return 0;
-    if (self == NULL || !svc_keys_held(s))
+    if (self == NULL || cred_ring_empty(h->keys))
         return -EINVAL;
-    s->lease_held = s->lease_confirmed = s->lease_confirming = false;
-    s->lease_sent = 0;
-    wanted_config(s, &cfg);
-    rv = hb_start(s->loop, self->address, (uint16_t)self->port, &s->keys,
-                  s->conf.node_id, &cfg, tick, s, &s->hb);
+    h->lease.held = h->lease.confirmed = h->lease.confirming = false;
+    h->lease.sent = 0;
+    h->props_known = props_known;
+    wanted_config(h, &cfg);
+    rv = hb_start(h->host->loop, self->address, (uint16_t)self->port, h->keys,
+                  h->host->node_id, &cfg, tick, h, &h->hb);
     if (rv < 0)
         return rv;
-    svc_health_sync(s);
+    health_sync(h, props_known);
     return 0;
 }
 
-void svc_health_stop(struct svc *s)
+void health_stop(struct health *h)
 {
-    hb_stop(s->hb);
-    s->hb = NULL;
-    s->health_busy = false;
+    hb_stop(h->hb);
+    h->hb = NULL;
+    h->busy = false;
+}
+
+void health_forget(struct health *h)
+{
+    h->reported_up = false;
+    h->props_known = false;
 }

@@ -1,11 +1,13 @@
 /*
  * svc — the node service's lifecycle: start-up from the state directory, consensus with the
- * cluster database as its state machine, the setup claim and its lease, wiping back to
- * NotConfigured, and shutdown.
+ * cluster database as its state machine, the host its subsystems see, the pass that follows
+ * every apply and the clock, the setup claim and its lease, and wiping back to NotConfigured.
  */
 #include "daemon/svc/svc.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,70 @@ uint32_t svc_node_cluster_state(const struct svc *s)
     if (!s->configured)
         return ClusterStateNotConfigured;
     return s->consensus != NULL ? ClusterStateRunning : ClusterStateNotRunning;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The host: what rgm and health see of the service                                            */
+/* ------------------------------------------------------------------------------------------ */
+
+static struct svc *host_svc(const struct host *h)
+{
+    return (struct svc *)((char *)h - offsetof(struct svc, host));
+}
+
+struct host_commit {
+    host_commit_cb cb;
+    void *arg;
+};
+
+static void host_committed(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    struct host_commit hc = *(struct host_commit *)arg;
+
+    (void)s;
+    free(arg);
+    hc.cb(hc.arg, rv, status, errmsg);
+}
+
+static void host_submit(struct host *h, const void *cmd, size_t len, host_commit_cb cb,
+                        void *arg)
+{
+    struct host_commit *hc = malloc(sizeof(*hc));
+
+    if (hc == NULL) {
+        cb(arg, -ENOMEM, 0, "out of memory");
+        return;
+    }
+    *hc = (struct host_commit){.cb = cb, .arg = arg};
+    svc_submit(host_svc(h), cmd, len, host_committed, hc);
+}
+
+static void host_kick(struct host *h)
+{
+    svc_kick(host_svc(h));
+}
+
+static uint64_t host_now(const struct host *h)
+{
+    (void)h;
+    return svc_now_ms();
+}
+
+void svc_host_update(struct svc *s)
+{
+    s->host.node_id = s->configured ? s->conf.node_id : 0;
+    s->host.db = s->db;
+    s->host.consensus = s->consensus;
+    s->host.quiescing = s->wiping || s->shutdown.stopping;
+}
+
+static void host_init(struct svc *s)
+{
+    s->host = (struct host){.loop = s->loop, .submit = host_submit, .kick = host_kick,
+                            .now = host_now};
+    svc_host_update(s);
+    rgm_init(&s->rgm, &s->host, health_may_start_resources, &s->health);
+    health_init(&s->health, &s->host, &s->rgm, &s->conf, &s->keys);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -100,7 +166,8 @@ int svc_start_consensus(struct svc *s, char *errmsg)
         return rv;
     LOGI("svc", "consensus started: cluster %s, node id %llu", s->conf.cluster_name,
          (unsigned long long)s->conf.node_id);
-    rv = svc_health_start(s);
+    svc_host_update(s);
+    rv = health_start(&s->health, s->sync.props_known);
     if (rv < 0)
         LOGE("svc", "no heartbeats: %s", strerror(-rv));
     return 0;
@@ -130,70 +197,6 @@ static void check_committed(struct svc *s)
     free(value);
 }
 
-static void drain_check(struct svc *s);
-
-static void sync_done(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
-{
-    (void)arg;
-    (void)errmsg;
-    s->sync_in_flight = false;
-    /* Committed, and applied here: a leader applies on commit, a follower's callback waits for
-     * its own copy (but not forever, hence the version check). */
-    s->synced = rv == 0 && status == 0 && s->db != NULL &&
-                (consensus_role(s->consensus) == CONSENSUS_LEADER ||
-                 cdb_version(s->db) >= s->leader_version_seen);
-    s->props_known |= s->synced;
-}
-
-/* Keeps s->synced: false without a leader, else proven by a SYNC this node committed. */
-static void sync_check(struct svc *s)
-{
-    struct wire_writer w;
-    uint8_t *cmd;
-    size_t len;
-
-    if (s->consensus == NULL || s->db == NULL || s->wiping ||
-        consensus_leader(s->consensus) == 0) {
-        s->synced = false;
-        return;
-    }
-    if (s->synced || s->sync_in_flight)
-        return;
-    wire_writer_init(&w);
-    cdb_cmd_sync(&w);
-    cmd = wire_writer_take(&w, &len);
-    if (cmd == NULL)
-        return;
-    s->sync_in_flight = true;
-    svc_submit(s, cmd, len, sync_done, NULL);
-    free(cmd);
-}
-
-static void reconcile_cb(uv_timer_t *t)
-{
-    struct svc *s = t->data;
-
-    if (s->stopping || s->wiping)
-        return;
-    check_committed(s);
-    sync_check(s);
-    svc_health_sync(s);
-    rgm_reconcile(s);
-    svc_waits_check(s);
-    svc_submit_check_deferred(s);
-    drain_check(s);
-}
-
-void svc_kick(struct svc *s)
-{
-    if (!uv_is_active((uv_handle_t *)&s->reconcile))
-        uv_timer_start(&s->reconcile, reconcile_cb, 0, 0);
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* The setup lease                                                                             */
-/* ------------------------------------------------------------------------------------------ */
-
 static void lease_wiped(struct svc *s, int rv, void *arg)
 {
     (void)arg;
@@ -201,21 +204,9 @@ static void lease_wiped(struct svc *s, int rv, void *arg)
          rv == 0 ? "clean" : strerror(-rv));
 }
 
-static void tick_cb(uv_timer_t *t)
+/* An uncommitted setup whose caller stopped renewing its claim is undone. */
+static void claim_check(struct svc *s)
 {
-    struct svc *s = t->data;
-
-    svc_waits_check(s);
-    svc_submit_check_deferred(s);
-    drain_check(s);
-    if (!s->stopping)
-        sync_check(s);
-    svc_orphan_tick(s);
-    /* Raft's configuration (who votes) changes without a database command: follow it. */
-    if (s->consensus != NULL && !s->wiping) {
-        svc_health_sync(s);
-        rgm_monitor(s);
-    }
     if (s->session == 0 || svc_now_ms() < s->session_deadline || s->wiping)
         return;
     LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->session);
@@ -223,6 +214,48 @@ static void tick_cb(uv_timer_t *t)
     /* A configuration whose setup never committed must not outlive that setup. */
     if (s->configured && !s->conf.committed)
         svc_wipe(s, "abandoned setup", lease_wiped, NULL);
+}
+
+/*
+ * One pass over everything that follows the database and the clock: it runs on the next loop
+ * turn after each apply (svc_kick) and every TICK_MS (periodic), which adds the duties that
+ * follow the clock alone.
+ */
+static void pass(struct svc *s, bool periodic)
+{
+    assert(s->host.db == s->db && s->host.consensus == s->consensus);
+    if (!s->shutdown.stopping)
+        svc_sync_check(s);
+    if (!s->shutdown.stopping && !s->wiping) {
+        check_committed(s);
+        health_sync(&s->health, s->sync.props_known);
+        rgm_reconcile(&s->rgm);
+        if (periodic)
+            rgm_monitor(&s->rgm);
+    }
+    svc_waits_check(s);
+    svc_submit_check_deferred(s);
+    svc_shutdown_check(s);
+    if (periodic) {
+        svc_orphan_tick(s);
+        claim_check(s);
+    }
+}
+
+static void kick_cb(uv_timer_t *t)
+{
+    pass(t->data, false);
+}
+
+static void tick_cb(uv_timer_t *t)
+{
+    pass(t->data, true);
+}
+
+void svc_kick(struct svc *s)
+{
+    if (!uv_is_active((uv_handle_t *)&s->kick))
+        uv_timer_start(&s->kick, kick_cb, 0, 0);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -235,9 +268,10 @@ struct wipe {
     void *arg;
 };
 
-static void wipe_finish(struct svc *s, void *arg)
+static void wipe_finish(void *arg)
 {
     struct wipe *w = arg;
+    struct svc *s = w->s;
     int rv = node_conf_wipe(s->opts.state_dir);
 
     cdb_free(s->db);
@@ -246,10 +280,11 @@ static void wipe_finish(struct svc *s, void *arg)
     memset(&s->conf, 0, sizeof(s->conf));
     s->configured = false;
     svc_keys_clear(s);
-    s->reported_up = false;
-    s->props_known = false;
+    health_forget(&s->health);
+    s->sync.props_known = false;
     s->session = 0;
     s->wiping = false;
+    svc_host_update(s);
     LOGI("svc", "node wiped: NotConfigured");
     w->cb(s, rv, w->arg);
     free(w);
@@ -260,7 +295,8 @@ static void wipe_consensus_stopped(void *arg)
     struct wipe *w = arg;
 
     w->s->consensus = NULL;
-    rgm_terminate_all(w->s, wipe_finish, w);
+    svc_host_update(w->s);
+    rgm_terminate_all(&w->s->rgm, wipe_finish, w);
 }
 
 void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, void *arg),
@@ -275,7 +311,8 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
     LOGI("svc", "wiping the cluster configuration: %s", why);
     *w = (struct wipe){.s = s, .cb = cb, .arg = arg};
     s->wiping = true;
-    svc_health_stop(s);
+    svc_host_update(s);
+    health_stop(&s->health);
     svc_waits_cancel(s, ERROR_CLUSTER_SHUTTING_DOWN, "the node is leaving the cluster");
     consensus_stop(s->consensus, wipe_consensus_stopped, w);
 }
@@ -317,15 +354,7 @@ static void rhs_cb(uv_poll_t *poll, int status, int events)
     (void)status;
     (void)events;
     if (rhs_read_dropped())
-        rgm_lost_all(s);
-}
-
-static void signal_cb(uv_signal_t *sig, int signum)
-{
-    struct svc *s = sig->data;
-
-    LOGI("svc", "signal %d: stopping", signum);
-    svc_shutdown(s);
+        rgm_lost_all(&s->rgm);
 }
 
 int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
@@ -344,8 +373,9 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     if (rv < 0)
         return rv;
     uv_timer_init(loop, &s->tick);
-    uv_timer_init(loop, &s->reconcile);
-    s->tick.data = s->reconcile.data = s;
+    uv_timer_init(loop, &s->kick);
+    s->tick.data = s->kick.data = s;
+    host_init(s);
     rv = load_state(s);
     if (rv < 0)
         return rv;
@@ -363,75 +393,8 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     uv_poll_init(loop, &s->rhs_poll, rhs_fd());
     s->rhs_poll.data = s;
     uv_poll_start(&s->rhs_poll, UV_READABLE, rhs_cb);
-    uv_signal_init(loop, &s->sigterm);
-    uv_signal_init(loop, &s->sigint);
-    s->sigterm.data = s->sigint.data = s;
-    uv_signal_start(&s->sigterm, signal_cb, SIGTERM);
-    uv_signal_start(&s->sigint, signal_cb, SIGINT);
+    svc_shutdown_init(s);
     LOGI("svc", "node %s serving on %s port %u", opts->name, opts->listen ? opts->listen : "*",
          opts->port);
     return 0;
-}
-
-static void shutdown_consensus_stopped(void *arg)
-{
-    struct svc *s = arg;
-
-    s->consensus = NULL;
-    cdb_free(s->db);
-    s->db = NULL;
-    name_responder_stop(s->names);
-    s->names = NULL;
-    uv_close((uv_handle_t *)&s->tick, NULL);
-    uv_close((uv_handle_t *)&s->reconcile, NULL);
-    uv_close((uv_handle_t *)&s->sigterm, NULL);
-    uv_close((uv_handle_t *)&s->sigint, NULL);
-    uv_close((uv_handle_t *)&s->rhs_poll, NULL);
-}
-
-static void shutdown_resources_offline(struct svc *s, void *arg)
-{
-    (void)arg;
-    consensus_stop(s->consensus, shutdown_consensus_stopped, s);
-}
-
-#define DRAIN_MS 3000 /* how long a stopping node waits for its groups to be taken over */
-
-static void finish_shutdown(struct svc *s)
-{
-    s->draining = false;
-    s->stopping = true;
-    svc_health_stop(s);
-    svc_waits_cancel(s, ERROR_CLUSTER_SHUTTING_DOWN, "the service is stopping");
-    rpc_server_stop(s->rpc);
-    s->rpc = NULL;
-    /* A stopped service must not keep answering for cluster addresses: take them offline. */
-    rgm_terminate_all(s, shutdown_resources_offline, NULL);
-}
-
-/* While draining: stops once everything was handed over, or when the time is up. */
-static void drain_check(struct svc *s)
-{
-    if (!s->draining)
-        return;
-    if (rgm_holds_nothing(s) || svc_now_ms() >= s->drain_deadline ||
-        (s->drain_pending == 0 && s->drain_failed)) {
-        LOGI("svc", "groups %s: stopping", rgm_holds_nothing(s) ? "handed over" : "not all taken");
-        finish_shutdown(s);
-    }
-}
-
-/* Like Windows stopping its cluster service, a node hands its groups over before it goes. */
-void svc_shutdown(struct svc *s)
-{
-    if (s->stopping)
-        return;
-    if (!s->draining && s->consensus != NULL && s->db != NULL && !s->wiping &&
-        consensus_leader(s->consensus) != 0 && consensus_caught_up(s->consensus) &&
-        rgm_drain(s) > 0) {
-        s->draining = true;
-        s->drain_deadline = svc_now_ms() + DRAIN_MS;
-        return;
-    }
-    finish_shutdown(s);
 }

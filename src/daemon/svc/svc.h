@@ -1,7 +1,9 @@
 /*
- * svc — the node service's state and the pieces that share it: setup (svc_setup.c), the RPC
- * operations (svc_rpc.c), submitting commands to the leader (svc_submit.c) and the group
- * manager and local resource control (rgm.c).
+ * svc — the node service: its lifecycle (svc.c), and the parts that take the whole service: the
+ * RPC operations (svc_rpc.c, svc_query.c), submitting commands to the leader (svc_submit.c),
+ * membership (svc_member.c), the read gate (svc_sync.c), orphan clean-up (svc_orphan.c) and
+ * shutdown (svc_shutdown.c). The group manager (rgm/) and health (health/) are subsystems of
+ * their own: they see the service only through its host (base/host.h).
  *
  * Everything in struct svc is owned by the loop thread. Connection threads reach it only through
  * rpc_call_to_loop().
@@ -17,24 +19,24 @@
 #include <pthread.h>
 
 #include "channel/channel.h"
-#include "daemon/keys/admin_keys.h"
+#include "daemon/base/host.h"
+#include "daemon/base/node_conf.h"
 #include "daemon/cdb/cdb.h"
 #include "daemon/consensus/consensus.h"
+#include "daemon/health/health.h"
+#include "daemon/keys/admin_keys.h"
 #include "daemon/keys/cred_ring.h"
-#include "daemon/health/hb.h"
 #include "daemon/net/name_responder.h"
-#include "daemon/base/node_conf.h"
+#include "daemon/rgm/rgm.h"
 #include "daemon/rpc/rpc_server.h"
+#include "daemon/svc/svc_orphan.h"
+#include "daemon/svc/svc_shutdown.h"
+#include "daemon/svc/svc_sync.h"
 
 #define SVC_VERSION_MAJOR 10 /* the cluster functional level we report (Windows Server 2016+) */
 #define SVC_VERSION_MINOR 0
 #define SVC_VERSION_BUILD 1
 #define SVC_PENDING_GRACE_MS 30000 /* an uncommitted setup found at start-up gets this long */
-/* Heartbeat defaults: 250 ms (Windows' minimum) × 3 missed = Down after 750 ms, about a second
- * of detection; the quorum lease is two intervals (500 ms), so a node that lost its majority
- * has dropped its resources before the others may take them over (docs/failover.md). */
-#define SVC_DEFAULT_HB_DELAY_MS 250
-#define SVC_DEFAULT_HB_THRESHOLD 3
 
 struct svc_options {
     const char *state_dir;
@@ -50,14 +52,6 @@ struct svc_options {
 struct svc_wait; /* a pending RPC_OP_WAIT */
 struct submit;   /* a command on its way through the leader */
 
-#define SVC_MAX_FAILOVER_GROUPS 32
-struct svc_failover { /* failovers of one group in the current FailoverPeriod (leader) */
-    char group[256];
-    uint64_t since;
-    unsigned count;
-};
-struct rgm_local; /* resources this node has brought online */
-
 struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
@@ -68,46 +62,25 @@ struct svc {
     bool configured;
     struct consensus *consensus;
     struct cdb *db;
+    struct host host;         /* what rgm and health see of this service (svc_host_update) */
+    struct rgm rgm;
+    struct health health;
     struct rpc_server *rpc;
-    struct hb *hb;            /* heartbeats, while consensus runs */
     struct name_responder *names; /* answers LLMNR for Network Names online here */
-    bool health_busy;         /* the leader has a node-state or takeover change in flight */
-    uint64_t lease_sent;      /* the lease end last told to the resource host */
-    struct svc_failover failovers[SVC_MAX_FAILOVER_GROUPS];
-    bool lease_held;          /* the lease as of the last check */
-    bool lease_confirmed;     /* this node applied its CONFIRM_NODE since it last had no lease */
-    bool lease_confirming;
-    uint64_t lease_lapses;    /* times the lease was lost: a confirmation counts for one lease */
     /* the setup that has claimed this node, if any */
     uint64_t session;
     uint64_t session_deadline;  /* monotonic ms */
     bool wiping;
     struct rpc_call *wipe_waiters[16];
     unsigned n_wipe_waiters;
-    uv_timer_t tick;
-    uv_timer_t reconcile;
+    uv_timer_t tick;          /* the periodic pass */
+    uv_timer_t kick;          /* a pass on the next loop turn (svc_kick) */
     struct svc_wait *waits;
     struct submit *deferred;  /* forwarded commits waiting for this node to apply them */
-    struct rgm_local *local;
-    void (*terminate_cb)(struct svc *s, void *arg); /* a terminate waiting for busy drivers */
-    void *terminate_arg;
-    bool reported_up;
-    /* Reads are answered once this node holds all its cluster committed: after a start, and
-     * again after it lost its leader; a SYNC command through the leader proves it. */
-    bool synced;
-    bool sync_in_flight;
-    bool props_known;       /* synced once since the start: the cluster properties are current */
-    uint64_t leader_version_seen; /* newest database version a leader's reply named */
+    struct svc_sync sync;
     bool member_busy;       /* a raft membership change is running */
-    bool orphan_checking;   /* peers are being asked whether this node still belongs */
-    uint64_t leaderless_since;
-    uint64_t orphan_next_check;
-    bool stopping;
-    bool draining;            /* stopping: handing its groups over first */
-    uint64_t drain_deadline;
-    size_t drain_pending;     /* handovers not yet committed */
-    bool drain_failed;        /* one could not be: stop without waiting */
-    uv_signal_t sigterm, sigint;
+    struct svc_orphan orphan;
+    struct svc_shutdown shutdown;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
 };
 
@@ -119,11 +92,11 @@ int svc_start_consensus(struct svc *s, char *errmsg);
 /* Stops consensus, takes local resources offline, deletes the cluster's files; then calls cb. */
 void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, void *arg),
               void *arg);
-/* Asks for a reconcile pass (commit marker, waits, resources) on the next loop turn. */
+/* Asks for a pass (commit marker, waits, resources) on the next loop turn. */
 void svc_kick(struct svc *s);
-/* Stops the service: its groups are handed over to other nodes first (at most a few seconds),
- * then what still runs here is terminated. A second call skips the handover. */
-void svc_shutdown(struct svc *s);
+/* Brings the host (what rgm and health see) in line with the service's state; called wherever
+ * the database, consensus, the configuration or stopping/wiping change. */
+void svc_host_update(struct svc *s);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
 
@@ -151,23 +124,6 @@ void svc_keys_load(struct svc *s);
 void svc_keys_clear(struct svc *s);
 /* RPC_OP_ROTATE_CREDENTIAL: one rotation step on this node. */
 void svc_op_rotate_credential(struct svc *s, struct rpc_call *call);
-
-/* Wipes a node whose cluster evicted it or no longer exists (svc_orphan.c); called each tick. */
-void svc_orphan_tick(struct svc *s);
-/* Clear-ClusterNode: wipes the node if its cluster let it go (or at once with force);
- * finishes call with 0, or 5065 if the node still belongs to a running cluster. */
-void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force);
-
-/* Heartbeats, leases and takeover (svc_health.c). */
-int svc_health_start(struct svc *s);
-void svc_health_stop(struct svc *s);
-/* Brings the heartbeat members and settings in line with the database. */
-void svc_health_sync(struct svc *s);
-/* Does this node hold its quorum lease now (may it keep resources online)? */
-bool svc_holds_lease(struct svc *s);
-/* May it bring resources online: it holds the lease, and after a lapse the leader has recorded
- * it Up again (so no move of its groups can be pending). */
-bool svc_may_start_resources(struct svc *s);
 
 /* RPC (svc_rpc.c). */
 /* A string field of a request copied into buf; false if missing, invalid or too long. */
@@ -201,45 +157,5 @@ void svc_forward_reset(void);
 void svc_forward_call(struct svc *s, struct rpc_call *call);
 /* The management address and port of the current leader; false if none is known. */
 bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port);
-
-/* Groups and resources (rgm.c). */
-void rgm_reconcile(struct svc *s);
-/* Places a group and asks its owner to bring it online (leader only). Win32 status. */
-uint32_t rgm_group_online(struct svc *s, const char *group, uint64_t node_id, char *errmsg,
-                          size_t n);
-/*
- * MoveClusterGroup, on the leader: the group goes to *node_id (0: the best other node, then
- * set to it) in one commit; resources that were active are handed over (the new owner starts
- * each once the old one has let go of it). *state is the group state to wait for with that
- * owner: Online, or Offline for a group that was offline (only its owner changes). 0 when it
- * is already there, ERROR_IO_PENDING when committing, else an error.
- */
-uint32_t rgm_group_move(struct svc *s, const char *group, uint64_t *node_id, int32_t *state,
-                        char *errmsg, size_t n);
-/* Moves a group whose owner is gone or fenced to another node (leader only); with gone (the
- * fenced owner as the caller saw it), the move is refused should that node have come back with
- * a new lease meanwhile. 997 when the move was submitted (s->health_busy is cleared when it is
- * committed). */
-uint32_t rgm_fail_over(struct svc *s, const char *group, uint64_t old_owner,
-                       const struct cdb_node *gone, char *errmsg, size_t n);
-/* Asks the owner to take a group offline (leader only); force records it offline at once when
- * the owner is gone. Win32 status (997 while it happens). */
-uint32_t rgm_group_offline(struct svc *s, const char *group, bool force, char *errmsg, size_t n);
-/* Deletes an offline group (leader only), with its resources only if with_resources (else a
- * group with resources is refused: ERROR_DIR_NOT_EMPTY); finishes call when committed and
- * returns 997, or returns the failure. */
-uint32_t rgm_group_delete(struct svc *s, const char *group, bool with_resources,
-                          struct rpc_call *call, char *errmsg, size_t n);
-/* Runs the due health checks (looks-alive) of resources online here; called each tick. */
-void rgm_monitor(struct svc *s);
-/* The resource host removed every held address (the lease ran out): the local records no longer
- * hold anything; resources come online again once the lease is back. */
-void rgm_lost_all(struct svc *s);
-/* Shutdown: hands every group this node owns over to the best other node; returns how many. */
-size_t rgm_drain(struct svc *s);
-/* True once nothing runs here and nothing is being started, stopped or reported. */
-bool rgm_holds_nothing(const struct svc *s);
-/* Takes every local resource offline at once (wipe, shutdown); cb when done. */
-void rgm_terminate_all(struct svc *s, void (*cb)(struct svc *s, void *arg), void *arg);
 
 #endif

@@ -143,8 +143,8 @@ static void check_done(uv_work_t *work, int status)
     struct svc *s = c->s;
 
     (void)status;
-    s->orphan_checking = false;
-    if (s->configured && !s->wiping && !s->stopping && strcmp(s->conf.cluster_id,
+    s->orphan.checking = false;
+    if (s->configured && !s->wiping && !s->shutdown.stopping && strcmp(s->conf.cluster_id,
                                                                c->cluster_id) == 0 &&
         (c->evicted || c->gone)) {
         svc_wipe(s, c->evicted ? "this node was evicted from its cluster"
@@ -199,9 +199,9 @@ static bool start_check(struct svc *s, struct rpc_call *call)
     c->self = s->conf.node_id;
     snprintf(c->cluster_id, sizeof(c->cluster_id), "%s", s->conf.cluster_id);
     c->work.data = c;
-    s->orphan_checking = true;
+    s->orphan.checking = true;
     if (uv_queue_work(s->loop, &c->work, check_work, check_done) != 0) {
-        s->orphan_checking = false;
+        s->orphan.checking = false;
         free(c->peers);
         free(c);
         return false;
@@ -220,7 +220,7 @@ void svc_orphan_clear(struct svc *s, struct rpc_call *call, bool force)
     if (!s->configured && !s->wiping) {
         node_conf_wipe(s->opts.state_dir); /* leftovers of a setup that never configured */
         rpc_call_finish(call, 0, NULL);
-    } else if (s->wiping || s->orphan_checking) {
+    } else if (s->wiping || s->orphan.checking) {
         rpc_call_finish(call, ERROR_BUSY, "node %s is busy; try again", s->opts.name);
     } else if (force) {
         svc_wipe(s, "cleared by the administrator", cleared, call);
@@ -234,18 +234,18 @@ void svc_orphan_tick(struct svc *s)
     uint64_t now = svc_now_ms();
 
     if (!s->configured || !s->conf.committed || s->consensus == NULL || s->wiping ||
-        s->orphan_checking) {
-        s->leaderless_since = 0;
+        s->orphan.checking) {
+        s->orphan.leaderless_since = 0;
         return;
     }
     if (consensus_leader(s->consensus) != 0) {
-        s->leaderless_since = 0;
+        s->orphan.leaderless_since = 0;
         return;
     }
-    if (s->leaderless_since == 0)
-        s->leaderless_since = now;
-    if (now - s->leaderless_since < LEADERLESS_MS || now < s->orphan_next_check)
+    if (s->orphan.leaderless_since == 0)
+        s->orphan.leaderless_since = now;
+    if (now - s->orphan.leaderless_since < LEADERLESS_MS || now < s->orphan.next_check)
         return;
-    s->orphan_next_check = now + RECHECK_MS;
+    s->orphan.next_check = now + RECHECK_MS;
     start_check(s, NULL);
 }

@@ -158,7 +158,7 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
     /* Restarted, back from a partition, or just added and still replaying the log, this node's
      * database may miss what the cluster committed meanwhile: an answer now could say a group
      * that exists does not. */
-    if (!s->synced) {
+    if (!s->sync.synced) {
         rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_READY,
                         "node %s is still catching up with its cluster", s->opts.name);
         return;

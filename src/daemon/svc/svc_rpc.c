@@ -464,8 +464,13 @@ static void op_group_offline(struct svc *s, struct rpc_call *call)
         svc_forward_call(s, call);
         return;
     }
-    status = rgm_group_offline(s, group, force != 0, errmsg, sizeof(errmsg));
+    status = rgm_group_offline(&s->rgm, group, force != 0, errmsg, sizeof(errmsg));
     rpc_call_finish(call, status, "%s", errmsg);
+}
+
+static void group_deleted(void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    rpc_call_finish(arg, rv < 0 ? ERROR_CLUSTER_NODE_DOWN : status, "%s", errmsg ? errmsg : "");
 }
 
 static void op_group_delete(struct svc *s, struct rpc_call *call)
@@ -484,7 +489,8 @@ static void op_group_delete(struct svc *s, struct rpc_call *call)
         return;
     }
     wire_get_u32(call->req, call->req_len, RPC_F_FORCE, &force);
-    status = rgm_group_delete(s, group, force != 0, call, errmsg, sizeof(errmsg));
+    status = rgm_group_delete(&s->rgm, group, force != 0, group_deleted, call, errmsg,
+                              sizeof(errmsg));
     if (status != ERROR_IO_PENDING)
         rpc_call_finish(call, status, "%s", errmsg);
 }
@@ -509,9 +515,9 @@ static void op_group_place(struct svc *s, struct rpc_call *call, bool move)
         return;
     }
     if (!move) {
-        status = rgm_group_online(s, group, node, errmsg, sizeof(errmsg));
+        status = rgm_group_online(&s->rgm, group, node, errmsg, sizeof(errmsg));
     } else {
-        status = rgm_group_move(s, group, &node, &state, errmsg, sizeof(errmsg));
+        status = rgm_group_move(&s->rgm, group, &node, &state, errmsg, sizeof(errmsg));
         wire_put_u32(&call->reply, RPC_F_STATE, (uint32_t)state);
         wire_put_u64(&call->reply, RPC_F_NODE_ID, node);
     }
@@ -695,7 +701,7 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
 {
     struct svc *s = arg;
 
-    if (s->stopping) {
+    if (s->shutdown.stopping) {
         rpc_call_finish(call, ERROR_CLUSTER_SHUTTING_DOWN, "the service is stopping");
         return;
     }

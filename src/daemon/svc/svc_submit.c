@@ -225,8 +225,8 @@ static void forward_done(uv_work_t *work, int status)
     (void)status;
     if (sub->call == NULL && sub->rv == 0 && sub->status == 0 && s->db != NULL &&
         wire_get_u64(sub->reply, sub->reply_len, RPC_F_DB_VERSION, &sub->version) == 0) {
-        if (sub->version > s->leader_version_seen)
-            s->leader_version_seen = sub->version;
+        if (sub->version > s->sync.leader_version_seen)
+            s->sync.leader_version_seen = sub->version;
         if (cdb_version(s->db) < sub->version) {
             sub->deadline = svc_now_ms() + CATCH_UP_MS;
             sub->next = s->deferred;

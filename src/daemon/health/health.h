@@ -1,0 +1,78 @@
+/*
+ * health — what the node does with its heartbeats (hb.c, hb_track.c):
+ *  - every node keeps resources online only while it holds its quorum lease, confirms each new
+ *    lease before anything starts, and takes its resources offline by itself the moment the
+ *    lease runs out (self-fencing);
+ *  - the leader records nodes Up and Down as heartbeats show them, and moves the groups of a
+ *    node once that node is surely fenced (docs/failover.md).
+ *
+ * It reaches the service through its host (base/host.h) and the group manager's functions; it
+ * owns the heartbeats and everything it records about leases and failovers.
+ */
+#ifndef CLUSSVC_HEALTH_H
+#define CLUSSVC_HEALTH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "daemon/base/host.h"
+#include "daemon/base/node_conf.h"
+#include "daemon/health/hb.h"
+#include "daemon/keys/cred_ring.h"
+#include "daemon/rgm/rgm.h"
+
+/* Heartbeat defaults: 250 ms (Windows' minimum) × 3 missed = Down after 750 ms, about a second
+ * of detection; the quorum lease is two intervals (500 ms), so a node that lost its majority
+ * has dropped its resources before the others may take them over (docs/failover.md). */
+#define HEALTH_DEFAULT_HB_DELAY_MS 250
+#define HEALTH_DEFAULT_HB_THRESHOLD 3
+
+/* This node's quorum lease as health last saw it. */
+struct health_lease {
+    uint64_t sent;     /* the lease end last told to the resource host */
+    bool held;         /* as of the last check */
+    bool confirmed;    /* this node applied its CONFIRM_NODE since it last had no lease */
+    bool confirming;   /* a CONFIRM_NODE is being committed */
+    uint64_t lapses;   /* times the lease was lost: a confirmation counts for one lease */
+    uint64_t confirm_lapses; /* lapses when the CONFIRM_NODE in flight was sent */
+};
+
+#define HEALTH_MAX_FAILOVER_GROUPS 32
+struct health_failover { /* failovers of one group in the current FailoverPeriod (leader) */
+    char group[256];
+    uint64_t since;
+    unsigned count;
+};
+
+struct health {
+    struct host *host;
+    struct rgm *rgm;               /* moves groups, takes local resources down */
+    const struct node_conf *conf;  /* this node's configuration (the service's) */
+    const struct cred_ring *keys;  /* the credentials heartbeats are signed with */
+    struct hb *hb;                 /* heartbeats, while a cluster runs */
+    bool props_known;              /* the cluster properties are current (see health_sync) */
+    bool busy;                     /* the leader has a node-state or takeover change in flight */
+    bool reported_up;              /* this node has declared itself Up once since it started */
+    struct health_lease lease;
+    struct health_failover failovers[HEALTH_MAX_FAILOVER_GROUPS];
+};
+
+void health_init(struct health *h, struct host *host, struct rgm *rgm,
+                 const struct node_conf *conf, const struct cred_ring *keys);
+/* Starts heartbeats from this node's address; 0 or negative errno. props_known as for
+ * health_sync. */
+int health_start(struct health *h, bool props_known);
+void health_stop(struct health *h);
+/* Forgets what this node declared of itself (the node left its cluster). */
+void health_forget(struct health *h);
+/* Brings the heartbeat members and settings in line with the database, and declares this node
+ * Up once it follows a leader. props_known: the node has caught up with its cluster once, so
+ * the cluster properties it holds (QuorumLease) are current. Runs after every apply. */
+void health_sync(struct health *h, bool props_known);
+/* Does this node hold its quorum lease now (may it keep resources online)? */
+bool health_holds_lease(const struct health *h);
+/* May it bring resources online: it holds the lease, and after a lapse it has confirmed the new
+ * one (so no move of its groups can be pending). arg is the struct health; rgm's gate. */
+bool health_may_start_resources(void *arg);
+
+#endif
