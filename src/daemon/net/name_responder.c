@@ -152,9 +152,28 @@ struct name_responder {
     bool counted;     /* counted in responders */
 };
 
-static int set_int(int fd, int level, int opt, int value)
+struct sockopt {
+    int level, name, value;
+};
+
+/* Opens a UDP socket of family, sets opts in order and binds it to addr; the fd or -errno. */
+static int socket_open(int family, const struct sockopt *opts, size_t n_opts,
+                       const struct sockaddr *addr, socklen_t addr_len)
 {
-    return setsockopt(fd, level, opt, &value, sizeof(value)) < 0 ? -errno : 0;
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rv = 0;
+
+    if (fd < 0)
+        return -errno;
+    for (size_t i = 0; i < n_opts && rv == 0; i++)
+        if (setsockopt(fd, opts[i].level, opts[i].name, &opts[i].value, sizeof(int)) < 0)
+            rv = -errno;
+    if (rv == 0 && bind(fd, addr, addr_len) < 0)
+        rv = -errno;
+    if (rv < 0) {
+        close(fd);
+        return rv;
+    }
+    return fd;
 }
 
 /*
@@ -164,54 +183,32 @@ static int set_int(int fd, int level, int opt, int value)
  */
 static int socket4_open(void)
 {
+    static const struct sockopt opts[] = {
+        {SOL_SOCKET, SO_REUSEADDR, 1},
+        {IPPROTO_IP, IP_PKTINFO, 1},
+        {IPPROTO_IP, IP_RECVTTL, 1},
+        {IPPROTO_IP, IP_TTL, 255},
+        {IPPROTO_IP, IP_MULTICAST_ALL, 0}, /* only the groups this socket joined */
+    };
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(LLMNR_PORT)};
-    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rv;
 
-    if (fd < 0)
-        return -errno;
-    rv = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    if (rv == 0)
-        rv = set_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
-    if (rv == 0)
-        rv = set_int(fd, IPPROTO_IP, IP_RECVTTL, 1);
-    if (rv == 0)
-        rv = set_int(fd, IPPROTO_IP, IP_TTL, 255);
-    if (rv == 0) /* only the groups this socket joined, not every group of the host */
-        rv = set_int(fd, IPPROTO_IP, IP_MULTICAST_ALL, 0);
-    if (rv == 0 && bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
-        rv = -errno;
-    if (rv < 0) {
-        close(fd);
-        return rv;
-    }
-    return fd;
+    return socket_open(AF_INET, opts, sizeof(opts) / sizeof(opts[0]), (struct sockaddr *)&sin,
+                       sizeof(sin));
 }
 
 static int socket6_open(void)
 {
+    static const struct sockopt opts[] = {
+        {IPPROTO_IPV6, IPV6_V6ONLY, 1},
+        {SOL_SOCKET, SO_REUSEADDR, 1},
+        {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1},
+        {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1},
+        {IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255},
+    };
     struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(LLMNR_PORT)};
-    int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), rv;
 
-    if (fd < 0)
-        return -errno;
-    rv = set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
-    if (rv == 0)
-        rv = set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-    if (rv == 0)
-        rv = set_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1);
-    if (rv == 0)
-        rv = set_int(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1);
-    if (rv == 0)
-        rv = set_int(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 255);
-    if (rv == 0 && bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0)
-        rv = -errno;
-    if (rv < 0) {
-        close(fd);
-        return rv;
-    }
-    /* older kernels lack it; the destination check in arrival_ok() covers them */
-    set_int(fd, IPPROTO_IPV6, IPV6_MULTICAST_ALL, 0);
-    return fd;
+    return socket_open(AF_INET6, opts, sizeof(opts) / sizeof(opts[0]),
+                       (struct sockaddr *)&sin6, sizeof(sin6));
 }
 
 /* Joins the group on ifindex. 1 if newly joined, 0 if it already was, or a negative errno. */

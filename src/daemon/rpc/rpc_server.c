@@ -4,6 +4,7 @@
 #include "daemon/rpc/rpc_server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -161,10 +162,22 @@ static void handle_one(struct conn *c, const uint8_t *req, size_t len)
 /* Threads                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
+/* A connection's thread ends: the server counts it gone (rpc_server_stop waits for none). */
+static void conn_gone(struct conn *c)
+{
+    struct rpc_server *s = c->server;
+
+    free(c);
+    pthread_mutex_lock(&s->mu);
+    assert(s->n_conns > 0);
+    s->n_conns--;
+    pthread_cond_broadcast(&s->idle);
+    pthread_mutex_unlock(&s->mu);
+}
+
 static void *conn_main(void *p)
 {
     struct conn *c = p;
-    struct rpc_server *s = c->server;
 
     for (;;) {
         void *req;
@@ -176,11 +189,7 @@ static void *conn_main(void *p)
         free(req);
     }
     channel_close(c->channel);
-    free(c);
-    pthread_mutex_lock(&s->mu);
-    s->n_conns--;
-    pthread_cond_broadcast(&s->idle);
-    pthread_mutex_unlock(&s->mu);
+    conn_gone(c);
     return NULL;
 }
 
@@ -195,17 +204,11 @@ static void *handshake_main(void *p)
     rv = channel_accept(fd, c->server->lookup, c->server->lookup_arg, HANDSHAKE_TIMEOUT_MS,
                         &c->channel);
     if (rv < 0) {
-        struct rpc_server *s = c->server;
-
         if (rv == -EACCES)
             LOGW("rpc", "refused a connection: wrong or missing key");
         else
             LOGD("rpc", "connection closed during the handshake: %s", strerror(-rv));
-        free(c);
-        pthread_mutex_lock(&s->mu);
-        s->n_conns--;
-        pthread_cond_broadcast(&s->idle);
-        pthread_mutex_unlock(&s->mu);
+        conn_gone(c);
         return NULL;
     }
     return conn_main(c);
