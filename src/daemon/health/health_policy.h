@@ -1,0 +1,142 @@
+/*
+ * health_policy — what the node decides from heartbeats, pure: its own lease steps, and on the
+ * leader node states, releases on behalf of fenced nodes, and which groups move. No I/O, no
+ * clock: the caller passes "now" and what hb_track says at that moment, and performs the
+ * actions it gets back (health.c commits and tells the resource host).
+ *
+ * Inputs are only read unless a parameter says otherwise; nothing here allocates.
+ */
+#ifndef CLUSSVC_HEALTH_POLICY_H
+#define CLUSSVC_HEALTH_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "daemon/cdb/cdb.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* The lease (every node)                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * This node's quorum lease as the last check left it. Each lease after a start or a lapse is
+ * confirmed before anything starts: the node commits CONFIRM_NODE and waits until it has
+ * applied it (health.c says why). Zero-initialised at start.
+ */
+struct health_lease {
+    uint64_t sent;    /* the lease end last told to the resource host */
+    bool held;        /* the lease as of the last check */
+    bool confirmed;   /* its CONFIRM_NODE applied since it last had no lease */
+    bool confirming;  /* a CONFIRM_NODE is on its way */
+    uint64_t lapses;  /* times the lease was lost: a confirmation counts only within its lease */
+};
+
+/* What a lease check asks of the caller (a bit set). */
+enum health_lease_action {
+    HEALTH_LEASE_TELL_HOST = 1, /* tell the resource host the new lease end (l->sent) */
+    HEALTH_LEASE_CONFIRM = 2,   /* commit CONFIRM_NODE for self, tagged with l->lapses; set
+                                   l->confirming once the commit is on its way */
+    HEALTH_LEASE_TERMINATE = 4, /* no lease: take every local resource offline at once */
+};
+
+/*
+ * One lease check at now, until being the lease end heartbeats give (hb_track_lease_until):
+ * the lease is held while until > now. Updates *l (a lapse counts and unconfirms) and returns
+ * the actions, HEALTH_LEASE_*. holds_local: this node keeps local resource records;
+ * terminating: a terminate of them is already under way.
+ */
+unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now,
+                            bool holds_local, bool terminating);
+/*
+ * The CONFIRM_NODE tagged lapses was committed (ok) or not: the lease is confirmed only if no
+ * lapse came meanwhile. The next check asks again otherwise.
+ */
+void health_lease_confirmed(struct health_lease *l, uint64_t lapses, bool ok);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Node states (leader)                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * The state to record for a node whose recorded state is recorded, when heartbeats say up or
+ * not: Up or Down. False (no change) when it is already so, when a Joining node is not heard
+ * (it has not come up yet, it is not down), or when it is Paused (the administrator decides).
+ */
+bool health_node_transition(int32_t recorded, bool up, int32_t *ret_state);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Takeover (leader)                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+/* What heartbeats say of one member at the moment of the decision. */
+struct health_seen {
+    bool up;     /* hb_track_up */
+    bool fenced; /* hb_track_fenced: its lease is surely over */
+};
+
+/* The members, and what heartbeats say of each (seen[i] is of nodes[i]). */
+struct health_view {
+    const struct cdb_node *nodes; /* every member (cdb_nodes) */
+    const struct health_seen *seen;
+    size_t n_nodes;
+};
+
+/*
+ * FailoverThreshold / FailoverPeriod: a group whose resource keeps failing fails over at most
+ * (nodes − 1) times (at least once) in six hours, Windows' defaults, then stays Failed for the
+ * administrator. Counted by the leader; moves because the owner is gone do not count.
+ */
+#define HEALTH_FAILOVER_PERIOD_MS (6ull * 3600 * 1000)
+#define HEALTH_FAILOVER_GROUPS 32
+
+/* The failovers of up to HEALTH_FAILOVER_GROUPS groups. Zero-initialised: none. */
+struct health_failovers {
+    struct health_failover {
+        char group[CDB_NAME_MAX + 1]; /* "" for a free slot */
+        uint64_t since;               /* when its current period began */
+        unsigned count;               /* failovers allowed within it */
+    } groups[HEALTH_FAILOVER_GROUPS];
+};
+
+/*
+ * May group fail over once more at now, in a cluster of n_nodes members? Counts the failover
+ * when it may. A period older than HEALTH_FAILOVER_PERIOD_MS starts afresh. A group that finds
+ * the table full of other groups is always allowed (nothing is evicted).
+ */
+bool health_failover_allowed(struct health_failovers *f, const char *group, size_t n_nodes,
+                             uint64_t now);
+/* The failovers counted for group in its period (whether or not that is over); 0 if none. */
+unsigned health_failover_count(const struct health_failovers *f, const char *group);
+
+/* A group whose state asks for it to run somewhere: Online, Pending, PartialOnline or Failed. */
+bool health_group_wants_online(const struct cdb_group *g);
+
+enum health_takeover {
+    HEALTH_TAKEOVER_NONE,        /* the group does not want to run */
+    HEALTH_TAKEOVER_OWNER_KEEPS, /* its owner is alive and the group has not failed */
+    HEALTH_TAKEOVER_LIMIT,       /* failed on a live owner too often in the period: stays */
+    HEALTH_TAKEOVER_OWNER_LOST,  /* move it: its owner is fenced or no longer a member */
+    HEALTH_TAKEOVER_FAILED,      /* move it: it failed on its owner, and the budget allows */
+};
+
+/*
+ * The leader's decision for group g at now: move it, or why not (HEALTH_TAKEOVER_*). A group
+ * whose owner is fenced always moves: its lease is over, so nothing of it runs there. A live
+ * owner keeps its group unless the group failed there and health_failover_allowed() agrees (which
+ * counts the failover in *f). *ret_owner is the owner's node as v has it, NULL when gone: the
+ * move must expect its incarnation (rgm_fail_over's gone).
+ */
+enum health_takeover health_takeover_decide(const struct health_view *v, const struct cdb_group *g,
+                                            struct health_failovers *f, uint64_t now,
+                                            const struct cdb_node **ret_owner);
+
+/*
+ * The member resource r is still being handed over by, when that member is surely fenced: it
+ * holds nothing any more, so the leader releases r on its behalf (expecting its incarnation).
+ * NULL when there is nothing to release.
+ */
+const struct cdb_node *health_release_holder(const struct health_view *v,
+                                             const struct cdb_resource *r);
+
+#endif
