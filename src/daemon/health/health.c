@@ -25,6 +25,7 @@
 #include "daemon/rm/rhs.h"
 #include "daemon/consensus/consensus.h"
 #include "daemon/health/health.h"
+#include "daemon/health/health_policy.h"
 
 static uint32_t prop_u32(struct health *h, const char *key, uint32_t fallback)
 {
@@ -187,11 +188,9 @@ static void confirmed(void *arg, int rv, uint32_t status, const char *errmsg)
     struct health *h = arg;
 
     (void)errmsg;
-    h->lease.confirming = false;
-    if (rv == 0 && status == 0 && h->lease.confirm_lapses == h->lease.lapses) {
-        h->lease.confirmed = true;
+    health_lease_confirmed(&h->lease, h->confirm_lapses, rv == 0 && status == 0);
+    if (h->lease.confirmed)
         LOGI("health", "lease confirmed: resources may start");
-    }
     h->host->kick(h->host);
 }
 
@@ -201,8 +200,8 @@ static void confirm_lease(struct health *h)
 
     wire_writer_init(&w);
     cdb_cmd_confirm_node(&w, h->host->node_id);
-    h->lease.confirming = true;
-    h->lease.confirm_lapses = h->lease.lapses;
+    h->lease.confirming = true; /* confirmed clears it, maybe before submit returns */
+    h->confirm_lapses = h->lease.lapses;
     if (!host_submit_writer(h->host, &w, confirmed, h))
         h->lease.confirming = false;
 }
@@ -211,25 +210,16 @@ static void check_lease(struct health *h)
 {
     uint64_t now = h->host->now(h->host);
     uint64_t until = hb_track_lease_until(hb_tracker(h->hb), now);
-    bool held = until > now;
+    unsigned actions = health_lease_check(&h->lease, until, now, !rgm_empty(h->rgm),
+                                          rgm_terminating(h->rgm));
 
-    if (until != h->lease.sent) { /* the resource host enforces it even if we cannot */
-        rhs_lease(until);
-        h->lease.sent = until;
-    }
-    if (held != h->lease.held) {
-        h->lease.held = held;
-        if (!held) { /* a lapse: the others may be moving our groups */
-            h->lease.lapses++;
-            h->lease.confirmed = false;
-        }
-    }
-    if (held && !h->lease.confirmed && !h->lease.confirming)
+    if (actions & HEALTH_LEASE_TELL_HOST) /* it enforces the lease even if we cannot */
+        rhs_lease(h->lease.sent);
+    if (actions & HEALTH_LEASE_CONFIRM)
         confirm_lease(h);
-    if (rgm_empty(h->rgm) || rgm_terminating(h->rgm) || health_holds_lease(h))
-        return;
     /* No majority has echoed us for a lease's time: another node may take over any moment. */
-    rgm_terminate_all(h->rgm, fenced_done, h);
+    if (actions & HEALTH_LEASE_TERMINATE)
+        rgm_terminate_all(h->rgm, fenced_done, h);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -256,30 +246,37 @@ static bool commit(struct health *h, struct wire_writer *w)
     return false;
 }
 
-/* One batch with every node whose recorded state heartbeats contradict. */
-static bool update_node_states(struct health *h, const struct cdb_node *nodes, size_t n)
+/* What heartbeats say of each member now: seen[i] of nodes[i], seen holding n entries. */
+static struct health_view view_of(struct health *h, const struct cdb_node *nodes, size_t n,
+                                  struct health_seen *seen)
 {
     const struct hb_track *t = hb_tracker(h->hb);
     uint64_t now = h->host->now(h->host);
+
+    for (size_t i = 0; i < n; i++)
+        seen[i] = (struct health_seen){.up = hb_track_up(t, nodes[i].id, now),
+                                       .fenced = hb_track_fenced(t, nodes[i].id, now)};
+    return (struct health_view){.nodes = nodes, .seen = seen, .n_nodes = n};
+}
+
+/* One batch with every node whose recorded state heartbeats contradict. */
+static bool update_node_states(struct health *h, const struct health_view *v)
+{
     struct wire_writer w;
     bool any = false;
 
     wire_writer_init(&w);
     cdb_cmd_batch(&w);
-    for (size_t i = 0; i < n; i++) {
-        bool up = hb_track_up(t, nodes[i].id, now);
-        int32_t want = up ? ClusterNodeUp : ClusterNodeDown;
+    for (size_t i = 0; i < v->n_nodes; i++) {
+        int32_t want;
+        size_t mark;
 
-        if (nodes[i].state == want || (nodes[i].state == ClusterNodeJoining && !up) ||
-            nodes[i].state == ClusterNodePaused /* decided by the administrator */)
+        if (!health_node_transition(v->nodes[i].state, v->seen[i].up, &want))
             continue;
-        {
-            size_t mark = cdb_cmd_batch_sub_begin(&w);
-
-            cdb_cmd_set_node_state(&w, nodes[i].id, want);
-            cdb_cmd_batch_sub_end(&w, mark);
-        }
-        LOGI("health", "node %s is %s", nodes[i].name, up ? "up" : "down");
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_set_node_state(&w, v->nodes[i].id, want);
+        cdb_cmd_batch_sub_end(&w, mark);
+        LOGI("health", "node %s is %s", v->nodes[i].name, v->seen[i].up ? "up" : "down");
         any = true;
     }
     if (!any) {
@@ -287,52 +284,6 @@ static bool update_node_states(struct health *h, const struct cdb_node *nodes, s
         return false;
     }
     return commit(h, &w);
-}
-
-/*
- * FailoverThreshold / FailoverPeriod: a group whose resource keeps failing fails over at most
- * (nodes − 1) times in six hours (Windows' defaults), then stays Failed for the administrator.
- * Counted by the leader; moves because the owner node is gone do not count.
- */
-#define FAILOVER_PERIOD_MS (6ull * 3600 * 1000)
-
-static bool failover_allowed(struct health *h, const char *group, size_t n_nodes)
-{
-    uint64_t now = h->host->now(h->host);
-    unsigned threshold = n_nodes > 1 ? (unsigned)n_nodes - 1 : 1;
-    struct health_failover *f = NULL;
-
-    for (size_t i = 0; i < HEALTH_MAX_FAILOVER_GROUPS && f == NULL; i++)
-        if (strcasecmp(h->failovers[i].group, group) == 0 || h->failovers[i].group[0] == '\0')
-            f = &h->failovers[i];
-    if (f == NULL)
-        return true;
-    if (f->group[0] == '\0' || now - f->since > FAILOVER_PERIOD_MS) {
-        snprintf(f->group, sizeof(f->group), "%s", group);
-        f->since = now;
-        f->count = 0;
-    }
-    if (f->count >= threshold) {
-        LOGW("health", "group %s failed over %u times in the period: it stays failed", group,
-             f->count);
-        return false;
-    }
-    f->count++;
-    return true;
-}
-
-static bool group_wants_online(const struct cdb_group *g)
-{
-    return g->state == ClusterGroupOnline || g->state == ClusterGroupPending ||
-           g->state == ClusterGroupPartialOnline || g->state == ClusterGroupFailed;
-}
-
-static const struct cdb_node *node_find(const struct cdb_node *nodes, size_t n, uint64_t id)
-{
-    for (size_t k = 0; k < n; k++)
-        if (nodes[k].id == id)
-            return &nodes[k];
-    return NULL;
 }
 
 static void failed_over(void *arg, int rv, uint32_t status, const char *errmsg)
@@ -345,10 +296,9 @@ static void failed_over(void *arg, int rv, uint32_t status, const char *errmsg)
     h->host->kick(h->host);
 }
 
-/* Groups whose owner is surely fenced (or gone) go to another node. */
-static bool take_over(struct health *h, const struct cdb_node *nodes, size_t n)
+/* Moves the first group whose owner is surely fenced (or gone), or that failed for good. */
+static bool take_over(struct health *h, const struct health_view *v)
 {
-    const struct hb_track *t = hb_tracker(h->hb);
     uint64_t now = h->host->now(h->host);
     struct cdb_group *groups;
     size_t n_groups;
@@ -358,17 +308,20 @@ static bool take_over(struct health *h, const struct cdb_node *nodes, size_t n)
         return false;
     for (size_t i = 0; i < n_groups && !started; i++) {
         const struct cdb_group *g = &groups[i];
-        const struct cdb_node *owner = node_find(nodes, n, g->owner);
-        bool owner_alive = owner != NULL && !hb_track_fenced(t, g->owner, now);
+        const struct cdb_node *owner;
         char errmsg[160];
 
-        if (!group_wants_online(g))
+        switch (health_takeover_decide(v, g, &h->failovers, now, &owner)) {
+        case HEALTH_TAKEOVER_LIMIT:
+            LOGW("health", "group %s failed over %u times in the period: it stays failed",
+                 g->name, health_failover_count(&h->failovers, g->name));
             continue;
-        /* A live owner keeps its group, unless the group failed there for good; and the
-         * threshold stops a broken resource from bouncing between nodes. A group whose owner
-         * is fenced always moves: its lease is over, so nothing of it runs there. */
-        if (owner_alive && (g->state != ClusterGroupFailed || !failover_allowed(h, g->name, n)))
+        case HEALTH_TAKEOVER_OWNER_LOST:
+        case HEALTH_TAKEOVER_FAILED:
+            break;
+        default:
             continue;
+        }
         LOGW("health", "moving group %s away from node %llu", g->name,
              (unsigned long long)g->owner);
         h->busy = true; /* failed_over clears it, maybe before rgm_fail_over returns */
@@ -383,10 +336,8 @@ static bool take_over(struct health *h, const struct cdb_node *nodes, size_t n)
 
 /* Resources a node was handing over when it fell silent: once it is surely fenced it holds
  * nothing any more, so their new owners may start them. */
-static bool release_fenced(struct health *h, const struct cdb_node *nodes, size_t n)
+static bool release_fenced(struct health *h, const struct health_view *v)
 {
-    const struct hb_track *t = hb_tracker(h->hb);
-    uint64_t now = h->host->now(h->host);
     struct cdb_resource *res;
     struct wire_writer w;
     size_t n_res;
@@ -397,20 +348,20 @@ static bool release_fenced(struct health *h, const struct cdb_node *nodes, size_
     wire_writer_init(&w);
     cdb_cmd_batch(&w);
     for (size_t i = 0; i < n_res; i++) {
-        const struct cdb_node *holder = node_find(nodes, n, res[i].handoff);
+        const struct cdb_node *holder = health_release_holder(v, &res[i]);
+        size_t mark;
 
-        if (holder != NULL && hb_track_fenced(t, holder->id, now)) {
-            size_t mark = cdb_cmd_batch_sub_begin(&w);
-
-            cdb_cmd_expect_node(&w, holder->id, holder->incarnation); /* as rgm_fail_over */
-            cdb_cmd_batch_sub_end(&w, mark);
-            mark = cdb_cmd_batch_sub_begin(&w);
-            cdb_cmd_release_resource(&w, res[i].name, res[i].handoff);
-            cdb_cmd_batch_sub_end(&w, mark);
-            LOGW("health", "%s: node %llu is fenced, its hold is over", res[i].name,
-                 (unsigned long long)res[i].handoff);
-            any = true;
-        }
+        if (holder == NULL)
+            continue;
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_expect_node(&w, holder->id, holder->incarnation); /* as rgm_fail_over */
+        cdb_cmd_batch_sub_end(&w, mark);
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_release_resource(&w, res[i].name, holder->id);
+        cdb_cmd_batch_sub_end(&w, mark);
+        LOGW("health", "%s: node %llu is fenced, its hold is over", res[i].name,
+             (unsigned long long)holder->id);
+        any = true;
     }
     free(res);
     if (!any) {
@@ -422,17 +373,26 @@ static bool release_fenced(struct health *h, const struct cdb_node *nodes, size_
 
 static void leader_duties(struct health *h)
 {
+    struct health_seen *seen;
+    struct health_view v;
     struct cdb_node *nodes;
     size_t n;
 
     if (h->busy || consensus_role(h->host->consensus) != CONSENSUS_LEADER ||
         cdb_nodes(h->host->db, &nodes, &n) < 0)
         return;
+    seen = calloc(n ? n : 1, sizeof(*seen));
+    if (seen == NULL) {
+        free(nodes);
+        return;
+    }
     /* Decisions carry the incarnations read here (EXPECT_NODE): the reports they rest on must
      * be from after those, even if the sync after this apply has not run yet. */
     note_incarnations(h, nodes, n);
-    if (!update_node_states(h, nodes, n) && !release_fenced(h, nodes, n))
-        take_over(h, nodes, n);
+    v = view_of(h, nodes, n, seen);
+    if (!update_node_states(h, &v) && !release_fenced(h, &v))
+        take_over(h, &v);
+    free(seen);
     free(nodes);
 }
 

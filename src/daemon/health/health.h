@@ -18,6 +18,7 @@
 #include "daemon/base/host.h"
 #include "daemon/base/node_conf.h"
 #include "daemon/health/hb.h"
+#include "daemon/health/health_policy.h"
 #include "daemon/keys/cred_ring.h"
 #include "daemon/rgm/rgm.h"
 
@@ -26,23 +27,6 @@
  * has dropped its resources before the others may take them over (docs/failover.md). */
 #define HEALTH_DEFAULT_HB_DELAY_MS 250
 #define HEALTH_DEFAULT_HB_THRESHOLD 3
-
-/* This node's quorum lease as health last saw it. */
-struct health_lease {
-    uint64_t sent;     /* the lease end last told to the resource host */
-    bool held;         /* as of the last check */
-    bool confirmed;    /* this node applied its CONFIRM_NODE since it last had no lease */
-    bool confirming;   /* a CONFIRM_NODE is being committed */
-    uint64_t lapses;   /* times the lease was lost: a confirmation counts for one lease */
-    uint64_t confirm_lapses; /* lapses when the CONFIRM_NODE in flight was sent */
-};
-
-#define HEALTH_MAX_FAILOVER_GROUPS 32
-struct health_failover { /* failovers of one group in the current FailoverPeriod (leader) */
-    char group[256];
-    uint64_t since;
-    unsigned count;
-};
 
 struct health {
     struct host *host;
@@ -54,7 +38,8 @@ struct health {
     bool busy;                     /* the leader has a node-state or takeover change in flight */
     bool reported_up;              /* this node has declared itself Up once since it started */
     struct health_lease lease;
-    struct health_failover failovers[HEALTH_MAX_FAILOVER_GROUPS];
+    uint64_t confirm_lapses;       /* the lease's lapses when the CONFIRM_NODE in flight left */
+    struct health_failovers failovers; /* failovers of failing groups, per FailoverPeriod */
 };
 
 void health_init(struct health *h, struct host *host, struct rgm *rgm,

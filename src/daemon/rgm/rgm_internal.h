@@ -11,6 +11,7 @@
 
 #include "common/wire.h"
 #include "daemon/rgm/rgm.h"
+#include "daemon/rgm/rgm_policy.h"
 #include "daemon/rm/rm.h"
 
 /* A resource this node has taken in hand. */
@@ -28,8 +29,7 @@ struct rgm_local {
     int last_rv;
     uint64_t handoff_from;  /* the member this node waits for to let go of it, 0 for none */
     uint64_t next_check;    /* when looks-alive runs next */
-    uint64_t restart_window; /* start of the current restart period */
-    unsigned restarts;      /* local restarts within it */
+    struct rgm_restarts restarts; /* failed checks within the restart period */
     struct rgm_local *next;
 };
 
@@ -47,7 +47,5 @@ void rgm_driver_call(struct rgm *m, struct rgm_local *l, bool online, bool repor
 void rgm_report_state(struct rgm *m, struct rgm_local *l, int32_t state);
 /* Commits the report built in w (taken from it) for l; one report per record at a time. */
 void rgm_submit_report(struct rgm *m, struct rgm_local *l, struct wire_writer *w);
-/* Is node id recorded Up? */
-bool rgm_node_is_up(struct rgm *m, uint64_t id);
 
 #endif

@@ -15,13 +15,11 @@
 #include "common/cdb_cmd.h"
 #include "daemon/base/log.h"
 #include "daemon/rgm/rgm_internal.h"
+#include "daemon/rgm/rgm_policy.h"
 
-/* Health checks, in the shape of Windows' LooksAlivePollInterval and RestartThreshold /
- * RestartPeriod: a resource that fails its check is restarted here once within the period,
- * then reported Failed so that the group manager moves its group elsewhere. */
+/* Health checks, in the shape of Windows' LooksAlivePollInterval; what a failed check leads to
+ * is rgm_restart_allowed()'s (RestartThreshold / RestartPeriod). */
 #define LOOKS_ALIVE_MS 1000
-#define RESTART_THRESHOLD 1
-#define RESTART_PERIOD_MS (15 * 60 * 1000)
 
 struct driver_op {
     uv_work_t work;
@@ -247,12 +245,8 @@ static void check_failed(struct rgm *m, struct rgm_local *l, int rv)
     uint64_t now = m->host->now(m->host);
 
     LOGW("rgm", "%s failed its health check: %s", l->name, l->res.errmsg);
-    if (now - l->restart_window > RESTART_PERIOD_MS) {
-        l->restart_window = now;
-        l->restarts = 0;
-    }
     l->online = false;
-    if (l->restarts++ < RESTART_THRESHOLD) {
+    if (rgm_restart_allowed(&l->restarts, now)) {
         l->last_rv = 0; /* the reconcile brings it online again */
         return;
     }

@@ -3,88 +3,136 @@
  * resources given to this node are brought online (providers before the resources that depend on
  * them), resources it no longer owns are taken offline or released to their new owner, and the
  * owner of a group records the group's state once its resources settle.
+ *
+ * What to do is decided by rgm_policy.c from a view of the database and of this node's records,
+ * taken once per pass; this file reads that view and carries the decisions out.
  */
 #include <assert.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <clusapi.h>
 
 #include "common/cdb_cmd.h"
 #include "daemon/base/log.h"
-#include "daemon/rgm/rgm_internal.h"
-
 #include "daemon/consensus/consensus.h"
-/* ------------------------------------------------------------------------------------------ */
-/* Reconcile                                                                                   */
-/* ------------------------------------------------------------------------------------------ */
+#include "daemon/rgm/rgm_internal.h"
+#include "daemon/rgm/rgm_policy.h"
 
-/* A resource may start once one of its providers (alternatives, OR) is online, or it has none.
- * A provider this node has just brought online counts before the database records it. */
-static bool providers_ready(struct rgm *m, const char *name)
+/* One pass's view (rgm_policy.h) and the memory behind it. */
+struct pass {
+    struct rgm_view v;
+    struct cdb_node *nodes;
+    struct cdb_resource *resources;
+    struct rgm_dependency *deps;
+    char ***dep_blocks;           /* cdb_dependencies() results, one per resource */
+    struct rgm_held *held;
+    char (*held_names)[CDB_NAME_MAX + 1]; /* copies: a record may go during the pass */
+};
+
+static void pass_done(struct pass *p)
 {
-    char **providers;
-    size_t n;
-    bool ready;
-
-    if (cdb_dependencies(m->host->db, name, &providers, &n) < 0)
-        return false;
-    ready = n == 0;
-    for (size_t i = 0; i < n; i++) {
-        struct rgm_local *l = rgm_local_find(m, providers[i]);
-        struct cdb_resource p;
-
-        if (!ready && ((l != NULL && l->online && !l->busy) ||
-                       (cdb_resource_by_name(m->host->db, providers[i], &p) == 0 &&
-                        p.state == ClusterResourceOnline)))
-            ready = true;
-    }
-    free(providers);
-    return ready;
+    for (size_t i = 0; p->dep_blocks != NULL && i < p->v.n_resources; i++)
+        free(p->dep_blocks[i]);
+    free(p->dep_blocks);
+    free(p->deps);
+    free(p->held);
+    free(p->held_names);
+    free(p->resources);
+    free(p->nodes);
 }
 
-/* A resource may stop once every resource depending on it is offline (or failed). */
-static bool dependents_offline(struct rgm *m, const struct cdb_resource *all, size_t n,
-                               const char *name)
+/* Every (dependent, provider) pair of the resources in p; 0 or -ENOMEM. */
+static int pass_deps(struct rgm *m, struct pass *p)
 {
-    for (size_t i = 0; i < n; i++) {
-        char **providers;
-        size_t k;
-        bool depends = false;
+    size_t n_deps = 0, cap = 0;
 
-        if (all[i].state == ClusterResourceOffline || all[i].state == ClusterResourceFailed)
-            continue;
-        if (cdb_dependencies(m->host->db, all[i].name, &providers, &k) < 0)
-            return false;
+    p->dep_blocks = calloc(p->v.n_resources + 1, sizeof(*p->dep_blocks));
+    if (p->dep_blocks == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < p->v.n_resources; i++) {
+        size_t k = 0;
+
+        if (cdb_dependencies(m->host->db, p->resources[i].name, &p->dep_blocks[i], &k) < 0)
+            return -ENOMEM;
+        if (n_deps + k > cap) {
+            struct rgm_dependency *more;
+
+            cap = 2 * (n_deps + k);
+            more = realloc(p->deps, cap * sizeof(*more));
+            if (more == NULL)
+                return -ENOMEM;
+            p->deps = more;
+        }
         for (size_t j = 0; j < k; j++)
-            depends |= strcasecmp(providers[j], name) == 0;
-        free(providers);
-        if (depends)
-            return false;
+            p->deps[n_deps++] = (struct rgm_dependency){.dependent = p->resources[i].name,
+                                                        .provider = p->dep_blocks[i][j]};
     }
-    return true;
+    p->v.deps = p->deps;
+    p->v.n_deps = n_deps;
+    return 0;
 }
 
-static void bring_online(struct rgm *m, const struct cdb_resource *r, struct rgm_local *l)
+/* This node's records as the policy reads them. */
+static int pass_held(struct rgm *m, struct pass *p)
 {
-    if (r->handoff != 0) { /* its previous holder has not let go yet */
-        l = l != NULL ? l : rgm_local_get(m, r);
-        if (l != NULL)
-            l->handoff_from = r->handoff;
-        return;
+    size_t n = 0, i = 0;
+
+    for (struct rgm_local *l = m->local; l != NULL; l = l->next)
+        n++;
+    p->held = calloc(n + 1, sizeof(*p->held));
+    p->held_names = calloc(n + 1, sizeof(*p->held_names));
+    if (p->held == NULL || p->held_names == NULL)
+        return -ENOMEM;
+    for (struct rgm_local *l = m->local; l != NULL; l = l->next, i++) {
+        memcpy(p->held_names[i], l->name, sizeof(p->held_names[i]));
+        p->held[i] = (struct rgm_held){.name = p->held_names[i], .online = l->online,
+                                       .busy = l->busy, .reporting = l->reporting,
+                                       .driver_state = l->res.priv != NULL,
+                                       .last_rv = l->last_rv, .handoff_from = l->handoff_from};
     }
-    if (!m->may_start(m->may_start_arg)) {
-        LOGD("rgm", "%s waits: this node holds no quorum lease", r->name);
-        return; /* without a quorum lease nothing comes online here */
-    }
-    if (r->state == ClusterResourceOnlinePending && !providers_ready(m, r->name))
-        return;
-    if (l != NULL && l->last_rv < 0 && r->state != ClusterResourceOnlinePending)
-        return; /* failed and reported: wait for a new request */
-    l = rgm_local_get(m, r);
+    p->v.held = p->held;
+    p->v.n_held = n;
+    return 0;
+}
+
+static int pass_begin(struct rgm *m, struct pass *p)
+{
+    size_t n_nodes = 0, n_res = 0;
+
+    memset(p, 0, sizeof(*p));
+    if (cdb_nodes(m->host->db, &p->nodes, &n_nodes) < 0 ||
+        cdb_resources(m->host->db, NULL, &p->resources, &n_res) < 0)
+        return -ENOMEM;
+    p->v.members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
+                                        .n_nodes = n_nodes};
+    p->v.resources = p->resources;
+    p->v.n_resources = n_res;
+    p->v.may_start = m->may_start(m->may_start_arg);
+    if (pass_deps(m, p) < 0 || pass_held(m, p) < 0)
+        return -ENOMEM;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Resources                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/* This node has let go of a resource it was handing over: the new owner may start it. */
+static void release(struct rgm *m, struct rgm_local *l)
+{
+    struct wire_writer w;
+
+    wire_writer_init(&w);
+    cdb_cmd_release_resource(&w, l->name, m->host->node_id);
+    rgm_submit_report(m, l, &w);
+}
+
+static void start(struct rgm *m, const struct cdb_resource *r, bool handed_over)
+{
+    struct rgm_local *l = rgm_local_get(m, r);
+
     if (l == NULL) {
         LOGE("rgm", "no driver for %s (type %s)", r->name, r->type);
         return;
@@ -92,87 +140,66 @@ static void bring_online(struct rgm *m, const struct cdb_resource *r, struct rgm
     /* Handed over by a member that is still Up: it let go of the resource a moment ago, so
      * there is nothing to probe for. After a failover (the holder fenced, released on its
      * behalf) the driver checks as always. */
-    l->res.handed_over = l->handoff_from != 0 && rgm_node_is_up(m, l->handoff_from);
+    l->res.handed_over = handed_over;
     l->handoff_from = 0;
     rgm_driver_call(m, l, true, true);
 }
 
-static void take_offline(struct rgm *m, const struct cdb_resource *all, size_t n,
-                         const struct cdb_resource *r, struct rgm_local *l)
-{
-    if (!dependents_offline(m, all, n, r->name))
-        return;
-    /* Also when the lease took it down: the driver still holds its state (res.priv), which
-     * only its offline frees, and the record is freed once the state is recorded. */
-    if (l != NULL && (l->online || l->res.priv != NULL)) {
-        rgm_driver_call(m, l, false, true);
-        return;
-    }
-    /* Nothing runs here: record it offline straight away. */
-    l = l != NULL ? l : rgm_local_get(m, r);
-    if (l != NULL && !l->reporting)
-        rgm_report_state(m, l, ClusterResourceOffline);
-}
-
-/* This node has let go of a resource it was handing over: the new owner may start it. */
-static void release(struct rgm *m, const struct cdb_resource *r, struct rgm_local *l)
-{
-    struct wire_writer w;
-
-    l = l != NULL ? l : rgm_local_get(m, r);
-    if (l == NULL)
-        return;
-    wire_writer_init(&w);
-    cdb_cmd_release_resource(&w, r->name, m->host->node_id);
-    rgm_submit_report(m, l, &w);
-}
-
-static void reconcile_resource(struct rgm *m, const struct cdb_resource *all, size_t n,
+/* Carries out what the policy decided for r; l is this node's record of it, if any. */
+static void reconcile_resource(struct rgm *m, const struct pass *p,
                                const struct cdb_resource *r)
 {
-    bool mine = r->owner == m->host->node_id;
-    bool handing = r->handoff == m->host->node_id && !mine;
     struct rgm_local *l = rgm_local_find(m, r->name);
-    bool here = l != NULL && l->online;
+    enum rgm_step step = rgm_reconcile_step(&p->v, r);
 
-    if (l != NULL && (l->busy || l->reporting))
-        return;
-    if (mine && !here &&
-        (r->state == ClusterResourceOnlinePending || r->state == ClusterResourceOnline))
-        bring_online(m, r, l);
-    else if (mine && r->state == ClusterResourceOnlinePending && here)
-        rgm_report_state(m, l, ClusterResourceOnline); /* handed back to the node that still held it */
-    else if (mine && r->state == ClusterResourceOfflinePending)
-        take_offline(m, all, n, r, l);
-    else if (here && (!mine || r->state == ClusterResourceOffline ||
-                      r->state == ClusterResourceFailed))
-        rgm_driver_call(m, l, false, mine); /* moved away or stopped: stop it here */
-    else if (handing)
-        release(m, r, l);
-    else if (l != NULL && !mine)
-        rgm_local_free(m, l); /* a handover this node waited for went elsewhere */
-}
-
-/* The group's state as its resources make it. */
-static int32_t derive_group_state(const struct cdb_resource *res, size_t n)
-{
-    size_t online = 0, offline = 0, failed = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        online += res[i].state == ClusterResourceOnline;
-        offline += res[i].state == ClusterResourceOffline;
-        failed += res[i].state == ClusterResourceFailed;
+    switch (step) {
+    case RGM_STEP_AWAIT_HANDOFF: /* its previous holder has not let go yet */
+        l = l != NULL ? l : rgm_local_get(m, r);
+        if (l != NULL)
+            l->handoff_from = r->handoff;
+        break;
+    case RGM_STEP_AWAIT_LEASE:
+        LOGD("rgm", "%s waits: this node holds no quorum lease", r->name);
+        break;
+    case RGM_STEP_START:
+    case RGM_STEP_START_HANDED_OVER:
+        start(m, r, step == RGM_STEP_START_HANDED_OVER);
+        break;
+    case RGM_STEP_REPORT_ONLINE: /* handed back to the node that still held it */
+        assert(l != NULL);
+        rgm_report_state(m, l, ClusterResourceOnline);
+        break;
+    case RGM_STEP_STOP_REPORT:
+    case RGM_STEP_STOP_QUIET: /* stopped, or moved away: stop it here */
+        assert(l != NULL);
+        rgm_driver_call(m, l, false, step == RGM_STEP_STOP_REPORT);
+        break;
+    case RGM_STEP_REPORT_OFFLINE: /* nothing runs here: record it offline straight away */
+        l = l != NULL ? l : rgm_local_get(m, r);
+        if (l != NULL)
+            rgm_report_state(m, l, ClusterResourceOffline);
+        break;
+    case RGM_STEP_RELEASE:
+        l = l != NULL ? l : rgm_local_get(m, r);
+        if (l != NULL)
+            release(m, l);
+        break;
+    case RGM_STEP_FORGET: /* a handover this node waited for went elsewhere */
+        assert(l != NULL);
+        rgm_local_free(m, l);
+        break;
+    case RGM_STEP_NONE:
+    case RGM_STEP_IN_FLIGHT:
+    case RGM_STEP_AWAIT_PROVIDERS:
+    case RGM_STEP_AWAIT_REQUEST:
+    case RGM_STEP_AWAIT_DEPENDENTS:
+        break;
     }
-    if (failed > 0)
-        return ClusterGroupFailed;
-    if (online == n)
-        return ClusterGroupOnline;
-    if (offline == n)
-        return ClusterGroupOffline;
-    if (online + offline == n)
-        return ClusterGroupPartialOnline;
-    return ClusterGroupPending;
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Groups                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
 
 static void group_reported(void *arg, int rv, uint32_t status, const char *errmsg)
 {
@@ -192,16 +219,13 @@ static void reconcile_group(struct rgm *m, const struct cdb_group *g)
     struct wire_writer w;
     size_t n;
     int32_t state;
+    bool report;
 
-    if (g->owner != m->host->node_id ||
-        (g->state != ClusterGroupPending && g->state != ClusterGroupOnline))
+    if (g->owner != m->host->node_id || cdb_resources(m->host->db, g->name, &res, &n) < 0)
         return;
-    if (cdb_resources(m->host->db, g->name, &res, &n) < 0)
-        return;
-    state = derive_group_state(res, n);
+    report = rgm_group_report(g, m->host->node_id, res, n, &state);
     free(res);
-    if (state == ClusterGroupPending ||
-        (g->state == ClusterGroupOnline && state != ClusterGroupFailed))
+    if (!report)
         return;
     wire_writer_init(&w);
     cdb_cmd_set_group_state(&w, g->name, state, g->owner); /* an offline group keeps its node */
@@ -211,8 +235,8 @@ static void reconcile_group(struct rgm *m, const struct cdb_group *g)
 
 void rgm_reconcile(struct rgm *m)
 {
-    struct cdb_resource *res;
     struct cdb_group *groups;
+    struct pass p;
     size_t n;
 
     if (m->host->db == NULL || m->host->consensus == NULL)
@@ -221,22 +245,21 @@ void rgm_reconcile(struct rgm *m)
      * cluster moved elsewhere meanwhile. Resources wait until this node has caught up. */
     if (!consensus_caught_up(m->host->consensus))
         return;
-    if (cdb_resources(m->host->db, NULL, &res, &n) == 0) {
-        for (size_t i = 0; i < n; i++)
-            reconcile_resource(m, res, n, &res[i]);
-        free(res);
-    }
-    /* Resources held here that the database no longer has. */
-    for (struct rgm_local *l = m->local; l != NULL; l = l->next) {
-        struct cdb_resource r;
+    if (pass_begin(m, &p) == 0) {
+        for (size_t i = 0; i < p.v.n_resources; i++)
+            reconcile_resource(m, &p, &p.resources[i]);
+        /* Resources held here that the database no longer has. */
+        for (size_t i = 0; i < p.v.n_held; i++) {
+            struct rgm_local *l = rgm_local_find(m, p.held[i].name);
 
-        if (!l->busy && l->online && cdb_resource_by_name(m->host->db, l->name, &r) == -ENOENT)
-            rgm_driver_call(m, l, false, false);
+            if (l != NULL && rgm_held_orphaned(&p.v, &p.held[i]))
+                rgm_driver_call(m, l, false, false);
+        }
     }
+    pass_done(&p);
     if (cdb_groups(m->host->db, &groups, &n) == 0) {
         for (size_t i = 0; i < n; i++)
             reconcile_group(m, &groups[i]);
         free(groups);
     }
 }
-
