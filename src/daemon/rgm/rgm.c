@@ -862,11 +862,12 @@ void rgm_monitor(struct svc *s)
     }
 }
 
+/* A handover committed here, or accepted by the leader (ERROR_IO_PENDING: being committed). */
 static void drain_moved(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
 {
     (void)arg;
     s->drain_pending--;
-    if (rv < 0 || status != 0) {
+    if (rv < 0 || (status != 0 && status != ERROR_IO_PENDING)) {
         LOGW("rgm", "stopping: a group could not be handed over: %s", errmsg ? errmsg : "");
         s->drain_failed = true;
     }
@@ -890,7 +891,11 @@ size_t rgm_drain(struct svc *s)
             continue; /* nowhere to go: it stops with this node */
         LOGI("rgm", "stopping: group %s goes to node %llu", groups[i].name,
              (unsigned long long)target);
-        moved += commit_move(s, groups[i].name, target, drain_moved) == ERROR_IO_PENDING;
+        /* A follower asks the leader, which alone commits moves. */
+        if (consensus_role(s->consensus) == CONSENSUS_LEADER)
+            moved += commit_move(s, groups[i].name, target, drain_moved) == ERROR_IO_PENDING;
+        else
+            moved += svc_ask_leader_move(s, groups[i].name, target, drain_moved, NULL) == 0;
     }
     free(groups);
     s->drain_pending = moved;

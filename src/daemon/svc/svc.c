@@ -125,7 +125,7 @@ static void check_committed(struct svc *s)
             LOGE("svc", "cannot record the committed configuration");
         else
             LOGI("svc", "cluster %s committed", s->conf.cluster_name);
-        s->session = 0;
+        s->claim.session = 0;
     }
     free(value);
 }
@@ -216,10 +216,10 @@ static void tick_cb(uv_timer_t *t)
         svc_health_sync(s);
         rgm_monitor(s);
     }
-    if (s->session == 0 || svc_now_ms() < s->session_deadline || s->wiping)
+    if (s->claim.session == 0 || svc_now_ms() < s->claim.deadline || s->wiping)
         return;
-    LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->session);
-    s->session = 0;
+    LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->claim.session);
+    s->claim.session = 0;
     /* A configuration whose setup never committed must not outlive that setup. */
     if (s->configured && !s->conf.committed)
         svc_wipe(s, "abandoned setup", lease_wiped, NULL);
@@ -242,13 +242,13 @@ static void wipe_finish(struct svc *s, void *arg)
 
     cdb_free(s->db);
     s->db = NULL;
-    svc_forward_reset();
+    svc_forward_reset(s);
     memset(&s->conf, 0, sizeof(s->conf));
     s->configured = false;
     svc_keys_clear(s);
     s->reported_up = false;
     s->props_known = false;
-    s->session = 0;
+    s->claim.session = 0;
     s->wiping = false;
     LOGI("svc", "node wiped: NotConfigured");
     w->cb(s, rv, w->arg);
@@ -301,8 +301,8 @@ static int load_state(struct svc *s)
     svc_keys_load(s);
     if (!s->conf.committed) {
         /* The setup that wrote this may still be running: give it time to renew its claim. */
-        s->session = s->conf.setup_session;
-        s->session_deadline = svc_now_ms() + SVC_PENDING_GRACE_MS;
+        s->claim.session = s->conf.setup_session;
+        s->claim.deadline = svc_now_ms() + SVC_PENDING_GRACE_MS;
     }
     rv = svc_start_consensus(s, errmsg);
     if (rv < 0)
@@ -333,6 +333,7 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     int rv;
 
     memset(s, 0, sizeof(*s));
+    svc_submit_init(&s->submit);
     s->loop = loop;
     s->opts = *opts;
     rv = node_conf_prepare_dir(opts->state_dir);

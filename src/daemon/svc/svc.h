@@ -1,7 +1,7 @@
 /*
- * svc — the node service's state and the pieces that share it: setup (svc_setup.c), the RPC
- * operations (svc_rpc.c), submitting commands to the leader (svc_submit.c) and the group
- * manager and local resource control (rgm.c).
+ * svc — the node service's state and the pieces that share it: the RPC operations (svc_ops.h
+ * lists their files), submitting commands to the leader (svc_submit.c) and the group manager
+ * and local resource control (rgm.c).
  *
  * Everything in struct svc is owned by the loop thread. Connection threads reach it only through
  * rpc_call_to_loop().
@@ -25,6 +25,10 @@
 #include "daemon/net/name_responder.h"
 #include "daemon/base/node_conf.h"
 #include "daemon/rpc/rpc_server.h"
+#include "daemon/svc/svc_claim.h"
+#include "daemon/svc/svc_cleanup.h"
+#include "daemon/svc/svc_submit.h"
+#include "daemon/svc/svc_wait.h"
 
 #define SVC_VERSION_MAJOR 10 /* the cluster functional level we report (Windows Server 2016+) */
 #define SVC_VERSION_MINOR 0
@@ -46,9 +50,6 @@ struct svc_options {
     struct consensus_timing timing;
     size_t max_nodes;       /* members this node's cluster may have (the leader's counts) */
 };
-
-struct svc_wait; /* a pending RPC_OP_WAIT */
-struct submit;   /* a command on its way through the leader */
 
 #define SVC_MAX_FAILOVER_GROUPS 32
 struct svc_failover { /* failovers of one group in the current FailoverPeriod (leader) */
@@ -78,16 +79,13 @@ struct svc {
     bool lease_confirmed;     /* this node applied its CONFIRM_NODE since it last had no lease */
     bool lease_confirming;
     uint64_t lease_lapses;    /* times the lease was lost: a confirmation counts for one lease */
-    /* the setup that has claimed this node, if any */
-    uint64_t session;
-    uint64_t session_deadline;  /* monotonic ms */
+    struct svc_claim claim;   /* the setup that has claimed this node, if any */
     bool wiping;
-    struct rpc_call *wipe_waiters[16];
-    unsigned n_wipe_waiters;
+    struct svc_cleanup cleanup; /* callers waiting for the wipe to end */
     uv_timer_t tick;
     uv_timer_t reconcile;
-    struct svc_wait *waits;
-    struct submit *deferred;  /* forwarded commits waiting for this node to apply them */
+    struct svc_waits waits;
+    struct svc_submit_state submit; /* forwarding to the leader */
     struct rgm_local *local;
     void (*terminate_cb)(struct svc *s, void *arg); /* a terminate waiting for busy drivers */
     void *terminate_arg;
@@ -169,14 +167,12 @@ bool svc_holds_lease(struct svc *s);
  * it Up again (so no move of its groups can be pending). */
 bool svc_may_start_resources(struct svc *s);
 
-/* RPC (svc_rpc.c). */
+/* RPC (svc_ops.c; the operations are listed in svc_ops.h). */
 /* A string field of a request copied into buf; false if missing, invalid or too long. */
 bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n);
+/* The management server's callbacks: on the connection thread, then on the loop. */
 void svc_rpc_dispatch(void *arg, struct rpc_call *call);
 void svc_rpc_on_loop(void *arg, struct rpc_call *call);
-/* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
-void svc_waits_check(struct svc *s);
-void svc_waits_cancel(struct svc *s, uint32_t status, const char *why);
 
 /* Reads of the cluster database (svc_query.c). */
 void svc_op_query(struct svc *s, struct rpc_call *call);
@@ -186,21 +182,6 @@ void svc_op_member_add(struct svc *s, struct rpc_call *call);
 void svc_op_member_promote(struct svc *s, struct rpc_call *call);
 void svc_op_member_remove(struct svc *s, struct rpc_call *call);
 void svc_member_promoted(void *arg, int rv);
-
-/* Commands (svc_submit.c): commit through the leader, here or forwarded. cb on the loop. */
-typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
-                              const char *errmsg);
-void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
-/* Runs the callbacks of forwarded commits this node has now applied itself. */
-void svc_submit_check_deferred(struct svc *s);
-/* A submit callback for commands whose outcome nobody waits for (failures are logged). */
-void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg);
-/* Closes the channels kept for forwarding (the cluster credential is going away). */
-void svc_forward_reset(void);
-/* Relays a whole request to the leader and its status back to the caller. */
-void svc_forward_call(struct svc *s, struct rpc_call *call);
-/* The management address and port of the current leader; false if none is known. */
-bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port);
 
 /* Groups and resources (rgm.c). */
 void rgm_reconcile(struct svc *s);
