@@ -42,7 +42,8 @@ void svc_op_member_report(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed report");
         return;
     }
-    if (cdb_node_by_id(s->db, id, &sender) < 0) {
+    /* A member of raft, which a node joins before its database row is written. */
+    if (id == 0 || consensus_member_role(s->consensus, id) < 0) {
         refuse(call, id, &cmd, "not a member");
         return;
     }
@@ -51,7 +52,7 @@ void svc_op_member_report(struct svc *s, struct rpc_call *call)
         return;
     }
     /* Up is the node's to say, but never over the administrator's pause. */
-    if (sender.state == ClusterNodePaused &&
+    if (cdb_node_by_id(s->db, id, &sender) == 0 && sender.state == ClusterNodePaused &&
         wire_get_u32(cmd.value, cmd.len, CDB_TAG_CODE, &code) == 0 &&
         code == CDB_CMD_SET_NODE_STATE) {
         rpc_call_finish(call, ERROR_INVALID_STATE, "node %s is paused", sender.name);
