@@ -22,8 +22,9 @@ enum rpc_op {
     RPC_OP_SET_CREDENTIAL,    /* SESSION, CLUSTER_ID, KEY_HEX -> stores the cluster credential */
     RPC_OP_CONFIGURE,         /* SESSION, CLUSTER_ID, CLUSTER_NAME, NODE_ID, PEER... */
     RPC_OP_START,             /* SESSION -> starts consensus and membership */
-    RPC_OP_APPLY,             /* COMMAND -> commits a configuration command (setup's batches:
-                               * cdb_cmd_is_configuration, else 5, nothing committed) -> DB_VERSION */
+    RPC_OP_APPLY,             /* COMMAND -> commits a configuration command (setup's batches;
+                               * cdb_cmd_is_configuration, else 5 and nothing committed)
+                               * -> DB_VERSION */
     RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its row) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */

@@ -1,6 +1,6 @@
 /*
- * svc_cleanup — returning this node to NotConfigured: RPC_OP_CLEANUP (a setup undoing what it did,
- * evict and destroy cleaning a node of their cluster) and RPC_OP_CLEAR (Clear-ClusterNode).
+ * svc_cleanup — returning this node to NotConfigured: RPC_OP_CLEANUP (a setup undoing what it
+ * did, evict and destroy cleaning a node of their cluster) and RPC_OP_CLEAR (Clear-ClusterNode).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +38,15 @@ void svc_op_cleanup(struct svc *s, struct rpc_call *call)
     /* Evict and destroy name the cluster they clean: a node of another cluster is left alone. */
     if (svc_req_str(call, RPC_F_CLUSTER_ID, cluster_id, sizeof(cluster_id)) && s->configured &&
         strcmp(cluster_id, s->conf.cluster_id) != 0) {
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+                        "node %s belongs to another cluster (%s)",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
     /* A setup may undo only what it did itself: never a node of another cluster. */
     if (session != 0 && s->configured && s->conf.setup_session != session) {
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s belongs to another cluster (%s)",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+                        "node %s belongs to another cluster (%s)",
                         s->opts.name, s->conf.cluster_name);
         return;
     }

@@ -47,19 +47,22 @@ void svc_op_check_ip(struct svc *s, struct rpc_call *call)
     }
     rv = net_addr_find_ifindex(&a, prefix, &ifindex);
     if (rv < 0) {
-        rpc_call_finish(call, ERROR_CLUSTER_NETWORK_NOT_FOUND, "no interface of this node is in %s/%u",
+        rpc_call_finish(call, ERROR_CLUSTER_NETWORK_NOT_FOUND,
+                        "no interface of this node is in %s/%u",
                         text, prefix);
         return;
     }
     if (if_indextoname((unsigned)ifindex, ifname) == NULL)
         snprintf(ifname, sizeof(ifname), "if%d", ifindex);
     if (net_addr_present(&a, NULL) == 1) {
-        rpc_call_finish(call, ERROR_CLUSTER_IPADDR_IN_USE, "%s is already configured on this node", text);
+        rpc_call_finish(call, ERROR_CLUSTER_IPADDR_IN_USE,
+                        "%s is already configured on this node", text);
         return;
     }
     rv = net_probe_in_use(ifindex, &a, PROBE_TIMEOUT_MS);
     if (rv == 1) {
-        rpc_call_finish(call, ERROR_CLUSTER_IPADDR_IN_USE, "%s already answers on %s", text, ifname);
+        rpc_call_finish(call, ERROR_CLUSTER_IPADDR_IN_USE,
+                        "%s already answers on %s", text, ifname);
         return;
     }
     if (rv < 0) {
@@ -85,7 +88,8 @@ void svc_op_check_peer(struct svc *s, struct rpc_call *call)
     }
     rv = net_tcp_reachable(host, (uint16_t)port, PEER_TIMEOUT_MS);
     if (rv < 0)
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_UNREACHABLE, "cannot reach %s port %u: %s", host, port,
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_UNREACHABLE,
+                        "cannot reach %s port %u: %s", host, port,
                         strerror(-rv));
     else
         rpc_call_finish(call, 0, NULL);
@@ -150,17 +154,20 @@ void svc_op_setup_begin(struct svc *s, struct rpc_call *call)
         return;
     }
     if (s->configured && s->conf.committed) {
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s is already a member of cluster %s",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+                        "node %s is already a member of cluster %s",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
     if (s->wiping || (s->claim.session != 0 && s->claim.session != session)) {
-        rpc_call_finish(call, ERROR_CLUSTER_JOIN_IN_PROGRESS, "node %s is being set up by another caller",
+        rpc_call_finish(call, ERROR_CLUSTER_JOIN_IN_PROGRESS,
+                        "node %s is being set up by another caller",
                         s->opts.name);
         return;
     }
     if (s->configured && s->conf.setup_session != session) {
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "node %s holds an unfinished cluster %s",
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+                        "node %s holds an unfinished cluster %s",
                         s->opts.name, s->conf.cluster_name);
         return;
     }
@@ -189,7 +196,8 @@ void svc_op_set_credential(struct svc *s, struct rpc_call *call)
     int rv;
 
     if (!svc_req_str(call, RPC_F_CLUSTER_ID, id, sizeof(id)) ||
-        !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) || channel_key_from_hex(hex, &key) < 0) {
+        !svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) ||
+        channel_key_from_hex(hex, &key) < 0) {
         memset(hex, 0, sizeof(hex));
         rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed credential");
         return;
