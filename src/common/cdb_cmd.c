@@ -1,6 +1,10 @@
 /*
  * cdb_cmd — encoders of cluster-database commands; the field layout is described in cdb_cmd.h.
  */
+#include <errno.h>
+
+#include <clusapi.h>
+
 #include "common/cdb_cmd.h"
 
 static const char *const cmd_names[CDB_CMD_MAX + 1] = {
@@ -199,4 +203,121 @@ void cdb_cmd_batch_sub_end(struct wire_writer *w, size_t mark)
 void cdb_cmd_batch_add(struct wire_writer *w, const void *cmd, size_t len)
 {
     wire_put_blob(w, CDB_TAG_CMD, cmd, len);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Who may ask for which command                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+static bool is_configuration_code(uint32_t code)
+{
+    switch (code) {
+    case CDB_CMD_SET_PROP:
+    case CDB_CMD_ADD_NODE:
+    case CDB_CMD_ADD_RESTYPE:
+    case CDB_CMD_ADD_GROUP:
+    case CDB_CMD_ADD_RESOURCE:
+    case CDB_CMD_ADD_DEPENDENCY:
+    case CDB_CMD_SET_PREFERRED:
+    case CDB_CMD_DELETE_GROUP:
+    case CDB_CMD_DELETE_RESOURCE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The command's code, if the whole message is well formed. */
+static bool command_code(const void *cmd, size_t len, uint32_t *ret)
+{
+    return cmd != NULL && wire_validate(cmd, len) == 0 &&
+           wire_get_u32(cmd, len, CDB_TAG_CODE, ret) == 0;
+}
+
+/* A BATCH whose sub-commands (at least one) are all configuration. */
+static bool is_configuration_batch(const void *cmd, size_t len)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    size_t n = 0;
+    uint32_t code;
+    int rv;
+
+    wire_reader_init(&r, cmd, len);
+    while ((rv = wire_next(&r, &f)) > 0) {
+        if (f.tag != CDB_TAG_CMD)
+            continue;
+        if (!command_code(f.value, f.len, &code) || !is_configuration_code(code))
+            return false;
+        n++;
+    }
+    return rv == 0 && n > 0;
+}
+
+bool cdb_cmd_is_configuration(const void *cmd, size_t len)
+{
+    uint32_t code;
+
+    if (!command_code(cmd, len, &code))
+        return false;
+    if (code == CDB_CMD_BATCH)
+        return is_configuration_batch(cmd, len);
+    return is_configuration_code(code);
+}
+
+static bool field_is_u64(const void *cmd, size_t len, uint16_t tag, uint64_t want)
+{
+    uint64_t v;
+
+    return wire_get_u64(cmd, len, tag, &v) == 0 && v == want;
+}
+
+static bool field_absent(const void *cmd, size_t len, uint16_t tag)
+{
+    struct wire_field f;
+
+    return wire_find(cmd, len, tag, &f) == -ENOENT;
+}
+
+/* SET_GROUP_STATE / SET_RESOURCE_STATE about an object the sender owns, kept or let go. */
+static bool is_own_state(const void *cmd, size_t len, uint64_t sender)
+{
+    uint64_t owner;
+
+    return field_is_u64(cmd, len, CDB_TAG_EXPECT_OWNER, sender) &&
+           wire_get_u64(cmd, len, CDB_TAG_OWNER, &owner) == 0 &&
+           (owner == sender || owner == 0) && field_absent(cmd, len, CDB_TAG_HANDOFF);
+}
+
+static bool is_own_node_up(const void *cmd, size_t len, uint64_t sender)
+{
+    struct wire_field f;
+    int64_t state;
+
+    return field_is_u64(cmd, len, CDB_TAG_ID, sender) &&
+           wire_find(cmd, len, CDB_TAG_STATE, &f) == 0 && wire_field_i64(&f, &state) == 0 &&
+           state == ClusterNodeUp;
+}
+
+bool cdb_cmd_is_self_report(const void *cmd, size_t len, uint64_t sender)
+{
+    uint32_t code;
+
+    if (sender == 0 || !command_code(cmd, len, &code))
+        return false;
+    switch (code) {
+    case CDB_CMD_SET_RESOURCE_STATE:
+    case CDB_CMD_SET_GROUP_STATE:
+        return is_own_state(cmd, len, sender);
+    case CDB_CMD_RELEASE_RESOURCE:
+        return field_is_u64(cmd, len, CDB_TAG_NODE, sender);
+    case CDB_CMD_SET_NODE_STATE:
+        return is_own_node_up(cmd, len, sender);
+    case CDB_CMD_CONFIRM_NODE:
+        return field_is_u64(cmd, len, CDB_TAG_ID, sender);
+    case CDB_CMD_SYNC:
+        return true;
+    default:
+        return false;
+    }
 }

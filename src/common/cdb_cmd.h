@@ -154,4 +154,28 @@ size_t cdb_cmd_batch_sub_begin(struct wire_writer *w);
 void cdb_cmd_batch_sub_end(struct wire_writer *w, size_t mark);
 void cdb_cmd_batch_add(struct wire_writer *w, const void *cmd, size_t len);
 
+/*
+ * Who may ask for which command. Pure: these read only the encoded command (what cdb_apply()
+ * would read: the first field of each tag), never the database.
+ *
+ * Configuration is what an administrator describes: SET_PROP, ADD_NODE, ADD_RESTYPE, ADD_GROUP,
+ * ADD_RESOURCE, ADD_DEPENDENCY, SET_PREFERRED, DELETE_GROUP, DELETE_RESOURCE, and a non-empty
+ * BATCH of only those. Everything else is status (what the cluster observed and decided), which
+ * only the service itself composes.
+ */
+bool cdb_cmd_is_configuration(const void *cmd, size_t len);
+/*
+ * Is cmd a report that node sender may make about itself, through the leader?
+ *   SET_RESOURCE_STATE, SET_GROUP_STATE  conditional on the sender owning the object
+ *                                        (EXPECT_OWNER == sender), OWNER the sender or 0,
+ *                                        no HANDOFF (a handover is a move: the leader's)
+ *   RELEASE_RESOURCE                     NODE == sender
+ *   SET_NODE_STATE                       the sender itself, Up
+ *   CONFIRM_NODE                         the sender itself
+ *   SYNC
+ * Nothing else: no BATCH, no other node's state, no Down, no membership command. sender 0 (no
+ * node) makes no report.
+ */
+bool cdb_cmd_is_self_report(const void *cmd, size_t len, uint64_t sender);
+
 #endif

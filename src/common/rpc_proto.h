@@ -22,7 +22,9 @@ enum rpc_op {
     RPC_OP_SET_CREDENTIAL,    /* SESSION, CLUSTER_ID, KEY_HEX -> stores the cluster credential */
     RPC_OP_CONFIGURE,         /* SESSION, CLUSTER_ID, CLUSTER_NAME, NODE_ID, PEER... */
     RPC_OP_START,             /* SESSION -> starts consensus and membership */
-    RPC_OP_APPLY,             /* COMMAND -> commits through the leader; status of the command */
+    RPC_OP_APPLY,             /* COMMAND -> commits a configuration command (setup's batches;
+                               * cdb_cmd_is_configuration, else 5 and nothing committed)
+                               * -> DB_VERSION */
     RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its row) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
@@ -41,6 +43,19 @@ enum rpc_op {
                                * longer accepts it; the caller's own key is never removed */
     RPC_OP_ROTATE_CREDENTIAL, /* ROTATE_STEP, KEY_HEX (stage) or KEY_ID -> one rotation step of
                                  the cluster credential on this node (admin only) */
+    /* Typed requests: the leader validates them against its database and composes the
+     * command itself. Each replies DB_VERSION once committed. */
+    RPC_OP_SET_PROPERTY,      /* NAME, VALUE -> a settable common property within its bounds
+                               * (common/cluster_props.h; else 87) */
+    RPC_OP_GROUP_CREATE,      /* NAME (1..255 bytes) -> a new, empty, offline group */
+    RPC_OP_GROUP_SET_OWNERS,  /* NAME, NODE_ID... (in order of preference, at most 64, each a
+                               * member, none twice; none clears) -> the preferred owners */
+    RPC_OP_NODE_PAUSE,        /* NODE_ID -> recorded Paused (0 if it is; 5050 unless Up); its
+                               * groups are the caller's to move */
+    RPC_OP_NODE_RESUME,       /* NODE_ID -> recorded Up again (5058 unless Paused) */
+    /* Between members only (the cluster credential; the admin key is refused). */
+    RPC_OP_MEMBER_REPORT,     /* NODE_ID (the reporting node), COMMAND (what it reports about
+                               * itself: cdb_cmd_is_self_report, else 5) -> DB_VERSION */
 };
 
 /* The steps of a cluster credential rotation, taken by every member in this order (cred_ring.h). */

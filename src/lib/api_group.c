@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <strings.h>
 
-#include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 
@@ -168,7 +167,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
                                                        HNODE NodeList[])
 {
     struct group_ctx g = {0};
-    struct wire_writer cmd;
+    struct wire_writer req;
     uint64_t ids[64];
     DWORD status = group_ctx(hGroup, &g);
 
@@ -185,23 +184,25 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
             return status;
         ids[i] = node.id;
     }
-    wire_writer_init(&cmd);
-    cdb_cmd_set_preferred(&cmd, g.group->name, ids, NodeCount);
-    return cluster_apply(g.cluster, &cmd);
+    rpc_request(&req, RPC_OP_GROUP_SET_OWNERS);
+    wire_put_str(&req, RPC_F_NAME, g.group->name);
+    for (DWORD i = 0; i < NodeCount; i++)
+        wire_put_u64(&req, RPC_F_NODE_ID, ids[i]);
+    return cluster_change(g.cluster, &req);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Pause and resume                                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Records a node state through the cluster (a database command). */
-static DWORD set_node_state(struct cluster_handle *c, uint64_t id, int32_t state)
+/* RPC_OP_NODE_PAUSE or RPC_OP_NODE_RESUME: the leader checks the node's state and records it. */
+static DWORD pause_or_resume(struct cluster_handle *c, uint64_t id, uint32_t op)
 {
-    struct wire_writer cmd;
+    struct wire_writer req;
 
-    wire_writer_init(&cmd);
-    cdb_cmd_set_node_state(&cmd, id, state);
-    return cluster_apply(c, &cmd);
+    rpc_request(&req, op);
+    wire_put_u64(&req, RPC_F_NODE_ID, id);
+    return cluster_change(c, &req);
 }
 
 /* The cluster and node behind a node handle. */
@@ -231,7 +232,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL PauseClusterNode(HNODE hNode)
     if (node.state != ClusterNodeUp)
         return lib_fail(ERROR_CLUSTER_NODE_DOWN);
     /* A paused node hosts no groups: record the pause, then move what it holds. */
-    status = set_node_state(c, node.id, ClusterNodePaused);
+    status = pause_or_resume(c, node.id, RPC_OP_NODE_PAUSE);
     if (status == 0)
         status = cluster_groups(c, &groups, &n);
     if (status != 0)
@@ -257,5 +258,5 @@ CLUSAPI_API DWORD CLUSAPI_CALL ResumeClusterNode(HNODE hNode)
         return status;
     if (node.state != ClusterNodePaused)
         return lib_fail(ERROR_CLUSTER_NODE_NOT_PAUSED);
-    return set_node_state(c, node.id, ClusterNodeUp);
+    return pause_or_resume(c, node.id, RPC_OP_NODE_RESUME);
 }

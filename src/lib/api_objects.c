@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 #include "lib/lib.h"
@@ -339,7 +338,7 @@ CLUSAPI_API HGROUP CLUSAPI_CALL OpenClusterGroup(HCLUSTER hCluster, LPCWSTR lpsz
 CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName)
 {
     struct cluster_handle *c = (struct cluster_handle *)handle_get(hCluster, HANDLE_CLUSTER);
-    struct wire_writer cmd;
+    struct wire_writer req;
     char *name;
     DWORD status;
 
@@ -360,10 +359,10 @@ CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lp
         lib_fail_text(ERROR_INVALID_PARAMETER, "a group name has at most 255 bytes of UTF-8");
         return NULL;
     }
-    wire_writer_init(&cmd);
-    cdb_cmd_add_group(&cmd, name, false);
+    rpc_request(&req, RPC_OP_GROUP_CREATE);
+    wire_put_str(&req, RPC_F_NAME, name);
     free(name);
-    status = cluster_apply(c, &cmd);
+    status = cluster_change(c, &req);
     if (status != 0)
         return NULL;
     return OpenClusterGroup(hCluster, lpszGroupName);

@@ -9,7 +9,6 @@
 
 #include <clusapi_ext.h>
 
-#include "common/cdb_cmd.h"
 #include "common/cluster_props.h"
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
@@ -30,7 +29,7 @@ CLUSAPI_API DWORD ClusapiSetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
                                             LPCWSTR lpszValue)
 {
     struct cluster_handle *c = cluster_of(hCluster);
-    struct wire_writer cmd;
+    struct wire_writer req;
     const char *canonical;
     char *name = NULL, *value = NULL, why[160];
     DWORD status;
@@ -43,13 +42,15 @@ CLUSAPI_API DWORD ClusapiSetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
         free(name);
         return GetLastError();
     }
+    /* Checked here too, so that a mistake costs no request (the leader checks again). */
     status = cluster_prop_check(name, value, &canonical, why, sizeof(why));
     if (status != 0) {
         lib_fail_text(status, "%s", why);
     } else {
-        wire_writer_init(&cmd);
-        cdb_cmd_set_prop(&cmd, canonical, value);
-        status = cluster_apply(c, &cmd);
+        rpc_request(&req, RPC_OP_SET_PROPERTY);
+        wire_put_str(&req, RPC_F_NAME, canonical);
+        wire_put_str(&req, RPC_F_VALUE, value);
+        status = cluster_change(c, &req);
     }
     free(name);
     free(value);

@@ -139,21 +139,11 @@ uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node
     return status;
 }
 
-uint32_t cluster_apply(struct cluster_handle *c, struct wire_writer *cmd)
+uint32_t cluster_change(struct cluster_handle *c, struct wire_writer *req)
 {
-    struct wire_writer w;
     struct rpc_reply r;
-    uint8_t *bytes;
-    size_t len;
-    uint32_t status;
+    uint32_t status = cluster_call(c, req, LIB_RPC_TIMEOUT_MS, &r);
 
-    bytes = wire_writer_take(cmd, &len);
-    if (bytes == NULL)
-        return lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    rpc_request(&w, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, bytes, len);
-    free(bytes);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
     if (status != 0)
         lib_fail_text(status, "%s", r.errmsg);
     rpc_reply_done(&r);

@@ -37,8 +37,9 @@ const struct cluster_node *cluster_node_find(const struct cluster_node *v, size_
 uint32_t cluster_identity(struct cluster_handle *c, char cluster_id[40]);
 /* The same, with the name of the node the handle talks to. */
 uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node_name[64]);
-/* Commits one cluster-database command (built in cmd, which this consumes) through the node. */
-uint32_t cluster_apply(struct cluster_handle *c, struct wire_writer *cmd);
+/* Sends one typed change (req, begun with rpc_request() and consumed) through the node, which
+ * relays it to the leader; returns once the node has applied it, so reads there see it. */
+uint32_t cluster_change(struct cluster_handle *c, struct wire_writer *req);
 /* One request naming an object (and a node, and force); ERROR_IO_PENDING passes through. */
 uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name,
                          uint64_t node_id, bool force, struct rpc_reply *ret);

@@ -105,6 +105,28 @@ static void rpc_seeds(void)
     seed_writer(&w, "req-apply-add-group", "rpc", "wire");
 
     wire_writer_init(&w);
+    wire_put_u32(&w, RPC_F_OP, RPC_OP_MEMBER_REPORT);
+    wire_put_u64(&w, RPC_F_NODE_ID, 2);
+    mark = wire_begin(&w, RPC_F_COMMAND);
+    cdb_cmd_set_resource_state(&w, "ip", 2, 2);
+    cdb_cmd_expect_owner(&w, 2);
+    wire_end(&w, mark);
+    seed_writer(&w, "req-member-report", "rpc", "wire");
+
+    wire_writer_init(&w);
+    wire_put_u32(&w, RPC_F_OP, RPC_OP_GROUP_SET_OWNERS);
+    wire_put_str(&w, RPC_F_NAME, "web");
+    wire_put_u64(&w, RPC_F_NODE_ID, 3);
+    wire_put_u64(&w, RPC_F_NODE_ID, 1);
+    seed_writer(&w, "req-group-set-owners", "rpc", NULL);
+
+    wire_writer_init(&w);
+    wire_put_u32(&w, RPC_F_OP, RPC_OP_SET_PROPERTY);
+    wire_put_str(&w, RPC_F_NAME, "SameSubnetDelay");
+    wire_put_str(&w, RPC_F_VALUE, "500");
+    seed_writer(&w, "req-set-property", "rpc", NULL);
+
+    wire_writer_init(&w);
     wire_put_u32(&w, RPC_F_OP, RPC_OP_CHECK_IP);
     wire_put_str(&w, RPC_F_ADDRESS, "10.0.0.50");
     wire_put_u32(&w, RPC_F_PREFIX, 24);

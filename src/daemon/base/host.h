@@ -32,6 +32,11 @@ struct host {
      * once on the loop thread, before submit returns when the command cannot be sent at all:
      * set any "in flight" state before calling, and let cb clear it. */
     void (*submit)(struct host *h, const void *cmd, size_t len, host_commit_cb cb, void *arg);
+    /* Asks the leader to move group to target (a typed request: only the leader commits
+     * moves); cb gets the leader's status, ERROR_IO_PENDING while the move is committed. 0, or
+     * negative errno and cb is not called. */
+    int (*ask_move)(struct host *h, const char *group, uint64_t target, host_commit_cb cb,
+                    void *arg);
     /* Asks for a reconcile pass on the next loop turn. */
     void (*kick)(struct host *h);
     /* Monotonic milliseconds. */

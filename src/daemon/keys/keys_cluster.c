@@ -74,7 +74,7 @@ static void keys_install(struct svc *s, const struct cred_ring *next)
     s->keys = *next;
     pthread_mutex_unlock(&keys_lock);
     if (send_changed)
-        svc_forward_reset(); /* pooled channels still prove the old credential */
+        svc_forward_reset(s); /* pooled channels still prove the old credential */
     if (s->consensus != NULL)
         consensus_keys_changed(s->consensus);
 }

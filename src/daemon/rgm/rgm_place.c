@@ -262,7 +262,8 @@ static void drain_moved(void *arg, int rv, uint32_t status, const char *errmsg)
 
     assert(m->drain_pending > 0);
     m->drain_pending--;
-    if (rv < 0 || status != 0) {
+    /* ERROR_IO_PENDING: a leader asked for the move (this node follows) is committing it. */
+    if (rv < 0 || (status != 0 && status != ERROR_IO_PENDING)) {
         LOGW("rgm", "stopping: a group could not be handed over: %s", errmsg ? errmsg : "");
         m->drain_failed = true;
     }
@@ -284,8 +285,11 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
              (unsigned long long)target);
         plan = rgm_plan_move(&p.members, g, p.pref, p.n_pref, target);
         m->drain_pending++; /* drain_moved counts it down, maybe before this returns */
-        moving = carry_out(m, g->name, &plan, NULL, drain_moved, m, errmsg, sizeof(errmsg)) ==
-                 ERROR_IO_PENDING;
+        if (consensus_role(m->host->consensus) == CONSENSUS_LEADER)
+            moving = carry_out(m, g->name, &plan, NULL, drain_moved, m, errmsg,
+                               sizeof(errmsg)) == ERROR_IO_PENDING;
+        else /* a follower asks the leader, which alone commits moves */
+            moving = m->host->ask_move(m->host, g->name, target, drain_moved, m) == 0;
         if (!moving)
             m->drain_pending--;
     }

@@ -73,6 +73,21 @@ static void host_submit(struct host *h, const void *cmd, size_t len, host_commit
     svc_submit(host_svc(h), cmd, len, host_committed, hc);
 }
 
+static int host_ask_move(struct host *h, const char *group, uint64_t target, host_commit_cb cb,
+                         void *arg)
+{
+    struct host_commit *hc = malloc(sizeof(*hc));
+    int rv;
+
+    if (hc == NULL)
+        return -ENOMEM;
+    *hc = (struct host_commit){.cb = cb, .arg = arg};
+    rv = svc_ask_leader_move(host_svc(h), group, target, host_committed, hc);
+    if (rv < 0)
+        free(hc);
+    return rv;
+}
+
 static void host_kick(struct host *h)
 {
     svc_kick(host_svc(h));
@@ -94,8 +109,8 @@ void svc_host_update(struct svc *s)
 
 static void host_init(struct svc *s)
 {
-    s->host = (struct host){.loop = s->loop, .submit = host_submit, .kick = host_kick,
-                            .now = host_now};
+    s->host = (struct host){.loop = s->loop, .submit = host_submit, .ask_move = host_ask_move,
+                            .kick = host_kick, .now = host_now};
     svc_host_update(s);
     rgm_init(&s->rgm, &s->host, health_may_start_resources, &s->health);
     health_init(&s->health, &s->host, &s->rgm, &s->conf, &s->keys);
@@ -192,7 +207,7 @@ static void check_committed(struct svc *s)
             LOGE("svc", "cannot record the committed configuration");
         else
             LOGI("svc", "cluster %s committed", s->conf.cluster_name);
-        s->session = 0;
+        s->claim.session = 0;
     }
     free(value);
 }
@@ -207,10 +222,10 @@ static void lease_wiped(struct svc *s, int rv, void *arg)
 /* An uncommitted setup whose caller stopped renewing its claim is undone. */
 static void claim_check(struct svc *s)
 {
-    if (s->session == 0 || svc_now_ms() < s->session_deadline || s->wiping)
+    if (s->claim.session == 0 || svc_now_ms() < s->claim.deadline || s->wiping)
         return;
-    LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->session);
-    s->session = 0;
+    LOGW("svc", "setup %016llx stopped renewing its claim", (unsigned long long)s->claim.session);
+    s->claim.session = 0;
     /* A configuration whose setup never committed must not outlive that setup. */
     if (s->configured && !s->conf.committed)
         svc_wipe(s, "abandoned setup", lease_wiped, NULL);
@@ -276,13 +291,13 @@ static void wipe_finish(void *arg)
 
     cdb_free(s->db);
     s->db = NULL;
-    svc_forward_reset();
+    svc_forward_reset(s);
     memset(&s->conf, 0, sizeof(s->conf));
     s->configured = false;
     svc_keys_clear(s);
     health_forget(&s->health);
     s->sync.props_known = false;
-    s->session = 0;
+    s->claim.session = 0;
     s->wiping = false;
     svc_host_update(s);
     LOGI("svc", "node wiped: NotConfigured");
@@ -338,8 +353,8 @@ static int load_state(struct svc *s)
     svc_keys_load(s);
     if (!s->conf.committed) {
         /* The setup that wrote this may still be running: give it time to renew its claim. */
-        s->session = s->conf.setup_session;
-        s->session_deadline = svc_now_ms() + SVC_PENDING_GRACE_MS;
+        s->claim.session = s->conf.setup_session;
+        s->claim.deadline = svc_now_ms() + SVC_PENDING_GRACE_MS;
     }
     rv = svc_start_consensus(s, errmsg);
     if (rv < 0)
@@ -362,6 +377,7 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     int rv;
 
     memset(s, 0, sizeof(*s));
+    svc_submit_init(&s->submit);
     s->loop = loop;
     s->opts = *opts;
     rv = node_conf_prepare_dir(opts->state_dir);

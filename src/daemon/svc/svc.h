@@ -1,9 +1,9 @@
 /*
  * svc — the node service: its lifecycle (svc.c), and the parts that take the whole service: the
- * RPC operations (svc_rpc.c, svc_query.c), submitting commands to the leader (svc_submit.c),
- * membership (svc_member.c), the read gate (svc_sync.c), orphan clean-up (svc_orphan.c) and
- * shutdown (svc_shutdown.c). The group manager (rgm/) and health (health/) are subsystems of
- * their own: they see the service only through its host (base/host.h).
+ * RPC operations (svc_ops.c; svc_ops.h lists their files), submitting commands to the leader
+ * (svc_submit.c), membership (svc_member.c), the read gate (svc_sync.c), orphan clean-up
+ * (svc_orphan.c) and shutdown (svc_shutdown.c). The group manager (rgm/) and health (health/)
+ * are subsystems of their own: they see the service only through its host (base/host.h).
  *
  * Everything in struct svc is owned by the loop thread. Connection threads reach it only through
  * rpc_call_to_loop().
@@ -29,9 +29,13 @@
 #include "daemon/net/name_responder.h"
 #include "daemon/rgm/rgm.h"
 #include "daemon/rpc/rpc_server.h"
+#include "daemon/svc/svc_claim.h"
+#include "daemon/svc/svc_cleanup.h"
 #include "daemon/svc/svc_orphan.h"
 #include "daemon/svc/svc_shutdown.h"
+#include "daemon/svc/svc_submit.h"
 #include "daemon/svc/svc_sync.h"
+#include "daemon/svc/svc_wait.h"
 
 #define SVC_VERSION_MAJOR 10 /* the cluster functional level we report (Windows Server 2016+) */
 #define SVC_VERSION_MINOR 0
@@ -49,9 +53,6 @@ struct svc_options {
     size_t max_nodes;       /* members this node's cluster may have (the leader's counts) */
 };
 
-struct svc_wait; /* a pending RPC_OP_WAIT */
-struct submit;   /* a command on its way through the leader */
-
 struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
@@ -67,16 +68,13 @@ struct svc {
     struct health health;
     struct rpc_server *rpc;
     struct name_responder *names; /* answers LLMNR for Network Names online here */
-    /* the setup that has claimed this node, if any */
-    uint64_t session;
-    uint64_t session_deadline;  /* monotonic ms */
+    struct svc_claim claim;   /* the setup that has claimed this node, if any */
     bool wiping;
-    struct rpc_call *wipe_waiters[16];
-    unsigned n_wipe_waiters;
+    struct svc_cleanup cleanup; /* callers waiting for the wipe to end */
     uv_timer_t tick;          /* the periodic pass */
     uv_timer_t kick;          /* a pass on the next loop turn (svc_kick) */
-    struct svc_wait *waits;
-    struct submit *deferred;  /* forwarded commits waiting for this node to apply them */
+    struct svc_waits waits;
+    struct svc_submit_state submit; /* forwarding to the leader */
     struct svc_sync sync;
     bool member_busy;       /* a raft membership change is running */
     struct svc_orphan orphan;
@@ -125,14 +123,12 @@ void svc_keys_clear(struct svc *s);
 /* RPC_OP_ROTATE_CREDENTIAL: one rotation step on this node. */
 void svc_op_rotate_credential(struct svc *s, struct rpc_call *call);
 
-/* RPC (svc_rpc.c). */
+/* RPC (svc_ops.c; the operations are listed in svc_ops.h). */
 /* A string field of a request copied into buf; false if missing, invalid or too long. */
 bool svc_req_str(const struct rpc_call *call, uint16_t tag, char *buf, size_t n);
+/* The management server's callbacks: on the connection thread, then on the loop. */
 void svc_rpc_dispatch(void *arg, struct rpc_call *call);
 void svc_rpc_on_loop(void *arg, struct rpc_call *call);
-/* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
-void svc_waits_check(struct svc *s);
-void svc_waits_cancel(struct svc *s, uint32_t status, const char *why);
 
 /* Reads of the cluster database (svc_query.c). */
 void svc_op_query(struct svc *s, struct rpc_call *call);
@@ -143,19 +139,5 @@ void svc_op_member_promote(struct svc *s, struct rpc_call *call);
 void svc_op_member_remove(struct svc *s, struct rpc_call *call);
 void svc_member_promoted(void *arg, int rv);
 
-/* Commands (svc_submit.c): commit through the leader, here or forwarded. cb on the loop. */
-typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
-                              const char *errmsg);
-void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
-/* Runs the callbacks of forwarded commits this node has now applied itself. */
-void svc_submit_check_deferred(struct svc *s);
-/* A submit callback for commands whose outcome nobody waits for (failures are logged). */
-void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg);
-/* Closes the channels kept for forwarding (the cluster credential is going away). */
-void svc_forward_reset(void);
-/* Relays a whole request to the leader and its status back to the caller. */
-void svc_forward_call(struct svc *s, struct rpc_call *call);
-/* The management address and port of the current leader; false if none is known. */
-bool svc_leader_endpoint(struct svc *s, char *addr, size_t n, uint16_t *port);
 
 #endif

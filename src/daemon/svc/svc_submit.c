@@ -1,7 +1,8 @@
 /*
- * svc_submit — committing a cluster-database command from any node: applied through raft here
- * when this node leads, otherwise sent to the leader over a channel authenticated with the
- * cluster credential (on a worker thread: connecting and waiting must not block the loop).
+ * svc_submit — committing a cluster-database command from any node (svc_submit.h): applied
+ * through raft here when this node leads, otherwise sent to the leader over a channel
+ * authenticated with the cluster credential (on a worker thread: connecting and waiting must not
+ * block the loop). The same channels relay whole requests that only the leader answers.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -11,6 +12,7 @@
 
 #include <clusapi.h>
 
+#include "common/cdb_cmd.h"
 #include "common/rpc_proto.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
@@ -69,25 +71,18 @@ static void applied_here(void *arg, int rv, uint32_t status)
     free(sub);
 }
 
-/* Worker thread: one request, one reply. */
 /*
  * Idle channels to leaders, kept for the next forward: a TLS handshake per forwarded command
  * would cost more than the commit itself. Keyed by endpoint and key; any worker may use one.
  */
-#define POOL_SIZE 4
-
-struct pooled {
-    struct channel *ch;
-    char host[64];
-    uint16_t port;
-    struct channel_key key;
-};
-
-static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct pooled pool[POOL_SIZE];
+void svc_submit_init(struct svc_submit_state *st)
+{
+    memset(st, 0, sizeof(*st));
+    pthread_mutex_init(&st->pool_mu, NULL);
+}
 
 /* Field by field: the identity is a string, and the bytes after its NUL are not set. */
-static bool same_endpoint(const struct pooled *p, const struct submit *sub)
+static bool same_endpoint(const struct svc_pooled_channel *p, const struct submit *sub)
 {
     return p->ch != NULL && p->port == sub->port && strcmp(p->host, sub->host) == 0 &&
            strcmp(p->key.identity, sub->key.identity) == 0 &&
@@ -96,41 +91,48 @@ static bool same_endpoint(const struct pooled *p, const struct submit *sub)
 
 static struct channel *pool_take(const struct submit *sub)
 {
+    struct svc_submit_state *st = &sub->s->submit;
     struct channel *ch = NULL;
 
-    pthread_mutex_lock(&pool_mu);
-    for (size_t i = 0; i < POOL_SIZE && ch == NULL; i++) {
-        if (same_endpoint(&pool[i], sub)) {
-            ch = pool[i].ch;
-            pool[i].ch = NULL;
+    pthread_mutex_lock(&st->pool_mu);
+    for (size_t i = 0; i < SVC_FORWARD_POOL_SIZE && ch == NULL; i++) {
+        if (same_endpoint(&st->pool[i], sub)) {
+            ch = st->pool[i].ch;
+            st->pool[i].ch = NULL;
         }
     }
-    pthread_mutex_unlock(&pool_mu);
+    pthread_mutex_unlock(&st->pool_mu);
     return ch;
 }
 
 static void pool_put(const struct submit *sub, struct channel *ch)
 {
-    pthread_mutex_lock(&pool_mu);
-    for (size_t i = 0; i < POOL_SIZE && ch != NULL; i++) {
-        if (pool[i].ch == NULL) {
-            pool[i] = (struct pooled){.ch = ch, .port = sub->port, .key = sub->key};
-            snprintf(pool[i].host, sizeof(pool[i].host), "%s", sub->host);
+    struct svc_submit_state *st = &sub->s->submit;
+
+    pthread_mutex_lock(&st->pool_mu);
+    for (size_t i = 0; i < SVC_FORWARD_POOL_SIZE && ch != NULL; i++) {
+        struct svc_pooled_channel *p = &st->pool[i];
+
+        if (p->ch == NULL) {
+            *p = (struct svc_pooled_channel){.ch = ch, .port = sub->port, .key = sub->key};
+            snprintf(p->host, sizeof(p->host), "%s", sub->host);
             ch = NULL;
         }
     }
-    pthread_mutex_unlock(&pool_mu);
+    pthread_mutex_unlock(&st->pool_mu);
     channel_close(ch); /* the pool is full */
 }
 
-void svc_forward_reset(void)
+void svc_forward_reset(struct svc *s)
 {
-    pthread_mutex_lock(&pool_mu);
-    for (size_t i = 0; i < POOL_SIZE; i++) {
-        channel_close(pool[i].ch);
-        memset(&pool[i], 0, sizeof(pool[i]));
+    struct svc_submit_state *st = &s->submit;
+
+    pthread_mutex_lock(&st->pool_mu);
+    for (size_t i = 0; i < SVC_FORWARD_POOL_SIZE; i++) {
+        channel_close(st->pool[i].ch);
+        memset(&st->pool[i], 0, sizeof(st->pool[i]));
     }
-    pthread_mutex_unlock(&pool_mu);
+    pthread_mutex_unlock(&st->pool_mu);
 }
 
 /* One round trip on ch; the channel is closed on failure. */
@@ -145,6 +147,7 @@ static int exchange(struct submit *sub, struct channel *ch, void **reply, size_t
     return rv;
 }
 
+/* Worker thread: one request, one reply. */
 static void forward_work(uv_work_t *work)
 {
     struct submit *sub = work->data;
@@ -188,6 +191,7 @@ static void relay_reply(struct submit *sub)
             wire_put_blob(&sub->call->reply, f.tag, f.value, f.len);
 }
 
+/* How long a forwarded change's answer may wait for this node to apply it. */
 #define CATCH_UP_MS 1000
 
 static void submit_free(struct submit *sub)
@@ -197,10 +201,25 @@ static void submit_free(struct submit *sub)
     free(sub);
 }
 
+/* Answers a forwarded command's callback, or the relayed call with the leader's reply. */
+static void forward_finish(struct submit *sub)
+{
+    if (sub->call == NULL) {
+        sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
+    } else if (sub->rv < 0) {
+        rpc_call_finish(sub->call, ERROR_CLUSTER_NODE_DOWN, "cannot reach the leader: %s",
+                        *sub->errmsg ? sub->errmsg : strerror(-sub->rv));
+    } else {
+        relay_reply(sub);
+        rpc_call_finish(sub->call, sub->status, "%s", sub->errmsg);
+    }
+    submit_free(sub);
+}
+
 /* Calls back the submits whose command this node has applied by now (or that waited enough). */
 void svc_submit_check_deferred(struct svc *s)
 {
-    struct submit **pp = &s->deferred;
+    struct submit **pp = &s->submit.deferred;
     uint64_t now = svc_now_ms();
 
     while (*pp != NULL) {
@@ -212,39 +231,30 @@ void svc_submit_check_deferred(struct svc *s)
             continue;
         }
         *pp = sub->next;
-        sub->cb(s, sub->arg, sub->rv, sub->status, sub->errmsg);
-        submit_free(sub);
+        forward_finish(sub);
     }
 }
 
+/* A change the leader committed is answered once this node has applied it too, so that the
+ * caller reads its own writes here (not forever: a lagging node answers after CATCH_UP_MS). */
 static void forward_done(uv_work_t *work, int status)
 {
     struct submit *sub = work->data;
     struct svc *s = sub->s;
 
     (void)status;
-    if (sub->call == NULL && sub->rv == 0 && sub->status == 0 && s->db != NULL &&
+    if (sub->rv == 0 && sub->status == 0 && s->db != NULL &&
         wire_get_u64(sub->reply, sub->reply_len, RPC_F_DB_VERSION, &sub->version) == 0) {
         if (sub->version > s->sync.leader_version_seen)
             s->sync.leader_version_seen = sub->version;
         if (cdb_version(s->db) < sub->version) {
             sub->deadline = svc_now_ms() + CATCH_UP_MS;
-            sub->next = s->deferred;
-            s->deferred = sub;
+            sub->next = s->submit.deferred;
+            s->submit.deferred = sub;
             return;
         }
     }
-    if (sub->call == NULL) {
-        sub->cb(sub->s, sub->arg, sub->rv, sub->status, sub->errmsg);
-    } else if (sub->rv < 0) {
-        rpc_call_finish(sub->call, ERROR_CLUSTER_NODE_DOWN,
-                        "cannot reach the leader: %s",
-                        *sub->errmsg ? sub->errmsg : strerror(-sub->rv));
-    } else {
-        relay_reply(sub);
-        rpc_call_finish(sub->call, sub->status, "%s", sub->errmsg);
-    }
-    submit_free(sub);
+    forward_finish(sub);
 }
 
 /* Sends a whole request to the leader on a worker thread; takes ownership of req. */
@@ -261,19 +271,39 @@ static int forward_request(struct submit *sub, uint8_t *req, size_t len)
     return uv_queue_work(s->loop, &sub->work, forward_work, forward_done) == 0 ? 0 : -EIO;
 }
 
-static int forward(struct submit *sub, const void *cmd, size_t len)
+/* Sends the request built in w (consumed) to the leader. */
+static int forward_built(struct submit *sub, struct wire_writer *w)
 {
-    struct wire_writer w;
-    uint8_t *req;
-    size_t req_len;
+    size_t len;
+    uint8_t *req = wire_writer_take(w, &len);
 
-    wire_writer_init(&w);
-    wire_put_u32(&w, RPC_F_OP, RPC_OP_APPLY);
-    wire_put_blob(&w, RPC_F_COMMAND, cmd, len);
-    req = wire_writer_take(&w, &req_len);
     if (req == NULL)
         return -ENOMEM;
-    return forward_request(sub, req, req_len);
+    return forward_request(sub, req, len);
+}
+
+/*
+ * A follower sends what it may ask of the leader: its report about itself, under its node id,
+ * or configuration (a setup's commit marker, a membership record of a leader that has just
+ * lost the lead). What only a leader decides, it does not send: the new leader decides anew.
+ */
+static int forward_command(struct submit *sub, const void *cmd, size_t len)
+{
+    struct svc *s = sub->s;
+    struct wire_writer w;
+
+    wire_writer_init(&w);
+    if (cdb_cmd_is_self_report(cmd, len, s->conf.node_id)) {
+        wire_put_u32(&w, RPC_F_OP, RPC_OP_MEMBER_REPORT);
+        wire_put_u64(&w, RPC_F_NODE_ID, s->conf.node_id);
+    } else if (cdb_cmd_is_configuration(cmd, len)) {
+        wire_put_u32(&w, RPC_F_OP, RPC_OP_APPLY);
+    } else {
+        wire_writer_done(&w);
+        return -EREMOTE;
+    }
+    wire_put_blob(&w, RPC_F_COMMAND, cmd, len);
+    return forward_built(sub, &w);
 }
 
 void svc_forward_call(struct svc *s, struct rpc_call *call)
@@ -285,7 +315,7 @@ void svc_forward_call(struct svc *s, struct rpc_call *call)
     if (sub == NULL || req == NULL) {
         free(sub);
         free(req);
-        rpc_call_finish(call, 8, "out of memory");
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
         return;
     }
     memcpy(req, call->req, call->req_len);
@@ -296,6 +326,28 @@ void svc_forward_call(struct svc *s, struct rpc_call *call)
         free(sub);
         rpc_call_finish(call, ERROR_CLUSTER_NODE_DOWN, "the cluster has no reachable leader");
     }
+}
+
+int svc_ask_leader_move(struct svc *s, const char *group, uint64_t node_id, svc_submit_cb cb,
+                        void *arg)
+{
+    struct submit *sub = calloc(1, sizeof(*sub));
+    struct wire_writer w;
+    int rv;
+
+    if (sub == NULL)
+        return -ENOMEM;
+    *sub = (struct submit){.s = s, .cb = cb, .arg = arg};
+    wire_writer_init(&w);
+    wire_put_u32(&w, RPC_F_OP, RPC_OP_GROUP_MOVE);
+    wire_put_str(&w, RPC_F_NAME, group);
+    wire_put_u64(&w, RPC_F_NODE_ID, node_id);
+    rv = forward_built(sub, &w);
+    if (rv < 0) {
+        free(sub->req);
+        free(sub);
+    }
+    return rv;
 }
 
 void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
@@ -315,13 +367,16 @@ void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, vo
         if (rv == 0)
             return;
     } else {
-        rv = forward(sub, cmd, len);
+        rv = forward_command(sub, cmd, len);
         if (rv == 0)
             return;
     }
     free(sub->req);
     free(sub);
-    cb(s, arg, rv, 0, rv == -ENOTCONN ? "the cluster has no leader yet" : "cannot submit");
+    if (rv == -EREMOTE)
+        cb(s, arg, 0, RPC_STATUS_NOT_LEADER, "this node no longer leads the cluster");
+    else
+        cb(s, arg, rv, 0, rv == -ENOTCONN ? "the cluster has no leader yet" : "cannot submit");
 }
 
 void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)

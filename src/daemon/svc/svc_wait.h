@@ -1,0 +1,22 @@
+/*
+ * svc_wait — the pending RPC_OP_WAITs (svc_wait.c): each holds its call until its condition
+ * holds, its time runs out, or the node leaves the cluster. Owned by the loop.
+ */
+#ifndef CLUSSVC_SVC_WAIT_H
+#define CLUSSVC_SVC_WAIT_H
+
+#include <stdint.h>
+
+struct svc;
+struct svc_wait; /* one pending wait */
+
+struct svc_waits {
+    struct svc_wait *head;
+};
+
+/* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
+void svc_waits_check(struct svc *s);
+/* Finishes every pending wait with status and why (the node is leaving or stopping). */
+void svc_waits_cancel(struct svc *s, uint32_t status, const char *why);
+
+#endif
