@@ -16,9 +16,7 @@
 #include <raft.h>
 #include <raft/uv.h>
 
-#include <clusapi.h>
-
-#include "daemon/consensus/consensus_entry.h"
+#include "daemon/consensus/consensus_fsm.h"
 #include "daemon/consensus/consensus_tls.h"
 #include "daemon/base/log.h"
 
@@ -31,8 +29,7 @@ struct consensus {
     struct raft raft;
     struct raft_io io;
     struct raft_uv_transport transport;
-    struct raft_fsm raft_fsm;
-    struct consensus_fsm fsm;
+    struct consensus_fsm_adapter fsm;
     uv_timer_t poll;
     /* Followers learn that an entry committed only from the leader's next message; raft sends
      * one with each new entry but otherwise only every heartbeat, which would leave every
@@ -102,67 +99,13 @@ static void nudge_followers(struct consensus *c)
         uv_timer_start(&c->nudge, nudge_cb, 0, 0);
 }
 
-static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **result)
+/* After each command applied here: a leader tells the followers soon. */
+static void entry_applied(void *arg)
 {
-    struct consensus *c = rf->data;
-    uint32_t status = 0;
-    const uint8_t *cmd;
-    size_t len;
-    int rv = consensus_entry_unframe(buf->base, buf->len, &cmd, &len);
+    struct consensus *c = arg;
 
-    if (rv < 0) {
-        *result = (void *)(uintptr_t)ERROR_INVALID_PARAMETER; /* not one of ours */
-        return 0;
-    }
-    rv = c->fsm.apply(c->fsm.arg, cmd, len, &status);
     if (raft_state(&c->raft) == RAFT_LEADER)
         nudge_followers(c);
-
-    if (rv < 0)
-        return RAFT_IOERR; /* internal failure: raft treats it as fatal for this node */
-    /* The Win32 status travels as the result pointer itself: no allocation to free. */
-    *result = (void *)(uintptr_t)status;
-    return 0;
-}
-
-static int fsm_snapshot(struct raft_fsm *rf, struct raft_buffer *bufs[], unsigned *n_bufs)
-{
-    struct consensus *c = rf->data;
-    struct raft_buffer *b = raft_malloc(sizeof(*b));
-    void *image;
-    size_t len;
-
-    if (b == NULL)
-        return RAFT_NOMEM;
-    if (c->fsm.snapshot(c->fsm.arg, &image, &len) < 0) {
-        raft_free(b);
-        return RAFT_NOMEM;
-    }
-    b->base = image;
-    b->len = len;
-    *bufs = b;
-    *n_bufs = 1;
-    return 0;
-}
-
-static int fsm_snapshot_finalize(struct raft_fsm *rf, struct raft_buffer *bufs[],
-                                 unsigned *n_bufs)
-{
-    for (unsigned i = 0; i < *n_bufs; i++)
-        free((*bufs)[i].base);
-    raft_free(*bufs);
-    *bufs = NULL;
-    *n_bufs = 0;
-    return 0;
-}
-
-static int fsm_restore(struct raft_fsm *rf, struct raft_buffer *buf)
-{
-    struct consensus *c = rf->data;
-    int rv = c->fsm.restore(c->fsm.arg, buf->base, buf->len);
-
-    raft_free(buf->base); /* restore owns the buffer (RAFT-NOTES) */
-    return rv < 0 ? RAFT_CORRUPT : 0;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -267,12 +210,9 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     c = calloc(1, sizeof(*c));
     if (c == NULL)
         return -ENOMEM;
-    c->fsm = *fsm;
+    consensus_fsm_adapt(&c->fsm, fsm, entry_applied, c);
     c->on_change = on_change;
     c->change_arg = change_arg;
-    c->raft_fsm = (struct raft_fsm){.version = 2, .data = c, .apply = fsm_apply,
-                                    .snapshot = fsm_snapshot, .restore = fsm_restore,
-                                    .snapshot_finalize = fsm_snapshot_finalize};
     snprintf(addr, sizeof(addr), "%s:%u", self->address, self->raft_port);
     for (size_t i = 0; i < conf->n_peers; i++)
         c->conf_peers[c->n_conf_peers++] = conf->peers[i].id;
@@ -289,7 +229,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
         free(c);
         return -EIO;
     }
-    rv = raft_init(&c->raft, &c->io, &c->raft_fsm, conf->node_id, addr);
+    rv = raft_init(&c->raft, &c->io, &c->fsm.raft_fsm, conf->node_id, addr);
     if (rv != 0) {
         snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft init: %s", raft_errmsg(&c->raft));
         raft_uv_close(&c->io);
@@ -367,7 +307,7 @@ static void apply_done(struct raft_apply *req, int status, void *result)
 
     a->cb(a->arg, status == 0 ? 0 : (status == RAFT_NOTLEADER || status ==
                                      RAFT_LEADERSHIPLOST ? -ENOTCONN : -EIO),
-          (uint32_t)(uintptr_t)result);
+          consensus_fsm_status(result));
     free(a);
 }
 
@@ -381,14 +321,10 @@ int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_
     if (c->stopping || raft_state(&c->raft) != RAFT_LEADER)
         return -ENOTCONN;
     a = calloc(1, sizeof(*a));
-    buf.len = consensus_entry_size(len);
-    buf.base = raft_malloc(buf.len);
-    if (a == NULL || buf.base == NULL) {
+    if (a == NULL || consensus_fsm_entry(cmd, len, &buf) < 0) {
         free(a);
-        raft_free(buf.base);
         return -ENOMEM;
     }
-    consensus_entry_frame(buf.base, cmd, len);
     a->cb = cb;
     a->arg = arg;
     a->req.data = a;
