@@ -32,6 +32,7 @@
 #include "channel/resolve.h"
 #include "channel/secret_file.h"
 #include "common/address.h"
+#include "common/hex.h"
 #include "common/wire.h"
 
 #define LLMNR_TIMEOUT_MS 1000
@@ -62,17 +63,6 @@ static void set_errmsg(char *errmsg, const char *fmt, ...)
 /* ------------------------------------------------------------------------------------------ */
 /* Keys                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int channel_key_from_hex(const char *hex, struct channel_key *ret)
 {
