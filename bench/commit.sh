@@ -2,8 +2,8 @@
 # bench/commit — commit latency: a 3-node cluster in the namespace lab, then N cluster-database
 # commands sent one at a time to the leader, each timed from request to the reply the leader
 # sends once it is committed and applied (tests/lab/lab_commit). Raft traffic goes through TLS
-# (src/daemon/consensus/consensus_tls.c); this shows what that costs a commit. Prints the median, p90 and
-# max in ms (reported, not asserted: a benchmark is not a test).
+# (src/daemon/consensus/consensus_tls.c over src/channel/tunnel.c); this shows what that costs a
+# commit. Prints the median, p90 and max in ms (reported, not asserted: a benchmark is not a test).
 #
 #   sudo BUILD_DIR=build bench/commit.sh [N]
 set -euo pipefail

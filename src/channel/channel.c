@@ -29,9 +29,11 @@
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
+#include "channel/psk.h"
 #include "channel/resolve.h"
 #include "channel/secret_file.h"
 #include "common/address.h"
+#include "common/hex.h"
 #include "common/wire.h"
 
 #define LLMNR_TIMEOUT_MS 1000
@@ -62,17 +64,6 @@ static void set_errmsg(char *errmsg, const char *fmt, ...)
 /* ------------------------------------------------------------------------------------------ */
 /* Keys                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 int channel_key_from_hex(const char *hex, struct channel_key *ret)
 {
@@ -234,18 +225,18 @@ void channel_close(struct channel *c)
     free(c);
 }
 
-static void record_peer(struct channel *c)
+void channel_peer_text(int fd, char *buf, size_t n)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof(ss);
 
-    c->peer[0] = '\0';
-    if (getpeername(c->fd, (struct sockaddr *)&ss, &len) < 0)
+    buf[0] = '\0';
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0)
         return;
     if (ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->peer, sizeof(c->peer));
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, buf, (socklen_t)n);
     else if (ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer, sizeof(c->peer));
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, buf, (socklen_t)n);
 }
 
 /* Writes with MSG_NOSIGNAL: the library must never raise SIGPIPE in the application. */
@@ -258,19 +249,17 @@ static ssize_t push_nosignal(gnutls_transport_ptr_t ptr, const giovec_t *iov, in
 
 static int session_init(struct channel *c, unsigned flags, int timeout_ms)
 {
-    const char *err_pos;
     int one = 1;
+    int rv;
 
     setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (gnutls_init(&c->session, flags) < 0)
-        return -ENOMEM;
-    if (gnutls_priority_set_direct(c->session, CHANNEL_PRIORITY, &err_pos) < 0)
-        return -EINVAL;
-    gnutls_transport_set_int(c->session, c->fd);
+    rv = psk_session_init(&c->session, flags, c->fd);
+    if (rv < 0)
+        return rv;
     gnutls_transport_set_vec_push_function(c->session, push_nosignal);
     gnutls_handshake_set_timeout(c->session, (unsigned)timeout_ms);
     gnutls_session_set_ptr(c->session, c);
-    record_peer(c);
+    channel_peer_text(c->fd, c->peer, sizeof(c->peer));
     return 0;
 }
 
@@ -377,7 +366,6 @@ static int tcp_connect(const char *host, uint16_t port, int timeout_ms, char *er
 static int client_handshake(int fd, const char *host, const struct channel_key *key,
                             int timeout_ms, struct channel **ret, char *errmsg)
 {
-    gnutls_datum_t datum = {.data = (unsigned char *)key->bytes, .size = CHANNEL_KEY_BYTES};
     struct channel *c;
     int rv;
 
@@ -387,12 +375,8 @@ static int client_handshake(int fd, const char *host, const struct channel_key *
         return -ENOMEM;
     }
     rv = session_init(c, GNUTLS_CLIENT, timeout_ms);
-    if (rv == 0 && gnutls_psk_allocate_client_credentials(&c->client_cred) < 0)
-        rv = -ENOMEM;
-    if (rv == 0 && (gnutls_psk_set_client_credentials(c->client_cred, key->identity, &datum,
-                                                      GNUTLS_PSK_KEY_RAW) < 0 ||
-                    gnutls_credentials_set(c->session, GNUTLS_CRD_PSK, c->client_cred) < 0))
-        rv = -ENOMEM;
+    if (rv == 0)
+        rv = psk_client_credentials(c->session, key, &c->client_cred);
     if (rv == 0 && (rv = handshake(c)) < 0) {
         set_errmsg(errmsg, "%s refused the connection: %s (is the key the one the node uses?)",
                    host, gnutls_strerror(rv));
@@ -427,15 +411,9 @@ int channel_accept_client_fd(int fd, const struct channel_key *key, int timeout_
 static int server_key_cb(gnutls_session_t session, const char *username, gnutls_datum_t *key)
 {
     struct channel *c = gnutls_session_get_ptr(session);
-    struct channel_key found;
 
-    if (c->lookup(c->lookup_arg, username, &found) < 0)
+    if (psk_answer(c->lookup, c->lookup_arg, username, key) < 0)
         return -1;
-    key->data = gnutls_malloc(CHANNEL_KEY_BYTES);
-    if (key->data == NULL)
-        return -1;
-    memcpy(key->data, found.bytes, CHANNEL_KEY_BYTES);
-    key->size = CHANNEL_KEY_BYTES;
     snprintf(c->identity, sizeof(c->identity), "%s", username);
     return 0;
 }
@@ -453,13 +431,8 @@ int channel_accept(int fd, channel_key_lookup_fn lookup, void *lookup_arg, int t
     c->lookup = lookup;
     c->lookup_arg = lookup_arg;
     rv = session_init(c, GNUTLS_SERVER, timeout_ms);
-    if (rv == 0 && gnutls_psk_allocate_server_credentials(&c->server_cred) < 0)
-        rv = -ENOMEM;
-    if (rv == 0) {
-        gnutls_psk_set_server_credentials_function(c->server_cred, server_key_cb);
-        if (gnutls_credentials_set(c->session, GNUTLS_CRD_PSK, c->server_cred) < 0)
-            rv = -ENOMEM;
-    }
+    if (rv == 0)
+        rv = psk_server_credentials(c->session, server_key_cb, &c->server_cred);
     if (rv == 0 && (rv = handshake(c)) < 0)
         rv = handshake_errno(rv);
     if (rv < 0) {

@@ -78,6 +78,9 @@ int channel_accept(int fd, channel_key_lookup_fn lookup, void *lookup_arg, int t
 const char *channel_peer_identity(const struct channel *c);
 /* Peer address as text ("10.0.0.1"), for logs. */
 const char *channel_peer_address(const struct channel *c);
+/* The numeric address of a connected socket's peer ("10.0.0.1", "fd00::2") into buf (n bytes;
+ * INET6_ADDRSTRLEN is enough), for logs; "" when it has none (not an IP socket, or gone). */
+void channel_peer_text(int fd, char *buf, size_t n);
 
 /* Sends one message. 0 or negative errno. */
 int channel_send(struct channel *c, const void *msg, size_t len);

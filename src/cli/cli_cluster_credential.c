@@ -8,6 +8,7 @@
 #include <clusapi.h>
 #include <clusapi_ext.h>
 
+#include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
 

@@ -10,6 +10,7 @@
 #include <clusapi.h>
 #include <clusapi_ext.h>
 
+#include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
 #include "common/utf16.h"
@@ -39,11 +40,8 @@ static const char *verb_of(enum cli_command cmd)
 
 static uint32_t fail_step(struct group_op *op, const char *what, uint32_t fallback)
 {
-    uint32_t status = GetLastError();
-
     op->what = what;
-    snprintf(op->detail, sizeof(op->detail), "%s", ClusapiLastErrorText());
-    return status != 0 ? status : fallback;
+    return cli_last_failure(op->detail, fallback);
 }
 
 /* Opens a->to_node, or leaves *ret NULL without one. */

@@ -10,20 +10,12 @@
 #include <clusapi.h>
 #include <clusapi_ext.h>
 
+#include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
 #include "cli/cli_progress.h"
 #include "common/utf16.h"
 #include "common/win32_error.h"
-
-/* The library's reason for the last failure, and a status that is never 0 for a failure. */
-static uint32_t last_failure(char *detail, uint32_t fallback)
-{
-    uint32_t status = GetLastError();
-
-    snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
-    return status != 0 ? status : fallback;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* add-node                                                                                    */
@@ -41,7 +33,7 @@ static uint32_t add_node(struct cli_progress *p, HCLUSTER h, const char *node, c
     cli_progress_stop(p);
     free(wnode);
     if (n == NULL)
-        return last_failure(detail, ERROR_INTERNAL_ERROR);
+        return cli_last_failure(detail, ERROR_INTERNAL_ERROR);
     CloseClusterNode(n);
     return 0;
 }
@@ -117,7 +109,7 @@ static uint32_t evict(const struct cli_args *a, HCLUSTER h, HRESULT *ret_cleanup
     n = OpenClusterNode(h, wnode);
     free(wnode);
     if (n == NULL)
-        return last_failure(detail, ERROR_CLUSTER_NODE_NOT_FOUND);
+        return cli_last_failure(detail, ERROR_CLUSTER_NODE_NOT_FOUND);
     status = EvictClusterNodeEx(n, a->timeout_ms, ret_cleanup);
     if (status != 0)
         snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());

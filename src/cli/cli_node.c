@@ -11,6 +11,7 @@
 #include <clusapi.h>
 #include <clusapi_ext.h>
 
+#include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
 #include "common/utf16.h"
@@ -29,11 +30,8 @@ struct node_op {
 
 static uint32_t fail_step(struct node_op *op, const char *what, uint32_t fallback)
 {
-    uint32_t status = GetLastError();
-
     op->what = what;
-    snprintf(op->detail, sizeof(op->detail), "%s", ClusapiLastErrorText());
-    return status != 0 ? status : fallback;
+    return cli_last_failure(op->detail, fallback);
 }
 
 /* Pauses or resumes; on failure keeps the library's reason, or says which state the node is in

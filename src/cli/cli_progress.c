@@ -9,7 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "cli/cli_cmd.h"
+#include "cli/cli_cluster.h"
 #include "cli/cli_progress.h"
 
 #define OBJECT_MAX_UNITS 1024

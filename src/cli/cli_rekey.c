@@ -14,6 +14,7 @@
 #include <clusapi_ext.h>
 
 #include "channel/channel.h"
+#include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
 #include "common/utf16.h"

@@ -1,7 +1,7 @@
 /*
  * cli_watch — what `clusctl events` compares: a snapshot of the cluster's nodes, groups and
  * resources, the changes between two snapshots, and those changes as lines for people or JSON
- * objects. Pure: no I/O, no library calls; cli_status.c fills the snapshots.
+ * objects. Pure: no I/O, no library calls; cli_cluster.c fills the snapshots.
  */
 #ifndef CLUSAPI_CLI_WATCH_H
 #define CLUSAPI_CLI_WATCH_H

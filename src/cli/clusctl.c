@@ -1,17 +1,16 @@
 /*
- * clusctl — the administrator's command-line tool: parses the command line, runs the command,
- * and owns the conventions every command shares (help, errors, exit codes).
+ * clusctl — the administrator's command-line tool: parses the command line, prints the help,
+ * and hands the command to its file (cli_cmd.h). What the commands share lives in cli_cluster,
+ * cli_progress and the pure cli_format library.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "channel/channel.h"
 #include "cli/cli_args.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
-#include "common/win32_error.h"
 
 static const char usage_text[] = "Usage: clusctl [OPTIONS] COMMAND [ARGS]\n"
                                  "Try 'clusctl --help' for the commands and options.\n";
@@ -115,63 +114,6 @@ static const char help_text[] =
     "  3  cancelled (ERROR_CANCELLED), or destroy not confirmed\n"
     "  4  cannot reach the cluster (for events: any more), or access denied\n";
 
-int cli_flush_out(const struct cli_buf *b)
-{
-    if (b->len > 0 && fwrite(cli_buf_str(b), 1, b->len, stdout) != b->len)
-        return -EIO;
-    return fflush(stdout) == 0 ? 0 : -EIO;
-}
-
-int cli_fail(const struct cli_args *a, const char *what, uint32_t status, const char *detail)
-{
-    struct cli_buf b = {0};
-
-    if (cli_format_error(&b, what, status, detail) == 0)
-        fprintf(stderr, "clusctl: %s\n", cli_buf_str(&b));
-    else
-        fprintf(stderr, "clusctl: %s: error %u\n", what, (unsigned)status);
-    if (a->json) {
-        cli_buf_reset(&b);
-        if (cli_buf_puts(&b, "{\"ok\":false,") == 0 &&
-            cli_format_json_status(&b, status, detail) == 0 && cli_buf_puts(&b, "}\n") == 0)
-            cli_flush_out(&b);
-    }
-    cli_buf_done(&b);
-    return cli_exit_for_status(status);
-}
-
-/* `clusctl keygen FILE`. */
-static int cmd_keygen(const struct cli_args *a)
-{
-    struct cli_buf b = {0};
-    char detail[512];
-    int rv = channel_key_generate(a->file);
-
-    if (rv < 0) {
-        if (rv == -EEXIST)
-            snprintf(detail, sizeof(detail), "%s exists; clusctl never overwrites a key", a->file);
-        else
-            snprintf(detail, sizeof(detail), "%s: %s", a->file, strerror(-rv));
-        return cli_fail(a, "keygen failed", win32_from_errno(rv), detail);
-    }
-    if (a->json) {
-        rv = cli_buf_puts(&b, "{\"ok\":true,\"file\":");
-        if (rv == 0)
-            rv = cli_json_string(&b, a->file);
-        if (rv == 0)
-            rv = cli_buf_puts(&b, "}\n");
-    } else {
-        rv = cli_buf_printf(&b,
-                            "Wrote a new administrator key to %s (mode 0600).\n"
-                            "Copy it to /etc/clusapi/authkey on every node.\n",
-                            a->file);
-    }
-    if (rv == 0)
-        cli_flush_out(&b);
-    cli_buf_done(&b);
-    return CLI_EXIT_OK;
-}
-
 static int run(const struct cli_args *a, bool ask)
 {
     switch (a->cmd) {
@@ -182,7 +124,7 @@ static int run(const struct cli_args *a, bool ask)
         printf("clusctl %s\n", CLUSAPI_VERSION_STRING);
         return CLI_EXIT_OK;
     case CLI_CMD_KEYGEN:
-        return cmd_keygen(a);
+        return cli_cmd_keygen(a);
     case CLI_CMD_CREATE:
         return cli_cmd_create(a);
     case CLI_CMD_STATUS:

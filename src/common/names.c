@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/address.h"
+#include "common/hex.h"
 #include "common/utf16.h"
 
 static int fail(const char **ret_reason, const char *reason)
@@ -226,17 +227,6 @@ static void dn_emit(struct dn_cursor *c, char byte, bool significant)
     c->out_len++;
     if (significant)
         c->keep = c->out_len;
-}
-
-static int hex_value(char c)
-{
-    if (is_ascii_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* attributeType: a keystring (ALPHA *(ALPHA / DIGIT / '-')) or a numeric OID (1.2.840...). On

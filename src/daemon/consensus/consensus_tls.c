@@ -1,61 +1,47 @@
 /*
  * consensus_tls — raft connections through TLS 1.3-PSK (see consensus_tls.h).
  *
- * One tunnel per connection, in four states: CONNECTING (TCP, client only), HANDSHAKE (TLS),
- * HELLO (server only: reading the hello that names the peer) and OPEN (raft has its end of the
- * socketpair; the pump runs). Each has a deadline, so a peer that goes silent mid-handshake holds
- * nothing for long. Memory is freed only once every handle of the tunnel has closed.
+ * Each raft connection is a tunnel (channel/tunnel.h: TCP, handshake, the pump and the socketpair)
+ * plus what raft and the cluster make of it, which is this file's: the identity the client
+ * proves and the credential it was proved with, the hello that names the peer to raft, raft's
+ * connect request or accept callback, and the log lines. A connection is freed once its tunnel
+ * has closed.
  */
 #include "daemon/consensus/consensus_tls.h"
 
-#include <arpa/inet.h>
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <gnutls/gnutls.h>
-
-#include "channel/channel.h"
-#include "daemon/consensus/consensus_hello.h"
+#include "channel/tunnel.h"
 #include "daemon/base/log.h"
+#include "daemon/consensus/consensus_hello.h"
 
 #define SETUP_TIMEOUT_MS 1000 /* connect + handshake + hello */
 #define LISTEN_BACKLOG 64     /* five nodes starting at once must not overflow the queue */
-#define BUF_BYTES 16384       /* one TLS record of plaintext */
 #define REFUSAL_LOG_MS 1000   /* at most one refusal line a second; the rest are counted */
 
-enum tunnel_state { T_CONNECTING, T_HANDSHAKE, T_HELLO, T_OPEN, T_CLOSING };
+_Static_assert(CONSENSUS_IDENTITY_SIZE <= sizeof(((struct channel_key *)0)->identity),
+               "a raft identity fits a channel key's identity");
+_Static_assert(CONSENSUS_HELLO_MAX <= TUNNEL_BUF_BYTES, "a hello fits the tunnel's buffer");
 
 struct tls_transport;
 
-struct tunnel {
+/* One raft connection. */
+struct conn {
     struct tls_transport *tr;
-    struct tunnel *next;
+    struct conn *next;
+    struct tunnel *tunnel;
     bool client;
-    enum tunnel_state state;
-    int fd;                      /* TCP */
-    int pair_fd;                 /* our end of the socketpair, -1 until OPEN */
-    uv_poll_t tcp_poll;
-    uv_poll_t pair_poll;
-    uv_timer_t timer;
-    int open_handles;
-    gnutls_session_t session;
-    gnutls_psk_client_credentials_t ccred;
-    gnutls_psk_server_credentials_t scred;
     uint8_t cred_id[CRED_ID_BYTES]; /* the credential that authenticated the peer */
     uint64_t peer_id;               /* client: the node dialled; server: the id proved */
-    char peer[INET6_ADDRSTRLEN + 8];
     struct raft_uv_connect *req;    /* client, until raft has the stream */
-    uint8_t in[BUF_BYTES];          /* TLS -> raft */
-    size_t in_off, in_len;
-    uint8_t out[BUF_BYTES];         /* raft -> TLS */
-    size_t out_off, out_len;
+    struct consensus_hello hello;   /* server: what the peer's hello said */
 };
 
 struct tls_transport {
@@ -70,14 +56,14 @@ struct tls_transport {
     uv_poll_t listener;
     bool listening;
     raft_uv_accept_cb accept_cb;
-    struct tunnel *tunnels;
+    struct conn *conns;
     bool closing;
     raft_uv_transport_close_cb close_cb;
     uint64_t refusal_logged_ms;
     unsigned refusals_unlogged;
 };
 
-static void tunnel_close(struct tunnel *tn, int status);
+static const struct tunnel_hooks conn_hooks;
 
 /* ------------------------------------------------------------------------------------------ */
 /* Helpers                                                                                     */
@@ -107,80 +93,26 @@ static void log_refusal(struct tls_transport *tr, const char *fmt, ...)
     tr->refusals_unlogged = 0;
 }
 
-/* "a.b.c.d:port" or "[v6]:port" into a socket address. */
-static int parse_address(const char *address, struct sockaddr_storage *ss)
-{
-    char host[INET6_ADDRSTRLEN + 2];
-    const char *colon = strrchr(address, ':');
-    unsigned long port;
-    char *end;
-    size_t n;
-
-    if (colon == NULL)
-        return -EINVAL;
-    n = (size_t)(colon - address);
-    if (n >= 2 && address[0] == '[' && address[n - 1] == ']') {
-        address++;
-        n -= 2;
-    }
-    if (n == 0 || n >= sizeof(host))
-        return -EINVAL;
-    memcpy(host, address, n);
-    host[n] = '\0';
-    port = strtoul(colon + 1, &end, 10);
-    if (*end != '\0' || port == 0 || port > 65535)
-        return -EINVAL;
-    memset(ss, 0, sizeof(*ss));
-    if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ||
-        uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss) == 0)
-        return 0;
-    return -EINVAL;
-}
-
-static void peer_text(int fd, char *buf, size_t n)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    char host[INET6_ADDRSTRLEN] = "?";
-
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
-        if (ss.ss_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host, sizeof(host));
-        else if (ss.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host, sizeof(host));
-    }
-    snprintf(buf, n, "%s", host);
-}
-
 /* ------------------------------------------------------------------------------------------ */
-/* Tunnel lifetime                                                                             */
+/* Connection lifetime                                                                         */
 /* ------------------------------------------------------------------------------------------ */
 
-static struct tunnel *tunnel_new(struct tls_transport *tr, int fd, bool client)
+static struct conn *conn_new(struct tls_transport *tr, bool client)
 {
-    struct tunnel *tn = calloc(1, sizeof(*tn));
+    struct conn *cn = calloc(1, sizeof(*cn));
 
-    if (tn == NULL)
+    if (cn == NULL)
         return NULL;
-    tn->tr = tr;
-    tn->client = client;
-    tn->fd = fd;
-    tn->pair_fd = -1;
-    if (uv_poll_init(tr->loop, &tn->tcp_poll, fd) != 0) {
-        free(tn);
-        return NULL;
-    }
-    uv_timer_init(tr->loop, &tn->timer);
-    tn->tcp_poll.data = tn->timer.data = tn->pair_poll.data = tn;
-    tn->open_handles = 2;
-    tn->next = tr->tunnels;
-    tr->tunnels = tn;
-    return tn;
+    cn->tr = tr;
+    cn->client = client;
+    cn->next = tr->conns;
+    tr->conns = cn;
+    return cn;
 }
 
 static void maybe_finish_close(struct tls_transport *tr)
 {
-    if (tr->closing && tr->tunnels == NULL && !tr->listening && tr->close_cb != NULL) {
+    if (tr->closing && tr->conns == NULL && !tr->listening && tr->close_cb != NULL) {
         raft_uv_transport_close_cb cb = tr->close_cb;
 
         tr->close_cb = NULL;
@@ -188,385 +120,207 @@ static void maybe_finish_close(struct tls_transport *tr)
     }
 }
 
-static void tunnel_handle_closed(uv_handle_t *h)
+/* Unlinks and frees a connection whose tunnel is gone, or never was. */
+static void conn_free(struct conn *cn)
 {
-    struct tunnel *tn = h->data;
-    struct tls_transport *tr = tn->tr;
-    struct tunnel **p;
+    struct tls_transport *tr = cn->tr;
+    struct conn **p;
 
-    if (--tn->open_handles > 0)
-        return;
-    for (p = &tr->tunnels; *p != tn; p = &(*p)->next)
+    for (p = &tr->conns; *p != cn; p = &(*p)->next)
         ;
-    *p = tn->next;
-    if (tn->session != NULL)
-        gnutls_deinit(tn->session);
-    if (tn->ccred != NULL)
-        gnutls_psk_free_client_credentials(tn->ccred);
-    if (tn->scred != NULL)
-        gnutls_psk_free_server_credentials(tn->scred);
-    close(tn->fd);
-    if (tn->pair_fd >= 0)
-        close(tn->pair_fd);
-    free(tn);
+    *p = cn->next;
+    free(cn);
     maybe_finish_close(tr);
 }
 
-/* Ends a tunnel; a client whose raft request is still waiting gets status (a RAFT_* code). */
-static void tunnel_close(struct tunnel *tn, int status)
+/* A client whose raft request still waits gets status (a RAFT_* code); once only. */
+static void conn_fail_request(struct conn *cn, int status)
 {
-    struct raft_uv_connect *req = tn->req;
+    struct raft_uv_connect *req = cn->req;
 
-    if (tn->state == T_CLOSING)
-        return;
-    tn->state = T_CLOSING;
-    tn->req = NULL;
-    uv_close((uv_handle_t *)&tn->tcp_poll, tunnel_handle_closed);
-    uv_close((uv_handle_t *)&tn->timer, tunnel_handle_closed);
-    if (tn->pair_fd >= 0)
-        uv_close((uv_handle_t *)&tn->pair_poll, tunnel_handle_closed);
+    cn->req = NULL;
     if (req != NULL)
         req->cb(req, NULL, status);
 }
 
-static void timer_cb(uv_timer_t *t)
+/* Ends a connection from this side; the tunnel's closed hook frees it. */
+static void conn_close(struct conn *cn, int status)
 {
-    struct tunnel *tn = t->data;
+    tunnel_close(cn->tunnel);
+    conn_fail_request(cn, status);
+}
 
-    if (!tn->client)
-        log_refusal(tn->tr, "refused a raft connection from %s: no authenticated hello in time",
-                    tn->peer);
-    else
-        LOGD("consensus", "raft connection to node %llu at %s timed out",
-             (unsigned long long)tn->peer_id, tn->peer);
-    tunnel_close(tn, RAFT_NOCONNECTION);
+static struct tunnel_config conn_config(struct conn *cn)
+{
+    return (struct tunnel_config){.loop = cn->tr->loop, .hooks = &conn_hooks, .data = cn,
+                                  .setup_ms = SETUP_TIMEOUT_MS,
+                                  .preamble_max = CONSENSUS_HELLO_MAX};
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* The pump (OPEN)                                                                             */
+/* The tunnel's hooks: keys, hello, raft's stream, endings                                     */
 /* ------------------------------------------------------------------------------------------ */
 
-/* One pass in each direction; 1 if anything moved, 0 if all would block, negative to close. */
-static int pump_once(struct tunnel *tn)
+/* Client: prove the credential the ring sends with, under the identity raft:<our id>:<its id>. */
+static int conn_client_key(void *data, struct channel_key *ret)
 {
-    int moved = 0;
-    ssize_t n;
+    struct conn *cn = data;
+    const struct cred *c = cred_ring_send(cn->tr->ring);
 
-    if (tn->in_len == 0) {
-        n = gnutls_record_recv(tn->session, tn->in, sizeof(tn->in));
-        if (n == 0)
-            return -ECONNRESET;
-        if (n > 0) {
-            tn->in_off = 0;
-            tn->in_len = (size_t)n;
-            moved = 1;
-        } else if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED) {
-            return -EPROTO;
-        }
-    }
-    if (tn->in_len > 0) {
-        n = send(tn->pair_fd, tn->in + tn->in_off, tn->in_len, MSG_NOSIGNAL);
-        if (n > 0) {
-            tn->in_off += (size_t)n;
-            tn->in_len -= (size_t)n;
-            moved = 1;
-        } else if (errno != EAGAIN && errno != EINTR) {
-            return -errno;
-        }
-    }
-    if (tn->out_len == 0) {
-        n = recv(tn->pair_fd, tn->out, sizeof(tn->out), 0);
-        if (n == 0)
-            return -ECONNRESET; /* raft closed its end */
-        if (n > 0) {
-            tn->out_off = 0;
-            tn->out_len = (size_t)n;
-            moved = 1;
-        } else if (errno != EAGAIN && errno != EINTR) {
-            return -errno;
-        }
-    }
-    if (tn->out_len > 0) {
-        /* After GNUTLS_E_AGAIN the same bytes are offered again, as GnuTLS requires. */
-        n = gnutls_record_send(tn->session, tn->out + tn->out_off, tn->out_len);
-        if (n > 0) {
-            tn->out_off += (size_t)n;
-            tn->out_len -= (size_t)n;
-            moved = 1;
-        } else if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED) {
-            return -EPROTO;
-        }
-    }
-    return moved;
+    if (c == NULL)
+        return -ENOKEY;
+    consensus_identity_format(cn->tr->id, c->id, ret->identity);
+    memcpy(ret->bytes, c->key.bytes, CHANNEL_KEY_BYTES);
+    memcpy(cn->cred_id, c->id, CRED_ID_BYTES);
+    return 0;
 }
 
-static void poll_cb(uv_poll_t *p, int status, int events);
-
-/* Waits for what the tunnel can use next: TCP readable while raft has room, writable while
- * bytes for the peer wait; the pair likewise the other way round. */
-static void pump_rearm(struct tunnel *tn)
+/* Server: the key of the identity the client named: a credential the ring accepts. */
+static int conn_server_key(void *arg, const char *identity, struct channel_key *ret)
 {
-    int tcp = (tn->in_len == 0 ? UV_READABLE : 0) | (tn->out_len > 0 ? UV_WRITABLE : 0);
-    int pair = (tn->out_len == 0 ? UV_READABLE : 0) | (tn->in_len > 0 ? UV_WRITABLE : 0);
-
-    uv_poll_start(&tn->tcp_poll, tcp, poll_cb);
-    uv_poll_start(&tn->pair_poll, pair, poll_cb);
-}
-
-static void pump(struct tunnel *tn)
-{
-    int rv;
-
-    while ((rv = pump_once(tn)) > 0)
-        ;
-    if (rv < 0) {
-        LOGD("consensus", "raft connection with node %llu (%s) ended: %s",
-             (unsigned long long)tn->peer_id, tn->peer, strerror(-rv));
-        tunnel_close(tn, RAFT_NOCONNECTION);
-        return;
-    }
-    pump_rearm(tn);
-}
-
-/* Gives raft its end of a fresh socketpair as a pipe stream; our end joins the pump. */
-static uv_stream_t *open_for_raft(struct tunnel *tn)
-{
-    uv_pipe_t *pipe = raft_malloc(sizeof(*pipe)); /* raft frees it with raft_free */
-    int fds[2];
-
-    if (pipe == NULL)
-        return NULL;
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) < 0) {
-        raft_free(pipe);
-        return NULL;
-    }
-    if (uv_pipe_init(tn->tr->loop, pipe, 0) != 0) {
-        close(fds[0]);
-        close(fds[1]);
-        raft_free(pipe);
-        return NULL;
-    }
-    if (uv_pipe_open(pipe, fds[0]) != 0) {
-        close(fds[0]);
-        close(fds[1]);
-        uv_close((uv_handle_t *)pipe, (uv_close_cb)raft_free);
-        return NULL;
-    }
-    if (uv_poll_init(tn->tr->loop, &tn->pair_poll, fds[1]) != 0) {
-        close(fds[1]);
-        uv_close((uv_handle_t *)pipe, (uv_close_cb)raft_free);
-        return NULL;
-    }
-    tn->pair_fd = fds[1];
-    tn->open_handles++;
-    tn->state = T_OPEN;
-    uv_timer_stop(&tn->timer);
-    return (uv_stream_t *)pipe;
-}
-
-/* ------------------------------------------------------------------------------------------ */
-/* Handshake and hello                                                                         */
-/* ------------------------------------------------------------------------------------------ */
-
-static void client_established(struct tunnel *tn)
-{
-    struct raft_uv_connect *req = tn->req;
-    uv_stream_t *stream = open_for_raft(tn);
-
-    if (stream == NULL) {
-        tunnel_close(tn, RAFT_NOMEM);
-        return;
-    }
-    tn->req = NULL;
-    req->cb(req, stream, 0);
-    pump(tn);
-}
-
-static void server_hello(struct tunnel *tn)
-{
-    struct tls_transport *tr = tn->tr;
-    struct consensus_hello hello;
-    const char *why;
-    uv_stream_t *stream;
-    ssize_t n;
-    int used;
-
-    for (;;) {
-        used = consensus_hello_decode(tn->in, tn->in_len, &hello);
-        if (used != -EAGAIN)
-            break;
-        n = gnutls_record_recv(tn->session, tn->in + tn->in_len, CONSENSUS_HELLO_MAX - tn->in_len);
-        if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
-            uv_poll_start(&tn->tcp_poll, UV_READABLE, poll_cb);
-            return;
-        }
-        if (n <= 0) {
-            log_refusal(tr, "refused a raft connection from %s: closed before its hello",
-                        tn->peer);
-            tunnel_close(tn, 0);
-            return;
-        }
-        tn->in_len += (size_t)n;
-    }
-    why = used < 0 ? "malformed hello"
-                   : consensus_hello_refusal(&hello, tn->peer_id, tr->id,
-                                             tr->is_member(tr->member_arg, tn->peer_id));
-    if (why != NULL) {
-        log_refusal(tr, "refused a raft connection from %s (node id %llu): %s", tn->peer,
-                    (unsigned long long)tn->peer_id, why);
-        tunnel_close(tn, 0);
-        return;
-    }
-    /* Whatever came after the hello in the same record is raft's. */
-    tn->in_off = (size_t)used;
-    tn->in_len -= (size_t)used;
-    stream = open_for_raft(tn);
-    if (stream == NULL) {
-        tunnel_close(tn, 0);
-        return;
-    }
-    LOGD("consensus", "raft connection from node %llu (%s) accepted",
-         (unsigned long long)hello.id, tn->peer);
-    tr->accept_cb(tr->t, hello.id, hello.address, stream);
-    pump(tn);
-}
-
-static void handshake(struct tunnel *tn)
-{
-    int rv = gnutls_handshake(tn->session);
-
-    if (rv == GNUTLS_E_AGAIN || rv == GNUTLS_E_INTERRUPTED) {
-        uv_poll_start(&tn->tcp_poll,
-                      gnutls_record_get_direction(tn->session) ? UV_WRITABLE : UV_READABLE,
-                      poll_cb);
-        return;
-    }
-    if (rv < 0) {
-        if (tn->client)
-            log_refusal(tn->tr, "node %llu at %s refused our raft connection: %s",
-                        (unsigned long long)tn->peer_id, tn->peer, gnutls_strerror(rv));
-        else
-            log_refusal(tn->tr, "refused a raft connection from %s: %s", tn->peer,
-                        gnutls_strerror(rv));
-        tunnel_close(tn, RAFT_NOCONNECTION);
-        return;
-    }
-    if (tn->client) {
-        client_established(tn);
-    } else {
-        tn->state = T_HELLO;
-        server_hello(tn);
-    }
-}
-
-static void tunnel_drive(struct tunnel *tn)
-{
-    switch (tn->state) {
-    case T_HANDSHAKE: handshake(tn); break;
-    case T_HELLO: server_hello(tn); break;
-    case T_OPEN: pump(tn); break;
-    default: break;
-    }
-}
-
-/* GnuTLS asks for the key of the identity the client named: a credential the ring accepts. */
-static int server_key_cb(gnutls_session_t session, const char *identity, gnutls_datum_t *key)
-{
-    struct tunnel *tn = gnutls_session_get_ptr(session);
+    struct conn *cn = arg;
     uint8_t cred_id[CRED_ID_BYTES];
     const struct cred *c;
     uint64_t id;
 
     if (consensus_identity_parse(identity, &id, cred_id) < 0)
-        return -1;
-    c = cred_ring_find(tn->tr->ring, cred_id);
+        return -ENOENT;
+    c = cred_ring_find(cn->tr->ring, cred_id);
     if (c == NULL)
-        return -1;
-    key->data = gnutls_malloc(CHANNEL_KEY_BYTES);
-    if (key->data == NULL)
-        return -1;
-    memcpy(key->data, c->key.bytes, CHANNEL_KEY_BYTES);
-    key->size = CHANNEL_KEY_BYTES;
-    tn->peer_id = id;
-    memcpy(tn->cred_id, cred_id, CRED_ID_BYTES);
+        return -ENOENT;
+    *ret = c->key;
+    cn->peer_id = id;
+    memcpy(cn->cred_id, cred_id, CRED_ID_BYTES);
     return 0;
 }
 
-static int session_setup(struct tunnel *tn)
+/* Server: the hello must name the id the peer proved, and that id must be a member. */
+static int conn_hello(void *data, const uint8_t *buf, size_t len)
 {
-    struct tls_transport *tr = tn->tr;
-    const struct cred *c = cred_ring_send(tr->ring);
-    char identity[CONSENSUS_IDENTITY_SIZE];
-    gnutls_datum_t datum;
+    struct conn *cn = data;
+    struct tls_transport *tr = cn->tr;
+    int used = consensus_hello_decode(buf, len, &cn->hello);
+    const char *why;
 
-    if (c == NULL)
-        return -ENOKEY;
-    if (gnutls_init(&tn->session, (tn->client ? GNUTLS_CLIENT : GNUTLS_SERVER) |
-                                      GNUTLS_NONBLOCK) < 0)
-        return -ENOMEM;
-    gnutls_session_set_ptr(tn->session, tn);
-    gnutls_transport_set_int(tn->session, tn->fd);
-    if (gnutls_priority_set_direct(tn->session, CHANNEL_PRIORITY, NULL) < 0)
-        return -EINVAL;
-    if (!tn->client) {
-        if (gnutls_psk_allocate_server_credentials(&tn->scred) < 0)
-            return -ENOMEM;
-        gnutls_psk_set_server_credentials_function(tn->scred, server_key_cb);
-        return gnutls_credentials_set(tn->session, GNUTLS_CRD_PSK, tn->scred) < 0 ? -ENOMEM : 0;
+    if (used == -EAGAIN)
+        return used;
+    why = used < 0 ? "malformed hello"
+                   : consensus_hello_refusal(&cn->hello, cn->peer_id, tr->id,
+                                             tr->is_member(tr->member_arg, cn->peer_id));
+    if (why != NULL) {
+        log_refusal(tr, "refused a raft connection from %s (node id %llu): %s",
+                    tunnel_peer(cn->tunnel), (unsigned long long)cn->peer_id, why);
+        return -EACCES;
     }
-    consensus_identity_format(tr->id, c->id, identity);
-    memcpy(tn->cred_id, c->id, CRED_ID_BYTES);
-    datum = (gnutls_datum_t){.data = (unsigned char *)c->key.bytes, .size = CHANNEL_KEY_BYTES};
-    if (gnutls_psk_allocate_client_credentials(&tn->ccred) < 0 ||
-        gnutls_psk_set_client_credentials(tn->ccred, identity, &datum, GNUTLS_PSK_KEY_RAW) < 0 ||
-        gnutls_credentials_set(tn->session, GNUTLS_CRD_PSK, tn->ccred) < 0)
+    return used;
+}
+
+/* The plaintext end as the pipe stream raft reads and writes; NULL (fd closed) on failure. */
+static uv_stream_t *raft_stream(uv_loop_t *loop, int fd)
+{
+    uv_pipe_t *pipe = raft_malloc(sizeof(*pipe)); /* raft frees it with raft_free */
+
+    if (pipe == NULL) {
+        close(fd);
+        return NULL;
+    }
+    if (uv_pipe_init(loop, pipe, 0) != 0) {
+        close(fd);
+        raft_free(pipe);
+        return NULL;
+    }
+    if (uv_pipe_open(pipe, fd) != 0) {
+        close(fd);
+        uv_close((uv_handle_t *)pipe, (uv_close_cb)raft_free);
+        return NULL;
+    }
+    return (uv_stream_t *)pipe;
+}
+
+/* The tunnel is open: raft gets its stream, through the connect request or the accept
+ * callback. */
+static int conn_open(void *data, int fd)
+{
+    struct conn *cn = data;
+    struct tls_transport *tr = cn->tr;
+    struct raft_uv_connect *req = cn->req;
+    uv_stream_t *stream = raft_stream(tr->loop, fd);
+
+    if (stream == NULL)
         return -ENOMEM;
+    if (cn->client) {
+        cn->req = NULL;
+        req->cb(req, stream, 0);
+        return 0;
+    }
+    LOGD("consensus", "raft connection from node %llu (%s) accepted",
+         (unsigned long long)cn->hello.id, tunnel_peer(cn->tunnel));
+    tr->accept_cb(tr->t, cn->hello.id, cn->hello.address, stream);
     return 0;
 }
 
-static void connected(struct tunnel *tn)
+/* Says why a connection ended; what a peer can cause at will is throttled. */
+static void log_end(struct conn *cn, enum tunnel_end why, const char *reason)
 {
-    int err = 0;
-    socklen_t len = sizeof(err);
-    int rv;
+    struct tls_transport *tr = cn->tr;
+    const char *peer = tunnel_peer(cn->tunnel);
+    unsigned long long id = (unsigned long long)cn->peer_id;
 
-    if (getsockopt(tn->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-        err = errno;
-    if (err != 0) {
-        LOGD("consensus", "cannot reach node %llu at %s: %s", (unsigned long long)tn->peer_id,
-             tn->peer, strerror(err));
-        tunnel_close(tn, RAFT_NOCONNECTION);
-        return;
+    switch (why) {
+    case TUNNEL_TIMED_OUT:
+        if (cn->client)
+            LOGD("consensus", "raft connection to node %llu at %s timed out", id, peer);
+        else
+            log_refusal(tr, "refused a raft connection from %s: no authenticated hello in time",
+                        peer);
+        break;
+    case TUNNEL_UNREACHABLE:
+        LOGD("consensus", "cannot reach node %llu at %s: %s", id, peer, reason);
+        break;
+    case TUNNEL_NO_SESSION:
+        if (cn->client)
+            LOGW("consensus", "raft connection to node %llu: %s", id, reason);
+        break;
+    case TUNNEL_REFUSED:
+        if (cn->client)
+            log_refusal(tr, "node %llu at %s refused our raft connection: %s", id, peer, reason);
+        else
+            log_refusal(tr, "refused a raft connection from %s: %s", peer, reason);
+        break;
+    case TUNNEL_NO_PREAMBLE:
+        log_refusal(tr, "refused a raft connection from %s: closed before its hello", peer);
+        break;
+    case TUNNEL_ENDED:
+        LOGD("consensus", "raft connection with node %llu (%s) ended: %s", id, peer, reason);
+        break;
+    case TUNNEL_PREAMBLE_REFUSED: /* conn_hello said why */
+    case TUNNEL_NO_STREAM:
+    case TUNNEL_BROKEN:
+        break;
     }
-    rv = session_setup(tn);
-    if (rv < 0) {
-        LOGW("consensus", "raft connection to node %llu: %s", (unsigned long long)tn->peer_id,
-             strerror(-rv));
-        tunnel_close(tn, RAFT_NOCONNECTION);
-        return;
-    }
-    /* The hello travels first, in the first record raft's bytes would use. */
-    tn->out_len = (size_t)consensus_hello_encode(tn->tr->id, tn->tr->address, tn->out);
-    tn->state = T_HANDSHAKE;
-    handshake(tn);
 }
 
-static void poll_cb(uv_poll_t *p, int status, int events)
+static void conn_ended(void *data, enum tunnel_end why, const char *reason)
 {
-    struct tunnel *tn = p->data;
+    struct conn *cn = data;
 
-    (void)events;
-    if (tn->state == T_CLOSING)
-        return;
-    if (status < 0) {
-        tunnel_close(tn, RAFT_NOCONNECTION);
-        return;
-    }
-    if (tn->state == T_CONNECTING)
-        connected(tn);
-    else
-        tunnel_drive(tn);
+    log_end(cn, why, reason);
+    conn_fail_request(cn, why == TUNNEL_NO_STREAM ? RAFT_NOMEM : RAFT_NOCONNECTION);
 }
+
+static void conn_closed(void *data)
+{
+    conn_free(data);
+}
+
+static const struct tunnel_hooks conn_hooks = {
+    .client_key = conn_client_key,
+    .server_key = conn_server_key,
+    .preamble = conn_hello,
+    .open = conn_open,
+    .ended = conn_ended,
+    .closed = conn_closed,
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* The transport interface                                                                     */
@@ -588,9 +342,9 @@ static int tls_init(struct raft_uv_transport *t, raft_id id, const char *address
 static void accept_cb(uv_poll_t *p, int status, int events)
 {
     struct tls_transport *tr = p->data;
+    struct tunnel_config cfg;
+    struct conn *cn;
     int fd;
-    struct tunnel *tn;
-    int one = 1;
 
     (void)events;
     if (status < 0 || tr->closing)
@@ -598,40 +352,29 @@ static void accept_cb(uv_poll_t *p, int status, int events)
     fd = accept4(tr->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0)
         return;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    tn = tunnel_new(tr, fd, false);
-    if (tn == NULL) {
+    cn = conn_new(tr, false);
+    if (cn == NULL) {
         close(fd);
         return;
     }
-    peer_text(fd, tn->peer, sizeof(tn->peer));
-    uv_timer_start(&tn->timer, timer_cb, SETUP_TIMEOUT_MS, 0);
-    if (session_setup(tn) < 0) {
-        tunnel_close(tn, 0);
-        return;
-    }
-    tn->state = T_HANDSHAKE;
-    handshake(tn);
+    cfg = conn_config(cn);
+    if (tunnel_accept(&cfg, fd, &cn->tunnel) < 0)
+        conn_free(cn);
 }
 
 static int tls_listen(struct raft_uv_transport *t, raft_uv_accept_cb cb)
 {
     struct tls_transport *tr = t->impl;
-    struct sockaddr_storage ss;
-    int fd, one = 1;
+    int fd = tunnel_listen(tr->address, LISTEN_BACKLOG), rv;
 
-    if (parse_address(tr->address, &ss) < 0) {
+    if (fd == -EINVAL) {
         snprintf(t->errmsg, sizeof(t->errmsg), "bad raft address %s", tr->address);
         return RAFT_INVALID;
     }
-    fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(fd, (struct sockaddr *)&ss,
-             ss.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-                                     : sizeof(struct sockaddr_in6)) < 0 ||
-        listen(fd, LISTEN_BACKLOG) < 0 || uv_poll_init(tr->loop, &tr->listener, fd) != 0) {
+    rv = fd < 0 ? fd : uv_poll_init(tr->loop, &tr->listener, fd);
+    if (rv < 0) {
         snprintf(t->errmsg, sizeof(t->errmsg), "listen on %s: %s", tr->address,
-                 strerror(errno));
+                 fd < 0 ? strerror(-fd) : uv_strerror(rv));
         if (fd >= 0)
             close(fd);
         return RAFT_IOERR;
@@ -644,41 +387,32 @@ static int tls_listen(struct raft_uv_transport *t, raft_uv_accept_cb cb)
     return 0;
 }
 
-/* Raft reads and writes; it must not see a stream before the handshake: uv_accept is not used,
- * the accepted socket is ours. */
+/* The hello travels first, in the first record raft's bytes would use. */
 static int tls_connect(struct raft_uv_transport *t, struct raft_uv_connect *req, raft_id id,
                        const char *address, raft_uv_connect_cb cb)
 {
     struct tls_transport *tr = t->impl;
-    struct sockaddr_storage ss;
-    struct tunnel *tn;
-    int fd, one = 1;
+    uint8_t hello[CONSENSUS_HELLO_MAX];
+    int n = consensus_hello_encode(tr->id, tr->address, hello), rv;
+    struct tunnel_config cfg;
+    struct conn *cn;
 
-    if (parse_address(address, &ss) < 0)
-        return RAFT_NOCONNECTION;
-    fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return RAFT_NOCONNECTION;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    if (connect(fd, (struct sockaddr *)&ss,
-                ss.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-                                        : sizeof(struct sockaddr_in6)) < 0 &&
-        errno != EINPROGRESS) {
-        close(fd);
-        return RAFT_NOCONNECTION;
-    }
-    tn = tunnel_new(tr, fd, true);
-    if (tn == NULL) {
-        close(fd);
+    if (n < 0)
+        return RAFT_INVALID;
+    cn = conn_new(tr, true);
+    if (cn == NULL)
         return RAFT_NOMEM;
+    cfg = conn_config(cn);
+    rv = tunnel_connect(&cfg, address, &cn->tunnel);
+    if (rv < 0) {
+        conn_free(cn);
+        return rv == -ENOMEM ? RAFT_NOMEM : RAFT_NOCONNECTION;
     }
+    rv = tunnel_queue(cn->tunnel, hello, (size_t)n);
+    assert(rv == 0); /* a hello is far smaller than the buffer */
     req->cb = cb;
-    tn->req = req;
-    tn->peer_id = id;
-    snprintf(tn->peer, sizeof(tn->peer), "%s", address);
-    tn->state = T_CONNECTING;
-    uv_timer_start(&tn->timer, timer_cb, SETUP_TIMEOUT_MS, 0);
-    uv_poll_start(&tn->tcp_poll, UV_WRITABLE, poll_cb);
+    cn->req = req;
+    cn->peer_id = id;
     return 0;
 }
 
@@ -699,8 +433,8 @@ static void tls_close(struct raft_uv_transport *t, raft_uv_transport_close_cb cb
 
     tr->closing = true;
     tr->close_cb = cb;
-    for (struct tunnel *tn = tr->tunnels; tn != NULL; tn = tn->next)
-        tunnel_close(tn, RAFT_CANCELED);
+    for (struct conn *cn = tr->conns; cn != NULL; cn = cn->next)
+        conn_close(cn, RAFT_CANCELED);
     if (tr->listening)
         uv_close((uv_handle_t *)&tr->listener, listener_closed);
     else
@@ -742,12 +476,16 @@ void consensus_tls_revoke(struct raft_uv_transport *t)
 {
     struct tls_transport *tr = t->impl;
 
-    for (struct tunnel *tn = tr->tunnels; tn != NULL; tn = tn->next)
-        if ((tn->state == T_OPEN || tn->state == T_HELLO) &&
-            cred_ring_find(tr->ring, tn->cred_id) == NULL &&
-            !tr->is_member(tr->member_arg, tn->peer_id)) {
+    for (struct conn *cn = tr->conns; cn != NULL; cn = cn->next) {
+        enum tunnel_phase phase = tunnel_phase(cn->tunnel);
+
+        if ((phase == TUNNEL_OPEN || phase == TUNNEL_PREAMBLE) &&
+            cred_ring_find(tr->ring, cn->cred_id) == NULL &&
+            !tr->is_member(tr->member_arg, cn->peer_id)) {
             LOGI("consensus", "closing the raft connection with node %llu (%s): its credential "
-                 "was retired and it is no member", (unsigned long long)tn->peer_id, tn->peer);
-            tunnel_close(tn, RAFT_NOCONNECTION);
+                 "was retired and it is no member", (unsigned long long)cn->peer_id,
+                 tunnel_peer(cn->tunnel));
+            conn_close(cn, RAFT_NOCONNECTION);
         }
+    }
 }

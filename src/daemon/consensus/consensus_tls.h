@@ -3,10 +3,11 @@
  * authenticated with the cluster credential as the pre-shared key.
  *
  * Why a transport of our own: libraft 0.15 hands its transport plain libuv streams and reads and
- * writes them itself, so encryption cannot be slipped in above it. This transport opens the TCP
- * connection, runs the TLS handshake on it (non-blocking, on the daemon's loop), and gives raft
- * one end of a socketpair as a uv_pipe_t; a pump moves bytes between the other end and the TLS
- * session. Raft is unchanged and never sees a byte that did not pass authentication.
+ * writes them itself, so encryption cannot be slipped in above it. Each connection is a tunnel
+ * (channel/tunnel.h): it opens the TCP connection, runs the TLS handshake on it (non-blocking, on
+ * the daemon's loop) and hands over one end of a socketpair, which raft gets as a uv_pipe_t; a
+ * pump moves bytes between the other end and the TLS session. Raft is unchanged and never sees a
+ * byte that did not pass authentication.
  *
  * Who the peer is: the connecting node proves the PSK identity "raft:<its id>:<credential id>"
  * (consensus_hello.h), which TLS 1.3 authenticates together with the key; its hello must name

@@ -9,6 +9,8 @@
 
 #include <gnutls/crypto.h>
 
+#include "common/hex.h"
+
 #define ID_LABEL "clusapi credential id"
 #define IDENTITY_PREFIX "cluster:"
 
@@ -47,13 +49,10 @@ void cred_id_hex(const uint8_t id[CRED_ID_BYTES], char hex[CRED_ID_HEX_SIZE])
     hex[2 * CRED_ID_BYTES] = '\0';
 }
 
+/* Ids are written in lowercase (cred_id_hex), and an identity has one spelling only. */
 static int hex_digit(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    return c >= 'A' && c <= 'F' ? -1 : hex_value(c);
 }
 
 int cred_id_parse(const char *hex, uint8_t ret[CRED_ID_BYTES])
