@@ -113,7 +113,7 @@ static void host_init(struct svc *s)
                             .kick = host_kick, .now = host_now};
     svc_host_update(s);
     rgm_init(&s->rgm, &s->host, health_may_start_resources, &s->health);
-    health_init(&s->health, &s->host, &s->rgm, &s->conf, &s->keys);
+    health_init(&s->health, &s->host, &s->rgm, &s->conf, &s->keys.ring);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -175,7 +175,7 @@ int svc_start_consensus(struct svc *s, char *errmsg)
         return rv;
     }
     fsm.arg = s;
-    rv = consensus_start(s->loop, dir, &s->conf, &s->keys, &s->opts.timing, &fsm,
+    rv = consensus_start(s->loop, dir, &s->conf, &s->keys.ring, &s->opts.timing, &fsm,
                          consensus_changed, s, &s->consensus, errmsg);
     if (rv < 0)
         return rv;
@@ -294,7 +294,7 @@ static void wipe_finish(void *arg)
     svc_forward_reset(s);
     memset(&s->conf, 0, sizeof(s->conf));
     s->configured = false;
-    svc_keys_clear(s);
+    keys_clear(&s->keys);
     health_forget(&s->health);
     s->sync.props_known = false;
     s->claim.session = 0;
@@ -350,7 +350,7 @@ static int load_state(struct svc *s)
         return 0;
     }
     s->configured = true;
-    svc_keys_load(s);
+    keys_load(&s->keys, s->conf.cluster_id);
     if (!s->conf.committed) {
         /* The setup that wrote this may still be running: give it time to renew its claim. */
         s->claim.session = s->conf.setup_session;
@@ -385,7 +385,7 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
         LOGE("svc", "state directory %s is not usable: %s", opts->state_dir, strerror(-rv));
         return rv;
     }
-    rv = svc_admin_init(s);
+    rv = keys_init(&s->keys, opts->state_dir, opts->authkey);
     if (rv < 0)
         return rv;
     uv_timer_init(loop, &s->tick);
@@ -395,8 +395,8 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     rv = load_state(s);
     if (rv < 0)
         return rv;
-    rv = rpc_server_start(loop, opts->listen, opts->port, svc_key_lookup, s, svc_rpc_dispatch,
-                          svc_rpc_on_loop, s, &s->rpc);
+    rv = rpc_server_start(loop, opts->listen, opts->port, keys_lookup, &s->keys,
+                          svc_rpc_dispatch, svc_rpc_on_loop, s, &s->rpc);
     if (rv < 0) {
         LOGE("svc", "cannot listen on %s port %u: %s", opts->listen ? opts->listen : "*",
              opts->port, strerror(-rv));

@@ -24,8 +24,7 @@
 #include "daemon/cdb/cdb.h"
 #include "daemon/consensus/consensus.h"
 #include "daemon/health/health.h"
-#include "daemon/keys/admin_keys.h"
-#include "daemon/keys/cred_ring.h"
+#include "daemon/keys/keys.h"
 #include "daemon/net/name_responder.h"
 #include "daemon/rgm/rgm.h"
 #include "daemon/rpc/rpc_server.h"
@@ -56,9 +55,7 @@ struct svc_options {
 struct svc {
     uv_loop_t *loop;
     struct svc_options opts;
-    struct admin_keys admin;  /* the admin keys accepted; under admin_mu (keys/keys_admin.c) */
-    pthread_mutex_t admin_mu;
-    struct cred_ring keys;    /* the cluster credentials (keys/keys_cluster.c) */
+    struct keys keys;         /* the admin keys accepted, the cluster credentials */
     struct node_conf conf;
     bool configured;
     struct consensus *consensus;
@@ -98,28 +95,14 @@ void svc_host_update(struct svc *s);
 /* The NODE_CLUSTER_STATE value this node reports. */
 uint32_t svc_node_cluster_state(const struct svc *s);
 
-/* Admin keys (keys/keys_admin.c). Loads the accepted set: the state directory's admin.keys, else the
- * --authkey file. 0 or negative errno (logged). */
-int svc_admin_init(struct svc *s);
-/* The admin key a client's PSK identity names: 0 or -ENOENT. Any thread. */
-int svc_admin_lookup(struct svc *s, const char *identity, struct channel_key *ret);
-/* The newest accepted admin key, which this node uses towards its peers. Any thread. */
-void svc_admin_current(struct svc *s, struct channel_key *ret);
+/* Key operations (svc_keys.c); the keys themselves are keys/keys.h's. */
+/* Makes a stored credential ring the node's own: forwarding and raft follow it. */
+void svc_keys_install(struct svc *s, const struct cred_ring *next);
+/* Stores key as the node's only credential (setup phase 109). 0 or negative errno. */
+int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key *key);
 /* RPC_OP_ADMIN_KEY_ADD / RPC_OP_ADMIN_KEY_REMOVE, on the connection thread. */
 void svc_admin_op_add(struct svc *s, struct rpc_call *call);
 void svc_admin_op_remove(struct svc *s, struct rpc_call *call);
-
-/* Cluster credentials (keys/keys_cluster.c). */
-/* The management server's PSK lookup (connection threads): the admin key or a held credential. */
-int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret);
-bool svc_keys_held(const struct svc *s);
-/* The credential this node proves; NULL if it holds none. */
-const struct channel_key *svc_keys_send(const struct svc *s);
-/* Stores key as the node's only credential (setup phase 109). 0 or negative errno. */
-int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key *key);
-/* Loads the stored credentials (s->conf must be loaded); none if there are none. */
-void svc_keys_load(struct svc *s);
-void svc_keys_clear(struct svc *s);
 /* RPC_OP_ROTATE_CREDENTIAL: one rotation step on this node. */
 void svc_op_rotate_credential(struct svc *s, struct rpc_call *call);
 

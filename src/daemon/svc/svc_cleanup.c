@@ -54,7 +54,7 @@ void svc_op_cleanup(struct svc *s, struct rpc_call *call)
         s->claim.session = 0;
     if (!s->configured && !s->wiping) {
         node_conf_wipe(s->opts.state_dir); /* credential written before the configuration */
-        svc_keys_clear(s);
+        keys_clear(&s->keys);
         rpc_call_finish(call, 0, NULL);
         return;
     }

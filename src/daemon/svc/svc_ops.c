@@ -108,7 +108,7 @@ static bool key_allows(struct svc *s, struct rpc_call *call, const struct svc_op
     /* A session stays open across requests: the credential it proved may have been retired
      * since (a rotation), and then it may do nothing more. */
     if (!admin)
-        rv = svc_key_lookup(s, call->peer_identity, &key);
+        rv = keys_lookup(&s->keys, call->peer_identity, &key);
     explicit_bzero(&key, sizeof(key));
     if (rv < 0) {
         rpc_call_finish(call, ERROR_ACCESS_DENIED, "the cluster credential of this session was "

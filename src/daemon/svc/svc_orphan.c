@@ -195,7 +195,7 @@ static bool start_check(struct svc *s, struct rpc_call *call)
     }
     c->s = s;
     c->call = call;
-    svc_admin_current(s, &c->key);
+    keys_admin_newest(&s->keys, &c->key);
     c->self = s->conf.node_id;
     snprintf(c->cluster_id, sizeof(c->cluster_id), "%s", s->conf.cluster_id);
     c->work.data = c;

@@ -301,12 +301,12 @@ void svc_op_get_credential(struct svc *s, struct rpc_call *call)
 {
     char hex[2 * CHANNEL_KEY_BYTES + 1];
 
-    if (!s->configured || !svc_keys_held(s) || !s->conf.committed) {
+    if (!s->configured || !keys_held(&s->keys) || !s->conf.committed) {
         rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER, "node %s holds no cluster credential",
                         s->opts.name);
         return;
     }
-    channel_key_to_hex(svc_keys_send(s), hex);
+    channel_key_to_hex(keys_send(&s->keys), hex);
     wire_put_str(&call->reply, RPC_F_CLUSTER_ID, s->conf.cluster_id);
     wire_put_str(&call->reply, RPC_F_KEY_HEX, hex);
     memset(hex, 0, sizeof(hex));

@@ -264,9 +264,9 @@ static int forward_request(struct submit *sub, uint8_t *req, size_t len)
 
     sub->req = req;
     sub->req_len = len;
-    if (!svc_keys_held(s) || !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
+    if (!keys_held(&s->keys) || !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
         return -ENOTCONN;
-    sub->key = *svc_keys_send(s);
+    sub->key = *keys_send(&s->keys);
     sub->work.data = sub;
     return uv_queue_work(s->loop, &sub->work, forward_work, forward_done) == 0 ? 0 : -EIO;
 }

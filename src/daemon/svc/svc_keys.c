@@ -1,15 +1,12 @@
 /*
- * svc_keys — the node's cluster credentials (a cred_ring): loading and storing them, the PSK
- * lookup of the management server, and the rotation steps an administrator's tool drives on every
- * member in turn (RPC_OP_ROTATE_CREDENTIAL; the order and why it never interrupts raft or the
- * heartbeats are in cred_ring.h).
- *
- * The ring is written on the loop only. The management server's connection threads read it
- * through svc_key_lookup, so writes and those reads hold keys_lock; the loop's own readers (raft's
- * transport, heartbeats, forwarding) need no lock.
+ * svc_keys — the operations on a node's keys: the admin key rotation behind `clusctl rekey`
+ * (RPC_OP_ADMIN_KEY_ADD / _REMOVE, on connection threads: they write a file), the cluster
+ * credential's rotation steps an administrator's tool drives on every member in turn
+ * (RPC_OP_ROTATE_CREDENTIAL; the order and why it never interrupts raft or the heartbeats are in
+ * keys/cred_ring.h), and installing a new credential where raft and forwarding use it.
+ * The keys themselves are keys/keys.c's.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,70 +19,12 @@
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
 
-static pthread_mutex_t keys_lock = PTHREAD_MUTEX_INITIALIZER;
-
-int svc_key_lookup(void *arg, const char *identity, struct channel_key *ret)
+void svc_keys_install(struct svc *s, const struct cred_ring *next)
 {
-    struct svc *s = arg;
-    int rv = -ENOENT;
-
-    if (channel_admin_key_id(identity) != NULL) /* the admin keys have a lock of their own */
-        return svc_admin_lookup(s, identity, ret);
-    pthread_mutex_lock(&keys_lock);
-    for (size_t i = 0; i < s->keys.n; i++)
-        if (strcmp(identity, s->keys.creds[i].key.identity) == 0) {
-            *ret = s->keys.creds[i].key;
-            rv = 0;
-        }
-    pthread_mutex_unlock(&keys_lock);
-    return rv;
-}
-
-bool svc_keys_held(const struct svc *s)
-{
-    return !cred_ring_empty(&s->keys);
-}
-
-const struct channel_key *svc_keys_send(const struct svc *s)
-{
-    const struct cred *c = cred_ring_send(&s->keys);
-
-    return c == NULL ? NULL : &c->key;
-}
-
-/* Stores next (the proved credential last, so a crash in between leaves the old one proved and
- * both accepted). Any thread: it writes and syncs files. */
-static int keys_store(const char *state_dir, const struct cred_ring *next)
-{
-    const struct cred *send = cred_ring_send(next), *other = cred_ring_other(next);
-    int rv = node_conf_save_other_key(state_dir, other ? &other->key : NULL);
-
-    return rv < 0 ? rv : node_conf_save_key(state_dir, &send->key);
-}
-
-/* Makes a stored ring the node's own (loop); connections whose credential left it close. */
-static void keys_install(struct svc *s, const struct cred_ring *next)
-{
-    bool send_changed = !cred_ring_empty(&s->keys) &&
-                        memcmp(cred_ring_send(&s->keys)->id, cred_ring_send(next)->id,
-                               CRED_ID_BYTES) != 0;
-
-    pthread_mutex_lock(&keys_lock);
-    s->keys = *next;
-    pthread_mutex_unlock(&keys_lock);
-    if (send_changed)
+    if (keys_install(&s->keys, next))
         svc_forward_reset(s); /* pooled channels still prove the old credential */
     if (s->consensus != NULL)
         consensus_keys_changed(s->consensus);
-}
-
-static int keys_commit(struct svc *s, const struct cred_ring *next)
-{
-    int rv = keys_store(s->opts.state_dir, next);
-
-    if (rv == 0)
-        keys_install(s, next);
-    return rv;
 }
 
 int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key *key)
@@ -97,33 +36,93 @@ int svc_keys_set(struct svc *s, const char *cluster_id, const struct channel_key
     if (rv < 0)
         return rv;
     cred_ring_init(&next, &c);
-    return keys_commit(s, &next);
+    rv = keys_store(s->opts.state_dir, &next);
+    if (rv == 0)
+        svc_keys_install(s, &next);
+    explicit_bzero(&c, sizeof(c));
+    explicit_bzero(&next, sizeof(next));
+    return rv;
 }
 
-void svc_keys_load(struct svc *s)
-{
-    struct channel_key key, other;
-    struct cred c, o;
-    struct cred_ring ring;
+/* ------------------------------------------------------------------------------------------ */
+/* Admin keys                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
 
-    if (node_conf_load_key(s->opts.state_dir, &key) < 0 ||
-        cred_make(s->conf.cluster_id, key.bytes, &c) < 0)
+/* Ends a call whose change could not be saved (the set in memory is unchanged). The messages
+ * leave out the node's name: the library puts it in front. */
+static void fail_save(struct rpc_call *call, int rv)
+{
+    LOGE("svc", "cannot save the admin keys: %s", strerror(-rv));
+    rpc_call_finish(call, win32_from_errno(rv), "cannot save its admin keys: %s",
+                    strerror(-rv));
+}
+
+void svc_admin_op_add(struct svc *s, struct rpc_call *call)
+{
+    char hex[2 * CHANNEL_KEY_BYTES + 1];
+    struct channel_key key;
+    int rv;
+
+    if (!svc_req_str(call, RPC_F_KEY_HEX, hex, sizeof(hex)) ||
+        channel_key_from_hex(hex, &key) < 0) {
+        memset(hex, 0, sizeof(hex));
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed admin key");
         return;
-    cred_ring_init(&ring, &c);
-    /* A rotation was under way: keep accepting the other credential until it ends. */
-    if (node_conf_load_other_key(s->opts.state_dir, &other) == 0 &&
-        cred_make(s->conf.cluster_id, other.bytes, &o) == 0)
-        cred_ring_stage(&ring, &o);
-    pthread_mutex_lock(&keys_lock);
-    s->keys = ring;
-    pthread_mutex_unlock(&keys_lock);
+    }
+    memset(hex, 0, sizeof(hex));
+    rv = keys_admin_add(&s->keys, &key);
+    explicit_bzero(key.bytes, sizeof(key.bytes));
+    if (rv == -ENOSPC) {
+        rpc_call_finish(call, ERROR_TOO_MANY_SECRETS,
+                        "already accepts %d admin keys; retire the old ones first",
+                        ADMIN_KEYS_MAX);
+        return;
+    }
+    if (rv < 0) {
+        fail_save(call, rv);
+        return;
+    }
+    if (rv == 0)
+        LOGI("svc", "now also accepting admin key %s", channel_admin_key_id(key.identity));
+    wire_put_str(&call->reply, RPC_F_KEY_ID, channel_admin_key_id(key.identity));
+    rpc_call_finish(call, 0, NULL);
 }
 
-void svc_keys_clear(struct svc *s)
+void svc_admin_op_remove(struct svc *s, struct rpc_call *call)
 {
-    pthread_mutex_lock(&keys_lock);
-    memset(&s->keys, 0, sizeof(s->keys));
-    pthread_mutex_unlock(&keys_lock);
+    const char *mine = channel_admin_key_id(call->peer_identity);
+    char id[CHANNEL_ADMIN_ID_CHARS + 2];
+    struct wire_field field;
+    bool one = wire_find(call->req, call->req_len, RPC_F_KEY_ID, &field) != -ENOENT, changed;
+    int rv;
+
+    /* A malformed id must fail, never fall back to "every key but the caller's". */
+    if (one && !svc_req_str(call, RPC_F_KEY_ID, id, sizeof(id))) {
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed admin key id");
+        return;
+    }
+    if (mine == NULL) { /* only the administrator reaches here, and always with an id */
+        rpc_call_finish(call, ERROR_ACCESS_DENIED, "this operation needs the admin key");
+        return;
+    }
+    rv = keys_admin_remove(&s->keys, one ? id : NULL, mine, &changed);
+    if (rv == -EBUSY) {
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER,
+                        "admin key %s is the one this request came with; it stays", id);
+        return;
+    }
+    if (rv == -ENOENT) {
+        rpc_call_finish(call, ERROR_NOT_FOUND, "does not hold admin key %s", one ? id : mine);
+        return;
+    }
+    if (rv < 0) {
+        fail_save(call, rv);
+        return;
+    }
+    if (changed)
+        LOGI("svc", "admin keys: %s removed; %s remains", one ? id : "every key but the caller's",
+             one ? "the rest" : mine);
+    rpc_call_finish(call, 0, NULL);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -150,7 +149,7 @@ static int rotate_step(struct svc *s, uint32_t step, const struct rpc_call *call
     struct cred c;
     int rv;
 
-    *next = s->keys;
+    *next = s->keys.ring;
     if (step == RPC_ROTATE_STAGE) {
         if (!svc_req_str(call, RPC_F_KEY_HEX, text, sizeof(text)) ||
             channel_key_from_hex(text, &key) < 0)
@@ -174,10 +173,10 @@ static int rotate_step(struct svc *s, uint32_t step, const struct rpc_call *call
 /* Which credentials this node holds (ids only): what a rotation left behind, if anything. */
 static void rotate_query(struct svc *s, struct rpc_call *call)
 {
-    const struct cred *other = cred_ring_other(&s->keys);
+    const struct cred *other = cred_ring_other(&s->keys.ring);
     char hex[CRED_ID_HEX_SIZE];
 
-    cred_id_hex(cred_ring_send(&s->keys)->id, hex);
+    cred_id_hex(cred_ring_send(&s->keys.ring)->id, hex);
     wire_put_str(&call->reply, RPC_F_KEY_ID, hex);
     if (other != NULL) {
         cred_id_hex(other->id, hex);
@@ -197,8 +196,6 @@ struct rotate_store {
     uint8_t id[CRED_ID_BYTES];
     int rv;
 };
-
-static bool keys_storing; /* one step at a time (loop only) */
 
 static void rotate_finish(struct svc *s, struct rpc_call *call, uint32_t step,
                           const uint8_t id[CRED_ID_BYTES], int rv)
@@ -230,9 +227,9 @@ static void rotate_store_done(uv_work_t *w, int status)
 {
     struct rotate_store *st = w->data;
 
-    keys_storing = false;
+    st->s->keys.storing = false;
     if (status == 0 && st->rv == 0 && st->s->configured)
-        keys_install(st->s, &st->next);
+        svc_keys_install(st->s, &st->next);
     else if (!st->s->configured && !st->s->wiping)
         node_conf_wipe(st->s->opts.state_dir); /* wiped meanwhile: leave no credential behind */
     rotate_finish(st->s, st->call, st->step, st->id,
@@ -247,7 +244,7 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
     uint32_t step = 0;
     int rv;
 
-    if (!s->configured || !svc_keys_held(s)) {
+    if (!s->configured || !keys_held(&s->keys)) {
         rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER, "node %s holds no cluster credential",
                         s->opts.name);
         return;
@@ -261,7 +258,7 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERROR_INVALID_PARAMETER, "unknown rotation step %u", step);
         return;
     }
-    if (keys_storing) {
+    if (s->keys.storing) {
         rpc_call_finish(call, ERROR_INVALID_STATE, "the previous rotation step is still being "
                         "stored");
         return;
@@ -280,7 +277,7 @@ void svc_op_rotate_credential(struct svc *s, struct rpc_call *call)
     }
     st->work.data = st;
     if (rv == 0 && uv_queue_work(s->loop, &st->work, rotate_store_work, rotate_store_done) == 0) {
-        keys_storing = true;
+        s->keys.storing = true;
         return;
     }
     rotate_finish(s, call, step, st->id, rv < 0 ? rv : -EIO);
