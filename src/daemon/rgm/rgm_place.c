@@ -24,9 +24,11 @@
 /* Placement (leader)                                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-/* What a placement decision reads (rgm_policy.h): the members and a group's preferred owners. */
+/* What a placement decision reads (rgm_policy.h): the members, the group and its preferred
+ * owners. */
 struct placement {
     struct rgm_members members;
+    struct cdb_group group;
     struct cdb_node *nodes;
     uint64_t *pref;
     size_t n_pref;
@@ -38,17 +40,23 @@ static void placement_done(struct placement *p)
     free(p->pref);
 }
 
-/* Reads the members and group's preferred owners; 0 or -ENOMEM (p needs placement_done). */
-static int placement_read(struct rgm *m, const char *group, struct placement *p)
+/* Reads what deciding about group takes; 0, ERROR_GROUP_NOT_FOUND (said in errmsg) or
+ * ERROR_NOT_ENOUGH_MEMORY. p needs placement_done whatever it returns. */
+static uint32_t placement_read(struct rgm *m, const char *group, struct placement *p,
+                               char *errmsg, size_t n)
 {
-    size_t n = 0;
+    size_t n_nodes = 0;
 
     memset(p, 0, sizeof(*p));
-    if (cdb_nodes(m->host->db, &p->nodes, &n) < 0 ||
+    if (cdb_group_by_name(m->host->db, group, &p->group) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERROR_GROUP_NOT_FOUND;
+    }
+    if (cdb_nodes(m->host->db, &p->nodes, &n_nodes) < 0 ||
         cdb_preferred(m->host->db, group, &p->pref, &p->n_pref) < 0)
-        return -ENOMEM;
+        return ERROR_NOT_ENOUGH_MEMORY;
     p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
-                                      .n_nodes = n};
+                                      .n_nodes = n_nodes};
     return 0;
 }
 
@@ -121,36 +129,21 @@ static uint32_t carry_out(struct rgm *m, const char *group, const struct rgm_gro
     return commit_plan(m, group, plan, gone, done, arg);
 }
 
-/* The group named, or ERROR_GROUP_NOT_FOUND said in errmsg. */
-static uint32_t group_find(struct rgm *m, const char *group, struct cdb_group *ret, char *errmsg,
-                           size_t n)
-{
-    if (cdb_group_by_name(m->host->db, group, ret) == 0)
-        return 0;
-    snprintf(errmsg, n, "group %s not found", group);
-    return ERROR_GROUP_NOT_FOUND;
-}
-
 uint32_t rgm_group_online(struct rgm *m, const char *group, uint64_t node_id, char *errmsg,
                           size_t n)
 {
     struct rgm_group_plan plan;
     struct placement p;
-    struct cdb_group g;
     uint32_t status;
 
     if (consensus_role(m->host->consensus) != CONSENSUS_LEADER) {
         snprintf(errmsg, n, "this node does not lead the cluster");
         return RPC_STATUS_NOT_LEADER;
     }
-    status = group_find(m, group, &g, errmsg, n);
-    if (status != 0)
-        return status;
-    if (placement_read(m, group, &p) == 0) {
-        plan = rgm_plan_online(&p.members, &g, p.pref, p.n_pref, node_id);
+    status = placement_read(m, group, &p, errmsg, n);
+    if (status == 0) {
+        plan = rgm_plan_online(&p.members, &p.group, p.pref, p.n_pref, node_id);
         status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
-    } else {
-        status = ERROR_NOT_ENOUGH_MEMORY;
     }
     placement_done(&p);
     return status;
@@ -161,20 +154,15 @@ uint32_t rgm_group_move(struct rgm *m, const char *group, uint64_t *node_id, int
 {
     struct rgm_group_plan plan;
     struct placement p;
-    struct cdb_group g;
-    uint32_t status = group_find(m, group, &g, errmsg, n);
+    uint32_t status = placement_read(m, group, &p, errmsg, n);
 
-    if (status != 0)
-        return status;
-    if (placement_read(m, group, &p) == 0) {
-        plan = rgm_plan_move(&p.members, &g, p.pref, p.n_pref, *node_id);
+    if (status == 0) {
+        plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, *node_id);
         if (plan.action != RGM_PLAN_REFUSE) {
             *node_id = plan.owner;
             *state = plan.wait_state;
         }
         status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
-    } else {
-        status = ERROR_NOT_ENOUGH_MEMORY;
     }
     placement_done(&p);
     return status;
@@ -186,9 +174,9 @@ uint32_t rgm_fail_over(struct rgm *m, const char *group, uint64_t old_owner,
 {
     struct rgm_group_plan plan;
     struct placement p;
-    uint32_t status = ERROR_NOT_ENOUGH_MEMORY;
+    uint32_t status = placement_read(m, group, &p, errmsg, n);
 
-    if (placement_read(m, group, &p) == 0) {
+    if (status == 0) {
         plan = rgm_plan_fail_over(&p.members, old_owner, p.pref, p.n_pref);
         if (plan.action == RGM_PLAN_COMMIT)
             LOGI("rgm", "group %s goes to node %llu", group, (unsigned long long)plan.owner);
@@ -213,19 +201,16 @@ uint32_t rgm_group_offline(struct rgm *m, const char *group, bool force, char *e
 {
     struct rgm_group_plan plan;
     struct placement p;
-    struct cdb_group g;
     size_t n_res = 0;
-    uint32_t status = group_find(m, group, &g, errmsg, n);
+    uint32_t status = placement_read(m, group, &p, errmsg, n);
 
-    if (status != 0)
-        return status;
-    if (g.state != ClusterGroupOffline && !count_resources(m, group, &n_res))
-        return ERROR_NOT_ENOUGH_MEMORY;
-    if (placement_read(m, group, &p) == 0) {
-        plan = rgm_plan_offline(&p.members, &g, n_res, force);
-        status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
-    } else {
+    /* The resources are counted only for a group that is not offline yet. */
+    if (status == 0 && p.group.state != ClusterGroupOffline &&
+        !count_resources(m, group, &n_res))
         status = ERROR_NOT_ENOUGH_MEMORY;
+    if (status == 0) {
+        plan = rgm_plan_offline(&p.members, &p.group, n_res, force);
+        status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
     }
     placement_done(&p);
     return status;
@@ -237,10 +222,12 @@ uint32_t rgm_group_delete(struct rgm *m, const char *group, bool with_resources,
     struct cdb_group g;
     struct wire_writer w;
     size_t n_res = 0;
-    uint32_t status = group_find(m, group, &g, errmsg, n);
+    uint32_t status;
 
-    if (status != 0)
-        return status;
+    if (cdb_group_by_name(m->host->db, group, &g) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERROR_GROUP_NOT_FOUND;
+    }
     if (g.state == ClusterGroupOffline && !count_resources(m, group, &n_res))
         return ERROR_NOT_ENOUGH_MEMORY;
     status = rgm_delete_check(&g, n_res, with_resources);
@@ -279,7 +266,7 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
     char errmsg[160];
     bool moving = false;
 
-    if (placement_read(m, g->name, &p) == 0 &&
+    if (placement_read(m, g->name, &p, errmsg, sizeof(errmsg)) == 0 &&
         (target = rgm_drain_target(&p.members, g, p.pref, p.n_pref)) != 0) {
         LOGI("rgm", "stopping: group %s goes to node %llu", g->name,
              (unsigned long long)target);
