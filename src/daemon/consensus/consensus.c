@@ -8,6 +8,7 @@
  */
 #include "daemon/consensus/consensus.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,6 +319,7 @@ int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_
     struct raft_buffer buf;
     int rv;
 
+    assert(cmd != NULL && len > 0 && cb != NULL);
     if (c->stopping || raft_state(&c->raft) != RAFT_LEADER)
         return -ENOTCONN;
     a = calloc(1, sizeof(*a));
@@ -407,6 +409,7 @@ static struct change_req *change_new(struct consensus *c, consensus_change_done 
 {
     struct change_req *req = c->stopping ? NULL : calloc(1, sizeof(*req));
 
+    assert(cb != NULL);
     if (req != NULL)
         *req = (struct change_req){.c = c, .cb = cb, .arg = arg};
     return req;

@@ -4,6 +4,7 @@
  * authenticated with the cluster credential (on a worker thread: connecting and waiting must not
  * block the loop). The same channels relay whole requests that only the leader answers.
  */
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -225,6 +226,7 @@ void svc_submit_check_deferred(struct svc *s)
     while (*pp != NULL) {
         struct submit *sub = *pp;
 
+        assert(sub->call != NULL || sub->cb != NULL); /* a relayed call or a commit's caller */
         if (s->db != NULL && cdb_version(s->db) < sub->version && now < sub->deadline &&
             !s->wiping) {
             pp = &sub->next;
@@ -352,9 +354,11 @@ int svc_ask_leader_move(struct svc *s, const char *group, uint64_t node_id, svc_
 
 void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
 {
-    struct submit *sub = calloc(1, sizeof(*sub));
+    struct submit *sub;
     int rv;
 
+    assert(cmd != NULL && len > 0 && cb != NULL);
+    sub = calloc(1, sizeof(*sub));
     if (sub == NULL) {
         cb(s, arg, -ENOMEM, 0, "out of memory");
         return;

@@ -3,6 +3,7 @@
  * commit, a node or group state). Waits are re-checked after each change the loop sees and
  * each tick, and end when the condition holds, their time runs out, or the node leaves.
  */
+#include <assert.h>
 #include <stdlib.h>
 
 #include <clusapi.h>
@@ -65,7 +66,10 @@ void svc_waits_check(struct svc *s)
     while (*pp != NULL) {
         struct svc_wait *wt = *pp;
         bool done;
-        uint32_t status = wait_status(s, wt, &done);
+        uint32_t status;
+
+        assert(wt->call != NULL); /* every wait answers one call, once */
+        status = wait_status(s, wt, &done);
 
         if (!done && now < wt->deadline) {
             pp = &wt->next;
