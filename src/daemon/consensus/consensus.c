@@ -23,6 +23,8 @@
 
 #define MAX_VOTERS 5
 #define POLL_MS 10
+#define STOP_DRAIN_MS 1000   /* how long a stop waits for appends in flight */
+#define STOP_DRAIN_POLL_MS 5
 #define CONNECT_RETRY_MS 100
 #define FAST_ELECTION_MS 100
 
@@ -52,6 +54,7 @@ struct consensus {
     bool fast_election;
     consensus_stop_cb stop_cb;
     void *stop_arg;
+    uint64_t stop_deadline;  /* loop time by which a stop closes raft whatever is in flight */
     int pending_closes;
     uint64_t conf_peers[NODE_CONF_MAX_PEERS];
     size_t n_conf_peers;
@@ -75,7 +78,7 @@ static void barrier_done(struct raft_barrier *req, int status)
 
     (void)status;
     c->barrier_in_flight = false;
-    if (c->nudge_wanted && c->stop_cb == NULL && c->pending_closes == 0)
+    if (c->nudge_wanted && !c->stopping)
         uv_timer_start(&c->nudge, nudge_cb, 0, 0);
 }
 
@@ -83,7 +86,7 @@ static void nudge_cb(uv_timer_t *t)
 {
     struct consensus *c = t->data;
 
-    if (c->barrier_in_flight || raft_state(&c->raft) != RAFT_LEADER)
+    if (c->barrier_in_flight || c->stopping || raft_state(&c->raft) != RAFT_LEADER)
         return;
     c->nudge_wanted = false;
     c->barrier.data = c;
@@ -278,6 +281,32 @@ static void timer_closed(uv_handle_t *h)
     maybe_free(h->data);
 }
 
+static void close_now(struct consensus *c)
+{
+    c->pending_closes = 3;
+    c->raft.data = c;
+    uv_close((uv_handle_t *)&c->poll, timer_closed);
+    uv_close((uv_handle_t *)&c->nudge, timer_closed);
+    raft_close(&c->raft, raft_closed);
+}
+
+/*
+ * Waits, before closing, until every entry appended here is on disk (or STOP_DRAIN_MS passed).
+ * Why: libraft 0.15 cancels queued disk writes on close, and a leader's callback for the first
+ * one truncates the log under the later ones, whose callbacks then release entries that are
+ * gone and crash the process. Nothing new is appended meanwhile: c->stopping refuses applies,
+ * barriers and membership changes.
+ */
+static void drain_cb(uv_timer_t *t)
+{
+    struct consensus *c = t->data;
+
+    if (c->raft.last_stored < raft_last_index(&c->raft) && uv_now(t->loop) < c->stop_deadline)
+        return;
+    uv_timer_stop(t);
+    close_now(c);
+}
+
 void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
 {
     if (c == NULL) {
@@ -285,14 +314,13 @@ void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg)
             cb(arg);
         return;
     }
+    assert(!c->stopping); /* one stop per consensus */
     c->stop_cb = cb;
     c->stop_arg = arg;
     c->stopping = true;
-    c->pending_closes = 3;
-    c->raft.data = c;
-    uv_close((uv_handle_t *)&c->poll, timer_closed);
-    uv_close((uv_handle_t *)&c->nudge, timer_closed);
-    raft_close(&c->raft, raft_closed);
+    c->stop_deadline = uv_now(c->poll.loop) + STOP_DRAIN_MS;
+    uv_timer_stop(&c->nudge);
+    uv_timer_start(&c->poll, drain_cb, 0, STOP_DRAIN_POLL_MS);
 }
 
 /* ------------------------------------------------------------------------------------------ */
