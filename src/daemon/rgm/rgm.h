@@ -17,7 +17,7 @@
 #include "daemon/base/host.h"
 #include "daemon/cdb/cdb.h"
 
-struct rgm_local; /* a resource this node has taken in hand (rgm.c) */
+struct rgm_local; /* a resource this node has taken in hand (rgm_internal.h) */
 
 struct rgm {
     struct host *host;

@@ -1,6 +1,6 @@
 /*
- * rgm_policy — the group manager's decisions over plain data (rgm_policy.h). rgm.c reads the
- * database and its local records, asks here, and performs what it is told.
+ * rgm_policy — the group manager's decisions over plain data (rgm_policy.h). rgm_place.c and
+ * rgm_reconcile.c read the database and the local records, ask here, and do what they are told.
  */
 #include <assert.h>
 #include <strings.h>

@@ -2,7 +2,8 @@
  * rgm_policy — the group manager's decisions, pure: where a group goes, what a group's state
  * is, and what this node does next with one resource. No I/O, no clock: the caller reads the
  * database and its own records into the plain structs below, passes "now" where time matters,
- * and performs the action it gets back (rgm.c commits and calls drivers).
+ * and performs the action it gets back (rgm_place.c and rgm_reconcile.c commit and call
+ * drivers).
  *
  * Inputs are only read and stay the caller's; nothing here allocates or keeps a pointer.
  * Resource and node names compare case-insensitively (ASCII), as the database compares them.
@@ -39,7 +40,7 @@ struct rgm_dependency {
     const char *provider;
 };
 
-/* What this node holds of one resource: the parts of rgm.c's local record decisions read. */
+/* What this node holds of one resource: the parts of its local record decisions read. */
 struct rgm_held {
     const char *name;
     bool online;          /* the driver brought it online here */
@@ -60,7 +61,7 @@ struct rgm_view {
     const struct rgm_held *held;          /* the records this node keeps, one per name */
     size_t n_held;
     bool may_start;                       /* it holds a confirmed quorum lease
-                                             (svc_may_start_resources) */
+                                             (health_may_start_resources) */
 };
 
 /* Is node id a member whose recorded state is Up? */
