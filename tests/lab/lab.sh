@@ -555,6 +555,12 @@ lab_start_node() {
     lab__clussvc_cmd svc
     lab__memcheck mc
     svc=("${mc[@]}" "${svc[@]}")
+    # Under memcheck every process runs many times slower: raft's default timeouts (30 ms
+    # heartbeats, 400 ms elections) would then measure the instrumentation, and leaders would
+    # come and go while a scenario runs. Ten times longer ones keep the cluster what it is.
+    if [[ $LAB_VALGRIND == 1 && " $* " != *" --election-timeout "* ]]; then
+        svc+=(--heartbeat 300 --election-timeout 4000)
+    fi
     [[ -d $d/state ]] || mkdir -m 0700 "$d/state"
     rm -f "$d/exit"
     printf '=== lab: start %s n%d at %s ===\n' "$LAB_ID" "$i" "$(date +%T.%N)" >>"$d/clussvc.log"
