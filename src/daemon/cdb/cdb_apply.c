@@ -36,44 +36,13 @@ struct msg {
 #define ARG_OPTIONAL 1u /* absent: *ret = NULL */
 #define ARG_EMPTY_OK 2u
 
-/*
- * The fields of the commands (cdb_cmd.h): each one's name for messages and, for an integer, its
- * width on the wire and whether it is signed. An integer field of another width is malformed.
- */
-static const struct field {
-    const char *name;
-    uint8_t width; /* 4 (u32) or 8 (u64, i64); 0 for strings and nested messages */
-    bool is_signed;
-} fields[] = {
-    [CDB_TAG_CODE] = {"code", 4, false},
-    [CDB_TAG_KEY] = {"key", 0, false},
-    [CDB_TAG_VALUE] = {"value", 0, false},
-    [CDB_TAG_ID] = {"id", 8, false},
-    [CDB_TAG_NAME] = {"name", 0, false},
-    [CDB_TAG_ADDRESS] = {"address", 0, false},
-    [CDB_TAG_PORT] = {"port", 4, false},
-    [CDB_TAG_RAFT_PORT] = {"raft_port", 4, false},
-    [CDB_TAG_ROLE] = {"role", 4, false},
-    [CDB_TAG_STATE] = {"state", 8, true},
-    [CDB_TAG_DRIVER] = {"driver", 0, false},
-    [CDB_TAG_CORE] = {"core", 4, false},
-    [CDB_TAG_OWNER] = {"owner", 8, false},
-    [CDB_TAG_TYPE] = {"type", 0, false},
-    [CDB_TAG_GROUP] = {"group", 0, false},
-    [CDB_TAG_PROP] = {"prop", 0, false},
-    [CDB_TAG_RESOURCE] = {"resource", 0, false},
-    [CDB_TAG_PROVIDER] = {"provider", 0, false},
-    [CDB_TAG_NODE] = {"node", 8, false},
-    [CDB_TAG_CMD] = {"cmd", 0, false},
-    [CDB_TAG_EXPECT_OWNER] = {"expect_owner", 8, false},
-    [CDB_TAG_HANDOFF] = {"handoff", 4, false},
-    [CDB_TAG_INCARNATION] = {"incarnation", 8, false},
-};
-
-static const struct field *field_of(uint16_t tag)
+/* The field of a tag the handlers read (one of cdb_cmd.h's). */
+static const struct cdb_field *field_of(uint16_t tag)
 {
-    assert(tag < sizeof(fields) / sizeof(fields[0]) && fields[tag].name != NULL);
-    return &fields[tag];
+    const struct cdb_field *f = cdb_cmd_field(tag);
+
+    assert(f != NULL);
+    return f;
 }
 
 /* A wire error on a field: -ENOMEM stays internal, anything else rejects the command. */
@@ -109,11 +78,11 @@ static int arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max
     return 0;
 }
 
-/* An integer field, of the width the table gives its tag, in min..max. */
+/* An integer field, at the width cdb_cmd_field() gives its tag, in min..max. */
 static int arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t min, int64_t max,
                    int64_t *ret)
 {
-    const struct field *fd = field_of(tag);
+    const struct cdb_field *fd = field_of(tag);
     struct wire_field f;
     uint64_t v;
     int r = wire_find(m->data, m->len, tag, &f);
