@@ -14,7 +14,6 @@
 #define CLUSSVC_CDB_INTERNAL_H
 
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -59,6 +58,7 @@ int cdb_sql(struct cdb *db, enum cdb_rows rows, cdb_row_fn fn, void *arg, const 
 
 /* A cdb_row_fn: the first column into *(int64_t *)ret, unless ret is NULL. */
 int cdb_row_int(sqlite3_stmt *st, void *ret);
+/* Hands cdb_sql_int()'s ret on as cdb_row_int()'s arg, the compiler checking its type. */
 static inline void *cdb_int_out(int64_t *ret)
 {
     return ret;
