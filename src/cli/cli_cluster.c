@@ -54,6 +54,13 @@ uint32_t cli_last_failure(char *detail, uint32_t fallback)
     return status != 0 ? status : fallback;
 }
 
+uint32_t cli_take_reason(uint32_t status, char *detail)
+{
+    if (status != 0)
+        snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
+    return status;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Strings out of the API                                                                      */
 /* ------------------------------------------------------------------------------------------ */
@@ -93,7 +100,8 @@ static char *utf8_or_null(const struct wbuf *w)
 /* The cluster                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
-uint32_t cli_open_cluster(const struct cli_args *a, HCLUSTER *ret, char *detail)
+/* OpenCluster on -c's target, or on the local node: 0, or a Win32 status + detail. */
+static uint32_t open_target(const struct cli_args *a, HCLUSTER *ret, char *detail)
 {
     char16_t *target = NULL;
     HCLUSTER h;
@@ -108,10 +116,13 @@ uint32_t cli_open_cluster(const struct cli_args *a, HCLUSTER *ret, char *detail)
     return 0;
 }
 
-int cli_fail_open(const struct cli_args *a, uint32_t status, const char *detail)
+int cli_open_cluster(const struct cli_args *a, HCLUSTER *ret)
 {
-    char what[300];
+    char detail[CLI_DETAIL_SIZE] = "", what[300];
+    uint32_t status = open_target(a, ret, detail);
 
+    if (status == 0)
+        return CLI_EXIT_OK;
     snprintf(what, sizeof(what), "cannot open the cluster at %s",
              a->cluster ? a->cluster : "the local node");
     return cli_fail(a, what, status, detail);
@@ -134,10 +145,8 @@ uint32_t cli_cluster_name(HCLUSTER h, char **ret, char *detail)
     }
     if (status == 0 && cli_utf16_to_utf8_lossy((const char16_t *)w.p, w.cap, ret) < 0)
         status = ERROR_NOT_ENOUGH_MEMORY;
-    if (status != 0)
-        snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
     free(w.p);
-    return status;
+    return cli_take_reason(status, detail);
 }
 
 uint32_t cli_count_nodes(HCLUSTER h, uint32_t *ret, char *detail)
@@ -219,10 +228,8 @@ uint32_t cli_list_entries(HCLUSTER h, enum cli_kind k, struct cli_entries *ret, 
         if (status == 0)
             ret->n++;
     }
-    if (status != 0)
-        snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
     ClusterCloseEnum(e);
-    return status;
+    return cli_take_reason(status, detail);
 }
 
 /* ------------------------------------------------------------------------------------------ */

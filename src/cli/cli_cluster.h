@@ -39,17 +39,18 @@ int cli_fail(const struct cli_args *a, const char *what, uint32_t status, const 
 /* The calling thread's last error (fallback when it is 0, so a failure never reads as
  * success), with the library's reason copied into detail. */
 uint32_t cli_last_failure(char *detail, uint32_t fallback);
+/* status, the result of a library call; when it is a failure, the library's reason for it is
+ * copied into detail. */
+uint32_t cli_take_reason(uint32_t status, char *detail);
 
 /* ------------------------------------------------------------------------------------------ */
 /* The cluster                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
-/* OpenCluster on -c's target, or on the local node. 0 with the handle in *ret (the caller
- * closes it with CloseCluster), or a Win32 status + detail. */
-uint32_t cli_open_cluster(const struct cli_args *a, HCLUSTER *ret, char *detail);
-/* Reports a failed cli_open_cluster() ("cannot open the cluster at ...") as cli_fail() does;
- * returns the exit code. */
-int cli_fail_open(const struct cli_args *a, uint32_t status, const char *detail);
+/* OpenCluster on -c's target, or on the local node. CLI_EXIT_OK with the handle in *ret (the
+ * caller closes it with CloseCluster); otherwise the failure ("cannot open the cluster at ...")
+ * is reported as cli_fail() does, and the exit code returned. */
+int cli_open_cluster(const struct cli_args *a, HCLUSTER *ret);
 /* The cluster's name, malloc'd UTF-8 in *ret (caller frees). 0 or a Win32 status + detail. */
 uint32_t cli_cluster_name(HCLUSTER h, char **ret, char *detail);
 /* The number of nodes of the cluster in *ret. 0 or a Win32 status + detail. */

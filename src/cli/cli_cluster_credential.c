@@ -32,18 +32,11 @@ static int print_done(const struct cli_args *a)
     return rv == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
-int cli_cmd_rekey_cluster_credential(const struct cli_args *a)
+int cli_cmd_rekey_cluster_credential(const struct cli_args *a, HCLUSTER h)
 {
-    char detail[CLI_DETAIL_SIZE];
-    uint32_t status;
-    HCLUSTER h;
+    char detail[CLI_DETAIL_SIZE] = "";
+    uint32_t status = cli_take_reason(ClusapiRotateClusterCredential(h), detail);
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
-    status = ClusapiRotateClusterCredential(h);
-    snprintf(detail, sizeof(detail), "%s", ClusapiLastErrorText());
-    CloseCluster(h);
     if (status != 0)
         return cli_fail(a, "rekey --cluster-credential", status, detail);
     return print_done(a);

@@ -260,10 +260,10 @@ int cli_cmd_events(const struct cli_args *a)
 
     watch_init(&w, a);
     watch_start(&w);
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0) {
+    rv = cli_open_cluster(a, &h);
+    if (rv != CLI_EXIT_OK) {
         watch_done(&w);
-        return cli_fail_open(a, status, detail);
+        return rv;
     }
     print_header(&w, h);
     status = first(&w, h, &snap, detail);

@@ -167,18 +167,13 @@ static int print_text(const struct cli_args *a, const struct group_op *op)
     return CLI_EXIT_OK;
 }
 
-int cli_cmd_group(const struct cli_args *a)
+int cli_cmd_group(const struct cli_args *a, HCLUSTER h)
 {
     struct group_op op = {.verb = verb_of(a->cmd), .state = ClusterGroupStateUnknown};
     char what[300];
-    HCLUSTER h;
     int rv;
 
-    op.status = cli_open_cluster(a, &h, op.detail);
-    if (op.status != 0)
-        return cli_fail_open(a, op.status, op.detail);
     op.status = run(a, h, &op);
-    CloseCluster(h);
     if (op.status == 0 || op.status == ERROR_IO_PENDING) {
         rv = a->json ? print_json(a, &op) : print_text(a, &op);
     } else {

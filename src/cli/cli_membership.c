@@ -38,19 +38,15 @@ static uint32_t add_node(struct cli_progress *p, HCLUSTER h, const char *node, c
     return 0;
 }
 
-int cli_cmd_add_node(const struct cli_args *a)
+int cli_cmd_add_node(const struct cli_args *a, HCLUSTER h)
 {
     struct cli_progress p;
     char detail[CLI_DETAIL_SIZE] = "", ok[600];
     const char *cluster = a->cluster ? a->cluster : "(local)";
     char *name = NULL;
-    HCLUSTER h;
     uint32_t status;
     int rv;
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
     /* The name is only for people: without it, say where we asked. */
     if (cli_cluster_name(h, &name, detail) != 0)
         detail[0] = '\0';
@@ -59,7 +55,6 @@ int cli_cmd_add_node(const struct cli_args *a)
     cli_progress_init(&p, a, "the node is being evicted again");
     cli_progress_header(&p, "Adding node %s to cluster %s", a->node, cluster);
     status = add_node(&p, h, a->node, detail);
-    CloseCluster(h);
     snprintf(ok, sizeof(ok), "Node %s added to cluster %s.\n", a->node, cluster);
     rv = cli_progress_report(&p, "add-node", status, detail, ok, "node", a->node);
     cli_progress_done(&p);
@@ -110,31 +105,24 @@ static uint32_t evict(const struct cli_args *a, HCLUSTER h, HRESULT *ret_cleanup
     free(wnode);
     if (n == NULL)
         return cli_last_failure(detail, ERROR_CLUSTER_NODE_NOT_FOUND);
-    status = EvictClusterNodeEx(n, a->timeout_ms, ret_cleanup);
-    if (status != 0)
-        snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
+    status = cli_take_reason(EvictClusterNodeEx(n, a->timeout_ms, ret_cleanup), detail);
     CloseClusterNode(n);
     return status;
 }
 
-int cli_cmd_evict(const struct cli_args *a)
+int cli_cmd_evict(const struct cli_args *a, HCLUSTER h)
 {
     char detail[CLI_DETAIL_SIZE] = "", sname[64], what[300];
     struct cli_args quiet = *a;
     HRESULT cleanup = S_OK;
-    HCLUSTER h;
     uint32_t status;
     bool evicted;
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
     if (cli_out_mode(a) == CLI_OUT_LIVE)
         printf("Evicting node %s (waiting up to %u ms for its cleanup)...\n", a->node,
                (unsigned)a->timeout_ms);
     fflush(stdout);
     status = evict(a, h, &cleanup, detail);
-    CloseCluster(h);
     /* Evicted but not (yet) clean is one outcome, whichever way the library words it. */
     if (status == 0 && cleanup != S_OK)
         status = ERROR_CLUSTER_EVICT_WITHOUT_CLEANUP;
@@ -202,12 +190,10 @@ static int destroy(const struct cli_args *a, HCLUSTER h, const char *name, uint3
     cli_progress_header(&p, "Destroying cluster %s (%u node%s)", name, (unsigned)n_nodes,
                         n_nodes == 1 ? "" : "s");
     cli_progress_start(&p);
-    status = DestroyCluster(h, cli_progress_callback, &p, a->cleanup_ad);
+    status = cli_take_reason(DestroyCluster(h, cli_progress_callback, &p, a->cleanup_ad), detail);
     cli_progress_stop(&p);
-    if (status != 0) {
-        snprintf(detail, sizeof(detail), "%s", ClusapiLastErrorText());
+    if (status != 0)
         destroy_detail(&p, detail);
-    }
     snprintf(ok, sizeof(ok), "Cluster %s destroyed: %u node%s wiped, back to NotConfigured.\n",
              name, (unsigned)n_nodes, n_nodes == 1 ? "" : "s");
     rv = cli_progress_report(&p, "destroy", status, detail, ok, "cluster", name);
@@ -219,32 +205,24 @@ static int destroy(const struct cli_args *a, HCLUSTER h, const char *name, uint3
     return rv;
 }
 
-int cli_cmd_destroy(const struct cli_args *a, bool ask)
+int cli_cmd_destroy(const struct cli_args *a, HCLUSTER h, bool ask)
 {
     char detail[CLI_DETAIL_SIZE] = "";
     char *name = NULL;
-    uint32_t status, n_nodes = 0;
-    HCLUSTER h;
+    uint32_t n_nodes = 0;
+    uint32_t status = cli_cluster_name(h, &name, detail);
     int rv;
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
-    status = cli_cluster_name(h, &name, detail);
     if (status == 0)
         status = cli_count_nodes(h, &n_nodes, detail);
     if (status != 0) {
-        CloseCluster(h);
-        free(name);
-        return cli_fail(a, "cannot read the cluster", status, detail);
-    }
-    if (ask && !confirm(name, n_nodes)) {
+        rv = cli_fail(a, "cannot read the cluster", status, detail);
+    } else if (ask && !confirm(name, n_nodes)) {
         fprintf(stderr, "clusctl: nothing was destroyed\n");
         rv = CLI_EXIT_CANCELLED;
     } else {
         rv = destroy(a, h, name, n_nodes);
     }
-    CloseCluster(h);
     free(name);
     return rv;
 }
@@ -262,10 +240,9 @@ int cli_cmd_node_clear(const struct cli_args *a)
 
     if (a->node != NULL && utf8_to_utf16(a->node, &wnode) < 0)
         return cli_fail(a, "node clear failed", ERROR_NOT_ENOUGH_MEMORY, NULL);
-    status = ClusapiClearNode(wnode, a->force);
+    status = cli_take_reason(ClusapiClearNode(wnode, a->force), detail);
     free(wnode);
     if (status != 0) {
-        snprintf(detail, sizeof(detail), "%s", ClusapiLastErrorText());
         snprintf(what, sizeof(what), "cannot clear %s", who);
         if (status == ERROR_CLUSTER_NODE_ALREADY_MEMBER && !a->force)
             fprintf(stderr, "clusctl: evict the node from its cluster first; use --force only "

@@ -128,18 +128,13 @@ static int print_text(const struct cli_args *a, const struct node_op *op)
     return CLI_EXIT_OK;
 }
 
-int cli_cmd_node(const struct cli_args *a)
+int cli_cmd_node(const struct cli_args *a, HCLUSTER h)
 {
     struct node_op op = {.pause = a->cmd == CLI_CMD_NODE_PAUSE, .state = ClusterNodeStateUnknown};
     const char *verb = op.pause ? "pause" : "resume";
     char what[300];
-    HCLUSTER h;
 
-    op.status = cli_open_cluster(a, &h, op.detail);
-    if (op.status != 0)
-        return cli_fail_open(a, op.status, op.detail);
     op.status = run(a, h, &op);
-    CloseCluster(h);
     if (op.status == 0 || op.status == ERROR_IO_PENDING)
         return a->json ? print_json(a, &op) : print_text(a, &op);
     if (op.what != NULL)

@@ -26,12 +26,10 @@ static uint32_t get_one(HCLUSTER h, const char *name, char **ret, char *detail)
 
     if (utf8_to_utf16(name, &w) < 0)
         return ERROR_NOT_ENOUGH_MEMORY;
-    status = ClusapiGetClusterProperty(h, w, value, &cch);
+    status = cli_take_reason(ClusapiGetClusterProperty(h, w, value, &cch), detail);
     free(w);
-    if (status != 0) {
-        snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
+    if (status != 0)
         return status;
-    }
     return cli_utf16_to_utf8_lossy((const char16_t *)value, VALUE_UNITS, ret) < 0
                ? ERROR_NOT_ENOUGH_MEMORY
                : 0;
@@ -43,9 +41,7 @@ static uint32_t set_one(HCLUSTER h, const char *name, const char *value, char *d
     uint32_t status = ERROR_NOT_ENOUGH_MEMORY;
 
     if (utf8_to_utf16(name, &wn) == 0 && utf8_to_utf16(value, &wv) == 0)
-        status = ClusapiSetClusterProperty(h, wn, wv);
-    if (status != 0 && status != ERROR_NOT_ENOUGH_MEMORY)
-        snprintf(detail, CLI_DETAIL_SIZE, "%s", ClusapiLastErrorText());
+        status = cli_take_reason(ClusapiSetClusterProperty(h, wn, wv), detail);
     free(wn);
     free(wv);
     return status;
@@ -80,22 +76,17 @@ static int print(const struct cli_args *a, const char *const *names, char **valu
     return rv == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
-int cli_cmd_property(const struct cli_args *a)
+int cli_cmd_property(const struct cli_args *a, HCLUSTER h)
 {
     const char *const *names = a->cmd == CLI_CMD_PROP_LIST ? cluster_props_settable : &a->prop;
     size_t n = a->cmd == CLI_CMD_PROP_LIST ? cluster_props_n_settable : 1;
     char *values[8] = {0}, detail[CLI_DETAIL_SIZE] = "", what[300];
     uint32_t status;
-    HCLUSTER h;
     int rv;
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
     status = a->cmd == CLI_CMD_PROP_SET ? set_one(h, a->prop, a->prop_value, detail) : 0;
     for (size_t i = 0; status == 0 && i < n && i < 8; i++)
         status = get_one(h, names[i], &values[i], detail);
-    CloseCluster(h);
     if (status == 0) {
         rv = print(a, names, values, n);
     } else {

@@ -67,27 +67,19 @@ static int print_done(const struct cli_args *a, const char *cluster, const char 
     return CLI_EXIT_OK;
 }
 
-int cli_cmd_rekey(const struct cli_args *a)
+int cli_cmd_rekey(const struct cli_args *a, HCLUSTER h)
 {
     char detail[CLI_DETAIL_SIZE] = "", id[CHANNEL_ADMIN_ID_CHARS + 2];
     char16_t *wfile = NULL;
     char *cluster = NULL;
-    uint32_t status;
-    HCLUSTER h;
+    uint32_t status = cli_cluster_name(h, &cluster, detail);
     int rv;
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
-    status = cli_cluster_name(h, &cluster, detail);
     if (status == 0 && a->file != NULL && utf8_to_utf16(a->file, &wfile) < 0)
         status = ERROR_NOT_ENOUGH_MEMORY;
-    if (status == 0) {
-        status = a->retire_old ? ClusapiRetireAdminKeys(h) : ClusapiInstallAdminKey(h, wfile);
-        if (status != 0)
-            snprintf(detail, sizeof(detail), "%s", ClusapiLastErrorText());
-    }
-    CloseCluster(h);
+    if (status == 0)
+        status = cli_take_reason(
+            a->retire_old ? ClusapiRetireAdminKeys(h) : ClusapiInstallAdminKey(h, wfile), detail);
     free(wfile);
     if (status != 0) {
         free(cluster);

@@ -176,21 +176,15 @@ static uint32_t gather(const struct cli_args *a, HCLUSTER h, struct view *v, cha
     return status;
 }
 
-int cli_cmd_status(const struct cli_args *a)
+int cli_cmd_status(const struct cli_args *a, HCLUSTER h)
 {
     struct view v = {0};
     struct cli_buf b = {0};
     char detail[CLI_DETAIL_SIZE] = "";
     const char *step = NULL;
-    HCLUSTER h = NULL;
-    uint32_t status;
+    uint32_t status = gather(a, h, &v, detail, &step);
     int rv;
 
-    status = cli_open_cluster(a, &h, detail);
-    if (status != 0)
-        return cli_fail_open(a, status, detail);
-    status = gather(a, h, &v, detail, &step);
-    CloseCluster(h);
     if (status == 0) {
         rv = a->json ? render_json(a, &v, &b) : render_text(a, &v, &b);
         status = rv == 0 ? 0 : ERROR_NOT_ENOUGH_MEMORY;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli_args.h"
+#include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
 #include "cli/cli_format.h"
 
@@ -114,8 +115,47 @@ static const char help_text[] =
     "  3  cancelled (ERROR_CANCELLED), or destroy not confirmed\n"
     "  4  cannot reach the cluster (for events: any more), or access denied\n";
 
+/* The commands that act on a cluster, which run() has opened. */
+static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
+{
+    switch (a->cmd) {
+    case CLI_CMD_STATUS:
+    case CLI_CMD_NODE_LIST:
+    case CLI_CMD_GROUP_LIST:
+    case CLI_CMD_RESOURCE_LIST:
+        return cli_cmd_status(a, h);
+    case CLI_CMD_ADD_NODE:
+        return cli_cmd_add_node(a, h);
+    case CLI_CMD_EVICT:
+        return cli_cmd_evict(a, h);
+    case CLI_CMD_DESTROY:
+        return cli_cmd_destroy(a, h, ask);
+    case CLI_CMD_GROUP_ONLINE:
+    case CLI_CMD_GROUP_OFFLINE:
+    case CLI_CMD_GROUP_MOVE:
+    case CLI_CMD_GROUP_CREATE:
+    case CLI_CMD_GROUP_DELETE:
+        return cli_cmd_group(a, h);
+    case CLI_CMD_NODE_PAUSE:
+    case CLI_CMD_NODE_RESUME:
+        return cli_cmd_node(a, h);
+    case CLI_CMD_PROP_LIST:
+    case CLI_CMD_PROP_GET:
+    case CLI_CMD_PROP_SET:
+        return cli_cmd_property(a, h);
+    case CLI_CMD_REKEY:
+        return a->cluster_credential ? cli_cmd_rekey_cluster_credential(a, h)
+                                     : cli_cmd_rekey(a, h);
+    default:
+        return CLI_EXIT_USAGE;
+    }
+}
+
 static int run(const struct cli_args *a, bool ask)
 {
+    HCLUSTER h;
+    int rv;
+
     switch (a->cmd) {
     case CLI_CMD_HELP:
         fputs(help_text, stdout);
@@ -127,38 +167,19 @@ static int run(const struct cli_args *a, bool ask)
         return cli_cmd_keygen(a);
     case CLI_CMD_CREATE:
         return cli_cmd_create(a);
-    case CLI_CMD_STATUS:
-    case CLI_CMD_NODE_LIST:
-    case CLI_CMD_GROUP_LIST:
-    case CLI_CMD_RESOURCE_LIST:
-        return cli_cmd_status(a);
-    case CLI_CMD_ADD_NODE:
-        return cli_cmd_add_node(a);
-    case CLI_CMD_EVICT:
-        return cli_cmd_evict(a);
-    case CLI_CMD_DESTROY:
-        return cli_cmd_destroy(a, ask);
     case CLI_CMD_NODE_CLEAR:
         return cli_cmd_node_clear(a);
-    case CLI_CMD_GROUP_ONLINE:
-    case CLI_CMD_GROUP_OFFLINE:
-    case CLI_CMD_GROUP_MOVE:
-    case CLI_CMD_GROUP_CREATE:
-    case CLI_CMD_GROUP_DELETE:
-        return cli_cmd_group(a);
-    case CLI_CMD_NODE_PAUSE:
-    case CLI_CMD_NODE_RESUME:
-        return cli_cmd_node(a);
-    case CLI_CMD_PROP_LIST:
-    case CLI_CMD_PROP_GET:
-    case CLI_CMD_PROP_SET:
-        return cli_cmd_property(a);
     case CLI_CMD_EVENTS:
         return cli_cmd_events(a);
-    case CLI_CMD_REKEY:
-        return a->cluster_credential ? cli_cmd_rekey_cluster_credential(a) : cli_cmd_rekey(a);
+    default:
+        break;
     }
-    return CLI_EXIT_USAGE;
+    rv = cli_open_cluster(a, &h);
+    if (rv == CLI_EXIT_OK) {
+        rv = run_on_cluster(a, h, ask);
+        CloseCluster(h);
+    }
+    return rv;
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,7 @@
 /*
  * cdb_cmd — encoders of cluster-database commands; the field layout is described in cdb_cmd.h.
  */
+#include <assert.h>
 #include <errno.h>
 
 #include <clusapi.h>
@@ -36,79 +37,172 @@ const char *cdb_cmd_name(uint32_t code)
     return cmd_names[code];
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Fields                                                                                      */
+/* ------------------------------------------------------------------------------------------ */
+
+static const struct cdb_field fields[] = {
+    [CDB_TAG_CODE] = {"code", 4, false},
+    [CDB_TAG_KEY] = {"key", 0, false},
+    [CDB_TAG_VALUE] = {"value", 0, false},
+    [CDB_TAG_ID] = {"id", 8, false},
+    [CDB_TAG_NAME] = {"name", 0, false},
+    [CDB_TAG_ADDRESS] = {"address", 0, false},
+    [CDB_TAG_PORT] = {"port", 4, false},
+    [CDB_TAG_RAFT_PORT] = {"raft_port", 4, false},
+    [CDB_TAG_ROLE] = {"role", 4, false},
+    [CDB_TAG_STATE] = {"state", 8, true},
+    [CDB_TAG_DRIVER] = {"driver", 0, false},
+    [CDB_TAG_CORE] = {"core", 4, false},
+    [CDB_TAG_OWNER] = {"owner", 8, false},
+    [CDB_TAG_TYPE] = {"type", 0, false},
+    [CDB_TAG_GROUP] = {"group", 0, false},
+    [CDB_TAG_PROP] = {"prop", 0, false},
+    [CDB_TAG_RESOURCE] = {"resource", 0, false},
+    [CDB_TAG_PROVIDER] = {"provider", 0, false},
+    [CDB_TAG_NODE] = {"node", 8, false},
+    [CDB_TAG_CMD] = {"cmd", 0, false},
+    [CDB_TAG_EXPECT_OWNER] = {"expect_owner", 8, false},
+    [CDB_TAG_HANDOFF] = {"handoff", 4, false},
+    [CDB_TAG_INCARNATION] = {"incarnation", 8, false},
+};
+
+const struct cdb_field *cdb_cmd_field(uint16_t tag)
+{
+    if (tag >= sizeof(fields) / sizeof(fields[0]) || fields[tag].name == NULL)
+        return NULL;
+    return &fields[tag];
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Builders: each family after the helper that writes what its commands have in common         */
+/* ------------------------------------------------------------------------------------------ */
+
+/* An integer field, at the width the table gives its tag; v holds the bits of a signed value. */
+static void put_int(struct wire_writer *w, uint16_t tag, uint64_t v)
+{
+    const struct cdb_field *f = cdb_cmd_field(tag);
+    uint8_t b[8];
+
+    assert(f != NULL && (f->width == 4 || f->width == 8));
+    wire_le_put(b, v, f->width);
+    wire_put_blob(w, tag, b, f->width);
+}
+
+/* A command of two string fields (SET_PROP, ADD_RESTYPE, ADD_DEPENDENCY). */
+static void put_two_strings(struct wire_writer *w, uint32_t code, uint16_t tag1, const char *s1,
+                            uint16_t tag2, const char *s2)
+{
+    put_int(w, CDB_TAG_CODE, code);
+    wire_put_str(w, tag1, s1);
+    wire_put_str(w, tag2, s2);
+}
+
 void cdb_cmd_set_prop(struct wire_writer *w, const char *key, const char *value)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SET_PROP);
-    wire_put_str(w, CDB_TAG_KEY, key);
-    wire_put_str(w, CDB_TAG_VALUE, value);
+    put_two_strings(w, CDB_CMD_SET_PROP, CDB_TAG_KEY, key, CDB_TAG_VALUE, value);
+}
+
+void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver)
+{
+    put_two_strings(w, CDB_CMD_ADD_RESTYPE, CDB_TAG_NAME, name, CDB_TAG_DRIVER, driver);
+}
+
+void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider)
+{
+    put_two_strings(w, CDB_CMD_ADD_DEPENDENCY, CDB_TAG_RESOURCE, resource, CDB_TAG_PROVIDER,
+                    provider);
+}
+
+/* The start of every command about one node: its code and the node's id. */
+static void begin_node_cmd(struct wire_writer *w, uint32_t code, uint64_t id)
+{
+    put_int(w, CDB_TAG_CODE, code);
+    put_int(w, CDB_TAG_ID, id);
+}
+
+/* A command that sets or checks one integer of a node (SET_NODE_STATE, SET_NODE_ROLE,
+ * EXPECT_NODE). */
+static void put_node_value(struct wire_writer *w, uint32_t code, uint64_t id, uint16_t tag,
+                           uint64_t v)
+{
+    begin_node_cmd(w, code, id);
+    put_int(w, tag, v);
 }
 
 void cdb_cmd_add_node(struct wire_writer *w, uint64_t id, const char *name, const char *address,
                       uint32_t port, uint32_t raft_port, uint32_t role)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_ADD_NODE);
-    wire_put_u64(w, CDB_TAG_ID, id);
+    begin_node_cmd(w, CDB_CMD_ADD_NODE, id);
     wire_put_str(w, CDB_TAG_NAME, name);
     wire_put_str(w, CDB_TAG_ADDRESS, address);
-    wire_put_u32(w, CDB_TAG_PORT, port);
-    wire_put_u32(w, CDB_TAG_RAFT_PORT, raft_port);
-    wire_put_u32(w, CDB_TAG_ROLE, role);
+    put_int(w, CDB_TAG_PORT, port);
+    put_int(w, CDB_TAG_RAFT_PORT, raft_port);
+    put_int(w, CDB_TAG_ROLE, role);
 }
 
 void cdb_cmd_remove_node(struct wire_writer *w, uint64_t id)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_REMOVE_NODE);
-    wire_put_u64(w, CDB_TAG_ID, id);
+    begin_node_cmd(w, CDB_CMD_REMOVE_NODE, id);
 }
 
 void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SET_NODE_STATE);
-    wire_put_u64(w, CDB_TAG_ID, id);
-    wire_put_i64(w, CDB_TAG_STATE, state);
+    put_node_value(w, CDB_CMD_SET_NODE_STATE, id, CDB_TAG_STATE, (uint64_t)(int64_t)state);
 }
 
 void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SET_NODE_ROLE);
-    wire_put_u64(w, CDB_TAG_ID, id);
-    wire_put_u32(w, CDB_TAG_ROLE, role);
+    put_node_value(w, CDB_CMD_SET_NODE_ROLE, id, CDB_TAG_ROLE, role);
 }
 
-void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver)
+void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_ADD_RESTYPE);
+    begin_node_cmd(w, CDB_CMD_CONFIRM_NODE, id);
+}
+
+void cdb_cmd_expect_node(struct wire_writer *w, uint64_t id, uint64_t incarnation)
+{
+    put_node_value(w, CDB_CMD_EXPECT_NODE, id, CDB_TAG_INCARNATION, incarnation);
+}
+
+/* The start of every command about one named group or resource. */
+static void begin_named_cmd(struct wire_writer *w, uint32_t code, const char *name)
+{
+    put_int(w, CDB_TAG_CODE, code);
     wire_put_str(w, CDB_TAG_NAME, name);
-    wire_put_str(w, CDB_TAG_DRIVER, driver);
+}
+
+/* SET_GROUP_STATE and SET_RESOURCE_STATE carry the same fields. */
+static void put_state(struct wire_writer *w, uint32_t code, const char *name, int32_t state,
+                      uint64_t owner)
+{
+    begin_named_cmd(w, code, name);
+    put_int(w, CDB_TAG_STATE, (uint64_t)(int64_t)state);
+    put_int(w, CDB_TAG_OWNER, owner);
 }
 
 void cdb_cmd_add_group(struct wire_writer *w, const char *name, bool core)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_ADD_GROUP);
-    wire_put_str(w, CDB_TAG_NAME, name);
-    wire_put_u32(w, CDB_TAG_CORE, core ? 1 : 0);
+    begin_named_cmd(w, CDB_CMD_ADD_GROUP, name);
+    put_int(w, CDB_TAG_CORE, core ? 1 : 0);
 }
 
 void cdb_cmd_delete_group(struct wire_writer *w, const char *name)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_DELETE_GROUP);
-    wire_put_str(w, CDB_TAG_NAME, name);
+    begin_named_cmd(w, CDB_CMD_DELETE_GROUP, name);
 }
 
 void cdb_cmd_set_group_state(struct wire_writer *w, const char *name, int32_t state,
                              uint64_t owner)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SET_GROUP_STATE);
-    wire_put_str(w, CDB_TAG_NAME, name);
-    wire_put_i64(w, CDB_TAG_STATE, state);
-    wire_put_u64(w, CDB_TAG_OWNER, owner);
+    put_state(w, CDB_CMD_SET_GROUP_STATE, name, state, owner);
 }
 
 void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *type,
                           const char *group, const struct cdb_kv *props, size_t n_props)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_ADD_RESOURCE);
-    wire_put_str(w, CDB_TAG_NAME, name);
+    begin_named_cmd(w, CDB_CMD_ADD_RESOURCE, name);
     wire_put_str(w, CDB_TAG_TYPE, type);
     wire_put_str(w, CDB_TAG_GROUP, group);
     for (size_t i = 0; i < n_props; i++) {
@@ -121,73 +215,48 @@ void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *t
 
 void cdb_cmd_delete_resource(struct wire_writer *w, const char *name)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_DELETE_RESOURCE);
-    wire_put_str(w, CDB_TAG_NAME, name);
+    begin_named_cmd(w, CDB_CMD_DELETE_RESOURCE, name);
 }
 
 void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,
                                 uint64_t owner)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SET_RESOURCE_STATE);
-    wire_put_str(w, CDB_TAG_NAME, name);
-    wire_put_i64(w, CDB_TAG_STATE, state);
-    wire_put_u64(w, CDB_TAG_OWNER, owner);
-}
-
-void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner)
-{
-    wire_put_u64(w, CDB_TAG_EXPECT_OWNER, owner);
-}
-
-void cdb_cmd_hand_over(struct wire_writer *w)
-{
-    wire_put_u32(w, CDB_TAG_HANDOFF, 1);
-}
-
-void cdb_cmd_sync(struct wire_writer *w)
-{
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SYNC);
-}
-
-void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id)
-{
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_CONFIRM_NODE);
-    wire_put_u64(w, CDB_TAG_ID, id);
-}
-
-void cdb_cmd_expect_node(struct wire_writer *w, uint64_t id, uint64_t incarnation)
-{
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_EXPECT_NODE);
-    wire_put_u64(w, CDB_TAG_ID, id);
-    wire_put_u64(w, CDB_TAG_INCARNATION, incarnation);
+    put_state(w, CDB_CMD_SET_RESOURCE_STATE, name, state, owner);
 }
 
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_RELEASE_RESOURCE);
-    wire_put_str(w, CDB_TAG_NAME, name);
-    wire_put_u64(w, CDB_TAG_NODE, node);
+    begin_named_cmd(w, CDB_CMD_RELEASE_RESOURCE, name);
+    put_int(w, CDB_TAG_NODE, node);
 }
 
-void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider)
+void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_ADD_DEPENDENCY);
-    wire_put_str(w, CDB_TAG_RESOURCE, resource);
-    wire_put_str(w, CDB_TAG_PROVIDER, provider);
+    put_int(w, CDB_TAG_EXPECT_OWNER, owner);
+}
+
+void cdb_cmd_hand_over(struct wire_writer *w)
+{
+    put_int(w, CDB_TAG_HANDOFF, 1);
 }
 
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
                            size_t n)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_SET_PREFERRED);
+    put_int(w, CDB_TAG_CODE, CDB_CMD_SET_PREFERRED);
     wire_put_str(w, CDB_TAG_GROUP, group);
     for (size_t i = 0; i < n; i++)
-        wire_put_u64(w, CDB_TAG_NODE, ids[i]);
+        put_int(w, CDB_TAG_NODE, ids[i]);
+}
+
+void cdb_cmd_sync(struct wire_writer *w)
+{
+    put_int(w, CDB_TAG_CODE, CDB_CMD_SYNC);
 }
 
 void cdb_cmd_batch(struct wire_writer *w)
 {
-    wire_put_u32(w, CDB_TAG_CODE, CDB_CMD_BATCH);
+    put_int(w, CDB_TAG_CODE, CDB_CMD_BATCH);
 }
 
 size_t cdb_cmd_batch_sub_begin(struct wire_writer *w)

@@ -96,6 +96,20 @@ enum cdb_cmd_tag {
     CDB_TAG_INCARNATION = 23,
 };
 
+/*
+ * What a field is, the types above as data: its name (for messages) and, for an integer, its width
+ * on the wire (4: u32; 8: u64, or i64 when is_signed); width 0 for strings and nested messages.
+ * The builders write and cdb_apply() reads every integer at this width.
+ */
+struct cdb_field {
+    const char *name;
+    uint8_t width;
+    bool is_signed;
+};
+
+/* The field of that tag, or NULL for a tag that is none of the above. */
+const struct cdb_field *cdb_cmd_field(uint16_t tag);
+
 /* A key/value pair for cdb_cmd_add_resource(); both strings are borrowed. */
 struct cdb_kv {
     const char *key;

@@ -234,14 +234,7 @@ CLUSAPI_API HCLUSTER CLUSAPI_CALL OpenClusterEx(LPCWSTR lpszClusterName, DWORD D
 
 CLUSAPI_API BOOL CLUSAPI_CALL CloseCluster(HCLUSTER hCluster)
 {
-    struct handle *h = handle_get(hCluster, HANDLE_CLUSTER);
-
-    if (h == NULL || !handle_unregister(h)) {
-        lib_fail(ERROR_INVALID_HANDLE);
-        return FALSE;
-    }
-    handle_free(h);
-    return TRUE;
+    return handle_close(hCluster, HANDLE_CLUSTER) == 0;
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL GetClusterInformation(HCLUSTER hCluster, LPWSTR lpszClusterName,

@@ -12,23 +12,6 @@
 
 #define SETTLE_MS 2000 /* how long a call waits before answering ERROR_IO_PENDING */
 
-struct group_ctx {
-    struct object_handle *group;
-    struct cluster_handle *cluster;
-};
-
-static DWORD group_ctx(HGROUP hGroup, struct group_ctx *ret)
-{
-    struct object_handle *g = (struct object_handle *)handle_get(hGroup, HANDLE_GROUP);
-
-    lib_clear_error();
-    if (g == NULL)
-        return lib_fail(ERROR_INVALID_HANDLE);
-    ret->group = g;
-    ret->cluster = (struct cluster_handle *)g->h.parent;
-    return 0;
-}
-
 /* The node behind a node handle, as the cluster lists it now; Win32 status. */
 static DWORD lookup_node(struct cluster_handle *c, HNODE hNode, struct cluster_node *ret)
 {
@@ -69,6 +52,26 @@ static DWORD node_id(struct cluster_handle *c, HNODE hNode, uint64_t *ret)
     return status;
 }
 
+/* What a group call acts on. */
+struct group_ctx {
+    struct object_handle *group;
+    struct cluster_handle *cluster;
+    uint64_t target; /* the node the call sends the group to; 0 for none */
+};
+
+/* The group behind hGroup and the node behind hDestination (NULL for calls that name none, or
+ * to let the cluster choose); Win32 status. */
+static DWORD group_ctx(HGROUP hGroup, HNODE hDestination, struct group_ctx *ret)
+{
+    struct object_handle *g = object_enter(hGroup, HANDLE_GROUP);
+
+    if (g == NULL)
+        return ERROR_INVALID_HANDLE;
+    ret->group = g;
+    ret->cluster = (struct cluster_handle *)g->h.parent;
+    return node_id(ret->cluster, hDestination, &ret->target);
+}
+
 /* A wait that ran out means the operation goes on in the background: ERROR_IO_PENDING. */
 static DWORD pending_on_timeout(DWORD status)
 {
@@ -79,45 +82,38 @@ static DWORD pending_on_timeout(DWORD status)
     return status;
 }
 
-/* Waits a little for the group to settle in state: 0, or ERROR_IO_PENDING if it has not yet. */
-static DWORD settle(struct cluster_handle *c, const char *group, int32_t state)
+/* Asks for op on the group (online or offline) and, when the cluster runs it in the background,
+ * waits a little for the group to settle in state: 0, or ERROR_IO_PENDING if it has not yet. */
+static DWORD change_and_settle(const struct group_ctx *g, uint32_t op, int32_t state)
 {
-    return pending_on_timeout(cluster_wait(c, RPC_WAIT_GROUP_STATE, group, state, SETTLE_MS));
+    DWORD status = cluster_request(g->cluster, op, g->group->name, g->target, false, NULL);
+
+    if (status == ERROR_IO_PENDING)
+        status = pending_on_timeout(cluster_wait(g->cluster, RPC_WAIT_GROUP_STATE, g->group->name,
+                                                 state, SETTLE_MS));
+    return status;
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL OnlineClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
 {
     struct group_ctx g = {0};
-    uint64_t id;
-    DWORD status = group_ctx(hGroup, &g);
+    DWORD status = group_ctx(hGroup, hDestinationNode, &g);
 
-    if (status == 0)
-        status = node_id(g.cluster, hDestinationNode, &id);
-    if (status != 0)
-        return status;
-    status = cluster_request(g.cluster, RPC_OP_GROUP_ONLINE, g.group->name, id, false, NULL);
-    if (status == ERROR_IO_PENDING)
-        status = settle(g.cluster, g.group->name, ClusterGroupOnline);
-    return status;
+    return status != 0 ? status : change_and_settle(&g, RPC_OP_GROUP_ONLINE, ClusterGroupOnline);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL OfflineClusterGroup(HGROUP hGroup)
 {
     struct group_ctx g = {0};
-    DWORD status = group_ctx(hGroup, &g);
+    DWORD status = group_ctx(hGroup, NULL, &g);
 
-    if (status != 0)
-        return status;
-    status = cluster_request(g.cluster, RPC_OP_GROUP_OFFLINE, g.group->name, 0, false, NULL);
-    if (status == ERROR_IO_PENDING)
-        status = settle(g.cluster, g.group->name, ClusterGroupOffline);
-    return status;
+    return status != 0 ? status : change_and_settle(&g, RPC_OP_GROUP_OFFLINE, ClusterGroupOffline);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterGroup(HGROUP hGroup)
 {
     struct group_ctx g = {0};
-    DWORD status = group_ctx(hGroup, &g);
+    DWORD status = group_ctx(hGroup, NULL, &g);
 
     if (status != 0)
         return status;
@@ -127,16 +123,13 @@ CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterGroup(HGROUP hGroup)
 CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode)
 {
     struct group_ctx g = {0};
-    uint64_t target;
-    DWORD status = group_ctx(hGroup, &g);
+    DWORD status = group_ctx(hGroup, hDestinationNode, &g);
 
-    if (status == 0)
-        status = node_id(g.cluster, hDestinationNode, &target);
     if (status != 0)
         return status;
     /* One request: the leader hands the group over (NULL: to the best other node). A target
      * that cannot bring it online fails it there, and the group manager fails it over. */
-    return pending_on_timeout(cluster_group_move(g.cluster, g.group->name, target, SETTLE_MS));
+    return pending_on_timeout(cluster_group_move(g.cluster, g.group->name, g.target, SETTLE_MS));
 }
 
 /*
@@ -169,7 +162,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL SetClusterGroupNodeList(HGROUP hGroup, DWORD Node
     struct group_ctx g = {0};
     struct wire_writer req;
     uint64_t ids[64];
-    DWORD status = group_ctx(hGroup, &g);
+    DWORD status = group_ctx(hGroup, NULL, &g);
 
     if (status != 0)
         return status;
@@ -208,11 +201,10 @@ static DWORD pause_or_resume(struct cluster_handle *c, uint64_t id, uint32_t op)
 /* The cluster and node behind a node handle. */
 static DWORD node_of(HNODE hNode, struct cluster_handle **ret_c, struct cluster_node *ret)
 {
-    struct object_handle *n = (struct object_handle *)handle_get(hNode, HANDLE_NODE);
+    struct object_handle *n = object_enter(hNode, HANDLE_NODE);
 
-    lib_clear_error();
     if (n == NULL)
-        return lib_fail(ERROR_INVALID_HANDLE);
+        return ERROR_INVALID_HANDLE;
     *ret_c = (struct cluster_handle *)n->h.parent;
     return lookup_node(*ret_c, hNode, ret);
 }

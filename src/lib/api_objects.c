@@ -2,6 +2,7 @@
  * api_objects — enumeration, and node, group and resource handles. Each reads the cluster
  * database of the node the cluster handle talks to (any node answers reads).
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,22 +35,13 @@ typedef bool (*row_fn)(void *arg, const struct row *r); /* false stops the walk 
 static uint32_t query_rows(struct cluster_handle *c, uint32_t query, const char *name, row_fn fn,
                            void *arg)
 {
-    struct wire_writer w;
     struct rpc_reply r;
     struct wire_reader rd;
     struct wire_field f;
-    uint32_t status;
+    uint32_t status = cluster_query(c, query, name, &r);
 
-    rpc_request(&w, RPC_OP_QUERY);
-    wire_put_u32(&w, RPC_F_QUERY, query);
-    if (name != NULL)
-        wire_put_str(&w, RPC_F_NAME, name);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0) {
-        lib_fail_text(status, "%s", r.errmsg);
-        rpc_reply_done(&r);
+    if (status != 0)
         return status;
-    }
     wire_reader_init(&rd, r.data, r.len);
     while (wire_next(&rd, &f) > 0) {
         struct row row = {0};
@@ -175,12 +167,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL ClusterEnum(HCLUSENUM hEnum, DWORD dwIndex, LPDWO
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterCloseEnum(HCLUSENUM hEnum)
 {
-    struct handle *h = handle_get(hEnum, HANDLE_ENUM);
-
-    if (h == NULL || !handle_unregister(h))
-        return lib_fail(ERROR_INVALID_HANDLE);
-    handle_free(h);
-    return 0;
+    return handle_close(hEnum, HANDLE_ENUM);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -241,6 +228,17 @@ struct object_handle *object_new(struct cluster_handle *c, enum handle_type type
     return o;
 }
 
+struct object_handle *object_enter(const void *p, enum handle_type type)
+{
+    struct object_handle *o = (struct object_handle *)handle_get(p, type);
+
+    assert(type == HANDLE_NODE || type == HANDLE_GROUP || type == HANDLE_RESOURCE);
+    lib_clear_error();
+    if (o == NULL)
+        lib_fail(ERROR_INVALID_HANDLE);
+    return o;
+}
+
 static void *open_object(HCLUSTER hCluster, LPCWSTR lpszName, enum handle_type type,
                          uint32_t query, DWORD not_found)
 {
@@ -272,27 +270,14 @@ static void *open_object(HCLUSTER hCluster, LPCWSTR lpszName, enum handle_type t
     return o;
 }
 
-static BOOL close_object(void *p, enum handle_type type)
-{
-    struct handle *h = handle_get(p, type);
-
-    if (h == NULL || !handle_unregister(h)) {
-        lib_fail(ERROR_INVALID_HANDLE);
-        return FALSE;
-    }
-    handle_free(h);
-    return TRUE;
-}
-
 /* The current row of an object handle's object. */
 static uint32_t object_row(const void *p, enum handle_type type, uint32_t query,
                            DWORD not_found, struct find *ret)
 {
-    struct object_handle *o = (struct object_handle *)handle_get(p, type);
+    struct object_handle *o = object_enter(p, type);
 
-    lib_clear_error();
     if (o == NULL)
-        return lib_fail(ERROR_INVALID_HANDLE);
+        return ERROR_INVALID_HANDLE;
     return lookup((struct cluster_handle *)o->h.parent, query, o->name, not_found, ret);
 }
 
@@ -314,7 +299,7 @@ CLUSAPI_API HNODE CLUSAPI_CALL OpenClusterNodeEx(HCLUSTER hCluster, LPCWSTR lpsz
 
 CLUSAPI_API BOOL CLUSAPI_CALL CloseClusterNode(HNODE hNode)
 {
-    return close_object(hNode, HANDLE_NODE);
+    return handle_close(hNode, HANDLE_NODE) == 0;
 }
 
 CLUSAPI_API CLUSTER_NODE_STATE CLUSAPI_CALL GetClusterNodeState(HNODE hNode)
@@ -370,7 +355,7 @@ CLUSAPI_API HGROUP CLUSAPI_CALL CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lp
 
 CLUSAPI_API BOOL CLUSAPI_CALL CloseClusterGroup(HGROUP hGroup)
 {
-    return close_object(hGroup, HANDLE_GROUP);
+    return handle_close(hGroup, HANDLE_GROUP) == 0;
 }
 
 CLUSAPI_API CLUSTER_GROUP_STATE CLUSAPI_CALL GetClusterGroupState(HGROUP hGroup,
@@ -408,7 +393,7 @@ CLUSAPI_API HRESOURCE CLUSAPI_CALL OpenClusterResource(HCLUSTER hCluster,
 
 CLUSAPI_API BOOL CLUSAPI_CALL CloseClusterResource(HRESOURCE hResource)
 {
-    return close_object(hResource, HANDLE_RESOURCE);
+    return handle_close(hResource, HANDLE_RESOURCE) == 0;
 }
 
 CLUSAPI_API CLUSTER_RESOURCE_STATE CLUSAPI_CALL GetClusterResourceState(

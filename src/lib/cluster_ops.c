@@ -21,26 +21,56 @@ static void copy_str(const struct wire_field *f, uint16_t tag, char *buf, size_t
     }
 }
 
+/* cluster_call(), the node's reason becoming the last error when it fails (*ret is released
+ * then). */
+static uint32_t call(struct cluster_handle *c, struct wire_writer *req, int timeout_ms,
+                     struct rpc_reply *ret)
+{
+    uint32_t status = cluster_call(c, req, timeout_ms, ret);
+
+    if (status != 0) {
+        lib_fail_text(status, "%s", ret->errmsg);
+        rpc_reply_done(ret);
+    }
+    return status;
+}
+
+/* call() for a request whose reply says nothing but its status. */
+static uint32_t call_status(struct cluster_handle *c, struct wire_writer *req, int timeout_ms)
+{
+    struct rpc_reply r;
+    uint32_t status = call(c, req, timeout_ms, &r);
+
+    if (status == 0)
+        rpc_reply_done(&r);
+    return status;
+}
+
+uint32_t cluster_query(struct cluster_handle *c, uint32_t query, const char *name,
+                       struct rpc_reply *ret)
+{
+    struct wire_writer w;
+
+    rpc_request(&w, RPC_OP_QUERY);
+    wire_put_u32(&w, RPC_F_QUERY, query);
+    if (name != NULL)
+        wire_put_str(&w, RPC_F_NAME, name);
+    return call(c, &w, LIB_RPC_TIMEOUT_MS, ret);
+}
+
 /* Runs a query and hands each row to fill; Win32 status. */
 static uint32_t query(struct cluster_handle *c, uint32_t what, void **items, size_t size,
                       size_t *ret_n, void (*fill)(const struct wire_field *, void *))
 {
-    struct wire_writer w;
     struct rpc_reply r;
     struct wire_reader rd;
     struct wire_field f;
-    uint32_t status;
+    uint32_t status = cluster_query(c, what, NULL, &r);
     size_t n = 0;
     char *v;
 
-    rpc_request(&w, RPC_OP_QUERY);
-    wire_put_u32(&w, RPC_F_QUERY, what);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0) {
-        lib_fail_text(status, "%s", r.errmsg);
-        rpc_reply_done(&r);
+    if (status != 0)
         return status;
-    }
     wire_reader_init(&rd, r.data, r.len);
     while (wire_next(&rd, &f) > 0)
         n += f.tag == RPC_F_ITEM;
@@ -141,13 +171,7 @@ uint32_t cluster_whoami(struct cluster_handle *c, char cluster_id[40], char node
 
 uint32_t cluster_change(struct cluster_handle *c, struct wire_writer *req)
 {
-    struct rpc_reply r;
-    uint32_t status = cluster_call(c, req, LIB_RPC_TIMEOUT_MS, &r);
-
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
+    return call_status(c, req, LIB_RPC_TIMEOUT_MS);
 }
 
 uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name,
@@ -177,8 +201,6 @@ uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char 
                             int32_t state, uint64_t owner, uint32_t timeout_ms)
 {
     struct wire_writer w;
-    struct rpc_reply r;
-    uint32_t status;
 
     rpc_request(&w, RPC_OP_WAIT);
     wire_put_u32(&w, RPC_F_WAIT_KIND, kind);
@@ -187,11 +209,7 @@ uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char 
     if (owner != 0)
         wire_put_u64(&w, RPC_F_NODE_ID, owner);
     wire_put_u32(&w, RPC_F_TIMEOUT_MS, timeout_ms);
-    status = cluster_call(c, &w, (int)timeout_ms + LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    rpc_reply_done(&r);
-    return status;
+    return call_status(c, &w, (int)timeout_ms + LIB_RPC_TIMEOUT_MS);
 }
 
 uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,

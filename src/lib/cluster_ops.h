@@ -28,6 +28,10 @@ struct cluster_group {
     bool core;
 };
 
+/* Runs query (RPC_QUERY_*) on the node the handle talks to, for the object named only when name is
+ * not NULL: 0 with the reply in *ret (rpc_reply_done() it), or a Win32 status. */
+uint32_t cluster_query(struct cluster_handle *c, uint32_t query, const char *name,
+                       struct rpc_reply *ret);
 /* The members and the groups (malloc'd arrays; free()). */
 uint32_t cluster_nodes(struct cluster_handle *c, struct cluster_node **ret, size_t *ret_n);
 uint32_t cluster_groups(struct cluster_handle *c, struct cluster_group **ret, size_t *ret_n);

@@ -114,3 +114,13 @@ bool handle_unregister(struct handle *h)
     free(children);
     return true;
 }
+
+DWORD handle_close(const void *p, enum handle_type type)
+{
+    struct handle *h = handle_get(p, type);
+
+    if (h == NULL || !handle_unregister(h))
+        return lib_fail(ERROR_INVALID_HANDLE);
+    handle_free(h);
+    return 0;
+}

@@ -109,10 +109,16 @@ struct handle *handle_get(const void *p, enum handle_type type);
 bool handle_unregister(struct handle *h);
 /* Frees a handle of any type (after it is unregistered). */
 void handle_free(struct handle *h);
+/* Closes a live handle of that type (unregisters and frees it): 0, or ERROR_INVALID_HANDLE, also
+ * made the last error, when p is not one. */
+DWORD handle_close(const void *p, enum handle_type type);
 
 /* A registered node, group or resource handle derived from c; NULL if out of memory. */
 struct object_handle *object_new(struct cluster_handle *c, enum handle_type type,
                                  const char *name);
+/* The start of an API call on a node, group or resource handle: clears the last error and returns
+ * the live object of that type, or NULL with ERROR_INVALID_HANDLE as the last error. */
+struct object_handle *object_enter(const void *p, enum handle_type type);
 /* Opens a cluster handle to a node (NULL: the local node) and checks it runs a cluster. */
 uint32_t cluster_open(const char *target, struct cluster_handle **ret, char *errmsg);
 /* One call on the cluster handle's connection, falling over to another node if needed. */

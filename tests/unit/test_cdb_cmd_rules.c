@@ -1,6 +1,7 @@
 /*
  * Who may ask for which database command: the configuration allowlist of RPC_OP_APPLY and the
- * reports a member may make about itself (RPC_OP_MEMBER_REPORT).
+ * reports a member may make about itself (RPC_OP_MEMBER_REPORT). Also what the builders write:
+ * every field at the width cdb_cmd_field() gives it, which is what cdb_apply() reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -274,6 +275,98 @@ static void test_nothing_else_is_a_report(void **state)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* The fields the builders write                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Every field of a message (and of the messages nested in it) is one cdb_cmd_field() knows, each
+ * integer at its width. */
+static void check_fields(const uint8_t *data, size_t len)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    int rv;
+
+    wire_reader_init(&r, data, len);
+    while ((rv = wire_next(&r, &f)) > 0) {
+        const struct cdb_field *fd = cdb_cmd_field(f.tag);
+
+        assert_non_null(fd);
+        if (fd->width != 0)
+            assert_int_equal(f.len, fd->width);
+        if (f.tag == CDB_TAG_PROP || f.tag == CDB_TAG_CMD)
+            check_fields(f.value, f.len);
+    }
+    assert_int_equal(rv, 0);
+}
+
+static void test_builders_write_fields_at_their_width(void **state)
+{
+    (void)state;
+    for (uint32_t code = 1; code <= CDB_CMD_MAX; code++) {
+        struct cmd c = build(code);
+
+        check_fields(c.bytes, c.len);
+        free(c.bytes);
+    }
+    assert_null(cdb_cmd_field(0));
+    assert_null(cdb_cmd_field(CDB_TAG_INCARNATION + 1));
+    assert_string_equal(cdb_cmd_field(CDB_TAG_RAFT_PORT)->name, "raft_port");
+    assert_true(cdb_cmd_field(CDB_TAG_STATE)->is_signed);
+}
+
+/* The builders' bytes, written out by hand: signed states as i64, the rest as their u32 or u64. */
+static void test_builders_bytes(void **state)
+{
+    struct wire_writer built, by_hand;
+    struct cmd b, h;
+
+    (void)state;
+    wire_writer_init(&built);
+    cdb_cmd_add_node(&built, 9, "n9", "10.0.0.9", 3343, 3344, 2);
+    cdb_cmd_set_node_state(&built, 7, -1);
+    cdb_cmd_expect_node(&built, 7, UINT64_MAX);
+    cdb_cmd_add_group(&built, "g", true);
+    cdb_cmd_set_resource_state(&built, "r", ClusterResourceOnlinePending, 3);
+    cdb_cmd_expect_owner(&built, 3);
+    cdb_cmd_hand_over(&built);
+    cdb_cmd_release_resource(&built, "r", 5);
+    b = take(&built);
+
+    wire_writer_init(&by_hand);
+    wire_put_u32(&by_hand, CDB_TAG_CODE, CDB_CMD_ADD_NODE);
+    wire_put_u64(&by_hand, CDB_TAG_ID, 9);
+    wire_put_str(&by_hand, CDB_TAG_NAME, "n9");
+    wire_put_str(&by_hand, CDB_TAG_ADDRESS, "10.0.0.9");
+    wire_put_u32(&by_hand, CDB_TAG_PORT, 3343);
+    wire_put_u32(&by_hand, CDB_TAG_RAFT_PORT, 3344);
+    wire_put_u32(&by_hand, CDB_TAG_ROLE, 2);
+    wire_put_u32(&by_hand, CDB_TAG_CODE, CDB_CMD_SET_NODE_STATE);
+    wire_put_u64(&by_hand, CDB_TAG_ID, 7);
+    wire_put_i64(&by_hand, CDB_TAG_STATE, -1);
+    wire_put_u32(&by_hand, CDB_TAG_CODE, CDB_CMD_EXPECT_NODE);
+    wire_put_u64(&by_hand, CDB_TAG_ID, 7);
+    wire_put_u64(&by_hand, CDB_TAG_INCARNATION, UINT64_MAX);
+    wire_put_u32(&by_hand, CDB_TAG_CODE, CDB_CMD_ADD_GROUP);
+    wire_put_str(&by_hand, CDB_TAG_NAME, "g");
+    wire_put_u32(&by_hand, CDB_TAG_CORE, 1);
+    wire_put_u32(&by_hand, CDB_TAG_CODE, CDB_CMD_SET_RESOURCE_STATE);
+    wire_put_str(&by_hand, CDB_TAG_NAME, "r");
+    wire_put_i64(&by_hand, CDB_TAG_STATE, ClusterResourceOnlinePending);
+    wire_put_u64(&by_hand, CDB_TAG_OWNER, 3);
+    wire_put_u64(&by_hand, CDB_TAG_EXPECT_OWNER, 3);
+    wire_put_u32(&by_hand, CDB_TAG_HANDOFF, 1);
+    wire_put_u32(&by_hand, CDB_TAG_CODE, CDB_CMD_RELEASE_RESOURCE);
+    wire_put_str(&by_hand, CDB_TAG_NAME, "r");
+    wire_put_u64(&by_hand, CDB_TAG_NODE, 5);
+    h = take(&by_hand);
+
+    assert_int_equal(b.len, h.len);
+    assert_memory_equal(b.bytes, h.bytes, h.len);
+    free(b.bytes);
+    free(h.bytes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +376,8 @@ int main(void)
         cmocka_unit_test(test_reports_a_member_sends),
         cmocka_unit_test(test_forged_reports),
         cmocka_unit_test(test_nothing_else_is_a_report),
+        cmocka_unit_test(test_builders_write_fields_at_their_width),
+        cmocka_unit_test(test_builders_bytes),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

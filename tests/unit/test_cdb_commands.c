@@ -245,6 +245,13 @@ static void test_wrong_types(void **state)
     REJECT_RAW(db, 87, w.data, w.len);
     wire_writer_done(&w);
 
+    /* an EXPECT_OWNER of the wrong width is malformed, not a condition on some owner */
+    wire_writer_init(&w);
+    cdb_cmd_set_group_state(&w, "Other", 1, 0);
+    wire_put_u32(&w, CDB_TAG_EXPECT_OWNER, 0);
+    REJECT_RAW(db, 87, w.data, w.len);
+    wire_writer_done(&w);
+
     /* a PROP that is not a message */
     wire_writer_init(&w);
     cdb_cmd_add_resource(&w, "ip9", "IP Address", "Other", NULL, 0);
@@ -285,6 +292,60 @@ static void test_unknown_and_missing(void **state)
     assert_int_equal(apply_w(db, &w), 0);
 }
 
+/* The rejection names the field or the object and says what is wrong with it. */
+static void test_rejections_say_why(void **state)
+{
+    static const struct {
+        const char *why;
+        uint32_t status;
+    } want[] = {
+        {"field 'incarnation' missing", 87},
+        {"field 'port': 0 out of range", 87},
+        {"field 'state': 9 out of range", 87},
+        {"field 'state': -2 out of range", 87},
+        {"resource state 5 invalid", 87},
+        {"group 'none' not found", 5013},
+        {"resource 'none' not found", 5007},
+        {"resource type 'none' not found", 5078},
+        {"node 9 not found", 5042},
+        {"owned by node 0, not 2", 5023},
+    };
+    struct cdb *db = *state;
+    uint32_t got[sizeof(want) / sizeof(want[0])];
+    struct wire_writer w;
+    size_t i = 0;
+
+    wire_writer_init(&w);
+    wire_put_u32(&w, CDB_TAG_CODE, CDB_CMD_EXPECT_NODE);
+    wire_put_u64(&w, CDB_TAG_ID, 1);
+    got[i++] = apply_w(db, &w);
+    assert_string_equal(cdb_errmsg(db), want[0].why);
+    got[i++] = APPLY(db, cdb_cmd_add_node(W, 9, "n9", "10.0.0.9", 0, 3344, 1));
+    assert_string_equal(cdb_errmsg(db), want[1].why);
+    got[i++] = APPLY(db, cdb_cmd_set_group_state(W, "Other", 9, 0));
+    assert_string_equal(cdb_errmsg(db), want[2].why);
+    got[i++] = APPLY(db, cdb_cmd_set_node_state(W, 1, -2));
+    assert_string_equal(cdb_errmsg(db), want[3].why);
+    got[i++] = APPLY(db, cdb_cmd_set_resource_state(W, "ip1", 5, 0));
+    assert_string_equal(cdb_errmsg(db), want[4].why);
+    got[i++] = APPLY(db, cdb_cmd_delete_group(W, "none"));
+    assert_string_equal(cdb_errmsg(db), want[5].why);
+    got[i++] = APPLY(db, cdb_cmd_delete_resource(W, "none"));
+    assert_string_equal(cdb_errmsg(db), want[6].why);
+    got[i++] = APPLY(db, cdb_cmd_add_resource(W, "r9", "none", "Other", NULL, 0));
+    assert_string_equal(cdb_errmsg(db), want[7].why);
+    got[i++] = APPLY(db, cdb_cmd_remove_node(W, 9));
+    assert_string_equal(cdb_errmsg(db), want[8].why);
+    got[i++] = APPLY(db, {
+        cdb_cmd_set_group_state(W, "Other", 2, 2);
+        cdb_cmd_expect_owner(W, 2);
+    });
+    assert_string_equal(cdb_errmsg(db), want[9].why);
+    assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+    for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        assert_int_equal(got[i], want[i].status);
+}
+
 static void test_cmd_names(void **state)
 {
     (void)state;
@@ -309,6 +370,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_types, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_and_missing, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_rejections_say_why, setup_populated, teardown),
         cmocka_unit_test(test_cmd_names),
     };
 

@@ -146,38 +146,34 @@ int cdb_snapshot(struct cdb *db, void **ret_data, size_t *ret_len)
     return 0;
 }
 
+static int print_schema_row(sqlite3_stmt *st, void *f)
+{
+    for (int c = 0; c < 4; c++) {
+        const unsigned char *s = sqlite3_column_text(st, c);
+        fprintf(f, "%s%c", s ? (const char *)s : "", c == 3 ? '\n' : '|');
+    }
+    return 0;
+}
+
 /* Every schema object, in a fixed order, as one malloc'd string. */
 static int schema_text(struct cdb *db, char **ret)
 {
-    sqlite3_stmt *st;
     char *text = NULL;
     size_t len = 0;
-    FILE *f;
-    int r, rc;
+    FILE *f = open_memstream(&text, &len);
+    int r;
 
-    r = cdb_prepare(db, &st, "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name",
-                    "");
-    if (r < 0)
-        return r;
-    f = open_memstream(&text, &len);
-    if (f == NULL) {
-        sqlite3_finalize(st);
+    if (f == NULL)
         return -ENOMEM;
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int c = 0; c < 4; c++) {
-            const unsigned char *s = sqlite3_column_text(st, c);
-            fprintf(f, "%s%c", s ? (const char *)s : "", c == 3 ? '\n' : '|');
-        }
-    }
-    sqlite3_finalize(st);
+    r = cdb_sql(db, CDB_EVERY_ROW, print_schema_row, f,
+                "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name", "");
     if (fclose(f) != 0 || text == NULL) {
         free(text);
         return -ENOMEM;
     }
-    if (rc != SQLITE_DONE) {
+    if (r != 0) {
         free(text);
-        return cdb_fail_sql(db, rc);
+        return r;
     }
     *ret = text;
     return 0;
@@ -328,22 +324,20 @@ static uint64_t hash_value(uint64_t h, sqlite3_stmt *st, int col)
     return h;
 }
 
+static int hash_row(sqlite3_stmt *st, void *h)
+{
+    uint64_t *hash = h;
+
+    *hash = fnv(*hash, "\n", 1);
+    for (int c = 0; c < sqlite3_column_count(st); c++)
+        *hash = hash_value(*hash, st, c);
+    return 0;
+}
+
 static int hash_table(struct cdb *db, uint8_t table, uint64_t *h)
 {
-    sqlite3_stmt *st;
-    int r, rc;
-
-    r = cdb_prepare(db, &st, hash_queries[table], "");
-    if (r < 0)
-        return r;
     *h = fnv(*h, &table, 1);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        *h = fnv(*h, "\n", 1);
-        for (int c = 0; c < sqlite3_column_count(st); c++)
-            *h = hash_value(*h, st, c);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : cdb_fail_sql(db, rc);
+    return cdb_sql(db, CDB_EVERY_ROW, hash_row, h, hash_queries[table], "");
 }
 
 int cdb_hash(struct cdb *db, uint64_t *ret)

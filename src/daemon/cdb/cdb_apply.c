@@ -6,6 +6,7 @@
  */
 #include "daemon/cdb/cdb_internal.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,24 +36,13 @@ struct msg {
 #define ARG_OPTIONAL 1u /* absent: *ret = NULL */
 #define ARG_EMPTY_OK 2u
 
-static const char *tag_name(uint16_t tag)
+/* The field of a tag the handlers read (one of cdb_cmd.h's). */
+static const struct cdb_field *field_of(uint16_t tag)
 {
-    static const char *const names[] = {
-        [CDB_TAG_CODE] = "code",         [CDB_TAG_KEY] = "key",
-        [CDB_TAG_VALUE] = "value",       [CDB_TAG_ID] = "id",
-        [CDB_TAG_NAME] = "name",         [CDB_TAG_ADDRESS] = "address",
-        [CDB_TAG_PORT] = "port",         [CDB_TAG_RAFT_PORT] = "raft_port",
-        [CDB_TAG_ROLE] = "role",         [CDB_TAG_STATE] = "state",
-        [CDB_TAG_DRIVER] = "driver",     [CDB_TAG_CORE] = "core",
-        [CDB_TAG_OWNER] = "owner",       [CDB_TAG_TYPE] = "type",
-        [CDB_TAG_GROUP] = "group",       [CDB_TAG_PROP] = "prop",
-        [CDB_TAG_RESOURCE] = "resource", [CDB_TAG_PROVIDER] = "provider",
-        [CDB_TAG_NODE] = "node",         [CDB_TAG_CMD] = "cmd",
-        [CDB_TAG_EXPECT_OWNER] = "expect_owner",
-        [CDB_TAG_HANDOFF] = "handoff",
-    };
+    const struct cdb_field *f = cdb_cmd_field(tag);
 
-    return tag < sizeof(names) / sizeof(names[0]) && names[tag] ? names[tag] : "?";
+    assert(f != NULL);
+    return f;
 }
 
 /* A wire error on a field: -ENOMEM stays internal, anything else rejects the command. */
@@ -60,7 +50,7 @@ static int bad_field(struct cdb *db, int r, uint16_t tag)
 {
     if (r == -ENOMEM)
         return -ENOMEM;
-    return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s' %s", tag_name(tag),
+    return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s' %s", field_of(tag)->name,
                       r == -ENOENT ? "missing" : "malformed");
 }
 
@@ -82,106 +72,88 @@ static int arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max
     if ((n == 0 && !(flags & ARG_EMPTY_OK)) || n > max) {
         free(s);
         return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': length %zu not in 1..%zu",
-                          tag_name(tag), n, max);
+                          field_of(tag)->name, n, max);
     }
     *ret = s;
     return 0;
 }
 
-static int arg_u64(struct cdb *db, const struct msg *m, uint16_t tag, uint64_t min, uint64_t max,
-                   uint64_t *ret)
+/* An integer field, at the width cdb_cmd_field() gives its tag, in min..max. */
+static int arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t min, int64_t max,
+                   int64_t *ret)
 {
-    uint64_t v;
-    int r = wire_get_u64(m->data, m->len, tag, &v);
-
-    if (r < 0)
-        return bad_field(db, r, tag);
-    if (v < min || v > max)
-        return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': %llu out of range",
-                          tag_name(tag), (unsigned long long)v);
-    *ret = v;
-    return 0;
-}
-
-static int arg_u32(struct cdb *db, const struct msg *m, uint16_t tag, uint32_t min, uint32_t max,
-                   uint32_t *ret)
-{
-    uint32_t v;
-    int r = wire_get_u32(m->data, m->len, tag, &v);
-
-    if (r < 0)
-        return bad_field(db, r, tag);
-    if (v < min || v > max)
-        return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': %u out of range", tag_name(tag),
-                          v);
-    *ret = v;
-    return 0;
-}
-
-static int arg_state(struct cdb *db, const struct msg *m, int32_t min, int32_t max,
-                     int32_t *ret)
-{
+    const struct cdb_field *fd = field_of(tag);
     struct wire_field f;
-    int64_t v;
-    int r = wire_find(m->data, m->len, CDB_TAG_STATE, &f);
+    uint64_t v;
+    int r = wire_find(m->data, m->len, tag, &f);
 
-    if (r == 0)
-        r = wire_field_i64(&f, &v);
+    assert(fd->width != 0 && (fd->is_signed || min >= 0));
+    if (r == 0 && f.len != fd->width)
+        r = -EBADMSG;
     if (r < 0)
-        return bad_field(db, r, CDB_TAG_STATE);
-    if (v < min || v > max)
-        return cdb_reject(db, ERROR_INVALID_PARAMETER, "state %lld out of range", (long long)v);
-    *ret = (int32_t)v;
+        return bad_field(db, r, tag);
+    v = wire_le_get(f.value, fd->width);
+    if (fd->is_signed && ((int64_t)v < min || (int64_t)v > max))
+        return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': %lld out of range", fd->name,
+                          (long long)v);
+    if (!fd->is_signed && (v < (uint64_t)min || v > (uint64_t)max))
+        return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': %llu out of range", fd->name,
+                          (unsigned long long)v);
+    *ret = (int64_t)v;
     return 0;
 }
 
-static int arg_node_id(struct cdb *db, const struct msg *m, uint16_t tag, uint64_t *ret)
+static int arg_node_id(struct cdb *db, const struct msg *m, uint16_t tag, int64_t *ret)
 {
-    return arg_u64(db, m, tag, 1, INT64_MAX, ret);
+    return arg_int(db, m, tag, 1, INT64_MAX, ret);
 }
 
 /* An owner: a node id or 0 for none. */
-static int arg_owner(struct cdb *db, const struct msg *m, uint64_t *ret)
+static int arg_owner(struct cdb *db, const struct msg *m, int64_t *ret)
 {
-    return arg_u64(db, m, CDB_TAG_OWNER, 0, INT64_MAX, ret);
+    return arg_int(db, m, CDB_TAG_OWNER, 0, INT64_MAX, ret);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* Lookups used by the handlers: 0, the "not found" status, or a negative errno             */
 /* ---------------------------------------------------------------------------------------- */
 
-static int need_node(struct cdb *db, uint64_t id)
+static int need_node(struct cdb *db, int64_t id)
 {
-    int r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ?", "i", (int64_t)id);
+    int r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ?", "i", id);
 
     if (r == -ENOENT)
-        return cdb_reject(db, ERROR_CLUSTER_NODE_NOT_FOUND, "node %llu not found",
-                          (unsigned long long)id);
+        return cdb_reject(db, ERROR_CLUSTER_NODE_NOT_FOUND, "node %lld not found", (long long)id);
     return r;
 }
 
+/* The ID field of a node command: a node that exists. */
+static int arg_known_node(struct cdb *db, const struct msg *m, int64_t *ret)
+{
+    int r = arg_node_id(db, m, CDB_TAG_ID, ret);
+
+    return r != 0 ? r : need_node(db, *ret);
+}
+
 /* An owner of 0 means "none" and always exists. */
-static int need_owner(struct cdb *db, uint64_t owner)
+static int need_owner(struct cdb *db, int64_t owner)
 {
     return owner == 0 ? 0 : need_node(db, owner);
 }
 
-static int need_group(struct cdb *db, const char *name, int64_t *ret_id)
+/* r, the result of looking up something by name, with -ENOENT turned into the rejection. */
+static int need_found(struct cdb *db, int r, int not_found, const char *what, const char *name)
 {
-    int r = cdb_sql_int(db, ret_id, "SELECT id FROM grp WHERE name = ?", "t", name);
-
     if (r == -ENOENT)
-        return cdb_reject(db, ERROR_GROUP_NOT_FOUND, "group '%s' not found", name);
+        return cdb_reject(db, not_found, "%s '%s' not found", what, name);
     return r;
 }
 
-static int need_resource(struct cdb *db, const char *name, int64_t *ret_id)
+static int need_restype(struct cdb *db, const char *name)
 {
-    int r = cdb_sql_int(db, ret_id, "SELECT id FROM resource WHERE name = ?", "t", name);
+    int r = cdb_sql_int(db, NULL, "SELECT 1 FROM restype WHERE name = ?", "t", name);
 
-    if (r == -ENOENT)
-        return cdb_reject(db, ERROR_RESOURCE_NOT_FOUND, "resource '%s' not found", name);
-    return r;
+    return need_found(db, r, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "resource type", name);
 }
 
 /* 0 when the query finds nothing, else rejects with status (a duplicate). */
@@ -193,6 +165,51 @@ static int need_absent(struct cdb *db, int status, const char *what, const char 
     if (r == 0)
         return cdb_reject(db, status, "%s '%s' already exists", what, name);
     return r == -ENOENT ? 0 : r;
+}
+
+/* CLUSTER_RESOURCE_STATE: Unknown -1, Inherited 0, Initializing 1, Online 2, Offline 3,
+ * Failed 4, Pending 128, OnlinePending 129, OfflinePending 130. */
+static bool resource_state_valid(int64_t s)
+{
+    return (s >= -1 && s <= 4) || (s >= 128 && s <= 130);
+}
+
+/* Groups and resources, which the commands that name one (delete, state report) treat alike. */
+struct object_kind {
+    const char *what; /* for messages */
+    int not_found;    /* the Win32 status of an unknown name */
+    int (*id_of)(struct cdb *db, const char *name, int64_t *ret);
+    const char *owner_sql;  /* its owner, by id */
+    const char *delete_sql; /* by id */
+    int64_t max_state;      /* states are -1..max_state */
+    bool (*state_valid)(int64_t state); /* NULL: every state in that range */
+};
+
+static const struct object_kind group_kind = {
+    "group", ERROR_GROUP_NOT_FOUND, cdb_group_id, "SELECT owner FROM grp WHERE id = ?",
+    "DELETE FROM grp WHERE id = ?", 4, NULL,
+};
+
+static const struct object_kind resource_kind = {
+    "resource", ERROR_RESOURCE_NOT_FOUND, cdb_resource_id,
+    "SELECT owner FROM resource WHERE id = ?", "DELETE FROM resource WHERE id = ?", 130,
+    resource_state_valid,
+};
+
+static int need_object(struct cdb *db, const struct object_kind *k, const char *name,
+                       int64_t *ret_id)
+{
+    return need_found(db, k->id_of(db, name, ret_id), k->not_found, k->what, name);
+}
+
+static int need_group(struct cdb *db, const char *name, int64_t *ret_id)
+{
+    return need_object(db, &group_kind, name, ret_id);
+}
+
+static int need_resource(struct cdb *db, const char *name, int64_t *ret_id)
+{
+    return need_object(db, &resource_kind, name, ret_id);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -220,96 +237,87 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *name = NULL;
     _cleanup_free_ char *address = NULL;
-    uint64_t id;
-    uint32_t port, raft_port, role;
+    int64_t id, port, raft_port, role;
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
         (r = arg_str(db, m, CDB_TAG_NAME, CDB_NODE_NAME_MAX, 0, &name)) ||
         (r = arg_str(db, m, CDB_TAG_ADDRESS, CDB_ADDRESS_MAX, 0, &address)) ||
-        (r = arg_u32(db, m, CDB_TAG_PORT, 1, 65535, &port)) ||
-        (r = arg_u32(db, m, CDB_TAG_RAFT_PORT, 1, 65535, &raft_port)) ||
-        (r = arg_u32(db, m, CDB_TAG_ROLE, 0, 2, &role)))
+        (r = arg_int(db, m, CDB_TAG_PORT, 1, 65535, &port)) ||
+        (r = arg_int(db, m, CDB_TAG_RAFT_PORT, 1, 65535, &raft_port)) ||
+        (r = arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)))
         return r;
-    r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ? OR name = ?", "it", (int64_t)id,
-                    name);
+    r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ? OR name = ?", "it", id, name);
     if (r == 0)
-        return cdb_reject(db, ERROR_CLUSTER_NODE_EXISTS, "node %llu or '%s' already exists",
-                          (unsigned long long)id, name);
+        return cdb_reject(db, ERROR_CLUSTER_NODE_EXISTS, "node %lld or '%s' already exists",
+                          (long long)id, name);
     if (r != -ENOENT)
         return r;
     return cdb_sql_exec(db,
                         "INSERT INTO node(id, name, address, port, raft_port, role, state,"
                         " incarnation) VALUES(?, ?, ?, ?, ?, ?, ?, 0)",
-                        "ittiiii", (int64_t)id, name, address, (int64_t)port, (int64_t)raft_port,
-                        (int64_t)role, (int64_t)NODE_STATE_INITIAL);
+                        "ittiiii", id, name, address, port, raft_port, role,
+                        (int64_t)NODE_STATE_INITIAL);
 }
 
 static int cmd_remove_node(struct cdb *db, const struct msg *m)
 {
-    uint64_t id;
-    int r;
+    int64_t id;
+    int r = arg_known_node(db, m, &id);
 
-    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) || (r = need_node(db, id)))
-        return r;
-    return cdb_sql_exec(db, "DELETE FROM node WHERE id = ?", "i", (int64_t)id);
+    return r != 0 ? r : cdb_sql_exec(db, "DELETE FROM node WHERE id = ?", "i", id);
 }
 
 static int cmd_set_node_state(struct cdb *db, const struct msg *m)
 {
-    uint64_t id;
-    int32_t state;
+    int64_t id, state;
     int r;
 
-    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) || (r = arg_state(db, m, -1, 3, &state)) ||
-        (r = need_node(db, id)))
+    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
+        (r = arg_int(db, m, CDB_TAG_STATE, -1, 3, &state)) || (r = need_node(db, id)))
         return r;
-    return cdb_sql_exec(db, "UPDATE node SET state = ? WHERE id = ?", "ii", (int64_t)state,
-                        (int64_t)id);
+    return cdb_sql_exec(db, "UPDATE node SET state = ? WHERE id = ?", "ii", state, id);
 }
 
 static int cmd_confirm_node(struct cdb *db, const struct msg *m)
 {
-    uint64_t id;
-    int r;
+    int64_t id;
+    int r = arg_known_node(db, m, &id);
 
-    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) || (r = need_node(db, id)))
+    if (r != 0)
         return r;
     return cdb_sql_exec(db,
                         "UPDATE node SET incarnation = incarnation + 1,"
                         " state = CASE state WHEN ? THEN ? ELSE state END WHERE id = ?",
-                        "iii", (int64_t)NODE_STATE_DOWN, (int64_t)NODE_STATE_UP, (int64_t)id);
+                        "iii", (int64_t)NODE_STATE_DOWN, (int64_t)NODE_STATE_UP, id);
 }
 
 static int cmd_expect_node(struct cdb *db, const struct msg *m)
 {
-    uint64_t id, incarnation;
-    int64_t have;
+    int64_t id, incarnation, have;
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = arg_u64(db, m, CDB_TAG_INCARNATION, 0, INT64_MAX, &incarnation)) ||
+        (r = arg_int(db, m, CDB_TAG_INCARNATION, 0, INT64_MAX, &incarnation)) ||
         (r = need_node(db, id)) ||
-        (r = cdb_sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", (int64_t)id)))
+        (r = cdb_sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", id)))
         return r;
-    if ((uint64_t)have != incarnation)
+    if (have != incarnation)
         return cdb_reject(db, ERROR_INVALID_STATE,
-                          "node %llu came back (incarnation %lld, not %llu)",
-                          (unsigned long long)id, (long long)have, (unsigned long long)incarnation);
+                          "node %lld came back (incarnation %lld, not %lld)", (long long)id,
+                          (long long)have, (long long)incarnation);
     return 0;
 }
 
 static int cmd_set_node_role(struct cdb *db, const struct msg *m)
 {
-    uint64_t id;
-    uint32_t role;
+    int64_t id, role;
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = arg_u32(db, m, CDB_TAG_ROLE, 0, 2, &role)) || (r = need_node(db, id)))
+        (r = arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)) || (r = need_node(db, id)))
         return r;
-    return cdb_sql_exec(db, "UPDATE node SET role = ? WHERE id = ?", "ii", (int64_t)role,
-                        (int64_t)id);
+    return cdb_sql_exec(db, "UPDATE node SET role = ? WHERE id = ?", "ii", role, id);
 }
 
 static int cmd_add_restype(struct cdb *db, const struct msg *m)
@@ -329,44 +337,75 @@ static int cmd_add_restype(struct cdb *db, const struct msg *m)
 static int cmd_add_group(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *name = NULL;
-    uint32_t core;
+    int64_t core;
     int r;
 
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_u32(db, m, CDB_TAG_CORE, 0, 1, &core)) ||
+        (r = arg_int(db, m, CDB_TAG_CORE, 0, 1, &core)) ||
         (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "group", name,
                          "SELECT 1 FROM grp WHERE name = ?")))
         return r;
     return cdb_sql_exec(db, "INSERT INTO grp(name, core, state, owner) VALUES(?, ?, ?, NULL)",
-                        "tii", name, (int64_t)core, (int64_t)GROUP_STATE_INITIAL);
+                        "tii", name, core, (int64_t)GROUP_STATE_INITIAL);
 }
 
-static int cmd_delete_group(struct cdb *db, const struct msg *m)
+/* DELETE_GROUP, DELETE_RESOURCE. */
+static int delete_object(struct cdb *db, const struct msg *m, const struct object_kind *k)
 {
     _cleanup_free_ char *name = NULL;
     int64_t id;
     int r;
 
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = need_group(db, name, &id)))
+        (r = need_object(db, k, name, &id)))
         return r;
-    return cdb_sql_exec(db, "DELETE FROM grp WHERE id = ?", "i", id);
+    return cdb_sql_exec(db, k->delete_sql, "i", id);
 }
 
-/* The optional EXPECT_OWNER condition of a state report: 0 if absent or met. */
-static int check_expected_owner(struct cdb *db, const struct msg *m, const char *table,
-                                int64_t id)
+static int cmd_delete_group(struct cdb *db, const struct msg *m)
 {
+    return delete_object(db, m, &group_kind);
+}
+
+static int cmd_delete_resource(struct cdb *db, const struct msg *m)
+{
+    return delete_object(db, m, &resource_kind);
+}
+
+/* What SET_GROUP_STATE and SET_RESOURCE_STATE report about an object. */
+struct state_report {
+    int64_t id; /* the object's */
+    int64_t state;
+    int64_t owner; /* 0 for none */
+};
+
+/*
+ * Reads a state report about an object of kind k and checks it: the object and its new owner
+ * exist, and the optional EXPECT_OWNER condition holds. 0 with *ret filled, or the rejection.
+ */
+static int read_state_report(struct cdb *db, const struct msg *m, const struct object_kind *k,
+                             struct state_report *ret)
+{
+    _cleanup_free_ char *name = NULL;
     uint64_t expect;
     int64_t owner = 0;
-    char sql[80];
     int r;
 
-    if (wire_get_u64(m->data, m->len, CDB_TAG_EXPECT_OWNER, &expect) == -ENOENT)
+    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = arg_int(db, m, CDB_TAG_STATE, -1, k->max_state, &ret->state)) ||
+        (r = arg_owner(db, m, &ret->owner)))
+        return r;
+    if (k->state_valid != NULL && !k->state_valid(ret->state))
+        return cdb_reject(db, ERROR_INVALID_PARAMETER, "%s state %lld invalid", k->what,
+                          (long long)ret->state);
+    if ((r = need_object(db, k, name, &ret->id)) || (r = need_owner(db, ret->owner)))
+        return r;
+    r = wire_get_u64(m->data, m->len, CDB_TAG_EXPECT_OWNER, &expect);
+    if (r == -ENOENT)
         return 0;
-    snprintf(sql, sizeof(sql), "SELECT owner FROM %s WHERE id = ?", table);
-    r = cdb_sql_int(db, &owner, sql, "i", id);
     if (r < 0)
+        return bad_field(db, r, CDB_TAG_EXPECT_OWNER);
+    if ((r = cdb_sql_int(db, &owner, k->owner_sql, "i", ret->id)) < 0)
         return r;
     if ((uint64_t)owner != expect)
         return cdb_reject(db, ERROR_INVALID_STATE, "owned by node %lld, not %llu", (long long)owner,
@@ -376,19 +415,13 @@ static int check_expected_owner(struct cdb *db, const struct msg *m, const char 
 
 static int cmd_set_group_state(struct cdb *db, const struct msg *m)
 {
-    _cleanup_free_ char *name = NULL;
-    int32_t state;
-    uint64_t owner;
-    int64_t id;
-    int r;
+    struct state_report rep;
+    int r = read_state_report(db, m, &group_kind, &rep);
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_state(db, m, -1, 4, &state)) || (r = arg_owner(db, m, &owner)) ||
-        (r = need_group(db, name, &id)) || (r = need_owner(db, owner)) ||
-        (r = check_expected_owner(db, m, "grp", id)))
+    if (r != 0)
         return r;
-    return cdb_sql_exec(db, "UPDATE grp SET state = ?, owner = ? WHERE id = ?", "ioi",
-                        (int64_t)state, owner, id);
+    return cdb_sql_exec(db, "UPDATE grp SET state = ?, owner = ? WHERE id = ?", "ioi", rep.state,
+                        (uint64_t)rep.owner, rep.id);
 }
 
 /* The nested PROP fields of ADD_RESOURCE; a repeated key breaks the primary key (87). */
@@ -427,13 +460,9 @@ static int cmd_add_resource(struct cdb *db, const struct msg *m)
         (r = arg_str(db, m, CDB_TAG_TYPE, CDB_NAME_MAX, 0, &type)) ||
         (r = arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
         (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "resource", name,
-                         "SELECT 1 FROM resource WHERE name = ?")))
-        return r;
-    r = cdb_sql_int(db, NULL, "SELECT 1 FROM restype WHERE name = ?", "t", type);
-    if (r == -ENOENT)
-        return cdb_reject(db, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "resource type '%s' not found",
-                          type);
-    if (r < 0 || (r = need_group(db, group, &grp)))
+                         "SELECT 1 FROM resource WHERE name = ?")) ||
+        (r = need_restype(db, type)) ||
+        (r = need_group(db, group, &grp)))
         return r;
     /* The type is stored as registered, whatever case the command used. */
     r = cdb_sql_exec(db,
@@ -445,53 +474,25 @@ static int cmd_add_resource(struct cdb *db, const struct msg *m)
     return add_resource_props(db, m, sqlite3_last_insert_rowid(db->conn));
 }
 
-static int cmd_delete_resource(struct cdb *db, const struct msg *m)
-{
-    _cleanup_free_ char *name = NULL;
-    int64_t id;
-    int r;
-
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = need_resource(db, name, &id)))
-        return r;
-    return cdb_sql_exec(db, "DELETE FROM resource WHERE id = ?", "i", id);
-}
-
-/* CLUSTER_RESOURCE_STATE: Unknown -1, Inherited 0, Initializing 1, Online 2, Offline 3,
- * Failed 4, Pending 128, OnlinePending 129, OfflinePending 130. */
-static bool resource_state_valid(int32_t s)
-{
-    return (s >= -1 && s <= 4) || (s >= 128 && s <= 130);
-}
-
 static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
 {
-    _cleanup_free_ char *name = NULL;
-    int32_t state;
-    uint64_t owner;
-    int64_t id;
-    int r;
+    struct state_report rep;
+    int r = read_state_report(db, m, &resource_kind, &rep);
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_state(db, m, -1, 130, &state)) || (r = arg_owner(db, m, &owner)))
-        return r;
-    if (!resource_state_valid(state))
-        return cdb_reject(db, ERROR_INVALID_PARAMETER, "resource state %d invalid", state);
-    if ((r = need_resource(db, name, &id)) || (r = need_owner(db, owner)) ||
-        (r = check_expected_owner(db, m, "resource", id)))
+    if (r != 0)
         return r;
     if (wire_get_u32(m->data, m->len, CDB_TAG_HANDOFF, &(uint32_t){0}) != -ENOENT) {
-        uint32_t flag;
+        int64_t flag;
 
-        if ((r = arg_u32(db, m, CDB_TAG_HANDOFF, 1, 1, &flag)) ||
+        if ((r = arg_int(db, m, CDB_TAG_HANDOFF, 1, 1, &flag)) ||
             (r = cdb_sql_exec(db,
                               "UPDATE resource SET handoff = NULLIF(COALESCE(handoff, owner), ?)"
                               " WHERE id = ?",
-                              "ii", (int64_t)owner, id)))
+                              "ii", rep.owner, rep.id)))
             return r;
     }
     return cdb_sql_exec(db, "UPDATE resource SET state = ?, owner = ? WHERE id = ?", "ioi",
-                        (int64_t)state, owner, id);
+                        rep.state, (uint64_t)rep.owner, rep.id);
 }
 
 static int cmd_sync(struct cdb *db, const struct msg *m)
@@ -504,18 +505,17 @@ static int cmd_sync(struct cdb *db, const struct msg *m)
 static int cmd_release_resource(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *name = NULL;
-    uint64_t node;
-    int64_t id;
+    int64_t node, id;
     int r;
 
     if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
         (r = arg_node_id(db, m, CDB_TAG_NODE, &node)) || (r = need_resource(db, name, &id)))
         return r;
     r = cdb_sql_int(db, NULL, "SELECT 1 FROM resource WHERE id = ? AND handoff = ?", "ii", id,
-                    (int64_t)node);
+                    node);
     if (r == -ENOENT)
-        return cdb_reject(db, ERROR_INVALID_STATE, "node %llu is not handing '%s' over",
-                          (unsigned long long)node, name);
+        return cdb_reject(db, ERROR_INVALID_STATE, "node %lld is not handing '%s' over",
+                          (long long)node, name);
     if (r < 0)
         return r;
     return cdb_sql_exec(db, "UPDATE resource SET handoff = NULL WHERE id = ?", "i", id);
@@ -588,7 +588,7 @@ static int cmd_set_preferred(struct cdb *db, const struct msg *m)
             continue;
         if (wire_field_u64(&f, &id) < 0 || id == 0 || id > INT64_MAX)
             return bad_field(db, -EBADMSG, CDB_TAG_NODE);
-        if ((r = need_node(db, id)) ||
+        if ((r = need_node(db, (int64_t)id)) ||
             (r = cdb_sql_exec(db, "INSERT INTO preferred(grp, node, rank) VALUES(?, ?, ?)", "iii",
                               grp, (int64_t)id, rank++)))
             return r;

@@ -1,6 +1,7 @@
 /*
  * cdb_query — the cluster database's read functions (see cdb.h): single rows into the caller's
- * struct, lists as one malloc'd block each.
+ * struct, lists as one malloc'd block each. Each table they read is described once (struct table,
+ * struct text_table): its statements and how a row becomes an item; the readers are generic.
  */
 #include "daemon/cdb/cdb_internal.h"
 
@@ -9,7 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef void (*row_fn)(sqlite3_stmt *st, void *item);
+/* ------------------------------------------------------------------------------------------ */
+/* Rows into items                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef void (*fill_fn)(sqlite3_stmt *st, void *item);
 
 static void col_text(sqlite3_stmt *st, int col, char *buf, size_t size)
 {
@@ -17,8 +22,6 @@ static void col_text(sqlite3_stmt *st, int col, char *buf, size_t size)
 
     snprintf(buf, size, "%s", s ? (const char *)s : "");
 }
-
-#define NODE_COLS "id, name, address, port, raft_port, role, state, incarnation"
 
 static void row_node(sqlite3_stmt *st, void *item)
 {
@@ -34,8 +37,6 @@ static void row_node(sqlite3_stmt *st, void *item)
     n->incarnation = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
-#define GROUP_COLS "id, name, core, state, owner"
-
 static void row_group(sqlite3_stmt *st, void *item)
 {
     struct cdb_group *g = item;
@@ -46,10 +47,6 @@ static void row_group(sqlite3_stmt *st, void *item)
     g->state = (int32_t)sqlite3_column_int64(st, 3);
     g->owner = (uint64_t)sqlite3_column_int64(st, 4);
 }
-
-#define RESOURCE_SELECT                                                                          \
-    "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \
-    " FROM resource r JOIN grp g ON g.id = r.grp"
 
 static void row_resource(sqlite3_stmt *st, void *item)
 {
@@ -78,166 +75,255 @@ static void row_id(sqlite3_stmt *st, void *item)
     *(uint64_t *)item = (uint64_t)sqlite3_column_int64(st, 0);
 }
 
-/* The first row into *ret (untouched if there is none): 0, -ENOENT or a negative errno. */
-static int query_one(struct cdb *db, size_t size, row_fn fn, void *ret, const char *sql,
-                     const char *types, ...)
+/* ------------------------------------------------------------------------------------------ */
+/* Tables of items                                                                             */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * A table read into items of size bytes, each filled from one row of its statements: every row
+ * in order (of the group whose id is bound to ?1 when keyed), the row of a name, the row of an
+ * id (NULL where cdb.h offers no such lookup).
+ */
+struct table {
+    size_t size;
+    fill_fn fill;
+    const char *all;
+    bool keyed;
+    const char *by_name;
+    const char *by_id;
+};
+
+#define NODE_SELECT                                                                              \
+    "SELECT id, name, address, port, raft_port, role, state, incarnation FROM node"
+#define GROUP_SELECT "SELECT id, name, core, state, owner FROM grp"
+#define RESOURCE_SELECT                                                                          \
+    "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \
+    " FROM resource r JOIN grp g ON g.id = r.grp"
+
+static const struct table node_table = {
+    sizeof(struct cdb_node), row_node, NODE_SELECT " ORDER BY id", false,
+    NODE_SELECT " WHERE name = ?", NODE_SELECT " WHERE id = ?",
+};
+
+static const struct table group_table = {
+    sizeof(struct cdb_group), row_group, GROUP_SELECT " ORDER BY id", false,
+    GROUP_SELECT " WHERE name = ?", GROUP_SELECT " WHERE id = ?",
+};
+
+/* Group id 0 selects every resource: ids start at 1. */
+static const struct table resource_table = {
+    sizeof(struct cdb_resource), row_resource,
+    RESOURCE_SELECT " WHERE ?1 = 0 OR r.grp = ?1 ORDER BY r.id", true,
+    RESOURCE_SELECT " WHERE r.name = ?", NULL,
+};
+
+static const struct table restype_table = {
+    sizeof(struct cdb_restype), row_restype, "SELECT name, driver FROM restype ORDER BY name",
+    false, NULL, NULL,
+};
+
+static const struct table preferred_table = {
+    sizeof(uint64_t), row_id, "SELECT node FROM preferred WHERE grp = ?1 ORDER BY rank", true,
+    NULL, NULL,
+};
+
+/* The item a lookup fills: zeroed, then filled from the row (untouched if there is none). */
+struct one {
+    const struct table *t;
+    void *item;
+};
+
+static int fill_one(sqlite3_stmt *st, void *arg)
 {
-    sqlite3_stmt *st;
-    va_list ap;
-    int r, rc;
+    struct one *o = arg;
 
-    va_start(ap, types);
-    r = cdb_prepare_v(db, &st, sql, types, ap);
-    va_end(ap);
-    if (r < 0)
-        return r;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        memset(ret, 0, size);
-        fn(st, ret);
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? -ENOENT : cdb_fail_sql(db, rc);
-}
-
-/* Steps st to the end, collecting one item per row into a growing malloc'd array. */
-static int collect(struct cdb *db, sqlite3_stmt *st, size_t size, row_fn fn, void **ret,
-                   size_t *ret_n)
-{
-    uint8_t *items = NULL;
-    size_t n = 0, cap = 0;
-    int rc;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 8;
-            uint8_t *p = realloc(items, ncap * size);
-            if (p == NULL) {
-                free(items);
-                return -ENOMEM;
-            }
-            items = p;
-            cap = ncap;
-        }
-        memset(items + n * size, 0, size);
-        fn(st, items + n * size);
-        n++;
-    }
-    if (rc != SQLITE_DONE) {
-        free(items);
-        return cdb_fail_sql(db, rc);
-    }
-    *ret = items;
-    *ret_n = n;
+    memset(o->item, 0, o->t->size);
+    o->t->fill(st, o->item);
     return 0;
 }
 
-static int query_list(struct cdb *db, size_t size, row_fn fn, void **ret, size_t *ret_n,
-                      const char *sql, const char *types, ...)
+static int read_by_name(struct cdb *db, const struct table *t, const char *name, void *ret)
 {
-    sqlite3_stmt *st;
-    va_list ap;
-    int r;
+    struct one o = {t, ret};
 
-    va_start(ap, types);
-    r = cdb_prepare_v(db, &st, sql, types, ap);
-    va_end(ap);
-    if (r < 0)
-        return r;
-    r = collect(db, st, size, fn, ret, ret_n);
-    sqlite3_finalize(st);
-    return r;
+    return cdb_sql(db, CDB_FIRST_ROW, fill_one, &o, t->by_name, "t", name);
+}
+
+static int read_by_id(struct cdb *db, const struct table *t, uint64_t id, void *ret)
+{
+    struct one o = {t, ret};
+
+    if (id > INT64_MAX)
+        return -ENOENT;
+    return cdb_sql(db, CDB_FIRST_ROW, fill_one, &o, t->by_id, "i", (int64_t)id);
+}
+
+/* A growing array of items, one a row. */
+struct list {
+    const struct table *t;
+    uint8_t *items;
+    size_t n, cap;
+};
+
+static int fill_next(sqlite3_stmt *st, void *arg)
+{
+    struct list *l = arg;
+    size_t size = l->t->size;
+
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        uint8_t *p = realloc(l->items, cap * size);
+
+        if (p == NULL)
+            return -ENOMEM;
+        l->items = p;
+        l->cap = cap;
+    }
+    memset(l->items + l->n * size, 0, size);
+    l->t->fill(st, l->items + l->n * size);
+    l->n++;
+    return 0;
 }
 
 /*
- * Rows of ncols text columns as one block: an array of entries of entry_size bytes, column c's
- * string pointer stored at offs[c] in each entry, followed by the strings themselves. Two passes
- * over st (nothing writes in between), so the block is allocated once at its exact size.
+ * Every row of t (of the group key, when t is keyed). ret is the address of the caller's pointer
+ * to the items (a struct cdb_node ** for the nodes, ...): the array's address is copied there as
+ * bytes, all object pointers having one representation on the platforms clussvc runs on.
  */
-static int collect_strings(struct cdb *db, sqlite3_stmt *st, size_t entry_size,
-                           const size_t *offs, int ncols, void **ret, size_t *ret_n)
+static int read_all(struct cdb *db, const struct table *t, int64_t key, void *ret, size_t *ret_n)
 {
-    size_t n = 0, i, bytes = 0;
-    char *block, *p;
-    int rc;
+    struct list l = {t, NULL, 0, 0};
+    int r = cdb_sql(db, CDB_EVERY_ROW, fill_next, &l, t->all, t->keyed ? "i" : "", key);
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        n++;
-        for (int c = 0; c < ncols; c++) {
-            sqlite3_column_text(st, c);
-            bytes += (size_t)sqlite3_column_bytes(st, c) + 1;
-        }
+    if (r != 0) {
+        free(l.items);
+        return r;
     }
-    if (rc != SQLITE_DONE)
-        return cdb_fail_sql(db, rc);
-    if (n == 0) {
-        *ret = NULL;
-        *ret_n = 0;
-        return 0;
-    }
-    sqlite3_reset(st);
-    block = malloc(n * entry_size + bytes);
-    if (block == NULL)
-        return -ENOMEM;
-    p = block + n * entry_size;
-    for (i = 0; i < n && sqlite3_step(st) == SQLITE_ROW; i++) {
-        for (int c = 0; c < ncols; c++) {
-            const unsigned char *s = sqlite3_column_text(st, c);
-            size_t len = s ? (size_t)sqlite3_column_bytes(st, c) : 0;
-
-            memcpy(p, s ? (const char *)s : "", len);
-            p[len] = '\0';
-            memcpy(block + i * entry_size + offs[c], &p, sizeof(p));
-            p += len + 1;
-        }
-    }
-    *ret = block;
-    *ret_n = i;
+    memcpy(ret, &l.items, sizeof(l.items));
+    *ret_n = l.n;
     return 0;
 }
 
-static int query_props(struct cdb *db, struct cdb_prop **ret, size_t *ret_n, const char *sql,
-                       const char *types, ...)
-{
-    static const size_t offs[] = {offsetof(struct cdb_prop, key),
-                                  offsetof(struct cdb_prop, value)};
-    sqlite3_stmt *st;
-    void *block;
-    va_list ap;
-    int r;
+/* ------------------------------------------------------------------------------------------ */
+/* Tables of strings                                                                           */
+/* ------------------------------------------------------------------------------------------ */
 
-    va_start(ap, types);
-    r = cdb_prepare_v(db, &st, sql, types, ap);
-    va_end(ap);
-    if (r < 0)
+/*
+ * A table of text columns read into one block: entries of entry_size bytes, column c's string
+ * pointer stored at offs[c] in each entry, followed by the strings themselves. sql selects every
+ * row in order (of the resource whose id is bound to ?1 when keyed).
+ */
+struct text_table {
+    const char *sql;
+    bool keyed;
+    size_t entry_size;
+    int ncols;
+    size_t offs[2];
+};
+
+static const struct text_table prop_table = {
+    "SELECT key, value FROM prop ORDER BY key", false, sizeof(struct cdb_prop), 2,
+    {offsetof(struct cdb_prop, key), offsetof(struct cdb_prop, value)},
+};
+
+static const struct text_table resprop_table = {
+    "SELECT key, value FROM resprop WHERE resource = ?1 ORDER BY key", true,
+    sizeof(struct cdb_prop), 2, {offsetof(struct cdb_prop, key), offsetof(struct cdb_prop, value)},
+};
+
+static const struct text_table dependency_table = {
+    "SELECT p.name FROM dependency d JOIN resource p ON p.id = d.provider"
+    " WHERE d.resource = ?1 ORDER BY d.provider",
+    true, sizeof(char *), 1, {0},
+};
+
+/* The block being built: measured by a first pass over the rows, filled by a second. */
+struct texts {
+    const struct text_table *t;
+    size_t n, bytes; /* rows, and bytes of their strings with the NULs */
+    char *block;
+    char *next;      /* where the next string goes */
+    size_t filled;   /* entries filled */
+};
+
+static int measure_texts(sqlite3_stmt *st, void *arg)
+{
+    struct texts *x = arg;
+
+    x->n++;
+    for (int c = 0; c < x->t->ncols; c++) {
+        sqlite3_column_text(st, c);
+        x->bytes += (size_t)sqlite3_column_bytes(st, c) + 1;
+    }
+    return 0;
+}
+
+static int copy_texts(sqlite3_stmt *st, void *arg)
+{
+    struct texts *x = arg;
+    char *entry = x->block + x->filled * x->t->entry_size;
+
+    if (x->filled == x->n)
+        return 0;
+    for (int c = 0; c < x->t->ncols; c++) {
+        const unsigned char *s = sqlite3_column_text(st, c);
+        size_t len = s ? (size_t)sqlite3_column_bytes(st, c) : 0;
+
+        memcpy(x->next, s ? (const char *)s : "", len);
+        x->next[len] = '\0';
+        memcpy(entry + x->t->offs[c], &x->next, sizeof(x->next));
+        x->next += len + 1;
+    }
+    x->filled++;
+    return 0;
+}
+
+/*
+ * Every row of t (of the resource key, when t is keyed) as one block, allocated once at its exact
+ * size: the statement runs twice, and nothing writes in between (a cdb has one thread). ret is
+ * the address of the caller's pointer to the entries, as for read_all().
+ */
+static int read_texts(struct cdb *db, const struct text_table *t, int64_t key, void *ret,
+                      size_t *ret_n)
+{
+    struct texts x = {.t = t};
+    const char *types = t->keyed ? "i" : "";
+    int r = cdb_sql(db, CDB_EVERY_ROW, measure_texts, &x, t->sql, types, key);
+
+    if (r == 0 && x.n > 0) {
+        x.block = malloc(x.n * t->entry_size + x.bytes);
+        if (x.block == NULL)
+            return -ENOMEM;
+        x.next = x.block + x.n * t->entry_size;
+        r = cdb_sql(db, CDB_EVERY_ROW, copy_texts, &x, t->sql, types, key);
+    }
+    if (r != 0) {
+        free(x.block);
         return r;
-    r = collect_strings(db, st, sizeof(struct cdb_prop), offs, 2, &block, ret_n);
-    sqlite3_finalize(st);
-    if (r == 0)
-        *ret = block;
-    return r;
+    }
+    memcpy(ret, &x.block, sizeof(x.block));
+    *ret_n = x.filled;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The read functions of cdb.h                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+static int dup_text(sqlite3_stmt *st, void *ret)
+{
+    const unsigned char *s = sqlite3_column_text(st, 0);
+
+    *(char **)ret = strdup(s ? (const char *)s : "");
+    return *(char **)ret ? 0 : -ENOMEM;
 }
 
 int cdb_get_prop(struct cdb *db, const char *key, char **ret)
 {
-    sqlite3_stmt *st;
     char *value = NULL;
-    int r, rc;
+    int r = cdb_sql(db, CDB_FIRST_ROW, dup_text, &value, "SELECT value FROM prop WHERE key = ?",
+                    "t", key);
 
-    r = cdb_prepare(db, &st, "SELECT value FROM prop WHERE key = ?", "t", key);
-    if (r < 0)
-        return r;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *s = sqlite3_column_text(st, 0);
-        value = strdup(s ? (const char *)s : "");
-        r = value ? 0 : -ENOMEM;
-    } else {
-        r = rc == SQLITE_DONE ? -ENOENT : cdb_fail_sql(db, rc);
-    }
-    sqlite3_finalize(st);
     if (r == 0)
         *ret = value;
     return r;
@@ -245,140 +331,78 @@ int cdb_get_prop(struct cdb *db, const char *key, char **ret)
 
 int cdb_props(struct cdb *db, struct cdb_prop **ret, size_t *ret_n)
 {
-    return query_props(db, ret, ret_n, "SELECT key, value FROM prop ORDER BY key", "");
+    return read_texts(db, &prop_table, 0, ret, ret_n);
 }
 
 int cdb_nodes(struct cdb *db, struct cdb_node **ret, size_t *ret_n)
 {
-    void *items;
-    int r = query_list(db, sizeof(**ret), row_node, &items, ret_n,
-                       "SELECT " NODE_COLS " FROM node ORDER BY id", "");
-
-    if (r == 0)
-        *ret = items;
-    return r;
+    return read_all(db, &node_table, 0, ret, ret_n);
 }
 
 int cdb_node_by_name(struct cdb *db, const char *name, struct cdb_node *ret)
 {
-    return query_one(db, sizeof(*ret), row_node, ret,
-                     "SELECT " NODE_COLS " FROM node WHERE name = ?", "t", name);
+    return read_by_name(db, &node_table, name, ret);
 }
 
 int cdb_node_by_id(struct cdb *db, uint64_t id, struct cdb_node *ret)
 {
-    if (id > INT64_MAX)
-        return -ENOENT;
-    return query_one(db, sizeof(*ret), row_node, ret,
-                     "SELECT " NODE_COLS " FROM node WHERE id = ?", "i", (int64_t)id);
+    return read_by_id(db, &node_table, id, ret);
 }
 
 int cdb_groups(struct cdb *db, struct cdb_group **ret, size_t *ret_n)
 {
-    void *items;
-    int r = query_list(db, sizeof(**ret), row_group, &items, ret_n,
-                       "SELECT " GROUP_COLS " FROM grp ORDER BY id", "");
-
-    if (r == 0)
-        *ret = items;
-    return r;
+    return read_all(db, &group_table, 0, ret, ret_n);
 }
 
 int cdb_group_by_name(struct cdb *db, const char *name, struct cdb_group *ret)
 {
-    return query_one(db, sizeof(*ret), row_group, ret,
-                     "SELECT " GROUP_COLS " FROM grp WHERE name = ?", "t", name);
+    return read_by_name(db, &group_table, name, ret);
 }
 
 int cdb_group_by_id(struct cdb *db, uint64_t id, struct cdb_group *ret)
 {
-    if (id > INT64_MAX)
-        return -ENOENT;
-    return query_one(db, sizeof(*ret), row_group, ret,
-                     "SELECT " GROUP_COLS " FROM grp WHERE id = ?", "i", (int64_t)id);
+    return read_by_id(db, &group_table, id, ret);
 }
 
 int cdb_resources(struct cdb *db, const char *group, struct cdb_resource **ret, size_t *ret_n)
 {
-    void *items;
     int64_t grp = 0;
-    int r = 0;
+    int r = group != NULL ? cdb_group_id(db, group, &grp) : 0;
 
-    if (group != NULL)
-        r = cdb_sql_int(db, &grp, "SELECT id FROM grp WHERE name = ?", "t", group);
-    if (r < 0)
-        return r;
-    /* grp 0 (no group given) selects every resource: ids start at 1. */
-    r = query_list(db, sizeof(**ret), row_resource, &items, ret_n,
-                   RESOURCE_SELECT " WHERE ? = 0 OR r.grp = ? ORDER BY r.id", "ii", grp, grp);
-    if (r == 0)
-        *ret = items;
-    return r;
+    return r < 0 ? r : read_all(db, &resource_table, grp, ret, ret_n);
 }
 
 int cdb_resource_by_name(struct cdb *db, const char *name, struct cdb_resource *ret)
 {
-    return query_one(db, sizeof(*ret), row_resource, ret, RESOURCE_SELECT " WHERE r.name = ?",
-                     "t", name);
+    return read_by_name(db, &resource_table, name, ret);
 }
 
 int cdb_resource_props(struct cdb *db, const char *resource, struct cdb_prop **ret,
                        size_t *ret_n)
 {
     int64_t id;
-    int r = cdb_sql_int(db, &id, "SELECT id FROM resource WHERE name = ?", "t", resource);
+    int r = cdb_resource_id(db, resource, &id);
 
-    if (r < 0)
-        return r;
-    return query_props(db, ret, ret_n,
-                       "SELECT key, value FROM resprop WHERE resource = ? ORDER BY key", "i", id);
+    return r < 0 ? r : read_texts(db, &resprop_table, id, ret, ret_n);
 }
 
 int cdb_dependencies(struct cdb *db, const char *resource, char ***ret_names, size_t *ret_n)
 {
-    static const size_t offs[] = {0};
-    sqlite3_stmt *st;
-    void *block;
     int64_t id;
-    int r = cdb_sql_int(db, &id, "SELECT id FROM resource WHERE name = ?", "t", resource);
+    int r = cdb_resource_id(db, resource, &id);
 
-    if (r < 0)
-        return r;
-    r = cdb_prepare(db, &st,
-                    "SELECT p.name FROM dependency d JOIN resource p ON p.id = d.provider"
-                    " WHERE d.resource = ? ORDER BY d.provider",
-                    "i", id);
-    if (r < 0)
-        return r;
-    r = collect_strings(db, st, sizeof(char *), offs, 1, &block, ret_n);
-    sqlite3_finalize(st);
-    if (r == 0)
-        *ret_names = block;
-    return r;
+    return r < 0 ? r : read_texts(db, &dependency_table, id, ret_names, ret_n);
 }
 
 int cdb_restypes(struct cdb *db, struct cdb_restype **ret, size_t *ret_n)
 {
-    void *items;
-    int r = query_list(db, sizeof(**ret), row_restype, &items, ret_n,
-                       "SELECT name, driver FROM restype ORDER BY name", "");
-
-    if (r == 0)
-        *ret = items;
-    return r;
+    return read_all(db, &restype_table, 0, ret, ret_n);
 }
 
 int cdb_preferred(struct cdb *db, const char *group, uint64_t **ret_ids, size_t *ret_n)
 {
-    void *items;
     int64_t grp;
-    int r = cdb_sql_int(db, &grp, "SELECT id FROM grp WHERE name = ?", "t", group);
+    int r = cdb_group_id(db, group, &grp);
 
-    if (r < 0)
-        return r;
-    r = query_list(db, sizeof(**ret_ids), row_id, &items, ret_n,
-                   "SELECT node FROM preferred WHERE grp = ? ORDER BY rank", "i", grp);
-    if (r == 0)
-        *ret_ids = items;
-    return r;
+    return r < 0 ? r : read_all(db, &preferred_table, grp, ret_ids, ret_n);
 }

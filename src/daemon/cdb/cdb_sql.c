@@ -1,7 +1,7 @@
 /*
- * cdb_sql — the SQL helpers the cluster database's files share (see cdb_internal.h): statements
- * with bound arguments, run to completion or read for one integer, and SQLite failures turned
- * into negative errnos with their text kept in the cdb's errmsg.
+ * cdb_sql — the SQL helpers the cluster database's files share (see cdb_internal.h): one runner
+ * for statements with bound arguments, which hands their rows to a callback, and SQLite failures
+ * turned into negative errnos with their text kept in the cdb's errmsg.
  */
 #include "daemon/cdb/cdb_internal.h"
 
@@ -26,8 +26,9 @@ int cdb_fail_sql(struct cdb *db, int rc)
     return (rc & 0xff) == SQLITE_NOMEM ? -ENOMEM : -EIO;
 }
 
-int cdb_prepare_v(struct cdb *db, sqlite3_stmt **ret, const char *sql, const char *types,
-                  va_list ap)
+/* Prepares sql and binds one argument of ap per character of types (see cdb_internal.h). */
+static int prepare_v(struct cdb *db, sqlite3_stmt **ret, const char *sql, const char *types,
+                     va_list ap)
 {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL);
@@ -60,54 +61,46 @@ int cdb_prepare_v(struct cdb *db, sqlite3_stmt **ret, const char *sql, const cha
     return 0;
 }
 
-int cdb_prepare(struct cdb *db, sqlite3_stmt **ret, const char *sql, const char *types, ...)
-{
-    va_list ap;
-    int r;
-
-    va_start(ap, types);
-    r = cdb_prepare_v(db, ret, sql, types, ap);
-    va_end(ap);
-    return r;
-}
-
-int cdb_sql_exec(struct cdb *db, const char *sql, const char *types, ...)
+int cdb_sql(struct cdb *db, enum cdb_rows rows, cdb_row_fn fn, void *arg, const char *sql,
+            const char *types, ...)
 {
     sqlite3_stmt *st;
     va_list ap;
     int r, rc;
 
     va_start(ap, types);
-    r = cdb_prepare_v(db, &st, sql, types, ap);
+    r = prepare_v(db, &st, sql, types, ap);
     va_end(ap);
     if (r < 0)
         return r;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        ;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r = fn != NULL ? fn(st, arg) : 0;
+        if (r < 0 || rows == CDB_FIRST_ROW)
+            break;
+    }
     sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
-        return 0;
+    if (r < 0)
+        return r;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return rc == SQLITE_DONE && rows == CDB_FIRST_ROW ? -ENOENT : 0;
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return cdb_reject(db, ERROR_INVALID_PARAMETER, "constraint: %s", sqlite3_errstr(rc));
     return cdb_fail_sql(db, rc);
 }
 
-int cdb_sql_int(struct cdb *db, int64_t *ret, const char *sql, const char *types, ...)
+int cdb_row_int(sqlite3_stmt *st, void *ret)
 {
-    sqlite3_stmt *st;
-    va_list ap;
-    int r, rc;
+    if (ret != NULL)
+        *(int64_t *)ret = sqlite3_column_int64(st, 0);
+    return 0;
+}
 
-    va_start(ap, types);
-    r = cdb_prepare_v(db, &st, sql, types, ap);
-    va_end(ap);
-    if (r < 0)
-        return r;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && ret != NULL)
-        *ret = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? -ENOENT : cdb_fail_sql(db, rc);
+int cdb_group_id(struct cdb *db, const char *name, int64_t *ret)
+{
+    return cdb_sql_int(db, ret, "SELECT id FROM grp WHERE name = ?", "t", name);
+}
+
+int cdb_resource_id(struct cdb *db, const char *name, int64_t *ret)
+{
+    return cdb_sql_int(db, ret, "SELECT id FROM resource WHERE name = ?", "t", name);
 }
