@@ -250,7 +250,6 @@ static void pass(struct svc *s, bool periodic)
     }
     svc_waits_check(s);
     svc_submit_check_deferred(s);
-    svc_forward_check_parked(s);
     svc_shutdown_check(s);
     if (periodic) {
         svc_orphan_tick(s);
@@ -330,7 +329,6 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
     svc_host_update(s);
     health_stop(&s->health);
     svc_waits_cancel(s, ERROR_CLUSTER_SHUTTING_DOWN, "the node is leaving the cluster");
-    svc_forward_cancel_parked(s, ERROR_CLUSTER_SHUTTING_DOWN, "the node is leaving the cluster");
     consensus_stop(s->consensus, wipe_consensus_stopped, w);
 }
 

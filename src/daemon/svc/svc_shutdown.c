@@ -42,7 +42,6 @@ static void finish(struct svc *s)
     svc_host_update(s);
     health_stop(&s->health);
     svc_waits_cancel(s, ERROR_CLUSTER_SHUTTING_DOWN, "the service is stopping");
-    svc_forward_cancel_parked(s, ERROR_CLUSTER_SHUTTING_DOWN, "the service is stopping");
     rpc_server_stop(s->rpc);
     s->rpc = NULL;
     /* A stopped service must not keep answering for cluster addresses: take them offline. */

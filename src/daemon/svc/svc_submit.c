@@ -312,53 +312,6 @@ static int forward_command(struct submit *sub, const void *cmd, size_t len)
  * two at most; nothing was sent, so waiting changes nothing the caller could be unsure of. */
 #define LEADER_WAIT_MS 3000
 
-static void park(struct svc *s, struct rpc_call *call)
-{
-    struct svc_parked_call *p = calloc(1, sizeof(*p));
-
-    if (p == NULL) {
-        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
-        return;
-    }
-    *p = (struct svc_parked_call){.call = call, .deadline = svc_now_ms() + LEADER_WAIT_MS,
-                                  .next = s->submit.parked};
-    s->submit.parked = p;
-}
-
-void svc_forward_check_parked(struct svc *s)
-{
-    struct svc_parked_call **pp = &s->submit.parked;
-    char addr[64];
-    uint16_t port;
-
-    while (*pp != NULL) {
-        struct svc_parked_call *p = *pp;
-        bool leader = svc_leader_endpoint(s, addr, sizeof(addr), &port);
-
-        if (!leader && svc_now_ms() < p->deadline && !s->wiping) {
-            pp = &p->next;
-            continue;
-        }
-        *pp = p->next;
-        if (leader && !s->wiping)
-            svc_rpc_on_loop(s, p->call); /* handled here if this node leads now */
-        else
-            rpc_call_finish(p->call, ERROR_CLUSTER_NODE_DOWN, "the cluster has no leader");
-        free(p);
-    }
-}
-
-void svc_forward_cancel_parked(struct svc *s, uint32_t status, const char *why)
-{
-    while (s->submit.parked != NULL) {
-        struct svc_parked_call *p = s->submit.parked;
-
-        s->submit.parked = p->next;
-        rpc_call_finish(p->call, status, "%s", why);
-        free(p);
-    }
-}
-
 void svc_forward_call(struct svc *s, struct rpc_call *call)
 {
     struct submit *sub;
@@ -368,7 +321,7 @@ void svc_forward_call(struct svc *s, struct rpc_call *call)
     int rv;
 
     if (!svc_leader_endpoint(s, addr, sizeof(addr), &port)) {
-        park(s, call); /* an election: dispatched again once it is over */
+        svc_wait_for_leader(s, call, LEADER_WAIT_MS); /* an election: dispatched once it is over */
         return;
     }
     sub = calloc(1, sizeof(*sub));

@@ -29,17 +29,8 @@ struct svc_pooled_channel {
     struct channel_key key;
 };
 
-/* A request for the leader that came while none was known (an election): it is dispatched
- * again once one is, or fails when the wait is over. */
-struct svc_parked_call {
-    struct rpc_call *call;
-    uint64_t deadline;       /* monotonic ms */
-    struct svc_parked_call *next;
-};
-
 struct svc_submit_state {
     struct submit *deferred; /* forwarded commits waiting for this node to apply them (loop) */
-    struct svc_parked_call *parked; /* requests waiting for a leader (loop) */
     /* Any worker thread takes and returns channels: under pool_mu. */
     pthread_mutex_t pool_mu;
     struct svc_pooled_channel pool[SVC_FORWARD_POOL_SIZE];
@@ -65,11 +56,6 @@ void svc_forward_reset(struct svc *s);
 /* Relays a whole request to the leader and its reply back to the caller; a committed change is
  * answered once this node has applied it too. */
 void svc_forward_call(struct svc *s, struct rpc_call *call);
-/* Dispatches again the requests parked for want of a leader once one is known; fails those
- * whose wait is over. Runs with every pass. */
-void svc_forward_check_parked(struct svc *s);
-/* Fails every parked request with status (the node stops or leaves its cluster). */
-void svc_forward_cancel_parked(struct svc *s, uint32_t status, const char *why);
 /* Asks the leader to move group to node_id (RPC_OP_GROUP_MOVE), for a stopping node handing its
  * groups over; cb gets the leader's status (ERROR_IO_PENDING: the move is being committed).
  * 0, or negative errno and cb is not called. */

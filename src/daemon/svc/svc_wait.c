@@ -1,7 +1,9 @@
 /*
  * svc_wait — RPC_OP_WAIT: a caller waits on this node for a condition (a leader, the setup
- * commit, a node or group state). Waits are re-checked after each change the loop sees and
- * each tick, and end when the condition holds, their time runs out, or the node leaves.
+ * commit, a node or group state); and a request for the leader that came during an election
+ * waits for one here before it is dispatched again. Waits are re-checked after each change the
+ * loop sees and each tick, and end when the condition holds, their time runs out, or the node
+ * leaves.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -13,6 +15,8 @@
 #include "daemon/svc/svc_ops.h"
 
 #define MAX_WAIT_MS 120000
+/* Not a kind a caller can ask for: a leader is known, then the call is dispatched again. */
+#define WAIT_DISPATCH UINT32_MAX
 
 struct svc_wait {
     struct rpc_call *call;
@@ -32,6 +36,13 @@ static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_
 
     *ret_done = false;
     switch (wt->kind) {
+    case WAIT_DISPATCH: { /* as svc_forward_call will find it */
+        char addr[64];
+        uint16_t port;
+
+        *ret_done = svc_leader_endpoint(s, addr, sizeof(addr), &port);
+        return 0;
+    }
     case RPC_WAIT_LEADER:
         *ret_done = s->consensus != NULL && consensus_leader(s->consensus) != 0;
         return 0;
@@ -76,7 +87,11 @@ void svc_waits_check(struct svc *s)
             continue;
         }
         *pp = wt->next;
-        if (done)
+        if (wt->kind == WAIT_DISPATCH && done)
+            svc_rpc_on_loop(s, wt->call); /* handled here if this node leads by now */
+        else if (wt->kind == WAIT_DISPATCH)
+            rpc_call_finish(wt->call, ERROR_CLUSTER_NODE_DOWN, "the cluster has no leader");
+        else if (done)
             rpc_call_finish(wt->call, status, status ? "group %s failed to come online" : NULL,
                             wt->name);
         else
@@ -94,6 +109,25 @@ void svc_waits_cancel(struct svc *s, uint32_t status, const char *why)
         rpc_call_finish(wt->call, status, "%s", why);
         free(wt);
     }
+}
+
+static void waits_add(struct svc *s, struct svc_wait *wt, uint32_t timeout_ms)
+{
+    wt->deadline = svc_now_ms() + timeout_ms;
+    wt->next = s->waits.head;
+    s->waits.head = wt;
+}
+
+void svc_wait_for_leader(struct svc *s, struct rpc_call *call, uint32_t timeout_ms)
+{
+    struct svc_wait *wt = calloc(1, sizeof(*wt));
+
+    if (wt == NULL) {
+        rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "out of memory");
+        return;
+    }
+    *wt = (struct svc_wait){.call = call, .kind = WAIT_DISPATCH};
+    waits_add(s, wt, timeout_ms);
 }
 
 void svc_op_wait(struct svc *s, struct rpc_call *call)
@@ -117,8 +151,11 @@ void svc_op_wait(struct svc *s, struct rpc_call *call)
     wire_get_u32(call->req, call->req_len, RPC_F_STATE, &state);
     wt->state = (int32_t)state;
     wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &wt->owner);
-    wt->deadline = svc_now_ms() + timeout;
-    wt->next = s->waits.head;
-    s->waits.head = wt;
+    if (wt->kind == WAIT_DISPATCH) { /* not a kind a caller may ask for */
+        free(wt);
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed wait");
+        return;
+    }
+    waits_add(s, wt, timeout);
     svc_waits_check(s);
 }

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+struct rpc_call;
+
 struct svc;
 struct svc_wait; /* one pending wait */
 
@@ -14,6 +16,9 @@ struct svc_waits {
     struct svc_wait *head;
 };
 
+/* Holds a request for the leader until one is known (an election is under way), then dispatches
+ * it again; fails it with ERROR_CLUSTER_NODE_DOWN after timeout_ms. */
+void svc_wait_for_leader(struct svc *s, struct rpc_call *call, uint32_t timeout_ms);
 /* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
 void svc_waits_check(struct svc *s);
 /* Finishes every pending wait with status and why (the node is leaving or stopping). */
