@@ -84,7 +84,8 @@ void channel_peer_text(int fd, char *buf, size_t n);
 
 /* Sends one message. 0 or negative errno. */
 int channel_send(struct channel *c, const void *msg, size_t len);
-/* Receives one message into a malloc'd buffer. 0, -ETIMEDOUT, -ECONNRESET (peer closed), -EBADMSG. */
+/* Receives one message into a malloc'd buffer. 0, -ETIMEDOUT, -ECONNRESET (peer closed),
+ * -EBADMSG. */
 int channel_recv(struct channel *c, int timeout_ms, void **ret_msg, size_t *ret_len);
 /*
  * Whether an idle channel (no request outstanding) can carry the next one: false if the peer has

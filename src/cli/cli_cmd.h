@@ -40,7 +40,8 @@ int cli_cmd_property(const struct cli_args *a, HCLUSTER h);
 int cli_cmd_node(const struct cli_args *a, HCLUSTER h);
 /* `clusctl events`: polls the cluster and prints each change (cli_events.c). */
 int cli_cmd_events(const struct cli_args *a);
-/* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential (cli_cluster_credential.c). */
+/* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential
+ * (cli_cluster_credential.c). */
 int cli_cmd_rekey_cluster_credential(const struct cli_args *a, HCLUSTER h);
 /* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
 int cli_cmd_rekey(const struct cli_args *a, HCLUSTER h);

@@ -52,7 +52,8 @@ static uint32_t gather_kind(HCLUSTER h, enum cli_kind k, struct cli_entries *ret
 /* Output                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-static int render_table(const struct cli_entries *l, enum cli_kind k, const char *indent, struct cli_buf *b)
+static int render_table(const struct cli_entries *l, enum cli_kind k, const char *indent,
+                        struct cli_buf *b)
 {
     static const char *const headers[] = {"NAME", "STATE", "OWNER", "GROUP"};
     size_t cols = k == CLI_KIND_NODE ? 2 : k == CLI_KIND_GROUP ? 3 : 4;
@@ -78,7 +79,8 @@ static int json_member(struct cli_buf *b, const char *key, const char *value)
     return rv == 0 ? cli_json_string(b, value) : rv;
 }
 
-static int render_json_list(const struct cli_entries *l, enum cli_kind k, const char *key, struct cli_buf *b)
+static int render_json_list(const struct cli_entries *l, enum cli_kind k, const char *key,
+                            struct cli_buf *b)
 {
     char sname[64];
     int rv = cli_buf_printf(b, ",\"%s\":[", key);

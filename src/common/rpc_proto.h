@@ -25,7 +25,8 @@ enum rpc_op {
     RPC_OP_APPLY,             /* COMMAND -> commits a configuration command (setup's batches;
                                * cdb_cmd_is_configuration, else 5 and nothing committed)
                                * -> DB_VERSION */
-    RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its row) */
+    RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its
+                                 row) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
     RPC_OP_CLEANUP,           /* SESSION or CLUSTER_ID (optional) -> back to NotConfigured */
@@ -36,7 +37,8 @@ enum rpc_op {
     RPC_OP_MEMBER_REMOVE,     /* NODE_ID -> leaves raft and the database (leader) */
     RPC_OP_GROUP_DELETE,      /* NAME -> deletes an offline group and its resources */
     RPC_OP_GET_CREDENTIAL,    /* -> CLUSTER_ID, KEY_HEX: for a node being added (admin only) */
-    RPC_OP_CLEAR,             /* FORCE -> wipes a node whose cluster let it go (Clear-ClusterNode) */
+    RPC_OP_CLEAR,             /* FORCE -> wipes a node whose cluster let it go
+                                 (Clear-ClusterNode) */
     RPC_OP_GROUP_MOVE,        /* NAME, NODE_ID (0 = best) -> STATE: hands the group over (leader) */
     RPC_OP_ADMIN_KEY_ADD,     /* KEY_HEX -> KEY_ID: the node also accepts this admin key */
     RPC_OP_ADMIN_KEY_REMOVE,  /* KEY_ID (absent: every admin key but the caller's) -> the node no

@@ -134,7 +134,8 @@ static void orphan_wiped(struct svc *s, int rv, void *arg)
     LOGI("orphan", "node cleaned after leaving its cluster (%s)",
          rv == 0 ? "clean" : strerror(-rv));
     if (call != NULL)
-        rpc_call_finish(call, rv == 0 ? 0 : ERROR_INTERNAL_ERROR, "%s", rv == 0 ? "" : strerror(-rv));
+        rpc_call_finish(call, rv == 0 ? 0 : ERROR_INTERNAL_ERROR, "%s",
+                        rv == 0 ? "" : strerror(-rv));
 }
 
 static void check_done(uv_work_t *work, int status)
