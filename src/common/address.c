@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <clusapi_wintypes.h>
+
 int addr_parse(const char *s, struct net_addr *ret)
 {
     struct net_addr a;
@@ -179,14 +181,14 @@ static uint32_t check_ipv4(const struct net_addr *a, uint32_t prefix, const char
 {
     if (prefix < 1 || prefix > 32) {
         *reason = "has a prefix length outside 1..32";
-        return 87; /* ERROR_INVALID_PARAMETER */
+        return ERROR_INVALID_PARAMETER;
     }
     *reason = match_rule(a, ipv4_rejects, sizeof(ipv4_rejects) / sizeof(ipv4_rejects[0]));
     if (*reason != NULL)
-        return 87;
+        return ERROR_INVALID_PARAMETER;
     if (prefix <= 30 && host_bits_all(a, prefix, 1)) {
         *reason = "is the broadcast address of its subnet";
-        return 87;
+        return ERROR_INVALID_PARAMETER;
     }
     return 0;
 }
@@ -195,18 +197,18 @@ static uint32_t check_ipv6(const struct net_addr *a, uint32_t prefix, const char
 {
     if (prefix < 1 || prefix > 128) {
         *reason = "has a prefix length outside 1..128";
-        return 87; /* ERROR_INVALID_PARAMETER */
+        return ERROR_INVALID_PARAMETER;
     }
     *reason = match_rule(a, ipv6_rejects, sizeof(ipv6_rejects) / sizeof(ipv6_rejects[0]));
     if (*reason != NULL)
-        return 5911; /* ERROR_INVALID_CLUSTER_IPV6_ADDRESS */
+        return ERROR_INVALID_CLUSTER_IPV6_ADDRESS;
     if (!in_prefix(a, "2000::", 3) && !in_prefix(a, "fc00::", 7)) {
         *reason = "is neither an IPv6 global unicast nor a unique local address";
-        return 5911;
+        return ERROR_INVALID_CLUSTER_IPV6_ADDRESS;
     }
     if (addr_is_network_id(a, prefix)) {
         *reason = "is the subnet-router anycast address of its prefix";
-        return 5911;
+        return ERROR_INVALID_CLUSTER_IPV6_ADDRESS;
     }
     return 0;
 }
@@ -219,12 +221,12 @@ uint32_t addr_check_cluster_ip(const char *s, uint32_t prefix, const char **ret_
 
     if (s == NULL || s[0] == '\0') {
         reason = "is empty";
-        code = 87; /* ERROR_INVALID_PARAMETER */
+        code = ERROR_INVALID_PARAMETER;
     } else if (addr_parse(s, &a) < 0) {
         bool v6 = strchr(s, ':') != NULL;
 
         reason = v6 ? "is not a valid IPv6 address" : "is not a numeric IPv4 or IPv6 address";
-        code = v6 ? 5911 : 87; /* ERROR_INVALID_CLUSTER_IPV6_ADDRESS : ERROR_INVALID_PARAMETER */
+        code = v6 ? ERROR_INVALID_CLUSTER_IPV6_ADDRESS : ERROR_INVALID_PARAMETER;
     } else if (a.family == AF_INET) {
         code = check_ipv4(&a, prefix, &reason);
     } else {

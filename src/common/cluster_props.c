@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include <clusapi_wintypes.h>
+
 struct rule {
     const char *name;
     uint32_t min, max;
@@ -58,12 +60,12 @@ uint32_t cluster_prop_check(const char *name, const char *value, const char **ca
     if (r == NULL) {
         snprintf(why, n, "'%s' is not a cluster property that can be set (SameSubnetDelay, "
                          "SameSubnetThreshold, QuorumLease)", name);
-        return 87;
+        return ERROR_INVALID_PARAMETER;
     }
     if (parse_decimal(value, &v) < 0 || ((v < r->min || v > r->max) && !(r->zero && v == 0))) {
         snprintf(why, n, "%s must be a whole number from %u to %u%s, not '%s'", r->name, r->min,
                  r->max, r->unit, value);
-        return 87;
+        return ERROR_INVALID_PARAMETER;
     }
     *canonical = r->name;
     return 0;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <clusapi_wintypes.h>
+
 #define SURROGATE_HIGH_FIRST 0xD800u
 #define SURROGATE_LOW_FIRST 0xDC00u
 #define SURROGATE_LAST 0xDFFFu
@@ -249,12 +251,12 @@ uint32_t utf16_copy_out(const char *utf8, char16_t *buf, uint32_t *inout_cch)
     size_t units;
 
     if (utf8 == NULL || inout_cch == NULL)
-        return 87; /* ERROR_INVALID_PARAMETER */
+        return ERROR_INVALID_PARAMETER;
     if (utf8_measure16(utf8, &units) < 0 || units >= UINT32_MAX)
-        return 13; /* ERROR_INVALID_DATA */
+        return ERROR_INVALID_DATA;
     if (buf == NULL || *inout_cch <= units) {
         *inout_cch = (uint32_t)units;
-        return 234; /* ERROR_MORE_DATA */
+        return ERROR_MORE_DATA;
     }
     utf8_fill16(utf8, buf);
     *inout_cch = (uint32_t)units;
