@@ -547,7 +547,7 @@ static void test_netname_publishes(void **state)
     assert_string_equal(r.errmsg, "network name Cluster Name is not online");
     assert_int_equal(d->offline(&r), 0); /* idempotent */
     assert_int_equal(d->online(&r), 0);
-    d->terminate(&r);
+    rm_terminate(d, &r);
     assert_null(r.priv);
     assert_int_equal(name_lookup("democlus", NULL, 0, NULL), -ENOENT);
 }

@@ -542,10 +542,10 @@ static void test_driver_lease(void **state)
     assert_int_equal(rm_ipaddr_driver.online(&r), 0);
     assert_int_equal(read_lifetime(&a, &valid, &preferred), 0);
     assert_true(valid >= 39 && valid <= 40);
-    rm_ipaddr_driver.terminate(&r);
+    rm_terminate(&rm_ipaddr_driver, &r);
     assert_null(r.priv);
     assert_int_equal(net_addr_present(&a, NULL), 0);
-    rm_ipaddr_driver.terminate(&r); /* nothing there: still fine */
+    rm_terminate(&rm_ipaddr_driver, &r); /* nothing there: still fine */
 }
 
 /* Runs last: taking va down drops its IPv6 addresses, which are put back. */
@@ -586,7 +586,7 @@ static void test_netname(void **state)
     assert_int_equal(d->is_alive(&r), -ENETDOWN);
     assert_int_equal(d->offline(&r), 0);
     assert_int_equal(d->online(&r), 0);
-    d->terminate(&r);
+    rm_terminate(d, &r);
     assert_null(r.priv);
 }
 

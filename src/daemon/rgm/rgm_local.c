@@ -173,12 +173,12 @@ static void driver_work(uv_work_t *work)
     if (op->check) {
         op->rv = l->driver->looks_alive(&l->res);
         if (op->rv < 0) /* whatever is left of it goes before a restart or a failover */
-            l->driver->terminate(&l->res);
+            rm_terminate(l->driver, &l->res);
     }
     else
         op->rv = op->online ? l->driver->online(&l->res) : l->driver->offline(&l->res);
     if (!op->check && !op->online && op->rv < 0) /* offline is offline: a failed one forces it */
-        l->driver->terminate(&l->res);
+        rm_terminate(l->driver, &l->res);
 }
 
 /* A report on its way: the record may be gone (a terminate) before its outcome comes. */
@@ -390,7 +390,7 @@ static void terminate_work(uv_work_t *work)
     /* A record the lease took down is not online but may still hold driver state. */
     for (struct rgm_local *l = t->list; l != NULL; l = l->next)
         if (l->online || l->res.priv != NULL)
-            l->driver->terminate(&l->res);
+            rm_terminate(l->driver, &l->res);
 }
 
 static void terminate_done(uv_work_t *work, int status)

@@ -38,6 +38,14 @@ int rm_fail(struct rm_resource *r, int err, const char *fmt, ...)
     return err;
 }
 
+void rm_terminate(const struct rm_driver *d, struct rm_resource *r)
+{
+    if (d->terminate != NULL)
+        d->terminate(r);
+    else
+        (void)d->offline(r); /* a driver without terminate: its offline cannot fail to stop */
+}
+
 /* Also without case: Windows resource type names are case-insensitive. */
 const struct rm_driver *rm_driver_find(const char *type_name)
 {

@@ -37,7 +37,8 @@ struct rm_driver {
     int (*looks_alive)(struct rm_resource *r);
     /* thorough check, called less often */
     int (*is_alive)(struct rm_resource *r);
-    /* immediate, unconditional offline; must not fail */
+    /* immediate, unconditional offline; must not fail. NULL: offline serves (a driver whose
+     * offline already forces everything down). Call it through rm_terminate(). */
     void (*terminate)(struct rm_resource *r);
 };
 
@@ -46,6 +47,8 @@ const char *rm_prop(const struct rm_resource *r, const char *key);
 /* Formats r->errmsg and returns err (a negative errno) so drivers can `return rm_fail(...)`. */
 int rm_fail(struct rm_resource *r, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Takes r down at once with d's terminate, or its offline when it has none. */
+void rm_terminate(const struct rm_driver *d, struct rm_resource *r);
 /* The driver for a resource type name (case-insensitive), or NULL. */
 const struct rm_driver *rm_driver_find(const char *type_name);
 

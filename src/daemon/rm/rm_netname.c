@@ -163,16 +163,10 @@ static int netname_check(struct rm_resource *r)
     return 0;
 }
 
-static void netname_terminate(struct rm_resource *r)
-{
-    netname_offline(r);
-}
-
 const struct rm_driver rm_netname_driver = {
     .type_name = "Network Name",
     .online = netname_online,
     .offline = netname_offline,
     .looks_alive = netname_check,
-    .is_alive = netname_check,
-    .terminate = netname_terminate,
+    .is_alive = netname_check, /* no terminate: its offline stops everything */
 };
