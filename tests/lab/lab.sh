@@ -519,6 +519,20 @@ lab_client() {
     ip netns exec "${LAB_ID}c" "$@"
 }
 
+# lab_refusals LABEL PROGRAM ARGS... — runs an attacking lab program (lab_hostile,
+# lab_statuscmd) in the client's namespace, shows its output (also in $LAB_DIR/LABEL.out) and
+# asserts that it exited 0 (every attempt refused as it expects, its own checks passed) and that
+# it made attempts at all (a "refused ..." line).
+lab_refusals() {
+    local label=$1 rc=0
+    shift
+    lab_client "$@" >"$LAB_DIR/$label.out" 2>&1 || rc=$?
+    sed 's/^/    /' "$LAB_DIR/$label.out"
+    lab_assert -m "$label: every attempt refused, the program's own checks passed" \
+        test "$rc" = 0
+    lab_assert -m "$label: it made its attempts" grep -q '^refused ' "$LAB_DIR/$label.out"
+}
+
 # lab_clusctl ARGS... — runs $CLUSCTL in the client namespace with CLUSAPI_AUTHKEY set.
 lab_clusctl() {
     local -a ctl

@@ -58,12 +58,7 @@ downs_before=$(downs)
 forbid=(--forbid "$NAME" --forbid "Cluster Group" --forbid "Cluster IP Address")
 
 hostile() { # LABEL ARGS...: runs lab_hostile in the client namespace, shows and checks it
-    local label=$1 rc=0
-    shift
-    lab_client "$hostile" "$@" >"$LAB_DIR/$label.out" 2>&1 || rc=$?
-    sed 's/^/    /' "$LAB_DIR/$label.out"
-    lab_assert -m "$label: every attempt refused, nothing leaked" test "$rc" = 0
-    lab_assert -m "$label: it made its attempts" grep -q '^refused ' "$LAB_DIR/$label.out"
+    lab_refusals "$1" "$hostile" "${@:2}"
 }
 unchanged() { # LABEL
     lab_assert -m "$1: leader, database versions and hashes unchanged" \

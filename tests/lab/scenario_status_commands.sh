@@ -44,12 +44,7 @@ before=$(snapshot)
 echo "    before: $before"
 
 statuscmd() { # LABEL ARGS... — runs lab_statuscmd from the client, shows and checks it
-    local label=$1 rc=0
-    shift
-    lab_client "$(lab__tool lab_statuscmd)" "$@" >"$LAB_DIR/$label.out" 2>&1 || rc=$?
-    sed 's/^/    /' "$LAB_DIR/$label.out"
-    lab_assert -m "$label: every attempt refused as expected" test "$rc" = 0
-    lab_assert -m "$label: it made its attempts" grep -q '^refused ' "$LAB_DIR/$label.out"
+    lab_refusals "$1" "$(lab__tool lab_statuscmd)" "${@:2}"
 }
 unchanged() { # LABEL
     lab_assert -m "$1: leader, database versions and hashes unchanged on every node" \
