@@ -519,6 +519,17 @@ lab_client() {
     ip netns exec "${LAB_ID}c" "$@"
 }
 
+# lab_db_snapshot "I…" — prints "LEADER VERSION:HASH…": the leader the nodes name and each
+# node's database version and hash; equal snapshots mean nothing was committed in between.
+lab_db_snapshot() {
+    local i out
+    out="$(lab_leader "$1")"
+    for i in $1; do
+        out+=" $(lab_nodeinfo "$i" db_version):$(lab_nodeinfo "$i" db_hash)"
+    done
+    echo "$out"
+}
+
 # lab_refusals LABEL PROGRAM ARGS... — runs an attacking lab program (lab_hostile,
 # lab_statuscmd) in the client's namespace, shows its output (also in $LAB_DIR/LABEL.out) and
 # asserts that it exited 0 (every attempt refused as it expects, its own checks passed) and that

@@ -41,14 +41,7 @@ lab_assert_within "create: members Running and committed" "$T" \
 lab_assert_within "create: database hashes agree" "$T" lab_nodes_agree db_hash 1 2 3
 
 # What must not change, and what must not be said.
-snapshot() { # -> "leader version:hash ..." of every member
-    local i out
-    out="$(lab_leader "$members")"
-    for i in $members; do
-        out+=" $(lab_nodeinfo "$i" db_version):$(lab_nodeinfo "$i" db_hash)"
-    done
-    echo "$out"
-}
+snapshot() { lab_db_snapshot "$members"; }
 downs() { cat "$LAB_DIR"/n{1,2,3}/clussvc.log | grep -c 'health: node .* is down' || true; }
 lab_assert_within "before: one leader, versions agree" "$T" \
     bash -c '[[ $(echo "$1" | tr " " "\n" | tail -n +2 | sort -u | wc -l) == 1 ]]' _ \

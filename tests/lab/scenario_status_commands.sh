@@ -28,14 +28,7 @@ lab_assert_within "create: members Running and committed" "$T" \
     lab_all_nodeinfo_is "$members" state=19 committed=1 cluster="$NAME"
 lab_wait_for "the cluster IP answers" "$T" lab_ip_answers "$ip"
 
-snapshot() { # -> "leader version:hash ..." of every member
-    local i out
-    out="$(lab_leader "$members")"
-    for i in $members; do
-        out+=" $(lab_nodeinfo "$i" db_version):$(lab_nodeinfo "$i" db_hash)"
-    done
-    echo "$out"
-}
+snapshot() { lab_db_snapshot "$members"; }
 settled() { # every member at the same version and hash
     [[ $(snapshot | tr ' ' '\n' | tail -n +2 | sort -u | wc -l) == 1 ]]
 }
