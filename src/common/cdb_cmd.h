@@ -11,15 +11,32 @@
  *   REMOVE_NODE        ID
  *   SET_NODE_STATE     ID, STATE
  *   SET_NODE_ROLE      ID, ROLE
- *   ADD_RESTYPE        NAME, DRIVER
+ *   ADD_RESTYPE        NAME, DRIVER, VALUE (optional: display name), PROP* (optional: its
+ *                      common properties, e.g. LooksAlivePollInterval)
+ *   DELETE_RESTYPE     NAME (ERROR_DIR_NOT_EMPTY while a resource has that type)
  *   ADD_GROUP          NAME, CORE (u32 0 or 1)
  *   DELETE_GROUP       NAME
  *   SET_GROUP_STATE    NAME, STATE, OWNER (u64, 0 for none)
- *   ADD_RESOURCE       NAME, TYPE, GROUP (name), PROP* (nested: KEY, VALUE)
+ *   ADD_RESOURCE       NAME, TYPE, GROUP (name), PROP* (nested: KEY, VALUE, SYNTAX optional:
+ *                      absent is SZ): its private properties
  *   DELETE_RESOURCE    NAME
  *   SET_RESOURCE_STATE NAME, STATE, OWNER, HANDOFF (optional u32 1: the node that holds the
  *                      resource now, if not OWNER, hands it over to OWNER: see cdb_cmd_hand_over)
- *   ADD_DEPENDENCY     RESOURCE (name), PROVIDER (name)
+ *   ADD_DEPENDENCY     RESOURCE (name), PROVIDER (name), CLAUSE (optional u32 >= 1; absent: 1).
+ *                      A resource's dependencies are an AND of clauses, each an OR of its
+ *                      providers: [a] or [b] is one clause, [a] and [b] two.
+ *   SET_DEPENDENCIES   RESOURCE, CLAUSE* (nested: PROVIDER*): replaces the whole expression
+ *                      (no CLAUSE: no dependencies). Refused: a provider in another group, the
+ *                      resource itself, a cycle (ERROR_CIRCULAR_DEPENDENCY)
+ *   SET_RESOURCE_PROPS NAME, COMMON (u32: 1 common, 0 private), PROP* (nested: KEY, SYNTAX u32,
+ *                      VALUE; VALUE absent deletes the key): merged into what is stored
+ *   SET_GROUP_PROPS    NAME, PROP* (nested as above): the group's common properties
+ *   SET_EXCLUDED       RESOURCE, NODE* (u64): replaces the nodes that are NOT possible owners of
+ *                      the resource (every other member, later members included, is one)
+ *   FAIL_RESOURCE      NAME: its owner treats it as failed (FailClusterResource); the
+ *                      resource's fail count goes up by one
+ *   MOVE_RESOURCE      NAME, GROUP: the resource goes to that group (ChangeClusterResourceGroup;
+ *                      the caller moves a whole dependency tree in one BATCH)
  *   SET_PREFERRED      GROUP (name), NODE* (u64, in order of preference; replaces the list)
  *   BATCH              CMD* (nested command; no BATCH inside); all or nothing
  *   RELEASE_RESOURCE   NAME, NODE (u64): node NODE no longer holds the resource it was handing
@@ -44,6 +61,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/prop.h"
 #include "common/wire.h"
 
 enum cdb_cmd_code {
@@ -66,9 +84,16 @@ enum cdb_cmd_code {
     CDB_CMD_SYNC = 17,
     CDB_CMD_CONFIRM_NODE = 18,
     CDB_CMD_EXPECT_NODE = 19,
+    CDB_CMD_DELETE_RESTYPE = 20,
+    CDB_CMD_SET_DEPENDENCIES = 21,
+    CDB_CMD_SET_RESOURCE_PROPS = 22,
+    CDB_CMD_SET_GROUP_PROPS = 23,
+    CDB_CMD_SET_EXCLUDED = 24,
+    CDB_CMD_FAIL_RESOURCE = 25,
+    CDB_CMD_MOVE_RESOURCE = 26,
 };
 
-#define CDB_CMD_MAX CDB_CMD_EXPECT_NODE
+#define CDB_CMD_MAX CDB_CMD_MOVE_RESOURCE
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -94,6 +119,9 @@ enum cdb_cmd_tag {
     CDB_TAG_EXPECT_OWNER = 21, /* SET_GROUP_STATE / SET_RESOURCE_STATE: only if owned by it */
     CDB_TAG_HANDOFF = 22,
     CDB_TAG_INCARNATION = 23,
+    CDB_TAG_CLAUSE = 24,  /* u32 in ADD_DEPENDENCY; nested in SET_DEPENDENCIES */
+    CDB_TAG_COMMON = 25,  /* u32 */
+    CDB_TAG_SYNTAX = 26,  /* u32: PROP_SYNTAX_* (common/prop.h) */
 };
 
 /*
@@ -126,6 +154,11 @@ void cdb_cmd_remove_node(struct wire_writer *w, uint64_t id);
 void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state);
 void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role);
 void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver);
+/* ADD_RESTYPE with a display name (NULL: none) and common properties (props may be NULL when n
+ * is 0). */
+void cdb_cmd_add_restype_ex(struct wire_writer *w, const char *name, const char *driver,
+                            const char *display, const struct prop *props, size_t n);
+void cdb_cmd_delete_restype(struct wire_writer *w, const char *name);
 void cdb_cmd_add_group(struct wire_writer *w, const char *name, bool core);
 void cdb_cmd_delete_group(struct wire_writer *w, const char *name);
 void cdb_cmd_set_group_state(struct wire_writer *w, const char *name, int32_t state,
@@ -137,6 +170,21 @@ void cdb_cmd_delete_resource(struct wire_writer *w, const char *name);
 void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,
                                 uint64_t owner);
 void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider);
+/* SET_DEPENDENCIES: clauses[i] lists n_providers[i] provider names (OR); the clauses are ANDed. */
+void cdb_cmd_set_dependencies(struct wire_writer *w, const char *resource,
+                              const char *const *const *clauses, const size_t *n_providers,
+                              size_t n_clauses);
+/* SET_RESOURCE_PROPS (common or private) and SET_GROUP_PROPS; a prop whose value is NULL is
+ * deleted (back to its default). */
+void cdb_cmd_set_resource_props(struct wire_writer *w, const char *name, bool common,
+                                const struct prop *props, size_t n);
+void cdb_cmd_set_group_props(struct wire_writer *w, const char *name, const struct prop *props,
+                             size_t n);
+/* nodes may be NULL when n is 0 (every member is a possible owner). */
+void cdb_cmd_set_excluded(struct wire_writer *w, const char *resource, const uint64_t *nodes,
+                          size_t n);
+void cdb_cmd_fail_resource(struct wire_writer *w, const char *name);
+void cdb_cmd_move_resource(struct wire_writer *w, const char *name, const char *group);
 /*
  * Makes the SET_GROUP_STATE or SET_RESOURCE_STATE just written conditional: it is rejected
  * (ERROR_INVALID_STATE, 5023) unless the object is still owned by owner. An owner reports its
@@ -172,9 +220,10 @@ void cdb_cmd_batch_add(struct wire_writer *w, const void *cmd, size_t len);
  * Who may ask for which command. Pure: these read only the encoded command (what cdb_apply()
  * would read: the first field of each tag), never the database.
  *
- * Configuration is what an administrator describes: SET_PROP, ADD_NODE, ADD_RESTYPE, ADD_GROUP,
- * ADD_RESOURCE, ADD_DEPENDENCY, SET_PREFERRED, DELETE_GROUP, DELETE_RESOURCE, and a non-empty
- * BATCH of only those. Everything else is status (what the cluster observed and decided), which
+ * Configuration is what an administrator describes: SET_PROP, ADD_NODE, ADD_RESTYPE,
+ * DELETE_RESTYPE, ADD_GROUP, ADD_RESOURCE, ADD_DEPENDENCY, SET_DEPENDENCIES, SET_RESOURCE_PROPS,
+ * SET_GROUP_PROPS, SET_EXCLUDED, MOVE_RESOURCE, SET_PREFERRED, DELETE_GROUP, DELETE_RESOURCE,
+ * and a non-empty BATCH of only those. (FAIL_RESOURCE is a request the service composes itself.) Everything else is status (what the cluster observed and decided), which
  * only the service itself composes.
  */
 bool cdb_cmd_is_configuration(const void *cmd, size_t len);

@@ -58,6 +58,37 @@ enum rpc_op {
     /* Between members only (the cluster credential; the admin key is refused). */
     RPC_OP_MEMBER_REPORT,     /* NODE_ID (the reporting node), COMMAND (what it reports about
                                * itself: cdb_cmd_is_self_report, else 5) -> DB_VERSION */
+    /* Resources and resource types: typed requests as above, on the leader unless noted; each
+     * is checked (names, types, bounds, dependencies) before anything is committed, and a
+     * refusal changes nothing. PROP is nested: NAME, SYNTAX, VALUE* (common/prop.h's text form;
+     * a MULTI_SZ sends one VALUE per string, a property with no VALUE is deleted). */
+    RPC_OP_RESOURCE_CREATE,   /* NAME, GROUP, TYPE, FLAGS (CLUSTER_RESOURCE_SEPARATE_MONITOR),
+                               * PROP* (private), REQUIRED (u32 1: the properties given must be
+                               * complete: every required one present) -> a new Offline resource */
+    RPC_OP_RESOURCE_DELETE,   /* NAME -> refused while it is not Offline/Failed or others depend
+                               * on it */
+    RPC_OP_RESOURCE_ONLINE,   /* NAME -> its group's owner brings it (providers first) online;
+                               * 997 while pending */
+    RPC_OP_RESOURCE_OFFLINE,  /* NAME -> taken offline (dependents first); 997 while pending */
+    RPC_OP_RESOURCE_FAIL,     /* NAME -> FailClusterResource: its owner treats it as failed */
+    RPC_OP_RESOURCE_MOVE,     /* NAME, GROUP -> ChangeClusterResourceGroup */
+    RPC_OP_RESOURCE_DEPEND,   /* NAME, PROVIDER -> AddClusterResourceDependency (a new AND clause) */
+    RPC_OP_RESOURCE_UNDEPEND, /* NAME, PROVIDER -> RemoveClusterResourceDependency */
+    RPC_OP_RESOURCE_SET_DEPEXPR, /* NAME, VALUE (the expression, "" for none) */
+    RPC_OP_RESOURCE_ADD_OWNER,   /* NAME, NODE_ID -> AddClusterResourceNode */
+    RPC_OP_RESOURCE_REMOVE_OWNER, /* NAME, NODE_ID -> RemoveClusterResourceNode */
+    RPC_OP_RESOURCE_SET_PROPS, /* NAME, COMMON (u32 1/0), PROP* -> common or private properties;
+                                * VALIDATE (u32 1): check only, commit nothing */
+    RPC_OP_GROUP_SET_PROPS,   /* NAME, PROP*, VALIDATE -> the group's common properties */
+    RPC_OP_RESTYPE_CREATE,    /* NAME, VALUE (display name), DRIVER, LOOKS_ALIVE, IS_ALIVE
+                               * -> CreateClusterResourceType */
+    RPC_OP_RESTYPE_DELETE,    /* NAME -> refused while a resource has that type */
+    /* Any node, answered from what is installed there (blocking: runs on the connection). */
+    RPC_OP_RESTYPE_LIST,      /* -> ITEM* (NAME, DRIVER, VALUE display name, REGISTERED u32):
+                               * the registered types and every OCF agent installed here */
+    RPC_OP_RESTYPE_INFO,      /* NAME -> ITEM* (one per private property: NAME, SYNTAX, REQUIRED,
+                               * VALUE default, DESCRIPTION) and the type's TIMEOUT_MS per ACTION
+                               * (nested ACTION_TIMEOUT: NAME, TIMEOUT_MS) */
 };
 
 /* The steps of a cluster credential rotation, taken by every member in this order (cred_ring.h). */
@@ -122,6 +153,21 @@ enum rpc_field {
     RPC_F_ADMIN_REQUESTS, /* u64: requests this node has received with the admin key */
     RPC_F_ROTATE_STEP,    /* u32: enum rpc_rotate_step */
     RPC_F_KEY_ID_OTHER,   /* str: the id of the second cluster credential a node accepts */
+    RPC_F_PROP,           /* nested: NAME, SYNTAX, VALUE* (see the resource operations) */
+    RPC_F_SYNTAX,         /* u32: CLUSPROP_SYNTAX_LIST_VALUE_* (PROP_SYNTAX_*) */
+    RPC_F_COMMON,         /* u32: 1 common properties, 0 private */
+    RPC_F_FLAGS,          /* u32 */
+    RPC_F_REQUIRED,       /* u32 */
+    RPC_F_VALIDATE,       /* u32: 1 = check only */
+    RPC_F_PROVIDER,       /* str: a resource name */
+    RPC_F_DRIVER,         /* str */
+    RPC_F_LOOKS_ALIVE,    /* u32 ms */
+    RPC_F_IS_ALIVE,       /* u32 ms */
+    RPC_F_REGISTERED,     /* u32 */
+    RPC_F_DESCRIPTION,    /* str */
+    RPC_F_ACTION_TIMEOUT, /* nested: NAME, TIMEOUT_MS */
+    RPC_F_CLAUSE,         /* u32 */
+    RPC_F_FAIL_COUNT,     /* u64 */
 };
 
 enum rpc_query {
@@ -130,6 +176,16 @@ enum rpc_query {
     RPC_QUERY_RESOURCES,
     RPC_QUERY_RESTYPES,
     RPC_QUERY_PROPS,
+    /* With NAME (required): one object's lists. */
+    RPC_QUERY_RESOURCE_PROPS, /* COMMON (u32) -> ITEM* (NAME, SYNTAX, VALUE*): private ones as
+                               * stored; common ones: every entry of common_props.h with its
+                               * value or default, read-only ones (Name, Type …) included */
+    RPC_QUERY_GROUP_PROPS,    /* -> ITEM* as above, the group's common properties */
+    RPC_QUERY_RESTYPE_PROPS,  /* -> ITEM* as above, the type's common properties */
+    RPC_QUERY_DEPENDENCIES,   /* -> VALUE (the expression text) and ITEM* (PROVIDER, CLAUSE) */
+    RPC_QUERY_DEPENDENTS,     /* -> ITEM* (NAME): the resources that depend on it */
+    RPC_QUERY_POSSIBLE_OWNERS, /* -> ITEM* (NODE_ID, NAME): the nodes that may own it */
+    RPC_QUERY_PREFERRED,      /* -> ITEM* (NODE_ID, NAME): a group's preferred owners, in order */
 };
 
 enum rpc_wait {

@@ -57,12 +57,20 @@ struct cdb_resource {
 
 struct cdb_restype {
     char name[CDB_NAME_MAX + 1];
-    char driver[CDB_NAME_MAX + 1];
+    char driver[CDB_NAME_MAX + 1];  /* rm_driver_find()'s key: "ipaddr", "genapp", "ocf:P:A" … */
+    char display[CDB_NAME_MAX + 1]; /* display name, "" when none was given */
 };
 
 struct cdb_prop {
     const char *key;   /* both point into the block that holds the array */
     const char *value;
+    uint32_t syntax;   /* PROP_SYNTAX_* (common/prop.h); SZ for cluster properties */
+};
+
+/* One provider of a resource's dependency expression. */
+struct cdb_dependency {
+    const char *provider; /* points into the block that holds the array */
+    uint32_t clause;      /* providers of one clause are alternatives (OR); clauses are ANDed */
 };
 
 /* A new, empty database (schema created, version 0): 0, -ENOMEM or -EIO. */
@@ -117,10 +125,25 @@ int cdb_resource_by_name(struct cdb *db, const char *name, struct cdb_resource *
 /* A resource's private properties, by key. */
 int cdb_resource_props(struct cdb *db, const char *resource, struct cdb_prop **ret,
                        size_t *ret_n);
-/*
- * Names of the resources that resource depends on, by provider id. Providers are alternatives
- * (OR): the resource can be online once any one of them is.
- */
+/* The common properties an administrator set on a resource, by key (defaults are not stored:
+ * common/common_props.h has them). */
+int cdb_resource_common(struct cdb *db, const char *resource, struct cdb_prop **ret,
+                        size_t *ret_n);
+/* The common properties set on a group, by key. */
+int cdb_group_props(struct cdb *db, const char *group, struct cdb_prop **ret, size_t *ret_n);
+/* The common properties set on a resource type, by key (-ENOENT: no such type). */
+int cdb_restype_props(struct cdb *db, const char *type, struct cdb_prop **ret, size_t *ret_n);
+int cdb_restype_by_name(struct cdb *db, const char *name, struct cdb_restype *ret);
+/* A resource's dependency expression, by clause then provider id. */
+int cdb_dependency_clauses(struct cdb *db, const char *resource, struct cdb_dependency **ret,
+                           size_t *ret_n);
+/* Names of the resources that depend on resource (any clause), by id. */
+int cdb_dependents(struct cdb *db, const char *resource, char ***ret_names, size_t *ret_n);
+/* Ids of the nodes that may NOT own the resource (RemoveClusterResourceNode), ascending. */
+int cdb_excluded(struct cdb *db, const char *resource, uint64_t **ret_ids, size_t *ret_n);
+/* How many times the resource was failed on request (FAIL_RESOURCE); 0 for a new one. */
+int cdb_resource_fail_count(struct cdb *db, const char *resource, uint64_t *ret);
+/* Names of every provider of resource (all clauses), by provider id. */
 int cdb_dependencies(struct cdb *db, const char *resource, char ***ret_names, size_t *ret_n);
 /* Registered resource types, by name. */
 int cdb_restypes(struct cdb *db, struct cdb_restype **ret, size_t *ret_n);
