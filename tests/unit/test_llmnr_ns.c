@@ -521,7 +521,7 @@ static void test_netname_publishes(void **state)
 {
     struct rm_prop props[] = {{"Name", "democlus"}, {"Addresses", "10.213.9.100, fd00:213:9::100"}};
     struct rm_resource r = netname(props, 2);
-    const struct rm_driver *d = rm_driver_find("Network Name");
+    const struct rm_driver *d = rm_driver_find("netname");
     struct net_addr got[4];
     size_t n;
 

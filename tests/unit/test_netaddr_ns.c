@@ -420,7 +420,7 @@ static void driver_cycle(const char *type, const char *addr, const char *prefix)
 {
     struct rm_prop props[] = {{"Address", addr}, {"PrefixLength", prefix}};
     struct rm_resource r = resource(type, props, 2);
-    const struct rm_driver *d = rm_driver_find(type);
+    const struct rm_driver *d = rm_driver_find("ipaddr");
     struct net_addr a = ipa(addr);
     uint32_t valid, preferred;
     int ifindex, fd;
@@ -572,7 +572,7 @@ static void test_netname(void **state)
     struct rm_prop props[] = {{"Name", "CLUSTER1"}};
     struct rm_resource r
         = {.name = "Cluster Name", .type = "Network Name", .props = props, .n_props = 1};
-    const struct rm_driver *d = rm_driver_find("network name");
+    const struct rm_driver *d = rm_driver_find("NETNAME");
 
     assert_ptr_equal(d, &rm_netname_driver);
     assert_int_equal(d->looks_alive(&r), -ENETDOWN);
@@ -600,10 +600,12 @@ static void test_rm_common(void **state)
     assert_null(rm_prop(&r, "LeaseSeconds"));
     assert_int_equal(rm_fail(&r, -EIO, "disk %s at %d%%", "sda", 50), -EIO);
     assert_string_equal(r.errmsg, "disk sda at 50%");
-    assert_ptr_equal(rm_driver_find("IP Address"), &rm_ipaddr_driver);
-    assert_ptr_equal(rm_driver_find("IPV6 ADDRESS"), &rm_ipaddr_driver);
-    assert_ptr_equal(rm_driver_find("Network Name"), &rm_netname_driver);
-    assert_null(rm_driver_find("Physical Disk"));
+    assert_ptr_equal(rm_driver_find("ipaddr"), &rm_ipaddr_driver);
+    assert_ptr_equal(rm_driver_find("IPADDR"), &rm_ipaddr_driver);
+    assert_ptr_equal(rm_driver_find("netname"), &rm_netname_driver);
+    assert_ptr_equal(rm_driver_find("ocf:heartbeat:Dummy"), &rm_ocf_driver);
+    assert_null(rm_driver_find("IP Address")); /* a type name is not a driver string */
+    assert_null(rm_driver_find("ocf"));
     assert_null(rm_driver_find(NULL));
     /* an over-long message is cut, never overflows */
     char big[400];

@@ -119,7 +119,7 @@ static const struct table resource_table = {
 
 static const struct table restype_table = {
     sizeof(struct cdb_restype), row_restype, "SELECT name, driver FROM restype ORDER BY name",
-    false, NULL, NULL,
+    false, "SELECT name, driver FROM restype WHERE name = ?", NULL,
 };
 
 static const struct table preferred_table = {
@@ -397,6 +397,11 @@ int cdb_dependencies(struct cdb *db, const char *resource, char ***ret_names, si
 int cdb_restypes(struct cdb *db, struct cdb_restype **ret, size_t *ret_n)
 {
     return read_all(db, &restype_table, 0, ret, ret_n);
+}
+
+int cdb_restype_by_name(struct cdb *db, const char *name, struct cdb_restype *ret)
+{
+    return read_by_name(db, &restype_table, name, ret);
 }
 
 int cdb_preferred(struct cdb *db, const char *group, uint64_t **ret_ids, size_t *ret_n)

@@ -17,6 +17,8 @@
 /* A resource this node has taken in hand. */
 struct rgm_local {
     char name[CDB_NAME_MAX + 1];
+    char type[CDB_NAME_MAX + 1];       /* its resource type's name */
+    char driver_arg[CDB_NAME_MAX + 1]; /* the type's driver string */
     const struct rm_driver *driver;
     struct rm_resource res;
     struct rm_prop *props;

@@ -124,19 +124,25 @@ struct rgm_local *rgm_local_get(struct rgm *m, const struct cdb_resource *r)
 {
     struct rgm_local *l = rgm_local_find(m, r->name);
     const struct rm_driver *driver;
+    struct cdb_restype type;
 
     if (l != NULL)
         return l;
-    driver = rm_driver_find(r->type);
+    if (cdb_restype_by_name(m->host->db, r->type, &type) < 0)
+        return NULL;
+    driver = rm_driver_find(type.driver);
     if (driver == NULL)
         return NULL;
     l = calloc(1, sizeof(*l));
     if (l == NULL)
         return NULL;
     snprintf(l->name, sizeof(l->name), "%s", r->name);
+    snprintf(l->type, sizeof(l->type), "%s", type.name);
+    snprintf(l->driver_arg, sizeof(l->driver_arg), "%s", type.driver);
     l->driver = driver;
     l->res.name = l->name;
-    l->res.type = driver->type_name;
+    l->res.type = l->type;
+    l->res.driver_arg = l->driver_arg;
     if (local_load_props(m, l) < 0) {
         free(l);
         return NULL;

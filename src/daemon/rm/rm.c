@@ -6,18 +6,26 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* Type names as Windows spells them; one driver may serve several. */
-static const struct {
-    const char *type_name;
-    const struct rm_driver *driver;
-} drivers[] = {
-    {"IP Address", &rm_ipaddr_driver},
-    {"IPv6 Address", &rm_ipaddr_driver},
-    {"Network Name", &rm_netname_driver},
+/* The drivers by the string a resource type names them with (restype.driver). */
+static const struct rm_driver *const drivers[] = {
+    &rm_ipaddr_driver, &rm_netname_driver, &rm_genapp_driver,
+    &rm_genscript_driver, &rm_gensvc_driver,
 };
+
+/* Windows' type names where Windows has the type; one driver may serve several. */
+const struct rm_builtin_type rm_builtin_types[] = {
+    {"IP Address", "ipaddr"},
+    {"IPv6 Address", "ipaddr"},
+    {"Network Name", "netname"},
+    {"Generic Application", "genapp"},
+    {"Generic Script", "genscript"},
+    {"Generic Service", "gensvc"},
+};
+const size_t rm_n_builtin_types = sizeof(rm_builtin_types) / sizeof(rm_builtin_types[0]);
 
 /* Keys compare without case, as Windows property lists do (ResUtil); the first match wins. */
 const char *rm_prop(const struct rm_resource *r, const char *key)
@@ -46,13 +54,41 @@ void rm_terminate(const struct rm_driver *d, struct rm_resource *r)
         (void)d->offline(r); /* a driver without terminate: its offline cannot fail to stop */
 }
 
-/* Also without case: Windows resource type names are case-insensitive. */
-const struct rm_driver *rm_driver_find(const char *type_name)
+/* Also without case, as type names. "ocf:PROVIDER:AGENT" is the OCF driver's, whichever agent
+ * it names (the driver checks that the agent is installed when it runs). */
+const struct rm_driver *rm_driver_find(const char *driver)
 {
-    if (!type_name)
+    if (driver == NULL)
         return NULL;
+    if (strncasecmp(driver, "ocf:", 4) == 0)
+        return &rm_ocf_driver;
     for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
-        if (strcasecmp(drivers[i].type_name, type_name) == 0)
-            return drivers[i].driver;
+        if (strcasecmp(drivers[i]->type_name, driver) == 0)
+            return drivers[i];
+    return NULL;
+}
+
+int rm_type_info(const char *driver, struct rm_type_info **ret)
+{
+    const struct rm_driver *d = rm_driver_find(driver);
+
+    if (d == NULL)
+        return -ENOENT;
+    if (d->type_info != NULL)
+        return d->type_info(driver, ret);
+    *ret = calloc(1, sizeof(**ret));
+    return *ret != NULL ? 0 : -ENOMEM;
+}
+
+void rm_type_info_free(struct rm_type_info *info)
+{
+    free(info);
+}
+
+const struct rm_param *rm_type_param(const struct rm_type_info *info, const char *name)
+{
+    for (size_t i = 0; info != NULL && i < info->n_params; i++)
+        if (strcasecmp(info->params[i].name, name) == 0)
+            return &info->params[i];
     return NULL;
 }

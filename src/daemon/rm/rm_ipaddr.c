@@ -295,7 +295,7 @@ static void ipaddr_terminate(struct rm_resource *r)
 }
 
 const struct rm_driver rm_ipaddr_driver = {
-    .type_name = "IP Address",
+    .type_name = "ipaddr",
     .online = ipaddr_online,
     .offline = ipaddr_offline,
     .looks_alive = ipaddr_looks_alive,

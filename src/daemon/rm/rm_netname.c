@@ -164,7 +164,7 @@ static int netname_check(struct rm_resource *r)
 }
 
 const struct rm_driver rm_netname_driver = {
-    .type_name = "Network Name",
+    .type_name = "netname",
     .online = netname_online,
     .offline = netname_offline,
     .looks_alive = netname_check,
