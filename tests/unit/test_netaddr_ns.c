@@ -40,6 +40,7 @@
 #include "daemon/net/net_addr.h"
 #include "daemon/net/net_announce.h"
 #include "daemon/net/net_probe.h"
+#include "common/prop.h"
 #include "daemon/rm/rm.h"
 #include "netns_fixture.h"
 
@@ -512,6 +513,9 @@ static void test_driver_bad_properties(void **state)
     struct rm_prop lease_big[]
         = {{"Address", "10.213.7.50"}, {"PrefixLength", "24"}, {"LeaseSeconds", "4294967295"}};
     struct rm_prop unreachable[] = {{"Address", "192.0.2.5"}, {"PrefixLength", "24"}};
+    struct rm_prop holed_mask[] = {{"Address", "10.213.7.50"}, {"SubnetMask", "255.0.255.0"}};
+    struct rm_prop v6_mask[] = {{"Address", "10.213.7.50"}, {"SubnetMask", "ffff::"}};
+    struct rm_prop unreachable_mask[] = {{"Address", "192.0.2.5"}, {"SubnetMask", "255.255.255.0"}};
 
     expect_online_error("IP Address", no_addr, 1, -EINVAL, "Address is missing");
     expect_online_error("IP Address", no_prefix, 1, -EINVAL, "PrefixLength is missing");
@@ -524,6 +528,29 @@ static void test_driver_bad_properties(void **state)
     expect_online_error("IP Address", lease_big, 3, -EINVAL, "LeaseSeconds");
     expect_online_error("IPv6 Address", p024 + 0, 1, -EINVAL, "needs an IPv6 address");
     expect_online_error("IP Address", unreachable, 2, -ENETUNREACH, "192.0.2.5/24");
+    expect_online_error("IP Address", holed_mask, 2, -EINVAL, "not a contiguous mask");
+    expect_online_error("IP Address", v6_mask, 2, -EINVAL, "not a dotted IPv4 mask");
+    /* a mask gives the prefix: the subnet it names is the one the error reports */
+    expect_online_error("IP Address", unreachable_mask, 2, -ENETUNREACH, "192.0.2.5/24");
+}
+
+/* What create and SET_PRIVATE_PROPERTIES check IP Address and Network Name properties against. */
+static void test_driver_type_info(void **state)
+{
+    struct rm_type_info *info;
+
+    (void)state;
+    assert_int_equal(rm_type_info("ipaddr", &info), 0);
+    assert_true(rm_type_param(info, "address")->required);
+    assert_int_equal(rm_type_param(info, "PrefixLength")->syntax, PROP_SYNTAX_DWORD);
+    assert_non_null(rm_type_param(info, "SubnetMask"));
+    assert_null(rm_type_param(info, "Name"));
+    rm_type_info_free(info);
+    assert_int_equal(rm_type_info("netname", &info), 0);
+    assert_true(rm_type_param(info, "Name")->required);
+    assert_non_null(rm_type_param(info, "DnsName"));
+    rm_type_info_free(info);
+    assert_int_equal(rm_type_info("no-such-driver", &info), -ENOENT);
 }
 
 static void test_driver_lease(void **state)
@@ -699,6 +726,7 @@ static int run_in_namespace(void)
         cmocka_unit_test(test_driver_cycle_v6),
         cmocka_unit_test(test_driver_conflict),
         cmocka_unit_test(test_driver_bad_properties),
+        cmocka_unit_test(test_driver_type_info),
         cmocka_unit_test(test_driver_lease),
         cmocka_unit_test(test_netname),
         cmocka_unit_test(test_driver_is_alive_link_down),

@@ -2,8 +2,11 @@
  * rm_ipaddr — the "IP Address" and "IPv6 Address" resource driver.
  *
  * Private properties: Address (numeric IPv4 or IPv6; an "IPv6 Address" resource takes IPv6 only),
- * PrefixLength (decimal), and optional LeaseSeconds (decimal, 1..4294967294): the address's valid
- * lifetime, after which the kernel itself removes it unless online renews it; absent = forever.
+ * PrefixLength (decimal) or, for IPv4 as Windows' IP Address has it, SubnetMask (a contiguous
+ * dotted mask; PrefixLength wins when both are set), Network (the cluster network's name:
+ * recorded, since the subnet already picks the interface), and optional LeaseSeconds (decimal,
+ * 1..4294967294): the address's valid lifetime, after which the kernel itself removes it unless
+ * online renews it; absent = forever.
  *
  * The settings are read at online and kept in r->priv with the interface, so that offline and
  * terminate remove what was added even if the properties change meanwhile.
@@ -15,6 +18,7 @@
 #include <strings.h>
 
 #include "common/address.h"
+#include "common/prop.h"
 #include "daemon/net/net_addr.h"
 #include "daemon/net/net_announce.h"
 #include "daemon/net/net_probe.h"
@@ -56,6 +60,24 @@ static int parse_u32(const char *s, uint32_t max, uint32_t *ret)
     return 0;
 }
 
+/* A dotted IPv4 mask with its ones first ("255.255.255.0") to its prefix length. */
+static int mask_prefix(struct rm_resource *r, const char *mask, uint32_t *ret)
+{
+    struct net_addr m;
+    uint32_t bits, prefix = 0;
+
+    if (addr_parse(mask, &m) < 0 || m.family != AF_INET)
+        return rm_fail(r, -EINVAL, "SubnetMask '%s' is not a dotted IPv4 mask", mask);
+    bits = (uint32_t)m.bytes[0] << 24 | (uint32_t)m.bytes[1] << 16 | (uint32_t)m.bytes[2] << 8
+           | m.bytes[3];
+    while (prefix < 32 && (bits & (UINT32_C(1) << (31 - prefix))))
+        prefix++;
+    if (prefix == 0 || (prefix < 32 && (bits << prefix) != 0))
+        return rm_fail(r, -EINVAL, "SubnetMask '%s' is not a contiguous mask", mask);
+    *ret = prefix;
+    return 0;
+}
+
 static int parse_address(struct rm_resource *r, struct ipaddr_config *c)
 {
     const char *s = rm_prop(r, "Address");
@@ -80,10 +102,14 @@ static int config_from_props(struct rm_resource *r, struct ipaddr_config *ret)
     if (rv < 0)
         return rv;
     s = rm_prop(r, "PrefixLength");
-    if (!s)
+    if (!s && rm_prop(r, "SubnetMask") && c.addr.family == AF_INET)
+        rv = mask_prefix(r, rm_prop(r, "SubnetMask"), &c.prefix);
+    else if (!s)
         return rm_fail(r, -EINVAL, "property PrefixLength is missing");
-    if (parse_u32(s, addr_bits(&c.addr), &c.prefix) < 0 || c.prefix == 0)
+    else if (parse_u32(s, addr_bits(&c.addr), &c.prefix) < 0 || c.prefix == 0)
         return rm_fail(r, -EINVAL, "PrefixLength '%s' is not 1..%u", s, addr_bits(&c.addr));
+    if (rv < 0)
+        return rv;
     s = rm_prop(r, "LeaseSeconds");
     /* the kernel reads 0xffffffff as "forever", so the largest lease is one less */
     if (s && (parse_u32(s, UINT32_MAX - 1, &c.lease_sec) < 0 || c.lease_sec == 0))
@@ -294,6 +320,26 @@ static void ipaddr_terminate(struct rm_resource *r)
     r->priv = NULL;
 }
 
+static struct rm_param ipaddr_params[] = {
+    {"Address", PROP_SYNTAX_SZ, true, NULL, "the numeric address to bring online"},
+    {"PrefixLength", PROP_SYNTAX_DWORD, false, NULL, "the subnet's prefix length"},
+    {"SubnetMask", PROP_SYNTAX_SZ, false, NULL, "IPv4: the subnet mask, if PrefixLength is not set"},
+    {"Network", PROP_SYNTAX_SZ, false, NULL, "the cluster network (the subnet picks the interface)"},
+    {"LeaseSeconds", PROP_SYNTAX_DWORD, false, NULL, "the address's kernel lifetime (absent: forever)"},
+};
+
+/* The parameters are static: the info points at them and only the info itself is freed. */
+static int ipaddr_type_info(const char *driver_arg, struct rm_type_info **ret)
+{
+    (void)driver_arg;
+    *ret = calloc(1, sizeof(**ret));
+    if (*ret == NULL)
+        return -ENOMEM;
+    (*ret)->params = ipaddr_params;
+    (*ret)->n_params = sizeof(ipaddr_params) / sizeof(ipaddr_params[0]);
+    return 0;
+}
+
 const struct rm_driver rm_ipaddr_driver = {
     .type_name = "ipaddr",
     .online = ipaddr_online,
@@ -301,4 +347,5 @@ const struct rm_driver rm_ipaddr_driver = {
     .looks_alive = ipaddr_looks_alive,
     .is_alive = ipaddr_is_alive,
     .terminate = ipaddr_terminate,
+    .type_info = ipaddr_type_info,
 };

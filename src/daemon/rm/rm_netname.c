@@ -4,6 +4,7 @@
  *
  * Properties:
  *   Name       the name to publish: one label (LLMNR resolves names without dots), required;
+ *   DnsName    the name as DNS would register it (recorded; publishing in DNS is not here);
  *   Addresses  comma-separated numeric addresses it resolves to ("10.0.0.50, fd00::50"); the
  *              group manager fills it from the IP Address resources the name depends on.
  * Empty or missing Addresses is a name without IP resources (a NONE or DNS-only/DNN-like
@@ -17,6 +18,7 @@
 
 #include "common/address.h"
 #include "common/llmnr.h"
+#include "common/prop.h"
 #include "common/names.h"
 #include "daemon/net/name_responder.h"
 #include "daemon/rm/rm.h"
@@ -163,10 +165,28 @@ static int netname_check(struct rm_resource *r)
     return 0;
 }
 
+static struct rm_param netname_params[] = {
+    {"Name", PROP_SYNTAX_SZ, true, NULL, "the name to publish (one label)"},
+    {"DnsName", PROP_SYNTAX_SZ, false, NULL, "the name in DNS"},
+};
+
+/* As the IP Address driver's: static parameters, only the info is freed. */
+static int netname_type_info(const char *driver_arg, struct rm_type_info **ret)
+{
+    (void)driver_arg;
+    *ret = calloc(1, sizeof(**ret));
+    if (*ret == NULL)
+        return -ENOMEM;
+    (*ret)->params = netname_params;
+    (*ret)->n_params = sizeof(netname_params) / sizeof(netname_params[0]);
+    return 0;
+}
+
 const struct rm_driver rm_netname_driver = {
     .type_name = "netname",
     .online = netname_online,
     .offline = netname_offline,
     .looks_alive = netname_check,
     .is_alive = netname_check, /* no terminate: its offline stops everything */
+    .type_info = netname_type_info,
 };
