@@ -575,6 +575,218 @@ typedef CLUSTER_RESOURCE_STATE(CLUSAPI_CALL *PCLUSAPI_GET_CLUSTER_RESOURCE_STATE
     HRESOURCE hResource, LPWSTR lpszNodeName, LPDWORD lpcchNodeName, LPWSTR lpszGroupName,
     LPDWORD lpcchGroupName);
 
+/*
+ * Creates a resource of type lpszResourceType (a registered type, e.g. L"IP Address" or
+ * L"ocf:heartbeat:nginx") in hGroup, Offline and without private properties, and opens it.
+ * dwFlags: CLUSTER_RESOURCE_DEFAULT_MONITOR or CLUSTER_RESOURCE_SEPARATE_MONITOR. Returns the
+ * handle, or NULL + GetLastError(): ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
+ * ERROR_OBJECT_ALREADY_EXISTS, ERROR_INVALID_PARAMETER ...
+ */
+CLUSAPI_API HRESOURCE CLUSAPI_CALL CreateClusterResource(HGROUP hGroup, LPCWSTR lpszResourceName,
+                                                         LPCWSTR lpszResourceType, DWORD dwFlags);
+typedef HRESOURCE(CLUSAPI_CALL *PCLUSAPI_CREATE_CLUSTER_RESOURCE)(HGROUP hGroup,
+                                                                  LPCWSTR lpszResourceName,
+                                                                  LPCWSTR lpszResourceType,
+                                                                  DWORD dwFlags);
+
+/*
+ * Deletes an Offline or Failed resource that no other resource depends on (the handle stays
+ * open: close it). Returns ERROR_SUCCESS or a Win32 code (ERROR_RESOURCE_ONLINE while it is
+ * not Offline or Failed, ERROR_DEPENDENT_RESOURCE_EXISTS ...).
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterResource(HRESOURCE hResource);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_DELETE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/* Treats the resource as failed: its owner applies the restart and failover policies.
+ * Returns ERROR_SUCCESS or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL FailClusterResource(HRESOURCE hResource);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_FAIL_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/*
+ * Brings the resource online on its group's owner, its providers first. Returns
+ * ERROR_SUCCESS once it is Online, ERROR_IO_PENDING while it is still coming online (poll
+ * GetClusterResourceState), or a Win32 code.
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL OnlineClusterResource(HRESOURCE hResource);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_ONLINE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/* Takes the resource offline, its dependents first. ERROR_SUCCESS, ERROR_IO_PENDING or code. */
+CLUSAPI_API DWORD CLUSAPI_CALL OfflineClusterResource(HRESOURCE hResource);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_OFFLINE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/* Moves the resource to another group. Returns ERROR_SUCCESS or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CHANGE_CLUSTER_RESOURCE_GROUP)(HRESOURCE hResource,
+                                                                   HGROUP hGroup);
+
+/* Makes the node a possible owner of the resource. ERROR_SUCCESS or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL AddClusterResourceNode(HRESOURCE hResource, HNODE hNode);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_ADD_CLUSTER_RESOURCE_NODE)(HRESOURCE hResource, HNODE hNode);
+
+/* Removes the node from the resource's possible owners. ERROR_SUCCESS or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL RemoveClusterResourceNode(HRESOURCE hResource, HNODE hNode);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_REMOVE_CLUSTER_RESOURCE_NODE)(HRESOURCE hResource,
+                                                                  HNODE hNode);
+
+/*
+ * hResource comes to depend on hDependsOn (a resource of the same group), as a new AND clause
+ * of its dependency expression. ERROR_SUCCESS, or ERROR_DEPENDENCY_ALREADY_EXISTS,
+ * ERROR_CIRCULAR_DEPENDENCY, ERROR_INVALID_PARAMETER (another group) ...
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL AddClusterResourceDependency(HRESOURCE hResource,
+                                                            HRESOURCE hDependsOn);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_ADD_CLUSTER_RESOURCE_DEPENDENCY)(HRESOURCE hResource,
+                                                                     HRESOURCE hDependsOn);
+
+/* Removes a dependency. ERROR_SUCCESS, ERROR_DEPENDENCY_NOT_FOUND or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL RemoveClusterResourceDependency(HRESOURCE hResource,
+                                                               HRESOURCE hDependsOn);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_REMOVE_CLUSTER_RESOURCE_DEPENDENCY)(HRESOURCE hResource,
+                                                                        HRESOURCE hDependsOn);
+
+/*
+ * Replaces the resource's dependencies with an expression such as
+ * L"([IP A] or [IP B]) and [Disk]" (L"" removes them all). ERROR_SUCCESS, or
+ * ERROR_INVALID_PARAMETER for a malformed expression, ERROR_CIRCULAR_DEPENDENCY ...
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL SetClusterResourceDependencyExpression(
+    HRESOURCE hResource, LPCWSTR lpszDependencyExpression);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_SET_CLUSTER_RESOURCE_DEPENDENCY_EXPRESSION)(
+    HRESOURCE hResource, LPCWSTR lpszDependencyExpression);
+
+/* The resource's dependency expression (buffer rule above; L"" when it has none).
+ * ERROR_SUCCESS, ERROR_MORE_DATA or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL GetClusterResourceDependencyExpression(
+    HRESOURCE hResource, LPWSTR lpszDependencyExpression, LPDWORD lpcchDependencyExpression);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_GET_CLUSTER_RESOURCE_DEPENDENCY_EXPRESSION)(
+    HRESOURCE hResource, LPWSTR lpszDependencyExpression, LPDWORD lpcchDependencyExpression);
+
+/*
+ * The Name private property of the Network Name resource this resource depends on, directly
+ * or through other resources (buffer rule above, *nSize in WCHARs). Returns TRUE, or FALSE +
+ * GetLastError(): ERROR_DEPENDENCY_NOT_FOUND when there is none, ERROR_MORE_DATA ...
+ */
+CLUSAPI_API BOOL CLUSAPI_CALL GetClusterResourceNetworkName(HRESOURCE hResource, LPWSTR lpBuffer,
+                                                            LPDWORD nSize);
+typedef BOOL(CLUSAPI_CALL *PCLUSAPI_GET_CLUSTER_RESOURCE_NETWORK_NAME)(HRESOURCE hResource,
+                                                                      LPWSTR lpBuffer,
+                                                                      LPDWORD nSize);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Resource, group and node enumerations                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * The enumerations below follow ClusterOpenEnum's conventions: Open returns a handle or NULL +
+ * GetLastError() (ERROR_INVALID_HANDLE for a wrong handle, ERROR_INVALID_PARAMETER for a dwType
+ * outside the CLUSTER_*_ENUM mask); GetEnumCount the number of items; Enum item dwIndex with the
+ * buffer rule above and ERROR_NO_MORE_ITEMS past the end; CloseEnum ERROR_SUCCESS.
+ */
+
+/* What the resource depends on (CLUSTER_RESOURCE_ENUM_DEPENDS), what depends on it (_PROVIDES),
+ * and its possible owner nodes (_NODES). */
+CLUSAPI_API HRESENUM CLUSAPI_CALL ClusterResourceOpenEnum(HRESOURCE hResource, DWORD dwType);
+typedef HRESENUM(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_OPEN_ENUM)(HRESOURCE hResource,
+                                                                   DWORD dwType);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceGetEnumCount(HRESENUM hResEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_GET_ENUM_COUNT)(HRESENUM hResEnum);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceEnum(HRESENUM hResEnum, DWORD dwIndex,
+                                                   LPDWORD lpdwType, LPWSTR lpszName,
+                                                   LPDWORD lpcchName);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_ENUM)(HRESENUM hResEnum, DWORD dwIndex,
+                                                           LPDWORD lpdwType, LPWSTR lpszName,
+                                                           LPDWORD lpcchName);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceCloseEnum(HRESENUM hResEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_CLOSE_ENUM)(HRESENUM hResEnum);
+
+/* The group's resources (CLUSTER_GROUP_ENUM_CONTAINS) and preferred owners, most preferred
+ * first (CLUSTER_GROUP_ENUM_NODES). */
+CLUSAPI_API HGROUPENUM CLUSAPI_CALL ClusterGroupOpenEnum(HGROUP hGroup, DWORD dwType);
+typedef HGROUPENUM(CLUSAPI_CALL *PCLUSAPI_CLUSTER_GROUP_OPEN_ENUM)(HGROUP hGroup, DWORD dwType);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterGroupGetEnumCount(HGROUPENUM hGroupEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_GROUP_GET_ENUM_COUNT)(HGROUPENUM hGroupEnum);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterGroupEnum(HGROUPENUM hGroupEnum, DWORD dwIndex,
+                                                LPDWORD lpdwType, LPWSTR lpszResourceName,
+                                                LPDWORD lpcchName);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_GROUP_ENUM)(HGROUPENUM hGroupEnum, DWORD dwIndex,
+                                                        LPDWORD lpdwType,
+                                                        LPWSTR lpszResourceName,
+                                                        LPDWORD lpcchName);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterGroupCloseEnum(HGROUPENUM hGroupEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_GROUP_CLOSE_ENUM)(HGROUPENUM hGroupEnum);
+
+/* The groups the node owns (CLUSTER_NODE_ENUM_GROUPS) and those that list it as a preferred
+ * owner (CLUSTER_NODE_ENUM_PREFERRED_GROUPS); network interfaces are not modelled (none). */
+CLUSAPI_API HNODEENUM CLUSAPI_CALL ClusterNodeOpenEnum(HNODE hNode, DWORD dwType);
+typedef HNODEENUM(CLUSAPI_CALL *PCLUSAPI_CLUSTER_NODE_OPEN_ENUM)(HNODE hNode, DWORD dwType);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterNodeGetEnumCount(HNODEENUM hNodeEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_NODE_GET_ENUM_COUNT)(HNODEENUM hNodeEnum);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterNodeCloseEnum(HNODEENUM hNodeEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_NODE_CLOSE_ENUM)(HNODEENUM hNodeEnum);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterNodeEnum(HNODEENUM hNodeEnum, DWORD dwIndex,
+                                               LPDWORD lpdwType, LPWSTR lpszName,
+                                               LPDWORD lpcchName);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_NODE_ENUM)(HNODEENUM hNodeEnum, DWORD dwIndex,
+                                                       LPDWORD lpdwType, LPWSTR lpszName,
+                                                       LPDWORD lpcchName);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Resource types                                                                           */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Registers a resource type. lpszResourceTypeDll names its driver: "genapp", "genscript",
+ * "gensvc", "ipaddr", "netname" or "ocf:PROVIDER:AGENT" (where Windows names a DLL). The poll
+ * intervals are in ms. Returns ERROR_SUCCESS, ERROR_OBJECT_ALREADY_EXISTS or a Win32 code.
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL CreateClusterResourceType(HCLUSTER hCluster,
+                                                         LPCWSTR lpszResourceTypeName,
+                                                         LPCWSTR lpszDisplayName,
+                                                         LPCWSTR lpszResourceTypeDll,
+                                                         DWORD dwLooksAlivePollInterval,
+                                                         DWORD dwIsAlivePollInterval);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CREATE_CLUSTER_RESOURCE_TYPE)(
+    HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, LPCWSTR lpszDisplayName,
+    LPCWSTR lpszResourceTypeDll, DWORD dwLooksAlivePollInterval, DWORD dwIsAlivePollInterval);
+
+/* Unregisters a type no resource has. ERROR_SUCCESS, ERROR_DIR_NOT_EMPTY or a Win32 code. */
+CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterResourceType(HCLUSTER hCluster,
+                                                         LPCWSTR lpszResourceTypeName);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_DELETE_CLUSTER_RESOURCE_TYPE)(HCLUSTER hCluster,
+                                                                  LPCWSTR lpszResourceTypeName);
+
+/* The nodes that can host the type (CLUSTER_RESOURCE_TYPE_ENUM_NODES) and the resources of
+ * that type (_RESOURCES). Conventions as for the enumerations above. */
+CLUSAPI_API HRESTYPEENUM CLUSAPI_CALL ClusterResourceTypeOpenEnum(HCLUSTER hCluster,
+                                                                  LPCWSTR lpszResourceTypeName,
+                                                                  DWORD dwType);
+typedef HRESTYPEENUM(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_TYPE_OPEN_ENUM)(
+    HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, DWORD dwType);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceTypeGetEnumCount(HRESTYPEENUM hResTypeEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_TYPE_GET_ENUM_COUNT)(
+    HRESTYPEENUM hResTypeEnum);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceTypeEnum(HRESTYPEENUM hResTypeEnum, DWORD dwIndex,
+                                                       LPDWORD lpdwType, LPWSTR lpszName,
+                                                       LPDWORD lpcchName);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_TYPE_ENUM)(HRESTYPEENUM hResTypeEnum,
+                                                                DWORD dwIndex, LPDWORD lpdwType,
+                                                                LPWSTR lpszName,
+                                                                LPDWORD lpcchName);
+
+CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceTypeCloseEnum(HRESTYPEENUM hResTypeEnum);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_CLUSTER_RESOURCE_TYPE_CLOSE_ENUM)(HRESTYPEENUM hResTypeEnum);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Cluster Create, Add Node and Destroy Cluster APIs                                        */
 /* ---------------------------------------------------------------------------------------- */
