@@ -16,26 +16,6 @@
 #include "lib/cluster_ops.h"
 #include "lib/lib.h"
 
-/* LOCAL FALLBACK until the enum types land in clusapi.h (branch res-control): the SDK's values
- * of CLUSTER_RESOURCE_ENUM, CLUSTER_GROUP_ENUM, CLUSTER_NODE_ENUM and
- * CLUSTER_RESOURCE_TYPE_ENUM. Delete after the merge. */
-#ifndef CLUSTER_RESOURCE_ENUM_ALL
-#define CLUSTER_RESOURCE_ENUM_DEPENDS 0x1u
-#define CLUSTER_RESOURCE_ENUM_PROVIDES 0x2u
-#define CLUSTER_RESOURCE_ENUM_NODES 0x4u
-#define CLUSTER_RESOURCE_ENUM_ALL 0x7u
-#define CLUSTER_GROUP_ENUM_CONTAINS 0x1u
-#define CLUSTER_GROUP_ENUM_NODES 0x2u
-#define CLUSTER_GROUP_ENUM_ALL 0x3u
-#define CLUSTER_NODE_ENUM_NETINTERFACES 0x1u
-#define CLUSTER_NODE_ENUM_GROUPS 0x2u
-#define CLUSTER_NODE_ENUM_PREFERRED_GROUPS 0x4u
-#define CLUSTER_NODE_ENUM_ALL 0x3u
-#define CLUSTER_RESOURCE_TYPE_ENUM_NODES 0x1u
-#define CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES 0x2u
-#define CLUSTER_RESOURCE_TYPE_ENUM_ALL 0x3u
-#endif
-
 /* ------------------------------------------------------------------------------------------ */
 /* What every enumeration shares                                                               */
 /* ------------------------------------------------------------------------------------------ */

@@ -18,11 +18,8 @@
 #include "lib/lib.h"
 #include "lib/resource.h"
 
-/* LOCAL FALLBACK until these land in clusapi.h and clusapi_wintypes.h (branches res-control and
- * res-db): the SDK's values. Delete after the merges. */
-#ifndef CLUSTER_RESOURCE_VALID_FLAGS
-#define CLUSTER_RESOURCE_VALID_FLAGS 0x1u
-#endif
+/* LOCAL FALLBACK until clusapi_wintypes.h has it (branch res-db): the SDK's value. Delete after
+ * that merge. */
 #ifndef ERROR_DEPENDENCY_NOT_FOUND
 #define ERROR_DEPENDENCY_NOT_FOUND 5002
 #endif

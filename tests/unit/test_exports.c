@@ -21,7 +21,7 @@ static const char *const names[] = {
     "ClusterGroupEnum", "ClusterGroupCloseEnum", "ClusterNodeOpenEnum", "ClusterNodeGetEnumCount",
     "ClusterNodeEnum", "ClusterNodeCloseEnum", "CreateClusterResourceType",
     "DeleteClusterResourceType", "ClusterResourceTypeOpenEnum", "ClusterResourceTypeGetEnumCount",
-    "ClusterResourceTypeEnum", "ClusterResourceTypeCloseEnum",
+    "ClusterResourceTypeEnum", "ClusterResourceTypeCloseEnum", "ClusapiCreateClusterResourceEx",
     /* the ones the new code reworked */
     "ClusterOpenEnum", "ClusterGetEnumCount", "ClusterEnum", "ClusterCloseEnum",
 };

@@ -30,6 +30,9 @@ static void test_bad_handles(void **state)
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_null(CreateClusterResource(NULL, u"r", u"Generic Application", 0));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
+    assert_null(ClusapiCreateClusterResourceEx(fake, u"r", u"Generic Application", 0, NULL, 0,
+                                               TRUE));
+    assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
     assert_int_equal(DeleteClusterResource(fake), ERROR_INVALID_HANDLE);
     assert_int_equal(OnlineClusterResource(fake), ERROR_INVALID_HANDLE);
     assert_int_equal(OfflineClusterResource(fake), ERROR_INVALID_HANDLE);
@@ -96,6 +99,17 @@ static void test_bad_arguments(void **state)
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     assert_null(CreateClusterResource((HGROUP)g, u"x", u"Generic Application", 2));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    /* a malformed property list is refused before anything is sent */
+    {
+        static const uint8_t garbage[6] = {1, 0, 0, 0, 9, 9};
+
+        assert_null(ClusapiCreateClusterResourceEx((HGROUP)g, u"x", u"Generic Application", 0,
+                                                   (PVOID)garbage, sizeof(garbage), TRUE));
+        assert_int_equal(GetLastError(), ERROR_INVALID_DATA);
+        assert_null(ClusapiCreateClusterResourceEx((HGROUP)g, u"x", u"Generic Application", 0,
+                                                   NULL, 4, TRUE));
+        assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    }
     /* a resource handle where a group is expected, and the other way round */
     assert_null(CreateClusterResource((HGROUP)r, u"x", u"Generic Application", 0));
     assert_int_equal(GetLastError(), ERROR_INVALID_HANDLE);
@@ -112,6 +126,8 @@ static void test_bad_arguments(void **state)
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     /* enumeration masks: nothing, or a bit outside the kind's */
     assert_null(ClusterResourceOpenEnum((HRESOURCE)r, 0));
+    assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
+    assert_null(ClusterResourceOpenEnum((HRESOURCE)r, CLUSTER_RESOURCE_ENUM_ALL + 1));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
     assert_null(ClusterResourceOpenEnum((HRESOURCE)r, 8));
     assert_int_equal(GetLastError(), ERROR_INVALID_PARAMETER);
