@@ -76,6 +76,25 @@ CLUSAPI_API DWORD ClusapiRetireAdminKeys(HCLUSTER hCluster);
  */
 CLUSAPI_API DWORD ClusapiRotateClusterCredential(HCLUSTER hCluster);
 
+/*
+ * CreateClusterResource with the resource's private properties, in one step: the leader checks
+ * the type, the name and every property (a known parameter of the type, of its syntax, and
+ * with fRequireComplete every required parameter present) before it stores anything, and then
+ * stores the resource and its properties in one commit. A refusal leaves nothing behind, where
+ * CreateClusterResource followed by ClusterResourceControl(SET_PRIVATE_PROPERTIES) could leave
+ * a resource without its properties. pPrivatePropList is a CLUSPROP property list of
+ * cbPrivatePropList bytes, as ClusterResourceControl takes (NULL with 0: none). Returns the
+ * handle, or NULL + GetLastError(): ERROR_INVALID_DATA or ERROR_INVALID_PARAMETER for a
+ * malformed list, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, ERROR_INVALID_PARAMETER for a missing
+ * or ill-typed property (the reason in ClusapiLastErrorText()), or a code as for
+ * CreateClusterResource.
+ */
+CLUSAPI_API HRESOURCE ClusapiCreateClusterResourceEx(HGROUP hGroup, LPCWSTR lpszResourceName,
+                                                     LPCWSTR lpszResourceType, DWORD dwFlags,
+                                                     PVOID pPrivatePropList,
+                                                     DWORD cbPrivatePropList,
+                                                     BOOL fRequireComplete);
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,6 +47,19 @@
 #define CLUSAPI_HAVE_WIN32_TYPES 1
 #endif
 
+/*
+ * Marks the unnamed structs and unions the SDK declares (its DUMMYSTRUCTNAME /
+ * DUMMYUNIONNAME) and its zero-length arrays, so that -std=c99 -pedantic and C++ -pedantic
+ * accept them; members keep the SDK's names either way.
+ */
+#ifndef CLUSAPI_EXTENSION
+#if defined(__GNUC__) || defined(__clang__)
+#define CLUSAPI_EXTENSION __extension__
+#else
+#define CLUSAPI_EXTENSION
+#endif
+#endif
+
 #ifndef CLUSAPI_HAVE_WIN32_TYPES
 typedef int BOOL;
 typedef unsigned char BOOLEAN;
@@ -73,6 +86,38 @@ typedef WCHAR *PWSTR;
 typedef WCHAR *LPWSTR;
 typedef const WCHAR *PCWSTR;
 typedef const WCHAR *LPCWSTR;
+
+typedef unsigned char UCHAR;
+typedef uint16_t USHORT;
+typedef BYTE *PBYTE;
+typedef BYTE *LPBYTE;
+typedef int64_t LONGLONG;
+typedef uint64_t ULONGLONG;
+
+/* 64-bit values as two DWORDs or one quad word (winnt.h); 8-byte aligned as on Windows. */
+typedef union _LARGE_INTEGER {
+    CLUSAPI_EXTENSION struct {
+        DWORD LowPart;
+        LONG HighPart;
+    };
+    struct {
+        DWORD LowPart;
+        LONG HighPart;
+    } u;
+    LONGLONG QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union _ULARGE_INTEGER {
+    CLUSAPI_EXTENSION struct {
+        DWORD LowPart;
+        DWORD HighPart;
+    };
+    struct {
+        DWORD LowPart;
+        DWORD HighPart;
+    } u;
+    ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
 #endif /* CLUSAPI_HAVE_WIN32_TYPES */
 
 /* ---------------------------------------------------------------------------------------- */

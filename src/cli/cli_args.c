@@ -29,15 +29,21 @@ enum opt_id {
     OPT_NEW_KEY,
     OPT_RETIRE_OLD,
     OPT_CLUSTER_CREDENTIAL,
+    OPT_GROUP,
+    OPT_TYPE,
+    OPT_PROP,
+    OPT_EXPR,
+    OPT_ADD,
+    OPT_REMOVE,
 };
 
-#define CMD(c) (1u << (c))
+#define CMD(c) (1ull << (c))
 
 static const struct option_def {
     const char *name;
     char short_name;
     bool takes_value;
-    uint32_t commands;   /* CMD() of each command it applies to; 0: every command */
+    uint64_t commands;   /* CMD() of each command it applies to; 0: every command */
     const char *applies; /* the same in words, for the error message */
     enum opt_id id;
 } options[] = {
@@ -48,7 +54,8 @@ static const struct option_def {
     {"ip", 0, true, CMD(CLI_CMD_CREATE), "create", OPT_IP},
     {"empty", 0, false, CMD(CLI_CMD_CREATE), "create", OPT_EMPTY},
     {"mgmt", 0, true, CMD(CLI_CMD_CREATE), "create", OPT_MGMT},
-    {"timeout", 0, true, CMD(CLI_CMD_EVICT), "evict", OPT_TIMEOUT},
+    {"timeout", 0, true, CMD(CLI_CMD_EVICT) | CMD(CLI_CMD_RES_ONLINE) | CMD(CLI_CMD_RES_OFFLINE),
+     "evict, resource online and resource offline", OPT_TIMEOUT},
     {"yes", 0, false, CMD(CLI_CMD_DESTROY), "destroy", OPT_YES},
     {"cleanup-ad", 0, false, CMD(CLI_CMD_DESTROY), "destroy", OPT_CLEANUP_AD},
     {"force", 0, false, CMD(CLI_CMD_NODE_CLEAR), "node clear", OPT_FORCE},
@@ -57,6 +64,13 @@ static const struct option_def {
     {"new-key", 0, true, CMD(CLI_CMD_REKEY), "rekey", OPT_NEW_KEY},
     {"retire-old", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_RETIRE_OLD},
     {"cluster-credential", 0, false, CMD(CLI_CMD_REKEY), "rekey", OPT_CLUSTER_CREDENTIAL},
+    {"group", 0, true, CMD(CLI_CMD_RES_CREATE) | CMD(CLI_CMD_RESOURCE_LIST),
+     "resource create and resource list", OPT_GROUP},
+    {"type", 0, true, CMD(CLI_CMD_RES_CREATE), "resource create", OPT_TYPE},
+    {"prop", 0, true, CMD(CLI_CMD_RES_CREATE), "resource create", OPT_PROP},
+    {"expr", 0, true, CMD(CLI_CMD_RES_DEPEND), "resource depend", OPT_EXPR},
+    {"add", 0, true, CMD(CLI_CMD_RES_OWNERS), "resource owners", OPT_ADD},
+    {"remove", 0, true, CMD(CLI_CMD_RES_OWNERS), "resource owners", OPT_REMOVE},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -121,6 +135,40 @@ static int add_node(struct parser *p, const char *name)
     return 0;
 }
 
+const char *cli_split_assignment(const char *word, char *key, size_t n)
+{
+    const char *eq = strchr(word, '=');
+    size_t len;
+
+    if (eq == NULL || eq == word || (len = (size_t)(eq - word)) >= n)
+        return NULL;
+    memcpy(key, word, len);
+    key[len] = '\0';
+    return eq + 1;
+}
+
+/* A KEY=VALUE word of --prop or set, checked for its form only: the values are typed later,
+ * against the type's parameters. */
+static int add_assignment(struct parser *p, const char *word, const char *what)
+{
+    char key[256];
+
+    if (cli_split_assignment(word, key, sizeof(key)) == NULL)
+        return usage(p, "bad %s '%s': expected KEY=VALUE", what, word);
+    if (utf8_validate(word, strlen(word)) < 0)
+        return usage(p, "%s '%s' is not valid UTF-8", what, key);
+    p->a.props[p->a.n_props++] = word;
+    return 0;
+}
+
+static int add_owner(struct parser *p, const char *node, const char **v, size_t *n)
+{
+    if (*node == '\0' || utf8_validate(node, strlen(node)) < 0)
+        return usage(p, "a NODE must be a non-empty UTF-8 string");
+    v[(*n)++] = node;
+    return 0;
+}
+
 /* A decimal number in [min, max] (max at most UINT32_MAX) into *ret. 0 or -EINVAL. */
 static int parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *ret)
 {
@@ -141,6 +189,7 @@ static int parse_number(struct parser *p, enum opt_id id, const char *text)
 
     switch (id) {
     case OPT_TIMEOUT:
+        p->a.timeout_given = true;
         if (parse_u32(text, 0, UINT32_MAX, &p->a.timeout_ms) < 0)
             return usage(p, "bad --timeout '%s': expected milliseconds, e.g. 90000", text);
         return 0;
@@ -210,6 +259,21 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
     case OPT_CLUSTER_CREDENTIAL:
         p->a.cluster_credential = true;
         return 0;
+    case OPT_GROUP:
+        p->a.group = value;
+        return 0;
+    case OPT_TYPE:
+        p->a.restype = value;
+        return 0;
+    case OPT_PROP:
+        return add_assignment(p, value, "--prop");
+    case OPT_EXPR:
+        p->a.expr = value;
+        return 0;
+    case OPT_ADD:
+        return add_owner(p, value, p->a.owner_add, &p->a.n_owner_add);
+    case OPT_REMOVE:
+        return add_owner(p, value, p->a.owner_remove, &p->a.n_owner_remove);
     }
     return usage(p, "internal error: unhandled option");
 }
@@ -280,7 +344,22 @@ static const struct command_def {
     {"group", "move", CLI_CMD_GROUP_MOVE, 1, 1, "a GROUP"},
     {"group", "create", CLI_CMD_GROUP_CREATE, 1, 1, "a GROUP"},
     {"group", "delete", CLI_CMD_GROUP_DELETE, 1, 1, "a GROUP"},
+    {"group", "set", CLI_CMD_GROUP_SET, 2, SIZE_MAX, "a GROUP and KEY=VALUE"},
+    {"group", "get", CLI_CMD_GROUP_GET, 1, 2, "a GROUP"},
     {"resource", "list", CLI_CMD_RESOURCE_LIST, 0, 0, NULL},
+    {"resource", "create", CLI_CMD_RES_CREATE, 1, 1, "a resource NAME"},
+    {"resource", "delete", CLI_CMD_RES_DELETE, 1, 1, "a resource NAME"},
+    {"resource", "online", CLI_CMD_RES_ONLINE, 1, 1, "a resource NAME"},
+    {"resource", "offline", CLI_CMD_RES_OFFLINE, 1, 1, "a resource NAME"},
+    {"resource", "fail", CLI_CMD_RES_FAIL, 1, 1, "a resource NAME"},
+    {"resource", "move-to-group", CLI_CMD_RES_MOVE, 2, 2, "a resource NAME and a GROUP"},
+    {"resource", "depend", CLI_CMD_RES_DEPEND, 1, 2, "a resource NAME"},
+    {"resource", "undepend", CLI_CMD_RES_UNDEPEND, 2, 2, "a resource NAME and a PROVIDER"},
+    {"resource", "owners", CLI_CMD_RES_OWNERS, 1, 1, "a resource NAME"},
+    {"resource", "set", CLI_CMD_RES_SET, 2, SIZE_MAX, "a resource NAME and KEY=VALUE"},
+    {"resource", "get", CLI_CMD_RES_GET, 1, 2, "a resource NAME"},
+    {"resource", "show", CLI_CMD_RES_SHOW, 1, 1, "a resource NAME"},
+    {"resource", "type", CLI_CMD_RESTYPE_LIST, 1, 2, "'list' or 'show TYPE'"},
     {"property", "list", CLI_CMD_PROP_LIST, 0, 0, NULL},
     {"property", "get", CLI_CMD_PROP_GET, 1, 1, "a property NAME"},
     {"property", "set", CLI_CMD_PROP_SET, 2, 2, "a property NAME and a VALUE"},
@@ -293,7 +372,7 @@ static const struct command_def {
 /* "'group' needs a subcommand: 'list', 'online', 'offline' or 'move'" and its variants. */
 static int bad_subcommand(struct parser *p, const char *word, const char *given)
 {
-    char list[128] = "";
+    char list[256] = "";
     size_t n = 0, len = 0, k = 0;
     const char *sep;
 
@@ -332,6 +411,38 @@ static const struct command_def *find_command(struct parser *p)
     return NULL;
 }
 
+/* The words after `resource ...` and `group set|get`. */
+static int assign_object_args(struct parser *p, const char *const *args, size_t n)
+{
+    struct cli_args *a = &p->a;
+    int rv = 0;
+
+    if (a->cmd == CLI_CMD_RESTYPE_LIST) {
+        if (n == 1 && strcmp(args[0], "list") == 0)
+            return 0;
+        if (n == 2 && strcmp(args[0], "show") == 0) {
+            a->cmd = CLI_CMD_RESTYPE_SHOW;
+            a->restype = args[1];
+            return 0;
+        }
+        return usage(p, "'resource type' takes 'list' or 'show TYPE'");
+    }
+    if (a->cmd == CLI_CMD_GROUP_SET || a->cmd == CLI_CMD_GROUP_GET)
+        a->group = args[0];
+    else
+        a->resource = args[0];
+    if (a->cmd == CLI_CMD_RES_MOVE)
+        a->group = args[1];
+    else if (a->cmd == CLI_CMD_RES_DEPEND || a->cmd == CLI_CMD_RES_UNDEPEND)
+        a->provider = n > 1 ? args[1] : NULL;
+    else if (a->cmd == CLI_CMD_RES_GET || a->cmd == CLI_CMD_GROUP_GET)
+        a->key = n > 1 ? args[1] : NULL;
+    for (size_t i = 1; rv == 0 && i < n && (a->cmd == CLI_CMD_RES_SET ||
+                                            a->cmd == CLI_CMD_GROUP_SET); i++)
+        rv = add_assignment(p, args[i], "assignment");
+    return rv;
+}
+
 /* Sets the command and its argument from the positional words. */
 static int parse_command(struct parser *p)
 {
@@ -353,6 +464,8 @@ static int parse_command(struct parser *p)
     if (n_args > c->max_args)
         return usage(p, "unexpected argument '%s'", p->pos[skip + c->max_args]);
     p->a.cmd = c->cmd;
+    if (c->cmd >= CLI_CMD_RES_CREATE)
+        return assign_object_args(p, p->pos + skip, n_args);
     arg = n_args > 0 ? p->pos[skip] : NULL;
     if (c->cmd == CLI_CMD_KEYGEN)
         p->a.file = arg;
@@ -427,11 +540,36 @@ static int check_host(struct parser *p, const char *s, const char *what)
     return 0;
 }
 
+/* The rules of the resource and group property commands. */
+static int check_resource(struct parser *p)
+{
+    struct cli_args *a = &p->a;
+    int rv = check_name(p, a->resource, "resource NAME");
+
+    if (rv == 0 && a->resource != NULL && strlen(a->resource) > 255)
+        rv = usage(p, "the resource NAME has at most 255 bytes");
+    if (rv == 0)
+        rv = check_name(p, a->restype, "resource TYPE");
+    if (rv == 0)
+        rv = check_name(p, a->provider, "PROVIDER");
+    if (rv == 0 && a->cmd == CLI_CMD_RES_CREATE && (a->group == NULL || a->restype == NULL))
+        rv = usage(p, "resource create needs --group GROUP and --type TYPE");
+    if (rv == 0 && a->cmd == CLI_CMD_RES_DEPEND && (a->provider != NULL) == (a->expr != NULL))
+        rv = usage(p, "resource depend needs a PROVIDER or --expr EXPR (not both)");
+    if (rv == 0 && a->expr != NULL && utf8_validate(a->expr, strlen(a->expr)) < 0)
+        rv = usage(p, "--expr is not valid UTF-8");
+    if (!a->timeout_given && (a->cmd == CLI_CMD_RES_ONLINE || a->cmd == CLI_CMD_RES_OFFLINE))
+        a->timeout_ms = CLI_RESOURCE_TIMEOUT_MS;
+    return rv;
+}
+
 static int check_command(struct parser *p)
 {
     struct cli_args *a = &p->a;
     int rv = check_options(p);
 
+    if (rv == 0)
+        rv = check_resource(p);
     if (rv == 0 && a->cmd == CLI_CMD_CREATE)
         return check_create(p);
     if (rv == 0 && a->cluster != NULL && (a->cmd == CLI_CMD_KEYGEN || a->cmd == CLI_CMD_NODE_CLEAR))
@@ -511,7 +649,11 @@ int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errm
     p.pos = calloc(cap, sizeof(*p.pos));
     p.a.nodes = calloc(cap, sizeof(*p.a.nodes));
     p.a.ips = calloc(cap, sizeof(*p.a.ips));
-    if (p.pos == NULL || p.a.nodes == NULL || p.a.ips == NULL) {
+    p.a.props = calloc(cap, sizeof(*p.a.props));
+    p.a.owner_add = calloc(cap, sizeof(*p.a.owner_add));
+    p.a.owner_remove = calloc(cap, sizeof(*p.a.owner_remove));
+    if (p.pos == NULL || p.a.nodes == NULL || p.a.ips == NULL || p.a.props == NULL ||
+        p.a.owner_add == NULL || p.a.owner_remove == NULL) {
         snprintf(errmsg, n, "out of memory");
         rv = -ENOMEM;
     } else {
@@ -532,9 +674,13 @@ void cli_args_done(struct cli_args *a)
         return;
     free(a->nodes);
     free(a->ips);
+    free(a->props);
+    free(a->owner_add);
+    free(a->owner_remove);
     a->nodes = NULL;
     a->ips = NULL;
-    a->n_nodes = a->n_ips = 0;
+    a->props = a->owner_add = a->owner_remove = NULL;
+    a->n_nodes = a->n_ips = a->n_props = a->n_owner_add = a->n_owner_remove = 0;
 }
 
 int cli_args_confirm(const struct cli_args *a, bool terminal, char *errmsg, size_t n)

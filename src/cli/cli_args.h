@@ -42,7 +42,27 @@ enum cli_command {
     CLI_CMD_NODE_RESUME,
     CLI_CMD_EVENTS,
     CLI_CMD_REKEY,
+    CLI_CMD_RES_CREATE,   /* resource create NAME --group G --type T [--prop K=V]... */
+    CLI_CMD_RES_DELETE,
+    CLI_CMD_RES_ONLINE,
+    CLI_CMD_RES_OFFLINE,
+    CLI_CMD_RES_FAIL,
+    CLI_CMD_RES_MOVE,     /* resource move-to-group NAME GROUP */
+    CLI_CMD_RES_DEPEND,   /* resource depend NAME PROVIDER | NAME --expr EXPR */
+    CLI_CMD_RES_UNDEPEND, /* resource undepend NAME PROVIDER */
+    CLI_CMD_RES_OWNERS,   /* resource owners NAME [--add NODE]... [--remove NODE]... */
+    CLI_CMD_RES_SET,      /* resource set NAME KEY=VALUE... */
+    CLI_CMD_RES_GET,      /* resource get NAME [KEY] */
+    CLI_CMD_RES_SHOW,
+    CLI_CMD_RESTYPE_LIST, /* resource type list */
+    CLI_CMD_RESTYPE_SHOW, /* resource type show TYPE */
+    CLI_CMD_GROUP_SET,    /* group set GROUP KEY=VALUE... */
+    CLI_CMD_GROUP_GET,    /* group get GROUP [KEY] */
 };
+
+/* resource online|offline: how long to wait for Online (or Failed) / Offline by default, ms:
+ * Windows' default PendingTimeout, after which the cluster itself gives up. */
+#define CLI_RESOURCE_TIMEOUT_MS 180000u
 
 /* evict's default wait for the node's cleanup, as Windows clients use (REFERENCE §4.1). */
 #define CLI_EVICT_TIMEOUT_MS 90000u
@@ -91,6 +111,16 @@ struct cli_args {
     uint32_t interval_ms; /* events --interval; CLI_EVENTS_INTERVAL_MS unless given */
     uint32_t count;       /* events --count; 0: until stopped */
     bool cluster_credential; /* rekey --cluster-credential */
+    bool timeout_given;      /* --timeout was on the command line */
+    const char *resource;    /* resource ... NAME */
+    const char *restype;     /* resource create --type; resource type show TYPE */
+    const char *provider;    /* resource depend|undepend NAME PROVIDER */
+    const char *expr;        /* resource depend NAME --expr EXPR */
+    const char *key;         /* resource|group get NAME KEY; NULL: every property */
+    size_t n_props;          /* resource create --prop, resource|group set: KEY=VALUE words */
+    const char **props;
+    size_t n_owner_add, n_owner_remove; /* resource owners --add / --remove NODE */
+    const char **owner_add, **owner_remove;
 };
 
 /*
@@ -100,6 +130,13 @@ struct cli_args {
  * on success free it with cli_args_done().
  */
 int cli_args_parse(int argc, char *const *argv, struct cli_args *ret, char *errmsg, size_t n);
+/*
+ * Splits a KEY=VALUE word: the key (its bytes up to the first '=', at most n - 1 of them) into
+ * key, and returns the value (what follows the '='). NULL when there is no '=', the key is empty
+ * or too long.
+ */
+const char *cli_split_assignment(const char *word, char *key, size_t n);
+
 /* Frees the arrays of a parsed command line. NULL-safe. */
 void cli_args_done(struct cli_args *a);
 

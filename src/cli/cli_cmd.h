@@ -43,6 +43,9 @@ int cli_cmd_events(const struct cli_args *a);
 /* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential
  * (cli_cluster_credential.c). */
 int cli_cmd_rekey_cluster_credential(const struct cli_args *a, HCLUSTER h);
+/* `clusctl resource create|delete|online|offline|fail|move-to-group|depend|undepend|owners|
+ * show`, `resource list --group` and `resource type list` (cli_resource.c). */
+int cli_cmd_resource(const struct cli_args *a, HCLUSTER h);
 /* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
 int cli_cmd_rekey(const struct cli_args *a, HCLUSTER h);
 

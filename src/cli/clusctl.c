@@ -49,7 +49,37 @@ static const char help_text[] =
     "                         move GROUP to NODE (default: another node that is up)\n"
     "  group create GROUP     create an empty group (offline)\n"
     "  group delete GROUP     delete an offline, empty group\n"
-    "  resource list          list the resources, their states, owners and groups\n"
+    "  resource list [--group GROUP]\n"
+    "                         list the resources, their states, owners and groups\n"
+    "                         (with --group: the group's resources)\n"
+    "  resource create NAME --group GROUP --type TYPE [--prop KEY=VALUE]...\n"
+    "                         create a resource with its private properties, all checked\n"
+    "                         first; a KEY given twice makes a list (MULTI_SZ)\n"
+    "  resource delete NAME   delete an offline resource nothing depends on\n"
+    "  resource online NAME [--timeout MS]\n"
+    "                         bring NAME online and wait until it is Online or Failed\n"
+    "                         (default 180000 ms)\n"
+    "  resource offline NAME [--timeout MS]\n"
+    "                         take NAME offline and wait until it is Offline\n"
+    "  resource fail NAME     make NAME fail, to test its restart and failover policy\n"
+    "  resource move-to-group NAME GROUP\n"
+    "                         move NAME to another group\n"
+    "  resource depend NAME PROVIDER | NAME --expr EXPR\n"
+    "                         NAME depends on PROVIDER (too), or on the expression\n"
+    "                         EXPR, e.g. '[ip4] or [ip6]' ('' removes every dependency)\n"
+    "  resource undepend NAME PROVIDER\n"
+    "                         remove one dependency\n"
+    "  resource owners NAME [--add NODE]... [--remove NODE]...\n"
+    "                         change and show the nodes NAME may run on\n"
+    "  resource show NAME     state, owner, group, dependencies and possible owners\n"
+    "  resource set NAME KEY=VALUE...\n"
+    "  resource get NAME [KEY]\n"
+    "                         a resource's common or private properties\n"
+    "  resource type list     the resource types, installed OCF agents included\n"
+    "  resource type show TYPE\n"
+    "                         a type's parameters, defaults and action timeouts\n"
+    "  group set GROUP KEY=VALUE...\n"
+    "  group get GROUP [KEY]  a group's common properties (FailoverThreshold ...)\n"
     "  property list          the cluster properties that can be set, and their values\n"
     "  property get NAME      one cluster property (any: ClusterName, SameSubnetDelay...)\n"
     "  property set NAME VALUE\n"
@@ -85,7 +115,14 @@ static const char help_text[] =
     "                         default without --ip) gives the cluster no address\n"
     "\n"
     "Options of the other commands:\n"
-    "      --timeout MS       evict: how long to wait for the node's cleanup\n"
+    "      --timeout MS       evict: how long to wait for the node's cleanup;\n"
+    "                         resource online|offline: for the resource to settle\n"
+    "      --group GROUP      resource create: the group; resource list: only its\n"
+    "      --type TYPE        resource create: the resource type\n"
+    "      --prop KEY=VALUE   resource create: a private property (repeatable)\n"
+    "      --expr EXPR        resource depend: a whole dependency expression\n"
+    "      --add NODE, --remove NODE\n"
+    "                         resource owners: a possible owner to add or remove\n"
     "      --yes              destroy: do not ask\n"
     "      --cleanup-ad       destroy: also delete the cluster's identity (its\n"
     "                         computer objects, on Windows)\n"
@@ -110,7 +147,8 @@ static const char help_text[] =
     "Exit status:\n"
     "  0  success (also a group change still in progress, ERROR_IO_PENDING, and\n"
     "     events stopped by Ctrl-C, SIGTERM or --count)\n"
-    "  1  the operation failed (the Win32 error code is printed)\n"
+    "  1  the operation failed (the Win32 error code is printed), also a resource\n"
+    "     that ends Failed after resource online, or does not settle in --timeout\n"
     "  2  usage error\n"
     "  3  cancelled (ERROR_CANCELLED), or destroy not confirmed\n"
     "  4  cannot reach the cluster (for events: any more), or access denied\n";
@@ -119,11 +157,35 @@ static const char help_text[] =
 static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
 {
     switch (a->cmd) {
+    case CLI_CMD_RESOURCE_LIST:
+        return a->group != NULL ? cli_cmd_resource(a, h) : cli_cmd_status(a, h);
     case CLI_CMD_STATUS:
     case CLI_CMD_NODE_LIST:
     case CLI_CMD_GROUP_LIST:
-    case CLI_CMD_RESOURCE_LIST:
         return cli_cmd_status(a, h);
+    case CLI_CMD_RES_CREATE:
+    case CLI_CMD_RES_DELETE:
+    case CLI_CMD_RES_ONLINE:
+    case CLI_CMD_RES_OFFLINE:
+    case CLI_CMD_RES_FAIL:
+    case CLI_CMD_RES_MOVE:
+    case CLI_CMD_RES_DEPEND:
+    case CLI_CMD_RES_UNDEPEND:
+    case CLI_CMD_RES_OWNERS:
+    case CLI_CMD_RES_SHOW:
+    case CLI_CMD_RESTYPE_LIST:
+        return cli_cmd_resource(a, h);
+    case CLI_CMD_RES_SET:
+    case CLI_CMD_RES_GET:
+    case CLI_CMD_RESTYPE_SHOW:
+    case CLI_CMD_GROUP_SET:
+    case CLI_CMD_GROUP_GET:
+        /* These read and write property lists through ClusterResourceControl,
+         * ClusterResourceTypeControl and ClusterGroupControl, which this library does not
+         * implement yet. */
+        fputs("clusctl: this command needs the property control calls, which this build's "
+              "libclusapi does not provide yet\n", stderr);
+        return CLI_EXIT_FAILED;
     case CLI_CMD_ADD_NODE:
         return cli_cmd_add_node(a, h);
     case CLI_CMD_EVICT:

@@ -76,30 +76,22 @@ struct collect {
 static bool collect_row(void *arg, const struct row *r)
 {
     struct collect *col = arg;
-    struct enum_handle *e = col->e;
-    struct enum_item *items = realloc(e->items, (e->n + 1) * sizeof(*items));
 
-    if (items == NULL || (items[e->n].name = strdup(r->name)) == NULL) {
-        if (items != NULL)
-            e->items = items;
-        col->failed = true;
-        return false;
-    }
-    items[e->n++].type = col->type;
-    e->items = items;
-    return true;
+    col->failed = enum_add(col->e, col->type, r->name) != 0;
+    return !col->failed;
 }
 
 CLUSAPI_API HCLUSENUM CLUSAPI_CALL ClusterOpenEnum(HCLUSTER hCluster, DWORD dwType)
 {
     static const struct { DWORD type; uint32_t query; } kinds[] = {
         {CLUSTER_ENUM_NODE, RPC_QUERY_NODES},
-        {CLUSTER_ENUM_RESTYPE, RPC_QUERY_RESTYPES},
+        {CLUSTER_ENUM_RESTYPE, 0}, /* the registered types and every installed OCF agent */
         {CLUSTER_ENUM_RESOURCE, RPC_QUERY_RESOURCES},
         {CLUSTER_ENUM_GROUP, RPC_QUERY_GROUPS},
     };
     struct cluster_handle *c = (struct cluster_handle *)handle_get(hCluster, HANDLE_CLUSTER);
     struct enum_handle *e;
+    DWORD status = 0;
 
     lib_clear_error();
     if (c == NULL) {
@@ -110,59 +102,36 @@ CLUSAPI_API HCLUSENUM CLUSAPI_CALL ClusterOpenEnum(HCLUSTER hCluster, DWORD dwTy
         lib_fail(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    e = calloc(1, sizeof(*e));
-    if (e == NULL) {
+    if ((e = enum_new(c, HANDLE_ENUM)) == NULL) {
         lib_fail(ERROR_NOT_ENOUGH_MEMORY);
         return NULL;
     }
-    e->h = (struct handle){.type = HANDLE_ENUM, .parent = &c->h};
     /* Networks and network interfaces are not modelled yet: those bits enumerate nothing. */
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+    for (size_t i = 0; status == 0 && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
         struct collect col = {.e = e, .type = kinds[i].type};
 
         if ((dwType & kinds[i].type) == 0)
             continue;
-        if (query_rows(c, kinds[i].query, NULL, collect_row, &col) != 0 || col.failed) {
-            if (col.failed)
-                lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-            handle_free(&e->h);
-            return NULL;
+        if (kinds[i].query == 0) {
+            status = restype_collect(c, e, kinds[i].type);
+            continue;
         }
+        status = query_rows(c, kinds[i].query, NULL, collect_row, &col);
+        if (status == 0 && col.failed)
+            status = ERROR_NOT_ENOUGH_MEMORY;
     }
-    if (!handle_register(&e->h)) {
-        handle_free(&e->h);
-        lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-        return NULL;
-    }
-    return (HCLUSENUM)e;
+    return enum_finish(e, status);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterGetEnumCount(HCLUSENUM hEnum)
 {
-    struct enum_handle *e = (struct enum_handle *)handle_get(hEnum, HANDLE_ENUM);
-
-    if (e == NULL) {
-        lib_fail(ERROR_INVALID_HANDLE);
-        return 0;
-    }
-    return (DWORD)e->n;
+    return enum_count(hEnum, HANDLE_ENUM);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterEnum(HCLUSENUM hEnum, DWORD dwIndex, LPDWORD lpdwType,
                                            LPWSTR lpszName, LPDWORD lpcchName)
 {
-    struct enum_handle *e = (struct enum_handle *)handle_get(hEnum, HANDLE_ENUM);
-    DWORD status;
-
-    if (e == NULL)
-        return lib_fail(ERROR_INVALID_HANDLE);
-    if (lpdwType == NULL || lpcchName == NULL)
-        return lib_fail(ERROR_INVALID_PARAMETER);
-    if (dwIndex >= e->n)
-        return ERROR_NO_MORE_ITEMS;
-    *lpdwType = e->items[dwIndex].type;
-    status = lib_copy_out(e->items[dwIndex].name, lpszName, lpcchName);
-    return status ? lib_fail(status) : 0;
+    return enum_item(hEnum, HANDLE_ENUM, dwIndex, lpdwType, lpszName, lpcchName);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterCloseEnum(HCLUSENUM hEnum)

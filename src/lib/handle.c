@@ -68,16 +68,15 @@ void handle_free(struct handle *h)
         free(c->fallbacks);
         break;
     }
-    case HANDLE_ENUM: {
+    default:
+        break;
+    }
+    if (HANDLE_IS_ENUM(h->type)) {
         struct enum_handle *e = (struct enum_handle *)h;
 
         for (size_t i = 0; i < e->n; i++)
             free(e->items[i].name);
         free(e->items);
-        break;
-    }
-    default:
-        break;
     }
     free(h);
 }

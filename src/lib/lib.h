@@ -68,8 +68,17 @@ enum handle_type {
     HANDLE_NODE,
     HANDLE_GROUP,
     HANDLE_RESOURCE,
-    HANDLE_ENUM,
+    HANDLE_ENUM,         /* HCLUSENUM */
+    HANDLE_RES_ENUM,     /* HRESENUM */
+    HANDLE_GROUP_ENUM,   /* HGROUPENUM */
+    HANDLE_NODE_ENUM,    /* HNODEENUM */
+    HANDLE_RESTYPE_ENUM, /* HRESTYPEENUM */
 };
+
+/* The handle types that are enumerations (struct enum_handle). */
+#define HANDLE_IS_ENUM(t)                                                                         \
+    ((t) == HANDLE_ENUM || (t) == HANDLE_RES_ENUM || (t) == HANDLE_GROUP_ENUM ||                 \
+     (t) == HANDLE_NODE_ENUM || (t) == HANDLE_RESTYPE_ENUM)
 
 struct handle {
     enum handle_type type;
@@ -100,6 +109,29 @@ struct enum_handle {
     size_t n;
     struct enum_item *items;
 };
+
+/* ------------------------------------------------------------------------------------------ */
+/* Enumerations (api_enum.c)                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A new, empty enumeration of that handle type, derived from c and not yet registered (free it
+ * with handle_free until enum_register took it). NULL if out of memory. */
+struct enum_handle *enum_new(struct cluster_handle *c, enum handle_type type);
+/* Appends an item of that type (name copied); one of the same type and name is not added twice.
+ * 0 or ERROR_NOT_ENOUGH_MEMORY. */
+DWORD enum_add(struct enum_handle *e, DWORD type, const char *name);
+/* Registers e and returns it, or frees it and returns NULL with the last error set: status when
+ * it is not 0 (the call that filled e failed), ERROR_NOT_ENOUGH_MEMORY if it cannot be
+ * registered. */
+void *enum_finish(struct enum_handle *e, DWORD status);
+/* The GetEnumCount, Enum and CloseEnum calls of every enumeration of that handle type, with
+ * ClusterEnum's conventions (ERROR_INVALID_HANDLE for a handle of another type). */
+DWORD enum_count(const void *p, enum handle_type type);
+DWORD enum_item(const void *p, enum handle_type type, DWORD index, LPDWORD ret_type,
+                LPWSTR name, LPDWORD inout_cch);
+/* Adds every resource type the node c talks to knows (registered ones and installed OCF
+ * agents: RPC_OP_RESTYPE_LIST) to e as items of that type (api_restype.c). Win32 status. */
+DWORD restype_collect(struct cluster_handle *c, struct enum_handle *e, DWORD type);
 
 /* Registers a new handle so later calls can validate it. false if out of memory. */
 bool handle_register(struct handle *h);

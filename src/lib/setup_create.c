@@ -18,6 +18,7 @@
 #include "common/create_config.h"
 #include "common/rpc_proto.h"
 #include "common/cdb_cmd.h"
+#include "common/restypes.h"
 #include "lib/setup.h"
 
 #define CORE_GROUP "Cluster Group"
@@ -524,18 +525,17 @@ static bool phase_properties(struct create *c)
 
 static bool phase_resource_types(struct create *c)
 {
-    static const char *const types[][2] = {
-        {"IP Address", "ipaddr"}, {"IPv6 Address", "ipaddr"}, {"Network Name", "netname"}};
     struct wire_writer cmd;
 
     if (!phase_start(&c->rep, ClusterSetupPhaseCreateResourceTypes, c->plan.cluster_name))
         return false;
     wire_writer_init(&cmd);
     cdb_cmd_batch(&cmd);
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+    /* Every built-in type, so that resources of any of them can be created from the start. */
+    for (size_t i = 0; i < restype_n_builtins; i++) {
         size_t mark = cdb_cmd_batch_sub_begin(&cmd);
 
-        cdb_cmd_add_restype(&cmd, types[i][0], types[i][1]);
+        cdb_cmd_add_restype(&cmd, restype_builtins[i].type_name, restype_builtins[i].driver);
         cdb_cmd_batch_sub_end(&cmd, mark);
     }
     if (apply(c, &cmd) != 0)

@@ -200,6 +200,71 @@ static void test_args_group(void **state)
     cli_args_done(&a);
 }
 
+static void test_args_resource(void **state)
+{
+    struct cli_args a;
+    char err[256] = "", key[16];
+
+    (void)state;
+    assert_int_equal(PARSE(&a, err, "resource", "create", "web", "--group", "g", "--type",
+                           "ocf:heartbeat:nginx", "--prop", "port=80", "--prop=env=A=1",
+                           "--prop", "env=B"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_RES_CREATE);
+    assert_string_equal(a.resource, "web");
+    assert_string_equal(a.group, "g");
+    assert_string_equal(a.restype, "ocf:heartbeat:nginx");
+    assert_int_equal(a.n_props, 3);
+    assert_string_equal(a.props[1], "env=A=1");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "online", "web"), 0);
+    assert_int_equal(a.timeout_ms, CLI_RESOURCE_TIMEOUT_MS);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "offline", "web", "--timeout", "500"), 0);
+    assert_int_equal(a.timeout_ms, 500);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "move-to-group", "web", "g2"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_RES_MOVE);
+    assert_string_equal(a.group, "g2");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "depend", "web", "--expr", "[ip] or [ip6]"), 0);
+    assert_null(a.provider);
+    assert_string_equal(a.expr, "[ip] or [ip6]");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "owners", "web", "--add", "n1", "--add", "n2",
+                           "--remove", "n3"), 0);
+    assert_int_equal(a.n_owner_add, 2);
+    assert_string_equal(a.owner_remove[0], "n3");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "set", "web", "RestartAction=1", "port=8080"), 0);
+    assert_int_equal(a.n_props, 2);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "group", "get", "g", "FailoverThreshold"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_GROUP_GET);
+    assert_string_equal(a.key, "FailoverThreshold");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "type", "show", "ocf:heartbeat:IPaddr2"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_RESTYPE_SHOW);
+    assert_string_equal(a.restype, "ocf:heartbeat:IPaddr2");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "resource", "list", "--group", "g"), 0);
+    assert_string_equal(a.group, "g");
+    cli_args_done(&a);
+    /* usage errors */
+    assert_int_equal(PARSE(&a, err, "resource", "create", "web", "--type", "t"), -EINVAL);
+    assert_non_null(strstr(err, "--group"));
+    assert_int_equal(PARSE(&a, err, "resource", "depend", "web", "ip", "--expr", "[ip]"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "resource", "set", "web", "=1"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "resource", "type", "show"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "resource", "fail", "web", "--timeout", "5"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "group", "set", "g"), -EINVAL);
+    /* the split */
+    assert_string_equal(cli_split_assignment("Address=10.0.0.5", key, sizeof(key)), "10.0.0.5");
+    assert_string_equal(key, "Address");
+    assert_string_equal(cli_split_assignment("a==", key, sizeof(key)), "=");
+    assert_null(cli_split_assignment("novalue", key, sizeof(key)));
+    assert_null(cli_split_assignment("a-key-longer-than-16=1", key, sizeof(key)));
+}
+
 static void test_args_node_pause_resume(void **state)
 {
     struct cli_args a;
@@ -444,7 +509,7 @@ static void test_args_usage_errors(void **state)
         {ARGC("node"), ARGV("node"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"), "'list'"},
         {ARGC("group", "show"), ARGV("group", "show"),
-         "unknown subcommand 'group show': expected 'list', 'online', 'offline', 'move', 'create' or 'delete'"},
+         "unknown subcommand 'group show': expected 'list', 'online', 'offline', 'move', 'create', 'delete', 'set' or 'get'"},
         {ARGC("group"), ARGV("group"), "'group' needs a subcommand"},
         {ARGC("keygen"), ARGV("keygen"), "FILE"},
         {ARGC("keygen", "/tmp/k", "-c", "x"), ARGV("keygen", "/tmp/k", "-c", "x"), "keygen"},
@@ -542,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_args_other_commands),
         cmocka_unit_test(test_args_membership),
         cmocka_unit_test(test_args_group),
+        cmocka_unit_test(test_args_resource),
         cmocka_unit_test(test_args_node_pause_resume),
         cmocka_unit_test(test_args_events),
         cmocka_unit_test(test_args_rekey),

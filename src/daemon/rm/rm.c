@@ -2,6 +2,7 @@
  * rm — what all resource drivers share: property lookup, failure messages, the driver table.
  */
 #include "daemon/rm/rm.h"
+#include "common/restypes.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -16,15 +17,9 @@ static const struct rm_driver *const drivers[] = {
     &rm_genscript_driver, &rm_gensvc_driver,
 };
 
-/* Windows' type names where Windows has the type; one driver may serve several. */
-const struct rm_builtin_type rm_builtin_types[] = {
-    {"IP Address", "ipaddr"},
-    {"IPv6 Address", "ipaddr"},
-    {"Network Name", "netname"},
-    {"Generic Application", "genapp"},
-    {"Generic Script", "genscript"},
-    {"Generic Service", "gensvc"},
-};
+/* Windows' type names where Windows has the type; one driver may serve several. The list is
+ * common/restypes.h's, the one libclusapi registers at CreateCluster. */
+const struct rm_builtin_type rm_builtin_types[] = {RESTYPES_BUILTIN_INITIALIZERS};
 const size_t rm_n_builtin_types = sizeof(rm_builtin_types) / sizeof(rm_builtin_types[0]);
 
 /* Keys compare without case, as Windows property lists do (ResUtil); the first match wins. */
