@@ -28,6 +28,13 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SYNC] = "SYNC",
     [CDB_CMD_CONFIRM_NODE] = "CONFIRM_NODE",
     [CDB_CMD_EXPECT_NODE] = "EXPECT_NODE",
+    [CDB_CMD_DELETE_RESTYPE] = "DELETE_RESTYPE",
+    [CDB_CMD_SET_DEPENDENCIES] = "SET_DEPENDENCIES",
+    [CDB_CMD_SET_RESOURCE_PROPS] = "SET_RESOURCE_PROPS",
+    [CDB_CMD_SET_GROUP_PROPS] = "SET_GROUP_PROPS",
+    [CDB_CMD_SET_EXCLUDED] = "SET_EXCLUDED",
+    [CDB_CMD_FAIL_RESOURCE] = "FAIL_RESOURCE",
+    [CDB_CMD_MOVE_RESOURCE] = "MOVE_RESOURCE",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -65,6 +72,9 @@ static const struct cdb_field fields[] = {
     [CDB_TAG_EXPECT_OWNER] = {"expect_owner", 8, false},
     [CDB_TAG_HANDOFF] = {"handoff", 4, false},
     [CDB_TAG_INCARNATION] = {"incarnation", 8, false},
+    [CDB_TAG_CLAUSE] = {"clause", 4, false}, /* nested (no width) in SET_DEPENDENCIES */
+    [CDB_TAG_COMMON] = {"common", 4, false},
+    [CDB_TAG_SYNTAX] = {"syntax", 4, false},
 };
 
 const struct cdb_field *cdb_cmd_field(uint16_t tag)
@@ -87,6 +97,17 @@ static void put_int(struct wire_writer *w, uint16_t tag, uint64_t v)
     assert(f != NULL && (f->width == 4 || f->width == 8));
     wire_le_put(b, v, f->width);
     wire_put_blob(w, tag, b, f->width);
+}
+
+/* One nested PROP: KEY, SYNTAX, VALUE (omitted when NULL: a delete). */
+static void put_prop(struct wire_writer *w, const struct prop *p)
+{
+    size_t mark = wire_begin(w, CDB_TAG_PROP);
+
+    wire_put_str(w, CDB_TAG_KEY, p->name);
+    put_int(w, CDB_TAG_SYNTAX, p->syntax);
+    wire_put_str(w, CDB_TAG_VALUE, p->value);
+    wire_end(w, mark);
 }
 
 /* A command of two string fields (SET_PROP, ADD_RESTYPE, ADD_DEPENDENCY). */
@@ -112,6 +133,52 @@ void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const c
 {
     put_two_strings(w, CDB_CMD_ADD_DEPENDENCY, CDB_TAG_RESOURCE, resource, CDB_TAG_PROVIDER,
                     provider);
+}
+
+void cdb_cmd_add_dependency_clause(struct wire_writer *w, const char *resource,
+                                   const char *provider, uint32_t clause)
+{
+    cdb_cmd_add_dependency(w, resource, provider);
+    put_int(w, CDB_TAG_CLAUSE, clause);
+}
+
+void cdb_cmd_add_restype_ex(struct wire_writer *w, const char *name, const char *driver,
+                            const char *display, const struct prop *props, size_t n)
+{
+    cdb_cmd_add_restype(w, name, driver);
+    wire_put_str(w, CDB_TAG_VALUE, display);
+    for (size_t i = 0; i < n; i++)
+        put_prop(w, &props[i]);
+}
+
+void cdb_cmd_delete_restype(struct wire_writer *w, const char *name)
+{
+    put_int(w, CDB_TAG_CODE, CDB_CMD_DELETE_RESTYPE);
+    wire_put_str(w, CDB_TAG_NAME, name);
+}
+
+void cdb_cmd_set_dependencies(struct wire_writer *w, const char *resource,
+                              const char *const *const *clauses, const size_t *n_providers,
+                              size_t n_clauses)
+{
+    put_int(w, CDB_TAG_CODE, CDB_CMD_SET_DEPENDENCIES);
+    wire_put_str(w, CDB_TAG_RESOURCE, resource);
+    for (size_t c = 0; c < n_clauses; c++) {
+        size_t mark = wire_begin(w, CDB_TAG_CLAUSE);
+
+        for (size_t i = 0; i < n_providers[c]; i++)
+            wire_put_str(w, CDB_TAG_PROVIDER, clauses[c][i]);
+        wire_end(w, mark);
+    }
+}
+
+void cdb_cmd_set_excluded(struct wire_writer *w, const char *resource, const uint64_t *nodes,
+                          size_t n)
+{
+    put_int(w, CDB_TAG_CODE, CDB_CMD_SET_EXCLUDED);
+    wire_put_str(w, CDB_TAG_RESOURCE, resource);
+    for (size_t i = 0; i < n; i++)
+        put_int(w, CDB_TAG_NODE, nodes[i]);
 }
 
 /* The start of every command about one node: its code and the node's id. */
@@ -213,9 +280,52 @@ void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *t
     }
 }
 
+void cdb_cmd_add_resource_props(struct wire_writer *w, const char *name, const char *type,
+                                const char *group, const struct prop *props, size_t n)
+{
+    begin_named_cmd(w, CDB_CMD_ADD_RESOURCE, name);
+    wire_put_str(w, CDB_TAG_TYPE, type);
+    wire_put_str(w, CDB_TAG_GROUP, group);
+    for (size_t i = 0; i < n; i++)
+        put_prop(w, &props[i]);
+}
+
 void cdb_cmd_delete_resource(struct wire_writer *w, const char *name)
 {
     begin_named_cmd(w, CDB_CMD_DELETE_RESOURCE, name);
+}
+
+/* SET_RESOURCE_PROPS and SET_GROUP_PROPS after their name. */
+static void put_props(struct wire_writer *w, const struct prop *props, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put_prop(w, &props[i]);
+}
+
+void cdb_cmd_set_resource_props(struct wire_writer *w, const char *name, bool common,
+                                const struct prop *props, size_t n)
+{
+    begin_named_cmd(w, CDB_CMD_SET_RESOURCE_PROPS, name);
+    put_int(w, CDB_TAG_COMMON, common ? 1 : 0);
+    put_props(w, props, n);
+}
+
+void cdb_cmd_set_group_props(struct wire_writer *w, const char *name, const struct prop *props,
+                             size_t n)
+{
+    begin_named_cmd(w, CDB_CMD_SET_GROUP_PROPS, name);
+    put_props(w, props, n);
+}
+
+void cdb_cmd_fail_resource(struct wire_writer *w, const char *name)
+{
+    begin_named_cmd(w, CDB_CMD_FAIL_RESOURCE, name);
+}
+
+void cdb_cmd_move_resource(struct wire_writer *w, const char *name, const char *group)
+{
+    begin_named_cmd(w, CDB_CMD_MOVE_RESOURCE, name);
+    wire_put_str(w, CDB_TAG_GROUP, group);
 }
 
 void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,
@@ -290,6 +400,12 @@ static bool is_configuration_code(uint32_t code)
     case CDB_CMD_SET_PREFERRED:
     case CDB_CMD_DELETE_GROUP:
     case CDB_CMD_DELETE_RESOURCE:
+    case CDB_CMD_DELETE_RESTYPE:
+    case CDB_CMD_SET_DEPENDENCIES:
+    case CDB_CMD_SET_RESOURCE_PROPS:
+    case CDB_CMD_SET_GROUP_PROPS:
+    case CDB_CMD_SET_EXCLUDED:
+    case CDB_CMD_MOVE_RESOURCE:
         return true;
     default:
         return false;

@@ -166,10 +166,17 @@ void cdb_cmd_set_group_state(struct wire_writer *w, const char *name, int32_t st
 /* props may be NULL when n_props is 0. */
 void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *type,
                           const char *group, const struct cdb_kv *props, size_t n_props);
+/* ADD_RESOURCE whose private properties carry their syntax (props may be NULL when n is 0;
+ * every value non-NULL). */
+void cdb_cmd_add_resource_props(struct wire_writer *w, const char *name, const char *type,
+                                const char *group, const struct prop *props, size_t n);
 void cdb_cmd_delete_resource(struct wire_writer *w, const char *name);
 void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,
                                 uint64_t owner);
 void cdb_cmd_add_dependency(struct wire_writer *w, const char *resource, const char *provider);
+/* ADD_DEPENDENCY into a given clause (cdb_cmd_add_dependency() leaves it out: clause 1). */
+void cdb_cmd_add_dependency_clause(struct wire_writer *w, const char *resource,
+                                   const char *provider, uint32_t clause);
 /* SET_DEPENDENCIES: clauses[i] lists n_providers[i] provider names (OR); the clauses are ANDed. */
 void cdb_cmd_set_dependencies(struct wire_writer *w, const char *resource,
                               const char *const *const *clauses, const size_t *n_providers,
@@ -223,8 +230,9 @@ void cdb_cmd_batch_add(struct wire_writer *w, const void *cmd, size_t len);
  * Configuration is what an administrator describes: SET_PROP, ADD_NODE, ADD_RESTYPE,
  * DELETE_RESTYPE, ADD_GROUP, ADD_RESOURCE, ADD_DEPENDENCY, SET_DEPENDENCIES, SET_RESOURCE_PROPS,
  * SET_GROUP_PROPS, SET_EXCLUDED, MOVE_RESOURCE, SET_PREFERRED, DELETE_GROUP, DELETE_RESOURCE,
- * and a non-empty BATCH of only those. (FAIL_RESOURCE is a request the service composes itself.) Everything else is status (what the cluster observed and decided), which
- * only the service itself composes.
+ * and a non-empty BATCH of only those. Everything else is status (what the cluster observed and
+ * decided), which only the service itself composes; FAIL_RESOURCE among it: the leader composes
+ * it from a FailClusterResource request.
  */
 bool cdb_cmd_is_configuration(const void *cmd, size_t len);
 /*

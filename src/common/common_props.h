@@ -41,6 +41,10 @@ const struct cprop *cprop_find(enum cprop_object o, const char *name);
  */
 uint32_t cprop_check(enum cprop_object o, const char *name, uint32_t syntax, const char *value,
                      const struct cprop **ret, char *why, size_t n);
+/* Does value parse as the text form (common/prop.h) of syntax? false for an unknown syntax. */
+bool cprop_value_valid(uint32_t syntax, const char *value);
+/* Is syntax one of the PROP_SYNTAX_* values? */
+bool cprop_syntax_known(uint32_t syntax);
 /* A DWORD common property's value: value if it parses, else the table's default (0 if none). */
 uint32_t cprop_dword(enum cprop_object o, const char *name, const char *value);
 
@@ -56,5 +60,7 @@ uint32_t cprop_dword(enum cprop_object o, const char *name, const char *value);
 #define CPROP_POLL_USE_TYPE 0xFFFFFFFFu       /* a resource's poll interval: use its type's */
 #define CPROP_FAILOVER_THRESHOLD_DEFAULT 0xFFFFFFFFu /* "number of nodes - 1" */
 #define CPROP_FAILOVER_PERIOD_DEFAULT 6u      /* hours */
+#define CPROP_FAILBACK_WINDOW_NONE 0xFFFFFFFFu /* FailbackWindowStart/End: no window */
+#define CPROP_PRIORITY_DEFAULT 2000u          /* medium */
 
 #endif

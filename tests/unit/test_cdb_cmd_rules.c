@@ -39,6 +39,14 @@ static struct cmd build(uint32_t code)
 {
     static const struct cdb_kv props[] = {{"Address", "10.0.0.50"}};
     static const uint64_t ids[] = {1, 2};
+    static const char *const or_clause[] = {"ip1", "ip2"};
+    static const char *const and_clause[] = {"disk"};
+    static const char *const *const clauses[] = {or_clause, and_clause};
+    static const size_t n_providers[] = {2, 1};
+    static const struct prop common[] = {
+        {"RestartAction", PROP_SYNTAX_DWORD, "1"},
+        {"Description", PROP_SYNTAX_SZ, NULL},
+    };
     struct wire_writer w;
     size_t mark;
 
@@ -72,6 +80,15 @@ static struct cmd build(uint32_t code)
     case CDB_CMD_SYNC: cdb_cmd_sync(&w); break;
     case CDB_CMD_CONFIRM_NODE: cdb_cmd_confirm_node(&w, OTHER); break;
     case CDB_CMD_EXPECT_NODE: cdb_cmd_expect_node(&w, OTHER, 7); break;
+    case CDB_CMD_DELETE_RESTYPE: cdb_cmd_delete_restype(&w, "IP Address"); break;
+    case CDB_CMD_SET_DEPENDENCIES:
+        cdb_cmd_set_dependencies(&w, "name", clauses, n_providers, 2);
+        break;
+    case CDB_CMD_SET_RESOURCE_PROPS: cdb_cmd_set_resource_props(&w, "ip", true, common, 2); break;
+    case CDB_CMD_SET_GROUP_PROPS: cdb_cmd_set_group_props(&w, "web", common + 1, 1); break;
+    case CDB_CMD_SET_EXCLUDED: cdb_cmd_set_excluded(&w, "ip", ids, 2); break;
+    case CDB_CMD_FAIL_RESOURCE: cdb_cmd_fail_resource(&w, "ip"); break;
+    case CDB_CMD_MOVE_RESOURCE: cdb_cmd_move_resource(&w, "ip", "web"); break;
     default: fail();
     }
     return take(&w);
@@ -117,7 +134,10 @@ static void test_configuration_codes(void **state)
                     code == CDB_CMD_ADD_RESTYPE || code == CDB_CMD_ADD_GROUP ||
                     code == CDB_CMD_ADD_RESOURCE || code == CDB_CMD_ADD_DEPENDENCY ||
                     code == CDB_CMD_SET_PREFERRED || code == CDB_CMD_DELETE_GROUP ||
-                    code == CDB_CMD_DELETE_RESOURCE || code == CDB_CMD_BATCH;
+                    code == CDB_CMD_DELETE_RESOURCE || code == CDB_CMD_BATCH ||
+                    code == CDB_CMD_DELETE_RESTYPE || code == CDB_CMD_SET_DEPENDENCIES ||
+                    code == CDB_CMD_SET_RESOURCE_PROPS || code == CDB_CMD_SET_GROUP_PROPS ||
+                    code == CDB_CMD_SET_EXCLUDED || code == CDB_CMD_MOVE_RESOURCE;
 
         if (configuration(build(code)) != want)
             fail_msg("%s: want %s", cdb_cmd_name(code), want ? "configuration" : "refused");
@@ -281,21 +301,30 @@ static void test_nothing_else_is_a_report(void **state)
 
 /* Every field of a message (and of the messages nested in it) is one cdb_cmd_field() knows, each
  * integer at its width. */
-static void check_fields(const uint8_t *data, size_t len)
+static void check_fields(const uint8_t *data, size_t len, bool top)
 {
     struct wire_reader r;
     struct wire_field f;
+    uint32_t code = 0;
+    bool nested_clauses;
     int rv;
+
+    wire_get_u32(data, len, CDB_TAG_CODE, &code);
+    nested_clauses = top && code == CDB_CMD_SET_DEPENDENCIES;
 
     wire_reader_init(&r, data, len);
     while ((rv = wire_next(&r, &f)) > 0) {
         const struct cdb_field *fd = cdb_cmd_field(f.tag);
 
         assert_non_null(fd);
+        if (f.tag == CDB_TAG_CLAUSE && nested_clauses) {
+            check_fields(f.value, f.len, false); /* SET_DEPENDENCIES: a nested list */
+            continue;
+        }
         if (fd->width != 0)
             assert_int_equal(f.len, fd->width);
         if (f.tag == CDB_TAG_PROP || f.tag == CDB_TAG_CMD)
-            check_fields(f.value, f.len);
+            check_fields(f.value, f.len, f.tag == CDB_TAG_CMD);
     }
     assert_int_equal(rv, 0);
 }
@@ -306,11 +335,13 @@ static void test_builders_write_fields_at_their_width(void **state)
     for (uint32_t code = 1; code <= CDB_CMD_MAX; code++) {
         struct cmd c = build(code);
 
-        check_fields(c.bytes, c.len);
+        check_fields(c.bytes, c.len, true);
         free(c.bytes);
     }
     assert_null(cdb_cmd_field(0));
-    assert_null(cdb_cmd_field(CDB_TAG_INCARNATION + 1));
+    assert_null(cdb_cmd_field(CDB_TAG_SYNTAX + 1));
+    assert_int_equal(cdb_cmd_field(CDB_TAG_CLAUSE)->width, 4);
+    assert_int_equal(cdb_cmd_field(CDB_TAG_SYNTAX)->width, 4);
     assert_string_equal(cdb_cmd_field(CDB_TAG_RAFT_PORT)->name, "raft_port");
     assert_true(cdb_cmd_field(CDB_TAG_STATE)->is_signed);
 }

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include <clusapi.h>
+
 #include "common/wire.h"
 #include "daemon/cdb/cdb.h"
 #include "common/cdb_cmd.h"
@@ -473,12 +475,20 @@ static void test_delete_resource(void **state)
     char **names = NULL;
     size_t n = 0;
 
+    /* a provider goes only once nothing depends on it (MS-CMRP ApiDeleteResource) */
+    REJECT(db, ERROR_DEPENDENT_RESOURCE_EXISTS, cdb_cmd_delete_resource(W, "IP1"));
+    OK(db, cdb_cmd_set_dependencies(W, "name", (const char *const *const[]){
+                                       (const char *const[]){"ip2"}}, (size_t[]){1}, 1));
     OK(db, cdb_cmd_delete_resource(W, "IP1"));
     assert_int_equal(cdb_resource_props(db, "ip1", &props, &n), -ENOENT);
     assert_int_equal(cdb_dependencies(db, "name", &names, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(names[0], "ip2");
     free(names);
+    /* only an Offline or Failed one */
+    OK(db, cdb_cmd_set_resource_state(W, "name", ClusterResourceOnline, 1));
+    REJECT(db, ERROR_INVALID_STATE, cdb_cmd_delete_resource(W, "name"));
+    OK(db, cdb_cmd_set_resource_state(W, "name", ClusterResourceFailed, 1));
     OK(db, cdb_cmd_delete_resource(W, "name"));
     OK(db, cdb_cmd_delete_resource(W, "ip2"));
     REJECT(db, 5007, cdb_cmd_delete_resource(W, "ip1"));

@@ -14,13 +14,14 @@
 #include <string.h>
 
 #define CDB_APPLICATION_ID 1128546865 /* 0x43444231, "CDB1" */
-#define CDB_SCHEMA_VERSION 3
+#define CDB_SCHEMA_VERSION 4
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
 /* Owners and preferred nodes refer to node rows, so a removed node disappears from them by itself
- * (owner NULL is "no owner", shown as 0). A group's resources, a resource's properties and
- * dependencies go with their parent. */
+ * (owner NULL is "no owner", shown as 0), and from the nodes a resource excludes. A group's
+ * resources and properties, a resource's properties, dependencies and excluded nodes, and a
+ * type's properties go with their parent. */
 static const char schema_sql[] =
     "PRAGMA application_id = " STR(CDB_APPLICATION_ID) ";"
     "PRAGMA user_version = " STR(CDB_SCHEMA_VERSION) ";"
@@ -30,27 +31,38 @@ static const char schema_sql[] =
     "CREATE TABLE node(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
     " address TEXT NOT NULL, port INTEGER NOT NULL, raft_port INTEGER NOT NULL,"
     " role INTEGER NOT NULL, state INTEGER NOT NULL, incarnation INTEGER NOT NULL);"
-    "CREATE TABLE restype(name TEXT PRIMARY KEY COLLATE NOCASE, driver TEXT NOT NULL);"
+    "CREATE TABLE restype(name TEXT PRIMARY KEY COLLATE NOCASE, driver TEXT NOT NULL,"
+    " display TEXT NOT NULL);"
+    "CREATE TABLE typeprop(type TEXT NOT NULL COLLATE NOCASE"
+    " REFERENCES restype(name) ON DELETE CASCADE, key TEXT NOT NULL COLLATE NOCASE,"
+    " syntax INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(type, key)) WITHOUT ROWID;"
     "CREATE TABLE grp(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE, core INTEGER NOT NULL, state INTEGER NOT NULL,"
     " owner INTEGER REFERENCES node(id) ON DELETE SET NULL);"
     "CREATE INDEX grp_owner ON grp(owner);"
+    "CREATE TABLE grpprop(grp INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
+    " key TEXT NOT NULL COLLATE NOCASE, syntax INTEGER NOT NULL, value TEXT NOT NULL,"
+    " PRIMARY KEY(grp, key)) WITHOUT ROWID;"
     "CREATE TABLE resource(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE, type TEXT NOT NULL REFERENCES restype(name),"
     " grp INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE, state INTEGER NOT NULL,"
     " owner INTEGER REFERENCES node(id) ON DELETE SET NULL,"
-    " handoff INTEGER REFERENCES node(id) ON DELETE SET NULL);"
+    " handoff INTEGER REFERENCES node(id) ON DELETE SET NULL, fail_count INTEGER NOT NULL);"
     "CREATE INDEX resource_grp ON resource(grp);"
     "CREATE INDEX resource_owner ON resource(owner);"
     "CREATE INDEX resource_type ON resource(type);"
     "CREATE TABLE resprop(resource INTEGER NOT NULL REFERENCES resource(id) ON DELETE CASCADE,"
-    " key TEXT NOT NULL COLLATE NOCASE, value TEXT NOT NULL, PRIMARY KEY(resource, key))"
-    " WITHOUT ROWID;"
+    " common INTEGER NOT NULL, key TEXT NOT NULL COLLATE NOCASE, syntax INTEGER NOT NULL,"
+    " value TEXT NOT NULL, PRIMARY KEY(resource, common, key)) WITHOUT ROWID;"
     "CREATE TABLE dependency("
     " resource INTEGER NOT NULL REFERENCES resource(id) ON DELETE CASCADE,"
     " provider INTEGER NOT NULL REFERENCES resource(id) ON DELETE CASCADE,"
-    " PRIMARY KEY(resource, provider)) WITHOUT ROWID;"
+    " clause INTEGER NOT NULL, PRIMARY KEY(resource, provider)) WITHOUT ROWID;"
     "CREATE INDEX dependency_provider ON dependency(provider);"
+    "CREATE TABLE excluded(resource INTEGER NOT NULL REFERENCES resource(id) ON DELETE CASCADE,"
+    " node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE,"
+    " PRIMARY KEY(resource, node)) WITHOUT ROWID;"
+    "CREATE INDEX excluded_node ON excluded(node);"
     "CREATE TABLE preferred(grp INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
     " node INTEGER NOT NULL REFERENCES node(id) ON DELETE CASCADE, rank INTEGER NOT NULL,"
     " PRIMARY KEY(grp, node), UNIQUE(grp, rank)) WITHOUT ROWID;"
@@ -274,11 +286,14 @@ static const char *const hash_queries[] = {
     "SELECT key, value FROM meta ORDER BY key",
     "SELECT key, value FROM prop ORDER BY key",
     "SELECT id, name, address, port, raft_port, role, state, incarnation FROM node ORDER BY id",
-    "SELECT name, driver FROM restype ORDER BY name",
+    "SELECT name, driver, display FROM restype ORDER BY name",
+    "SELECT type, key, syntax, value FROM typeprop ORDER BY type, key",
     "SELECT id, name, core, state, owner FROM grp ORDER BY id",
-    "SELECT id, name, type, grp, state, owner, handoff FROM resource ORDER BY id",
-    "SELECT resource, key, value FROM resprop ORDER BY resource, key",
-    "SELECT resource, provider FROM dependency ORDER BY resource, provider",
+    "SELECT grp, key, syntax, value FROM grpprop ORDER BY grp, key",
+    "SELECT id, name, type, grp, state, owner, handoff, fail_count FROM resource ORDER BY id",
+    "SELECT resource, common, key, syntax, value FROM resprop ORDER BY resource, common, key",
+    "SELECT resource, provider, clause FROM dependency ORDER BY resource, provider",
+    "SELECT resource, node FROM excluded ORDER BY resource, node",
     "SELECT grp, node, rank FROM preferred ORDER BY grp, node",
     "SELECT name, seq FROM sqlite_sequence ORDER BY name",
 };

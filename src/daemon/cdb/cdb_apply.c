@@ -23,21 +23,14 @@
 #define NODE_STATE_DOWN 1
 #define GROUP_STATE_INITIAL 1
 #define RESOURCE_STATE_INITIAL 3
+#define RESOURCE_STATE_FAILED 4
 
 /* ---------------------------------------------------------------------------------------- */
 /* Command arguments                                                                        */
 /* ---------------------------------------------------------------------------------------- */
 
-struct msg {
-    const uint8_t *data;
-    size_t len;
-};
-
-#define ARG_OPTIONAL 1u /* absent: *ret = NULL */
-#define ARG_EMPTY_OK 2u
-
 /* The field of a tag the handlers read (one of cdb_cmd.h's). */
-static const struct cdb_field *field_of(uint16_t tag)
+const struct cdb_field *cdb_field_of(uint16_t tag)
 {
     const struct cdb_field *f = cdb_cmd_field(tag);
 
@@ -46,16 +39,16 @@ static const struct cdb_field *field_of(uint16_t tag)
 }
 
 /* A wire error on a field: -ENOMEM stays internal, anything else rejects the command. */
-static int bad_field(struct cdb *db, int r, uint16_t tag)
+int cdb_bad_field(struct cdb *db, int r, uint16_t tag)
 {
     if (r == -ENOMEM)
         return -ENOMEM;
-    return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s' %s", field_of(tag)->name,
+    return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s' %s", cdb_field_of(tag)->name,
                       r == -ENOENT ? "missing" : "malformed");
 }
 
 /* A string field of at most max bytes (non-empty unless ARG_EMPTY_OK), malloc'd. */
-static int arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max, unsigned flags,
+int cdb_arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max, unsigned flags,
                    char **ret)
 {
     char *s;
@@ -67,22 +60,22 @@ static int arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max
         return 0;
     }
     if (r < 0)
-        return bad_field(db, r, tag);
+        return cdb_bad_field(db, r, tag);
     n = strlen(s);
     if ((n == 0 && !(flags & ARG_EMPTY_OK)) || n > max) {
         free(s);
         return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': length %zu not in 1..%zu",
-                          field_of(tag)->name, n, max);
+                          cdb_field_of(tag)->name, n, max);
     }
     *ret = s;
     return 0;
 }
 
 /* An integer field, at the width cdb_cmd_field() gives its tag, in min..max. */
-static int arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t min, int64_t max,
+int cdb_arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t min, int64_t max,
                    int64_t *ret)
 {
-    const struct cdb_field *fd = field_of(tag);
+    const struct cdb_field *fd = cdb_field_of(tag);
     struct wire_field f;
     uint64_t v;
     int r = wire_find(m->data, m->len, tag, &f);
@@ -91,7 +84,7 @@ static int arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t mi
     if (r == 0 && f.len != fd->width)
         r = -EBADMSG;
     if (r < 0)
-        return bad_field(db, r, tag);
+        return cdb_bad_field(db, r, tag);
     v = wire_le_get(f.value, fd->width);
     if (fd->is_signed && ((int64_t)v < min || (int64_t)v > max))
         return cdb_reject(db, ERROR_INVALID_PARAMETER, "field '%s': %lld out of range", fd->name,
@@ -105,20 +98,20 @@ static int arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t mi
 
 static int arg_node_id(struct cdb *db, const struct msg *m, uint16_t tag, int64_t *ret)
 {
-    return arg_int(db, m, tag, 1, INT64_MAX, ret);
+    return cdb_arg_int(db, m, tag, 1, INT64_MAX, ret);
 }
 
 /* An owner: a node id or 0 for none. */
 static int arg_owner(struct cdb *db, const struct msg *m, int64_t *ret)
 {
-    return arg_int(db, m, CDB_TAG_OWNER, 0, INT64_MAX, ret);
+    return cdb_arg_int(db, m, CDB_TAG_OWNER, 0, INT64_MAX, ret);
 }
 
 /* ---------------------------------------------------------------------------------------- */
 /* Lookups used by the handlers: 0, the "not found" status, or a negative errno             */
 /* ---------------------------------------------------------------------------------------- */
 
-static int need_node(struct cdb *db, int64_t id)
+int cdb_need_node(struct cdb *db, int64_t id)
 {
     int r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ?", "i", id);
 
@@ -132,32 +125,32 @@ static int arg_known_node(struct cdb *db, const struct msg *m, int64_t *ret)
 {
     int r = arg_node_id(db, m, CDB_TAG_ID, ret);
 
-    return r != 0 ? r : need_node(db, *ret);
+    return r != 0 ? r : cdb_need_node(db, *ret);
 }
 
 /* An owner of 0 means "none" and always exists. */
 static int need_owner(struct cdb *db, int64_t owner)
 {
-    return owner == 0 ? 0 : need_node(db, owner);
+    return owner == 0 ? 0 : cdb_need_node(db, owner);
 }
 
 /* r, the result of looking up something by name, with -ENOENT turned into the rejection. */
-static int need_found(struct cdb *db, int r, int not_found, const char *what, const char *name)
+int cdb_need_found(struct cdb *db, int r, int not_found, const char *what, const char *name)
 {
     if (r == -ENOENT)
         return cdb_reject(db, not_found, "%s '%s' not found", what, name);
     return r;
 }
 
-static int need_restype(struct cdb *db, const char *name)
+int cdb_need_restype(struct cdb *db, const char *name)
 {
     int r = cdb_sql_int(db, NULL, "SELECT 1 FROM restype WHERE name = ?", "t", name);
 
-    return need_found(db, r, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "resource type", name);
+    return cdb_need_found(db, r, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "resource type", name);
 }
 
 /* 0 when the query finds nothing, else rejects with status (a duplicate). */
-static int need_absent(struct cdb *db, int status, const char *what, const char *name,
+int cdb_need_absent(struct cdb *db, int status, const char *what, const char *name,
                        const char *sql)
 {
     int r = cdb_sql_int(db, NULL, sql, "t", name);
@@ -199,15 +192,15 @@ static const struct object_kind resource_kind = {
 static int need_object(struct cdb *db, const struct object_kind *k, const char *name,
                        int64_t *ret_id)
 {
-    return need_found(db, k->id_of(db, name, ret_id), k->not_found, k->what, name);
+    return cdb_need_found(db, k->id_of(db, name, ret_id), k->not_found, k->what, name);
 }
 
-static int need_group(struct cdb *db, const char *name, int64_t *ret_id)
+int cdb_need_group(struct cdb *db, const char *name, int64_t *ret_id)
 {
     return need_object(db, &group_kind, name, ret_id);
 }
 
-static int need_resource(struct cdb *db, const char *name, int64_t *ret_id)
+int cdb_need_resource(struct cdb *db, const char *name, int64_t *ret_id)
 {
     return need_object(db, &resource_kind, name, ret_id);
 }
@@ -222,8 +215,8 @@ static int cmd_set_prop(struct cdb *db, const struct msg *m)
     _cleanup_free_ char *value = NULL;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_KEY, CDB_NAME_MAX, 0, &key)) ||
-        (r = arg_str(db, m, CDB_TAG_VALUE, SIZE_MAX, ARG_OPTIONAL | ARG_EMPTY_OK, &value)))
+    if ((r = cdb_arg_str(db, m, CDB_TAG_KEY, CDB_NAME_MAX, 0, &key)) ||
+        (r = cdb_arg_str(db, m, CDB_TAG_VALUE, SIZE_MAX, ARG_OPTIONAL | ARG_EMPTY_OK, &value)))
         return r;
     if (value == NULL)
         return cdb_sql_exec(db, "DELETE FROM prop WHERE key = ?", "t", key);
@@ -241,11 +234,11 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = arg_str(db, m, CDB_TAG_NAME, CDB_NODE_NAME_MAX, 0, &name)) ||
-        (r = arg_str(db, m, CDB_TAG_ADDRESS, CDB_ADDRESS_MAX, 0, &address)) ||
-        (r = arg_int(db, m, CDB_TAG_PORT, 1, 65535, &port)) ||
-        (r = arg_int(db, m, CDB_TAG_RAFT_PORT, 1, 65535, &raft_port)) ||
-        (r = arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)))
+        (r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NODE_NAME_MAX, 0, &name)) ||
+        (r = cdb_arg_str(db, m, CDB_TAG_ADDRESS, CDB_ADDRESS_MAX, 0, &address)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_PORT, 1, 65535, &port)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_RAFT_PORT, 1, 65535, &raft_port)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)))
         return r;
     r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ? OR name = ?", "it", id, name);
     if (r == 0)
@@ -274,7 +267,7 @@ static int cmd_set_node_state(struct cdb *db, const struct msg *m)
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = arg_int(db, m, CDB_TAG_STATE, -1, 3, &state)) || (r = need_node(db, id)))
+        (r = cdb_arg_int(db, m, CDB_TAG_STATE, -1, 3, &state)) || (r = cdb_need_node(db, id)))
         return r;
     return cdb_sql_exec(db, "UPDATE node SET state = ? WHERE id = ?", "ii", state, id);
 }
@@ -298,8 +291,8 @@ static int cmd_expect_node(struct cdb *db, const struct msg *m)
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = arg_int(db, m, CDB_TAG_INCARNATION, 0, INT64_MAX, &incarnation)) ||
-        (r = need_node(db, id)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_INCARNATION, 0, INT64_MAX, &incarnation)) ||
+        (r = cdb_need_node(db, id)) ||
         (r = cdb_sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", id)))
         return r;
     if (have != incarnation)
@@ -315,23 +308,9 @@ static int cmd_set_node_role(struct cdb *db, const struct msg *m)
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)) || (r = need_node(db, id)))
+        (r = cdb_arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)) || (r = cdb_need_node(db, id)))
         return r;
     return cdb_sql_exec(db, "UPDATE node SET role = ? WHERE id = ?", "ii", role, id);
-}
-
-static int cmd_add_restype(struct cdb *db, const struct msg *m)
-{
-    _cleanup_free_ char *name = NULL;
-    _cleanup_free_ char *driver = NULL;
-    int r;
-
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_str(db, m, CDB_TAG_DRIVER, CDB_NAME_MAX, 0, &driver)) ||
-        (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "resource type", name,
-                         "SELECT 1 FROM restype WHERE name = ?")))
-        return r;
-    return cdb_sql_exec(db, "INSERT INTO restype(name, driver) VALUES(?, ?)", "tt", name, driver);
 }
 
 static int cmd_add_group(struct cdb *db, const struct msg *m)
@@ -340,9 +319,9 @@ static int cmd_add_group(struct cdb *db, const struct msg *m)
     int64_t core;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_int(db, m, CDB_TAG_CORE, 0, 1, &core)) ||
-        (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "group", name,
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_CORE, 0, 1, &core)) ||
+        (r = cdb_need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "group", name,
                          "SELECT 1 FROM grp WHERE name = ?")))
         return r;
     return cdb_sql_exec(db, "INSERT INTO grp(name, core, state, owner) VALUES(?, ?, ?, NULL)",
@@ -356,7 +335,7 @@ static int delete_object(struct cdb *db, const struct msg *m, const struct objec
     int64_t id;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
         (r = need_object(db, k, name, &id)))
         return r;
     return cdb_sql_exec(db, k->delete_sql, "i", id);
@@ -367,9 +346,27 @@ static int cmd_delete_group(struct cdb *db, const struct msg *m)
     return delete_object(db, m, &group_kind);
 }
 
+/* DeleteClusterResource: only an Offline or Failed resource nobody depends on (MS-CMRP
+ * ApiDeleteResource), so a delete never leaves a dependent without its provider. */
 static int cmd_delete_resource(struct cdb *db, const struct msg *m)
 {
-    return delete_object(db, m, &resource_kind);
+    _cleanup_free_ char *name = NULL;
+    int64_t id, state;
+    int r;
+
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = cdb_need_resource(db, name, &id)) ||
+        (r = cdb_sql_int(db, &state, "SELECT state FROM resource WHERE id = ?", "i", id)))
+        return r;
+    if (state != RESOURCE_STATE_INITIAL && state != RESOURCE_STATE_FAILED)
+        return cdb_reject(db, ERROR_INVALID_STATE, "resource '%s' is not offline", name);
+    r = cdb_sql_int(db, NULL, "SELECT 1 FROM dependency WHERE provider = ?", "i", id);
+    if (r == 0)
+        return cdb_reject(db, ERROR_DEPENDENT_RESOURCE_EXISTS, "other resources depend on '%s'",
+                          name);
+    if (r != -ENOENT)
+        return r;
+    return cdb_sql_exec(db, resource_kind.delete_sql, "i", id);
 }
 
 /* What SET_GROUP_STATE and SET_RESOURCE_STATE report about an object. */
@@ -391,8 +388,8 @@ static int read_state_report(struct cdb *db, const struct msg *m, const struct o
     int64_t owner = 0;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_int(db, m, CDB_TAG_STATE, -1, k->max_state, &ret->state)) ||
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_STATE, -1, k->max_state, &ret->state)) ||
         (r = arg_owner(db, m, &ret->owner)))
         return r;
     if (k->state_valid != NULL && !k->state_valid(ret->state))
@@ -404,7 +401,7 @@ static int read_state_report(struct cdb *db, const struct msg *m, const struct o
     if (r == -ENOENT)
         return 0;
     if (r < 0)
-        return bad_field(db, r, CDB_TAG_EXPECT_OWNER);
+        return cdb_bad_field(db, r, CDB_TAG_EXPECT_OWNER);
     if ((r = cdb_sql_int(db, &owner, k->owner_sql, "i", ret->id)) < 0)
         return r;
     if ((uint64_t)owner != expect)
@@ -424,7 +421,8 @@ static int cmd_set_group_state(struct cdb *db, const struct msg *m)
                         (uint64_t)rep.owner, rep.id);
 }
 
-/* The nested PROP fields of ADD_RESOURCE; a repeated key breaks the primary key (87). */
+/* The nested PROP fields of ADD_RESOURCE: private properties; a repeated key breaks the primary
+ * key (87). */
 static int add_resource_props(struct cdb *db, const struct msg *m, int64_t resource)
 {
     struct wire_reader rd;
@@ -434,18 +432,21 @@ static int add_resource_props(struct cdb *db, const struct msg *m, int64_t resou
     wire_reader_init(&rd, m->data, m->len);
     while ((r = wire_next(&rd, &f)) > 0) {
         struct msg prop = {f.value, f.len};
-        _cleanup_free_ char *key = NULL;
-        _cleanup_free_ char *value = NULL;
+        struct cdb_propval pv;
 
         if (f.tag != CDB_TAG_PROP)
             continue;
-        if ((r = arg_str(db, &prop, CDB_TAG_KEY, CDB_NAME_MAX, 0, &key)) ||
-            (r = arg_str(db, &prop, CDB_TAG_VALUE, SIZE_MAX, ARG_EMPTY_OK, &value)) ||
-            (r = cdb_sql_exec(db, "INSERT INTO resprop(resource, key, value) VALUES(?, ?, ?)",
-                              "itt", resource, key, value)))
+        if ((r = cdb_read_prop(db, &prop, false, &pv)) != 0)
+            return r;
+        r = cdb_sql_exec(db,
+                         "INSERT INTO resprop(resource, common, key, syntax, value)"
+                         " VALUES(?, 0, ?, ?, ?)",
+                         "itit", resource, pv.key, (int64_t)pv.syntax, pv.value);
+        cdb_propval_done(&pv);
+        if (r != 0)
             return r;
     }
-    return r < 0 ? bad_field(db, r, CDB_TAG_PROP) : 0;
+    return r < 0 ? cdb_bad_field(db, r, CDB_TAG_PROP) : 0;
 }
 
 static int cmd_add_resource(struct cdb *db, const struct msg *m)
@@ -456,18 +457,18 @@ static int cmd_add_resource(struct cdb *db, const struct msg *m)
     int64_t grp;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_str(db, m, CDB_TAG_TYPE, CDB_NAME_MAX, 0, &type)) ||
-        (r = arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
-        (r = need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "resource", name,
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = cdb_arg_str(db, m, CDB_TAG_TYPE, CDB_NAME_MAX, 0, &type)) ||
+        (r = cdb_arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
+        (r = cdb_need_absent(db, ERROR_OBJECT_ALREADY_EXISTS, "resource", name,
                          "SELECT 1 FROM resource WHERE name = ?")) ||
-        (r = need_restype(db, type)) ||
-        (r = need_group(db, group, &grp)))
+        (r = cdb_need_restype(db, type)) ||
+        (r = cdb_need_group(db, group, &grp)))
         return r;
     /* The type is stored as registered, whatever case the command used. */
     r = cdb_sql_exec(db,
-                     "INSERT INTO resource(name, type, grp, state, owner)"
-                     " SELECT ?, name, ?, ?, NULL FROM restype WHERE name = ?",
+                     "INSERT INTO resource(name, type, grp, state, owner, fail_count)"
+                     " SELECT ?, name, ?, ?, NULL, 0 FROM restype WHERE name = ?",
                      "tiit", name, grp, (int64_t)RESOURCE_STATE_INITIAL, type);
     if (r != 0)
         return r;
@@ -484,7 +485,7 @@ static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
     if (wire_get_u32(m->data, m->len, CDB_TAG_HANDOFF, &(uint32_t){0}) != -ENOENT) {
         int64_t flag;
 
-        if ((r = arg_int(db, m, CDB_TAG_HANDOFF, 1, 1, &flag)) ||
+        if ((r = cdb_arg_int(db, m, CDB_TAG_HANDOFF, 1, 1, &flag)) ||
             (r = cdb_sql_exec(db,
                               "UPDATE resource SET handoff = NULLIF(COALESCE(handoff, owner), ?)"
                               " WHERE id = ?",
@@ -508,8 +509,8 @@ static int cmd_release_resource(struct cdb *db, const struct msg *m)
     int64_t node, id;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
-        (r = arg_node_id(db, m, CDB_TAG_NODE, &node)) || (r = need_resource(db, name, &id)))
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = arg_node_id(db, m, CDB_TAG_NODE, &node)) || (r = cdb_need_resource(db, name, &id)))
         return r;
     r = cdb_sql_int(db, NULL, "SELECT 1 FROM resource WHERE id = ? AND handoff = ?", "ii", id,
                     node);
@@ -521,53 +522,6 @@ static int cmd_release_resource(struct cdb *db, const struct msg *m)
     return cdb_sql_exec(db, "UPDATE resource SET handoff = NULL WHERE id = ?", "i", id);
 }
 
-/* Checks of a new edge resource -> provider, after both exist. */
-static int check_dependency(struct cdb *db, int64_t res, int64_t prov, const char *name)
-{
-    int r = cdb_sql_int(db, NULL,
-                        "SELECT 1 FROM resource a JOIN resource b ON a.grp = b.grp"
-                        " WHERE a.id = ? AND b.id = ?",
-                        "ii", res, prov);
-
-    if (r == -ENOENT)
-        return cdb_reject(db, ERROR_INVALID_PARAMETER,
-                          "'%s' and its provider are in different groups", name);
-    if (r < 0)
-        return r;
-    r = cdb_sql_int(db, NULL, "SELECT 1 FROM dependency WHERE resource = ? AND provider = ?", "ii",
-                    res, prov);
-    if (r == 0)
-        return cdb_reject(db, ERROR_DEPENDENCY_ALREADY_EXISTS, "dependency already exists");
-    if (r != -ENOENT)
-        return r;
-    /* A cycle exists if resource is already reachable from provider (or is the provider). */
-    r = cdb_sql_int(db, NULL,
-                    "WITH RECURSIVE up(id) AS (SELECT ? UNION"
-                    " SELECT d.provider FROM dependency d JOIN up ON d.resource = up.id)"
-                    " SELECT 1 FROM up WHERE id = ?",
-                    "ii", prov, res);
-    if (r == 0)
-        return cdb_reject(db, ERROR_CIRCULAR_DEPENDENCY, "dependency of '%s' would be circular",
-                          name);
-    return r == -ENOENT ? 0 : r;
-}
-
-static int cmd_add_dependency(struct cdb *db, const struct msg *m)
-{
-    _cleanup_free_ char *resource = NULL;
-    _cleanup_free_ char *provider = NULL;
-    int64_t res, prov;
-    int r;
-
-    if ((r = arg_str(db, m, CDB_TAG_RESOURCE, CDB_NAME_MAX, 0, &resource)) ||
-        (r = arg_str(db, m, CDB_TAG_PROVIDER, CDB_NAME_MAX, 0, &provider)) ||
-        (r = need_resource(db, resource, &res)) || (r = need_resource(db, provider, &prov)) ||
-        (r = check_dependency(db, res, prov, resource)))
-        return r;
-    return cdb_sql_exec(db, "INSERT INTO dependency(resource, provider) VALUES(?, ?)", "ii", res,
-                        prov);
-}
-
 static int cmd_set_preferred(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *group = NULL;
@@ -576,8 +530,8 @@ static int cmd_set_preferred(struct cdb *db, const struct msg *m)
     int64_t grp, rank = 0;
     int r;
 
-    if ((r = arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
-        (r = need_group(db, group, &grp)) ||
+    if ((r = cdb_arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
+        (r = cdb_need_group(db, group, &grp)) ||
         (r = cdb_sql_exec(db, "DELETE FROM preferred WHERE grp = ?", "i", grp)))
         return r;
     wire_reader_init(&rd, m->data, m->len);
@@ -587,16 +541,14 @@ static int cmd_set_preferred(struct cdb *db, const struct msg *m)
         if (f.tag != CDB_TAG_NODE)
             continue;
         if (wire_field_u64(&f, &id) < 0 || id == 0 || id > INT64_MAX)
-            return bad_field(db, -EBADMSG, CDB_TAG_NODE);
-        if ((r = need_node(db, (int64_t)id)) ||
+            return cdb_bad_field(db, -EBADMSG, CDB_TAG_NODE);
+        if ((r = cdb_need_node(db, (int64_t)id)) ||
             (r = cdb_sql_exec(db, "INSERT INTO preferred(grp, node, rank) VALUES(?, ?, ?)", "iii",
                               grp, (int64_t)id, rank++)))
             return r;
     }
-    return r < 0 ? bad_field(db, r, CDB_TAG_NODE) : 0;
+    return r < 0 ? cdb_bad_field(db, r, CDB_TAG_NODE) : 0;
 }
-
-typedef int (*cmd_handler)(struct cdb *db, const struct msg *m);
 
 static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_PROP] = cmd_set_prop,
@@ -604,19 +556,26 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_REMOVE_NODE] = cmd_remove_node,
     [CDB_CMD_SET_NODE_STATE] = cmd_set_node_state,
     [CDB_CMD_SET_NODE_ROLE] = cmd_set_node_role,
-    [CDB_CMD_ADD_RESTYPE] = cmd_add_restype,
+    [CDB_CMD_ADD_RESTYPE] = cdb_apply_add_restype,
     [CDB_CMD_ADD_GROUP] = cmd_add_group,
     [CDB_CMD_DELETE_GROUP] = cmd_delete_group,
     [CDB_CMD_SET_GROUP_STATE] = cmd_set_group_state,
     [CDB_CMD_ADD_RESOURCE] = cmd_add_resource,
     [CDB_CMD_DELETE_RESOURCE] = cmd_delete_resource,
     [CDB_CMD_SET_RESOURCE_STATE] = cmd_set_resource_state,
-    [CDB_CMD_ADD_DEPENDENCY] = cmd_add_dependency,
+    [CDB_CMD_ADD_DEPENDENCY] = cdb_apply_add_dependency,
     [CDB_CMD_SET_PREFERRED] = cmd_set_preferred,
     [CDB_CMD_RELEASE_RESOURCE] = cmd_release_resource,
     [CDB_CMD_SYNC] = cmd_sync,
     [CDB_CMD_CONFIRM_NODE] = cmd_confirm_node,
     [CDB_CMD_EXPECT_NODE] = cmd_expect_node,
+    [CDB_CMD_DELETE_RESTYPE] = cdb_apply_delete_restype,
+    [CDB_CMD_SET_DEPENDENCIES] = cdb_apply_set_dependencies,
+    [CDB_CMD_SET_RESOURCE_PROPS] = cdb_apply_set_resource_props,
+    [CDB_CMD_SET_GROUP_PROPS] = cdb_apply_set_group_props,
+    [CDB_CMD_SET_EXCLUDED] = cdb_apply_set_excluded,
+    [CDB_CMD_FAIL_RESOURCE] = cdb_apply_fail_resource,
+    [CDB_CMD_MOVE_RESOURCE] = cdb_apply_move_resource,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 
@@ -633,7 +592,7 @@ static int cmd_batch(struct cdb *db, const struct msg *m)
         if (f.tag == CDB_TAG_CMD && (r = apply_cmd(db, f.value, f.len, true)) != 0)
             return r;
     }
-    return r < 0 ? bad_field(db, r, CDB_TAG_CMD) : 0;
+    return r < 0 ? cdb_bad_field(db, r, CDB_TAG_CMD) : 0;
 }
 
 static int apply_cmd(struct cdb *db, const void *data, size_t len, bool nested)
@@ -646,7 +605,7 @@ static int apply_cmd(struct cdb *db, const void *data, size_t len, bool nested)
         return cdb_reject(db, ERROR_INVALID_PARAMETER, "malformed command");
     r = wire_get_u32(data, len, CDB_TAG_CODE, &code);
     if (r < 0)
-        return bad_field(db, r, CDB_TAG_CODE);
+        return cdb_bad_field(db, r, CDB_TAG_CODE);
     if (code == CDB_CMD_BATCH)
         return nested ? cdb_reject(db, ERROR_INVALID_PARAMETER, "BATCH inside BATCH")
                       : cmd_batch(db, &m);
@@ -671,10 +630,13 @@ int cdb_apply(struct cdb *db, const void *cmd, size_t len, uint32_t *ret_status)
     int r;
 
     db->errmsg[0] = '\0';
+    db->moved = false;
     r = cdb_sql_exec(db, "BEGIN IMMEDIATE", "");
     if (r != 0)
         return r < 0 ? r : -EIO;
     r = apply_cmd(db, cmd, len, false);
+    if (r == 0 && db->moved)
+        r = cdb_check_dependency_groups(db);
     if (r == 0)
         r = cdb_sql_exec(db, "UPDATE meta SET value = value + 1 WHERE key = 'version'", "");
     if (r == 0)

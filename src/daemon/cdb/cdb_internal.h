@@ -4,7 +4,9 @@
  *
  *   cdb.c        schema, open and close, snapshot and restore, hash
  *   cdb_sql.c    the SQL helpers below: errors, one runner for statements with bound arguments
- *   cdb_apply.c  command decoding and the per-command appliers, cdb_apply()
+ *   cdb_apply.c  command decoding, the appliers of nodes, groups and states, cdb_apply()
+ *   cdb_apply_model.c  the appliers of the resource model: types, properties, dependencies,
+ *                possible owners, moves between groups, requested failures
  *   cdb_query.c  the read functions
  *
  * Every helper takes the cdb whose connection it uses and records why it failed or rejected in
@@ -14,6 +16,8 @@
 #define CLUSSVC_CDB_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -27,6 +31,7 @@ struct cdb {
     sqlite3 *conn;
     uint64_t version; /* cache of meta.version */
     char errmsg[CDB_ERRMSG_SIZE];
+    bool moved; /* the command under way moved a resource: recheck dependency groups at its end */
 };
 
 static inline void cdb_freep(void *p)
@@ -76,5 +81,64 @@ static inline void *cdb_int_out(int64_t *ret)
 /* The id of the group or resource of that name: 0, -ENOENT or a negative errno. */
 int cdb_group_id(struct cdb *db, const char *name, int64_t *ret);
 int cdb_resource_id(struct cdb *db, const char *name, int64_t *ret);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Decoding commands (cdb_apply.c): each returns 0, a Win32 rejection, or a negative errno  */
+/* ---------------------------------------------------------------------------------------- */
+
+/* One command, or one nested message of it (a PROP, a CLAUSE). */
+struct msg {
+    const uint8_t *data;
+    size_t len;
+};
+
+#define ARG_OPTIONAL 1u /* absent: *ret = NULL */
+#define ARG_EMPTY_OK 2u
+
+/* The field of a tag the handlers read (one of cdb_cmd.h's). */
+const struct cdb_field *cdb_field_of(uint16_t tag);
+/* A wire error on a field: -ENOMEM stays internal, anything else rejects the command. */
+int cdb_bad_field(struct cdb *db, int r, uint16_t tag);
+/* A string field of at most max bytes (non-empty unless ARG_EMPTY_OK), malloc'd. */
+int cdb_arg_str(struct cdb *db, const struct msg *m, uint16_t tag, size_t max, unsigned flags,
+                char **ret);
+/* An integer field, at the width cdb_cmd_field() gives its tag, in min..max. */
+int cdb_arg_int(struct cdb *db, const struct msg *m, uint16_t tag, int64_t min, int64_t max,
+                int64_t *ret);
+/* Lookups: 0, the "not found" rejection, or a negative errno. */
+int cdb_need_node(struct cdb *db, int64_t id);
+int cdb_need_found(struct cdb *db, int r, int not_found, const char *what, const char *name);
+int cdb_need_restype(struct cdb *db, const char *name);
+/* 0 when sql (one text argument: name) finds nothing, else rejects with status. */
+int cdb_need_absent(struct cdb *db, int status, const char *what, const char *name,
+                    const char *sql);
+int cdb_need_group(struct cdb *db, const char *name, int64_t *ret_id);
+int cdb_need_resource(struct cdb *db, const char *name, int64_t *ret_id);
+
+/* One nested PROP (KEY, SYNTAX optional: SZ, VALUE) read and checked: a known syntax, a value
+ * in its text form. */
+struct cdb_propval {
+    char *key;
+    char *value; /* NULL: absent (a delete), only when the reader allows it */
+    uint32_t syntax;
+};
+int cdb_read_prop(struct cdb *db, const struct msg *prop, bool value_optional,
+                  struct cdb_propval *ret);
+void cdb_propval_done(struct cdb_propval *pv);
+
+/* The appliers of cdb_apply_model.c. */
+int cdb_apply_add_restype(struct cdb *db, const struct msg *m);
+int cdb_apply_delete_restype(struct cdb *db, const struct msg *m);
+int cdb_apply_add_dependency(struct cdb *db, const struct msg *m);
+int cdb_apply_set_dependencies(struct cdb *db, const struct msg *m);
+int cdb_apply_set_resource_props(struct cdb *db, const struct msg *m);
+int cdb_apply_set_group_props(struct cdb *db, const struct msg *m);
+int cdb_apply_set_excluded(struct cdb *db, const struct msg *m);
+int cdb_apply_fail_resource(struct cdb *db, const struct msg *m);
+int cdb_apply_move_resource(struct cdb *db, const struct msg *m);
+/* At the end of a command that moved resources: every dependency stays inside one group. */
+int cdb_check_dependency_groups(struct cdb *db);
+
+typedef int (*cmd_handler)(struct cdb *db, const struct msg *m);
 
 #endif

@@ -68,6 +68,7 @@ static void row_restype(sqlite3_stmt *st, void *item)
 
     col_text(st, 0, t->name, sizeof(t->name));
     col_text(st, 1, t->driver, sizeof(t->driver));
+    col_text(st, 2, t->display, sizeof(t->display));
 }
 
 static void row_id(sqlite3_stmt *st, void *item)
@@ -118,8 +119,14 @@ static const struct table resource_table = {
 };
 
 static const struct table restype_table = {
-    sizeof(struct cdb_restype), row_restype, "SELECT name, driver FROM restype ORDER BY name",
-    false, "SELECT name, driver FROM restype WHERE name = ?", NULL,
+    sizeof(struct cdb_restype), row_restype,
+    "SELECT name, driver, display FROM restype ORDER BY name", false,
+    "SELECT name, driver, display FROM restype WHERE name = ?", NULL,
+};
+
+static const struct table excluded_table = {
+    sizeof(uint64_t), row_id, "SELECT node FROM excluded WHERE resource = ?1 ORDER BY node", true,
+    NULL, NULL,
 };
 
 static const struct table preferred_table = {
@@ -210,8 +217,9 @@ static int read_all(struct cdb *db, const struct table *t, int64_t key, void *re
 
 /*
  * A table of text columns read into one block: entries of entry_size bytes, column c's string
- * pointer stored at offs[c] in each entry, followed by the strings themselves. sql selects every
- * row in order (of the resource whose id is bound to ?1 when keyed).
+ * pointer stored at offs[c] in each entry, followed by the strings themselves; with_u32, column
+ * ncols is an integer stored as a uint32_t at u32_off. sql selects every row in order (of the
+ * object whose id is bound to ?1 when keyed).
  */
 struct text_table {
     const char *sql;
@@ -219,22 +227,57 @@ struct text_table {
     size_t entry_size;
     int ncols;
     size_t offs[2];
+    bool with_u32;
+    size_t u32_off;
 };
 
+#define PROP_OFFS {offsetof(struct cdb_prop, key), offsetof(struct cdb_prop, value)}, true,      \
+                  offsetof(struct cdb_prop, syntax)
+
+/* Cluster properties are strings (SZ, 0x00010003). */
 static const struct text_table prop_table = {
-    "SELECT key, value FROM prop ORDER BY key", false, sizeof(struct cdb_prop), 2,
-    {offsetof(struct cdb_prop, key), offsetof(struct cdb_prop, value)},
+    "SELECT key, value, 65539 FROM prop ORDER BY key", false, sizeof(struct cdb_prop), 2,
+    PROP_OFFS,
 };
 
 static const struct text_table resprop_table = {
-    "SELECT key, value FROM resprop WHERE resource = ?1 ORDER BY key", true,
-    sizeof(struct cdb_prop), 2, {offsetof(struct cdb_prop, key), offsetof(struct cdb_prop, value)},
+    "SELECT key, value, syntax FROM resprop WHERE resource = ?1 AND common = 0 ORDER BY key",
+    true, sizeof(struct cdb_prop), 2, PROP_OFFS,
+};
+
+static const struct text_table rescommon_table = {
+    "SELECT key, value, syntax FROM resprop WHERE resource = ?1 AND common = 1 ORDER BY key",
+    true, sizeof(struct cdb_prop), 2, PROP_OFFS,
+};
+
+static const struct text_table grpprop_table = {
+    "SELECT key, value, syntax FROM grpprop WHERE grp = ?1 ORDER BY key", true,
+    sizeof(struct cdb_prop), 2, PROP_OFFS,
+};
+
+static const struct text_table typeprop_table = {
+    "SELECT p.key, p.value, p.syntax FROM typeprop p JOIN restype t ON t.name = p.type"
+    " WHERE t.rowid = ?1 ORDER BY p.key",
+    true, sizeof(struct cdb_prop), 2, PROP_OFFS,
 };
 
 static const struct text_table dependency_table = {
     "SELECT p.name FROM dependency d JOIN resource p ON p.id = d.provider"
     " WHERE d.resource = ?1 ORDER BY d.provider",
-    true, sizeof(char *), 1, {0},
+    true, sizeof(char *), 1, {0}, false, 0,
+};
+
+static const struct text_table clause_table = {
+    "SELECT p.name, d.clause FROM dependency d JOIN resource p ON p.id = d.provider"
+    " WHERE d.resource = ?1 ORDER BY d.clause, d.provider",
+    true, sizeof(struct cdb_dependency), 1, {offsetof(struct cdb_dependency, provider)}, true,
+    offsetof(struct cdb_dependency, clause),
+};
+
+static const struct text_table dependents_table = {
+    "SELECT r.name FROM dependency d JOIN resource r ON r.id = d.resource"
+    " WHERE d.provider = ?1 ORDER BY d.resource",
+    true, sizeof(char *), 1, {0}, false, 0,
 };
 
 /* The block being built: measured by a first pass over the rows, filled by a second. */
@@ -273,6 +316,11 @@ static int copy_texts(sqlite3_stmt *st, void *arg)
         x->next[len] = '\0';
         memcpy(entry + x->t->offs[c], &x->next, sizeof(x->next));
         x->next += len + 1;
+    }
+    if (x->t->with_u32) {
+        uint32_t v = (uint32_t)sqlite3_column_int64(st, x->t->ncols);
+
+        memcpy(entry + x->t->u32_off, &v, sizeof(v));
     }
     x->filled++;
     return 0;
@@ -410,4 +458,65 @@ int cdb_preferred(struct cdb *db, const char *group, uint64_t **ret_ids, size_t 
     int r = cdb_group_id(db, group, &grp);
 
     return r < 0 ? r : read_all(db, &preferred_table, grp, ret_ids, ret_n);
+}
+
+int cdb_resource_common(struct cdb *db, const char *resource, struct cdb_prop **ret,
+                        size_t *ret_n)
+{
+    int64_t id;
+    int r = cdb_resource_id(db, resource, &id);
+
+    return r < 0 ? r : read_texts(db, &rescommon_table, id, ret, ret_n);
+}
+
+int cdb_group_props(struct cdb *db, const char *group, struct cdb_prop **ret, size_t *ret_n)
+{
+    int64_t id;
+    int r = cdb_group_id(db, group, &id);
+
+    return r < 0 ? r : read_texts(db, &grpprop_table, id, ret, ret_n);
+}
+
+int cdb_restype_props(struct cdb *db, const char *type, struct cdb_prop **ret, size_t *ret_n)
+{
+    int64_t rowid;
+    int r = cdb_sql_int(db, &rowid, "SELECT rowid FROM restype WHERE name = ?", "t", type);
+
+    return r < 0 ? r : read_texts(db, &typeprop_table, rowid, ret, ret_n);
+}
+
+int cdb_dependency_clauses(struct cdb *db, const char *resource, struct cdb_dependency **ret,
+                           size_t *ret_n)
+{
+    int64_t id;
+    int r = cdb_resource_id(db, resource, &id);
+
+    return r < 0 ? r : read_texts(db, &clause_table, id, ret, ret_n);
+}
+
+int cdb_dependents(struct cdb *db, const char *resource, char ***ret_names, size_t *ret_n)
+{
+    int64_t id;
+    int r = cdb_resource_id(db, resource, &id);
+
+    return r < 0 ? r : read_texts(db, &dependents_table, id, ret_names, ret_n);
+}
+
+int cdb_excluded(struct cdb *db, const char *resource, uint64_t **ret_ids, size_t *ret_n)
+{
+    int64_t id;
+    int r = cdb_resource_id(db, resource, &id);
+
+    return r < 0 ? r : read_all(db, &excluded_table, id, ret_ids, ret_n);
+}
+
+int cdb_resource_fail_count(struct cdb *db, const char *resource, uint64_t *ret)
+{
+    int64_t count;
+    int r = cdb_sql_int(db, &count, "SELECT fail_count FROM resource WHERE name = ?", "t",
+                        resource);
+
+    if (r == 0)
+        *ret = (uint64_t)count;
+    return r;
 }

@@ -61,6 +61,27 @@ static const struct svc_op ops[] = {
     [RPC_OP_MEMBER_ADD] = {"MEMBER_ADD", svc_op_member_add, LOOP, ANY, LEADER},
     [RPC_OP_MEMBER_PROMOTE] = {"MEMBER_PROMOTE", svc_op_member_promote, LOOP, ANY, LEADER},
     [RPC_OP_MEMBER_REMOVE] = {"MEMBER_REMOVE", svc_op_member_remove, LOOP, ANY, LEADER},
+    /* resources and resource types, decided by the leader */
+    [RPC_OP_RESOURCE_CREATE] = {"RESOURCE_CREATE", svc_op_resource_create, LOOP, ANY, LEADER},
+    [RPC_OP_RESOURCE_DELETE] = {"RESOURCE_DELETE", svc_op_resource_delete, LOOP, ANY, LEADER},
+    [RPC_OP_RESOURCE_MOVE] = {"RESOURCE_MOVE", svc_op_resource_move, LOOP, ANY, LEADER},
+    [RPC_OP_RESOURCE_DEPEND] = {"RESOURCE_DEPEND", svc_op_resource_depend, LOOP, ANY, LEADER},
+    [RPC_OP_RESOURCE_UNDEPEND] = {"RESOURCE_UNDEPEND", svc_op_resource_undepend, LOOP, ANY,
+                                  LEADER},
+    [RPC_OP_RESOURCE_SET_DEPEXPR] = {"RESOURCE_SET_DEPEXPR", svc_op_resource_set_depexpr, LOOP,
+                                     ANY, LEADER},
+    [RPC_OP_RESOURCE_ADD_OWNER] = {"RESOURCE_ADD_OWNER", svc_op_resource_add_owner, LOOP, ANY,
+                                   LEADER},
+    [RPC_OP_RESOURCE_REMOVE_OWNER] = {"RESOURCE_REMOVE_OWNER", svc_op_resource_remove_owner,
+                                      LOOP, ANY, LEADER},
+    [RPC_OP_RESOURCE_SET_PROPS] = {"RESOURCE_SET_PROPS", svc_op_resource_set_props, LOOP, ANY,
+                                   LEADER},
+    [RPC_OP_GROUP_SET_PROPS] = {"GROUP_SET_PROPS", svc_op_group_set_props, LOOP, ANY, LEADER},
+    [RPC_OP_RESTYPE_CREATE] = {"RESTYPE_CREATE", svc_op_restype_create, LOOP, ANY, LEADER},
+    [RPC_OP_RESTYPE_DELETE] = {"RESTYPE_DELETE", svc_op_restype_delete, LOOP, ANY, LEADER},
+    /* answered by the node asked; the driver is asked on a worker thread */
+    [RPC_OP_RESTYPE_LIST] = {"RESTYPE_LIST", svc_op_restype_list, LOOP, ANY, RUNNING},
+    [RPC_OP_RESTYPE_INFO] = {"RESTYPE_INFO", svc_op_restype_info, LOOP, ANY, RUNNING},
     /* what members say about themselves */
     [RPC_OP_MEMBER_REPORT] = {"MEMBER_REPORT", svc_op_member_report, LOOP, MEMBER, LEADER},
 };

@@ -11,12 +11,20 @@
  *   svc_group_ops.c   group placement, create, delete, preferred owners
  *   svc_change_ops.c  configuration commands (setup's APPLY), cluster properties, pause/resume
  *   svc_report.c      the reports members make about themselves
+ *   svc_resource_ops.c  resources: create, delete, move, dependencies, possible owners,
+ *                     properties; group properties
+ *   svc_restype_ops.c resource types: create, delete, list, information; the worker that asks a
+ *                     driver about a type off the loop
  */
 #ifndef CLUSSVC_SVC_OPS_H
 #define CLUSSVC_SVC_OPS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <uv.h>
+
+#include "common/prop.h"
 #include "daemon/rpc/rpc_server.h"
 
 struct svc;
@@ -92,5 +100,55 @@ void svc_op_node_resume(struct svc *s, struct rpc_call *call);
 
 /* svc_report.c (on the leader) */
 void svc_op_member_report(struct svc *s, struct rpc_call *call);
+
+/* The PROP fields of a request (NAME, SYNTAX, VALUE*: a MULTI_SZ's strings joined by '\n', no
+ * VALUE: value NULL), in order; svc_props_done() frees them. */
+struct svc_props {
+    struct prop *items;
+    size_t n;
+};
+/* 0, or a Win32 code with the reason in why (malformed, a name over 255 bytes, a repeat). */
+uint32_t svc_req_props(const struct rpc_call *call, struct svc_props *ret, char *why, size_t n);
+void svc_props_done(struct svc_props *p);
+
+/* svc_resource_ops.c (on the leader) */
+void svc_op_resource_create(struct svc *s, struct rpc_call *call);
+void svc_op_resource_delete(struct svc *s, struct rpc_call *call);
+void svc_op_resource_move(struct svc *s, struct rpc_call *call);
+void svc_op_resource_depend(struct svc *s, struct rpc_call *call);
+void svc_op_resource_undepend(struct svc *s, struct rpc_call *call);
+void svc_op_resource_set_depexpr(struct svc *s, struct rpc_call *call);
+void svc_op_resource_add_owner(struct svc *s, struct rpc_call *call);
+void svc_op_resource_remove_owner(struct svc *s, struct rpc_call *call);
+void svc_op_resource_set_props(struct svc *s, struct rpc_call *call);
+void svc_op_group_set_props(struct svc *s, struct rpc_call *call);
+
+/*
+ * Asking a driver about a type (rm_type_info) may run an agent's meta-data, so it never runs on
+ * the loop: a job is queued to libuv's worker pool and done() is called back on the loop with
+ * info (NULL if rv < 0) and whether the OCF agent named driver is installed here. done() owns
+ * the job's outcome and must finish the call; the job itself is freed after done() returns.
+ */
+struct svc_type_job {
+    uv_work_t work;
+    struct svc *s;
+    struct rpc_call *call;
+    char driver[256];
+    bool check_agent;       /* also look for driver among the installed OCF agents */
+    bool agent_installed;
+    struct rm_type_info *info; /* freed after done() unless done() took it (set to NULL) */
+    bool has_params;        /* the driver declares its parameters (type_info) */
+    int rv;
+    void (*done)(struct svc_type_job *job);
+    void *arg;              /* the operation's own state, freed by done() */
+};
+/* Queues job (malloc'd by the caller, owned by the queue from here). */
+void svc_type_job_start(struct svc_type_job *job);
+
+/* svc_restype_ops.c */
+void svc_op_restype_create(struct svc *s, struct rpc_call *call);
+void svc_op_restype_delete(struct svc *s, struct rpc_call *call);
+void svc_op_restype_list(struct svc *s, struct rpc_call *call);
+void svc_op_restype_info(struct svc *s, struct rpc_call *call);
 
 #endif

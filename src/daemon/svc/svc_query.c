@@ -1,13 +1,19 @@
 /*
  * svc_query — RPC_OP_QUERY: rows of the local cluster database (any node answers reads; they
- * never wait for the network).
+ * never wait for the network): the lists of nodes, groups, resources, types and properties, and
+ * one named object's properties (common ones with their defaults), dependencies, dependents,
+ * possible and preferred owners.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <clusapi.h>
 
+#include "common/common_props.h"
+#include "common/depexpr.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
 #include "daemon/svc/svc.h"
@@ -138,6 +144,250 @@ static int query_props(struct svc *s, struct wire_writer *w, const char *only)
     return rv;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* One object's lists (NAME required)                                                          */
+/* ------------------------------------------------------------------------------------------ */
+
+/* One property row: NAME, SYNTAX, VALUE* (a MULTI_SZ's strings one VALUE each). */
+static void put_prop(struct wire_writer *w, const char *name, uint32_t syntax, const char *value)
+{
+    size_t mark = wire_begin(w, RPC_F_ITEM);
+
+    wire_put_str(w, RPC_F_NAME, name);
+    wire_put_u32(w, RPC_F_SYNTAX, syntax);
+    if (syntax != PROP_SYNTAX_MULTI_SZ) {
+        wire_put_str(w, RPC_F_VALUE, value);
+    } else {
+        for (const char *p = value; *p != '\0';) {
+            size_t n = strcspn(p, "\n");
+            char *one = strndup(p, n);
+
+            wire_put_str(w, RPC_F_VALUE, one ? one : "");
+            free(one);
+            p += n + (p[n] == '\n');
+        }
+    }
+    wire_end(w, mark);
+}
+
+static const char *stored(const struct cdb_prop *props, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(props[i].key, name) == 0)
+            return props[i].value;
+    return NULL;
+}
+
+/* Every common property of kind o: the read-only ones from ro (name/value pairs, NULL-ended),
+ * the others as stored or their default. */
+static void put_common(struct wire_writer *w, enum cprop_object o, const struct cdb_prop *props,
+                       size_t n, const char *const *ro)
+{
+    size_t count;
+    const struct cprop *t = cprop_table(o, &count);
+
+    for (size_t i = 0; i < count; i++) {
+        const char *v = t[i].read_only ? "" : stored(props, n, t[i].name);
+
+        for (size_t k = 0; t[i].read_only && ro[k] != NULL; k += 2)
+            if (strcmp(ro[k], t[i].name) == 0)
+                v = ro[k + 1];
+        put_prop(w, t[i].name, t[i].syntax, v ? v : t[i].def);
+    }
+}
+
+static int query_resource_props(struct svc *s, struct rpc_call *call, const char *name)
+{
+    struct cdb_resource r;
+    struct cdb_prop *props = NULL;
+    uint32_t common = 0;
+    size_t n = 0;
+    char id[24];
+    int rv = cdb_resource_by_name(s->db, name, &r);
+
+    if (rv < 0)
+        return rv;
+    wire_get_u32(call->req, call->req_len, RPC_F_COMMON, &common);
+    rv = common ? cdb_resource_common(s->db, r.name, &props, &n)
+                : cdb_resource_props(s->db, r.name, &props, &n);
+    if (rv < 0)
+        return rv;
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)r.id);
+    if (common) {
+        const char *ro[] = {"Name", r.name, "Type", r.type, "Id", id, NULL};
+
+        put_common(&call->reply, CPROP_RESOURCE, props, n, ro);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            put_prop(&call->reply, props[i].key, props[i].syntax, props[i].value);
+    }
+    free(props);
+    return 0;
+}
+
+static int query_group_props(struct svc *s, struct rpc_call *call, const char *name)
+{
+    struct cdb_group g;
+    struct cdb_prop *props = NULL;
+    size_t n = 0;
+    char id[24];
+    int rv = cdb_group_by_name(s->db, name, &g);
+
+    if (rv < 0 || (rv = cdb_group_props(s->db, g.name, &props, &n)) < 0)
+        return rv;
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)g.id);
+    put_common(&call->reply, CPROP_GROUP, props, n,
+               (const char *const[]){"Name", g.name, "Id", id, NULL});
+    free(props);
+    return 0;
+}
+
+static int query_restype_props(struct svc *s, struct rpc_call *call, const char *name)
+{
+    struct cdb_restype t;
+    struct cdb_prop *props = NULL;
+    size_t n = 0;
+    int rv = cdb_restype_by_name(s->db, name, &t);
+
+    if (rv < 0 || (rv = cdb_restype_props(s->db, t.name, &props, &n)) < 0)
+        return rv;
+    put_common(&call->reply, CPROP_RESTYPE, props, n,
+               (const char *const[]){"Name", t.display[0] ? t.display : t.name, "DllName",
+                                     t.driver, NULL});
+    free(props);
+    return 0;
+}
+
+/* The expression as GetClusterResourceDependencyExpression words it, and its providers. */
+static int query_dependencies(struct svc *s, struct rpc_call *call, const char *name)
+{
+    struct cdb_dependency *deps = NULL;
+    struct depexpr e = {NULL, 0};
+    size_t n = 0;
+    char *text;
+    int rv = cdb_dependency_clauses(s->db, name, &deps, &n);
+
+    for (size_t i = 0, c = 0; rv == 0 && i < n; i++) {
+        if (i > 0 && deps[i].clause != deps[i - 1].clause)
+            c++;
+        rv = depexpr_add(&e, c, deps[i].provider);
+    }
+    text = rv == 0 ? depexpr_format(&e) : NULL;
+    if (rv == 0 && text == NULL)
+        rv = -ENOMEM;
+    if (rv == 0) {
+        wire_put_str(&call->reply, RPC_F_VALUE, text);
+        for (size_t i = 0; i < n; i++) {
+            size_t mark = wire_begin(&call->reply, RPC_F_ITEM);
+
+            wire_put_str(&call->reply, RPC_F_PROVIDER, deps[i].provider);
+            wire_put_u32(&call->reply, RPC_F_CLAUSE, deps[i].clause);
+            wire_end(&call->reply, mark);
+        }
+    }
+    free(text);
+    free(deps);
+    depexpr_done(&e);
+    return rv;
+}
+
+static int query_dependents(struct svc *s, struct rpc_call *call, const char *name)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rv = cdb_dependents(s->db, name, &names, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        size_t mark = wire_begin(&call->reply, RPC_F_ITEM);
+
+        wire_put_str(&call->reply, RPC_F_NAME, names[i]);
+        wire_end(&call->reply, mark);
+    }
+    free(names);
+    return rv;
+}
+
+static void put_node_row(struct wire_writer *w, uint64_t id, const char *name)
+{
+    size_t mark = wire_begin(w, RPC_F_ITEM);
+
+    wire_put_u64(w, RPC_F_NODE_ID, id);
+    wire_put_str(w, RPC_F_NAME, name);
+    wire_end(w, mark);
+}
+
+/* Every member not excluded, by id. */
+static int query_possible_owners(struct svc *s, struct rpc_call *call, const char *name)
+{
+    struct cdb_node *nodes = NULL;
+    uint64_t *ex = NULL;
+    size_t n = 0, k = 0;
+    int rv = cdb_excluded(s->db, name, &ex, &k);
+
+    if (rv == 0)
+        rv = cdb_nodes(s->db, &nodes, &n);
+    for (size_t i = 0; rv == 0 && i < n; i++) {
+        bool excluded = false;
+
+        for (size_t j = 0; j < k; j++)
+            excluded |= ex[j] == nodes[i].id;
+        if (!excluded)
+            put_node_row(&call->reply, nodes[i].id, nodes[i].name);
+    }
+    free(nodes);
+    free(ex);
+    return rv;
+}
+
+static int query_preferred(struct svc *s, struct rpc_call *call, const char *name)
+{
+    struct cdb_node node;
+    uint64_t *ids = NULL;
+    size_t n = 0;
+    int rv = cdb_preferred(s->db, name, &ids, &n);
+
+    for (size_t i = 0; rv == 0 && i < n; i++)
+        if (cdb_node_by_id(s->db, ids[i], &node) == 0)
+            put_node_row(&call->reply, node.id, node.name);
+    free(ids);
+    return rv;
+}
+
+/* The queries about one named object, and the status of an unknown name. */
+struct object_query {
+    int (*fn)(struct svc *s, struct rpc_call *call, const char *name);
+    uint32_t not_found;
+};
+
+static const struct object_query object_queries[] = {
+    [RPC_QUERY_RESOURCE_PROPS] = {query_resource_props, ERROR_RESOURCE_NOT_FOUND},
+    [RPC_QUERY_GROUP_PROPS] = {query_group_props, ERROR_GROUP_NOT_FOUND},
+    [RPC_QUERY_RESTYPE_PROPS] = {query_restype_props, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND},
+    [RPC_QUERY_DEPENDENCIES] = {query_dependencies, ERROR_RESOURCE_NOT_FOUND},
+    [RPC_QUERY_DEPENDENTS] = {query_dependents, ERROR_RESOURCE_NOT_FOUND},
+    [RPC_QUERY_POSSIBLE_OWNERS] = {query_possible_owners, ERROR_RESOURCE_NOT_FOUND},
+    [RPC_QUERY_PREFERRED] = {query_preferred, ERROR_GROUP_NOT_FOUND},
+};
+
+static void object_query(struct svc *s, struct rpc_call *call, uint32_t q)
+{
+    const struct object_query *oq = &object_queries[q];
+    char name[256];
+    int rv;
+
+    if (!svc_req_str(call, RPC_F_NAME, name, sizeof(name)) || name[0] == '\0') {
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "this query needs NAME");
+        return;
+    }
+    rv = oq->fn(s, call, name);
+    if (rv == -ENOENT)
+        rpc_call_finish(call, oq->not_found, "'%s' not found", name);
+    else if (rv < 0)
+        rpc_call_finish(call, win32_from_errno(rv), "query failed: %s", strerror(-rv));
+    else
+        rpc_call_finish(call, 0, NULL);
+}
+
 void svc_op_query(struct svc *s, struct rpc_call *call)
 {
     static int (*const queries[])(struct svc *, struct wire_writer *, const char *) = {
@@ -163,8 +413,16 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
                         "node %s is still catching up with its cluster", s->opts.name);
         return;
     }
-    if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0 || q == 0 ||
-        q >= sizeof(queries) / sizeof(queries[0])) {
+    if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0) {
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "unknown query");
+        return;
+    }
+    if (q < sizeof(object_queries) / sizeof(object_queries[0]) &&
+        object_queries[q].fn != NULL) {
+        object_query(s, call, q);
+        return;
+    }
+    if (q == 0 || q >= sizeof(queries) / sizeof(queries[0])) {
         rpc_call_finish(call, ERROR_INVALID_PARAMETER, "unknown query");
         return;
     }
