@@ -1,0 +1,192 @@
+/*
+ * control_map — property query rows to struct prop arrays, and resource class facts (see
+ * control_map.h).
+ */
+#include "common/control_map.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clusapi_wintypes.h"
+#include "common/cluster_props.h"
+#include "common/rpc_proto.h"
+#include "common/wire.h"
+
+/* Values of clusapi.h's CLUSTER_RESOURCE_CLASS and CLUS_RESSUBCLASS_NETWORK. */
+#define RESCLASS_UNKNOWN 0u
+#define RESCLASS_NETWORK 2u
+#define RESSUBCLASS_INTERNET_PROTOCOL 0x80000000u
+
+void prop_set_done(struct prop_set *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        free((char *)s->v[i].name);
+        free((char *)s->v[i].value);
+    }
+    free(s->v);
+    *s = (struct prop_set){NULL, 0};
+}
+
+/* Appends a property taking name and value (malloc'd); frees them if it cannot. */
+static uint32_t set_add(struct prop_set *s, char *name, uint32_t syntax, char *value)
+{
+    struct prop *v = realloc(s->v, (s->n + 1) * sizeof(*v));
+    if (!v) {
+        free(name);
+        free(value);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    s->v = v;
+    s->v[s->n++] = (struct prop){name, syntax, value};
+    return 0;
+}
+
+static bool picked(enum prop_pick pick, bool read_only)
+{
+    return pick == PICK_ALL || (pick == PICK_READ_ONLY) == read_only;
+}
+
+/* The VALUE fields of one row joined by '\n' (a MULTI_SZ's strings); "" when there is none. */
+static char *row_value(const void *row, size_t len)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    size_t used = 0;
+    char *out = calloc(1, 1);
+    wire_reader_init(&r, row, len);
+    while (out && wire_next(&r, &f) > 0) {
+        if (f.tag != RPC_F_VALUE)
+            continue;
+        if (memchr(f.value, '\0', f.len) || memchr(f.value, '\n', f.len)) {
+            free(out);
+            return NULL;
+        }
+        char *grown = realloc(out, used + f.len + 2);
+        if (!grown) {
+            free(out);
+            return NULL;
+        }
+        out = grown;
+        if (used)
+            out[used++] = '\n';
+        memcpy(out + used, f.value, f.len);
+        used += f.len;
+        out[used] = '\0';
+    }
+    return out;
+}
+
+uint32_t control_props_from_reply(const void *data, size_t len, enum prop_pick pick,
+                                  control_read_only_fn read_only, void *arg,
+                                  struct prop_set *ret)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    uint32_t rc = 0;
+    *ret = (struct prop_set){NULL, 0};
+    wire_reader_init(&r, data, len);
+    while (rc == 0 && wire_next(&r, &f) > 0) {
+        char *name = NULL, *value;
+        uint32_t syntax;
+        if (f.tag != RPC_F_ITEM)
+            continue;
+        if (wire_get_strdup(f.value, f.len, RPC_F_NAME, &name) < 0 ||
+            wire_get_u32(f.value, f.len, RPC_F_SYNTAX, &syntax) < 0) {
+            free(name);
+            rc = ERROR_INVALID_DATA;
+            break;
+        }
+        if (pick != PICK_ALL && !picked(pick, read_only(name, arg))) {
+            free(name);
+            continue;
+        }
+        if (!(value = row_value(f.value, f.len))) {
+            free(name);
+            rc = ERROR_INVALID_DATA;
+            break;
+        }
+        rc = set_add(ret, name, syntax, value);
+    }
+    if (rc != 0)
+        prop_set_done(ret);
+    return rc;
+}
+
+static bool is_decimal(const char *s)
+{
+    if (!*s || strlen(s) > 10)
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+    }
+    return true;
+}
+
+static bool cluster_settable(const char *name)
+{
+    for (size_t i = 0; i < cluster_props_n_settable; i++) {
+        if (strcasecmp(cluster_props_settable[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+uint32_t control_cluster_props_from_reply(const void *data, size_t len, enum prop_pick pick,
+                                          struct prop_set *ret)
+{
+    struct wire_reader r;
+    struct wire_field f;
+    uint32_t rc = 0;
+    *ret = (struct prop_set){NULL, 0};
+    wire_reader_init(&r, data, len);
+    while (rc == 0 && wire_next(&r, &f) > 0) {
+        char *name = NULL, *value = NULL;
+        if (f.tag != RPC_F_ITEM)
+            continue;
+        if (wire_get_strdup(f.value, f.len, RPC_F_NAME, &name) < 0 ||
+            wire_get_strdup(f.value, f.len, RPC_F_VALUE, &value) < 0) {
+            free(name);
+            rc = ERROR_INVALID_DATA;
+            break;
+        }
+        if (!picked(pick, !cluster_settable(name))) {
+            free(name);
+            free(value);
+            continue;
+        }
+        /* a decimal past a DWORD stays a string rather than being cut */
+        bool dword = is_decimal(value) && strtoull(value, NULL, 10) <= UINT32_MAX;
+        rc = set_add(ret, name, dword ? PROP_SYNTAX_DWORD : PROP_SYNTAX_SZ, value);
+    }
+    if (rc != 0)
+        prop_set_done(ret);
+    return rc;
+}
+
+static bool is_ip_type(const char *type)
+{
+    return strcasecmp(type, "IP Address") == 0 || strcasecmp(type, "IPv6 Address") == 0;
+}
+
+void control_class_info(const char *type, uint32_t *ret_class, uint32_t *ret_subclass)
+{
+    *ret_class = RESCLASS_UNKNOWN;
+    *ret_subclass = 0;
+    if (is_ip_type(type)) {
+        *ret_class = RESCLASS_NETWORK;
+        *ret_subclass = RESSUBCLASS_INTERNET_PROTOCOL;
+    } else if (strcasecmp(type, "Network Name") == 0) {
+        *ret_class = RESCLASS_NETWORK;
+    }
+}
+
+size_t control_required_deps(const char *type, struct proplist_dep out[2])
+{
+    if (strcasecmp(type, "Network Name") != 0)
+        return 0;
+    out[0] = (struct proplist_dep){0, 0, "IP Address"};
+    return 1;
+}
