@@ -18,12 +18,6 @@
 #include "lib/lib.h"
 #include "lib/resource.h"
 
-/* LOCAL FALLBACK until clusapi_wintypes.h has it (branch res-db): the SDK's value. Delete after
- * that merge. */
-#ifndef ERROR_DEPENDENCY_NOT_FOUND
-#define ERROR_DEPENDENCY_NOT_FOUND 5002
-#endif
-
 #define NETNAME_TYPE "Network Name"
 
 /* ------------------------------------------------------------------------------------------ */

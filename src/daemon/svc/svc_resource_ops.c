@@ -25,9 +25,6 @@
 #include "daemon/svc/svc_ops.h"
 
 #define WHY_SIZE 256
-/* CLUSTER_RESOURCE_SEPARATE_MONITOR of the SDK's CLUSTER_RESOURCE_CREATE_FLAGS, which our
- * clusapi.h does not declare yet. */
-#define CREATE_SEPARATE_MONITOR 1u
 
 /* ------------------------------------------------------------------------------------------ */
 /* Request fields                                                                              */
@@ -303,7 +300,7 @@ static bool read_create(struct svc *s, struct rpc_call *call, struct create_req 
     }
     wire_get_u32(call->req, call->req_len, RPC_F_FLAGS, &flags);
     wire_get_u32(call->req, call->req_len, RPC_F_REQUIRED, &required);
-    c->separate_monitor = (flags & CREATE_SEPARATE_MONITOR) != 0;
+    c->separate_monitor = (flags & CLUSTER_RESOURCE_SEPARATE_MONITOR) != 0;
     c->required = required == 1;
     if (cdb_restype_by_name(s->db, c->type, ret_type) == 0) {
         snprintf(c->type, sizeof(c->type), "%s", ret_type->name);
