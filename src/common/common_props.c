@@ -165,6 +165,14 @@ static bool in_bounds(const struct cprop *p, uint32_t value, const char *text)
     return value >= p->min && value <= p->max;
 }
 
+uint32_t cprop_coerce_syntax(uint32_t declared, uint32_t given, const char *value)
+{
+    if (given == PROP_SYNTAX_SZ && declared != given && value != NULL
+        && cprop_value_valid(declared, value))
+        return declared;
+    return given;
+}
+
 uint32_t cprop_check(enum cprop_object o, const char *name, uint32_t syntax, const char *value,
                      const struct cprop **ret, char *why, size_t n)
 {

@@ -45,6 +45,13 @@ uint32_t cprop_check(enum cprop_object o, const char *name, uint32_t syntax, con
 bool cprop_value_valid(uint32_t syntax, const char *value);
 /* Is syntax one of the PROP_SYNTAX_* values? */
 bool cprop_syntax_known(uint32_t syntax);
+/*
+ * The syntax a property given as given (with value) is taken as when its declared syntax is
+ * declared: a string (SZ) whose text is valid in the declared syntax counts as that syntax, so
+ * clients that only know strings (clusctl's KEY=VALUE) set DWORD properties; anything else
+ * stays as given (and is refused if it differs).
+ */
+uint32_t cprop_coerce_syntax(uint32_t declared, uint32_t given, const char *value);
 /* A DWORD common property's value: value if it parses, else the table's default (0 if none). */
 uint32_t cprop_dword(enum cprop_object o, const char *name, const char *value);
 

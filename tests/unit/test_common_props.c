@@ -159,6 +159,23 @@ static void test_value_forms(void **state)
     assert_false(cprop_syntax_known(0));
 }
 
+/* Strings in a DWORD's text form count as DWORDs; nothing else changes syntax. */
+static void test_coerce(void **state)
+{
+    (void)state;
+    assert_int_equal(cprop_coerce_syntax(PROP_SYNTAX_DWORD, PROP_SYNTAX_SZ, "500"),
+                     PROP_SYNTAX_DWORD);
+    assert_int_equal(cprop_coerce_syntax(PROP_SYNTAX_DWORD, PROP_SYNTAX_SZ, "5x"),
+                     PROP_SYNTAX_SZ);
+    assert_int_equal(cprop_coerce_syntax(PROP_SYNTAX_DWORD, PROP_SYNTAX_SZ, "4294967296"),
+                     PROP_SYNTAX_SZ);
+    assert_int_equal(cprop_coerce_syntax(PROP_SYNTAX_DWORD, PROP_SYNTAX_SZ, NULL), PROP_SYNTAX_SZ);
+    assert_int_equal(cprop_coerce_syntax(PROP_SYNTAX_SZ, PROP_SYNTAX_DWORD, "5"),
+                     PROP_SYNTAX_DWORD);
+    assert_int_equal(cprop_coerce_syntax(PROP_SYNTAX_DWORD, PROP_SYNTAX_MULTI_SZ, "5"),
+                     PROP_SYNTAX_MULTI_SZ);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +184,7 @@ int main(void)
         cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_value_forms),
+        cmocka_unit_test(test_coerce),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

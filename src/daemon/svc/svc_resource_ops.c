@@ -179,19 +179,22 @@ static bool is_validate(const struct rpc_call *call)
 /* ------------------------------------------------------------------------------------------ */
 
 /*
- * Each property must be a parameter of the type, of its syntax, with a value in that syntax's
+ * Each property must be a parameter of the type, of its syntax (or a string in that syntax's
+ * text form, which becomes it), with a value in that syntax's
  * text form (a NULL value, a delete, only when not creating); with required, every required
  * parameter must be among them. A driver that declares no parameters takes any property.
  */
-static uint32_t check_private(const struct svc_type_job *job, const struct svc_props *p,
+static uint32_t check_private(const struct svc_type_job *job, struct svc_props *p,
                               bool creating, bool required, char *why, size_t n)
 {
     const struct rm_type_info *info = job->info;
 
     for (size_t i = 0; i < p->n; i++) {
-        const struct prop *v = &p->items[i];
+        struct prop *v = &p->items[i];
         const struct rm_param *param = rm_type_param(info, v->name);
 
+        if (param != NULL) /* a string in the parameter's text form is taken as its syntax */
+            v->syntax = cprop_coerce_syntax(param->syntax, v->syntax, v->value);
         if (job->has_params && param == NULL)
             return snprintf(why, n, "'%s' is not a property of this type", v->name),
                    ERROR_INVALID_PARAMETER;
@@ -705,12 +708,17 @@ void svc_op_resource_remove_owner(struct svc *s, struct rpc_call *call)
 /* Properties                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
-static uint32_t check_common(enum cprop_object o, const struct svc_props *p, char *why,
-                             size_t n)
+/* Checks each property against the table (a string in a DWORD's text form becomes a DWORD). */
+static uint32_t check_common(enum cprop_object o, struct svc_props *p, char *why, size_t n)
 {
     for (size_t i = 0; i < p->n; i++) {
-        uint32_t st = cprop_check(o, p->items[i].name, p->items[i].syntax, p->items[i].value,
-                                  NULL, why, n);
+        struct prop *v = &p->items[i];
+        const struct cprop *c = cprop_find(o, v->name);
+        uint32_t st;
+
+        if (c != NULL)
+            v->syntax = cprop_coerce_syntax(c->syntax, v->syntax, v->value);
+        st = cprop_check(o, v->name, v->syntax, v->value, NULL, why, n);
         if (st != 0)
             return st;
     }
