@@ -50,10 +50,16 @@ case ${1:-} in
 --clusapi-only) SIDES=clusapi ;;
 *) echo "usage: bench/appfailover.sh [--peer-only | --clusapi-only]" >&2; exit 2 ;;
 esac
-[[ $RUNS =~ ^[0-9]+$ ]] && ((RUNS >= 1)) || { echo "appfailover: RUNS must be >= 1" >&2; exit 2; }
+if ! [[ $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 1)); then
+    echo "appfailover: RUNS must be >= 1" >&2
+    exit 2
+fi
 ((EUID == 0)) || { echo "appfailover: needs root (network namespaces)" >&2; exit 2; }
+# shellcheck source=../tests/lab/lab.sh
 source "$APPFO_HOME/../tests/lab/lab.sh"
+# shellcheck source=appfailover_pcmk.sh
 source "$APPFO_HOME/appfailover_pcmk.sh"
+# shellcheck source=appfailover_clusapi.sh
 source "$APPFO_HOME/appfailover_clusapi.sh"
 
 appfo_die() {
@@ -70,6 +76,7 @@ if [[ $SIDES != clusapi ]]; then
     install_bench_packages || appfo_die "could not install ${BENCH_PACKAGES[*]}"
 fi
 command -v nginx >/dev/null || appfo_die "nginx is not installed (nginx-light)"
+[[ $SIDES == peer ]] || clusapi_preflight
 
 median() {
     sort -n | awk '{ v[NR] = $1 }

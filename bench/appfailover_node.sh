@@ -28,7 +28,7 @@ if [[ $mode == clussvc ]]; then
     for ((i = 0; i + 1 < ${#args[@]}; i++)); do
         [[ ${args[i]} != --name ]] || node_dir=$node_dir/${args[i + 1]}
     done
-    mode=exec
+    mode="exec"
 fi
 name=$(basename "$node_dir")
 
@@ -60,7 +60,7 @@ bind_private "$p/run" /run
 
 export PCMK_logfile=$p/pacemaker.log PCMK_logfacility=none PCMK_blackbox=no
 
-cs_pid= pm_pid=
+cs_pid="" pm_pid=""
 stop_all() {
     trap - TERM INT
     if [[ -n $pm_pid ]] && kill -TERM "$pm_pid" 2>/dev/null; then
