@@ -7,13 +7,26 @@ PACKAGES=(
     libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libcmocka-dev
     iproute2 iputils-ping iputils-arping procps python3 valgrind
 )
-missing=()
-for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
+# Only bench/appfailover.sh needs these, for the Pacemaker cluster it compares against; it
+# installs them itself (BENCH_ONLY=1 source this file, then install_bench_packages).
+BENCH_PACKAGES=(pacemaker pacemaker-cli-utils corosync resource-agents nginx-light)
+
+install_missing() {
+    local p
+    local -a missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
     echo "installing: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+}
+
+install_bench_packages() {
+    install_missing "${BENCH_PACKAGES[@]}"
+}
+
+[[ ${BENCH_ONLY:-0} == 1 ]] || install_missing "${PACKAGES[@]}"

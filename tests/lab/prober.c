@@ -2,7 +2,7 @@
  * prober — watches who answers for a cluster address, for the failover lab and bench.
  *
  *   prober --target ADDR [--port N] [--seconds S] [--interval-ms MS] [--broadcast IFACE]
- *          [--log FILE] [--window-ms W]
+ *          [--log FILE] [--window-ms W] [--http PORT [--http-timeout-ms MS]]
  *   prober --analyze FILE [--from T] [--to T] [--old NAME] [--window-ms W]
  *
  * Probe mode runs in the client namespace.  Every interval (default 10 ms) it sends one UDP
@@ -20,6 +20,14 @@
  *   s SEQ KIND T            probe SEQ of KIND (u or b) sent at T
  *   r SEQ KIND T NODE       NODE answered it; the reply arrived at T
  *   f T                     a datagram from another address than ADDR, or not a reply, at T
+ *
+ * With --http PORT the client probe of each tick is an HTTP request instead (prober_http.c): a
+ * new TCP connection to ADDR:PORT, "GET / HTTP/1.0", and a "200" answer whose body starts with
+ * the node's name (each node's web server serves a page naming the node) is that node's reply,
+ * logged as "r SEQ u T NODE" like a datagram reply; anything else is foreign, and a connection
+ * refused, reset or not answered within --http-timeout-ms (default 2000) leaves the probe
+ * unanswered.  The broadcast probes stay UDP datagrams to --port (a responder on every node
+ * answers them), so that two nodes holding ADDR still show up as double answers.
  *
  * Analyse mode reads such a log (an unfinished last line is ignored) and prints the summary for
  * the probes sent between --from and --to.  Times T are seconds since the epoch with six
@@ -48,6 +56,11 @@
  *   with --old NAME: takeover_node, takeover, takeover_ms (first client reply from a node other
  *                               than NAME, ms after --from or the first probe), old_after_takeover
  *                               (replies from NAME to probes sent after that reply arrived)
+ *   outage, outage_first, recovered_ms, recovered_node
+ *                               outage=1 if a client probe of the window went unanswered, with
+ *                               the send time of the first such; then the first client reply to
+ *                               a later probe (the earliest to arrive): ms after --from (or the
+ *                               first probe) and who gave it (-1 and empty if none).  recovered_ms=0.0 without an outage.
  *
  * Overlap.  Slot k is the k-th tick of the prober: its client probe and its broadcast probe
  * both carry the number k and leave within microseconds of each other.  Two nodes overlap when
@@ -67,6 +80,8 @@
  * Exit: 0 (the numbers are for the caller to judge), 1 on an error, 2 on bad usage.
  */
 #include <arpa/inet.h>
+#include "prober.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -87,87 +102,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_NODES 64
-#define NODE_LEN 64
-#define DGRAM_MAX 512
 #define GRACE_US 200000 /* replies still awaited after the last probe */
 #define SEQUENCE_MAX 64
 
-enum { KIND_U, KIND_B, N_KINDS };
 static const char kind_char[N_KINDS] = { 'u', 'b' };
 
 static volatile sig_atomic_t stop_requested;
 
-struct reply {
-    int64_t seq;
-    int kind;
-    int node;
-    int64_t t_send;
-    int64_t t_recv;
-};
-
-/* Everything a run recorded (or a log held): send times per kind indexed by sequence number
- * (-1 for a probe not sent), replies in arrival order, node names. */
-struct record {
-    int64_t *sent[N_KINDS];
-    int64_t n_sent[N_KINDS];
-    int64_t cap_sent[N_KINDS];
-    struct reply *replies;
-    size_t n_replies;
-    size_t cap_replies;
-    char nodes[MAX_NODES][NODE_LEN];
-    int n_nodes;
-    int64_t start;
-    int64_t interval_us;
-    long foreign;
-};
-
-struct options {
-    const char *target;
-    const char *iface;
-    const char *log;
-    const char *analyze;
-    const char *old;
-    unsigned port;
-    double seconds;
-    int64_t interval_us;
-    int64_t window_us;
-    int64_t from;
-    int64_t to;
-};
-
-struct prober {
-    struct options opt;
-    struct record rec;
-    struct sockaddr_storage target;
-    socklen_t target_len;
-    int udp;
-    int raw;
-    struct sockaddr_ll raw_to;
-    struct in_addr src4;
-    uint16_t sport;
-    uint16_t ip_id;
-    FILE *log;
-};
-
 /* ------------------------------------------------------------------------------------------
  * Time and formatting
  * ------------------------------------------------------------------------------------------ */
-
-static int64_t clock_us(clockid_t id)
-{
-    struct timespec ts;
-
-    clock_gettime(id, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-/* Formats an epoch time in microseconds as "S.UUUUUU" into BUF (at least 32 bytes). */
-static const char *fmt_t(char *buf, int64_t us)
-{
-    snprintf(buf, 32, "%" PRId64 ".%06" PRId64, us / 1000000, us % 1000000);
-    return buf;
-}
 
 /* Parses "S" or "S.F" (seconds since the epoch) into microseconds.  Returns 0 or -EINVAL. */
 static int parse_t(const char *s, int64_t *ret_us)
@@ -188,84 +132,6 @@ static int parse_t(const char *s, int64_t *ret_us)
     memcpy(frac, dot, n < 6 ? n : 6);
     *ret_us = (int64_t)sec * 1000000 + strtoll(frac, NULL, 10);
     return 0;
-}
-
-/* ------------------------------------------------------------------------------------------
- * The record
- * ------------------------------------------------------------------------------------------ */
-
-static int grow(void **arr, size_t elem, int64_t *cap, int64_t need)
-{
-    int64_t ncap = *cap ? *cap : 1024;
-    void *p;
-
-    if (need <= *cap)
-        return 0;
-    while (ncap < need)
-        ncap *= 2;
-    p = realloc(*arr, (size_t)ncap * elem);
-    if (p == NULL)
-        return -ENOMEM;
-    *arr = p;
-    *cap = ncap;
-    return 0;
-}
-
-static int record_sent(struct record *r, int kind, int64_t seq, int64_t t)
-{
-    int64_t i;
-
-    if (seq < 0 || grow((void **)&r->sent[kind], sizeof(int64_t), &r->cap_sent[kind], seq + 1))
-        return -ENOMEM;
-    for (i = r->n_sent[kind]; i < seq; i++)
-        r->sent[kind][i] = -1;
-    r->sent[kind][seq] = t;
-    if (seq >= r->n_sent[kind])
-        r->n_sent[kind] = seq + 1;
-    return 0;
-}
-
-/* Returns the index of node NAME, adding it if new; -ENOSPC past MAX_NODES. */
-static int node_index(struct record *r, const char *name)
-{
-    int i;
-
-    for (i = 0; i < r->n_nodes; i++)
-        if (strcmp(r->nodes[i], name) == 0)
-            return i;
-    if (r->n_nodes == MAX_NODES)
-        return -ENOSPC;
-    snprintf(r->nodes[r->n_nodes], NODE_LEN, "%s", name);
-    return r->n_nodes++;
-}
-
-/* Adds a reply by NAME to probe SEQ of KIND; ignored (returns 1) if that probe is unknown. */
-static int record_reply(struct record *r, int kind, int64_t seq, int64_t t, const char *name)
-{
-    int64_t cap = (int64_t)r->cap_replies;
-    struct reply *rp;
-    int node;
-
-    if (seq < 0 || seq >= r->n_sent[kind] || r->sent[kind][seq] < 0)
-        return 1;
-    node = node_index(r, name);
-    if (node < 0)
-        return node;
-    if (grow((void **)&r->replies, sizeof(*rp), &cap, (int64_t)r->n_replies + 1) < 0)
-        return -ENOMEM;
-    r->cap_replies = (size_t)cap;
-    rp = &r->replies[r->n_replies++];
-    *rp = (struct reply){ seq, kind, node, r->sent[kind][seq], t };
-    return 0;
-}
-
-static void record_free(struct record *r)
-{
-    int k;
-
-    for (k = 0; k < N_KINDS; k++)
-        free(r->sent[k]);
-    free(r->replies);
 }
 
 /* ------------------------------------------------------------------------------------------
@@ -507,6 +373,42 @@ static void print_takeover(const struct record *r, const struct window *w, int64
            after);
 }
 
+/* The first client reply to a probe sent after the first unanswered client probe of the window:
+ * the service back after an outage.  0 ms when no probe went unanswered. */
+static void print_recovered(const struct record *r, const struct window *w, int64_t base,
+                            const struct reply *sel, long n)
+{
+    int64_t k, lost = -1, lost_seq = -1;
+    long i, j;
+    char a[32];
+
+    for (k = 0; k < r->n_sent[KIND_U] && lost < 0; k++) {
+        if (r->sent[KIND_U][k] < 0 || !in_window(w, r->sent[KIND_U][k]))
+            continue;
+        for (j = 0; j < n && !(sel[j].kind == KIND_U && sel[j].seq == k); j++)
+            ;
+        if (j == n) {
+            lost = r->sent[KIND_U][k];
+            lost_seq = k;
+        }
+    }
+    if (lost < 0) {
+        printf("outage=0\nrecovered_ms=0.0\nrecovered_node=\n");
+        return;
+    }
+    /* the earliest to arrive: a late probe may be answered before an earlier one retried */
+    for (i = 0, j = -1; i < n; i++)
+        if (sel[i].kind == KIND_U && sel[i].seq > lost_seq &&
+            (j < 0 || sel[i].t_recv < sel[j].t_recv))
+            j = i;
+    printf("outage=1\noutage_first=%s\n", fmt_t(a, lost));
+    if (j < 0)
+        printf("recovered_ms=-1\nrecovered_node=\n");
+    else
+        printf("recovered_ms=%.1f\nrecovered_node=%s\n", ms(sel[j].t_recv - base),
+               r->nodes[sel[j].node]);
+}
+
 /* The time the window starts for the _ms values: --from, else the first probe. */
 static int64_t window_base(const struct record *r, const struct window *w)
 {
@@ -542,6 +444,7 @@ static int analyze(const struct record *r, const struct window *w)
            first < INT64_MAX ? fmt_t(t, first) : "");
     if (w->old != NULL)
         print_takeover(r, w, base, sel, n);
+    print_recovered(r, w, base, sel, n);
     free(sel);
     return ret < 0 ? (int)ret : 0;
 }
@@ -731,7 +634,9 @@ static void send_tick(struct prober *p, int64_t seq)
             break;
         len = snprintf(payload, sizeof(payload), "probe %c %" PRId64, kind_char[kind], seq);
         now = clock_us(CLOCK_REALTIME);
-        if (kind == KIND_U)
+        if (kind == KIND_U && p->http != NULL)
+            (void)http_start(p, seq);
+        else if (kind == KIND_U)
             (void)sendto(p->udp, payload, (size_t)len, MSG_DONTWAIT,
                          (struct sockaddr *)&p->target, p->target_len);
         else
@@ -782,18 +687,25 @@ static void drain(struct prober *p)
     }
 }
 
-/* Waits on the client socket until monotonic time UNTIL, draining replies as they come. */
+/* Waits on the client socket (and the open HTTP probes) until monotonic time UNTIL, taking
+ * replies as they come. */
 static void wait_until(struct prober *p, int64_t until)
 {
-    struct pollfd pfd = { p->udp, POLLIN, 0 };
+    static struct pollfd pfd[1 + HTTP_MAX_INFLIGHT];
     struct timespec ts;
     int64_t left;
+    int n_http = 0;
 
     while (!stop_requested && (left = until - clock_us(CLOCK_MONOTONIC)) > 0) {
         ts.tv_sec = left / 1000000;
         ts.tv_nsec = (left % 1000000) * 1000;
-        if (ppoll(&pfd, 1, &ts, NULL) > 0)
+        pfd[0] = (struct pollfd){ p->udp, POLLIN, 0 };
+        if (p->http != NULL)
+            n_http = http_pollfds(p, pfd + 1);
+        if (ppoll(pfd, (nfds_t)(1 + n_http), &ts, NULL) > 0 && (pfd[0].revents & POLLIN))
             drain(p);
+        if (p->http != NULL)
+            http_service(p, pfd + 1, n_http, clock_us(CLOCK_MONOTONIC));
     }
 }
 
@@ -807,9 +719,10 @@ static void run(struct prober *p)
     p->rec.interval_us = p->opt.interval_us;
     if (p->log != NULL)
         fprintf(p->log,
-                "# prober target=%s port=%u interval_us=%" PRId64 " start=%s broadcast=%s\n",
+                "# prober target=%s port=%u interval_us=%" PRId64
+                " start=%s broadcast=%s http=%u\n",
                 p->opt.target, p->opt.port, p->opt.interval_us, fmt_t(t, p->rec.start),
-                p->opt.iface ? p->opt.iface : "-");
+                p->opt.iface ? p->opt.iface : "-", p->opt.http_port);
     for (seq = 0; seq < count && !stop_requested; seq++) {
         wait_until(p, next);
         send_tick(p, seq);
@@ -833,6 +746,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: prober --target ADDR [--port N] [--seconds S] [--interval-ms MS]\n"
             "              [--broadcast IFACE] [--log FILE] [--window-ms W]\n"
+            "              [--http PORT [--http-timeout-ms MS]]\n"
             "       prober --analyze FILE [--from T] [--to T] [--old NAME] [--window-ms W]\n");
     return 2;
 }
@@ -871,6 +785,16 @@ static int parse_opt(struct options *o, int c, const char *arg)
             return -EINVAL;
         o->interval_us = (int64_t)(v * 1000);
         return 0;
+    case 'h':
+        if (parse_num(arg, 1, 65535, &v) < 0)
+            return -EINVAL;
+        o->http_port = (unsigned)v;
+        return 0;
+    case 'H':
+        if (parse_num(arg, 1, 60000, &v) < 0)
+            return -EINVAL;
+        o->http_timeout_us = (int64_t)(v * 1000);
+        return 0;
     case 'w':
         if (parse_num(arg, 0, 3600000, &v) < 0)
             return -EINVAL;
@@ -894,11 +818,14 @@ static int parse_args(int argc, char **argv, struct options *o)
         { "from", required_argument, NULL, 'f' },
         { "to", required_argument, NULL, 'T' },
         { "old", required_argument, NULL, 'o' },
+        { "http", required_argument, NULL, 'h' },
+        { "http-timeout-ms", required_argument, NULL, 'H' },
         { NULL, 0, NULL, 0 },
     };
     int c;
 
     *o = (struct options){ .port = 7, .seconds = 10, .interval_us = 10000, .window_us = 1000000,
+                           .http_timeout_us = 2000000,
                            .from = INT64_MIN, .to = INT64_MAX };
     while ((c = getopt_long(argc, argv, "", longs, NULL)) != -1)
         if (parse_opt(o, c, optarg) < 0)
@@ -935,7 +862,8 @@ static int probe_main(struct prober *p)
         return 2;
     }
     if ((rv = install_signals()) < 0 || (rv = open_udp(p)) < 0 ||
-        (p->opt.iface != NULL && (rv = open_raw(p)) < 0)) {
+        (p->opt.iface != NULL && (rv = open_raw(p)) < 0) ||
+        (p->opt.http_port != 0 && (rv = http_init(p)) < 0)) {
         fprintf(stderr, "prober: socket setup: %s\n", strerror(-rv));
         return 1;
     }
@@ -972,9 +900,11 @@ int main(int argc, char **argv)
             return 1;
         }
     } else if ((rv = probe_main(&p)) != 0) {
+        http_free(&p);
         record_free(&p.rec);
         return rv;
     }
+    http_free(&p);
     w = (struct window){ p.opt.from, p.opt.to, p.opt.window_us, p.opt.old };
     rv = analyze(&p.rec, &w);
     record_free(&p.rec);

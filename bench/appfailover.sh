@@ -1,0 +1,348 @@
+#!/usr/bin/env bash
+# bench/appfailover — from a fault to the first HTTP 200 on a group's address: clusapi beside
+# Pacemaker + corosync, the same nginx, the same lab, the same prober.
+#
+# One 3-node namespace lab (tests/lab/lab.sh).  Every node has its own nginx config, reached by
+# every node at the one path $LAB_DIR/web/nginx.conf (bench/appfailover_node.sh binds the node's
+# own copy there in its private mount namespace); it listens on the group address, port 80, and
+# answers every request with a 200 naming the node.  The prober (tests/lab/prober --http 80) in
+# the client namespace opens a new connection and sends GET / every 10 ms, and sends a UDP
+# broadcast probe to the address in the same tick, which a responder on every node answers, so
+# that two nodes holding the address at once show up (the "overlap" column).
+#
+# Faults, on the node that owns the group, RUNS rounds each (env RUNS, default 5):
+#   node crash  the owner's link goes down and, right after, every process of the node but the
+#               lab's responder gets SIGKILL in one kill(1) call: corosync, pacemakerd and its
+#               daemons, nginx (Pacemaker side); clussvc, its resource host, nginx (clusapi
+#               side).  Link first, so that no killed socket says goodbye.  As after a power cut,
+#               the node comes back with no address configured, link up, its stack restarted.
+#   link cut    the owner's link goes down (lab_link_down); healed after the takeover.
+#   app crash   SIGKILL to every nginx process of the owner, master and worker in one call: the
+#               workers of a killed master keep serving on the inherited socket, so killing the
+#               master alone is no outage.
+# A node fault is measured from the fault to the first 200 from another node (takeover_ms); an
+# application crash from the fault to the first 200 after the first failed request
+# (recovered_ms), from whichever node.  Separately, the application's own start time: nginx
+# exec'd on a lone node that already holds the address, to its first 200 (1 ms probes).
+#
+# Sides (all in one run by default):
+#   clusapi, group "web": IP Address + nginx as Generic Application (nginx -g 'daemon off;'),
+#            then again with nginx as ocf:heartbeat:nginx, at the defaults; plus a row with
+#            RestartDelay=0 for the application crash.  Needs the clusctl resource commands.
+#   Pacemaker 2 + corosync 3 (bench/appfailover_pcmk.sh): ocf:heartbeat:IPaddr2 + the same
+#            ocf:heartbeat:nginx at the defaults.  Fencing is off (stonith-enabled=false): no
+#            fence device exists in the lab.  clusapi fences by its quorum lease instead.
+#
+#   sudo [RUNS=5] BUILD_DIR=build bench/appfailover.sh [--peer-only | --clusapi-only]
+#
+# A benchmark, not a test: it reports; it stops (exit 1, lab torn down) only if a cluster does
+# not recover within a minute or a clusctl command fails.  The packages of the Pacemaker side
+# (BENCH_PACKAGES in scripts/install-deps.sh) are installed with apt-get when missing.
+set -euo pipefail
+APPFO_HOME=$(cd "$(dirname "$0")" && pwd)
+BUILD_DIR=${BUILD_DIR:-$(cd "$APPFO_HOME/.." && pwd)/build}
+export BUILD_DIR
+RUNS=${RUNS:-5}
+SIDES=both
+case ${1:-} in
+'') ;;
+--peer-only) SIDES=peer ;;
+--clusapi-only) SIDES=clusapi ;;
+*) echo "usage: bench/appfailover.sh [--peer-only | --clusapi-only]" >&2; exit 2 ;;
+esac
+if ! [[ $RUNS =~ ^[0-9]+$ ]] || ((RUNS < 1)); then
+    echo "appfailover: RUNS must be >= 1" >&2
+    exit 2
+fi
+((EUID == 0)) || { echo "appfailover: needs root (network namespaces)" >&2; exit 2; }
+# shellcheck source=../tests/lab/lab.sh
+source "$APPFO_HOME/../tests/lab/lab.sh"
+# shellcheck source=appfailover_pcmk.sh
+source "$APPFO_HOME/appfailover_pcmk.sh"
+# shellcheck source=appfailover_clusapi.sh
+source "$APPFO_HOME/appfailover_clusapi.sh"
+
+appfo_die() {
+    echo "appfailover: $*" >&2
+    exit 1
+}
+
+for t in prober responder; do
+    [[ -x $(lab__tool "$t") ]] || appfo_die "$(lab__tool "$t") not built (set BUILD_DIR)"
+done
+if [[ $SIDES != clusapi ]]; then
+    # shellcheck source=../scripts/install-deps.sh
+    BENCH_ONLY=1 source "$APPFO_HOME/../scripts/install-deps.sh"
+    install_bench_packages || appfo_die "could not install ${BENCH_PACKAGES[*]}"
+fi
+command -v nginx >/dev/null || appfo_die "nginx is not installed (nginx-light)"
+[[ $SIDES == peer ]] || clusapi_preflight
+
+median() {
+    sort -n | awk '{ v[NR] = $1 }
+        END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+
+# ------------------------------------------------------------------------------------------------
+# The application and the faults
+# ------------------------------------------------------------------------------------------------
+
+# Node I's nginx config, at $LAB_DIR/nI/web/nginx.conf, seen by node I at $APPFO_WEB/nginx.conf.
+appfo_web_conf() { # I
+    local d=$LAB_DIR/n$1/web w=$APPFO_WEB
+    mkdir -p "$d/tmp"
+    cat >"$d/nginx.conf" <<EOF
+pid $w/nginx.pid;
+error_log $w/error.log;
+worker_processes 1;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $w/tmp/body;
+    proxy_temp_path $w/tmp/proxy;
+    fastcgi_temp_path $w/tmp/fastcgi;
+    uwsgi_temp_path $w/tmp/uwsgi;
+    scgi_temp_path $w/tmp/scgi;
+    default_type text/plain;
+    server {
+        listen $APPFO_IP:80;
+        location / { return 200 "n$1\n"; }
+    }
+}
+EOF
+}
+
+# PIDs of node I's processes, but for the lab's responder.
+appfo_node_pids() { # I
+    local pid keep
+    keep=$(lab_bg_pid "responder-n$1" || true)
+    for pid in $(ip netns pids "$(lab_node_ns "$1")" 2>/dev/null); do
+        [[ $pid == "$keep" ]] || echo "$pid"
+    done
+}
+
+# PIDs of node I's nginx processes.
+appfo_nginx_pids() { # I
+    local pid
+    for pid in $(ip netns pids "$(lab_node_ns "$1")" 2>/dev/null); do
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == nginx ]] && echo "$pid"
+    done
+    return 0
+}
+
+appfo_no_pids() { # I
+    [[ -z $(appfo_node_pids "$1") ]]
+}
+
+# SIGKILL to every process of node I but the responder, until none is left.
+appfo_kill_all() { # I
+    local -a pids
+    mapfile -t pids < <(appfo_node_pids "$1")
+    ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
+    lab_wait_for "n$1: every process gone" 10 appfo_no_pids "$1"
+}
+
+appfo_node_crash() { # I
+    lab_link_down "$1"
+    appfo_kill_all "$1"
+}
+
+appfo_app_crash() { # I
+    local -a pids
+    mapfile -t pids < <(appfo_nginx_pids "$1")
+    ((${#pids[@]})) || appfo_die "n$1 owns the group but runs no nginx"
+    kill -KILL "${pids[@]}"
+}
+
+# After a crash, node I as after a reboot: processes gone, no group address, link up.
+appfo_reboot_clean() { # I
+    lab_wait_for "n$1: every process gone" 10 appfo_no_pids "$1"
+    ip -n "$(lab_node_ns "$1")" addr del "$APPFO_IP/24" dev eth0 2>/dev/null || true
+    lab_link_up "$1"
+}
+
+# One node holds the address, runs nginx, no other node runs one, and the prober's latest
+# answer came from it.
+appfo_one_app_answering() {
+    local owner i
+    owner=$(lab_owner "$APPFO_IP") || return 1
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        if ((i == owner)); then
+            [[ -n $(appfo_nginx_pids "$i") ]] || return 1
+        else
+            [[ -z $(appfo_nginx_pids "$i") ]] || return 1
+        fi
+    done
+    lab_probe_answered_by p "n$owner" --from "$(awk -v t="$EPOCHREALTIME" 'BEGIN {
+        printf "%.6f", t - 0.2 }')"
+}
+
+# ------------------------------------------------------------------------------------------------
+# Rounds and rows
+# ------------------------------------------------------------------------------------------------
+
+declare -A TIMES OVERLAPS FAILS NODES_SEEN
+ROWS=()
+
+record() { # ROW MS OVERLAP NODE
+    [[ -n ${TIMES[$1]+x} || -n ${FAILS[$1]+x} ]] || ROWS+=("$1")
+    if [[ $2 == - ]]; then
+        FAILS[$1]=$((${FAILS[$1]:-0} + 1))
+    else
+        TIMES[$1]+="$2 "
+    fi
+    OVERLAPS[$1]=$((${OVERLAPS[$1]:-0} + $3))
+    [[ -z $4 || " ${NODES_SEEN[$1]:-} " == *" $4 "* ]] || NODES_SEEN[$1]+="$4 "
+}
+
+# True once the fault at T on nOLD is over: KIND node (another node answers) or app (any
+# node answers after the outage began).
+appfo_recovered() { # KIND T OLD
+    if [[ $1 == node ]]; then
+        [[ -n $(lab_probe_get p takeover_node --from "$2" --old "n$3") ]]
+    else
+        [[ $(lab_probe_get p recovered_ms --from "$2") != -1 &&
+            $(lab_probe_get p outage --from "$2") == 1 ]]
+    fi
+}
+
+# One round of FAULT (node, link, app) in row ROW; RESTART I brings a crashed node back and
+# SETTLED tells when the cluster is whole again.
+appfo_round() { # ROW FAULT RESTART SETTLED
+    local old t kind=node ms node key=takeover_ms nkey=takeover_node
+    old=$(lab_owner "$APPFO_IP") || appfo_die "$1: no single owner before the fault"
+    lab_wait_for "$1: the prober hears n$old" 10 lab_probe_answered_by p "n$old"
+    t=$EPOCHREALTIME
+    case $2 in
+    node) appfo_node_crash "$old" ;;
+    link) lab_link_down "$old" ;;
+    app) appfo_app_crash "$old"; kind=app key=recovered_ms nkey=recovered_node ;;
+    esac
+    if ! lab_poll 60 appfo_recovered "$kind" "$t" "$old"; then
+        record "$1" - 0 ""
+        appfo_die "$1: the application did not answer again within 60 s"
+    fi
+    case $2 in
+    node) "$3" "$old" ;;
+    link) lab_link_up "$old" ;;
+    esac
+    lab_wait_for "$1: settled again" 60 "$4"
+    if [[ $kind == node ]]; then
+        ms=$(lab_probe_get p "$key" --from "$t" --old "n$old")
+        node=$(lab_probe_get p "$nkey" --from "$t" --old "n$old")
+    else
+        ms=$(lab_probe_get p "$key" --from "$t")
+        node=$(lab_probe_get p "$nkey" --from "$t")
+        [[ $node != "n$old" ]] || node="same"
+    fi
+    record "$1" "$ms" "$(lab_probe_get p overlap --from "$t")" "$node"
+    printf 'appfailover: %-34s %8s ms\n' "$1" "$ms" >&2
+}
+
+# The three faults, RUNS rounds each, for side NAME (a row prefix).
+appfo_rounds() { # SIDE NAME RESTART SETTLED
+    local f r
+    for f in node link app; do
+        for ((r = 0; r < RUNS; r++)); do
+            appfo_round "$2 $(appfo_fault_name "$f")" "$f" "$3" "$4"
+        done
+    done
+}
+
+appfo_fault_name() {
+    case $1 in node) echo "node crash" ;; link) echo "link cut" ;; app) echo "app crash" ;; esac
+}
+
+# ------------------------------------------------------------------------------------------------
+# The application's own start time
+# ------------------------------------------------------------------------------------------------
+
+appfo_start_once() {
+    local t
+    rm -f "$LAB_DIR/exec.stamp"
+    APPFO_EXEC_STAMP=$LAB_DIR/exec.stamp lab_bg web-start 1 unshare -m -u --propagation private \
+        bash "$APPFO_HOME/appfailover_node.sh" exec "$LAB_DIR/n1" "$APPFO_WEB" \
+        nginx -e "$APPFO_WEB/error.log" -g 'daemon off;' -c "$APPFO_WEB/nginx.conf"
+    lab_wait_for "nginx started" 10 test -s "$LAB_DIR/exec.stamp"
+    t=$(<"$LAB_DIR/exec.stamp")
+    lab_wait_for "nginx answers" 10 appfo_answered_since s "$t"
+    record "application start (nginx)" "$(lab_probe_get s first_reply_ms --from "$t")" 0 ""
+    lab_bg_stop web-start
+    appfo_kill_all 1 # the workers, should SIGTERM have been a SIGKILL
+}
+
+appfo_answered_since() { # PROBER T
+    [[ $(lab_probe_get "$1" first_reply_ms --from "$2") != -1 ]]
+}
+
+appfo_start_time() {
+    local r
+    echo "appfailover: the application's start time ($RUNS rounds) ..." >&2
+    ip -n "$(lab_node_ns 1)" addr add "$APPFO_IP/24" dev eth0
+    lab_bg s c "$(lab__tool prober)" --target "$APPFO_IP" --http 80 --interval-ms 1 \
+        --http-timeout-ms 200 --seconds 3600 --log "$LAB_DIR/bg/s.probe"
+    for ((r = 0; r < RUNS; r++)); do appfo_start_once; done
+    lab_bg_stop s
+    ip -n "$(lab_node_ns 1)" addr del "$APPFO_IP/24" dev eth0
+}
+
+# ------------------------------------------------------------------------------------------------
+# Report
+# ------------------------------------------------------------------------------------------------
+
+med() { tr ' ' '\n' <<<"${TIMES[$1]:-}" | { grep . || true; } | median; }
+
+appfo_report() {
+    local row v n a b f c
+    printf '\ncommand: RUNS=%s BUILD_DIR=%s %s %s\n' "$RUNS" "$BUILD_DIR" "$0" "$*"
+    printf 'fault -> first HTTP 200 on the group address, as the client-side prober saw it\n'
+    printf '%-40s %8s %8s %8s %7s %6s  %s\n' row median min max overlap failed "answered by"
+    for row in "${ROWS[@]}"; do
+        v=$(tr ' ' '\n' <<<"${TIMES[$row]:-}" | grep . || true)
+        n=$(grep -c . <<<"$v" || true)
+        if ((n)); then
+            printf '%-40s %8s %8s %8s %7s %6s  %s\n' "$row" "$(median <<<"$v")" \
+                "$(sort -n <<<"$v" | head -n 1)" "$(sort -n <<<"$v" | tail -n 1)" \
+                "${OVERLAPS[$row]:-0}/$((n + ${FAILS[$row]:-0}))" "${FAILS[$row]:-0}" \
+                "${NODES_SEEN[$row]:-}"
+        else
+            printf '%-40s %8s %8s %8s %7s %6s\n' "$row" - - - - "${FAILS[$row]:-0}"
+        fi
+    done
+    printf '(ms; %s rounds each; overlap = rounds in which two nodes answered for the address\n' \
+        "$RUNS"
+    printf ' from the fault until the cluster settled; "same" = restarted on the crashed node)\n'
+    printf '\nratios Pacemaker / clusapi (medians):\n'
+    for f in "node crash" "link cut" "app crash"; do
+        for c in "clusapi generic" "clusapi ocf"; do
+            a=$(med "Pacemaker $f")
+            b=$(med "$c $f")
+            [[ -n $a && -n $b ]] || continue
+            printf '  %-34s %7.1f   (%s / %s ms)\n' "$f, ${c#clusapi }" \
+                "$(awk -v a="$a" -v b="$b" 'BEGIN { print (b > 0 ? a / b : 0) }')" "$a" "$b"
+        done
+    done
+    printf '\nPacemaker: fencing is off (stonith-enabled=false; no fence device in the lab), so a\n'
+    printf 'cut-off node is trusted to stop its own resources when it loses quorum\n'
+    printf '(no-quorum-policy=stop); clusapi fences by its quorum lease.  Operations as pcs sets\n'
+    printf 'them from the agents'"'"' meta-data: monitor every 10 s; corosync token 3000 ms.\n'
+    printf 'clusapi at its defaults: SameSubnetDelay 250 ms x SameSubnetThreshold 3,\n'
+    printf 'QuorumLease 500 ms, RestartAction 2, RestartDelay 500 ms (Windows'"'"' defaults).\n'
+}
+
+# ------------------------------------------------------------------------------------------------
+# Main
+# ------------------------------------------------------------------------------------------------
+
+lab_init 3
+APPFO_IP=$(lab_cluster_ip 1)
+APPFO_WEB=$LAB_DIR/web
+mkdir -p "$APPFO_WEB"
+for ((i = 1; i <= LAB_NODES; i++)); do appfo_web_conf "$i"; done
+lab_start_responders || appfo_die "the responders did not start"
+appfo_start_time
+lab_start_prober p "$APPFO_IP" 3600 --http 80
+if [[ $SIDES != peer ]]; then clusapi_run; fi
+if [[ $SIDES != clusapi ]]; then pcmk_run; fi
+lab_bg_stop p
+appfo_report "$@"
