@@ -72,6 +72,19 @@ void rgm_report_state(struct rgm *m, struct rgm_local *l, int32_t state);
 /* Commits the report built in w (taken from it) for l; one report per record at a time. */
 void rgm_submit_report(struct rgm *m, struct rgm_local *l, struct wire_writer *w);
 
+/* The dependencies of some resources as the policy reads them, and the memory behind them. */
+struct rgm_deps {
+    struct rgm_dependency *deps; /* names point into the resources read and into blocks */
+    size_t n;
+    struct cdb_dependency **blocks; /* cdb_dependency_clauses() results, one per resource */
+    size_t n_blocks;
+};
+
+/* Every (dependent, provider, clause) of res[0..n) (which must outlive d); 0 or -ENOMEM. d
+ * needs rgm_deps_done whatever it returns. */
+int rgm_deps_read(struct rgm *m, const struct cdb_resource *res, size_t n, struct rgm_deps *d);
+void rgm_deps_done(struct rgm_deps *d);
+
 /* What a placement decision reads (rgm_policy.h): the members, the group, its preferred owners
  * and the nodes barred from it. */
 struct rgm_placement {

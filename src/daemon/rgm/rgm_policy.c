@@ -664,3 +664,20 @@ uint64_t rgm_resource_host(const struct rgm_members *m, const struct cdb_group *
         return 0; /* its owner is gone or may not run them: failover places it, not this */
     return rgm_choose_owner(m, pref, n_pref, 0);
 }
+
+bool rgm_offline_state(const struct rgm_members *m, const struct cdb_resource *r,
+                       int32_t *ret_state, uint64_t *ret_owner)
+{
+    members_check(m);
+    assert(r != NULL && ret_state != NULL && ret_owner != NULL);
+    if (r->state == ClusterResourceOffline)
+        return false;
+    if (r->state == ClusterResourceFailed || r->owner == 0 || !rgm_node_is_up(m, r->owner)) {
+        *ret_state = ClusterResourceOffline;
+        *ret_owner = 0;
+    } else {
+        *ret_state = ClusterResourceOfflinePending;
+        *ret_owner = r->owner;
+    }
+    return true;
+}

@@ -185,8 +185,9 @@ int32_t rgm_group_state(const struct cdb_resource *res, size_t n, const bool *ke
  * keeps_group as rgm_group_state)? Yes once a Pending group has settled (any derived state but
  * Pending); for an Online or PartialOnline group, once the derived state is settled and differs
  * (a resource failed for good, or failed without failing the group); for a Failed group, once
- * a retry brought it back (Online or PartialOnline). Then *ret_state is that state (recorded with g's owner, which an offline group
- * keeps). Not for groups of other nodes nor in other states.
+ * a retry brought it back (Online or PartialOnline). Then *ret_state is that state (recorded
+ * with g's owner, which an offline group keeps). Not for groups of other nodes nor in other
+ * states.
  */
 bool rgm_group_report(const struct cdb_group *g, uint64_t self, const struct cdb_resource *res,
                       size_t n, const bool *keeps_group, int32_t *ret_state);
@@ -315,7 +316,7 @@ void rgm_failover_limits(const struct cdb_prop *props, size_t n, size_t n_nodes,
 
 /* A group's failback policy (AutoFailbackType, FailbackWindowStart, FailbackWindowEnd). */
 struct rgm_failback_policy {
-    uint32_t type;                   /* CLUSTER_GROUP_AUTOFAILBACK_TYPE: 1 ClusterGroupAllowFailback */
+    uint32_t type; /* CLUSTER_GROUP_AUTOFAILBACK_TYPE: 1 is ClusterGroupAllowFailback */
     uint32_t window_start, window_end; /* hours 0..23; a window exists only when both are set */
 };
 
@@ -368,5 +369,13 @@ size_t rgm_closure(const struct rgm_dependency *deps, size_t n_deps, const char 
  */
 uint64_t rgm_resource_host(const struct rgm_members *m, const struct cdb_group *g,
                            const uint64_t *pref, size_t n_pref);
+/*
+ * OfflineClusterResource, for r (the resource asked or one depending on it): the state to
+ * commit and *ret_owner. OfflinePending on its owner when that is Up; Offline at once (owner 0)
+ * when it has none or it is not Up, or when r is Failed (nothing runs). False when r is
+ * Offline already (nothing to commit).
+ */
+bool rgm_offline_state(const struct rgm_members *m, const struct cdb_resource *r,
+                       int32_t *ret_state, uint64_t *ret_owner);
 
 #endif

@@ -25,53 +25,57 @@ struct pass {
     struct rgm_view v;
     struct cdb_node *nodes;
     struct cdb_resource *resources;
-    struct rgm_dependency *deps;
-    struct cdb_dependency **dep_blocks; /* cdb_dependency_clauses() results, one per resource */
+    struct rgm_deps deps;
     struct rgm_held *held;
     char (*held_names)[CDB_NAME_MAX + 1]; /* copies: a record may go during the pass */
 };
 
 static void pass_done(struct pass *p)
 {
-    for (size_t i = 0; p->dep_blocks != NULL && i < p->v.n_resources; i++)
-        free(p->dep_blocks[i]);
-    free(p->dep_blocks);
-    free(p->deps);
+    rgm_deps_done(&p->deps);
     free(p->held);
     free(p->held_names);
     free(p->resources);
     free(p->nodes);
 }
 
-/* Every (dependent, provider, clause) of the resources in p; 0 or -ENOMEM. */
-static int pass_deps(struct rgm *m, struct pass *p)
+void rgm_deps_done(struct rgm_deps *d)
 {
-    size_t n_deps = 0, cap = 0;
+    for (size_t i = 0; d->blocks != NULL && i < d->n_blocks; i++)
+        free(d->blocks[i]);
+    free(d->blocks);
+    free(d->deps);
+    memset(d, 0, sizeof(*d));
+}
 
-    p->dep_blocks = calloc(p->v.n_resources + 1, sizeof(*p->dep_blocks));
-    if (p->dep_blocks == NULL)
+int rgm_deps_read(struct rgm *m, const struct cdb_resource *res, size_t n, struct rgm_deps *d)
+{
+    size_t cap = 0;
+
+    memset(d, 0, sizeof(*d));
+    d->blocks = calloc(n + 1, sizeof(*d->blocks));
+    if (d->blocks == NULL)
         return -ENOMEM;
-    for (size_t i = 0; i < p->v.n_resources; i++) {
+    d->n_blocks = n;
+    for (size_t i = 0; i < n; i++) {
         size_t k = 0;
 
-        if (cdb_dependency_clauses(m->host->db, p->resources[i].name, &p->dep_blocks[i], &k) < 0)
+        if (cdb_dependency_clauses(m->host->db, res[i].name, &d->blocks[i], &k) < 0)
             return -ENOMEM;
-        if (n_deps + k > cap) {
+        if (d->n + k > cap) {
             struct rgm_dependency *more;
 
-            cap = 2 * (n_deps + k);
-            more = realloc(p->deps, cap * sizeof(*more));
+            cap = 2 * (d->n + k);
+            more = realloc(d->deps, cap * sizeof(*more));
             if (more == NULL)
                 return -ENOMEM;
-            p->deps = more;
+            d->deps = more;
         }
         for (size_t j = 0; j < k; j++)
-            p->deps[n_deps++] = (struct rgm_dependency){
-                .dependent = p->resources[i].name, .provider = p->dep_blocks[i][j].provider,
-                .clause = p->dep_blocks[i][j].clause};
+            d->deps[d->n++] = (struct rgm_dependency){.dependent = res[i].name,
+                                                      .provider = d->blocks[i][j].provider,
+                                                      .clause = d->blocks[i][j].clause};
     }
-    p->v.deps = p->deps;
-    p->v.n_deps = n_deps;
     return 0;
 }
 
@@ -113,8 +117,10 @@ static int pass_begin(struct rgm *m, struct pass *p)
     p->v.n_resources = n_res;
     p->v.may_start = m->may_start(m->may_start_arg);
     p->v.now = m->host->now(m->host);
-    if (pass_deps(m, p) < 0 || pass_held(m, p) < 0)
+    if (rgm_deps_read(m, p->resources, n_res, &p->deps) < 0 || pass_held(m, p) < 0)
         return -ENOMEM;
+    p->v.deps = p->deps.deps;
+    p->v.n_deps = p->deps.n;
     return 0;
 }
 
