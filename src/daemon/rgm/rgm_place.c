@@ -59,13 +59,14 @@ int rgm_placement_bar(struct rgm *m, struct rgm_placement *p, const char *const 
 
         if (cdb_excluded(m->host->db, names[i], &ids, &k) < 0)
             return -ENOMEM;
-        more = k ? realloc(p->barred, (p->members.n_barred + k) * sizeof(*more)) : p->barred;
+        if (k == 0)
+            continue; /* every member may own it (an empty list is NULL) */
+        more = realloc(p->barred, (p->members.n_barred + k) * sizeof(*more));
         if (more == NULL) {
             free(ids);
             return -ENOMEM;
         }
-        if (k)
-            memcpy(more + p->members.n_barred, ids, k * sizeof(*ids));
+        memcpy(more + p->members.n_barred, ids, k * sizeof(*ids));
         free(ids);
         p->barred = more;
         p->members.barred = more;
