@@ -496,6 +496,7 @@ static void driver_done(uv_work_t *work, int status)
     case OP_OFFLINE:
         l->last_rv = op->rv;
         l->online = false;
+        l->retry_at = 0; /* offline on request: no retry; the record goes once recorded */
         LOGI("rgm", "%s is offline%s", l->name,
              op->rv == -ETIMEDOUT ? " (terminated: its stop outlasted its pending timeout)" : "");
         if (m->terminate_cb == NULL && op->report)

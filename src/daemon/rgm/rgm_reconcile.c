@@ -188,8 +188,10 @@ static void reconcile_resource(struct rgm *m, const struct pass *p,
         break;
     case RGM_STEP_REPORT_OFFLINE: /* nothing runs here: record it offline straight away */
         l = l != NULL ? l : rgm_local_get(m, r);
-        if (l != NULL)
+        if (l != NULL) {
+            l->retry_at = 0; /* offline on request: a failed one is not retried */
             rgm_report_state(m, l, ClusterResourceOffline);
+        }
         break;
     case RGM_STEP_RELEASE:
         l = l != NULL ? l : rgm_local_get(m, r);
