@@ -193,6 +193,8 @@ enum rpc_wait {
     RPC_WAIT_GROUP_STATE, /* group NAME reaches STATE */
     RPC_WAIT_NODE_STATE,  /* node NAME reaches STATE */
     RPC_WAIT_COMMITTED,   /* this node has applied the setup commit */
+    RPC_WAIT_RESOURCE_STATE, /* resource NAME reaches STATE (Failed ends a wait for Online with
+                              * ERROR_RESOURCE_FAILED) */
 };
 
 /* Win32 status a non-leader returns for APPLY; the reply names the leader to retry at. */

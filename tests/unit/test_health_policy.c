@@ -21,7 +21,10 @@
 #define TELL HEALTH_LEASE_TELL_HOST
 #define CONFIRM HEALTH_LEASE_CONFIRM
 #define TERMINATE HEALTH_LEASE_TERMINATE
-#define PERIOD HEALTH_FAILOVER_PERIOD_MS
+#define PERIOD (6ull * 3600 * 1000) /* FailoverPeriod's default, 6 hours */
+
+/* A group's limit: threshold failovers in PERIOD. */
+#define LIMIT(threshold) (&(const struct health_failover_limit){(threshold), PERIOD})
 
 /* ------------------------------------------------------------------------------------------ */
 /* The lease                                                                                   */
@@ -224,12 +227,12 @@ static void test_node_transition(void **state)
 /* Failover budget                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-/* How many failovers in a row a cluster of n nodes allows one group within a period. */
+/* How many failovers in a row a group's FailoverThreshold allows within a period. */
 static const struct {
-    size_t n_nodes;
+    unsigned threshold;
     unsigned allowed;
 } threshold_cases[] = {
-    {0, 1}, {1, 1}, {2, 1}, {3, 2}, {4, 3}, {8, 7},
+    {0, 0}, {1, 1}, {2, 2}, {3, 3}, {7, 7},
 };
 
 static void test_failover_threshold(void **state)
@@ -239,17 +242,18 @@ static void test_failover_threshold(void **state)
         struct health_failovers f = {0};
         unsigned allowed = 0;
 
-        while (allowed <= 64 && health_failover_allowed(&f, "g", threshold_cases[i].n_nodes,
-                                                        1000 + allowed))
+        while (allowed <= 64 &&
+               health_failover_allowed(&f, "g", LIMIT(threshold_cases[i].threshold),
+                                       1000 + allowed))
             allowed++;
         if (allowed != threshold_cases[i].allowed)
-            fail_msg("%zu nodes: %u failovers allowed, want %u", threshold_cases[i].n_nodes,
-                     allowed, threshold_cases[i].allowed);
+            fail_msg("threshold %u: %u failovers allowed, want %u",
+                     threshold_cases[i].threshold, allowed, threshold_cases[i].allowed);
         assert_int_equal(health_failover_count(&f, "g"), threshold_cases[i].allowed);
     }
 }
 
-/* Three nodes (two failovers per period) over time; group h keeps its own count. */
+/* Two failovers per period over time; group h keeps its own count. */
 static const struct {
     const char *what;
     const char *group;
@@ -276,7 +280,8 @@ static void test_failover_story(void **state)
 
     (void)state;
     for (size_t i = 0; i < N_OF(failover_story); i++) {
-        bool got = health_failover_allowed(&f, failover_story[i].group, 3, failover_story[i].now);
+        bool got = health_failover_allowed(&f, failover_story[i].group, LIMIT(2),
+                                           failover_story[i].now);
         unsigned count = health_failover_count(&f, failover_story[i].group);
 
         if (got != failover_story[i].allowed || count != failover_story[i].count)
@@ -292,19 +297,19 @@ static void test_failover_table_full(void **state)
     (void)state;
     for (int i = 0; i < HEALTH_FAILOVER_GROUPS; i++) {
         snprintf(name, sizeof(name), "g%d", i);
-        assert_true(health_failover_allowed(&f, name, 2, 1000));
-        assert_false(health_failover_allowed(&f, name, 2, 1000)); /* 2 nodes: once */
+        assert_true(health_failover_allowed(&f, name, LIMIT(1), 1000));
+        assert_false(health_failover_allowed(&f, name, LIMIT(1), 1000)); /* once */
     }
     /* A 33rd group is not limited: there is nowhere to count it. */
     for (int k = 0; k < 5; k++)
-        assert_true(health_failover_allowed(&f, "extra", 2, 1000 + k));
+        assert_true(health_failover_allowed(&f, "extra", LIMIT(1), 1000 + k));
     assert_int_equal(health_failover_count(&f, "extra"), 0);
     /* Slots are not handed to another group when their period is over... */
-    assert_true(health_failover_allowed(&f, "extra", 2, 1000 + PERIOD + 1));
-    assert_true(health_failover_allowed(&f, "extra", 2, 1000 + PERIOD + 1));
+    assert_true(health_failover_allowed(&f, "extra", LIMIT(1), 1000 + PERIOD + 1));
+    assert_true(health_failover_allowed(&f, "extra", LIMIT(1), 1000 + PERIOD + 1));
     /* ...but their own group starts a new period in them. */
-    assert_true(health_failover_allowed(&f, "g7", 2, 1000 + PERIOD + 1));
-    assert_false(health_failover_allowed(&f, "g7", 2, 1000 + PERIOD + 1));
+    assert_true(health_failover_allowed(&f, "g7", LIMIT(1), 1000 + PERIOD + 1));
+    assert_false(health_failover_allowed(&f, "g7", LIMIT(1), 1000 + PERIOD + 1));
     assert_int_equal(health_failover_count(&f, "nobody"), 0);
 }
 
@@ -410,7 +415,7 @@ static void test_takeover(void **state)
         if (takeover_cases[i].counted > 0)
             budget.groups[0] = (struct health_failover){.group = "g", .since = NOW - 1000,
                                                         .count = takeover_cases[i].counted};
-        got = health_takeover_decide(&f.v, &g, &budget, NOW, &owner);
+        got = health_takeover_decide(&f.v, &g, &budget, LIMIT(2), NOW, &owner); /* 3 nodes */
         if (got != takeover_cases[i].expect)
             fail_msg("%s: decision %d, want %d", takeover_cases[i].why, got,
                      takeover_cases[i].expect);

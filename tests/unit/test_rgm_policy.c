@@ -275,10 +275,10 @@ static const struct {
     uint64_t pref[4];
     struct rgm_group_plan expect;
 } fail_over_cases[] = {
-    {"the best node but the old owner", "UUU", 2, {2, 3}, COMMIT(GPEND, 3, RONP, 0)},
-    {"no preference: the first Up but the leader", "UUUU", 3, {0}, COMMIT(GPEND, 2, RONP, 0)},
-    {"the leader when nothing else is Up", "UDD", 2, {0}, COMMIT(GPEND, 1, RONP, 0)},
-    {"no owner before: any node", "UUU", 0, {3}, COMMIT(GPEND, 3, RONP, 0)},
+    {"the best node but the old owner", "UUU", 2, {2, 3}, COMMIT(GPEND, 3, RONP, ONLY)},
+    {"no preference: the first Up but the leader", "UUUU", 3, {0}, COMMIT(GPEND, 2, RONP, ONLY)},
+    {"the leader when nothing else is Up", "UDD", 2, {0}, COMMIT(GPEND, 1, RONP, ONLY)},
+    {"no owner before: any node", "UUU", 0, {3}, COMMIT(GPEND, 3, RONP, ONLY)},
     {"nowhere to go: refused", "DUD", 2, {0}, NO_HOST},
 };
 
@@ -471,7 +471,7 @@ static void test_group_state(void **state)
     for (size_t i = 0; i < N_OF(derive_cases); i++) {
         struct cdb_resource res[5];
         size_t n = resources_init(res, derive_cases[i].res);
-        int32_t got = rgm_group_state(res, n);
+        int32_t got = rgm_group_state(res, n, NULL);
 
         if (got != derive_cases[i].expect)
             fail_msg("%s: %d, want %d", derive_cases[i].why, got, derive_cases[i].expect);
@@ -497,11 +497,16 @@ static const struct {
     {"pending, no resources: online", 1, GPEND, {END}, GON},
     {"online, one failed for good: failed", 1, GON, {RON, RFAIL, END}, GFAIL},
     {"online, one restarting: still online", 1, GON, {RON, RONP, END}, SILENT},
-    {"online, one offline: not recorded", 1, GON, {RON, ROFF, END}, SILENT},
+    {"online, one taken offline: partially online", 1, GON, {RON, ROFF, END}, GPART},
     {"online, all online: nothing new", 1, GON, {RON, END}, SILENT},
     {"offline: not recorded here", 1, GOFF, {RON, END}, SILENT},
     {"failed: not recorded again", 1, GFAIL, {ROFF, END}, SILENT},
-    {"partially online: not recorded", 1, GPART, {RFAIL, END}, SILENT},
+    {"failed, still failed: nothing new", 1, GFAIL, {RON, RFAIL, END}, SILENT},
+    {"failed, back on a retry: online", 1, GFAIL, {RON, RON, END}, GON},
+    {"failed, one back on a retry: partially online", 1, GFAIL, {RON, ROFF, END}, GPART},
+    {"partially online, one fails: failed", 1, GPART, {RFAIL, END}, GFAIL},
+    {"partially online, all online again: online", 1, GPART, {RON, RON, END}, GON},
+    {"partially online, unchanged: nothing", 1, GPART, {RON, ROFF, END}, SILENT},
 };
 
 static void test_group_report(void **state)
@@ -514,7 +519,7 @@ static void test_group_report(void **state)
         size_t n = resources_init(res, report_cases[i].res);
         int32_t got = SILENT;
 
-        if (!rgm_group_report(&g, 1, res, n, &got))
+        if (!rgm_group_report(&g, 1, res, n, NULL, &got))
             assert_int_equal(got, SILENT); /* untouched */
         if (got != report_cases[i].expect)
             fail_msg("%s: %d, want %d", report_cases[i].why, got, report_cases[i].expect);
@@ -526,7 +531,7 @@ static void test_group_report(void **state)
 /* ------------------------------------------------------------------------------------------ */
 
 /* A record of this node, from words: online busy reporting priv failed fromN (waits for node N
- * to let go of it). */
+ * to let go of it) delayN (restarts at N) retryN (retried at N). */
 static struct rgm_held held_parse(const char *name, const char *words)
 {
     struct rgm_held h = {.name = name};
@@ -538,6 +543,10 @@ static struct rgm_held held_parse(const char *name, const char *words)
     h.last_rv = strstr(words, "failed") != NULL ? -EIO : 0;
     if (strstr(words, "from") != NULL)
         h.handoff_from = strtoull(strstr(words, "from") + 4, NULL, 10);
+    if (strstr(words, "delay") != NULL)
+        h.not_before = strtoull(strstr(words, "delay") + 5, NULL, 10);
+    if (strstr(words, "retry") != NULL)
+        h.retry_at = strtoull(strstr(words, "retry") + 5, NULL, 10);
     return h;
 }
 
@@ -557,6 +566,7 @@ struct step_case {
 
 #define LEASE true
 #define NOLEASE false
+#define STEP_NOW 1000 /* the view's clock */
 
 static void run_steps(const struct step_case *cases, size_t n, uint64_t self)
 {
@@ -569,7 +579,7 @@ static void run_steps(const struct step_case *cases, size_t n, uint64_t self)
              .handoff = c->handoff},
             {.id = 3, .name = "web", .group_id = 1, .state = c->web, .owner = self},
         };
-        static const struct rgm_dependency deps[] = {{"app", "ip"}, {"web", "app"}};
+        static const struct rgm_dependency deps[] = {{"app", "ip", 0}, {"web", "app", 0}};
         struct rgm_held held = c->held != NULL ? held_parse("app", c->held) : (struct rgm_held){0};
         struct rgm_view v;
         enum rgm_step got;
@@ -577,7 +587,8 @@ static void run_steps(const struct step_case *cases, size_t n, uint64_t self)
         members_init(&f, "UUD", self);
         v = (struct rgm_view){.members = f.m, .resources = res, .n_resources = 3, .deps = deps,
                               .n_deps = N_OF(deps), .held = &held,
-                              .n_held = c->held != NULL, .may_start = c->lease};
+                              .n_held = c->held != NULL, .may_start = c->lease,
+                              .now = STEP_NOW};
         got = rgm_reconcile_step(&v, &res[1]);
         if (got != c->expect)
             fail_msg("%s: %s, want %s", c->why, rgm_step_name(got), rgm_step_name(c->expect));
@@ -671,6 +682,22 @@ static const struct step_case step_cases[] = {
     {"ours, offline, no record: nothing", 1, 0, ROFF, NULL, LEASE, RON, ROFF, RGM_STEP_NONE},
     {"ours, failed, not running: nothing", 1, 0, RFAIL, "failed", LEASE, RON, ROFF,
      RGM_STEP_NONE},
+    /* RestartDelay and RetryPeriodOnFailure */
+    {"a restart waits for its delay", 1, 0, RON, "delay1001", LEASE, RON, ROFF,
+     RGM_STEP_AWAIT_DELAY},
+    {"the delay is over: start", 1, 0, RON, "delay1000", LEASE, RON, ROFF, RGM_STEP_START},
+    {"the lease comes before the delay", 1, 0, RON, "delay5000", NOLEASE, RON, ROFF,
+     RGM_STEP_AWAIT_LEASE},
+    {"failed, its retry is due: start", 1, 0, RFAIL, "failed retry1000", LEASE, RON, ROFF,
+     RGM_STEP_START},
+    {"failed, its retry not yet: nothing", 1, 0, RFAIL, "failed retry1001", LEASE, RON, ROFF,
+     RGM_STEP_NONE},
+    {"failed, retry due but its provider is offline: wait", 1, 0, RFAIL, "failed retry10",
+     LEASE, ROFF, ROFF, RGM_STEP_AWAIT_PROVIDERS},
+    {"failed, retry due without a lease: wait", 1, 0, RFAIL, "failed retry10", NOLEASE, RON,
+     ROFF, RGM_STEP_AWAIT_LEASE},
+    {"failed on another node's record: no retry here", 2, 0, RFAIL, "failed retry10", LEASE,
+     RON, ROFF, RGM_STEP_FORGET},
 };
 
 static void test_reconcile_step(void **state)
@@ -730,7 +757,8 @@ static const struct {
 
 static void test_providers_ready(void **state)
 {
-    static const struct rgm_dependency deps[] = {{"ip", "x"}, {"app", "ip"}, {"APP", "IP2"}};
+    static const struct rgm_dependency deps[] = {
+        {"ip", "x", 0}, {"app", "ip", 0}, {"APP", "IP2", 0}};
 
     (void)state;
     for (size_t i = 0; i < N_OF(ready_cases); i++) {
@@ -775,7 +803,8 @@ static const struct {
 
 static void test_dependents_offline(void **state)
 {
-    static const struct rgm_dependency deps[] = {{"ip", "x"}, {"App", "IP"}, {"web", "ip"}};
+    static const struct rgm_dependency deps[] = {
+        {"ip", "x", 0}, {"App", "IP", 0}, {"web", "ip", 0}};
 
     (void)state;
     for (size_t i = 0; i < N_OF(dependents_cases); i++) {
@@ -828,38 +857,76 @@ static void test_held_orphaned(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Restart budget                                                                              */
+/* Possible owners                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-#define PERIOD RGM_RESTART_PERIOD_MS
-
-/* One resource's failed checks over time. */
-static const struct {
-    const char *why;
-    uint64_t now;
-    bool restart;
-    unsigned count; /* after the call */
-} restart_story[] = {
-    {"the first failure restarts it", 1000, true, 1},
-    {"the second within the period: failed", 2000, false, 2},
-    {"still the first period at its very end", PERIOD, false, 3},
-    {"past the period: a new one, restart", PERIOD + 1, true, 1},
-    {"the new period lasts from that failure on", 2 * PERIOD + 1, false, 2},
-    {"and ends a period later", 2 * PERIOD + 2, true, 1},
-    {"at once again: failed", 2 * PERIOD + 3, false, 2},
-};
-
-static void test_restart_budget(void **state)
+static void test_possible_owners(void **state)
 {
-    struct rgm_restarts r = {0};
+    static const uint64_t barred_3[] = {3}, barred_23[] = {2, 3}, barred_all[] = {1, 2, 3};
+    static const uint64_t pref[] = {3, 2};
+    struct cdb_group off = {.id = 1, .name = "g", .state = GOFF, .owner = 3};
+    struct cdb_group on = {.id = 1, .name = "g", .state = GON, .owner = 2};
+    struct members_fixture f;
+    struct rgm_group_plan got, want;
 
     (void)state;
-    for (size_t i = 0; i < N_OF(restart_story); i++) {
-        bool got = rgm_restart_allowed(&r, restart_story[i].now);
+    members_init(&f, "UUU", 1);
+    f.m.barred = barred_3;
+    f.m.n_barred = 1;
+    assert_false(rgm_node_may_host(&f.m, 3));
+    assert_true(rgm_node_may_host(&f.m, 2));
+    assert_int_equal(rgm_choose_owner(&f.m, pref, 2, 0), 2); /* preferred 3 is barred */
+    /* an offline group's owner that is barred is not kept */
+    got = rgm_plan_online(&f.m, &off, pref, 2, 0);
+    want = (struct rgm_group_plan)COMMIT(GPEND, 2, RONP, 0);
+    plan_expect("online: a barred owner is passed over", &got, &want);
+    got = rgm_plan_online(&f.m, &off, pref, 2, 3);
+    want = (struct rgm_group_plan)NO_HOST;
+    plan_expect("online on a barred node: refused", &got, &want);
+    got = rgm_plan_move(&f.m, &on, pref, 2, 3);
+    plan_expect("move to a barred node: refused", &got, &want);
+    got = rgm_plan_move(&f.m, &on, pref, 2, 0);
+    assert_int_equal(got.action, RGM_PLAN_COMMIT);
+    assert_int_equal(got.owner, 1); /* neither 3 (barred) nor 2 (its owner) */
+    got = rgm_plan_fail_over(&f.m, 2, pref, 2);
+    assert_int_equal(got.owner, 1);
+    f.m.barred = barred_23;
+    f.m.n_barred = 2;
+    got = rgm_plan_fail_over(&f.m, 1, pref, 2);
+    want = (struct rgm_group_plan)NO_HOST;
+    plan_expect("fail over with every other node barred: refused", &got, &want);
+    on.owner = 1;
+    assert_int_equal(rgm_drain_target(&f.m, &on, pref, 2), 0);
+    f.m.barred = barred_all;
+    f.m.n_barred = 3;
+    got = rgm_plan_online(&f.m, &off, NULL, 0, 0);
+    plan_expect("no possible owner at all: refused", &got, &want);
+}
 
-        if (got != restart_story[i].restart || r.count != restart_story[i].count)
-            fail_msg("%s: restart %d count %u", restart_story[i].why, got, r.count);
-    }
+/* ------------------------------------------------------------------------------------------ */
+/* Group state with failures that keep the group                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_group_state_keeps(void **state)
+{
+    struct cdb_resource res[3];
+    static const int32_t states[] = {RON, RFAIL, ROFF, END};
+    size_t n = resources_init(res, states);
+    bool keeps[3] = {false, true, false};
+    struct cdb_group g = {.id = 1, .name = "g", .state = GON, .owner = 1};
+    int32_t got = SILENT;
+
+    (void)state;
+    assert_int_equal(rgm_group_state(res, n, NULL), GFAIL);
+    assert_int_equal(rgm_group_state(res, n, keeps), GPART);
+    res[0].state = ROFF;
+    assert_int_equal(rgm_group_state(res, n, keeps), GOFF);
+    keeps[1] = false;
+    assert_int_equal(rgm_group_state(res, n, keeps), GFAIL);
+    res[0].state = RON;
+    keeps[1] = true;
+    assert_true(rgm_group_report(&g, 1, res, n, keeps, &got));
+    assert_int_equal(got, GPART); /* failed without failing the group: it stays, partly */
 }
 
 static void test_step_names(void **state)
@@ -890,7 +957,8 @@ int main(void)
         cmocka_unit_test(test_providers_ready),
         cmocka_unit_test(test_dependents_offline),
         cmocka_unit_test(test_held_orphaned),
-        cmocka_unit_test(test_restart_budget),
+        cmocka_unit_test(test_possible_owners),
+        cmocka_unit_test(test_group_state_keeps),
         cmocka_unit_test(test_step_names),
     };
 

@@ -309,9 +309,13 @@ static bool take_over(struct health *h, const struct health_view *v)
     for (size_t i = 0; i < n_groups && !started; i++) {
         const struct cdb_group *g = &groups[i];
         const struct cdb_node *owner;
+        struct health_failover_limit limit = {0};
         char errmsg[160];
 
-        switch (health_takeover_decide(v, g, &h->failovers, now, &owner)) {
+        if (g->state == ClusterGroupFailed) /* only a failed group's failovers are counted */
+            rgm_group_failover_limits(h->rgm, g->name, v->n_nodes, &limit.threshold,
+                                      &limit.period_ms);
+        switch (health_takeover_decide(v, g, &h->failovers, &limit, now, &owner)) {
         case HEALTH_TAKEOVER_LIMIT:
             LOGW("health", "group %s failed over %u times in the period: it stays failed",
                  g->name, health_failover_count(&h->failovers, g->name));

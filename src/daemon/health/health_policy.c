@@ -95,23 +95,22 @@ static struct health_failover *failover_slot(struct health_failovers *f, const c
     return NULL;
 }
 
-bool health_failover_allowed(struct health_failovers *f, const char *group, size_t n_nodes,
-                             uint64_t now)
+bool health_failover_allowed(struct health_failovers *f, const char *group,
+                             const struct health_failover_limit *limit, uint64_t now)
 {
-    unsigned threshold = n_nodes > 1 ? (unsigned)n_nodes - 1 : 1;
     struct health_failover *slot;
 
-    assert(f != NULL && group != NULL && group[0] != '\0');
+    assert(f != NULL && group != NULL && group[0] != '\0' && limit != NULL);
     slot = failover_slot(f, group);
     if (slot == NULL)
         return true; /* a bounded table: forgetting to limit beats refusing a failover */
     assert(now >= slot->since);
-    if (slot->group[0] == '\0' || now - slot->since > HEALTH_FAILOVER_PERIOD_MS) {
+    if (slot->group[0] == '\0' || now - slot->since > limit->period_ms) {
         snprintf(slot->group, sizeof(slot->group), "%s", group);
         slot->since = now;
         slot->count = 0;
     }
-    if (slot->count >= threshold)
+    if (slot->count >= limit->threshold)
         return false;
     slot->count++;
     return true;
@@ -134,8 +133,9 @@ bool health_group_wants_online(const struct cdb_group *g)
 }
 
 enum health_takeover health_takeover_decide(const struct health_view *v, const struct cdb_group *g,
-                                            struct health_failovers *f, uint64_t now,
-                                            const struct cdb_node **ret_owner)
+                                            struct health_failovers *f,
+                                            const struct health_failover_limit *limit,
+                                            uint64_t now, const struct cdb_node **ret_owner)
 {
     size_t i;
     bool owner_alive;
@@ -152,7 +152,7 @@ enum health_takeover health_takeover_decide(const struct health_view *v, const s
     if (g->state != ClusterGroupFailed)
         return HEALTH_TAKEOVER_OWNER_KEEPS;
     /* The threshold stops a broken resource from bouncing between nodes. */
-    if (!health_failover_allowed(f, g->name, v->n_nodes, now))
+    if (!health_failover_allowed(f, g->name, limit, now))
         return HEALTH_TAKEOVER_LIMIT;
     return HEALTH_TAKEOVER_FAILED;
 }

@@ -84,10 +84,14 @@ struct health_view {
 
 /*
  * FailoverThreshold / FailoverPeriod: a group whose resource keeps failing fails over at most
- * (nodes − 1) times (at least once) in six hours, Windows' defaults, then stays Failed for the
- * administrator. Counted by the leader; moves because the owner is gone do not count.
+ * threshold times in period_ms (the group's properties; Windows' defaults are nodes − 1 in six
+ * hours), then stays Failed for the administrator. Counted by the leader; moves because the
+ * owner is gone do not count.
  */
-#define HEALTH_FAILOVER_PERIOD_MS (6ull * 3600 * 1000)
+struct health_failover_limit {
+    unsigned threshold;
+    uint64_t period_ms;
+};
 #define HEALTH_FAILOVER_GROUPS 32
 
 /* The failovers of up to HEALTH_FAILOVER_GROUPS groups. Zero-initialised: none. */
@@ -100,12 +104,12 @@ struct health_failovers {
 };
 
 /*
- * May group fail over once more at now, in a cluster of n_nodes members? Counts the failover
- * when it may. A period older than HEALTH_FAILOVER_PERIOD_MS starts afresh. A group that finds
- * the table full of other groups is always allowed (nothing is evicted).
+ * May group fail over once more at now, within its limit? Counts the failover when it may. A
+ * period older than limit->period_ms starts afresh. A group that finds the table full of other
+ * groups is always allowed (nothing is evicted).
  */
-bool health_failover_allowed(struct health_failovers *f, const char *group, size_t n_nodes,
-                             uint64_t now);
+bool health_failover_allowed(struct health_failovers *f, const char *group,
+                             const struct health_failover_limit *limit, uint64_t now);
 /* The failovers counted for group in its period (whether or not that is over); 0 if none. */
 unsigned health_failover_count(const struct health_failovers *f, const char *group);
 
@@ -123,13 +127,14 @@ enum health_takeover {
 /*
  * The leader's decision for group g at now: move it, or why not (HEALTH_TAKEOVER_*). A group
  * whose owner is fenced always moves: its lease is over, so nothing of it runs there. A live
- * owner keeps its group unless the group failed there and health_failover_allowed() agrees (which
- * counts the failover in *f). *ret_owner is the owner's node as v has it, NULL when gone: the
- * move must expect its incarnation (rgm_fail_over's gone).
+ * owner keeps its group unless the group failed there and health_failover_allowed() agrees
+ * within limit, the group's (which counts the failover in *f). *ret_owner is the owner's node as
+ * v has it, NULL when gone: the move must expect its incarnation (rgm_fail_over's gone).
  */
 enum health_takeover health_takeover_decide(const struct health_view *v, const struct cdb_group *g,
-                                            struct health_failovers *f, uint64_t now,
-                                            const struct cdb_node **ret_owner);
+                                            struct health_failovers *f,
+                                            const struct health_failover_limit *limit,
+                                            uint64_t now, const struct cdb_node **ret_owner);
 
 /*
  * The member resource r is still being handed over by, when that member is surely fenced: it

@@ -16,8 +16,16 @@
 
 #include "daemon/base/host.h"
 #include "daemon/cdb/cdb.h"
+#include "daemon/rgm/rgm_policy.h"
 
 struct rgm_local; /* a resource this node has taken in hand (rgm_internal.h) */
+
+/* The leader's failback memory: up to RGM_FAILBACK_GROUPS groups (more are not failed back). */
+#define RGM_FAILBACK_GROUPS 64
+struct rgm_failback_slot {
+    char group[CDB_NAME_MAX + 1]; /* "" for a free slot */
+    struct rgm_failback_memo memo;
+};
 
 struct rgm {
     struct host *host;
@@ -30,6 +38,7 @@ struct rgm {
     void *terminate_arg;
     size_t drain_pending;      /* handovers of a stopping node not yet committed */
     bool drain_failed;         /* one could not be */
+    struct rgm_failback_slot failbacks[RGM_FAILBACK_GROUPS]; /* while this node leads */
 };
 
 void rgm_init(struct rgm *m, struct host *host, bool (*may_start)(void *arg), void *arg);
@@ -68,6 +77,25 @@ uint32_t rgm_group_offline(struct rgm *m, const char *group, bool force, char *e
  * runs with the outcome; any other status is the failure, and done is not called. */
 uint32_t rgm_group_delete(struct rgm *m, const char *group, bool with_resources,
                           host_commit_cb done, void *arg, char *errmsg, size_t n);
+
+/*
+ * OnlineClusterResource, on the leader: the resource and every provider it depends on,
+ * transitively, come online on its group's owner; an offline group is placed first (on a node
+ * that may own all of them), with only those resources pending. 0 when it is online already,
+ * ERROR_IO_PENDING when committing, else an error (said in errmsg).
+ */
+uint32_t rgm_resource_online(struct rgm *m, const char *name, char *errmsg, size_t n);
+/*
+ * OfflineClusterResource, on the leader: the resource and every resource depending on it,
+ * transitively, go offline (dependents first, on the owner); the group then settles Partial
+ * Online or Offline. A failed one is recorded Offline at once, as is everything when the
+ * group's owner is not Up. 0 when it is offline already, ERROR_IO_PENDING when committing.
+ */
+uint32_t rgm_resource_offline(struct rgm *m, const char *name, char *errmsg, size_t n);
+/* The FailoverThreshold / FailoverPeriod of group in a cluster of n_nodes members (its
+ * properties, else Windows' defaults): rgm_failover_limits(). */
+void rgm_group_failover_limits(struct rgm *m, const char *group, size_t n_nodes,
+                               unsigned *ret_threshold, uint64_t *ret_period_ms);
 
 /* Shutdown: hands every group this node owns over to the best other node; returns how many
  * handovers are being committed (m->drain_pending counts them down). */

@@ -17,17 +17,24 @@
 #include "daemon/rgm/rgm_internal.h"
 #include "daemon/rgm/rgm_policy.h"
 
-/* Health checks, in the shape of Windows' LooksAlivePollInterval; what a failed check leads to
- * is rgm_restart_allowed()'s (RestartThreshold / RestartPeriod). */
-#define LOOKS_ALIVE_MS 1000
+/* What a driver call does. */
+enum op_kind {
+    OP_ONLINE,      /* validate (first time), then online */
+    OP_OFFLINE,
+    OP_LOOKS_ALIVE, /* LooksAlivePollInterval, or at once when its watch wakes */
+    OP_IS_ALIVE,    /* IsAlivePollInterval */
+    OP_FAIL,        /* FailClusterResource: terminate, then as a failed check */
+    OP_TERMINATE,   /* the lease went: terminate, nothing more (it returns with the lease) */
+};
 
 struct driver_op {
     uv_work_t work;
     struct rgm *m;
     struct rgm_local *l;
-    bool online;
-    bool check;     /* a looks-alive check rather than online/offline */
-    bool report;    /* this node owns the resource: record the outcome */
+    enum op_kind kind;
+    bool report;     /* online/offline: this node owns the resource: record the outcome */
+    bool from_watch; /* a check its watch asked for */
+    bool hard;       /* validate refused it: Failed at once, no restart, no retry */
     int rv;
 };
 
@@ -120,6 +127,18 @@ static bool local_listed(struct rgm *m, const struct rgm_local *l)
     return false;
 }
 
+static void watch_stop(struct rgm_local *l);
+
+/* Frees an unlisted record, closing its watch. */
+static void local_destroy(struct rgm_local *l)
+{
+    watch_stop(l);
+    rm_type_info_free(l->type_info);
+    free(l->props);
+    free(l->prop_block);
+    free(l);
+}
+
 struct rgm_local *rgm_local_get(struct rgm *m, const struct cdb_resource *r)
 {
     struct rgm_local *l = rgm_local_find(m, r->name);
@@ -147,9 +166,28 @@ struct rgm_local *rgm_local_get(struct rgm *m, const struct cdb_resource *r)
         free(l);
         return NULL;
     }
+    rgm_local_policy(m, l);
+    /* Only a FAIL_RESOURCE after this moment is a request to this record. */
+    if (cdb_resource_fail_count(m->host->db, l->name, &l->fail_count) < 0)
+        l->fail_count = 0;
     l->next = m->local;
     m->local = l;
     return l;
+}
+
+int rgm_local_policy(struct rgm *m, struct rgm_local *l)
+{
+    struct cdb_prop *res = NULL, *type = NULL;
+    size_t n_res = 0, n_type = 0;
+    int rv = cdb_resource_common(m->host->db, l->name, &res, &n_res);
+    int rv_type = cdb_restype_props(m->host->db, l->type, &type, &n_type);
+
+    /* What cannot be read is left at Windows' defaults: the resource still runs. */
+    rgm_res_policy_read(rv == 0 ? res : NULL, rv == 0 ? n_res : 0, rv_type == 0 ? type : NULL,
+                        rv_type == 0 ? n_type : 0, &l->policy);
+    free(res);
+    free(type);
+    return rv < 0 ? rv : rv_type;
 }
 
 void rgm_local_free(struct rgm *m, struct rgm_local *l)
@@ -161,14 +199,116 @@ void rgm_local_free(struct rgm *m, struct rgm_local *l)
         pp = &(*pp)->next;
     }
     *pp = l->next;
-    free(l->props);
-    free(l->prop_block);
-    free(l);
+    local_destroy(l);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Watch descriptors                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report);
+
+/* A uv_poll on a driver's watch descriptor; freed in its close callback. */
+struct watch {
+    uv_poll_t poll;
+    struct rgm *m;
+    struct rgm_local *l;
+};
+
+static void watch_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+/* Stops watching l's descriptor: before any driver call (which may close it), and before the
+ * record goes. */
+static void watch_stop(struct rgm_local *l)
+{
+    if (l->watch == NULL)
+        return;
+    uv_close((uv_handle_t *)l->watch, watch_closed);
+    l->watch = NULL;
+}
+
+/* The descriptor became readable: the resource may have died; check it now, not at the next
+ * poll. */
+static void watch_cb(uv_poll_t *poll, int status, int events)
+{
+    struct watch *w = poll->data;
+    struct rgm_local *l = w->l;
+
+    (void)events;
+    watch_stop(l);
+    if (status < 0 || l->busy || l->reporting || !l->online || w->m->terminate_cb != NULL)
+        return;
+    LOGI("rgm", "%s: its watch woke, checking it now", l->name);
+    l->watch_quiet = true; /* a descriptor that stays readable must not spin the checks */
+    driver_queue(w->m, l, OP_LOOKS_ALIVE, false);
+}
+
+/* Watches l's descriptor while it is online here, if its driver gives one. */
+static void watch_start(struct rgm *m, struct rgm_local *l)
+{
+    struct watch *w;
+    int fd;
+
+    if (l->watch != NULL || l->watch_quiet || !l->online || l->driver->watch_fd == NULL ||
+        m->terminate_cb != NULL)
+        return;
+    fd = l->driver->watch_fd(&l->res);
+    if (fd < 0)
+        return;
+    w = calloc(1, sizeof(*w));
+    if (w == NULL)
+        return; /* the polls still notice it */
+    *w = (struct watch){.m = m, .l = l};
+    w->poll.data = w;
+    if (uv_poll_init(m->host->loop, &w->poll, fd) != 0) {
+        free(w);
+        return;
+    }
+    l->watch = &w->poll;
+    if (uv_poll_start(&w->poll, UV_READABLE, watch_cb) != 0)
+        watch_stop(l);
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* Driver calls on worker threads                                                              */
 /* ------------------------------------------------------------------------------------------ */
+
+/* The bound of a call of kind for l: PendingTimeout, or the type's own if smaller. */
+static uint32_t call_timeout(const struct rgm_local *l, enum op_kind kind)
+{
+    const struct rm_type_info *info = l->type_info;
+    uint32_t type_ms = 0;
+
+    if (info != NULL)
+        type_ms = kind == OP_ONLINE ? info->start_ms : kind == OP_OFFLINE ? info->stop_ms
+                                                                          : info->monitor_ms;
+    return rgm_call_timeout(l->policy.pending_timeout_ms, type_ms);
+}
+
+/* Validate (once per record, before its first online here), then online. */
+static int work_online(struct driver_op *op, struct rgm_local *l)
+{
+    int rv;
+
+    if (!l->validated && l->driver->validate != NULL) {
+        l->res.timeout_ms = rgm_call_timeout(l->policy.pending_timeout_ms,
+                                             l->type_info ? l->type_info->validate_ms : 0);
+        rv = l->driver->validate(&l->res);
+        if (rv < 0) {
+            op->hard = true; /* its configuration is wrong: restarting cannot help */
+            return rv;
+        }
+    }
+    l->validated = true;
+    l->res.timeout_ms = call_timeout(l, OP_ONLINE);
+    rv = l->driver->online(&l->res);
+    if (rv == -ETIMEDOUT) /* a hung start: whatever it left goes */
+        rm_terminate(l->driver, &l->res);
+    return rv;
+}
 
 static void driver_work(uv_work_t *work)
 {
@@ -176,14 +316,37 @@ static void driver_work(uv_work_t *work)
     struct rgm_local *l = op->l;
 
     l->res.errmsg[0] = '\0';
-    if (op->check) {
-        op->rv = l->driver->looks_alive(&l->res);
-        if (op->rv < 0) /* whatever is left of it goes before a restart or a failover */
-            rm_terminate(l->driver, &l->res);
+    /* Here, not on the loop: a type's information may take running an agent. */
+    if (!l->type_info_tried) {
+        l->type_info_tried = true;
+        if (rm_type_info(l->driver_arg, &l->type_info) < 0)
+            l->type_info = NULL;
     }
-    else
-        op->rv = op->online ? l->driver->online(&l->res) : l->driver->offline(&l->res);
-    if (!op->check && !op->online && op->rv < 0) /* offline is offline: a failed one forces it */
+    switch (op->kind) {
+    case OP_ONLINE:
+        op->rv = work_online(op, l);
+        return;
+    case OP_OFFLINE:
+        l->res.timeout_ms = call_timeout(l, OP_OFFLINE);
+        op->rv = l->driver->offline(&l->res);
+        break;
+    case OP_LOOKS_ALIVE:
+    case OP_IS_ALIVE:
+        l->res.timeout_ms = call_timeout(l, op->kind);
+        op->rv = op->kind == OP_IS_ALIVE && l->driver->is_alive != NULL
+                     ? l->driver->is_alive(&l->res)
+                     : l->driver->looks_alive(&l->res);
+        break;
+    case OP_FAIL:
+        op->rv = rm_fail(&l->res, -ECANCELED, "failed on request (FailClusterResource)");
+        break;
+    case OP_TERMINATE:
+        op->rv = -ECANCELED;
+        break;
+    }
+    /* Offline is offline: a failed (or timed-out) one forces it. What is left of a failed
+     * resource goes before a restart or a failover. */
+    if (op->rv < 0)
         rm_terminate(l->driver, &l->res);
 }
 
@@ -209,7 +372,8 @@ static void report_done(void *arg, int rv, uint32_t status, const char *errmsg)
         LOGW("rgm", "cannot record the state of %s: %s", l->name, errmsg ? errmsg : "");
     else
         l->reported = true;
-    if (!l->online && !l->busy && l->reported)
+    /* A failed resource's record stays for its retry (and its restart budget). */
+    if (!l->online && !l->busy && l->reported && l->retry_at == 0)
         rgm_local_free(m, l);
     else
         m->host->kick(m->host);
@@ -245,20 +409,63 @@ void rgm_report_state(struct rgm *m, struct rgm_local *l, int32_t state)
     rgm_submit_report(m, l, &w);
 }
 
-/* A failed looks-alive: restart here while the restart budget lasts, else report Failed. */
-static void check_failed(struct rgm *m, struct rgm_local *l, int rv)
+/* Records l Failed (rv the cause); it is tried again after its retry period unless hard. */
+static void report_failed(struct rgm *m, struct rgm_local *l, int rv, bool hard)
+{
+    l->online = false;
+    l->last_rv = rv < 0 ? rv : -EIO;
+    l->retry_at = hard ? 0 : rgm_retry_at(&l->policy, m->host->now(m->host));
+    if (m->terminate_cb == NULL)
+        rgm_report_state(m, l, ClusterResourceFailed);
+}
+
+/* l failed while online (a check, its watch, FailClusterResource): its restart policy says
+ * whether it restarts here after its delay or is reported Failed. */
+static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
 {
     uint64_t now = m->host->now(m->host);
 
-    LOGW("rgm", "%s failed its health check: %s", l->name, l->res.errmsg);
+    LOGW("rgm", "%s failed: %s", l->name, l->res.errmsg);
     l->online = false;
-    if (rgm_restart_allowed(&l->restarts, now)) {
+    switch (rgm_failure_decide(&l->restarts, &l->policy, now)) {
+    case RGM_FAILURE_RESTART:
+        LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
         l->last_rv = 0; /* the reconcile brings it online again */
+        l->not_before = now + l->policy.restart_delay_ms;
+        return;
+    case RGM_FAILURE_FAILED:
+        LOGW("rgm", "%s stays failed; its group stays", l->name);
+        break;
+    case RGM_FAILURE_FAIL_GROUP:
+        LOGW("rgm", "%s is out of restarts: its group fails over", l->name);
+        break;
+    }
+    report_failed(m, l, rv, false);
+}
+
+/* An online call ended. */
+static void online_done(struct rgm *m, struct rgm_local *l, const struct driver_op *op)
+{
+    uint64_t now = m->host->now(m->host);
+
+    l->online = op->rv == 0;
+    if (op->rv == 0) {
+        LOGI("rgm", "%s is online", l->name);
+        l->retry_at = 0;
+        l->next_looks = now + l->policy.looks_alive_ms;
+        l->next_is = now + l->policy.is_alive_ms;
+        l->watch_quiet = false;
+        watch_start(m, l);
+        m->host->kick(m->host); /* its dependents may start at once */
+        if (m->terminate_cb == NULL && op->report)
+            rgm_report_state(m, l, ClusterResourceOnline);
         return;
     }
-    l->last_rv = rv;
-    if (m->terminate_cb == NULL)
-        rgm_report_state(m, l, ClusterResourceFailed);
+    LOGW("rgm", "%s failed to come online%s: %s", l->name,
+         op->rv == -ETIMEDOUT ? " in its pending timeout" : op->hard ? " (validation)" : "",
+         l->res.errmsg);
+    if (op->report)
+        report_failed(m, l, op->rv, op->hard);
 }
 
 static void driver_done(uv_work_t *work, int status)
@@ -269,34 +476,38 @@ static void driver_done(uv_work_t *work, int status)
 
     (void)status;
     l->busy = false;
-    if (op->check) {
+    switch (op->kind) {
+    case OP_LOOKS_ALIVE:
+    case OP_IS_ALIVE:
+    case OP_FAIL:
         if (op->rv < 0 && l->online)
-            check_failed(m, l, op->rv);
-        free(op);
-        if (m->terminate_cb != NULL)
-            rgm_terminate_all(m, m->terminate_cb, m->terminate_arg);
-        else
-            m->host->kick(m->host);
-        return;
-    }
-    l->last_rv = op->rv;
-    if (op->online) {
-        l->online = op->rv == 0;
-        if (op->rv == 0) {
-            LOGI("rgm", "%s is online", l->name);
-            m->host->kick(m->host); /* its dependents may start at once */
+            resource_failed(m, l, op->rv);
+        else if (l->online) {
+            l->watch_quiet = op->from_watch; /* woke for nothing: wait for the next poll */
+            watch_start(m, l);
         }
-        else
-            LOGW("rgm", "%s failed to come online: %s", l->name, l->res.errmsg);
-        if (m->terminate_cb == NULL && op->report)
-            rgm_report_state(m, l, op->rv == 0 ? ClusterResourceOnline : ClusterResourceFailed);
-    } else {
+        break;
+    case OP_ONLINE:
+        l->last_rv = op->rv;
+        online_done(m, l, op);
+        break;
+    case OP_TERMINATE:
+        break;
+    case OP_OFFLINE:
+        l->last_rv = op->rv;
         l->online = false;
-        LOGI("rgm", "%s is offline", l->name);
+        l->retry_at = 0; /* offline on request: no retry; the record goes once recorded */
+        LOGI("rgm", "%s is offline%s", l->name,
+             op->rv == -ETIMEDOUT ? " (terminated: its stop outlasted its pending timeout)" : "");
         if (m->terminate_cb == NULL && op->report)
             rgm_report_state(m, l, ClusterResourceOffline);
-        else if (m->terminate_cb == NULL)
+        else if (m->terminate_cb == NULL) {
+            free(op);
             rgm_local_free(m, l); /* no longer ours: nothing to record */
+            m->host->kick(m->host);
+            return;
+        }
+        break;
     }
     free(op);
     if (m->terminate_cb != NULL)
@@ -305,27 +516,34 @@ static void driver_done(uv_work_t *work, int status)
         m->host->kick(m->host);
 }
 
-/* Runs one driver call (online, offline or a check, as in tmpl) for l on a worker thread. */
-static void driver_queue(struct rgm *m, struct rgm_local *l, struct driver_op tmpl)
+/* Runs one driver call of kind for l on a worker thread. */
+static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report)
 {
     struct driver_op *op = calloc(1, sizeof(*op));
 
     if (op == NULL)
         return;
-    *op = tmpl;
-    op->m = m;
-    op->l = l;
+    *op = (struct driver_op){.m = m, .l = l, .kind = kind, .report = report,
+                             .from_watch = l->watch_quiet && kind == OP_LOOKS_ALIVE};
     op->work.data = op;
+    watch_stop(l); /* the call may close the descriptor */
     l->busy = true;
     if (uv_queue_work(m->host->loop, &op->work, driver_work, driver_done) != 0) {
         l->busy = false;
         free(op);
+        watch_start(m, l);
     }
 }
 
 void rgm_driver_call(struct rgm *m, struct rgm_local *l, bool online, bool report)
 {
-    driver_queue(m, l, (struct driver_op){.online = online, .report = report});
+    driver_queue(m, l, online ? OP_ONLINE : OP_OFFLINE, report);
+}
+
+void rgm_driver_fail(struct rgm *m, struct rgm_local *l)
+{
+    assert(l->online && !l->busy);
+    driver_queue(m, l, OP_FAIL, false);
 }
 
 void rgm_init(struct rgm *m, struct host *host, bool (*may_start)(void *arg), void *arg)
@@ -340,10 +558,17 @@ void rgm_monitor(struct rgm *m)
     if (m->terminate_cb != NULL || m->host->quiescing)
         return;
     for (struct rgm_local *l = m->local; l != NULL; l = l->next) {
-        if (!l->online || l->busy || l->reporting || now < l->next_check)
+        if (!l->online || l->busy || l->reporting)
             continue;
-        l->next_check = now + LOOKS_ALIVE_MS;
-        driver_queue(m, l, (struct driver_op){.check = true});
+        /* A thorough check stands for a quick one too. */
+        if (now >= l->next_is) {
+            l->next_is = now + l->policy.is_alive_ms;
+            l->next_looks = now + l->policy.looks_alive_ms;
+            driver_queue(m, l, OP_IS_ALIVE, false);
+        } else if (now >= l->next_looks) {
+            l->next_looks = now + l->policy.looks_alive_ms;
+            driver_queue(m, l, OP_LOOKS_ALIVE, false);
+        }
     }
 }
 
@@ -373,6 +598,9 @@ void rgm_lost_all(struct rgm *m)
         LOGW("rgm", "%s went offline with the lease; it returns with the lease", l->name);
         l->online = false;
         l->last_rv = 0;
+        /* The resource host took down what it holds; whatever else of it runs (any driver)
+         * goes too, so nothing of it outlives the lease. */
+        driver_queue(m, l, OP_TERMINATE, false);
     }
     m->host->kick(m->host);
 }
@@ -408,9 +636,7 @@ static void terminate_done(uv_work_t *work, int status)
         struct rgm_local *l = t->list;
 
         t->list = l->next;
-        free(l->props);
-        free(l->prop_block);
-        free(l);
+        local_destroy(l);
     }
     t->cb(t->arg);
     free(t);
@@ -434,8 +660,10 @@ void rgm_terminate_all(struct rgm *m, void (*cb)(void *arg), void *arg)
     }
     *t = (struct terminate){.m = m, .list = m->local, .cb = cb, .arg = arg};
     m->local = NULL;
-    for (struct rgm_local *l = t->list; l != NULL; l = l->next)
-        l->online = true; /* terminate unconditionally: it is idempotent */
+    for (struct rgm_local *l = t->list; l != NULL; l = l->next) {
+        watch_stop(l);    /* before terminate closes what it watches */
+        l->online = true; /* terminate unconditionally, whatever the driver: it is idempotent */
+    }
     t->work.data = t;
     if (uv_queue_work(m->host->loop, &t->work, terminate_work, terminate_done) != 0)
         terminate_done(&t->work, 0);

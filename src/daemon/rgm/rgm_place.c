@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <clusapi.h>
 
@@ -24,26 +25,15 @@
 /* Placement (leader)                                                                          */
 /* ------------------------------------------------------------------------------------------ */
 
-/* What a placement decision reads (rgm_policy.h): the members, the group and its preferred
- * owners. */
-struct placement {
-    struct rgm_members members;
-    struct cdb_group group;
-    struct cdb_node *nodes;
-    uint64_t *pref;
-    size_t n_pref;
-};
-
-static void placement_done(struct placement *p)
+void rgm_placement_done(struct rgm_placement *p)
 {
     free(p->nodes);
     free(p->pref);
+    free(p->barred);
 }
 
-/* Reads what deciding about group takes; 0, ERROR_GROUP_NOT_FOUND (said in errmsg) or
- * ERROR_NOT_ENOUGH_MEMORY. p needs placement_done whatever it returns. */
-static uint32_t placement_read(struct rgm *m, const char *group, struct placement *p,
-                               char *errmsg, size_t n)
+uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
+                            char *errmsg, size_t n)
 {
     size_t n_nodes = 0;
 
@@ -58,6 +48,68 @@ static uint32_t placement_read(struct rgm *m, const char *group, struct placemen
     p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
                                       .n_nodes = n_nodes};
     return 0;
+}
+
+int rgm_placement_bar(struct rgm *m, struct rgm_placement *p, const char *const *names,
+                      size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t *ids, *more;
+        size_t k;
+
+        if (cdb_excluded(m->host->db, names[i], &ids, &k) < 0)
+            return -ENOMEM;
+        if (k == 0)
+            continue; /* every member may own it (an empty list is NULL) */
+        more = realloc(p->barred, (p->members.n_barred + k) * sizeof(*more));
+        if (more == NULL) {
+            free(ids);
+            return -ENOMEM;
+        }
+        memcpy(more + p->members.n_barred, ids, k * sizeof(*ids));
+        free(ids);
+        p->barred = more;
+        p->members.barred = more;
+        p->members.n_barred += k;
+    }
+    return 0;
+}
+
+/* Bars the nodes excluded by group's resources: every one, or (only_active) those not
+ * Offline, which are the ones a move or a failover starts. 0 or ERROR_NOT_ENOUGH_MEMORY. */
+static uint32_t placement_bar_group(struct rgm *m, struct rgm_placement *p, bool only_active)
+{
+    struct cdb_resource *res;
+    const char **names;
+    size_t n_res, k = 0;
+    int rv;
+
+    if (cdb_resources(m->host->db, p->group.name, &res, &n_res) < 0)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    names = calloc(n_res + 1, sizeof(*names));
+    if (names == NULL) {
+        free(res);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    for (size_t i = 0; i < n_res; i++)
+        if (!only_active || res[i].state != ClusterResourceOffline)
+            names[k++] = res[i].name;
+    rv = rgm_placement_bar(m, p, names, k);
+    free(names);
+    free(res);
+    return rv < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
+}
+
+/* rgm_placement_read, then placement_bar_group: what placing group (only_active as there)
+ * reads. */
+static uint32_t placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
+                               bool only_active, char *errmsg, size_t n)
+{
+    uint32_t status = rgm_placement_read(m, group, p, errmsg, n);
+
+    if (status == 0)
+        status = placement_bar_group(m, p, only_active && p->group.state != ClusterGroupOffline);
+    return status;
 }
 
 static void placed(void *arg, int rv, uint32_t status, const char *errmsg)
@@ -133,19 +185,19 @@ uint32_t rgm_group_online(struct rgm *m, const char *group, uint64_t node_id, ch
                           size_t n)
 {
     struct rgm_group_plan plan;
-    struct placement p;
+    struct rgm_placement p;
     uint32_t status;
 
     if (consensus_role(m->host->consensus) != CONSENSUS_LEADER) {
         snprintf(errmsg, n, "this node does not lead the cluster");
         return RPC_STATUS_NOT_LEADER;
     }
-    status = placement_read(m, group, &p, errmsg, n);
+    status = placement_read(m, group, &p, false, errmsg, n);
     if (status == 0) {
         plan = rgm_plan_online(&p.members, &p.group, p.pref, p.n_pref, node_id);
         status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
     }
-    placement_done(&p);
+    rgm_placement_done(&p);
     return status;
 }
 
@@ -153,8 +205,8 @@ uint32_t rgm_group_move(struct rgm *m, const char *group, uint64_t *node_id, int
                         char *errmsg, size_t n)
 {
     struct rgm_group_plan plan;
-    struct placement p;
-    uint32_t status = placement_read(m, group, &p, errmsg, n);
+    struct rgm_placement p;
+    uint32_t status = placement_read(m, group, &p, true, errmsg, n);
 
     if (status == 0) {
         plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, *node_id);
@@ -164,7 +216,7 @@ uint32_t rgm_group_move(struct rgm *m, const char *group, uint64_t *node_id, int
         }
         status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
     }
-    placement_done(&p);
+    rgm_placement_done(&p);
     return status;
 }
 
@@ -173,8 +225,8 @@ uint32_t rgm_fail_over(struct rgm *m, const char *group, uint64_t old_owner,
                        size_t n)
 {
     struct rgm_group_plan plan;
-    struct placement p;
-    uint32_t status = placement_read(m, group, &p, errmsg, n);
+    struct rgm_placement p;
+    uint32_t status = placement_read(m, group, &p, true, errmsg, n);
 
     if (status == 0) {
         plan = rgm_plan_fail_over(&p.members, old_owner, p.pref, p.n_pref);
@@ -182,7 +234,7 @@ uint32_t rgm_fail_over(struct rgm *m, const char *group, uint64_t old_owner,
             LOGI("rgm", "group %s goes to node %llu", group, (unsigned long long)plan.owner);
         status = carry_out(m, group, &plan, gone, done, arg, errmsg, n);
     }
-    placement_done(&p);
+    rgm_placement_done(&p);
     return status;
 }
 
@@ -200,9 +252,9 @@ static bool count_resources(struct rgm *m, const char *group, size_t *ret)
 uint32_t rgm_group_offline(struct rgm *m, const char *group, bool force, char *errmsg, size_t n)
 {
     struct rgm_group_plan plan;
-    struct placement p;
+    struct rgm_placement p;
     size_t n_res = 0;
-    uint32_t status = placement_read(m, group, &p, errmsg, n);
+    uint32_t status = rgm_placement_read(m, group, &p, errmsg, n);
 
     /* The resources are counted only for a group that is not offline yet. */
     if (status == 0 && p.group.state != ClusterGroupOffline &&
@@ -212,7 +264,7 @@ uint32_t rgm_group_offline(struct rgm *m, const char *group, bool force, char *e
         plan = rgm_plan_offline(&p.members, &p.group, n_res, force);
         status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
     }
-    placement_done(&p);
+    rgm_placement_done(&p);
     return status;
 }
 
@@ -261,12 +313,12 @@ static void drain_moved(void *arg, int rv, uint32_t status, const char *errmsg)
 static bool drain_group(struct rgm *m, const struct cdb_group *g)
 {
     struct rgm_group_plan plan;
-    struct placement p;
+    struct rgm_placement p;
     uint64_t target;
     char errmsg[160];
     bool moving = false;
 
-    if (placement_read(m, g->name, &p, errmsg, sizeof(errmsg)) == 0 &&
+    if (placement_read(m, g->name, &p, true, errmsg, sizeof(errmsg)) == 0 &&
         (target = rgm_drain_target(&p.members, g, p.pref, p.n_pref)) != 0) {
         LOGI("rgm", "stopping: group %s goes to node %llu", g->name,
              (unsigned long long)target);
@@ -280,7 +332,7 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
         if (!moving)
             m->drain_pending--;
     }
-    placement_done(&p);
+    rgm_placement_done(&p);
     return moving;
 }
 
@@ -296,4 +348,106 @@ size_t rgm_drain(struct rgm *m)
         moved += drain_group(m, &groups[i]);
     free(groups);
     return moved;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Failover limits and failback (leader)                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+void rgm_group_failover_limits(struct rgm *m, const char *group, size_t n_nodes,
+                               unsigned *ret_threshold, uint64_t *ret_period_ms)
+{
+    struct cdb_prop *props = NULL;
+    size_t n = 0;
+
+    if (cdb_group_props(m->host->db, group, &props, &n) < 0)
+        n = 0; /* Windows' defaults */
+    rgm_failover_limits(n ? props : NULL, n, n_nodes, ret_threshold, ret_period_ms);
+    free(props);
+}
+
+/* group's failback slot, taken if it has none; NULL when the table is full. */
+static struct rgm_failback_memo *failback_memo(struct rgm *m, const char *group)
+{
+    struct rgm_failback_slot *free_slot = NULL;
+
+    for (size_t i = 0; i < RGM_FAILBACK_GROUPS; i++) {
+        if (strcasecmp(m->failbacks[i].group, group) == 0)
+            return &m->failbacks[i].memo;
+        if (free_slot == NULL && m->failbacks[i].group[0] == '\0')
+            free_slot = &m->failbacks[i];
+    }
+    if (free_slot == NULL)
+        return NULL;
+    snprintf(free_slot->group, sizeof(free_slot->group), "%s", group);
+    free_slot->memo = (struct rgm_failback_memo){0};
+    return &free_slot->memo;
+}
+
+/* Frees the slots of groups that are gone. */
+static void failback_forget_gone(struct rgm *m, const struct cdb_group *groups, size_t n)
+{
+    for (size_t i = 0; i < RGM_FAILBACK_GROUPS; i++) {
+        bool found = false;
+
+        for (size_t j = 0; j < n && !found; j++)
+            found = strcasecmp(m->failbacks[i].group, groups[j].name) == 0;
+        if (!found)
+            memset(&m->failbacks[i], 0, sizeof(m->failbacks[i]));
+    }
+}
+
+/* The local hour, 0..23: failback windows are in local time, as Windows keeps them. */
+static unsigned local_hour(void)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+
+    if (localtime_r(&now, &tm) == NULL)
+        return 0;
+    return (unsigned)tm.tm_hour;
+}
+
+/* One group's failback, if due: a move to its preferred node. */
+static void failback_group(struct rgm *m, const struct cdb_group *g, unsigned hour)
+{
+    struct rgm_failback_memo *memo = failback_memo(m, g->name);
+    struct rgm_failback_policy policy;
+    struct rgm_group_plan plan;
+    struct rgm_placement p;
+    struct cdb_prop *props = NULL;
+    size_t n_props = 0;
+    uint64_t target;
+    char errmsg[160];
+
+    if (memo == NULL)
+        return;
+    if (placement_read(m, g->name, &p, true, errmsg, sizeof(errmsg)) == 0) {
+        if (cdb_group_props(m->host->db, g->name, &props, &n_props) < 0)
+            n_props = 0;
+        rgm_failback_policy_read(n_props ? props : NULL, n_props, &policy);
+        target = rgm_failback_decide(memo, &p.members, &p.group, p.pref, p.n_pref, &policy,
+                                     hour);
+        if (target != 0) {
+            LOGI("rgm", "group %s fails back to node %llu", g->name, (unsigned long long)target);
+            plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, target);
+            carry_out(m, g->name, &plan, NULL, placed, m, errmsg, sizeof(errmsg));
+        }
+        free(props);
+    }
+    rgm_placement_done(&p);
+}
+
+void rgm_failback(struct rgm *m, const struct cdb_group *groups, size_t n)
+{
+    unsigned hour;
+
+    if (consensus_role(m->host->consensus) != CONSENSUS_LEADER) {
+        memset(m->failbacks, 0, sizeof(m->failbacks)); /* a new term watches afresh */
+        return;
+    }
+    failback_forget_gone(m, groups, n);
+    hour = local_hour();
+    for (size_t i = 0; i < n; i++)
+        failback_group(m, &groups[i], hour);
 }

@@ -25,52 +25,57 @@ struct pass {
     struct rgm_view v;
     struct cdb_node *nodes;
     struct cdb_resource *resources;
-    struct rgm_dependency *deps;
-    char ***dep_blocks;           /* cdb_dependencies() results, one per resource */
+    struct rgm_deps deps;
     struct rgm_held *held;
     char (*held_names)[CDB_NAME_MAX + 1]; /* copies: a record may go during the pass */
 };
 
 static void pass_done(struct pass *p)
 {
-    for (size_t i = 0; p->dep_blocks != NULL && i < p->v.n_resources; i++)
-        free(p->dep_blocks[i]);
-    free(p->dep_blocks);
-    free(p->deps);
+    rgm_deps_done(&p->deps);
     free(p->held);
     free(p->held_names);
     free(p->resources);
     free(p->nodes);
 }
 
-/* Every (dependent, provider) pair of the resources in p; 0 or -ENOMEM. */
-static int pass_deps(struct rgm *m, struct pass *p)
+void rgm_deps_done(struct rgm_deps *d)
 {
-    size_t n_deps = 0, cap = 0;
+    for (size_t i = 0; d->blocks != NULL && i < d->n_blocks; i++)
+        free(d->blocks[i]);
+    free(d->blocks);
+    free(d->deps);
+    memset(d, 0, sizeof(*d));
+}
 
-    p->dep_blocks = calloc(p->v.n_resources + 1, sizeof(*p->dep_blocks));
-    if (p->dep_blocks == NULL)
+int rgm_deps_read(struct rgm *m, const struct cdb_resource *res, size_t n, struct rgm_deps *d)
+{
+    size_t cap = 0;
+
+    memset(d, 0, sizeof(*d));
+    d->blocks = calloc(n + 1, sizeof(*d->blocks));
+    if (d->blocks == NULL)
         return -ENOMEM;
-    for (size_t i = 0; i < p->v.n_resources; i++) {
+    d->n_blocks = n;
+    for (size_t i = 0; i < n; i++) {
         size_t k = 0;
 
-        if (cdb_dependencies(m->host->db, p->resources[i].name, &p->dep_blocks[i], &k) < 0)
+        if (cdb_dependency_clauses(m->host->db, res[i].name, &d->blocks[i], &k) < 0)
             return -ENOMEM;
-        if (n_deps + k > cap) {
+        if (d->n + k > cap) {
             struct rgm_dependency *more;
 
-            cap = 2 * (n_deps + k);
-            more = realloc(p->deps, cap * sizeof(*more));
+            cap = 2 * (d->n + k);
+            more = realloc(d->deps, cap * sizeof(*more));
             if (more == NULL)
                 return -ENOMEM;
-            p->deps = more;
+            d->deps = more;
         }
         for (size_t j = 0; j < k; j++)
-            p->deps[n_deps++] = (struct rgm_dependency){.dependent = p->resources[i].name,
-                                                        .provider = p->dep_blocks[i][j]};
+            d->deps[d->n++] = (struct rgm_dependency){.dependent = res[i].name,
+                                                      .provider = d->blocks[i][j].provider,
+                                                      .clause = d->blocks[i][j].clause};
     }
-    p->v.deps = p->deps;
-    p->v.n_deps = n_deps;
     return 0;
 }
 
@@ -90,7 +95,8 @@ static int pass_held(struct rgm *m, struct pass *p)
         p->held[i] = (struct rgm_held){.name = p->held_names[i], .online = l->online,
                                        .busy = l->busy, .reporting = l->reporting,
                                        .driver_state = l->res.priv != NULL,
-                                       .last_rv = l->last_rv, .handoff_from = l->handoff_from};
+                                       .last_rv = l->last_rv, .handoff_from = l->handoff_from,
+                                       .not_before = l->not_before, .retry_at = l->retry_at};
     }
     p->v.held = p->held;
     p->v.n_held = n;
@@ -110,8 +116,11 @@ static int pass_begin(struct rgm *m, struct pass *p)
     p->v.resources = p->resources;
     p->v.n_resources = n_res;
     p->v.may_start = m->may_start(m->may_start_arg);
-    if (pass_deps(m, p) < 0 || pass_held(m, p) < 0)
+    p->v.now = m->host->now(m->host);
+    if (rgm_deps_read(m, p->resources, n_res, &p->deps) < 0 || pass_held(m, p) < 0)
         return -ENOMEM;
+    p->v.deps = p->deps.deps;
+    p->v.n_deps = p->deps.n;
     return 0;
 }
 
@@ -142,6 +151,9 @@ static void start(struct rgm *m, const struct cdb_resource *r, bool handed_over)
      * behalf) the driver checks as always. */
     l->res.handed_over = handed_over;
     l->handoff_from = 0;
+    l->not_before = 0;
+    if (rgm_local_policy(m, l) < 0) /* its properties may have changed since it last ran */
+        LOGW("rgm", "%s: cannot read its policy: Windows' defaults apply", r->name);
     rgm_driver_call(m, l, true, true);
 }
 
@@ -176,8 +188,10 @@ static void reconcile_resource(struct rgm *m, const struct pass *p,
         break;
     case RGM_STEP_REPORT_OFFLINE: /* nothing runs here: record it offline straight away */
         l = l != NULL ? l : rgm_local_get(m, r);
-        if (l != NULL)
+        if (l != NULL) {
+            l->retry_at = 0; /* offline on request: a failed one is not retried */
             rgm_report_state(m, l, ClusterResourceOffline);
+        }
         break;
     case RGM_STEP_RELEASE:
         l = l != NULL ? l : rgm_local_get(m, r);
@@ -192,6 +206,7 @@ static void reconcile_resource(struct rgm *m, const struct pass *p,
     case RGM_STEP_IN_FLIGHT:
     case RGM_STEP_AWAIT_PROVIDERS:
     case RGM_STEP_AWAIT_REQUEST:
+    case RGM_STEP_AWAIT_DELAY:
     case RGM_STEP_AWAIT_DEPENDENTS:
         break;
     }
@@ -211,19 +226,46 @@ static void group_reported(void *arg, int rv, uint32_t status, const char *errms
     m->host->kick(m->host);
 }
 
+/* keeps[i]: a failure of res[i] leaves its group where it is (RestartAction 0 or 1). Only a
+ * Failed resource's is read. */
+static void keeps_group(struct rgm *m, const struct cdb_resource *res, size_t n, bool *keeps)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct rgm_res_policy policy;
+        struct cdb_prop *props;
+        size_t n_props;
+
+        keeps[i] = false;
+        if (res[i].state != ClusterResourceFailed ||
+            cdb_resource_common(m->host->db, res[i].name, &props, &n_props) < 0)
+            continue;
+        rgm_res_policy_read(props, n_props, NULL, 0, &policy);
+        keeps[i] = !rgm_failure_fails_group(&policy);
+        free(props);
+    }
+}
+
 /* The owner records its group's state once its resources settle (a pending group), or once a
- * resource of an online group has failed for good, so that the group manager moves it. */
+ * resource of a running group has failed for good (so that the group manager moves it, unless
+ * its RestartAction keeps it) or came back on a retry. */
 static void reconcile_group(struct rgm *m, const struct cdb_group *g)
 {
     struct cdb_resource *res;
     struct wire_writer w;
     size_t n;
     int32_t state;
-    bool report;
+    bool report, *keeps;
 
     if (g->owner != m->host->node_id || cdb_resources(m->host->db, g->name, &res, &n) < 0)
         return;
-    report = rgm_group_report(g, m->host->node_id, res, n, &state);
+    keeps = calloc(n + 1, sizeof(*keeps));
+    if (keeps == NULL) {
+        free(res);
+        return;
+    }
+    keeps_group(m, res, n, keeps);
+    report = rgm_group_report(g, m->host->node_id, res, n, keeps, &state);
+    free(keeps);
     free(res);
     if (!report)
         return;
@@ -231,6 +273,25 @@ static void reconcile_group(struct rgm *m, const struct cdb_group *g)
     cdb_cmd_set_group_state(&w, g->name, state, g->owner); /* an offline group keeps its node */
     cdb_cmd_expect_owner(&w, g->owner);
     host_submit_writer(m->host, &w, group_reported, m);
+}
+
+/* FailClusterResource: the database's fail count of r rose since this node last looked. A
+ * resource running here then fails as if its check had (true: a call now runs for it);
+ * otherwise the request is spent. */
+static bool check_fail_request(struct rgm *m, const struct cdb_resource *r)
+{
+    struct rgm_local *l = rgm_local_find(m, r->name);
+    uint64_t count;
+
+    if (l == NULL || r->owner != m->host->node_id || l->busy || l->reporting ||
+        cdb_resource_fail_count(m->host->db, r->name, &count) < 0 || count <= l->fail_count)
+        return false;
+    l->fail_count = count;
+    if (!l->online)
+        return false;
+    LOGW("rgm", "%s: failed on request", r->name);
+    rgm_driver_fail(m, l);
+    return true;
 }
 
 void rgm_reconcile(struct rgm *m)
@@ -246,8 +307,10 @@ void rgm_reconcile(struct rgm *m)
     if (!consensus_caught_up(m->host->consensus))
         return;
     if (pass_begin(m, &p) == 0) {
+        /* A failure on request makes the record busy: the view no longer says so. */
         for (size_t i = 0; i < p.v.n_resources; i++)
-            reconcile_resource(m, &p, &p.resources[i]);
+            if (!check_fail_request(m, &p.resources[i]))
+                reconcile_resource(m, &p, &p.resources[i]);
         /* Resources held here that the database no longer has. */
         for (size_t i = 0; i < p.v.n_held; i++) {
             struct rgm_local *l = rgm_local_find(m, p.held[i].name);
@@ -260,6 +323,7 @@ void rgm_reconcile(struct rgm *m)
     if (cdb_groups(m->host->db, &groups, &n) == 0) {
         for (size_t i = 0; i < n; i++)
             reconcile_group(m, &groups[i]);
+        rgm_failback(m, groups, n);
         free(groups);
     }
 }

@@ -13,6 +13,7 @@
  *   svc_report.c      the reports members make about themselves
  *   svc_resource_ops.c  resources: create, delete, move, dependencies, possible owners,
  *                     properties; group properties
+ *   svc_resource_state_ops.c  a resource's state: online, offline, fail
  *   svc_restype_ops.c resource types: create, delete, list, information; the worker that asks a
  *                     driver about a type off the loop
  */
@@ -144,6 +145,11 @@ struct svc_type_job {
 };
 /* Queues job (malloc'd by the caller, owned by the queue from here). */
 void svc_type_job_start(struct svc_type_job *job);
+
+/* svc_resource_state_ops.c (on the leader) */
+void svc_op_resource_online(struct svc *s, struct rpc_call *call);
+void svc_op_resource_offline(struct svc *s, struct rpc_call *call);
+void svc_op_resource_fail(struct svc *s, struct rpc_call *call);
 
 /* svc_restype_ops.c */
 void svc_op_restype_create(struct svc *s, struct rpc_call *call);

@@ -1,7 +1,7 @@
 /*
  * svc_wait — RPC_OP_WAIT: a caller waits on this node for a condition (a leader, the setup
- * commit, a node or group state); and a request for the leader that came during an election
- * waits for one here before it is dispatched again. Waits are re-checked after each change the
+ * commit, a node, group or resource state); and a request for the leader that came during an
+ * election waits for one here before it is dispatched again. Waits are re-checked after each change the
  * loop sees and each tick, and end when the condition holds, their time runs out, or the node
  * leaves.
  */
@@ -15,6 +15,10 @@
 #include "daemon/svc/svc_ops.h"
 
 #define MAX_WAIT_MS 120000
+
+#ifndef ERROR_RESOURCE_FAILED /* winerror.h's; not in clusapi_wintypes.h yet */
+#define ERROR_RESOURCE_FAILED 5038
+#endif
 /* Not a kind a caller can ask for: a leader is known, then the call is dispatched again. */
 #define WAIT_DISPATCH UINT32_MAX
 
@@ -53,6 +57,18 @@ static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_
         *ret_done = s->db != NULL && cdb_node_by_name(s->db, wt->name, &n) == 0 &&
                     n.state == wt->state;
         return 0;
+    case RPC_WAIT_RESOURCE_STATE: {
+        struct cdb_resource r;
+
+        if (s->db == NULL || cdb_resource_by_name(s->db, wt->name, &r) < 0)
+            return 0;
+        *ret_done = r.state == wt->state;
+        if (!*ret_done && r.state == ClusterResourceFailed && wt->state == ClusterResourceOnline) {
+            *ret_done = true;
+            return ERROR_RESOURCE_FAILED;
+        }
+        return 0;
+    }
     case RPC_WAIT_GROUP_STATE:
         if (s->db == NULL || cdb_group_by_name(s->db, wt->name, &g) < 0)
             return 0;
@@ -92,7 +108,8 @@ void svc_waits_check(struct svc *s)
         else if (wt->kind == WAIT_DISPATCH)
             rpc_call_finish(wt->call, ERROR_CLUSTER_NODE_DOWN, "the cluster has no leader");
         else if (done)
-            rpc_call_finish(wt->call, status, status ? "group %s failed to come online" : NULL,
+            rpc_call_finish(wt->call, status, status ? "%s %s failed to come online" : NULL,
+                            wt->kind == RPC_WAIT_RESOURCE_STATE ? "resource" : "group",
                             wt->name);
         else
             rpc_call_finish(wt->call, ERROR_TIMEOUT, "timed out waiting");

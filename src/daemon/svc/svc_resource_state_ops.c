@@ -1,0 +1,72 @@
+/*
+ * svc_resource_state_ops — what clients ask of one resource's state, answered on the leader (the
+ * table relays them there): online and offline by the group manager (rgm_resource_online /
+ * rgm_resource_offline, ERROR_IO_PENDING while it happens, as the group calls), and
+ * FailClusterResource, a FAIL_RESOURCE commit that the resource's owner takes as a failure.
+ */
+#include <clusapi.h>
+
+#include "common/cdb_cmd.h"
+#include "common/rpc_proto.h"
+#include "daemon/svc/svc.h"
+#include "daemon/svc/svc_ops.h"
+
+/* ApiFailResource's code for a resource that is not online (MS-CMRP 3.1.4.1.17); winerror.h's
+ * value, not in clusapi_wintypes.h yet. */
+#ifndef ERROR_RESMON_INVALID_STATE
+#define ERROR_RESMON_INVALID_STATE 5084
+#endif
+
+/* The resource a request names (RPC_F_NAME, at most 255 bytes); finishes the call if
+ * malformed. */
+static bool resource_name(struct rpc_call *call, char name[256])
+{
+    if (svc_req_str(call, RPC_F_NAME, name, 256) && name[0] != '\0')
+        return true;
+    rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed resource name");
+    return false;
+}
+
+void svc_op_resource_online(struct svc *s, struct rpc_call *call)
+{
+    char name[256], errmsg[256] = "";
+    uint32_t status;
+
+    if (!resource_name(call, name))
+        return;
+    status = rgm_resource_online(&s->rgm, name, errmsg, sizeof(errmsg));
+    rpc_call_finish(call, status, "%s", errmsg);
+}
+
+void svc_op_resource_offline(struct svc *s, struct rpc_call *call)
+{
+    char name[256], errmsg[256] = "";
+    uint32_t status;
+
+    if (!resource_name(call, name))
+        return;
+    status = rgm_resource_offline(&s->rgm, name, errmsg, sizeof(errmsg));
+    rpc_call_finish(call, status, "%s", errmsg);
+}
+
+/* Only an online resource can fail on request; its owner sees the fail count rise. */
+void svc_op_resource_fail(struct svc *s, struct rpc_call *call)
+{
+    struct cdb_resource r;
+    struct wire_writer w;
+    char name[256];
+
+    if (!resource_name(call, name))
+        return;
+    if (cdb_resource_by_name(s->db, name, &r) < 0) {
+        rpc_call_finish(call, ERROR_RESOURCE_NOT_FOUND, "resource %s not found", name);
+        return;
+    }
+    if (r.state != ClusterResourceOnline) {
+        rpc_call_finish(call, ERROR_RESMON_INVALID_STATE, "resource %s is not online", r.name);
+        return;
+    }
+    wire_writer_init(&w);
+    cdb_cmd_fail_resource(&w, r.name);
+    svc_op_commit(s, call, &w);
+}
