@@ -11,11 +11,6 @@
 #include "daemon/svc/svc.h"
 #include "daemon/svc/svc_ops.h"
 
-/* ApiFailResource's code for a resource that is not online (MS-CMRP 3.1.4.1.17); winerror.h's
- * value, not in clusapi_wintypes.h yet. */
-#ifndef ERROR_RESMON_INVALID_STATE
-#define ERROR_RESMON_INVALID_STATE 5084
-#endif
 
 /* The resource a request names (RPC_F_NAME, at most 255 bytes); finishes the call if
  * malformed. */

@@ -16,9 +16,6 @@
 
 #define MAX_WAIT_MS 120000
 
-#ifndef ERROR_RESOURCE_FAILED /* winerror.h's; not in clusapi_wintypes.h yet */
-#define ERROR_RESOURCE_FAILED 5038
-#endif
 /* Not a kind a caller can ask for: a leader is known, then the call is dispatched again. */
 #define WAIT_DISPATCH UINT32_MAX
 
