@@ -31,6 +31,7 @@
  * driver's calls for one resource never run at once, so only one thread touches it at a time.
  */
 #include <errno.h>
+#include <mntent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@
  * even if ServiceName has changed since. */
 struct gensvc_state {
     char unit[UNIT_NAME_MAX + 1];
-    char cgroup[CGROUP_MAX];  /* the unit's control group, "" if it has none */
+    char cgroup[CGROUP_MAX];  /* the unit's control group in the cgroup2 mount, or "" */
     sd_bus *watch;            /* PropertiesChanged of the unit, or NULL */
 };
 
@@ -406,22 +407,44 @@ static int watch_drain(struct rm_resource *r, struct gensvc_state *st)
     return 0;
 }
 
-/* Reads the unit's control group into st, for the resource host to hold. */
+/* Where the cgroup2 hierarchy is mounted (/sys/fs/cgroup, or /sys/fs/cgroup/unified on hybrid
+ * hosts), into ret; -ENOENT on a host without one. */
+static int cgroup2_mount(char *ret, size_t size)
+{
+    FILE *f = setmntent("/proc/self/mounts", "r");
+    struct mntent ent, *m;
+    char buf[1024];
+    int rv = -ENOENT;
+
+    if (f == NULL)
+        return -errno;
+    while (rv < 0 && (m = getmntent_r(f, &ent, buf, sizeof(buf))) != NULL)
+        if (strcmp(m->mnt_type, "cgroup2") == 0)
+            rv = snprintf(ret, size, "%s", m->mnt_dir) < (int)size ? 0 : -ENAMETOOLONG;
+    endmntent(f);
+    return rv;
+}
+
+/* Reads the unit's control group into st as a path in the cgroup2 mount, for the resource host
+ * to hold. None ("") for a unit type without processes, or a host without cgroup2 (systemd's
+ * legacy hierarchy, where only terminate stops the unit). */
 static int cgroup_read(struct gensvc_call *c, struct gensvc_state *st, const char *path)
 {
     int type = unit_type(st->unit);
-    char *cgroup = NULL;
+    char *cgroup = NULL, mnt[512];
     int rv;
 
     st->cgroup[0] = '\0';
-    if (type < 0 || unit_types[type].cgroup_iface == NULL)
+    if (type < 0 || unit_types[type].cgroup_iface == NULL || cgroup2_mount(mnt, sizeof(mnt)) < 0)
         return 0;
     rv = unit_string(c, path, unit_types[type].cgroup_iface, "ControlGroup", &cgroup);
     if (rv < 0)
         return rv;
-    snprintf(st->cgroup, sizeof(st->cgroup), "%s", cgroup);
+    if (cgroup[0] == '/' &&
+        snprintf(st->cgroup, sizeof(st->cgroup), "%s%s", mnt, cgroup) >= (int)sizeof(st->cgroup))
+        rv = rm_fail(c->r, -ENAMETOOLONG, "the control group of %s is too long", st->unit);
     free(cgroup);
-    return 0;
+    return rv;
 }
 
 static void cgroup_hold(struct gensvc_state *st)
