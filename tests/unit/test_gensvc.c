@@ -218,6 +218,8 @@ static void test_start_fails(void **state)
     r = resource(&prop, "gensvc-absent", 5000);
     assert_true(drv->online(&r) < 0);
     assert_non_null(strstr(r.errmsg, "gensvc-absent.service"));
+    assert_null(r.priv);
+    assert_int_equal(drv->offline(&r), 0); /* what does not exist does not run */
 }
 
 /* A start that hangs fails at the call's timeout and is not left activating. */

@@ -275,6 +275,7 @@ static int unit_active_state(struct gensvc_call *c, const char *name, char **ret
 struct job_wait {
     char *job;            /* the job's object path, once the method returned it */
     char result[32];      /* JobRemoved's result ("done", "failed", "timeout" …), "" until then */
+    bool no_such_unit;    /* the method failed because the unit is not loaded (nor loadable) */
 };
 
 static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
@@ -351,6 +352,7 @@ static int unit_job(struct gensvc_call *c, const char *method, const char *name,
             rv = sd_bus_message_read(reply, "o", &job);
         if (rv >= 0)
             rv = (jw->job = strdup(job)) != NULL ? 0 : -ENOMEM;
+        jw->no_such_unit = sd_bus_error_has_name(&err, "org.freedesktop.systemd1.NoSuchUnit");
         if (rv < 0)
             call_fail(c, rv, &err, method);
     }
@@ -383,6 +385,8 @@ static int watch_open(struct gensvc_call *c, struct gensvc_state *st, const char
         rv = sd_bus_add_match(bus, NULL, match, NULL, NULL);
     if (rv >= 0)
         rv = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
+    while (rv >= 0 && (rv = sd_bus_process(bus, NULL)) > 0)
+        ; /* what came with the connection (NameAcquired) must not wake anyone */
     if (rv < 0) {
         sd_bus_flush_close_unref(bus);
         return call_fail(c, rv, NULL, "cannot watch the unit");
@@ -541,6 +545,11 @@ static int gensvc_offline(struct rm_resource *r)
     if (rv < 0)
         return rv;
     rv = unit_job(&c, "StopUnit", name, &jw);
+    if (rv < 0 && jw.no_such_unit) { /* no such unit runs: it is offline */
+        call_end(&c);
+        state_free(r);
+        return 0;
+    }
     if (rv == -ETIMEDOUT)
         rm_fail(r, rv, "%s did not stop within %u ms", name, call_timeout_ms(r));
     if (rv >= 0)
