@@ -164,7 +164,8 @@ cmd_start() {
     echo "$name" >"$dir/cgroup_name"
     mkdir -m 0700 "$dir/run"
     mkdir -p "$dir/config/systemd/user" "$dir/data"
-    printf '[Unit]\nDescription=clusapi test manager\n' >"$dir/config/systemd/user/clusapi-sdu.target"
+    printf '[Unit]\nDescription=clusapi test manager\n' \
+        >"$dir/config/systemd/user/clusapi-sdu.target"
     cgroup_mounts_tracking >"$dir/cgroup_mounts"
     while read -r mnt; do
         mkdir "$mnt/$name" || { cmd_stop "$dir"; die "cannot create cgroup $mnt/$name"; }
