@@ -7,6 +7,7 @@
  *
  * The checks that need no manager (unit names, type information) always run; the rest need
  * root and an installed systemd, and the program exits 77 when it has only the former to run.
+ * test_fenced also runs the resource host, in a child process, and lets the lease run out.
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #include <systemd/sd-bus.h>
 
 #include "common/prop.h"
+#include "daemon/rm/rhs.h"
 #include "daemon/rm/rm.h"
 
 #define SKIP 77
@@ -265,6 +267,47 @@ static void test_terminate(void **state)
     rm_terminate(drv, &r); /* terminate of what is down: harmless */
 }
 
+/* In a child of its own, which runs the resource host as clussvc does (one per process):
+ * online, then the lease runs out, and the host kills the unit's processes by the control group
+ * online handed it. Exit status 0, or the number of the step that failed. */
+static int fenced_child(void)
+{
+    struct rm_prop prop;
+    struct rm_resource r = resource(&prop, "gensvc-loop", 5000);
+    uint32_t pid;
+
+    if (rhs_spawn() < 0)
+        return 1;
+    rhs_lease(now_ms() + 60000);
+    if (drv->online(&r) != 0 || (pid = main_pid("gensvc-loop.service")) <= 1)
+        return 2;
+    if (drv->looks_alive(&r) != 0)
+        return 3;
+    rhs_lease(now_ms()); /* runs out now */
+    if (await_check_fails(&r) != 0)
+        return 4;
+    if (strcmp(r.errmsg, "gensvc-loop.service is failed") != 0 || kill((pid_t)pid, 0) == 0)
+        return 5;
+    return drv->offline(&r) == 0 ? 0 : 6;
+}
+
+/* A node whose lease ran out kills the unit even without a word from clussvc. */
+static void test_fenced(void **state)
+{
+    int status;
+    pid_t child;
+
+    (void)state;
+    fflush(NULL);
+    child = fork();
+    assert_true(child >= 0);
+    if (child == 0)
+        _exit(fenced_child());
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* the manager */
 
@@ -330,6 +373,7 @@ int main(void)
         cmocka_unit_test(test_start_fails),
         cmocka_unit_test(test_start_hangs),
         cmocka_unit_test(test_terminate),
+        cmocka_unit_test(test_fenced),
     };
     const char *h = getenv("SYSTEMD_USER_SH");
     int failed, rv;

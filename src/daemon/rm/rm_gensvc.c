@@ -41,6 +41,7 @@
 #include <systemd/sd-bus.h>
 
 #include "common/prop.h"
+#include "daemon/rm/rhs.h"
 #include "daemon/rm/rm.h"
 
 #define GENSVC_BUS_ENV "CLUSSVC_SYSTEMD_BUS"
@@ -451,14 +452,18 @@ static int cgroup_read(struct gensvc_call *c, struct gensvc_state *st, const cha
     return rv;
 }
 
-static void cgroup_hold(struct gensvc_state *st)
+/* The resource host kills the unit's processes when the lease runs out. Held only after the
+ * start (systemd creates the group as it starts the unit): until then nothing of it runs. */
+static void cgroup_hold(const struct gensvc_state *st)
 {
-    (void)st;
+    if (st->cgroup[0] != '\0')
+        rhs_hold_cgroup(st->cgroup);
 }
 
-static void cgroup_release(struct gensvc_state *st)
+static void cgroup_release(const struct gensvc_state *st)
 {
-    (void)st;
+    if (st->cgroup[0] != '\0')
+        rhs_release_cgroup(st->cgroup);
 }
 
 static void state_free(struct rm_resource *r)
