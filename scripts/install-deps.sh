@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-    libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libcmocka-dev
+    libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libsystemd-dev libcmocka-dev
     iproute2 iputils-ping iputils-arping procps python3 valgrind
 )
 # Only bench/appfailover.sh needs these, for the Pacemaker cluster it compares against; it
