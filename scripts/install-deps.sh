@@ -4,8 +4,9 @@
 set -euo pipefail
 PACKAGES=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
-    libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libcmocka-dev
+    libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libcmocka-dev libxml2-dev
     iproute2 iputils-ping iputils-arping procps python3 valgrind
+    resource-agents
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
