@@ -1,4 +1,5 @@
-/* OCF agents' meta-data read into type descriptions, on saved samples of real agents' output. */
+/* The pure parts of the OCF driver: agents' meta-data read into type descriptions (on saved
+ * samples of real agents' output), exit statuses read as results, instance names. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,10 +7,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/prop.h"
+#include "daemon/rm/rm_ocf.h"
 #include "daemon/rm/rm_ocf_meta.h"
 
 /* ocf:heartbeat:Dummy of resource-agents 4.12, as it prints itself. */
@@ -251,6 +254,70 @@ static void test_durations(void **state)
     assert_int_equal(ocf_parse_duration_ms("PT5S"), -1);
 }
 
+static void test_exit_codes(void **state)
+{
+    static const struct {
+        const char *action;
+        int status, err;
+    } cases[] = {
+        {"start", OCF_SUCCESS, 0},
+        {"start", OCF_ERR_GENERIC, -EIO},
+        {"start", OCF_ERR_ARGS, -EINVAL},
+        {"start", OCF_ERR_UNIMPLEMENTED, -EOPNOTSUPP},
+        {"start", OCF_ERR_PERM, -EACCES},
+        {"start", OCF_ERR_INSTALLED, -ENOENT},
+        {"start", OCF_ERR_CONFIGURED, -EINVAL},
+        {"start", OCF_NOT_RUNNING, -ESRCH},
+        {"monitor", OCF_NOT_RUNNING, -ESRCH},
+        {"monitor", OCF_RUNNING_MASTER, -EIO},
+        {"monitor", OCF_FAILED_MASTER, -EIO},
+        {"stop", OCF_NOT_RUNNING, 0},
+        {"stop", OCF_ERR_GENERIC, -EIO},
+        {"validate-all", OCF_ERR_UNIMPLEMENTED, 0},
+        {"validate-all", OCF_ERR_CONFIGURED, -EINVAL},
+        {"monitor", 126, -EACCES},
+        {"monitor", 127, -ENOENT},
+        {"monitor", 128 + SIGKILL, -EIO},
+        {"monitor", 42, -EIO},
+        {"monitor", -1, -EIO},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct rm_ocf_result res = rm_ocf_exit(cases[i].action, cases[i].status);
+
+        assert_int_equal(res.err, cases[i].err);
+        assert_non_null(res.what);
+        assert_int_equal(res.code != NULL, cases[i].status >= 0 && cases[i].status <= 9);
+    }
+    assert_string_equal(rm_ocf_exit("start", 5).code, "OCF_ERR_INSTALLED");
+    assert_string_equal(rm_ocf_exit("monitor", 128 + SIGKILL).what, "killed by a signal");
+}
+
+static void test_instance_names(void **state)
+{
+    char a[RM_OCF_INSTANCE_MAX], b[RM_OCF_INSTANCE_MAX];
+    char long_name[200];
+
+    rm_ocf_instance("web-1.a_b", a);
+    assert_string_equal(a, "web-1.a_b");
+    rm_ocf_instance("Cluster IP Address", a);
+    assert_int_equal(strncmp(a, "Cluster_IP_Address-", 19), 0);
+    assert_int_equal(strlen(a), 19 + 8);
+    rm_ocf_instance("Cluster_IP_Address", b); /* no longer the same as the one with spaces */
+    assert_string_not_equal(a, b);
+    rm_ocf_instance("a/../b", a);
+    assert_null(strchr(a, '/'));
+    rm_ocf_instance("", a);
+    assert_int_equal(strlen(a), 9);
+    memset(long_name, 'x', sizeof(long_name) - 1);
+    long_name[sizeof(long_name) - 1] = '\0';
+    rm_ocf_instance(long_name, a);
+    assert_int_equal(strlen(a), RM_OCF_INSTANCE_MAX - 1);
+    long_name[100] = 'y';
+    rm_ocf_instance(long_name, b);
+    assert_string_not_equal(a, b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -263,6 +330,8 @@ int main(void)
         cmocka_unit_test(test_no_external_entities),
         cmocka_unit_test(test_copy),
         cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_instance_names),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -417,3 +417,18 @@ void ocf_meta_free(struct ocf_meta *meta)
     free(meta->info); /* one block, as rm_type_info_free() takes it */
     free(meta);
 }
+
+struct ocf_meta *ocf_meta_dup(const struct ocf_meta *meta)
+{
+    struct ocf_meta *copy = malloc(sizeof(*copy));
+
+    if (copy == NULL)
+        return NULL;
+    *copy = *meta;
+    copy->info = ocf_type_info_copy(meta->info);
+    if (copy->info == NULL) {
+        free(copy);
+        return NULL;
+    }
+    return copy;
+}

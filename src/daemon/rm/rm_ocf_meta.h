@@ -38,6 +38,8 @@ struct ocf_meta {
  */
 int ocf_meta_parse(const char *xml, size_t len, struct ocf_meta **ret);
 void ocf_meta_free(struct ocf_meta *meta);
+/* A copy of meta (ocf_meta_free), or NULL when out of memory. */
+struct ocf_meta *ocf_meta_dup(const struct ocf_meta *meta);
 
 /* A copy of info as one malloc'd block (array and strings; a single free()), or NULL. */
 struct rm_type_info *ocf_type_info_copy(const struct rm_type_info *info);
