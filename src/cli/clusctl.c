@@ -180,12 +180,7 @@ static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
     case CLI_CMD_RESTYPE_SHOW:
     case CLI_CMD_GROUP_SET:
     case CLI_CMD_GROUP_GET:
-        /* These read and write property lists through ClusterResourceControl,
-         * ClusterResourceTypeControl and ClusterGroupControl, which this library does not
-         * implement yet. */
-        fputs("clusctl: this command needs the property control calls, which this build's "
-              "libclusapi does not provide yet\n", stderr);
-        return CLI_EXIT_FAILED;
+        return cli_cmd_props(a, h);
     case CLI_CMD_ADD_NODE:
         return cli_cmd_add_node(a, h);
     case CLI_CMD_EVICT:
