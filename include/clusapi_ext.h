@@ -95,6 +95,42 @@ CLUSAPI_API HRESOURCE ClusapiCreateClusterResourceEx(HGROUP hGroup, LPCWSTR lpsz
                                                      DWORD cbPrivatePropList,
                                                      BOOL fRequireComplete);
 
+/*
+ * A resource type's parameters and action timeouts, as this node's driver for the type declares
+ * them (for an OCF agent: its meta-data), with what the SDK's control codes cannot carry: each
+ * parameter's description, whether it is required and its default. Windows has no equivalent;
+ * ClusterResourceTypeControl(CLUSCTL_RESOURCE_TYPE_ENUM_PRIVATE_PROPERTIES) gives the names
+ * alone.
+ */
+typedef struct CLUSAPI_RESTYPE_PARAM {
+    LPCWSTR lpszName;
+    DWORD dwSyntax;          /* CLUSPROP_SYNTAX_LIST_VALUE_*: DWORD, SZ, MULTI_SZ ... */
+    BOOL fRequired;          /* a resource of the type cannot go online without it */
+    LPCWSTR lpszDefault;     /* the default in text form (decimal for numbers); "" if none */
+    LPCWSTR lpszDescription; /* "" if none */
+} CLUSAPI_RESTYPE_PARAM, *PCLUSAPI_RESTYPE_PARAM;
+
+typedef struct CLUSAPI_RESTYPE_INFO {
+    DWORD cParams;
+    PCLUSAPI_RESTYPE_PARAM pParams; /* cParams entries, inside the same buffer */
+    DWORD dwStartTimeout;           /* the actions' default timeouts in ms; 0: not declared */
+    DWORD dwStopTimeout;
+    DWORD dwMonitorTimeout;
+    DWORD dwValidateTimeout;
+} CLUSAPI_RESTYPE_INFO, *PCLUSAPI_RESTYPE_INFO;
+
+/*
+ * Fills the caller's buffer pInfo of *lpcbInfo bytes with a CLUSAPI_RESTYPE_INFO followed by
+ * everything its pointers point to (one block, as GetAdaptersAddresses does): the type
+ * lpszResourceTypeName, registered or an installed "ocf:PROVIDER:AGENT". A NULL or short buffer
+ * gets ERROR_MORE_DATA with the bytes needed in *lpcbInfo; on success *lpcbInfo is the bytes
+ * used. Returns ERROR_SUCCESS, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, ERROR_INVALID_PARAMETER
+ * (no name, no lpcbInfo), ERROR_INVALID_HANDLE, or the transport's code; the reason in
+ * ClusapiLastErrorText().
+ */
+CLUSAPI_API DWORD ClusapiGetResourceTypeInfo(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName,
+                                             PCLUSAPI_RESTYPE_INFO pInfo, LPDWORD lpcbInfo);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,9 @@ int cli_cmd_rekey_cluster_credential(const struct cli_args *a, HCLUSTER h);
 /* `clusctl resource create|delete|online|offline|fail|move-to-group|depend|undepend|owners|
  * show`, `resource list --group` and `resource type list` (cli_resource.c). */
 int cli_cmd_resource(const struct cli_args *a, HCLUSTER h);
+/* `clusctl resource set|get`, `resource type show` and `group set|get`: properties through the
+ * control calls (cli_resprops.c). */
+int cli_cmd_props(const struct cli_args *a, HCLUSTER h);
 /* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
 int cli_cmd_rekey(const struct cli_args *a, HCLUSTER h);
 

@@ -7,6 +7,7 @@
  * or Failed; Offline or Failed) or --timeout runs out: the public API has no notification port
  * yet, so a poll every CLI_POLL_MS is the only way to await the state.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,9 @@
 
 #include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
+#include "cli/cli_control.h"
 #include "cli/cli_format.h"
+#include "cli/cli_props.h"
 #include "common/proplist.h"
 #include "common/utf16.h"
 
@@ -104,67 +107,65 @@ static uint32_t settle(HRESOURCE r, int want, uint32_t timeout_ms, struct res_op
 /* create                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-/*
- * The --prop words as properties: a KEY given once is a string, a KEY given several times a
- * MULTI_SZ of its values in order. The leader checks each against the type's parameters (and
- * converts a number given for a DWORD parameter) before it stores anything.
- */
-static int build_props(const struct cli_args *a, struct prop **ret, size_t *ret_n)
+/* The type's parameters as a schema (name and syntax) for typing --prop values; none when the
+ * type cannot be asked (the create then reports what is wrong with it). */
+static struct prop *type_schema(HCLUSTER h, const char16_t *type, size_t *ret_n)
 {
-    struct prop *v = calloc(a->n_props ? a->n_props : 1, sizeof(*v));
-    size_t n = 0;
-    char key[256];
+    CLUSAPI_RESTYPE_INFO *info = NULL;
+    DWORD size = 0;
+    struct prop *v = NULL;
 
-    if (v == NULL)
-        return -1;
-    for (size_t i = 0; i < a->n_props; i++) {
-        const char *value = cli_split_assignment(a->props[i], key, sizeof(key));
-        size_t k = 0;
-
-        while (k < n && strcasecmp(v[k].name, key) != 0)
-            k++;
-        if (k == n) {
-            v[n++] = (struct prop){strdup(key), PROP_SYNTAX_SZ, strdup(value)};
-            continue;
-        }
-        char *joined = malloc(strlen(v[k].value) + strlen(value) + 2);
-
-        if (joined != NULL)
-            sprintf(joined, "%s\n%s", v[k].value, value);
-        free((char *)v[k].value);
-        v[k].value = joined;
-        v[k].syntax = PROP_SYNTAX_MULTI_SZ;
+    *ret_n = 0;
+    if (ClusapiGetResourceTypeInfo(h, type, NULL, &size) != ERROR_MORE_DATA ||
+        (info = malloc(size)) == NULL || ClusapiGetResourceTypeInfo(h, type, info, &size) != 0 ||
+        (v = calloc(info->cParams + 1, sizeof(*v))) == NULL) {
+        free(info);
+        return NULL;
     }
-    *ret = v;
-    *ret_n = n;
-    return 0;
+    for (DWORD i = 0; i < info->cParams; i++) {
+        char *name = NULL;
+
+        if (cli_utf16_to_utf8_lossy((const char16_t *)info->pParams[i].lpszName, 4096, &name) < 0)
+            break;
+        v[(*ret_n)++] = (struct prop){name, info->pParams[i].dwSyntax, ""};
+    }
+    free(info);
+    return v;
 }
 
-static void free_props(struct prop *v, size_t n)
+static void schema_free(struct prop *v, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         free((char *)v[i].name);
-        free((char *)v[i].value);
-    }
     free(v);
 }
 
 static uint32_t do_create(const struct cli_args *a, HCLUSTER h, struct res_op *op)
 {
     char16_t *wg = NULL, *wn = NULL, *wt = NULL;
-    struct prop *props = NULL;
-    size_t n = 0, size = 0;
+    struct cli_props none = {0}, props = {0};
+    struct prop *schema = NULL;
+    size_t n_schema = 0, size = 0;
     void *list = NULL;
     HGROUP g = NULL;
     HRESOURCE r = NULL;
     uint32_t status = ERROR_NOT_ENOUGH_MEMORY;
+    int rv;
 
     if (utf8_to_utf16(a->group, &wg) < 0 || utf8_to_utf16(a->resource, &wn) < 0 ||
-        utf8_to_utf16(a->restype, &wt) < 0 || build_props(a, &props, &n) < 0)
+        utf8_to_utf16(a->restype, &wt) < 0)
         goto out;
-    status = proplist_encode(props, n, NULL, 0, &size);
+    schema = type_schema(h, wt, &n_schema);
+    rv = cli_props_build(a->props, a->n_props, NULL, 0, schema, n_schema, &none, &props,
+                         op->detail, sizeof(op->detail));
+    if (rv < 0) {
+        status = rv == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_PARAMETER;
+        op->what = "a --prop value is not of its parameter's syntax";
+        goto out;
+    }
+    status = proplist_encode(props.v, props.n, NULL, 0, &size);
     if (status == ERROR_MORE_DATA && (list = malloc(size)) != NULL)
-        status = proplist_encode(props, n, list, size, &size);
+        status = proplist_encode(props.v, props.n, list, size, &size);
     if (status != 0) {
         op->what = "a --prop value cannot be encoded";
         goto out;
@@ -184,7 +185,9 @@ out:
         CloseClusterResource(r);
     if (g != NULL)
         CloseClusterGroup(g);
-    free_props(props, n);
+    cli_props_done(&props);
+    cli_props_done(&none);
+    schema_free(schema, n_schema);
     free(list);
     free(wg);
     free(wn);
@@ -341,6 +344,35 @@ static uint32_t res_list(HRESOURCE r, DWORD dw_type, const char *key, const char
     return status;
 }
 
+/* show: the type, then the common and private properties. */
+static uint32_t show_props(HRESOURCE r, struct res_op *op)
+{
+    struct cli_ctl t = {.resource = r};
+    struct cli_obj_props props;
+    char *type = NULL;
+    uint32_t status = cli_ctl_get_string(&t, CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, &type,
+                                         op->detail);
+    int rv;
+
+    if (status != 0) {
+        op->what = "cannot read its type";
+        return status;
+    }
+    rv = cli_buf_puts(&op->extra, ",\"type\":");
+    rv = rv ? rv : cli_json_string(&op->extra, type);
+    rv = rv ? rv : cli_buf_printf(&op->text, "%-22s %s\n", "Type:", type);
+    free(type);
+    if (rv < 0)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    status = cli_ctl_read_props(&t, &props, op->detail);
+    if (status != 0)
+        op->what = "cannot read its properties";
+    else if (cli_obj_props_render(&props, true, &op->extra, &op->text) < 0)
+        status = ERROR_NOT_ENOUGH_MEMORY;
+    cli_obj_props_done(&props);
+    return status;
+}
+
 /* show: dependencies (expression and providers), dependents, possible owners. */
 static uint32_t show(HRESOURCE r, struct res_op *op)
 {
@@ -367,7 +399,7 @@ static uint32_t show(HRESOURCE r, struct res_op *op)
     if (status == 0)
         status = res_list(r, CLUSTER_RESOURCE_ENUM_NODES, "possible_owners", "Possible owners:",
                           op);
-    return status;
+    return status == 0 ? show_props(r, op) : status;
 }
 
 /* ------------------------------------------------------------------------------------------ */

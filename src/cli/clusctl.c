@@ -54,7 +54,8 @@ static const char help_text[] =
     "                         (with --group: the group's resources)\n"
     "  resource create NAME --group GROUP --type TYPE [--prop KEY=VALUE]...\n"
     "                         create a resource with its private properties, all checked\n"
-    "                         first; a KEY given twice makes a list (MULTI_SZ)\n"
+    "                         first and typed by the type's parameters; a KEY given\n"
+    "                         twice makes a list (MULTI_SZ)\n"
     "  resource delete NAME   delete an offline resource nothing depends on\n"
     "  resource online NAME [--timeout MS]\n"
     "                         bring NAME online and wait until it is Online or Failed\n"
@@ -71,15 +72,21 @@ static const char help_text[] =
     "                         remove one dependency\n"
     "  resource owners NAME [--add NODE]... [--remove NODE]...\n"
     "                         change and show the nodes NAME may run on\n"
-    "  resource show NAME     state, owner, group, dependencies and possible owners\n"
+    "  resource show NAME     state, owner, group, dependencies, possible owners, type,\n"
+    "                         common and private properties\n"
     "  resource set NAME KEY=VALUE...\n"
+    "                         set properties: a common one (RestartAction ...) or else a\n"
+    "                         private one, typed as the current value; a KEY given twice\n"
+    "                         makes a list; all checked before any is set\n"
     "  resource get NAME [KEY]\n"
-    "                         a resource's common or private properties\n"
+    "                         the common and private properties, or KEY's value alone\n"
     "  resource type list     the resource types, installed OCF agents included\n"
     "  resource type show TYPE\n"
-    "                         a type's parameters, defaults and action timeouts\n"
+    "                         a type's parameters (syntax, required, default,\n"
+    "                         description), action timeouts and common properties\n"
     "  group set GROUP KEY=VALUE...\n"
-    "  group get GROUP [KEY]  a group's common properties (FailoverThreshold ...)\n"
+    "  group get GROUP [KEY]  a group's common properties (FailoverThreshold,\n"
+    "                         FailoverPeriod, AutoFailbackType, FailbackWindowStart ...)\n"
     "  property list          the cluster properties that can be set, and their values\n"
     "  property get NAME      one cluster property (any: ClusterName, SameSubnetDelay...)\n"
     "  property set NAME VALUE\n"
@@ -180,12 +187,7 @@ static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
     case CLI_CMD_RESTYPE_SHOW:
     case CLI_CMD_GROUP_SET:
     case CLI_CMD_GROUP_GET:
-        /* These read and write property lists through ClusterResourceControl,
-         * ClusterResourceTypeControl and ClusterGroupControl, which this library does not
-         * implement yet. */
-        fputs("clusctl: this command needs the property control calls, which this build's "
-              "libclusapi does not provide yet\n", stderr);
-        return CLI_EXIT_FAILED;
+        return cli_cmd_props(a, h);
     case CLI_CMD_ADD_NODE:
         return cli_cmd_add_node(a, h);
     case CLI_CMD_EVICT:

@@ -22,6 +22,7 @@ static const char *const names[] = {
     "ClusterNodeEnum", "ClusterNodeCloseEnum", "CreateClusterResourceType",
     "DeleteClusterResourceType", "ClusterResourceTypeOpenEnum", "ClusterResourceTypeGetEnumCount",
     "ClusterResourceTypeEnum", "ClusterResourceTypeCloseEnum", "ClusapiCreateClusterResourceEx",
+    "ClusapiGetResourceTypeInfo",
     /* the ones the new code reworked */
     "ClusterOpenEnum", "ClusterGetEnumCount", "ClusterEnum", "ClusterCloseEnum",
 };
