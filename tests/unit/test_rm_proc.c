@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "daemon/rm/rm_cgroup.h"
@@ -37,14 +38,21 @@ static int setup(void **state)
 }
 
 /* Whatever a failed test left running goes, or it would hold the test runner's pipes. */
+/* A subtree left by an instance that is gone, and the process in it (make_stale_subtree). */
+static char stale_dir[RM_CGROUP_PATH_MAX + 64];
+static pid_t stale_proc;
+
 static int teardown(void **state)
 {
-    static const char *const resources[] = {"env", "cwd", "fds", "status", "timeout",
+    static const char *const resources[] = {"stale", "env", "cwd", "fds", "status", "timeout",
                                             "double/fork ..", "sleeper", "A", "a"};
 
     (void)state;
     for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
         rm_proc_kill_all(resources[i], WAIT_MS);
+    if (stale_proc > 0 && kill(stale_proc, SIGKILL) == 0) /* a failed check left it */
+        waitpid(stale_proc, NULL, 0);
+    stale_proc = 0;
     proc_scratch_free(scratch);
     scratch = NULL;
     return 0;
@@ -67,6 +75,49 @@ static char *instance_dir(void)
     assert_int_equal(rm_cgroup_parent(parent, sizeof(parent)), 0);
     assert_true(asprintf(&dir, "%s/clusapi-%d", parent, (int)getpid()) > 0);
     return dir;
+}
+
+/* Made by main before rm_proc starts, which cleans such subtrees up once, when it first runs. */
+
+static void make_stale_subtree(void)
+{
+    char parent[RM_CGROUP_PATH_MAX], procs[sizeof(stale_dir) + 32];
+    pid_t gone = fork();
+    FILE *f;
+
+    if (gone == 0)
+        _exit(0);
+    waitpid(gone, NULL, 0); /* a pid nothing runs as now */
+    assert_int_equal(rm_cgroup_parent(parent, sizeof(parent)), 0);
+    snprintf(stale_dir, sizeof(stale_dir), "%s/clusapi-%d", parent, (int)gone);
+    assert_int_equal(mkdir(stale_dir, 0755), 0);
+    snprintf(procs, sizeof(procs), "%s/r-x", stale_dir);
+    assert_int_equal(mkdir(procs, 0755), 0);
+    stale_proc = fork();
+    if (stale_proc == 0) {
+        execl("/bin/sleep", "sleep", "1000", (char *)NULL);
+        _exit(127);
+    }
+    strcat(procs, "/cgroup.procs");
+    f = fopen(procs, "w");
+    assert_non_null(f);
+    fprintf(f, "%d\n", (int)stale_proc);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_stale_subtree_removed(void **state)
+{
+    static const char *const argv[] = {"/bin/true", NULL};
+    static const char *const envp[] = {NULL};
+    int status;
+
+    (void)state;
+    assert_int_equal(run("stale", argv, envp, NULL, WAIT_MS, &status, NULL), 0);
+    assert_true(proc_wait_gone(stale_proc, WAIT_MS)); /* killed, not left running */
+    assert_int_equal(waitpid(stale_proc, &status, 0), stale_proc);
+    stale_proc = 0;
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    assert_int_equal(access(stale_dir, F_OK), -1);
 }
 
 static void test_environment_is_exactly_envp(void **state)
@@ -308,6 +359,7 @@ static void test_resources_apart(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_stale_subtree_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_environment_is_exactly_envp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_working_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_descriptors_and_output, setup, teardown),
@@ -320,5 +372,6 @@ int main(void)
     };
 
     proc_require_cgroup();
+    make_stale_subtree();
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,6 +79,7 @@ struct held {
 
 struct host {
     int fd;
+    pid_t clussvc;     /* the process that forked the host; its groups are its own to remove */
     struct held held[MAX_HELD];
     size_t n;
     char *cgroups[MAX_GROUPS]; /* malloc'd paths */
@@ -257,15 +258,38 @@ static void renew(struct host *h, uint64_t now)
                          RHS_LIFETIME_SEC);
 }
 
+/* Is path a group clussvc's process runner made (a leaf of its "clusapi-<pid>" subtree), rather
+ * than one another manager owns (a systemd unit's), which is only emptied, never removed? */
+static bool own_group(const struct host *h, const char *path)
+{
+    char subtree[32], parent[RM_CGROUP_PATH_MAX];
+    const char *base;
+
+    snprintf(parent, sizeof(parent), "%s", path);
+    base = strrchr(dirname(parent), '/');
+    snprintf(subtree, sizeof(subtree), "clusapi-%d", (int)h->clussvc);
+    return base != NULL && strcmp(base + 1, subtree) == 0;
+}
+
 /*
- * clussvc is gone and what it held was killed: remove the emptied control groups, and the
- * instance's subtree above them once that is empty too. true when nothing is left to remove.
+ * clussvc is gone and what it held was killed: remove the emptied control groups of its own,
+ * and the instance's subtree above them once that is empty too; forget another manager's group
+ * once it is empty. true when nothing is left to remove.
  */
 static bool remove_groups(struct host *h)
 {
     for (size_t i = 0; i < h->n_cgroups;) {
         char parent[RM_CGROUP_PATH_MAX];
 
+        if (!own_group(h, h->cgroups[i])) {
+            if (rm_cgroup_populated(h->cgroups[i]) == 1) {
+                (void)rm_cgroup_kill(h->cgroups[i]);
+                i++;
+            } else {
+                forget_cgroup(h, i);
+            }
+            continue;
+        }
         if (rm_cgroup_remove(h->cgroups[i]) < 0) {
             (void)rm_cgroup_kill(h->cgroups[i]); /* a fork that raced the first kill */
             i++;
@@ -306,7 +330,7 @@ static bool done_after_parent(struct host *h, uint64_t now, uint64_t gone_at)
 
 static void host_main(int fd)
 {
-    struct host h = {.fd = fd, .until = now_ms() + FIRST_LEASE_GRACE_MS};
+    struct host h = {.fd = fd, .clussvc = getppid(), .until = now_ms() + FIRST_LEASE_GRACE_MS};
     bool parent_gone = false;
     uint64_t gone_at = 0;
 

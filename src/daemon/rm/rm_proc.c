@@ -70,12 +70,46 @@ static uint64_t now_ms(void)
 /* Control groups                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+/*
+ * Subtrees of clussvc instances that are gone along with their resource host (both killed):
+ * nothing fences what they left, so it is killed and removed here. A subtree whose pid runs
+ * (another instance, or a reused pid) is left alone.
+ */
+static void remove_stale(const char *parent)
+{
+    DIR *dir = opendir(parent);
+    struct dirent *e;
+
+    while (dir != NULL && (e = readdir(dir)) != NULL) {
+        char path[RM_CGROUP_PATH_MAX];
+        char *end;
+        long pid;
+
+        if (strncmp(e->d_name, "clusapi-", 8) != 0)
+            continue;
+        pid = strtol(e->d_name + 8, &end, 10);
+        if (*end != '\0' || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0
+            || errno != ESRCH)
+            continue;
+        if ((size_t)snprintf(path, sizeof(path), "%s/%s", parent, e->d_name) >= sizeof(path))
+            continue;
+        (void)rm_cgroup_kill(path);
+        (void)rm_cgroup_wait_empty(path, 1000);
+        if (rm_cgroup_remove(path) == 0)
+            LOGI("rm_proc", "removed %s, left by a clussvc that is gone", path);
+    }
+    if (dir != NULL)
+        closedir(dir);
+}
+
 /* Decided once: a subtree that cannot be made now will not be made later either. */
 static void init(void)
 {
     char parent[RM_CGROUP_PATH_MAX];
     int rv = rm_cgroup_parent(parent, sizeof(parent));
 
+    if (rv == 0)
+        remove_stale(parent);
     if (rv == 0 && (size_t)snprintf(instance, sizeof(instance), "%s/clusapi-%d", parent,
                                     (int)getpid()) >= sizeof(instance))
         rv = -ENAMETOOLONG;
