@@ -21,6 +21,7 @@
 #include <clusapi_ext.h>
 
 #include "../bad_input.h"
+#include "lab_proplist.h"
 #include "common/rpc_proto.h"
 #include "lab_watch.h"
 #include "lib/lib.h"
@@ -32,6 +33,7 @@ static HNODE node, other, stale;
 static HGROUP group;
 static HRESOURCE resource;
 static HCLUSENUM nodes_enum;
+static WCHAR resource_name[256];
 
 /* ------------------------------------------------------------------------------------------ */
 /* The rows                                                                                    */
@@ -258,6 +260,316 @@ static DWORD add_wrong_type(void)
 }
 static DWORD destroy_wrong_type(void) { return DestroyCluster((HCLUSTER)group, NULL, NULL, FALSE); }
 
+/* The resource calls of issue 11: malformed names, wrong and closed handles, bad types. */
+static DWORD create_res_name_null(void)
+{
+    return gle_if_null(CreateClusterResource(group, NULL, u"Generic Application", 0));
+}
+static DWORD create_res_name_empty(void)
+{
+    return gle_if_null(CreateClusterResource(group, u"", u"Generic Application", 0));
+}
+static DWORD create_res_name_unterminated(void)
+{
+    return gle_if_null(CreateClusterResource(group, unterminated, u"Generic Application", 0));
+}
+static DWORD create_res_name_bad_utf16(void)
+{
+    return gle_if_null(CreateClusterResource(group, bad_utf16, u"Generic Application", 0));
+}
+static DWORD create_res_type_null(void)
+{
+    return gle_if_null(CreateClusterResource(group, u"r9", NULL, 0));
+}
+static DWORD create_res_flags(void)
+{
+    return gle_if_null(CreateClusterResource(group, u"r9", u"Generic Application", 0x100));
+}
+static DWORD create_res_wrong_type(void)
+{
+    return gle_if_null(CreateClusterResource((HGROUP)node, u"r9", u"Generic Application", 0));
+}
+static DWORD create_res_ex_list(const struct lab_pl *l, DWORD size)
+{
+    return gle_if_null(ClusapiCreateClusterResourceEx(group, u"r9", u"Generic Application", 0,
+                                                      (void *)l->words, size, TRUE));
+}
+static DWORD create_res_ex_truncated(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_string(&l, "CommandLine", "/bin/true");
+    return create_res_ex_list(&l, lab_pl_size(&l) - 12);
+}
+static DWORD create_res_ex_null_list(void)
+{
+    return gle_if_null(ClusapiCreateClusterResourceEx(group, u"r9", u"Generic Application", 0,
+                                                      NULL, 16, TRUE));
+}
+static DWORD delete_res_wrong_type(void) { return DeleteClusterResource((HRESOURCE)group); }
+static DWORD delete_res_stale(void) { return DeleteClusterResource((HRESOURCE)stale); }
+static DWORD online_res_wrong_type(void) { return OnlineClusterResource((HRESOURCE)node); }
+static DWORD offline_res_wrong_type(void) { return OfflineClusterResource((HRESOURCE)cluster); }
+static DWORD fail_res_stale(void) { return FailClusterResource((HRESOURCE)stale); }
+static DWORD change_group_null(void) { return ChangeClusterResourceGroup(resource, NULL); }
+static DWORD change_group_wrong_type(void)
+{
+    return ChangeClusterResourceGroup(resource, (HGROUP)node);
+}
+static DWORD change_group_wrong_resource(void)
+{
+    return ChangeClusterResourceGroup((HRESOURCE)group, group);
+}
+static DWORD depend_null(void) { return AddClusterResourceDependency(resource, NULL); }
+static DWORD depend_wrong_type(void)
+{
+    return AddClusterResourceDependency(resource, (HRESOURCE)group);
+}
+static DWORD depend_stale(void) { return AddClusterResourceDependency(resource, (HRESOURCE)stale); }
+static DWORD undepend_null(void) { return RemoveClusterResourceDependency(resource, NULL); }
+static DWORD undepend_wrong_type(void)
+{
+    return RemoveClusterResourceDependency((HRESOURCE)node, resource);
+}
+static DWORD set_expr_null(void) { return SetClusterResourceDependencyExpression(resource, NULL); }
+static DWORD set_expr_unterminated(void)
+{
+    return SetClusterResourceDependencyExpression(resource, unterminated);
+}
+static DWORD set_expr_wrong_type(void)
+{
+    return SetClusterResourceDependencyExpression((HRESOURCE)group, u"[a]");
+}
+static DWORD get_expr_no_size(void)
+{
+    WCHAR buf[16];
+
+    return GetClusterResourceDependencyExpression(resource, buf, NULL);
+}
+static DWORD get_expr_wrong_type(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16;
+
+    return GetClusterResourceDependencyExpression((HRESOURCE)node, buf, &n);
+}
+static DWORD owner_add_null(void) { return AddClusterResourceNode(resource, NULL); }
+static DWORD owner_add_stale(void) { return AddClusterResourceNode(resource, stale); }
+static DWORD owner_add_wrong_type(void) { return AddClusterResourceNode(resource, (HNODE)group); }
+static DWORD owner_remove_null(void) { return RemoveClusterResourceNode(resource, NULL); }
+static DWORD owner_remove_wrong_resource(void)
+{
+    return RemoveClusterResourceNode((HRESOURCE)node, node);
+}
+static DWORD res_enum_zero(void) { return gle_if_null(ClusterResourceOpenEnum(resource, 0)); }
+static DWORD res_enum_unknown(void)
+{
+    return gle_if_null(ClusterResourceOpenEnum(resource, 0x80000000u));
+}
+static DWORD res_enum_wrong_type(void)
+{
+    return gle_if_null(ClusterResourceOpenEnum((HRESOURCE)group, CLUSTER_RESOURCE_ENUM_DEPENDS));
+}
+static DWORD res_enum_count_wrong_type(void)
+{
+    SetLastError(0);
+    return ClusterResourceGetEnumCount((HRESENUM)nodes_enum) == 0 ? GetLastError() : 0;
+}
+static DWORD res_enum_close_wrong_type(void)
+{
+    return ClusterResourceCloseEnum((HRESENUM)nodes_enum);
+}
+static DWORD group_enum_zero(void) { return gle_if_null(ClusterGroupOpenEnum(group, 0)); }
+static DWORD group_enum_unknown(void)
+{
+    return gle_if_null(ClusterGroupOpenEnum(group, 0x80000000u));
+}
+static DWORD group_enum_wrong_type(void)
+{
+    return gle_if_null(ClusterGroupOpenEnum((HGROUP)resource, CLUSTER_GROUP_ENUM_CONTAINS));
+}
+static DWORD group_enum_item_wrong_type(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16, type;
+
+    return ClusterGroupEnum((HGROUPENUM)nodes_enum, 0, &type, buf, &n);
+}
+static DWORD node_enum_zero(void) { return gle_if_null(ClusterNodeOpenEnum(node, 0)); }
+static DWORD node_enum_unknown(void)
+{
+    return gle_if_null(ClusterNodeOpenEnum(node, 0x80000000u));
+}
+static DWORD node_enum_stale(void)
+{
+    return gle_if_null(ClusterNodeOpenEnum(stale, CLUSTER_NODE_ENUM_GROUPS));
+}
+static DWORD node_enum_close_wrong_type(void)
+{
+    return ClusterNodeCloseEnum((HNODEENUM)nodes_enum);
+}
+static DWORD type_enum_name_null(void)
+{
+    return gle_if_null(ClusterResourceTypeOpenEnum(cluster, NULL,
+                                                   CLUSTER_RESOURCE_TYPE_ENUM_NODES));
+}
+static DWORD type_enum_zero(void)
+{
+    return gle_if_null(ClusterResourceTypeOpenEnum(cluster, u"IP Address", 0));
+}
+static DWORD type_enum_wrong_type(void)
+{
+    return gle_if_null(ClusterResourceTypeOpenEnum((HCLUSTER)group, u"IP Address",
+                                                   CLUSTER_RESOURCE_TYPE_ENUM_NODES));
+}
+static DWORD create_type_name_null(void)
+{
+    return CreateClusterResourceType(cluster, NULL, u"T", u"genapp", 5000, 60000);
+}
+static DWORD create_type_name_empty(void)
+{
+    return CreateClusterResourceType(cluster, u"", u"T", u"genapp", 5000, 60000);
+}
+static DWORD create_type_wrong_type(void)
+{
+    return CreateClusterResourceType((HCLUSTER)node, u"T", u"T", u"genapp", 5000, 60000);
+}
+static DWORD delete_type_name_null(void) { return DeleteClusterResourceType(cluster, NULL); }
+
+/* The control calls: SET_COMMON_PROPERTIES of each object kind with list l of size bytes. */
+static BYTE ctl_out[256];
+static DWORD ctl_returned;
+
+static DWORD resource_set(const void *l, DWORD size)
+{
+    return ClusterResourceControl(resource, NULL, CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES,
+                                  (void *)l, size, NULL, 0, &ctl_returned);
+}
+/* A valid list of RestartAction=1 for a resource, cut or altered by the rows below. */
+static struct lab_pl restart_list(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_dword(&l, "RestartAction", 1);
+    return l;
+}
+static DWORD list_truncated(void)
+{
+    struct lab_pl l = restart_list();
+
+    return resource_set(l.words, lab_pl_size(&l) - 12); /* the value entry cut */
+}
+static DWORD list_odd_length(void)
+{
+    struct lab_pl l = restart_list();
+
+    return resource_set(l.words, lab_pl_size(&l) - 1);
+}
+static DWORD list_no_endmark(void)
+{
+    struct lab_pl l = restart_list();
+
+    l.words[l.n - 1] = CLUSPROP_SYNTAX_LIST_VALUE_DWORD; /* a value where the end mark goes */
+    lab_pl_word(&l, 4);
+    lab_pl_word(&l, 2);
+    return resource_set(l.words, lab_pl_size(&l));
+}
+static DWORD list_count_too_high(void)
+{
+    struct lab_pl l = restart_list();
+
+    l.words[0] = 2;
+    return resource_set(l.words, lab_pl_size(&l));
+}
+static DWORD list_name_syntax(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_dword_prop(&l, 1, CLUSPROP_SYNTAX_LIST_VALUE_SZ, "RestartAction",
+                      CLUSPROP_SYNTAX_LIST_VALUE_DWORD, 1);
+    lab_pl_word(&l, CLUSPROP_SYNTAX_ENDMARK);
+    return resource_set(l.words, lab_pl_size(&l));
+}
+static DWORD list_value_syntax(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_dword_prop(&l, 1, CLUSPROP_SYNTAX_NAME, "RestartAction", 0x00010099u, 1);
+    lab_pl_word(&l, CLUSPROP_SYNTAX_ENDMARK);
+    return resource_set(l.words, lab_pl_size(&l));
+}
+static DWORD list_bad_length(void)
+{
+    struct lab_pl l = restart_list();
+
+    l.words[2] = 0xFFFFFFF0u; /* the name's cbLength */
+    return resource_set(l.words, lab_pl_size(&l));
+}
+static DWORD list_null_buffer(void) { return resource_set(NULL, 16); }
+static DWORD private_list_truncated(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_string(&l, "Address", "10.0.0.1");
+    return ClusterResourceControl(resource, NULL, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES,
+                                  l.words, lab_pl_size(&l) - 8, NULL, 0, &ctl_returned);
+}
+static DWORD type_list_truncated(void)
+{
+    struct lab_pl l = restart_list();
+
+    return ClusterResourceTypeControl(cluster, u"IP Address", NULL,
+                                      CLUSCTL_RESOURCE_TYPE_SET_COMMON_PROPERTIES, l.words,
+                                      lab_pl_size(&l) - 12, NULL, 0, &ctl_returned);
+}
+static DWORD group_list_odd(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_dword(&l, "FailoverThreshold", 3);
+    return ClusterGroupControl(group, NULL, CLUSCTL_GROUP_SET_COMMON_PROPERTIES, l.words,
+                               lab_pl_size(&l) - 2, NULL, 0, &ctl_returned);
+}
+static DWORD node_list_count(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_dword(&l, "Description", 3);
+    l.words[0] = 0;
+    return ClusterNodeControl(node, NULL, CLUSCTL_NODE_SET_COMMON_PROPERTIES, l.words,
+                              lab_pl_size(&l), NULL, 0, &ctl_returned);
+}
+static DWORD cluster_list_truncated(void)
+{
+    struct lab_pl l = {0};
+
+    lab_pl_dword(&l, "SameSubnetDelay", 1000);
+    return ClusterControl(cluster, NULL, CLUSCTL_CLUSTER_SET_COMMON_PROPERTIES, l.words,
+                          lab_pl_size(&l) - 12, NULL, 0, &ctl_returned);
+}
+static DWORD control_wrong_object(void)
+{
+    return ClusterResourceControl(resource, NULL, CLUSCTL_GROUP_GET_COMMON_PROPERTIES, NULL, 0,
+                                  ctl_out, sizeof(ctl_out), &ctl_returned);
+}
+/* A short buffer for the name, which the handle holds: ERROR_MORE_DATA and the size needed. */
+static DWORD control_short_name(void)
+{
+    DWORD need = 0, status;
+
+    while (resource_name[need] != 0)
+        need++;
+    need = (need + 1) * sizeof(WCHAR);
+    status = ClusterResourceControl(resource, NULL, CLUSCTL_RESOURCE_GET_NAME, NULL, 0, ctl_out,
+                                    2, &ctl_returned);
+    if (status == ERROR_MORE_DATA && ctl_returned != need) {
+        printf("  GET_NAME: %u bytes needed, %u reported\n", need, ctl_returned);
+        SetLastError(0);
+        return 0;
+    }
+    return status;
+}
+
 static const struct bad_row rows[] = {
     {"OpenClusterNode, name NULL", open_node_null, ERROR_INVALID_PARAMETER},
     {"OpenClusterNode, name not terminated", open_node_unterminated,
@@ -332,6 +644,99 @@ static const struct bad_row rows[] = {
     {"AddClusterNodeEx, flag 0x01000000", add_flags_observed, ERROR_INVALID_PARAMETER},
     {"AddClusterNode, a node handle", add_wrong_type, ERROR_INVALID_HANDLE},
     {"DestroyCluster, a group handle", destroy_wrong_type, ERROR_INVALID_HANDLE},
+    {"CreateClusterResource, name NULL", create_res_name_null, ERROR_INVALID_PARAMETER},
+    {"CreateClusterResource, name empty", create_res_name_empty, ERROR_INVALID_PARAMETER},
+    {"CreateClusterResource, name not terminated", create_res_name_unterminated,
+     ERROR_CLUSTER_INVALID_STRING_TERMINATION},
+    {"CreateClusterResource, lone surrogate", create_res_name_bad_utf16,
+     ERROR_CLUSTER_INVALID_STRING_FORMAT},
+    {"CreateClusterResource, type NULL", create_res_type_null, ERROR_INVALID_PARAMETER},
+    {"CreateClusterResource, unknown flag", create_res_flags, ERROR_INVALID_PARAMETER},
+    {"CreateClusterResource, a node handle", create_res_wrong_type, ERROR_INVALID_HANDLE},
+    {"ClusapiCreateClusterResourceEx, list truncated", create_res_ex_truncated,
+     ERROR_INSUFFICIENT_BUFFER},
+    {"ClusapiCreateClusterResourceEx, NULL list of 16 bytes", create_res_ex_null_list,
+     ERROR_INVALID_PARAMETER},
+    {"DeleteClusterResource, a group handle", delete_res_wrong_type, ERROR_INVALID_HANDLE},
+    {"DeleteClusterResource, a closed handle", delete_res_stale, ERROR_INVALID_HANDLE},
+    {"OnlineClusterResource, a node handle", online_res_wrong_type, ERROR_INVALID_HANDLE},
+    {"OfflineClusterResource, a cluster handle", offline_res_wrong_type, ERROR_INVALID_HANDLE},
+    {"FailClusterResource, a closed handle", fail_res_stale, ERROR_INVALID_HANDLE},
+    {"ChangeClusterResourceGroup, group NULL", change_group_null, ERROR_INVALID_HANDLE},
+    {"ChangeClusterResourceGroup, a node as group", change_group_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"ChangeClusterResourceGroup, a group as resource", change_group_wrong_resource,
+     ERROR_INVALID_HANDLE},
+    {"AddClusterResourceDependency, provider NULL", depend_null, ERROR_INVALID_HANDLE},
+    {"AddClusterResourceDependency, a group as provider", depend_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"AddClusterResourceDependency, a closed provider", depend_stale, ERROR_INVALID_HANDLE},
+    {"RemoveClusterResourceDependency, provider NULL", undepend_null, ERROR_INVALID_HANDLE},
+    {"RemoveClusterResourceDependency, a node as resource", undepend_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"SetClusterResourceDependencyExpression, NULL", set_expr_null, ERROR_INVALID_PARAMETER},
+    {"SetClusterResourceDependencyExpression, not terminated", set_expr_unterminated,
+     ERROR_CLUSTER_INVALID_STRING_TERMINATION},
+    {"SetClusterResourceDependencyExpression, a group handle", set_expr_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"GetClusterResourceDependencyExpression, no size", get_expr_no_size,
+     ERROR_INVALID_PARAMETER},
+    {"GetClusterResourceDependencyExpression, a node handle", get_expr_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"AddClusterResourceNode, node NULL", owner_add_null, ERROR_INVALID_HANDLE},
+    {"AddClusterResourceNode, a closed node", owner_add_stale, ERROR_INVALID_HANDLE},
+    {"AddClusterResourceNode, a group as node", owner_add_wrong_type, ERROR_INVALID_HANDLE},
+    {"RemoveClusterResourceNode, node NULL", owner_remove_null, ERROR_INVALID_HANDLE},
+    {"RemoveClusterResourceNode, a node as resource", owner_remove_wrong_resource,
+     ERROR_INVALID_HANDLE},
+    {"ClusterResourceOpenEnum, type 0", res_enum_zero, ERROR_INVALID_PARAMETER},
+    {"ClusterResourceOpenEnum, unknown type", res_enum_unknown, ERROR_INVALID_PARAMETER},
+    {"ClusterResourceOpenEnum, a group handle", res_enum_wrong_type, ERROR_INVALID_HANDLE},
+    {"ClusterResourceGetEnumCount, a cluster enum", res_enum_count_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"ClusterResourceCloseEnum, a cluster enum", res_enum_close_wrong_type,
+     ERROR_INVALID_HANDLE},
+    {"ClusterGroupOpenEnum, type 0", group_enum_zero, ERROR_INVALID_PARAMETER},
+    {"ClusterGroupOpenEnum, unknown type", group_enum_unknown, ERROR_INVALID_PARAMETER},
+    {"ClusterGroupOpenEnum, a resource handle", group_enum_wrong_type, ERROR_INVALID_HANDLE},
+    {"ClusterGroupEnum, a cluster enum", group_enum_item_wrong_type, ERROR_INVALID_HANDLE},
+    {"ClusterNodeOpenEnum, type 0", node_enum_zero, ERROR_INVALID_PARAMETER},
+    {"ClusterNodeOpenEnum, unknown type", node_enum_unknown, ERROR_INVALID_PARAMETER},
+    {"ClusterNodeOpenEnum, a closed node", node_enum_stale, ERROR_INVALID_HANDLE},
+    {"ClusterNodeCloseEnum, a cluster enum", node_enum_close_wrong_type, ERROR_INVALID_HANDLE},
+    {"ClusterResourceTypeOpenEnum, type name NULL", type_enum_name_null,
+     ERROR_INVALID_PARAMETER},
+    {"ClusterResourceTypeOpenEnum, type 0", type_enum_zero, ERROR_INVALID_PARAMETER},
+    {"ClusterResourceTypeOpenEnum, a group handle", type_enum_wrong_type, ERROR_INVALID_HANDLE},
+    {"CreateClusterResourceType, name NULL", create_type_name_null, ERROR_INVALID_PARAMETER},
+    {"CreateClusterResourceType, name empty", create_type_name_empty, ERROR_INVALID_PARAMETER},
+    {"CreateClusterResourceType, a node handle", create_type_wrong_type, ERROR_INVALID_HANDLE},
+    {"DeleteClusterResourceType, name NULL", delete_type_name_null, ERROR_INVALID_PARAMETER},
+    {"ClusterResourceControl SET_COMMON, list truncated", list_truncated,
+     ERROR_INSUFFICIENT_BUFFER},
+    {"ClusterResourceControl SET_COMMON, odd length", list_odd_length, ERROR_INVALID_DATA},
+    {"ClusterResourceControl SET_COMMON, no end mark", list_no_endmark, ERROR_INVALID_DATA},
+    {"ClusterResourceControl SET_COMMON, count 2 for 1 (runs past the end)", list_count_too_high,
+     ERROR_INSUFFICIENT_BUFFER},
+    {"ClusterResourceControl SET_COMMON, name of a value syntax", list_name_syntax,
+     ERROR_INVALID_PARAMETER},
+    {"ClusterResourceControl SET_COMMON, unknown value syntax", list_value_syntax,
+     ERROR_INVALID_PARAMETER},
+    {"ClusterResourceControl SET_COMMON, cbLength past the end", list_bad_length,
+     ERROR_INSUFFICIENT_BUFFER},
+    {"ClusterResourceControl SET_COMMON, NULL list of 16 bytes", list_null_buffer,
+     ERROR_INVALID_PARAMETER},
+    {"ClusterResourceControl SET_PRIVATE, list truncated", private_list_truncated,
+     ERROR_INSUFFICIENT_BUFFER},
+    {"ClusterResourceTypeControl SET_COMMON (types have none to set)", type_list_truncated,
+     ERROR_INVALID_FUNCTION},
+    {"ClusterGroupControl SET_COMMON, odd length", group_list_odd, ERROR_INVALID_DATA},
+    {"ClusterNodeControl SET_COMMON (nodes have none to set)", node_list_count,
+     ERROR_INVALID_FUNCTION},
+    {"ClusterControl SET_COMMON, list truncated", cluster_list_truncated,
+     ERROR_INSUFFICIENT_BUFFER},
+    {"ClusterResourceControl, a group's code", control_wrong_object, ERROR_INVALID_FUNCTION},
+    {"ClusterResourceControl GET_NAME, 2-byte buffer", control_short_name, ERROR_MORE_DATA},
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -365,8 +770,10 @@ static HRESOURCE open_first_resource(void)
     DWORD n = 256, type;
     HRESOURCE r = NULL;
 
-    if (e != NULL && ClusterEnum(e, 0, &type, name, &n) == 0)
+    if (e != NULL && ClusterEnum(e, 0, &type, name, &n) == 0) {
         r = OpenClusterResource(cluster, name);
+        memcpy(resource_name, name, sizeof(resource_name));
+    }
     if (e != NULL)
         ClusterCloseEnum(e);
     return r;

@@ -2,7 +2,9 @@
 # scenario_bad_input.sh — malformed arguments against a live cluster touch no node. On a
 # two-node cluster: lab_badinput gives every handle call of the API one malformed argument
 # (NULL, not terminated, invalid UTF-16, closed or wrong-type handles, huge counts, duplicate
-# nodes) and checks each code; then clusctl runs the same kinds of mistakes, each of which must
+# nodes, malformed property lists of the control calls, short output buffers the handle can
+# answer; the rows that must reach clussvc are scenario_bad_server.sh's) and checks each code;
+# then clusctl runs the same kinds of mistakes, each of which must
 # exit with its status, say why on stderr and print nothing on stdout. Each node counts the
 # requests it receives with the admin key (NODE_INFO admin_requests): across either table the
 # count may grow only by the one reading that closes it. The cluster is unchanged at the end.

@@ -12,9 +12,12 @@
 # After each round every node must be back (Running, committed, same database) and one owner
 # must answer for the address; after a fault on the owner, the old owner must never answer once
 # another node has.  Meanwhile tests/lab/lab_chaos_client creates groups through any node that
-# answers, and deletes the oldest once 20 exist.  At the end every node holds exactly the groups
-# the client saw created and not deleted, every node has the same database, and the prober never
-# saw two nodes answer the same probe slot.
+# answers, and deletes the oldest once 20 exist; every 4th change is instead a step in the life
+# of an application (its own group, a Generic Application running /bin/sleep, online, offline,
+# deleted, the group deleted).  At the end every node holds exactly the groups and applications
+# the client saw created and not deleted, no process of an application that was taken offline or
+# deleted runs on any node (nor one of any application twice), every node has the same database,
+# and the prober never saw two nodes answer the same probe slot.
 # CHAOS_SEED makes a run repeatable; CHAOS_LEASE sets QuorumLease first (150: the fastest
 # failover, where a half-second fault already moves the group).  The long run:
 #   CHAOS_ROUNDS=200 LAB_SCENARIO_TIMEOUT=1800 tests/lab/run.sh chaos
@@ -42,7 +45,7 @@ hosts=()
 for i in $ALL; do hosts+=("$(lab_node_addr "$i")"); done
 lab_bg client c env CLUSAPI_AUTHKEY="$LAB_DIR/authkey" "$(lab__tool lab_chaos_client)" \
     --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos --keep 20 \
-    --interval-ms 100 \
+    --interval-ms 100 --apps 4 \
     "${hosts[@]}" ||
     lab_fail "the client did not start"
 
@@ -123,7 +126,7 @@ lab_assert -m "the client committed changes ($created created, $deleted deleted)
 lab_assert -m "no group existed before the client created it" \
     lab_not grep -q '^dup ' "$LAB_DIR/client.log"
 # What must exist now: created, and not deleted since.
-awk '$1 == "deleted" { gone[$2] = 1 } $1 != "deleted" { made[$2] = 1 }
+awk '$1 == "deleted" { gone[$2] = 1 } $1 == "ok" || $1 == "retried" || $1 == "dup" { made[$2] = 1 }
      END { for (g in made) if (!(g in gone)) print g }' "$LAB_DIR/client.log" |
     sort >"$LAB_DIR/expected"
 for i in $ALL; do
@@ -134,6 +137,32 @@ for i in $ALL; do
     lab_assert -m "n$i lost no committed group (missing: ${missing:-none})" test -z "$missing"
     lab_assert -m "n$i kept no deleted group (extra: ${extra:-none})" test -z "$extra"
 done
+# Applications: the last word the client logged for each is where it ended.
+awk '$1 ~ /^app-/ { last[$2] = $1 } END { for (a in last) print a, last[a] }' \
+    "$LAB_DIR/client.log" | sort >"$LAB_DIR/apps"
+apps_made=$(grep -c '^app-created ' "$LAB_DIR/client.log" || true)
+apps_gone=$(grep -c '^app-deleted ' "$LAB_DIR/client.log" || true)
+lab_assert -m "the client created and deleted applications ($apps_made, $apps_gone)" \
+    test "$apps_made" -gt 0 -a "$apps_gone" -gt 0
+awk '$2 != "app-deleted" { print $1 }' "$LAB_DIR/apps" >"$LAB_DIR/apps-expected"
+for i in $ALL; do
+    lab_clusctl -c "n$i" --json resource list | grep -o '"name":"chaos-app-[0-9]*"' |
+        sed 's/"name":"\(.*\)"/\1/' | sort >"$LAB_DIR/apps-n$i"
+    lab_assert -m "n$i lists exactly the applications not deleted" \
+        cmp -s "$LAB_DIR/apps-expected" "$LAB_DIR/apps-n$i"
+done
+# app_procs NAME — the pids of application NAME's process (its /bin/sleep 9NNNNNN), any node:
+# the nodes' namespaces share the machine's pid namespace
+app_procs() { pgrep -f "^/bin/sleep 9${1##*-}\$" || true; }
+no_app_procs() { [[ -z $(app_procs "$1") ]]; }
+while read -r app word; do
+    if [[ $word == app-offline || $word == app-deleted ]]; then
+        lab_assert_within "no process of $app ($word) on any node" 10 no_app_procs "$app"
+    else
+        n=$(app_procs "$app" | wc -l)
+        lab_assert -m "$app ($word) runs at most once ($n)" test "$n" -le 1
+    fi
+done <"$LAB_DIR/apps"
 # shellcheck disable=SC2086 # a list of indexes
 lab_assert_within "every node has the same database" 30 lab_nodes_agree db_hash $ALL
 lab_assert -m "over the whole run no two nodes answered the same probe" \
@@ -141,5 +170,6 @@ lab_assert -m "over the whole run no two nodes answered the same probe" \
 lab_assert -m "the address answers at the end" lab_ip_answers "$LAB_FO_IP"
 printf 'chaos: %d rounds:' "$ROUNDS"
 for f in "${FAULTS[@]}"; do printf ' %s %d' "$f" "${count[$f]:-0}"; done
-printf '; %d groups created, %d deleted\n' "$created" "$deleted"
+printf '; %d groups created, %d deleted; %d applications created, %d deleted\n' \
+    "$created" "$deleted" "$apps_made" "$apps_gone"
 lab_pass "chaos"

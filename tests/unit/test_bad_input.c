@@ -4,7 +4,8 @@
  * NULL handle), each with the Win32 code it must fail with. A TCP listener owned by the test
  * stands in for every node: CLUSAPI_PORT points at it, the configurations name 127.0.0.1, and
  * after each row the listener must not have been connected to. A control row (a valid
- * configuration) shows that the library would reach it. Rows that need live handles run against
+ * configuration) shows that the library would reach it. The resource calls (issue 11) are here
+ * with NULL handles; their malformed names and property lists need live handles (lab_badinput). Rows that need live handles run against
  * real nodes in tests/lab/scenario_bad_input.sh.
  */
 #include <arpa/inet.h>
@@ -456,6 +457,128 @@ static DWORD add_node_ex(void)
 }
 static DWORD destroy(void) { return DestroyCluster(NULL, count_cb, NULL, FALSE); }
 
+/* The resource calls of issue 11, each with a NULL handle. */
+static DWORD create_resource(void)
+{
+    return gle_if_null(CreateClusterResource(NULL, u"r", u"Generic Application", 0));
+}
+static DWORD create_resource_ex(void)
+{
+    return gle_if_null(ClusapiCreateClusterResourceEx(NULL, u"r", u"Generic Application", 0,
+                                                      NULL, 0, TRUE));
+}
+static DWORD delete_resource(void) { return DeleteClusterResource(NULL); }
+static DWORD online_resource(void) { return OnlineClusterResource(NULL); }
+static DWORD offline_resource(void) { return OfflineClusterResource(NULL); }
+static DWORD fail_resource(void) { return FailClusterResource(NULL); }
+static DWORD change_group(void) { return ChangeClusterResourceGroup(NULL, NULL); }
+static DWORD add_dependency(void) { return AddClusterResourceDependency(NULL, NULL); }
+static DWORD remove_dependency(void) { return RemoveClusterResourceDependency(NULL, NULL); }
+static DWORD set_expression(void) { return SetClusterResourceDependencyExpression(NULL, u"[a]"); }
+static DWORD get_expression(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16;
+
+    return GetClusterResourceDependencyExpression(NULL, buf, &n);
+}
+static DWORD add_possible_owner(void) { return AddClusterResourceNode(NULL, NULL); }
+static DWORD remove_possible_owner(void) { return RemoveClusterResourceNode(NULL, NULL); }
+static DWORD resource_open_enum(void)
+{
+    return gle_if_null(ClusterResourceOpenEnum(NULL, CLUSTER_RESOURCE_ENUM_DEPENDS));
+}
+static DWORD resource_enum_count(void)
+{
+    SetLastError(0);
+    return ClusterResourceGetEnumCount(NULL) == 0 ? GetLastError() : 0;
+}
+static DWORD resource_enum_item(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16, type;
+
+    return ClusterResourceEnum(NULL, 0, &type, buf, &n);
+}
+static DWORD resource_close_enum(void) { return ClusterResourceCloseEnum(NULL); }
+static DWORD group_open_enum(void)
+{
+    return gle_if_null(ClusterGroupOpenEnum(NULL, CLUSTER_GROUP_ENUM_CONTAINS));
+}
+static DWORD group_enum_item(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16, type;
+
+    return ClusterGroupEnum(NULL, 0, &type, buf, &n);
+}
+static DWORD group_close_enum(void) { return ClusterGroupCloseEnum(NULL); }
+static DWORD node_open_enum(void)
+{
+    return gle_if_null(ClusterNodeOpenEnum(NULL, CLUSTER_NODE_ENUM_GROUPS));
+}
+static DWORD node_enum_item(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16, type;
+
+    return ClusterNodeEnum(NULL, 0, &type, buf, &n);
+}
+static DWORD node_close_enum(void) { return ClusterNodeCloseEnum(NULL); }
+static DWORD network_name(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16;
+
+    return gle_if_false(GetClusterResourceNetworkName(NULL, buf, &n));
+}
+static DWORD create_type(void)
+{
+    return CreateClusterResourceType(NULL, u"T", u"T", u"genapp", 5000, 60000);
+}
+static DWORD delete_type(void) { return DeleteClusterResourceType(NULL, u"T"); }
+static DWORD type_open_enum(void)
+{
+    return gle_if_null(ClusterResourceTypeOpenEnum(NULL, u"IP Address",
+                                                   CLUSTER_RESOURCE_TYPE_ENUM_NODES));
+}
+static DWORD type_enum_item(void)
+{
+    WCHAR buf[16];
+    DWORD n = 16, type;
+
+    return ClusterResourceTypeEnum(NULL, 0, &type, buf, &n);
+}
+static DWORD type_close_enum(void) { return ClusterResourceTypeCloseEnum(NULL); }
+static BYTE control_out[64];
+static DWORD control_returned;
+static DWORD resource_control(void)
+{
+    return ClusterResourceControl(NULL, NULL, CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES, NULL, 0,
+                                  control_out, sizeof(control_out), &control_returned);
+}
+static DWORD type_control(void)
+{
+    return ClusterResourceTypeControl(NULL, u"IP Address", NULL,
+                                      CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES, NULL, 0,
+                                      control_out, sizeof(control_out), &control_returned);
+}
+static DWORD group_control(void)
+{
+    return ClusterGroupControl(NULL, NULL, CLUSCTL_GROUP_GET_COMMON_PROPERTIES, NULL, 0,
+                               control_out, sizeof(control_out), &control_returned);
+}
+static DWORD node_control(void)
+{
+    return ClusterNodeControl(NULL, NULL, CLUSCTL_NODE_GET_COMMON_PROPERTIES, NULL, 0,
+                              control_out, sizeof(control_out), &control_returned);
+}
+static DWORD cluster_control(void)
+{
+    return ClusterControl(NULL, NULL, CLUSCTL_CLUSTER_GET_COMMON_PROPERTIES, NULL, 0,
+                          control_out, sizeof(control_out), &control_returned);
+}
+
 static const struct bad_row call_rows[] = {
     {"OpenCluster, name not terminated", open_unterminated,
      ERROR_CLUSTER_INVALID_STRING_TERMINATION},
@@ -506,6 +629,40 @@ static const struct bad_row call_rows[] = {
     {"AddClusterNode(NULL)", add_node, ERROR_INVALID_HANDLE},
     {"AddClusterNodeEx(NULL)", add_node_ex, ERROR_INVALID_HANDLE},
     {"DestroyCluster(NULL)", destroy, ERROR_INVALID_HANDLE},
+    {"CreateClusterResource(NULL)", create_resource, ERROR_INVALID_HANDLE},
+    {"ClusapiCreateClusterResourceEx(NULL)", create_resource_ex, ERROR_INVALID_HANDLE},
+    {"DeleteClusterResource(NULL)", delete_resource, ERROR_INVALID_HANDLE},
+    {"OnlineClusterResource(NULL)", online_resource, ERROR_INVALID_HANDLE},
+    {"OfflineClusterResource(NULL)", offline_resource, ERROR_INVALID_HANDLE},
+    {"FailClusterResource(NULL)", fail_resource, ERROR_INVALID_HANDLE},
+    {"ChangeClusterResourceGroup(NULL)", change_group, ERROR_INVALID_HANDLE},
+    {"AddClusterResourceDependency(NULL)", add_dependency, ERROR_INVALID_HANDLE},
+    {"RemoveClusterResourceDependency(NULL)", remove_dependency, ERROR_INVALID_HANDLE},
+    {"SetClusterResourceDependencyExpression(NULL)", set_expression, ERROR_INVALID_HANDLE},
+    {"GetClusterResourceDependencyExpression(NULL)", get_expression, ERROR_INVALID_HANDLE},
+    {"AddClusterResourceNode(NULL)", add_possible_owner, ERROR_INVALID_HANDLE},
+    {"RemoveClusterResourceNode(NULL)", remove_possible_owner, ERROR_INVALID_HANDLE},
+    {"ClusterResourceOpenEnum(NULL)", resource_open_enum, ERROR_INVALID_HANDLE},
+    {"ClusterResourceGetEnumCount(NULL)", resource_enum_count, ERROR_INVALID_HANDLE},
+    {"ClusterResourceEnum(NULL)", resource_enum_item, ERROR_INVALID_HANDLE},
+    {"ClusterResourceCloseEnum(NULL)", resource_close_enum, ERROR_INVALID_HANDLE},
+    {"ClusterGroupOpenEnum(NULL)", group_open_enum, ERROR_INVALID_HANDLE},
+    {"ClusterGroupEnum(NULL)", group_enum_item, ERROR_INVALID_HANDLE},
+    {"ClusterGroupCloseEnum(NULL)", group_close_enum, ERROR_INVALID_HANDLE},
+    {"ClusterNodeOpenEnum(NULL)", node_open_enum, ERROR_INVALID_HANDLE},
+    {"ClusterNodeEnum(NULL)", node_enum_item, ERROR_INVALID_HANDLE},
+    {"ClusterNodeCloseEnum(NULL)", node_close_enum, ERROR_INVALID_HANDLE},
+    {"GetClusterResourceNetworkName(NULL)", network_name, ERROR_INVALID_HANDLE},
+    {"CreateClusterResourceType(NULL)", create_type, ERROR_INVALID_HANDLE},
+    {"DeleteClusterResourceType(NULL)", delete_type, ERROR_INVALID_HANDLE},
+    {"ClusterResourceTypeOpenEnum(NULL)", type_open_enum, ERROR_INVALID_HANDLE},
+    {"ClusterResourceTypeEnum(NULL)", type_enum_item, ERROR_INVALID_HANDLE},
+    {"ClusterResourceTypeCloseEnum(NULL)", type_close_enum, ERROR_INVALID_HANDLE},
+    {"ClusterResourceControl(NULL)", resource_control, ERROR_INVALID_HANDLE},
+    {"ClusterResourceTypeControl(NULL)", type_control, ERROR_INVALID_HANDLE},
+    {"ClusterGroupControl(NULL)", group_control, ERROR_INVALID_HANDLE},
+    {"ClusterNodeControl(NULL)", node_control, ERROR_INVALID_HANDLE},
+    {"ClusterControl(NULL)", cluster_control, ERROR_INVALID_HANDLE},
 };
 
 static void test_call_rows(void **state)
