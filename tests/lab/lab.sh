@@ -438,6 +438,9 @@ lab_init() {
     lab__write_hosts || { lab__err "lab_init: writing /etc/netns failed"; return 1; }
     lab__make_authkey || { lab__err "lab_init: authkey failed"; return 1; }
     export CLUSAPI_AUTHKEY=$LAB_DIR/authkey
+    # where the host mounts cgroup2, for node_cgroup.sh to show it to each node's clussvc
+    LAB_CGROUP2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+    export LAB_CGROUP2
     lab__sanitizer_env "$LAB_DIR"
     printf 'lab: %s: %d nodes on %s.0/24 and %s/64, state in %s\n' \
         "$LAB_ID" "$n" "$LAB_NET" "$LAB_NET6" "$LAB_DIR" >&2
@@ -589,7 +592,8 @@ lab_start_node() {
     [[ -d $d/state ]] || mkdir -m 0700 "$d/state"
     rm -f "$d/exit"
     printf '=== lab: start %s n%d at %s ===\n' "$LAB_ID" "$i" "$(date +%T.%N)" >>"$d/clussvc.log"
-    ip netns exec "$ns" "${svc[@]}" --state-dir "$d/state" --name "$(lab_node_name "$i")" \
+    ip netns exec "$ns" bash "$LAB_HOME/node_cgroup.sh" "${svc[@]}" --state-dir "$d/state" \
+        --name "$(lab_node_name "$i")" \
         --listen "$LAB_LISTEN" --port "$LAB_PORT" --authkey "$LAB_DIR/authkey" "$@" \
         >>"$d/clussvc.log" 2>&1 </dev/null &
     pid=$!

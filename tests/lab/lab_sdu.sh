@@ -25,9 +25,8 @@ lab_sdu_require() {
         lab_skip "systemd is not installed"
     command -v nsenter >/dev/null || lab_skip "nsenter is not installed"
     command -v systemctl >/dev/null || lab_skip "systemctl is not installed"
-    LAB_SDU_CGROUP2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-    [[ -n $LAB_SDU_CGROUP2 ]] || lab_skip "no cgroup2 hierarchy"
-    export LAB_SDU_CGROUP2
+    awk '$3 == "cgroup2" { found = 1 } END { exit !found }' /proc/self/mounts ||
+        lab_skip "no cgroup2 hierarchy"
 }
 
 lab_sdu_use() {
