@@ -285,7 +285,8 @@ static uint32_t owners(const struct cli_args *a, HCLUSTER h, HRESOURCE r, struct
 /* Lists: an enumeration as a JSON array member and a text line                                */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Appends the items of type of an open enumeration: ,"key":[...] and "Title: a, b\n". */
+/* Appends the items of type of an open enumeration: ,"key":[...] and "Title: a, b\n" (title
+ * NULL: one name a line). */
 static uint32_t list_items(DWORD (*item)(void *, DWORD, LPDWORD, LPWSTR, LPDWORD), void *e,
                            DWORD type, const char *key, const char *title, struct res_op *op)
 {
@@ -293,7 +294,8 @@ static uint32_t list_items(DWORD (*item)(void *, DWORD, LPDWORD, LPWSTR, LPDWORD
     int rv = cli_buf_printf(&op->extra, ",\"%s\":[", key);
     size_t k = 0;
 
-    rv = rv ? rv : cli_buf_printf(&op->text, "%-22s ", title);
+    if (title != NULL) /* else one name per line, for lists too long for one */
+        rv = rv ? rv : cli_buf_printf(&op->text, "%-22s ", title);
     for (DWORD i = 0; rv == 0; i++) {
         DWORD t, cch = NAME_UNITS;
         char *s = NULL;
@@ -307,11 +309,16 @@ static uint32_t list_items(DWORD (*item)(void *, DWORD, LPDWORD, LPWSTR, LPDWORD
             continue;
         rv = cli_buf_puts(&op->extra, k ? "," : "");
         rv = rv ? rv : cli_json_string(&op->extra, s);
-        rv = rv ? rv : cli_buf_printf(&op->text, "%s%s", k++ ? ", " : "", s);
+        if (title != NULL)
+            rv = rv ? rv : cli_buf_printf(&op->text, "%s%s", k ? ", " : "", s);
+        else
+            rv = rv ? rv : cli_buf_printf(&op->text, "%s\n", s);
+        k++;
         free(s);
     }
     rv = rv ? rv : cli_buf_puts(&op->extra, "]");
-    rv = rv ? rv : cli_buf_puts(&op->text, k ? "\n" : "-\n");
+    if (title != NULL)
+        rv = rv ? rv : cli_buf_puts(&op->text, k ? "\n" : "-\n");
     return rv ? ERROR_NOT_ENOUGH_MEMORY : 0;
 }
 
@@ -468,7 +475,7 @@ static uint32_t names_of(const struct cli_args *a, HCLUSTER h, struct res_op *op
 
         if (e == NULL)
             return fail_step(op, "cannot list the resource types", ERROR_INVALID_PARAMETER);
-        status = list_items(cluster_item, e, CLUSTER_ENUM_RESTYPE, "types", "Types:", op);
+        status = list_items(cluster_item, e, CLUSTER_ENUM_RESTYPE, "types", NULL, op);
         ClusterCloseEnum(e);
         return status;
     }

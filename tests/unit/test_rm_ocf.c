@@ -193,6 +193,14 @@ static void test_agents(void **state)
     assert_string_equal(names[2], "ocf:p1:b");
     assert_string_equal(names[3], "ocf:p1:link");
     free(names); /* one block */
+    /* one name at a time, as a type before its first resource registers it */
+    assert_true(rm_ocf_installed("ocf:p1:a"));
+    assert_true(rm_ocf_installed("OCF:P1:A"));
+    assert_false(rm_ocf_installed("ocf:p1:subdir"));
+    assert_false(rm_ocf_installed("ocf:p1:nosuch"));
+    assert_false(rm_ocf_installed("ocf:p1:../p0/z"));
+    assert_false(rm_ocf_installed("ocf:p1"));
+    assert_false(rm_ocf_installed("Generic Application"));
 }
 
 /* ---- the fake agent --------------------------------------------------------------------- */

@@ -266,6 +266,7 @@ static int agent_find(const char *driver_arg, struct agent *a)
 {
     char provider[NAME_MAX + 1], name[NAME_MAX + 1], dir[PATH_MAX];
     const char *colon;
+    struct stat st;
 
     if (driver_arg == NULL || strncasecmp(driver_arg, "ocf:", 4) != 0)
         return -EINVAL;
@@ -284,7 +285,17 @@ static int agent_find(const char *driver_arg, struct agent *a)
         return -ENOENT;
     snprintf(a->type, sizeof(a->type), "ocf:%s:%s", a->provider, a->name);
     snprintf(a->path, sizeof(a->path), "%s/%s", dir, a->name);
-    return access(a->path, X_OK) == 0 ? 0 : -ENOENT;
+    /* a directory is searchable (X_OK) but no agent */
+    return access(a->path, X_OK) == 0 && stat(a->path, &st) == 0 && S_ISREG(st.st_mode)
+               ? 0
+               : -ENOENT;
+}
+
+bool rm_ocf_installed(const char *type_name)
+{
+    struct agent a;
+
+    return agent_find(type_name, &a) == 0;
 }
 
 /* ---- environments ------------------------------------------------------------------------- */

@@ -49,6 +49,7 @@
 #ifndef CLUSSVC_RM_OCF_H
 #define CLUSSVC_RM_OCF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -100,5 +101,7 @@ void rm_ocf_instance(const char *name, char buf[RM_OCF_INSTANCE_MAX]);
  * does not start with '.'. 0 or negative errno; none (also no OCF root): NULL, 0.
  */
 int rm_ocf_agents(char ***ret_names, size_t *ret_n);
+/* Is type_name ("ocf:PROVIDER:AGENT", any case) an agent installed here? Reads two directories. */
+bool rm_ocf_installed(const char *type_name);
 
 #endif

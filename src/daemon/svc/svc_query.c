@@ -16,6 +16,7 @@
 #include "common/depexpr.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
+#include "daemon/rm/rm_ocf.h"
 #include "daemon/svc/svc.h"
 
 static const char *node_name(struct svc *s, uint64_t id, struct cdb_node *buf)
@@ -249,7 +250,16 @@ static int query_restype_props(struct svc *s, struct rpc_call *call, const char 
     size_t n = 0;
     int rv = cdb_restype_by_name(s->db, name, &t);
 
-    if (rv < 0 || (rv = cdb_restype_props(s->db, t.name, &props, &n)) < 0)
+    /* an installed agent is a type before its first resource registers it: the defaults */
+    if (rv == -ENOENT && rm_ocf_installed(name)) {
+        snprintf(t.name, sizeof(t.name), "%s", name);
+        snprintf(t.driver, sizeof(t.driver), "%s", name);
+        t.display[0] = '\0';
+        rv = 0;
+    } else if (rv == 0) {
+        rv = cdb_restype_props(s->db, t.name, &props, &n);
+    }
+    if (rv < 0)
         return rv;
     put_common(&call->reply, CPROP_RESTYPE, props, n,
                (const char *const[]){"Name", t.display[0] ? t.display : t.name, "DllName",
