@@ -6,7 +6,7 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
     libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libsystemd-dev libcmocka-dev
     libxml2-dev
-    iproute2 iputils-ping iputils-arping procps python3 valgrind
+    iproute2 iputils-ping iputils-arping procps python3 valgrind curl
     resource-agents nginx-light systemd
 )
 # Only bench/appfailover.sh needs these, for the Pacemaker cluster it compares against; it

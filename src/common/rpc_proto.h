@@ -27,7 +27,8 @@ enum rpc_op {
                                * -> DB_VERSION */
     RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its
                                  row) */
-    RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS -> waits for a condition */
+    RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS, DB_VERSION (optional: not
+                               * before this node applied it) -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
     RPC_OP_CLEANUP,           /* SESSION or CLUSTER_ID (optional) -> back to NotConfigured */
     RPC_OP_GROUP_ONLINE,      /* NAME, NODE_ID (0 = best) -> asks the group manager to place it */
@@ -68,8 +69,8 @@ enum rpc_op {
     RPC_OP_RESOURCE_DELETE,   /* NAME -> refused while it is not Offline/Failed or others depend
                                * on it */
     RPC_OP_RESOURCE_ONLINE,   /* NAME -> its group's owner brings it (providers first) online;
-                               * 997 while pending */
-    RPC_OP_RESOURCE_OFFLINE,  /* NAME -> taken offline (dependents first); 997 while pending */
+                               * 997 once the request is committed, with DB_VERSION */
+    RPC_OP_RESOURCE_OFFLINE,  /* NAME -> taken offline (dependents first); as ONLINE */
     RPC_OP_RESOURCE_FAIL,     /* NAME -> FailClusterResource: its owner treats it as failed */
     RPC_OP_RESOURCE_MOVE,     /* NAME, GROUP -> ChangeClusterResourceGroup */
     RPC_OP_RESOURCE_DEPEND,   /* NAME, PROVIDER -> AddClusterResourceDependency (a new AND clause) */

@@ -10,7 +10,6 @@
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 
-#define SETTLE_MS 2000 /* how long a call waits before answering ERROR_IO_PENDING */
 
 /* The node behind a node handle, as the cluster lists it now; Win32 status. */
 static DWORD lookup_node(struct cluster_handle *c, HNODE hNode, struct cluster_node *ret)
@@ -72,16 +71,6 @@ static DWORD group_ctx(HGROUP hGroup, HNODE hDestination, struct group_ctx *ret)
     return node_id(ret->cluster, hDestination, &ret->target);
 }
 
-/* A wait that ran out means the operation goes on in the background: ERROR_IO_PENDING. */
-static DWORD pending_on_timeout(DWORD status)
-{
-    if (status == ERROR_TIMEOUT) {
-        lib_clear_error();
-        return ERROR_IO_PENDING;
-    }
-    return status;
-}
-
 /* Asks for op on the group (online or offline) and, when the cluster runs it in the background,
  * waits a little for the group to settle in state: 0, or ERROR_IO_PENDING if it has not yet. */
 static DWORD change_and_settle(const struct group_ctx *g, uint32_t op, int32_t state)
@@ -89,8 +78,8 @@ static DWORD change_and_settle(const struct group_ctx *g, uint32_t op, int32_t s
     DWORD status = cluster_request(g->cluster, op, g->group->name, g->target, false, NULL);
 
     if (status == ERROR_IO_PENDING)
-        status = pending_on_timeout(cluster_wait(g->cluster, RPC_WAIT_GROUP_STATE, g->group->name,
-                                                 state, SETTLE_MS));
+        status = cluster_pending_on_timeout(cluster_wait(g->cluster, RPC_WAIT_GROUP_STATE, g->group->name,
+                                                 state, CLUSTER_SETTLE_MS));
     return status;
 }
 
@@ -129,7 +118,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL MoveClusterGroup(HGROUP hGroup, HNODE hDestinatio
         return status;
     /* One request: the leader hands the group over (NULL: to the best other node). A target
      * that cannot bring it online fails it there, and the group manager fails it over. */
-    return pending_on_timeout(cluster_group_move(g.cluster, g.group->name, g.target, SETTLE_MS));
+    return cluster_pending_on_timeout(cluster_group_move(g.cluster, g.group->name, g.target, CLUSTER_SETTLE_MS));
 }
 
 /*

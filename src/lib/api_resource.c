@@ -138,14 +138,40 @@ CLUSAPI_API DWORD CLUSAPI_CALL DeleteClusterResource(HRESOURCE hResource)
     return simple(hResource, RPC_OP_RESOURCE_DELETE);
 }
 
+/*
+ * OnlineClusterResource / OfflineClusterResource: the request, then a short wait for the resource
+ * to settle in state on the node the handle talks to, once that node applied the request (a
+ * state from before it, such as an earlier Failed, is not the outcome). 0, ERROR_IO_PENDING
+ * while it goes on, or the failure (ERROR_RESOURCE_FAILED for an online that failed).
+ */
+static DWORD change_and_settle(HRESOURCE hResource, uint32_t op, int32_t state)
+{
+    struct cluster_handle *c = NULL;
+    struct object_handle *r = enter(hResource, &c);
+    struct rpc_reply reply;
+    uint64_t version = 0;
+    DWORD status;
+
+    if (r == NULL)
+        return ERROR_INVALID_HANDLE;
+    status = cluster_request(c, op, r->name, 0, false, &reply);
+    if (status == ERROR_IO_PENDING)
+        wire_get_u64(reply.data, reply.len, RPC_F_DB_VERSION, &version);
+    rpc_reply_done(&reply);
+    if (status == ERROR_IO_PENDING && version != 0)
+        status = cluster_pending_on_timeout(cluster_wait_after(
+            c, RPC_WAIT_RESOURCE_STATE, r->name, state, version, CLUSTER_SETTLE_MS));
+    return status;
+}
+
 CLUSAPI_API DWORD CLUSAPI_CALL OnlineClusterResource(HRESOURCE hResource)
 {
-    return simple(hResource, RPC_OP_RESOURCE_ONLINE);
+    return change_and_settle(hResource, RPC_OP_RESOURCE_ONLINE, ClusterResourceOnline);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL OfflineClusterResource(HRESOURCE hResource)
 {
-    return simple(hResource, RPC_OP_RESOURCE_OFFLINE);
+    return change_and_settle(hResource, RPC_OP_RESOURCE_OFFLINE, ClusterResourceOffline);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL FailClusterResource(HRESOURCE hResource)

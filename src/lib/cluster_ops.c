@@ -197,8 +197,8 @@ uint32_t cluster_request(struct cluster_handle *c, uint32_t op, const char *name
     return status;
 }
 
-uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char *name,
-                            int32_t state, uint64_t owner, uint32_t timeout_ms)
+static uint32_t wait_for(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,
+                         uint64_t owner, uint64_t min_version, uint32_t timeout_ms)
 {
     struct wire_writer w;
 
@@ -208,8 +208,31 @@ uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char 
     wire_put_u32(&w, RPC_F_STATE, (uint32_t)state);
     if (owner != 0)
         wire_put_u64(&w, RPC_F_NODE_ID, owner);
+    if (min_version != 0)
+        wire_put_u64(&w, RPC_F_DB_VERSION, min_version);
     wire_put_u32(&w, RPC_F_TIMEOUT_MS, timeout_ms);
     return call_status(c, &w, (int)timeout_ms + LIB_RPC_TIMEOUT_MS);
+}
+
+uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char *name,
+                            int32_t state, uint64_t owner, uint32_t timeout_ms)
+{
+    return wait_for(c, kind, name, state, owner, 0, timeout_ms);
+}
+
+uint32_t cluster_wait_after(struct cluster_handle *c, uint32_t kind, const char *name,
+                            int32_t state, uint64_t min_version, uint32_t timeout_ms)
+{
+    return wait_for(c, kind, name, state, 0, min_version, timeout_ms);
+}
+
+uint32_t cluster_pending_on_timeout(uint32_t status)
+{
+    if (status == ERROR_TIMEOUT) {
+        lib_clear_error();
+        return ERROR_IO_PENDING;
+    }
+    return status;
 }
 
 uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name, int32_t state,

@@ -52,6 +52,15 @@ uint32_t cluster_wait(struct cluster_handle *c, uint32_t kind, const char *name,
 /* The same, for a group that must also be owned by owner (0: any). */
 uint32_t cluster_wait_owner(struct cluster_handle *c, uint32_t kind, const char *name,
                             int32_t state, uint64_t owner, uint32_t timeout_ms);
+/* The same, not before the node applied database version min_version: a state it holds from
+ * before the change a caller just made is no answer. */
+uint32_t cluster_wait_after(struct cluster_handle *c, uint32_t kind, const char *name,
+                            int32_t state, uint64_t min_version, uint32_t timeout_ms);
+/* How long the object calls wait for a change to settle before answering ERROR_IO_PENDING. */
+#define CLUSTER_SETTLE_MS 2000
+/* A wait that ran out means the operation goes on in the background: ERROR_IO_PENDING (the last
+ * error cleared); any other status as it is. */
+uint32_t cluster_pending_on_timeout(uint32_t status);
 /* Takes a group offline / brings it online (node_id 0: the best node) and waits for it. */
 uint32_t cluster_group_offline(struct cluster_handle *c, const char *group, bool force,
                                uint32_t timeout_ms);

@@ -82,16 +82,20 @@ uint32_t rgm_group_delete(struct rgm *m, const char *group, bool with_resources,
  * OnlineClusterResource, on the leader: the resource and every provider it depends on,
  * transitively, come online on its group's owner; an offline group is placed first (on a node
  * that may own all of them), with only those resources pending. 0 when it is online already,
- * ERROR_IO_PENDING when committing, else an error (said in errmsg).
+ * ERROR_IO_PENDING when committing (done runs once the commit is applied or refused), else an
+ * error (said in errmsg; done is not called).
  */
-uint32_t rgm_resource_online(struct rgm *m, const char *name, char *errmsg, size_t n);
+uint32_t rgm_resource_online(struct rgm *m, const char *name, host_commit_cb done, void *arg,
+                             char *errmsg, size_t n);
 /*
  * OfflineClusterResource, on the leader: the resource and every resource depending on it,
  * transitively, go offline (dependents first, on the owner); the group then settles Partial
  * Online or Offline. A failed one is recorded Offline at once, as is everything when the
- * group's owner is not Up. 0 when it is offline already, ERROR_IO_PENDING when committing.
+ * group's owner is not Up. 0 when it is offline already, ERROR_IO_PENDING when committing
+ * (done as for rgm_resource_online).
  */
-uint32_t rgm_resource_offline(struct rgm *m, const char *name, char *errmsg, size_t n);
+uint32_t rgm_resource_offline(struct rgm *m, const char *name, host_commit_cb done, void *arg,
+                              char *errmsg, size_t n);
 /* The FailoverThreshold / FailoverPeriod of group in a cluster of n_nodes members (its
  * properties, else Windows' defaults): rgm_failover_limits(). */
 void rgm_group_failover_limits(struct rgm *m, const char *group, size_t n_nodes,

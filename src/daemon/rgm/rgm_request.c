@@ -71,12 +71,22 @@ static struct cdb_resource *request_resource(struct request *q, const char *name
     return NULL;
 }
 
+/* A request's commit on its way: the caller's callback runs once it is applied or refused. */
+struct pending {
+    struct rgm *m;
+    host_commit_cb done;
+    void *arg;
+};
+
 static void requested(void *arg, int rv, uint32_t status, const char *errmsg)
 {
-    struct rgm *m = arg;
+    struct pending *p = arg;
+    struct rgm *m = p->m;
 
     if (rv < 0 || status != 0)
         LOGW("rgm", "cannot commit a resource request: %s", errmsg ? errmsg : "");
+    p->done(p->arg, rv, status, errmsg);
+    free(p);
     m->host->kick(m->host);
 }
 
@@ -98,15 +108,25 @@ static void batch_group(struct wire_writer *w, const char *group, int32_t state,
     cdb_cmd_batch_sub_end(w, mark);
 }
 
-static uint32_t submit(struct rgm *m, struct wire_writer *w)
+static uint32_t submit(struct rgm *m, struct wire_writer *w, host_commit_cb done, void *arg)
 {
-    return host_submit_writer(m->host, w, requested, m) ? ERROR_IO_PENDING
-                                                         : ERROR_NOT_ENOUGH_MEMORY;
+    struct pending *p = malloc(sizeof(*p));
+
+    if (p == NULL) {
+        wire_writer_done(w);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    *p = (struct pending){m, done, arg};
+    if (host_submit_writer(m->host, w, requested, p))
+        return ERROR_IO_PENDING;
+    free(p);
+    return ERROR_NOT_ENOUGH_MEMORY;
 }
 
 /* The online of q's closure on owner: group Pending there, each of them not running (nor
  * starting) OnlinePending. */
-static uint32_t commit_online(struct rgm *m, struct request *q, uint64_t owner)
+static uint32_t commit_online(struct rgm *m, struct request *q, uint64_t owner,
+                              host_commit_cb done, void *arg)
 {
     struct wire_writer w;
 
@@ -120,10 +140,11 @@ static uint32_t commit_online(struct rgm *m, struct request *q, uint64_t owner)
         if (x->state != ClusterResourceOnline && x->state != ClusterResourceOnlinePending)
             batch_resource(&w, x->name, ClusterResourceOnlinePending, owner);
     }
-    return submit(m, &w);
+    return submit(m, &w, done, arg);
 }
 
-uint32_t rgm_resource_online(struct rgm *m, const char *name, char *errmsg, size_t n)
+uint32_t rgm_resource_online(struct rgm *m, const char *name, host_commit_cb done, void *arg,
+                             char *errmsg, size_t n)
 {
     struct rgm_placement p = {0};
     struct request q;
@@ -145,7 +166,7 @@ uint32_t rgm_resource_online(struct rgm *m, const char *name, char *errmsg, size
     }
     LOGI("rgm", "%s and %zu provider(s) come online on node %llu", q.r.name, q.n_names - 1,
          (unsigned long long)owner);
-    status = commit_online(m, &q, owner);
+    status = commit_online(m, &q, owner, done, arg);
 done:
     rgm_placement_done(&p);
     request_done(&q);
@@ -156,7 +177,8 @@ done:
  * The offline of q's closure: each by rgm_offline_state(). The group goes Pending on its owner
  * while one of them stops there; otherwise it takes at once the state its resources now make.
  */
-static uint32_t commit_offline(struct rgm *m, struct request *q, const struct rgm_placement *p)
+static uint32_t commit_offline(struct rgm *m, struct request *q, const struct rgm_placement *p,
+                               host_commit_cb done, void *arg)
 {
     struct wire_writer w;
     bool stopping = false;
@@ -179,10 +201,11 @@ static uint32_t commit_offline(struct rgm *m, struct request *q, const struct rg
     batch_group(&w, q->r.group, stopping ? ClusterGroupPending
                                          : rgm_group_state(q->res, q->n_res, NULL),
                 p->group.owner);
-    return submit(m, &w);
+    return submit(m, &w, done, arg);
 }
 
-uint32_t rgm_resource_offline(struct rgm *m, const char *name, char *errmsg, size_t n)
+uint32_t rgm_resource_offline(struct rgm *m, const char *name, host_commit_cb done, void *arg,
+                              char *errmsg, size_t n)
 {
     struct rgm_placement p = {0};
     struct request q;
@@ -194,7 +217,7 @@ uint32_t rgm_resource_offline(struct rgm *m, const char *name, char *errmsg, siz
     if (status != 0)
         goto done;
     LOGI("rgm", "%s and %zu dependent(s) go offline", q.r.name, q.n_names - 1);
-    status = commit_offline(m, &q, &p);
+    status = commit_offline(m, &q, &p, done, arg);
 done:
     rgm_placement_done(&p);
     request_done(&q);

@@ -25,6 +25,7 @@ struct svc_wait {
     char name[256];
     int32_t state;
     uint64_t owner; /* GROUP_STATE: and owned by this node (0: any) */
+    uint64_t min_version; /* states: not before this node applied this database version */
     uint64_t deadline;
     struct svc_wait *next;
 };
@@ -36,6 +37,9 @@ static uint32_t wait_status(struct svc *s, const struct svc_wait *wt, bool *ret_
     struct cdb_node n;
 
     *ret_done = false;
+    /* a state read before the change the caller waits on was applied here says nothing of it */
+    if (wt->min_version != 0 && (s->db == NULL || cdb_version(s->db) < wt->min_version))
+        return 0;
     switch (wt->kind) {
     case WAIT_DISPATCH: { /* as svc_forward_call will find it */
         char addr[64];
@@ -165,6 +169,7 @@ void svc_op_wait(struct svc *s, struct rpc_call *call)
     wire_get_u32(call->req, call->req_len, RPC_F_STATE, &state);
     wt->state = (int32_t)state;
     wire_get_u64(call->req, call->req_len, RPC_F_NODE_ID, &wt->owner);
+    wire_get_u64(call->req, call->req_len, RPC_F_DB_VERSION, &wt->min_version);
     if (wt->kind == WAIT_DISPATCH) { /* not a kind a caller may ask for */
         free(wt);
         rpc_call_finish(call, ERROR_INVALID_PARAMETER, "malformed wait");
