@@ -110,7 +110,8 @@ lab_app_ctl() {
 lab_app_do() {
     local out rc=0
     out=$(lab_app_ctl "$@" 2>&1) || rc=$?
-    ((rc == 0)) || lab_fail "clusctl -c n$1 ${*:2}: exit $rc: $out"
+    # to stderr: callers send what clusctl printed to /dev/null, and the FAIL must not go too
+    ((rc == 0)) || lab_fail "clusctl -c n$1 ${*:2}: exit $rc: $out" >&2
     printf '%s\n' "$out"
 }
 
@@ -202,4 +203,13 @@ lab_app_bare() {
 lab_app_all_bare() {
     # shellcheck disable=SC2046 # a list of indexes
     lab_app_bare $(seq 1 "$LAB_NODES")
+}
+
+# lab_app_cgroups I... — nodes I... run the processes of resources in cgroup leaves: none of
+# their clussvc logs has rm_proc's warning that it fell back to process groups.
+lab_app_cgroups() {
+    local i
+    for i in "$@"; do
+        ! grep -F "no writable cgroup v2" "$LAB_DIR/n$i/clussvc.log" || return 1
+    done
 }

@@ -73,6 +73,8 @@ settled() {
 both_settled() { settled gen "$1" && settled ocf "$1"; }
 
 lab_assert_within "both groups online on n1, answering over HTTP" 60 both_settled "$ALL"
+# shellcheck disable=SC2086 # a list of indexes
+lab_assert -m "every node runs resources in cgroup leaves" lab_app_cgroups $ALL
 
 # fault LABEL FAULT UNDO — FAULT on the owner of both groups, the checks above, UNDO.
 fault() {
