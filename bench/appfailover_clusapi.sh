@@ -82,7 +82,8 @@ clusapi_app() { # VARIANT
     else
         clus resource create web-app --group web --type ocf:heartbeat:nginx \
             --prop "configfile=$APPFO_WEB/nginx.conf" --prop httpd=/usr/sbin/nginx \
-            --prop "options=-e $APPFO_WEB/error.log" >/dev/null
+            --prop "options=-e $APPFO_WEB/error.log" --prop "status10url=$(appfo_status_url)" \
+            >/dev/null
     fi
     clus resource depend web-app web-ip >/dev/null
     clus group online web >/dev/null
