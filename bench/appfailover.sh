@@ -162,9 +162,17 @@ appfo_app_crash() { # I
     kill -KILL "${pids[@]}"
 }
 
-# After a crash, node I as after a reboot: processes gone, no group address, link up.
+# Node I's nginx pid file goes, as /run's do at a reboot: ocf:heartbeat:nginx takes a live
+# process of the stale pid (PIDs are reused fast here) for a running nginx and starts none.
+appfo_forget_pid() { # I
+    rm -f "$LAB_DIR/n$1/web/nginx.pid"
+}
+
+# After a crash, node I as after a reboot: processes gone, no group address, no pid file, link
+# up.
 appfo_reboot_clean() { # I
     lab_wait_for "n$1: every process gone" 10 appfo_no_pids "$1"
+    appfo_forget_pid "$1"
     ip -n "$(lab_node_ns "$1")" addr del "$APPFO_IP/24" dev eth0 2>/dev/null || true
     lab_link_up "$1"
 }
@@ -278,6 +286,7 @@ appfo_start_once() { # ROW CMD...
     record "$row" "$(lab_probe_get s first_reply_ms --from "$t")" 0 ""
     lab_bg_stop web-start
     appfo_kill_all 1 # the workers, should SIGTERM have been a SIGKILL
+    appfo_forget_pid 1
 }
 
 # The agent as the OCF driver runs it before the group's nginx answers: validate-all, then
