@@ -407,7 +407,10 @@ appfo_report() {
     printf '(no-quorum-policy=stop); clusapi fences by its quorum lease.  Operations as pcs sets\n'
     printf 'them from the agents'"'"' meta-data: monitor every 10 s; corosync token 3000 ms.\n'
     printf 'clusapi at its defaults: SameSubnetDelay 250 ms x SameSubnetThreshold 3,\n'
-    printf 'QuorumLease 500 ms, RestartAction 2, RestartDelay 500 ms (Windows'"'"' defaults).\n'
+    printf 'QuorumLease 500 ms, RestartAction 2, RestartDelay 500 ms (Windows'"'"' defaults);\n'
+    printf 'RestartThreshold %s (default 3 in 15 min) so that every app crash round restarts\n' \
+        "$CLUSAPI_RESTART_THRESHOLD"
+    printf 'in place instead of failing the group over from the 4th round on.\n'
 }
 
 # ------------------------------------------------------------------------------------------------
