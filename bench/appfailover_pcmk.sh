@@ -73,6 +73,7 @@ pcmk_cib() {
       <nvpair id="web-app-conf" name="configfile" value="$APPFO_WEB/nginx.conf"/>
       <nvpair id="web-app-httpd" name="httpd" value="/usr/sbin/nginx"/>
       <nvpair id="web-app-options" name="options" value="-e $APPFO_WEB/error.log"/>
+      <nvpair id="web-app-status" name="status10url" value="$(appfo_status_url)"/>
     </instance_attributes>
     <operations>
       <op id="web-app-monitor" name="monitor" interval="10s" timeout="30s"/>

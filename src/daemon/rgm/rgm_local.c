@@ -427,6 +427,10 @@ static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
 
     LOGW("rgm", "%s failed: %s", l->name, l->res.errmsg);
     l->online = false;
+    /* A policy set while it ran (RestartDelay, RestartThreshold ...) applies to this failure,
+     * not only from its next start: a set common property reports no "stored until restart". */
+    if (rgm_local_policy(m, l) < 0)
+        LOGW("rgm", "%s: cannot read its policy: Windows' defaults apply", l->name);
     switch (rgm_failure_decide(&l->restarts, &l->policy, now)) {
     case RGM_FAILURE_RESTART:
         LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
