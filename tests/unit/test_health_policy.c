@@ -313,6 +313,25 @@ static void test_failover_table_full(void **state)
     assert_int_equal(health_failover_count(&f, "nobody"), 0);
 }
 
+/* A group held failed by its limit is said once a period, not at every tick. */
+static void test_failover_refusal_said_once(void **state)
+{
+    struct health_failovers f = {0};
+
+    (void)state;
+    assert_true(health_failover_allowed(&f, "g", LIMIT(1), 1000));
+    assert_false(health_failover_allowed(&f, "g", LIMIT(1), 1001));
+    assert_true(health_failover_refusal_news(&f, "g"));
+    assert_false(health_failover_refusal_news(&f, "g"));
+    assert_false(health_failover_allowed(&f, "g", LIMIT(1), 1002));
+    assert_false(health_failover_refusal_news(&f, "g"));
+    /* a new period: a new refusal is news again */
+    assert_true(health_failover_allowed(&f, "g", LIMIT(1), 1000 + PERIOD + 1));
+    assert_false(health_failover_allowed(&f, "g", LIMIT(1), 1000 + PERIOD + 2));
+    assert_true(health_failover_refusal_news(&f, "g"));
+    assert_true(health_failover_refusal_news(&f, "unknown")); /* never counted: say it */
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Takeover                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
@@ -468,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_failover_threshold),
         cmocka_unit_test(test_failover_story),
         cmocka_unit_test(test_failover_table_full),
+        cmocka_unit_test(test_failover_refusal_said_once),
         cmocka_unit_test(test_group_wants_online),
         cmocka_unit_test(test_takeover),
         cmocka_unit_test(test_release_holder),

@@ -317,8 +317,9 @@ static bool take_over(struct health *h, const struct health_view *v)
                                       &limit.period_ms);
         switch (health_takeover_decide(v, g, &h->failovers, &limit, now, &owner)) {
         case HEALTH_TAKEOVER_LIMIT:
-            LOGW("health", "group %s failed over %u times in the period: it stays failed",
-                 g->name, health_failover_count(&h->failovers, g->name));
+            if (health_failover_refusal_news(&h->failovers, g->name))
+                LOGW("health", "group %s failed over %u times in the period: it stays failed",
+                     g->name, health_failover_count(&h->failovers, g->name));
             continue;
         case HEALTH_TAKEOVER_OWNER_LOST:
         case HEALTH_TAKEOVER_FAILED:

@@ -109,6 +109,7 @@ bool health_failover_allowed(struct health_failovers *f, const char *group,
         snprintf(slot->group, sizeof(slot->group), "%s", group);
         slot->since = now;
         slot->count = 0;
+        slot->refusal_said = false;
     }
     if (slot->count >= limit->threshold)
         return false;
@@ -123,6 +124,19 @@ unsigned health_failover_count(const struct health_failovers *f, const char *gro
         if (strcasecmp(f->groups[i].group, group) == 0)
             return f->groups[i].count;
     return 0;
+}
+
+bool health_failover_refusal_news(struct health_failovers *f, const char *group)
+{
+    assert(f != NULL && group != NULL);
+    for (size_t i = 0; i < HEALTH_FAILOVER_GROUPS && f->groups[i].group[0] != '\0'; i++)
+        if (strcasecmp(f->groups[i].group, group) == 0) {
+            bool news = !f->groups[i].refusal_said;
+
+            f->groups[i].refusal_said = true;
+            return news;
+        }
+    return true;
 }
 
 bool health_group_wants_online(const struct cdb_group *g)

@@ -100,6 +100,7 @@ struct health_failovers {
         char group[CDB_NAME_MAX + 1]; /* "" for a free slot */
         uint64_t since;               /* when its current period began */
         unsigned count;               /* failovers allowed within it */
+        bool refusal_said;            /* a refusal within it was logged */
     } groups[HEALTH_FAILOVER_GROUPS];
 };
 
@@ -112,6 +113,9 @@ bool health_failover_allowed(struct health_failovers *f, const char *group,
                              const struct health_failover_limit *limit, uint64_t now);
 /* The failovers counted for group in its period (whether or not that is over); 0 if none. */
 unsigned health_failover_count(const struct health_failovers *f, const char *group);
+/* Is this the first refusal of group's period, to be logged (true once a period), rather than
+ * one repeated at every tick while the group stays failed? */
+bool health_failover_refusal_news(struct health_failovers *f, const char *group);
 
 /* A group whose state asks for it to run somewhere: Online, Pending, PartialOnline or Failed. */
 bool health_group_wants_online(const struct cdb_group *g);
