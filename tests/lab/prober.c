@@ -25,8 +25,9 @@
  * new TCP connection to ADDR:PORT, "GET / HTTP/1.0", and a "200" answer whose body starts with
  * the node's name (each node's web server serves a page naming the node) is that node's reply,
  * logged as "r SEQ u T NODE" like a datagram reply; anything else is foreign, and a connection
- * refused, reset or not answered within --http-timeout-ms (default 2000) leaves the probe
- * unanswered.  The broadcast probes stay UDP datagrams to --port (a responder on every node
+ * refused, reset, not established within 250 ms (a SYN nobody answered is sent again a
+ * second later, when another node may hold ADDR) or not answered within --http-timeout-ms
+ * (default 2000) leaves the probe unanswered.  The broadcast probes stay UDP datagrams to --port (a responder on every node
  * answers them), so that two nodes holding ADDR still show up as double answers.
  *
  * Analyse mode reads such a log (an unfinished last line is ignored) and prints the summary for

@@ -16,11 +16,19 @@
 #include <unistd.h>
 
 #define HTTP_ANSWER_MAX 1024
+/*
+ * A connection not established within this is given up, the probe unanswered. The SYN nobody
+ * answered (the address had no holder) is sent again a second later, when another node may hold
+ * the address; its answer would then be put down to a probe of the moment the first node held
+ * it, which reads as two holders at once. A LAN connect takes well under a millisecond.
+ */
+#define HTTP_CONNECT_US 250000
 
 struct http_conn {
     int fd;
     int64_t seq;
     int64_t deadline; /* monotonic µs */
+    int64_t connect_deadline;
     int sent;         /* the request went out; now reading */
     size_t len;
     char buf[HTTP_ANSWER_MAX + 1];
@@ -59,6 +67,7 @@ int http_start(struct prober *p, int64_t seq)
     c->fd = fd;
     c->seq = seq;
     c->deadline = clock_us(CLOCK_MONOTONIC) + p->opt.http_timeout_us;
+    c->connect_deadline = clock_us(CLOCK_MONOTONIC) + HTTP_CONNECT_US;
     c->sent = 0;
     c->len = 0;
     return 0;
@@ -146,7 +155,8 @@ void http_service(struct prober *p, const struct pollfd *fds, int n, int64_t now
         if (fds[i].revents != 0 && step(&h->conns[i], fds[i].revents))
             finish(p, &h->conns[i]);
     for (i = 0; i < h->n; i++) {
-        if (h->conns[i].fd >= 0 && h->conns[i].deadline <= now) {
+        if (h->conns[i].fd >= 0 && (h->conns[i].deadline <= now ||
+                                    (!h->conns[i].sent && h->conns[i].connect_deadline <= now))) {
             /* an answer cut short by the timeout is no answer */
             h->conns[i].len = 0;
             finish(p, &h->conns[i]);
