@@ -16,6 +16,7 @@ export BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 ninja -C "$BUILD_DIR" >/dev/null
 
 source tests/lab/lab.sh
+source tests/lab/lab_app.sh
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 # Shows a clusctl command line, then runs it in the client namespace.
 clusctl() {
@@ -63,6 +64,7 @@ clusctl -c n1 resource list
 http_ok() { lab_client curl -sf --max-time 0.2 "http://$web/" >/dev/null 2>&1; }
 # ms since $1 (an $EPOCHREALTIME)
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.0f", (b - a) * 1000}'; }
+lab_wait_for "the web server answers" 10 http_ok # online means started, not yet listening
 echo '$ curl http://'"$web"'/   (from the client namespace)'
 lab_client curl -s --max-time 2 "http://$web/"
 
@@ -86,7 +88,7 @@ survivor_serves() {
 lab_wait_for "a survivor serves the web site" 10 survivor_serves
 echo "  n$(lab_ip_owners "$web") serves http://$web/ $(since "$t0") ms after the kill:"
 lab_client curl -s --max-time 2 "http://$web/"
-no_server_left() { ! lab_node "$owner" pgrep -f "http.server --bind $web" >/dev/null; }
+no_server_left() { [[ -z $(lab_app_pids "$owner" "http.server --bind $web") ]]; }
 lab_wait_for "no web server left on n$owner" 5 no_server_left
 echo "  and no web server runs on n$owner any more: its resource host killed it with the lease"
 lab_start_node "$owner"

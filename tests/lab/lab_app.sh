@@ -10,9 +10,9 @@
 #
 #   unshare -m --propagation private bash lab_app.sh node-exec LAB_DIR CMD...
 #
-# binds LAB_DIR/NAME/app over LAB_DIR/app, NAME being the value of CMD's --name, mounts the
-# cgroup2 file system at /sys/fs/cgroup if the namespace has none, and execs CMD (so
-# lab_start_node records clussvc's own PID, which lab_kill_node and lab_pause_node signal).
+# binds LAB_DIR/NAME/app over LAB_DIR/app, NAME being the value of CMD's --name, and execs CMD,
+# so lab_start_node records clussvc's own PID, which lab_kill_node and lab_pause_node signal.
+# (The cgroup2 hierarchy is node_cgroup.sh's, which lab_start_node runs first.)
 
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     set -euo pipefail
@@ -26,10 +26,6 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
     [[ -n $name ]] || { echo "lab_app.sh: no --name in: $*" >&2; exit 2; }
     mkdir -p "$lab_dir/$name/app" "$lab_dir/app"
     mount --bind "$lab_dir/$name/app" "$lab_dir/app"
-    # `ip netns exec` mounts a fresh /sys for the namespace, without the cgroup2 file system that
-    # a clussvc on a real host finds there; mount it back, so that the processes of resources
-    # run in cgroup leaves (rm_proc.c) here too, not in the process-group stand-in.
-    grep -q ' - cgroup2 ' /proc/self/mountinfo || mount -t cgroup2 cgroup2 /sys/fs/cgroup
     exec "$@"
 fi
 
