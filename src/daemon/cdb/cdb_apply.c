@@ -522,18 +522,14 @@ static int cmd_release_resource(struct cdb *db, const struct msg *m)
     return cdb_sql_exec(db, "UPDATE resource SET handoff = NULL WHERE id = ?", "i", id);
 }
 
-static int cmd_set_preferred(struct cdb *db, const struct msg *m)
+int cdb_insert_nodes(struct cdb *db, const struct msg *m, const char *sql, const char *types,
+                     int64_t owner)
 {
-    _cleanup_free_ char *group = NULL;
     struct wire_reader rd;
     struct wire_field f;
-    int64_t grp, rank = 0;
+    int64_t rank = 0;
     int r;
 
-    if ((r = cdb_arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
-        (r = cdb_need_group(db, group, &grp)) ||
-        (r = cdb_sql_exec(db, "DELETE FROM preferred WHERE grp = ?", "i", grp)))
-        return r;
     wire_reader_init(&rd, m->data, m->len);
     while ((r = wire_next(&rd, &f)) > 0) {
         uint64_t id;
@@ -542,12 +538,26 @@ static int cmd_set_preferred(struct cdb *db, const struct msg *m)
             continue;
         if (wire_field_u64(&f, &id) < 0 || id == 0 || id > INT64_MAX)
             return cdb_bad_field(db, -EBADMSG, CDB_TAG_NODE);
+        /* types names the arguments sql uses; cdb_sql() reads no further than it says. */
         if ((r = cdb_need_node(db, (int64_t)id)) ||
-            (r = cdb_sql_exec(db, "INSERT INTO preferred(grp, node, rank) VALUES(?, ?, ?)", "iii",
-                              grp, (int64_t)id, rank++)))
+            (r = cdb_sql_exec(db, sql, types, owner, (int64_t)id, rank++)))
             return r;
     }
     return r < 0 ? cdb_bad_field(db, r, CDB_TAG_NODE) : 0;
+}
+
+static int cmd_set_preferred(struct cdb *db, const struct msg *m)
+{
+    _cleanup_free_ char *group = NULL;
+    int64_t grp;
+    int r;
+
+    if ((r = cdb_arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
+        (r = cdb_need_group(db, group, &grp)) ||
+        (r = cdb_sql_exec(db, "DELETE FROM preferred WHERE grp = ?", "i", grp)))
+        return r;
+    return cdb_insert_nodes(db, m, "INSERT INTO preferred(grp, node, rank) VALUES(?, ?, ?)",
+                            "iii", grp);
 }
 
 static const cmd_handler handlers[CDB_CMD_MAX + 1] = {

@@ -114,6 +114,11 @@ int cdb_need_absent(struct cdb *db, int status, const char *what, const char *na
                     const char *sql);
 int cdb_need_group(struct cdb *db, const char *name, int64_t *ret_id);
 int cdb_need_resource(struct cdb *db, const char *name, int64_t *ret_id);
+/* Runs sql once for each NODE field of m, in order, after checking the node exists; sql's
+ * arguments are owner, the node id and its 0-based rank, of which types names the ones it uses
+ * ("ii" or "iii"). */
+int cdb_insert_nodes(struct cdb *db, const struct msg *m, const char *sql, const char *types,
+                     int64_t owner);
 
 /* One nested PROP (KEY, SYNTAX optional: SZ, VALUE) read and checked: a known syntax, a value
  * in its text form. */
