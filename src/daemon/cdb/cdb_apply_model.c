@@ -109,11 +109,8 @@ static int check_common(struct cdb *db, int kind, struct cdb_propval *pv)
     return 0;
 }
 
-typedef int (*prop_fn)(struct cdb *db, struct cdb_propval *pv, const void *arg);
-
-/* Reads each PROP field of m and hands it to store, stopping at the first error. */
-static int each_prop(struct cdb *db, const struct msg *m, bool value_optional, prop_fn store,
-                     const void *arg)
+int cdb_each_prop(struct cdb *db, const struct msg *m, bool value_optional, cdb_prop_fn store,
+                  const void *arg)
 {
     struct wire_reader rd;
     struct wire_field f;
@@ -141,7 +138,7 @@ struct prop_target {
     int64_t owner;
 };
 
-/* A prop_fn: sets or (no value) removes one property of target's owner. */
+/* A cdb_prop_fn: sets or (no value) removes one property of target's owner. */
 static int merge_prop(struct cdb *db, struct cdb_propval *pv, const void *arg)
 {
     const struct prop_target *target = arg;
@@ -162,7 +159,7 @@ static int merge_props(struct cdb *db, const struct msg *m, const struct prop_st
 {
     const struct prop_target target = {store, owner};
 
-    return each_prop(db, m, true, merge_prop, &target);
+    return cdb_each_prop(db, m, true, merge_prop, &target);
 }
 
 int cdb_apply_set_resource_props(struct cdb *db, const struct msg *m)
@@ -194,7 +191,7 @@ int cdb_apply_set_group_props(struct cdb *db, const struct msg *m)
 /* Resource types                                                                           */
 /* ---------------------------------------------------------------------------------------- */
 
-/* A prop_fn: one common property of the new type arg (a name) that ADD_RESTYPE carries. */
+/* A cdb_prop_fn: one common property of the new type arg (a name) that ADD_RESTYPE carries. */
 static int add_restype_prop(struct cdb *db, struct cdb_propval *pv, const void *arg)
 {
     int r = check_common(db, CPROP_RESTYPE, pv);
@@ -222,7 +219,7 @@ int cdb_apply_add_restype(struct cdb *db, const struct msg *m)
                           "ttt", name, driver, display ? display : "")))
         return r;
     /* A new type has no properties stored yet: each one is inserted. */
-    return each_prop(db, m, false, add_restype_prop, name);
+    return cdb_each_prop(db, m, false, add_restype_prop, name);
 }
 
 /* DeleteClusterResourceType: refused while a resource has the type (MS-CMRP
