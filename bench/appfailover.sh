@@ -57,6 +57,8 @@ fi
 ((EUID == 0)) || { echo "appfailover: needs root (network namespaces)" >&2; exit 2; }
 # shellcheck source=../tests/lab/lab.sh
 source "$APPFO_HOME/../tests/lab/lab.sh"
+# shellcheck source=../tests/lab/lab_app.sh
+source "$APPFO_HOME/../tests/lab/lab_app.sh"
 # shellcheck source=appfailover_pcmk.sh
 source "$APPFO_HOME/appfailover_pcmk.sh"
 # shellcheck source=appfailover_clusapi.sh
@@ -89,27 +91,9 @@ median() {
 
 # Node I's nginx config, at $LAB_DIR/nI/web/nginx.conf, seen by node I at $APPFO_WEB/nginx.conf.
 appfo_web_conf() { # I
-    local d=$LAB_DIR/n$1/web w=$APPFO_WEB
+    local d=$LAB_DIR/n$1/web
     mkdir -p "$d/tmp"
-    cat >"$d/nginx.conf" <<EOF
-pid $w/nginx.pid;
-error_log $w/error.log;
-worker_processes 1;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $w/tmp/body;
-    proxy_temp_path $w/tmp/proxy;
-    fastcgi_temp_path $w/tmp/fastcgi;
-    uwsgi_temp_path $w/tmp/uwsgi;
-    scgi_temp_path $w/tmp/scgi;
-    default_type text/plain;
-    server {
-        listen $APPFO_IP:80;
-        location / { return 200 "n$1\n"; }
-    }
-}
-EOF
+    lab_app_nginx_conf "$APPFO_WEB" "$APPFO_IP:80" "n$1" >"$d/nginx.conf"
 }
 
 # status10url of ocf:heartbeat:nginx, the same on both sides.  Unset, the agent makes it from

@@ -110,6 +110,24 @@ static void put_prop(struct wire_writer *w, const struct prop *p)
     wire_end(w, mark);
 }
 
+/* Each of props as a nested PROP. */
+static void put_props(struct wire_writer *w, const struct prop *props, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        put_prop(w, &props[i]);
+}
+
+/* A command naming an object in a string field, then a NODE field for each of ids, in order
+ * (SET_EXCLUDED, SET_PREFERRED). */
+static void put_node_list(struct wire_writer *w, uint32_t code, uint16_t tag, const char *name,
+                          const uint64_t *ids, size_t n)
+{
+    put_int(w, CDB_TAG_CODE, code);
+    wire_put_str(w, tag, name);
+    for (size_t i = 0; i < n; i++)
+        put_int(w, CDB_TAG_NODE, ids[i]);
+}
+
 /* A command of two string fields (SET_PROP, ADD_RESTYPE, ADD_DEPENDENCY). */
 static void put_two_strings(struct wire_writer *w, uint32_t code, uint16_t tag1, const char *s1,
                             uint16_t tag2, const char *s2)
@@ -147,8 +165,7 @@ void cdb_cmd_add_restype_ex(struct wire_writer *w, const char *name, const char 
 {
     cdb_cmd_add_restype(w, name, driver);
     wire_put_str(w, CDB_TAG_VALUE, display);
-    for (size_t i = 0; i < n; i++)
-        put_prop(w, &props[i]);
+    put_props(w, props, n);
 }
 
 void cdb_cmd_delete_restype(struct wire_writer *w, const char *name)
@@ -175,10 +192,7 @@ void cdb_cmd_set_dependencies(struct wire_writer *w, const char *resource,
 void cdb_cmd_set_excluded(struct wire_writer *w, const char *resource, const uint64_t *nodes,
                           size_t n)
 {
-    put_int(w, CDB_TAG_CODE, CDB_CMD_SET_EXCLUDED);
-    wire_put_str(w, CDB_TAG_RESOURCE, resource);
-    for (size_t i = 0; i < n; i++)
-        put_int(w, CDB_TAG_NODE, nodes[i]);
+    put_node_list(w, CDB_CMD_SET_EXCLUDED, CDB_TAG_RESOURCE, resource, nodes, n);
 }
 
 /* The start of every command about one node: its code and the node's id. */
@@ -266,12 +280,19 @@ void cdb_cmd_set_group_state(struct wire_writer *w, const char *name, int32_t st
     put_state(w, CDB_CMD_SET_GROUP_STATE, name, state, owner);
 }
 
-void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *type,
-                          const char *group, const struct cdb_kv *props, size_t n_props)
+/* ADD_RESOURCE up to its properties. */
+static void begin_add_resource(struct wire_writer *w, const char *name, const char *type,
+                               const char *group)
 {
     begin_named_cmd(w, CDB_CMD_ADD_RESOURCE, name);
     wire_put_str(w, CDB_TAG_TYPE, type);
     wire_put_str(w, CDB_TAG_GROUP, group);
+}
+
+void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *type,
+                          const char *group, const struct cdb_kv *props, size_t n_props)
+{
+    begin_add_resource(w, name, type, group);
     for (size_t i = 0; i < n_props; i++) {
         size_t mark = wire_begin(w, CDB_TAG_PROP);
         wire_put_str(w, CDB_TAG_KEY, props[i].key);
@@ -283,23 +304,13 @@ void cdb_cmd_add_resource(struct wire_writer *w, const char *name, const char *t
 void cdb_cmd_add_resource_props(struct wire_writer *w, const char *name, const char *type,
                                 const char *group, const struct prop *props, size_t n)
 {
-    begin_named_cmd(w, CDB_CMD_ADD_RESOURCE, name);
-    wire_put_str(w, CDB_TAG_TYPE, type);
-    wire_put_str(w, CDB_TAG_GROUP, group);
-    for (size_t i = 0; i < n; i++)
-        put_prop(w, &props[i]);
+    begin_add_resource(w, name, type, group);
+    put_props(w, props, n);
 }
 
 void cdb_cmd_delete_resource(struct wire_writer *w, const char *name)
 {
     begin_named_cmd(w, CDB_CMD_DELETE_RESOURCE, name);
-}
-
-/* SET_RESOURCE_PROPS and SET_GROUP_PROPS after their name. */
-static void put_props(struct wire_writer *w, const struct prop *props, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        put_prop(w, &props[i]);
 }
 
 void cdb_cmd_set_resource_props(struct wire_writer *w, const char *name, bool common,
@@ -353,10 +364,7 @@ void cdb_cmd_hand_over(struct wire_writer *w)
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,
                            size_t n)
 {
-    put_int(w, CDB_TAG_CODE, CDB_CMD_SET_PREFERRED);
-    wire_put_str(w, CDB_TAG_GROUP, group);
-    for (size_t i = 0; i < n; i++)
-        put_int(w, CDB_TAG_NODE, ids[i]);
+    put_node_list(w, CDB_CMD_SET_PREFERRED, CDB_TAG_GROUP, group, ids, n);
 }
 
 void cdb_cmd_sync(struct wire_writer *w)

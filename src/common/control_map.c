@@ -78,9 +78,15 @@ static char *row_value(const void *row, size_t len)
     return out;
 }
 
-uint32_t control_props_from_reply(const void *data, size_t len, enum prop_pick pick,
-                                  control_read_only_fn read_only, void *arg,
-                                  struct prop_set *ret)
+/* Reads one ITEM row into a property: 0, ROW_SKIPPED (not picked), or a Win32 error. On 0 the
+ * caller owns *name and *value; otherwise nothing is left allocated. */
+#define ROW_SKIPPED UINT32_MAX
+typedef uint32_t (*row_reader)(const void *row, size_t len, const void *arg, char **name,
+                               uint32_t *syntax, char **value);
+
+/* The properties read_row makes of the ITEM rows of a reply. */
+static uint32_t props_from_rows(const void *data, size_t len, row_reader read_row,
+                                const void *arg, struct prop_set *ret)
 {
     struct wire_reader r;
     struct wire_field f;
@@ -88,30 +94,54 @@ uint32_t control_props_from_reply(const void *data, size_t len, enum prop_pick p
     *ret = (struct prop_set){NULL, 0};
     wire_reader_init(&r, data, len);
     while (rc == 0 && wire_next(&r, &f) > 0) {
-        char *name = NULL, *value;
+        char *name = NULL, *value = NULL;
         uint32_t syntax;
         if (f.tag != RPC_F_ITEM)
             continue;
-        if (wire_get_strdup(f.value, f.len, RPC_F_NAME, &name) < 0 ||
-            wire_get_u32(f.value, f.len, RPC_F_SYNTAX, &syntax) < 0) {
-            free(name);
-            rc = ERROR_INVALID_DATA;
-            break;
-        }
-        if (pick != PICK_ALL && !picked(pick, read_only(name, arg))) {
-            free(name);
-            continue;
-        }
-        if (!(value = row_value(f.value, f.len))) {
-            free(name);
-            rc = ERROR_INVALID_DATA;
-            break;
-        }
-        rc = set_add(ret, name, syntax, value);
+        rc = read_row(f.value, f.len, arg, &name, &syntax, &value);
+        if (rc == 0)
+            rc = set_add(ret, name, syntax, value);
+        else if (rc == ROW_SKIPPED)
+            rc = 0;
     }
     if (rc != 0)
         prop_set_done(ret);
     return rc;
+}
+
+struct object_pick {
+    enum prop_pick pick;
+    control_read_only_fn read_only;
+    void *arg;
+};
+
+/* A row_reader for the property queries of resources, groups and types. */
+static uint32_t read_object_row(const void *row, size_t len, const void *arg, char **name,
+                                uint32_t *syntax, char **value)
+{
+    const struct object_pick *p = arg;
+    if (wire_get_strdup(row, len, RPC_F_NAME, name) < 0 ||
+        wire_get_u32(row, len, RPC_F_SYNTAX, syntax) < 0) {
+        free(*name);
+        return ERROR_INVALID_DATA;
+    }
+    if (p->pick != PICK_ALL && !picked(p->pick, p->read_only(*name, p->arg))) {
+        free(*name);
+        return ROW_SKIPPED;
+    }
+    if (!(*value = row_value(row, len))) {
+        free(*name);
+        return ERROR_INVALID_DATA;
+    }
+    return 0;
+}
+
+uint32_t control_props_from_reply(const void *data, size_t len, enum prop_pick pick,
+                                  control_read_only_fn read_only, void *arg,
+                                  struct prop_set *ret)
+{
+    const struct object_pick p = {pick, read_only, arg};
+    return props_from_rows(data, len, read_object_row, &p, ret);
 }
 
 static bool is_decimal(const char *s)
@@ -134,36 +164,31 @@ static bool cluster_settable(const char *name)
     return false;
 }
 
+/* A row_reader for the cluster's common properties; arg points to the enum prop_pick. */
+static uint32_t read_cluster_row(const void *row, size_t len, const void *arg, char **name,
+                                 uint32_t *syntax, char **value)
+{
+    enum prop_pick pick = *(const enum prop_pick *)arg;
+    if (wire_get_strdup(row, len, RPC_F_NAME, name) < 0 ||
+        wire_get_strdup(row, len, RPC_F_VALUE, value) < 0) {
+        free(*name);
+        return ERROR_INVALID_DATA;
+    }
+    if (!picked(pick, !cluster_settable(*name))) {
+        free(*name);
+        free(*value);
+        return ROW_SKIPPED;
+    }
+    /* a decimal past a DWORD stays a string rather than being cut */
+    bool dword = is_decimal(*value) && strtoull(*value, NULL, 10) <= UINT32_MAX;
+    *syntax = dword ? PROP_SYNTAX_DWORD : PROP_SYNTAX_SZ;
+    return 0;
+}
+
 uint32_t control_cluster_props_from_reply(const void *data, size_t len, enum prop_pick pick,
                                           struct prop_set *ret)
 {
-    struct wire_reader r;
-    struct wire_field f;
-    uint32_t rc = 0;
-    *ret = (struct prop_set){NULL, 0};
-    wire_reader_init(&r, data, len);
-    while (rc == 0 && wire_next(&r, &f) > 0) {
-        char *name = NULL, *value = NULL;
-        if (f.tag != RPC_F_ITEM)
-            continue;
-        if (wire_get_strdup(f.value, f.len, RPC_F_NAME, &name) < 0 ||
-            wire_get_strdup(f.value, f.len, RPC_F_VALUE, &value) < 0) {
-            free(name);
-            rc = ERROR_INVALID_DATA;
-            break;
-        }
-        if (!picked(pick, !cluster_settable(name))) {
-            free(name);
-            free(value);
-            continue;
-        }
-        /* a decimal past a DWORD stays a string rather than being cut */
-        bool dword = is_decimal(value) && strtoull(value, NULL, 10) <= UINT32_MAX;
-        rc = set_add(ret, name, dword ? PROP_SYNTAX_DWORD : PROP_SYNTAX_SZ, value);
-    }
-    if (rc != 0)
-        prop_set_done(ret);
-    return rc;
+    return props_from_rows(data, len, read_cluster_row, &pick, ret);
 }
 
 static bool is_ip_type(const char *type)

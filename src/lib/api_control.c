@@ -559,24 +559,47 @@ static DWORD enter(struct ctl *x, uint32_t object, HNODE host, DWORD code, LPVOI
     return 0;
 }
 
+/* What a control on an object handle needs to know of the object's kind. */
+struct ctl_target {
+    enum handle_type handle;
+    uint32_t object;          /* CLUS_OBJECT_*: the object byte the code must carry */
+    enum cprop_object kind;   /* unused for nodes */
+    DWORD (*dispatch)(struct ctl *x);
+};
+
+static const struct ctl_target resource_target = {HANDLE_RESOURCE, CLUS_OBJECT_RESOURCE,
+                                                  CPROP_RESOURCE, resource_control};
+static const struct ctl_target group_target = {HANDLE_GROUP, CLUS_OBJECT_GROUP, CPROP_GROUP,
+                                               group_control};
+static const struct ctl_target node_target = {HANDLE_NODE, CLUS_OBJECT_NODE, CPROP_RESOURCE,
+                                              node_control};
+
+/* A control on the object of handle h, a t->handle: the handle checked, then the call. */
+static DWORD object_control(const struct ctl_target *t, const void *h, HNODE host, DWORD code,
+                            LPVOID in, DWORD in_size, LPVOID out, DWORD out_size,
+                            LPDWORD returned)
+{
+    struct object_handle *o = object_enter(h, t->handle);
+    struct ctl x;
+    if (o == NULL)
+        return ERROR_INVALID_HANDLE;
+    DWORD status = enter(&x, t->object, host, code, in, in_size, out, out_size, returned);
+    if (status != 0)
+        return status;
+    x.c = (struct cluster_handle *)o->h.parent;
+    x.kind = t->kind;
+    x.name = o->name;
+    return t->dispatch(&x);
+}
+
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode,
                                                       DWORD dwControlCode, LPVOID lpInBuffer,
                                                       DWORD cbInBufferSize, LPVOID lpOutBuffer,
                                                       DWORD cbOutBufferSize,
                                                       LPDWORD lpBytesReturned)
 {
-    struct object_handle *o = object_enter(hResource, HANDLE_RESOURCE);
-    struct ctl x;
-    if (o == NULL)
-        return ERROR_INVALID_HANDLE;
-    DWORD status = enter(&x, CLUS_OBJECT_RESOURCE, hHostNode, dwControlCode, lpInBuffer,
-                         cbInBufferSize, lpOutBuffer, cbOutBufferSize, lpBytesReturned);
-    if (status != 0)
-        return status;
-    x.c = (struct cluster_handle *)o->h.parent;
-    x.kind = CPROP_RESOURCE;
-    x.name = o->name;
-    return resource_control(&x);
+    return object_control(&resource_target, hResource, hHostNode, dwControlCode, lpInBuffer,
+                          cbInBufferSize, lpOutBuffer, cbOutBufferSize, lpBytesReturned);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceTypeControl(HCLUSTER hCluster,
@@ -614,18 +637,8 @@ CLUSAPI_API DWORD CLUSAPI_CALL ClusterGroupControl(HGROUP hGroup, HNODE hHostNod
                                                    DWORD nInBufferSize, LPVOID lpOutBuffer,
                                                    DWORD nOutBufferSize, LPDWORD lpBytesReturned)
 {
-    struct object_handle *o = object_enter(hGroup, HANDLE_GROUP);
-    struct ctl x;
-    if (o == NULL)
-        return ERROR_INVALID_HANDLE;
-    DWORD status = enter(&x, CLUS_OBJECT_GROUP, hHostNode, dwControlCode, lpInBuffer,
-                         nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesReturned);
-    if (status != 0)
-        return status;
-    x.c = (struct cluster_handle *)o->h.parent;
-    x.kind = CPROP_GROUP;
-    x.name = o->name;
-    return group_control(&x);
+    return object_control(&group_target, hGroup, hHostNode, dwControlCode, lpInBuffer,
+                          nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesReturned);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterNodeControl(HNODE hNode, HNODE hHostNode,
@@ -633,17 +646,8 @@ CLUSAPI_API DWORD CLUSAPI_CALL ClusterNodeControl(HNODE hNode, HNODE hHostNode,
                                                   DWORD nInBufferSize, LPVOID lpOutBuffer,
                                                   DWORD nOutBufferSize, LPDWORD lpBytesReturned)
 {
-    struct object_handle *o = object_enter(hNode, HANDLE_NODE);
-    struct ctl x;
-    if (o == NULL)
-        return ERROR_INVALID_HANDLE;
-    DWORD status = enter(&x, CLUS_OBJECT_NODE, hHostNode, dwControlCode, lpInBuffer,
-                         nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesReturned);
-    if (status != 0)
-        return status;
-    x.c = (struct cluster_handle *)o->h.parent;
-    x.name = o->name;
-    return node_control(&x);
+    return object_control(&node_target, hNode, hHostNode, dwControlCode, lpInBuffer,
+                          nInBufferSize, lpOutBuffer, nOutBufferSize, lpBytesReturned);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterControl(HCLUSTER hCluster, HNODE hHostNode,

@@ -153,6 +153,20 @@ static DWORD collect_all(struct cluster_handle *c, const struct pick *picks, siz
     return status;
 }
 
+/* A new enumeration of type holding what the picks in dw_type find, or NULL with the last
+ * error set. */
+static void *open_picked(struct cluster_handle *c, enum handle_type type,
+                         const struct pick *picks, size_t n, DWORD dw_type)
+{
+    struct enum_handle *e = enum_new(c, type);
+
+    if (e == NULL) {
+        lib_fail(ERROR_NOT_ENOUGH_MEMORY);
+        return NULL;
+    }
+    return enum_finish(e, collect_all(c, picks, n, dw_type, e));
+}
+
 /* A dwType that selects something and nothing outside all. */
 static bool valid_mask(DWORD dw_type, DWORD all)
 {
@@ -181,7 +195,6 @@ CLUSAPI_API HRESENUM CLUSAPI_CALL ClusterResourceOpenEnum(HRESOURCE hResource, D
     struct object_handle *o = open_on(hResource, HANDLE_RESOURCE, dwType,
                                       CLUSTER_RESOURCE_ENUM_ALL);
     struct cluster_handle *c;
-    struct enum_handle *e;
 
     if (o == NULL)
         return NULL;
@@ -191,11 +204,7 @@ CLUSAPI_API HRESENUM CLUSAPI_CALL ClusterResourceOpenEnum(HRESOURCE hResource, D
         {RPC_QUERY_DEPENDENTS, o->name, RPC_F_NAME, 0, NULL, CLUSTER_RESOURCE_ENUM_PROVIDES},
         {RPC_QUERY_POSSIBLE_OWNERS, o->name, RPC_F_NAME, 0, NULL, CLUSTER_RESOURCE_ENUM_NODES},
     };
-    if ((e = enum_new(c, HANDLE_RES_ENUM)) == NULL) {
-        lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-        return NULL;
-    }
-    return enum_finish(e, collect_all(c, picks, sizeof(picks) / sizeof(picks[0]), dwType, e));
+    return open_picked(c, HANDLE_RES_ENUM, picks, sizeof(picks) / sizeof(picks[0]), dwType);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceGetEnumCount(HRESENUM hResEnum)
@@ -223,7 +232,6 @@ CLUSAPI_API HGROUPENUM CLUSAPI_CALL ClusterGroupOpenEnum(HGROUP hGroup, DWORD dw
 {
     struct object_handle *o = open_on(hGroup, HANDLE_GROUP, dwType, CLUSTER_GROUP_ENUM_ALL);
     struct cluster_handle *c;
-    struct enum_handle *e;
 
     if (o == NULL)
         return NULL;
@@ -233,11 +241,7 @@ CLUSAPI_API HGROUPENUM CLUSAPI_CALL ClusterGroupOpenEnum(HGROUP hGroup, DWORD dw
          CLUSTER_GROUP_ENUM_CONTAINS},
         {RPC_QUERY_PREFERRED, o->name, RPC_F_NAME, 0, NULL, CLUSTER_GROUP_ENUM_NODES},
     };
-    if ((e = enum_new(c, HANDLE_GROUP_ENUM)) == NULL) {
-        lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-        return NULL;
-    }
-    return enum_finish(e, collect_all(c, picks, sizeof(picks) / sizeof(picks[0]), dwType, e));
+    return open_picked(c, HANDLE_GROUP_ENUM, picks, sizeof(picks) / sizeof(picks[0]), dwType);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterGroupGetEnumCount(HGROUPENUM hGroupEnum)
@@ -370,7 +374,6 @@ CLUSAPI_API HRESTYPEENUM CLUSAPI_CALL ClusterResourceTypeOpenEnum(HCLUSTER hClus
                                                                   DWORD dwType)
 {
     struct cluster_handle *c = (struct cluster_handle *)handle_get(hCluster, HANDLE_CLUSTER);
-    struct enum_handle *e;
     char *name, type_name[256];
     DWORD status;
 
@@ -394,11 +397,7 @@ CLUSAPI_API HRESTYPEENUM CLUSAPI_CALL ClusterResourceTypeOpenEnum(HCLUSTER hClus
         {RPC_QUERY_RESOURCES, NULL, RPC_F_NAME, RPC_F_TYPE, type_name,
          CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES},
     };
-    if ((e = enum_new(c, HANDLE_RESTYPE_ENUM)) == NULL) {
-        lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-        return NULL;
-    }
-    return enum_finish(e, collect_all(c, picks, sizeof(picks) / sizeof(picks[0]), dwType, e));
+    return open_picked(c, HANDLE_RESTYPE_ENUM, picks, sizeof(picks) / sizeof(picks[0]), dwType);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL ClusterResourceTypeGetEnumCount(HRESTYPEENUM hResTypeEnum)

@@ -183,31 +183,30 @@ CLUSAPI_API DWORD CLUSAPI_CALL FailClusterResource(HRESOURCE hResource)
 /* Group and dependencies                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-CLUSAPI_API DWORD CLUSAPI_CALL ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup)
+/* A change of resource hResource naming, in field tag, the object of handle other (a type). */
+static DWORD change_naming(HRESOURCE hResource, const void *other, enum handle_type type,
+                           uint32_t op, uint16_t tag)
 {
     struct cluster_handle *c = NULL;
-    struct object_handle *r = enter(hResource, &c), *g;
+    struct object_handle *r = enter(hResource, &c), *o;
 
     if (r == NULL)
         return ERROR_INVALID_HANDLE;
-    g = (struct object_handle *)handle_get(hGroup, HANDLE_GROUP);
-    if (g == NULL)
+    o = (struct object_handle *)handle_get(other, type);
+    if (o == NULL)
         return lib_fail(ERROR_INVALID_HANDLE);
-    return change_with(c, RPC_OP_RESOURCE_MOVE, r->name, RPC_F_GROUP, g->name);
+    return change_with(c, op, r->name, tag, o->name);
+}
+
+CLUSAPI_API DWORD CLUSAPI_CALL ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup)
+{
+    return change_naming(hResource, hGroup, HANDLE_GROUP, RPC_OP_RESOURCE_MOVE, RPC_F_GROUP);
 }
 
 /* AddClusterResourceDependency and RemoveClusterResourceDependency. */
 static DWORD dependency(HRESOURCE hResource, HRESOURCE hDependsOn, uint32_t op)
 {
-    struct cluster_handle *c = NULL;
-    struct object_handle *r = enter(hResource, &c), *provider;
-
-    if (r == NULL)
-        return ERROR_INVALID_HANDLE;
-    provider = (struct object_handle *)handle_get(hDependsOn, HANDLE_RESOURCE);
-    if (provider == NULL)
-        return lib_fail(ERROR_INVALID_HANDLE);
-    return change_with(c, op, r->name, RPC_F_PROVIDER, provider->name);
+    return change_naming(hResource, hDependsOn, HANDLE_RESOURCE, op, RPC_F_PROVIDER);
 }
 
 CLUSAPI_API DWORD CLUSAPI_CALL AddClusterResourceDependency(HRESOURCE hResource,

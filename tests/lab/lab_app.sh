@@ -48,6 +48,31 @@ lab_app_node_dir() {
     printf '%s/n%d/app\n' "$LAB_DIR" "$1"
 }
 
+# lab_app_nginx_conf DIR LISTEN TEXT — on stdout, the config of an nginx listening on LISTEN
+# (ADDR:PORT) that answers every request with TEXT, keeping its pid file, logs and temporary
+# files in DIR (DIR/tmp must exist).  Also the benchmark's (bench/appfailover.sh).
+lab_app_nginx_conf() {
+    cat <<EOF
+pid $1/nginx.pid;
+error_log $1/error.log;
+worker_processes 1;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $1/tmp/body;
+    proxy_temp_path $1/tmp/proxy;
+    fastcgi_temp_path $1/tmp/fastcgi;
+    uwsgi_temp_path $1/tmp/uwsgi;
+    scgi_temp_path $1/tmp/scgi;
+    default_type text/plain;
+    server {
+        listen $2;
+        location / { return 200 "$3\n"; }
+    }
+}
+EOF
+}
+
 # lab_app_web_files I ADDR — node I's web content: www/index.html (its name) and nginx.conf (an
 # nginx on ADDR:LAB_APP_HTTP_PORT answering every request with its name, its pid file, logs
 # and temporary files in LAB_APP_DIR); and the one program for a Generic Application,
@@ -58,25 +83,7 @@ lab_app_web_files() {
     d=$(lab_app_node_dir "$1")
     mkdir -p "$d/www" "$d/tmp"
     printf 'n%d\n' "$1" >"$d/www/index.html"
-    cat >"$d/nginx.conf" <<EOF
-pid $w/nginx.pid;
-error_log $w/error.log;
-worker_processes 1;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $w/tmp/body;
-    proxy_temp_path $w/tmp/proxy;
-    fastcgi_temp_path $w/tmp/fastcgi;
-    uwsgi_temp_path $w/tmp/uwsgi;
-    scgi_temp_path $w/tmp/scgi;
-    default_type text/plain;
-    server {
-        listen $2:$LAB_APP_HTTP_PORT;
-        location / { return 200 "n$1\n"; }
-    }
-}
-EOF
+    lab_app_nginx_conf "$w" "$2:$LAB_APP_HTTP_PORT" "n$1" >"$d/nginx.conf"
     cat >"$LAB_DIR/web.py" <<EOF
 import http.server, sys
 PAGE = open("$w/www/index.html", "rb").read()

@@ -13,66 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <clusapi.h>
+#include "rgm_fixture.h"
 
-#include "daemon/rgm/rgm_policy.h"
-
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Short names for the tables. */
-#define GON ClusterGroupOnline
-#define GOFF ClusterGroupOffline
-#define GFAIL ClusterGroupFailed
-#define GPART ClusterGroupPartialOnline
-#define GPEND ClusterGroupPending
-#define RON ClusterResourceOnline
-#define ROFF ClusterResourceOffline
-#define RFAIL ClusterResourceFailed
-#define RONP ClusterResourceOnlinePending
-#define ROFFP ClusterResourceOfflinePending
 #define ONLY RGM_ONLY_ACTIVE
 #define HAND RGM_HAND_OVER
-
-/* ------------------------------------------------------------------------------------------ */
-/* Members: "UDPJ-" gives node i+1 the i-th state (Up, Down, Paused, Joining; - for none)     */
-/* ------------------------------------------------------------------------------------------ */
-
-#define MAX_NODES 8
-
-struct members_fixture {
-    struct cdb_node nodes[MAX_NODES];
-    struct rgm_members m;
-};
-
-static int32_t node_state(char c)
-{
-    switch (c) {
-    case 'U': return ClusterNodeUp;
-    case 'D': return ClusterNodeDown;
-    case 'P': return ClusterNodePaused;
-    case 'J': return ClusterNodeJoining;
-    default: fail_msg("bad node state '%c'", c);
-    }
-    return ClusterNodeStateUnknown;
-}
-
-/* f must stay where it is: f->m points into it. */
-static void members_init(struct members_fixture *f, const char *states, uint64_t self)
-{
-    size_t n = 0;
-
-    memset(f, 0, sizeof(*f));
-    for (size_t i = 0; states[i] != '\0'; i++) {
-        assert_true(i < MAX_NODES);
-        if (states[i] == '-')
-            continue;
-        f->nodes[n].id = i + 1;
-        snprintf(f->nodes[n].name, sizeof(f->nodes[n].name), "n%zu", i + 1);
-        f->nodes[n].state = node_state(states[i]);
-        n++;
-    }
-    f->m = (struct rgm_members){.self = self, .nodes = f->nodes, .n_nodes = n};
-}
 
 /* Preferred owners, 0-terminated. */
 static size_t pref_len(const uint64_t *pref)

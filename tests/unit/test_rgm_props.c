@@ -12,45 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <clusapi.h>
-
-#include "daemon/rgm/rgm_policy.h"
-
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-#define GON ClusterGroupOnline
-#define GOFF ClusterGroupOffline
-#define GPART ClusterGroupPartialOnline
-#define GPEND ClusterGroupPending
-#define RON ClusterResourceOnline
-#define ROFF ClusterResourceOffline
-#define RFAIL ClusterResourceFailed
-#define RONP ClusterResourceOnlinePending
-#define ROFFP ClusterResourceOfflinePending
-
-#define MAX_NODES 8
-
-/* Members: "UD" gives node i+1 the i-th state (Up, Down). */
-struct members_fixture {
-    struct cdb_node nodes[MAX_NODES];
-    struct rgm_members m;
-};
-
-/* f must stay where it is: f->m points into it. */
-static void members_init(struct members_fixture *f, const char *states, uint64_t self)
-{
-    size_t n = 0;
-
-    memset(f, 0, sizeof(*f));
-    for (; states[n] != '\0'; n++) {
-        assert_true(n < MAX_NODES);
-        assert_true(states[n] == 'U' || states[n] == 'D');
-        f->nodes[n].id = n + 1;
-        snprintf(f->nodes[n].name, sizeof(f->nodes[n].name), "n%zu", n + 1);
-        f->nodes[n].state = states[n] == 'U' ? ClusterNodeUp : ClusterNodeDown;
-    }
-    f->m = (struct rgm_members){.self = self, .nodes = f->nodes, .n_nodes = n};
-}
+#include "rgm_fixture.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* AND/OR dependencies                                                                         */

@@ -421,32 +421,14 @@ static int cmd_set_group_state(struct cdb *db, const struct msg *m)
                         (uint64_t)rep.owner, rep.id);
 }
 
-/* The nested PROP fields of ADD_RESOURCE: private properties; a repeated key breaks the primary
- * key (87). */
-static int add_resource_props(struct cdb *db, const struct msg *m, int64_t resource)
+/* A cdb_prop_fn: one private property of the new resource *arg that ADD_RESOURCE carries; a
+ * repeated key breaks the primary key (87). */
+static int add_resource_prop(struct cdb *db, struct cdb_propval *pv, const void *arg)
 {
-    struct wire_reader rd;
-    struct wire_field f;
-    int r;
-
-    wire_reader_init(&rd, m->data, m->len);
-    while ((r = wire_next(&rd, &f)) > 0) {
-        struct msg prop = {f.value, f.len};
-        struct cdb_propval pv;
-
-        if (f.tag != CDB_TAG_PROP)
-            continue;
-        if ((r = cdb_read_prop(db, &prop, false, &pv)) != 0)
-            return r;
-        r = cdb_sql_exec(db,
-                         "INSERT INTO resprop(resource, common, key, syntax, value)"
-                         " VALUES(?, 0, ?, ?, ?)",
-                         "itit", resource, pv.key, (int64_t)pv.syntax, pv.value);
-        cdb_propval_done(&pv);
-        if (r != 0)
-            return r;
-    }
-    return r < 0 ? cdb_bad_field(db, r, CDB_TAG_PROP) : 0;
+    return cdb_sql_exec(db,
+                        "INSERT INTO resprop(resource, common, key, syntax, value)"
+                        " VALUES(?, 0, ?, ?, ?)",
+                        "itit", *(const int64_t *)arg, pv->key, (int64_t)pv->syntax, pv->value);
 }
 
 static int cmd_add_resource(struct cdb *db, const struct msg *m)
@@ -454,7 +436,7 @@ static int cmd_add_resource(struct cdb *db, const struct msg *m)
     _cleanup_free_ char *name = NULL;
     _cleanup_free_ char *type = NULL;
     _cleanup_free_ char *group = NULL;
-    int64_t grp;
+    int64_t grp, id;
     int r;
 
     if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
@@ -472,7 +454,8 @@ static int cmd_add_resource(struct cdb *db, const struct msg *m)
                      "tiit", name, grp, (int64_t)RESOURCE_STATE_INITIAL, type);
     if (r != 0)
         return r;
-    return add_resource_props(db, m, sqlite3_last_insert_rowid(db->conn));
+    id = sqlite3_last_insert_rowid(db->conn);
+    return cdb_each_prop(db, m, false, add_resource_prop, &id);
 }
 
 static int cmd_set_resource_state(struct cdb *db, const struct msg *m)
@@ -522,18 +505,14 @@ static int cmd_release_resource(struct cdb *db, const struct msg *m)
     return cdb_sql_exec(db, "UPDATE resource SET handoff = NULL WHERE id = ?", "i", id);
 }
 
-static int cmd_set_preferred(struct cdb *db, const struct msg *m)
+int cdb_insert_nodes(struct cdb *db, const struct msg *m, const char *sql, const char *types,
+                     int64_t owner)
 {
-    _cleanup_free_ char *group = NULL;
     struct wire_reader rd;
     struct wire_field f;
-    int64_t grp, rank = 0;
+    int64_t rank = 0;
     int r;
 
-    if ((r = cdb_arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
-        (r = cdb_need_group(db, group, &grp)) ||
-        (r = cdb_sql_exec(db, "DELETE FROM preferred WHERE grp = ?", "i", grp)))
-        return r;
     wire_reader_init(&rd, m->data, m->len);
     while ((r = wire_next(&rd, &f)) > 0) {
         uint64_t id;
@@ -542,12 +521,26 @@ static int cmd_set_preferred(struct cdb *db, const struct msg *m)
             continue;
         if (wire_field_u64(&f, &id) < 0 || id == 0 || id > INT64_MAX)
             return cdb_bad_field(db, -EBADMSG, CDB_TAG_NODE);
+        /* types names the arguments sql uses; cdb_sql() reads no further than it says. */
         if ((r = cdb_need_node(db, (int64_t)id)) ||
-            (r = cdb_sql_exec(db, "INSERT INTO preferred(grp, node, rank) VALUES(?, ?, ?)", "iii",
-                              grp, (int64_t)id, rank++)))
+            (r = cdb_sql_exec(db, sql, types, owner, (int64_t)id, rank++)))
             return r;
     }
     return r < 0 ? cdb_bad_field(db, r, CDB_TAG_NODE) : 0;
+}
+
+static int cmd_set_preferred(struct cdb *db, const struct msg *m)
+{
+    _cleanup_free_ char *group = NULL;
+    int64_t grp;
+    int r;
+
+    if ((r = cdb_arg_str(db, m, CDB_TAG_GROUP, CDB_NAME_MAX, 0, &group)) ||
+        (r = cdb_need_group(db, group, &grp)) ||
+        (r = cdb_sql_exec(db, "DELETE FROM preferred WHERE grp = ?", "i", grp)))
+        return r;
+    return cdb_insert_nodes(db, m, "INSERT INTO preferred(grp, node, rank) VALUES(?, ?, ?)",
+                            "iii", grp);
 }
 
 static const cmd_handler handlers[CDB_CMD_MAX + 1] = {

@@ -109,9 +109,8 @@ static int check_common(struct cdb *db, int kind, struct cdb_propval *pv)
     return 0;
 }
 
-/* Merges the PROP fields of m into owner's properties in store. */
-static int merge_props(struct cdb *db, const struct msg *m, const struct prop_store *store,
-                       int64_t owner)
+int cdb_each_prop(struct cdb *db, const struct msg *m, bool value_optional, cdb_prop_fn store,
+                  const void *arg)
 {
     struct wire_reader rd;
     struct wire_field f;
@@ -124,20 +123,43 @@ static int merge_props(struct cdb *db, const struct msg *m, const struct prop_st
 
         if (f.tag != CDB_TAG_PROP)
             continue;
-        if ((r = cdb_read_prop(db, &prop, true, &pv)) != 0)
+        if ((r = cdb_read_prop(db, &prop, value_optional, &pv)) != 0)
             return r;
-        if (store->kind >= 0)
-            r = check_common(db, store->kind, &pv);
-        if (r == 0 && pv.value == NULL)
-            r = cdb_sql_exec(db, store->remove, "it", owner, pv.key);
-        else if (r == 0)
-            r = cdb_sql_exec(db, store->upsert, "itit", owner, pv.key, (int64_t)pv.syntax,
-                             pv.value);
+        r = store(db, &pv, arg);
         cdb_propval_done(&pv);
         if (r != 0)
             return r;
     }
     return r < 0 ? cdb_bad_field(db, r, CDB_TAG_PROP) : 0;
+}
+
+struct prop_target {
+    const struct prop_store *store;
+    int64_t owner;
+};
+
+/* A cdb_prop_fn: sets or (no value) removes one property of target's owner. */
+static int merge_prop(struct cdb *db, struct cdb_propval *pv, const void *arg)
+{
+    const struct prop_target *target = arg;
+    const struct prop_store *store = target->store;
+    int r;
+
+    if (store->kind >= 0 && (r = check_common(db, store->kind, pv)) != 0)
+        return r;
+    if (pv->value == NULL)
+        return cdb_sql_exec(db, store->remove, "it", target->owner, pv->key);
+    return cdb_sql_exec(db, store->upsert, "itit", target->owner, pv->key, (int64_t)pv->syntax,
+                        pv->value);
+}
+
+/* Merges the PROP fields of m into owner's properties in store. */
+static int merge_props(struct cdb *db, const struct msg *m, const struct prop_store *store,
+                       int64_t owner)
+{
+    const struct prop_target target = {store, owner};
+
+    return cdb_each_prop(db, m, true, merge_prop, &target);
 }
 
 int cdb_apply_set_resource_props(struct cdb *db, const struct msg *m)
@@ -169,32 +191,15 @@ int cdb_apply_set_group_props(struct cdb *db, const struct msg *m)
 /* Resource types                                                                           */
 /* ---------------------------------------------------------------------------------------- */
 
-/* The common properties ADD_RESTYPE carries (a new type has none stored yet). */
-static int add_restype_props(struct cdb *db, const struct msg *m, const char *type)
+/* A cdb_prop_fn: one common property of the new type arg (a name) that ADD_RESTYPE carries. */
+static int add_restype_prop(struct cdb *db, struct cdb_propval *pv, const void *arg)
 {
-    struct wire_reader rd;
-    struct wire_field f;
-    int r;
+    int r = check_common(db, CPROP_RESTYPE, pv);
 
-    wire_reader_init(&rd, m->data, m->len);
-    while ((r = wire_next(&rd, &f)) > 0) {
-        struct msg prop = {f.value, f.len};
-        struct cdb_propval pv;
-
-        if (f.tag != CDB_TAG_PROP)
-            continue;
-        if ((r = cdb_read_prop(db, &prop, false, &pv)) != 0)
-            return r;
-        r = check_common(db, CPROP_RESTYPE, &pv);
-        if (r == 0)
-            r = cdb_sql_exec(db,
-                             "INSERT INTO typeprop(type, key, syntax, value) VALUES(?, ?, ?, ?)",
-                             "ttit", type, pv.key, (int64_t)pv.syntax, pv.value);
-        cdb_propval_done(&pv);
-        if (r != 0)
-            return r;
-    }
-    return r < 0 ? cdb_bad_field(db, r, CDB_TAG_PROP) : 0;
+    if (r != 0)
+        return r;
+    return cdb_sql_exec(db, "INSERT INTO typeprop(type, key, syntax, value) VALUES(?, ?, ?, ?)",
+                        "ttit", (const char *)arg, pv->key, (int64_t)pv->syntax, pv->value);
 }
 
 int cdb_apply_add_restype(struct cdb *db, const struct msg *m)
@@ -213,7 +218,8 @@ int cdb_apply_add_restype(struct cdb *db, const struct msg *m)
         (r = cdb_sql_exec(db, "INSERT INTO restype(name, driver, display) VALUES(?, ?, ?)",
                           "ttt", name, driver, display ? display : "")))
         return r;
-    return add_restype_props(db, m, name);
+    /* A new type has no properties stored yet: each one is inserted. */
+    return cdb_each_prop(db, m, false, add_restype_prop, name);
 }
 
 /* DeleteClusterResourceType: refused while a resource has the type (MS-CMRP
@@ -402,8 +408,6 @@ int cdb_check_dependency_groups(struct cdb *db)
 int cdb_apply_set_excluded(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *resource = NULL;
-    struct wire_reader rd;
-    struct wire_field f;
     int64_t res;
     int r;
 
@@ -411,20 +415,8 @@ int cdb_apply_set_excluded(struct cdb *db, const struct msg *m)
         (r = cdb_need_resource(db, resource, &res)) ||
         (r = cdb_sql_exec(db, "DELETE FROM excluded WHERE resource = ?", "i", res)))
         return r;
-    wire_reader_init(&rd, m->data, m->len);
-    while ((r = wire_next(&rd, &f)) > 0) {
-        uint64_t id;
-
-        if (f.tag != CDB_TAG_NODE)
-            continue;
-        if (wire_field_u64(&f, &id) < 0 || id == 0 || id > INT64_MAX)
-            return cdb_bad_field(db, -EBADMSG, CDB_TAG_NODE);
-        if ((r = cdb_need_node(db, (int64_t)id)) ||
-            (r = cdb_sql_exec(db, "INSERT INTO excluded(resource, node) VALUES(?, ?)", "ii",
-                              res, (int64_t)id)))
-            return r;
-    }
-    return r < 0 ? cdb_bad_field(db, r, CDB_TAG_NODE) : 0;
+    return cdb_insert_nodes(db, m, "INSERT INTO excluded(resource, node) VALUES(?, ?)", "ii",
+                            res);
 }
 
 int cdb_apply_fail_resource(struct cdb *db, const struct msg *m)

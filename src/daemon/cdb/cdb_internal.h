@@ -114,6 +114,11 @@ int cdb_need_absent(struct cdb *db, int status, const char *what, const char *na
                     const char *sql);
 int cdb_need_group(struct cdb *db, const char *name, int64_t *ret_id);
 int cdb_need_resource(struct cdb *db, const char *name, int64_t *ret_id);
+/* Runs sql once for each NODE field of m, in order, after checking the node exists; sql's
+ * arguments are owner, the node id and its 0-based rank, of which types names the ones it uses
+ * ("ii" or "iii"). */
+int cdb_insert_nodes(struct cdb *db, const struct msg *m, const char *sql, const char *types,
+                     int64_t owner);
 
 /* One nested PROP (KEY, SYNTAX optional: SZ, VALUE) read and checked: a known syntax, a value
  * in its text form. */
@@ -125,6 +130,13 @@ struct cdb_propval {
 int cdb_read_prop(struct cdb *db, const struct msg *prop, bool value_optional,
                   struct cdb_propval *ret);
 void cdb_propval_done(struct cdb_propval *pv);
+/* What to do with one property read; pv is released after it returns. 0, a rejection or a
+ * negative errno. */
+typedef int (*cdb_prop_fn)(struct cdb *db, struct cdb_propval *pv, const void *arg);
+/* Reads each nested PROP of m (cdb_read_prop) and hands it to store with arg, in order,
+ * stopping at the first non-zero result, which it returns. */
+int cdb_each_prop(struct cdb *db, const struct msg *m, bool value_optional, cdb_prop_fn store,
+                  const void *arg);
 
 /* The appliers of cdb_apply_model.c. */
 int cdb_apply_add_restype(struct cdb *db, const struct msg *m);

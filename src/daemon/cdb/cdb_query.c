@@ -412,6 +412,16 @@ int cdb_group_by_id(struct cdb *db, uint64_t id, struct cdb_group *ret)
     return read_by_id(db, &group_table, id, ret);
 }
 
+/* read_texts() keyed by the id of resource name. */
+static int read_resource_texts(struct cdb *db, const struct text_table *t, const char *resource,
+                               void *ret, size_t *ret_n)
+{
+    int64_t id;
+    int r = cdb_resource_id(db, resource, &id);
+
+    return r < 0 ? r : read_texts(db, t, id, ret, ret_n);
+}
+
 int cdb_resources(struct cdb *db, const char *group, struct cdb_resource **ret, size_t *ret_n)
 {
     int64_t grp = 0;
@@ -428,18 +438,12 @@ int cdb_resource_by_name(struct cdb *db, const char *name, struct cdb_resource *
 int cdb_resource_props(struct cdb *db, const char *resource, struct cdb_prop **ret,
                        size_t *ret_n)
 {
-    int64_t id;
-    int r = cdb_resource_id(db, resource, &id);
-
-    return r < 0 ? r : read_texts(db, &resprop_table, id, ret, ret_n);
+    return read_resource_texts(db, &resprop_table, resource, ret, ret_n);
 }
 
 int cdb_dependencies(struct cdb *db, const char *resource, char ***ret_names, size_t *ret_n)
 {
-    int64_t id;
-    int r = cdb_resource_id(db, resource, &id);
-
-    return r < 0 ? r : read_texts(db, &dependency_table, id, ret_names, ret_n);
+    return read_resource_texts(db, &dependency_table, resource, ret_names, ret_n);
 }
 
 int cdb_restypes(struct cdb *db, struct cdb_restype **ret, size_t *ret_n)
@@ -463,10 +467,7 @@ int cdb_preferred(struct cdb *db, const char *group, uint64_t **ret_ids, size_t 
 int cdb_resource_common(struct cdb *db, const char *resource, struct cdb_prop **ret,
                         size_t *ret_n)
 {
-    int64_t id;
-    int r = cdb_resource_id(db, resource, &id);
-
-    return r < 0 ? r : read_texts(db, &rescommon_table, id, ret, ret_n);
+    return read_resource_texts(db, &rescommon_table, resource, ret, ret_n);
 }
 
 int cdb_group_props(struct cdb *db, const char *group, struct cdb_prop **ret, size_t *ret_n)
@@ -488,18 +489,12 @@ int cdb_restype_props(struct cdb *db, const char *type, struct cdb_prop **ret, s
 int cdb_dependency_clauses(struct cdb *db, const char *resource, struct cdb_dependency **ret,
                            size_t *ret_n)
 {
-    int64_t id;
-    int r = cdb_resource_id(db, resource, &id);
-
-    return r < 0 ? r : read_texts(db, &clause_table, id, ret, ret_n);
+    return read_resource_texts(db, &clause_table, resource, ret, ret_n);
 }
 
 int cdb_dependents(struct cdb *db, const char *resource, char ***ret_names, size_t *ret_n)
 {
-    int64_t id;
-    int r = cdb_resource_id(db, resource, &id);
-
-    return r < 0 ? r : read_texts(db, &dependents_table, id, ret_names, ret_n);
+    return read_resource_texts(db, &dependents_table, resource, ret_names, ret_n);
 }
 
 int cdb_excluded(struct cdb *db, const char *resource, uint64_t **ret_ids, size_t *ret_n)

@@ -71,8 +71,19 @@ int rm_type_info(const char *driver, struct rm_type_info **ret)
         return -ENOENT;
     if (d->type_info != NULL)
         return d->type_info(driver, ret);
-    *ret = calloc(1, sizeof(**ret));
-    return *ret != NULL ? 0 : -ENOMEM;
+    return rm_type_info_static(NULL, 0, ret);
+}
+
+int rm_type_info_static(struct rm_param *params, size_t n, struct rm_type_info **ret)
+{
+    struct rm_type_info *info = calloc(1, sizeof(*info));
+
+    if (info == NULL)
+        return -ENOMEM;
+    info->params = params;
+    info->n_params = n;
+    *ret = info;
+    return 0;
 }
 
 void rm_type_info_free(struct rm_type_info *info)

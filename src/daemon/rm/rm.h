@@ -89,6 +89,9 @@ const struct rm_driver *rm_driver_find(const char *driver);
  * type_info gives an empty one. */
 int rm_type_info(const char *driver, struct rm_type_info **ret);
 void rm_type_info_free(struct rm_type_info *info);
+/* For a driver whose parameters are a static table: an info pointing at params[0..n) and no
+ * timeouts. rm_type_info_free() frees only the info, so the table stays the driver's. */
+int rm_type_info_static(struct rm_param *params, size_t n, struct rm_type_info **ret);
 /* The private property of a driver's type by name (any case), or NULL. */
 const struct rm_param *rm_type_param(const struct rm_type_info *info, const char *name);
 

@@ -328,16 +328,10 @@ static struct rm_param ipaddr_params[] = {
     {"LeaseSeconds", PROP_SYNTAX_DWORD, false, NULL, "the address's kernel lifetime (absent: forever)"},
 };
 
-/* The parameters are static: the info points at them and only the info itself is freed. */
 static int ipaddr_type_info(const char *driver_arg, struct rm_type_info **ret)
 {
     (void)driver_arg;
-    *ret = calloc(1, sizeof(**ret));
-    if (*ret == NULL)
-        return -ENOMEM;
-    (*ret)->params = ipaddr_params;
-    (*ret)->n_params = sizeof(ipaddr_params) / sizeof(ipaddr_params[0]);
-    return 0;
+    return rm_type_info_static(ipaddr_params, sizeof(ipaddr_params) / sizeof(ipaddr_params[0]), ret);
 }
 
 const struct rm_driver rm_ipaddr_driver = {

@@ -170,16 +170,10 @@ static struct rm_param netname_params[] = {
     {"DnsName", PROP_SYNTAX_SZ, false, NULL, "the name in DNS"},
 };
 
-/* As the IP Address driver's: static parameters, only the info is freed. */
 static int netname_type_info(const char *driver_arg, struct rm_type_info **ret)
 {
     (void)driver_arg;
-    *ret = calloc(1, sizeof(**ret));
-    if (*ret == NULL)
-        return -ENOMEM;
-    (*ret)->params = netname_params;
-    (*ret)->n_params = sizeof(netname_params) / sizeof(netname_params[0]);
-    return 0;
+    return rm_type_info_static(netname_params, sizeof(netname_params) / sizeof(netname_params[0]), ret);
 }
 
 const struct rm_driver rm_netname_driver = {

@@ -133,16 +133,25 @@ uint32_t svc_req_props(const struct rpc_call *call, struct svc_props *ret, char 
     return 0;
 }
 
-/* The resource a request names (RPC_F_NAME); finishes the call if there is none. */
+/* The name of a what (resource, group) in field tag of the request, into name (256 bytes);
+ * finishes the call if there is none. */
+static bool request_name(struct rpc_call *call, uint16_t tag, const char *what, char *name)
+{
+    if (!svc_req_str(call, tag, name, 256) || name[0] == '\0') {
+        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "a %s name of 1..255 bytes", what);
+        return false;
+    }
+    return true;
+}
+
+/* The resource a request names in field tag; finishes the call if there is none. */
 static bool named_resource(struct svc *s, struct rpc_call *call, uint16_t tag,
                            struct cdb_resource *ret)
 {
     char name[256];
 
-    if (!svc_req_str(call, tag, name, sizeof(name)) || name[0] == '\0') {
-        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "a resource name of 1..255 bytes");
+    if (!request_name(call, tag, "resource", name))
         return false;
-    }
     if (cdb_resource_by_name(s->db, name, ret) < 0) {
         rpc_call_finish(call, ERROR_RESOURCE_NOT_FOUND, "no resource '%s'", name);
         return false;
@@ -150,15 +159,14 @@ static bool named_resource(struct svc *s, struct rpc_call *call, uint16_t tag,
     return true;
 }
 
+/* The group a request names in field tag; finishes the call if there is none. */
 static bool named_group(struct svc *s, struct rpc_call *call, uint16_t tag,
                         struct cdb_group *ret)
 {
     char name[256];
 
-    if (!svc_req_str(call, tag, name, sizeof(name)) || name[0] == '\0') {
-        rpc_call_finish(call, ERROR_INVALID_PARAMETER, "a group name of 1..255 bytes");
+    if (!request_name(call, tag, "group", name))
         return false;
-    }
     if (cdb_group_by_name(s->db, name, ret) < 0) {
         rpc_call_finish(call, ERROR_GROUP_NOT_FOUND, "no group '%s'", name);
         return false;
