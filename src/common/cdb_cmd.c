@@ -35,6 +35,7 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_EXCLUDED] = "SET_EXCLUDED",
     [CDB_CMD_FAIL_RESOURCE] = "FAIL_RESOURCE",
     [CDB_CMD_MOVE_RESOURCE] = "MOVE_RESOURCE",
+    [CDB_CMD_COUNT_FAILOVER] = "COUNT_FAILOVER",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -75,6 +76,8 @@ static const struct cdb_field fields[] = {
     [CDB_TAG_CLAUSE] = {"clause", 4, false}, /* nested (no width) in SET_DEPENDENCIES */
     [CDB_TAG_COMMON] = {"common", 4, false},
     [CDB_TAG_SYNTAX] = {"syntax", 4, false},
+    [CDB_TAG_COUNT] = {"count", 4, false},
+    [CDB_TAG_SINCE] = {"since", 8, true},
 };
 
 const struct cdb_field *cdb_cmd_field(uint16_t tag)
@@ -337,6 +340,14 @@ void cdb_cmd_move_resource(struct wire_writer *w, const char *name, const char *
 {
     begin_named_cmd(w, CDB_CMD_MOVE_RESOURCE, name);
     wire_put_str(w, CDB_TAG_GROUP, group);
+}
+
+void cdb_cmd_count_failover(struct wire_writer *w, const char *group, uint32_t count,
+                            int64_t since_ms)
+{
+    begin_named_cmd(w, CDB_CMD_COUNT_FAILOVER, group);
+    wire_put_u32(w, CDB_TAG_COUNT, count);
+    wire_put_i64(w, CDB_TAG_SINCE, since_ms);
 }
 
 void cdb_cmd_set_resource_state(struct wire_writer *w, const char *name, int32_t state,

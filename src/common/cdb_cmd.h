@@ -37,6 +37,9 @@
  *                      resource's fail count goes up by one
  *   MOVE_RESOURCE      NAME, GROUP: the resource goes to that group (ChangeClusterResourceGroup;
  *                      the caller moves a whole dependency tree in one BATCH)
+ *   COUNT_FAILOVER     NAME, COUNT (u32), SINCE (i64: wall-clock ms): the group's failovers
+ *                      within its FailoverPeriod, which began at SINCE; the leader records each
+ *                      failover it allows, so a new leader goes on counting
  *   SET_PREFERRED      GROUP (name), NODE* (u64, in order of preference; replaces the list)
  *   BATCH              CMD* (nested command; no BATCH inside); all or nothing
  *   RELEASE_RESOURCE   NAME, NODE (u64): node NODE no longer holds the resource it was handing
@@ -91,9 +94,10 @@ enum cdb_cmd_code {
     CDB_CMD_SET_EXCLUDED = 24,
     CDB_CMD_FAIL_RESOURCE = 25,
     CDB_CMD_MOVE_RESOURCE = 26,
+    CDB_CMD_COUNT_FAILOVER = 27,
 };
 
-#define CDB_CMD_MAX CDB_CMD_MOVE_RESOURCE
+#define CDB_CMD_MAX CDB_CMD_COUNT_FAILOVER
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -122,6 +126,8 @@ enum cdb_cmd_tag {
     CDB_TAG_CLAUSE = 24,  /* u32 in ADD_DEPENDENCY; nested in SET_DEPENDENCIES */
     CDB_TAG_COMMON = 25,  /* u32 */
     CDB_TAG_SYNTAX = 26,  /* u32: PROP_SYNTAX_* (common/prop.h) */
+    CDB_TAG_COUNT = 27,   /* u32 */
+    CDB_TAG_SINCE = 28,   /* i64: wall-clock ms */
 };
 
 /*
@@ -192,6 +198,8 @@ void cdb_cmd_set_excluded(struct wire_writer *w, const char *resource, const uin
                           size_t n);
 void cdb_cmd_fail_resource(struct wire_writer *w, const char *name);
 void cdb_cmd_move_resource(struct wire_writer *w, const char *name, const char *group);
+void cdb_cmd_count_failover(struct wire_writer *w, const char *group, uint32_t count,
+                            int64_t since_ms);
 /*
  * Makes the SET_GROUP_STATE or SET_RESOURCE_STATE just written conditional: it is rejected
  * (ERROR_INVALID_STATE, 5023) unless the object is still owned by owner. An owner reports its

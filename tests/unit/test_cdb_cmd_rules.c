@@ -89,6 +89,7 @@ static struct cmd build(uint32_t code)
     case CDB_CMD_SET_EXCLUDED: cdb_cmd_set_excluded(&w, "ip", ids, 2); break;
     case CDB_CMD_FAIL_RESOURCE: cdb_cmd_fail_resource(&w, "ip"); break;
     case CDB_CMD_MOVE_RESOURCE: cdb_cmd_move_resource(&w, "ip", "web"); break;
+    case CDB_CMD_COUNT_FAILOVER: cdb_cmd_count_failover(&w, "web", 2, 1796598027000); break;
     default: fail();
     }
     return take(&w);
@@ -339,7 +340,9 @@ static void test_builders_write_fields_at_their_width(void **state)
         free(c.bytes);
     }
     assert_null(cdb_cmd_field(0));
-    assert_null(cdb_cmd_field(CDB_TAG_SYNTAX + 1));
+    assert_null(cdb_cmd_field(CDB_TAG_SINCE + 1));
+    assert_int_equal(cdb_cmd_field(CDB_TAG_SINCE)->width, 8);
+    assert_true(cdb_cmd_field(CDB_TAG_SINCE)->is_signed);
     assert_int_equal(cdb_cmd_field(CDB_TAG_CLAUSE)->width, 4);
     assert_int_equal(cdb_cmd_field(CDB_TAG_SYNTAX)->width, 4);
     assert_string_equal(cdb_cmd_field(CDB_TAG_RAFT_PORT)->name, "raft_port");

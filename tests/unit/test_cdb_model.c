@@ -285,6 +285,34 @@ static void test_fail_and_move(void **state)
     assert_string_equal(r.group, "Other");
 }
 
+/* A group's failovers are recorded, so every node (a new leader) knows them; they count in the
+ * hash and survive a snapshot. */
+static void test_count_failover(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_group g;
+    uint64_t before = hash_of(db);
+    void *snap;
+    size_t len;
+
+    assert_int_equal(cdb_group_by_name(db, "web", &g), 0);
+    assert_int_equal(g.failovers, 0);
+    assert_int_equal(g.failover_since, 0);
+    OK(db, cdb_cmd_count_failover(W, "WEB", 2, 1796598027000));
+    assert_int_equal(cdb_group_by_name(db, "web", &g), 0);
+    assert_int_equal(g.failovers, 2);
+    assert_int_equal(g.failover_since, 1796598027000);
+    assert_true(hash_of(db) != before);
+    REJECT(db, ERROR_GROUP_NOT_FOUND, cdb_cmd_count_failover(W, "none", 1, 1));
+    REJECT(db, ERROR_INVALID_PARAMETER, cdb_cmd_count_failover(W, "web", 1, -5));
+    assert_int_equal(cdb_snapshot(db, &snap, &len), 0);
+    OK(db, cdb_cmd_count_failover(W, "web", 0, 0));
+    assert_int_equal(cdb_restore(db, snap, len), 0);
+    free(snap);
+    assert_int_equal(cdb_group_by_name(db, "web", &g), 0);
+    assert_int_equal(g.failovers, 2);
+}
+
 /* The new tables travel in snapshots and count in the hash. */
 static void test_snapshot_and_hash(void **state)
 {
@@ -320,6 +348,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dependency_depth, setup_web, teardown),
         cmocka_unit_test_setup_teardown(test_excluded, setup_web, teardown),
         cmocka_unit_test_setup_teardown(test_fail_and_move, setup_web, teardown),
+        cmocka_unit_test_setup_teardown(test_count_failover, setup_web, teardown),
         cmocka_unit_test_setup_teardown(test_snapshot_and_hash, setup_web, teardown),
     };
 

@@ -313,6 +313,36 @@ static void test_failover_table_full(void **state)
     assert_int_equal(health_failover_count(&f, "nobody"), 0);
 }
 
+/* A leader that took over goes on from the count the cluster recorded, in its own clock. */
+static void test_failover_adopt(void **state)
+{
+    struct health_failovers f = {0};
+    const int64_t wall = 1796598027000;
+
+    (void)state;
+    /* recorded 1 failover 1000 ms ago (wall clock); this node's monotonic clock reads 50000 */
+    health_failover_adopt(&f, "g", 1, wall - 1000, LIMIT(1), 50000, wall);
+    assert_int_equal(health_failover_count(&f, "g"), 1);
+    assert_int_equal(health_failover_since_wall(&f, "g", 50000, wall), wall - 1000);
+    assert_false(health_failover_allowed(&f, "g", LIMIT(1), 50001)); /* threshold 1 reached */
+    /* a record from a period that is over is ignored */
+    health_failover_adopt(&f, "old", 3, wall - PERIOD - 1, LIMIT(1), 50000, wall);
+    assert_int_equal(health_failover_count(&f, "old"), 0);
+    /* a node that counted more itself keeps its own count */
+    assert_true(health_failover_allowed(&f, "h", LIMIT(5), 50000));
+    assert_true(health_failover_allowed(&f, "h", LIMIT(5), 50000));
+    health_failover_adopt(&f, "h", 1, wall - 10, LIMIT(5), 50000, wall);
+    assert_int_equal(health_failover_count(&f, "h"), 2);
+    /* a period older than the monotonic clock starts at its zero: refused, never allowed early */
+    health_failover_adopt(&f, "k", 1, wall - 60000, LIMIT(1), 1000, wall);
+    assert_int_equal(health_failover_count(&f, "k"), 1);
+    assert_false(health_failover_allowed(&f, "k", LIMIT(1), 1001));
+    /* nothing recorded: nothing adopted */
+    health_failover_adopt(&f, "z", 0, 0, LIMIT(1), 50000, wall);
+    assert_int_equal(health_failover_count(&f, "z"), 0);
+    assert_int_equal(health_failover_since_wall(&f, "nobody", 50000, wall), 0);
+}
+
 /* A group held failed by its limit is said once a period, not at every tick. */
 static void test_failover_refusal_said_once(void **state)
 {
@@ -488,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_failover_story),
         cmocka_unit_test(test_failover_table_full),
         cmocka_unit_test(test_failover_refusal_said_once),
+        cmocka_unit_test(test_failover_adopt),
         cmocka_unit_test(test_group_wants_online),
         cmocka_unit_test(test_takeover),
         cmocka_unit_test(test_release_holder),

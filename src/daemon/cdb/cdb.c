@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define CDB_APPLICATION_ID 1128546865 /* 0x43444231, "CDB1" */
-#define CDB_SCHEMA_VERSION 4
+#define CDB_SCHEMA_VERSION 5
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -38,7 +38,8 @@ static const char schema_sql[] =
     " syntax INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY(type, key)) WITHOUT ROWID;"
     "CREATE TABLE grp(id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE, core INTEGER NOT NULL, state INTEGER NOT NULL,"
-    " owner INTEGER REFERENCES node(id) ON DELETE SET NULL);"
+    " owner INTEGER REFERENCES node(id) ON DELETE SET NULL,"
+    " failovers INTEGER NOT NULL DEFAULT 0, failover_since INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX grp_owner ON grp(owner);"
     "CREATE TABLE grpprop(grp INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE,"
     " key TEXT NOT NULL COLLATE NOCASE, syntax INTEGER NOT NULL, value TEXT NOT NULL,"

@@ -42,6 +42,8 @@ struct cdb_group {
     bool core;
     int32_t state;  /* CLUSTER_GROUP_STATE: -1..4; a new group starts Offline (1) */
     uint64_t owner; /* node id, 0 for none */
+    uint32_t failovers;     /* within the FailoverPeriod that began at failover_since */
+    int64_t failover_since; /* wall-clock ms; 0: never failed over */
 };
 
 struct cdb_resource {

@@ -421,6 +421,21 @@ static int cmd_set_group_state(struct cdb *db, const struct msg *m)
                         (uint64_t)rep.owner, rep.id);
 }
 
+static int cmd_count_failover(struct cdb *db, const struct msg *m)
+{
+    _cleanup_free_ char *name = NULL;
+    int64_t grp, count, since;
+    int r;
+
+    if ((r = cdb_arg_str(db, m, CDB_TAG_NAME, CDB_NAME_MAX, 0, &name)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_COUNT, 0, UINT32_MAX, &count)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_SINCE, 0, INT64_MAX, &since)) ||
+        (r = cdb_need_group(db, name, &grp)))
+        return r;
+    return cdb_sql_exec(db, "UPDATE grp SET failovers = ?, failover_since = ? WHERE id = ?",
+                        "iii", count, since, grp);
+}
+
 /* A cdb_prop_fn: one private property of the new resource *arg that ADD_RESOURCE carries; a
  * repeated key breaks the primary key (87). */
 static int add_resource_prop(struct cdb *db, struct cdb_propval *pv, const void *arg)
@@ -569,6 +584,7 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_EXCLUDED] = cdb_apply_set_excluded,
     [CDB_CMD_FAIL_RESOURCE] = cdb_apply_fail_resource,
     [CDB_CMD_MOVE_RESOURCE] = cdb_apply_move_resource,
+    [CDB_CMD_COUNT_FAILOVER] = cmd_count_failover,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 

@@ -46,6 +46,8 @@ static void row_group(sqlite3_stmt *st, void *item)
     g->core = sqlite3_column_int64(st, 2) != 0;
     g->state = (int32_t)sqlite3_column_int64(st, 3);
     g->owner = (uint64_t)sqlite3_column_int64(st, 4);
+    g->failovers = (uint32_t)sqlite3_column_int64(st, 5);
+    g->failover_since = sqlite3_column_int64(st, 6);
 }
 
 static void row_resource(sqlite3_stmt *st, void *item)
@@ -96,7 +98,7 @@ struct table {
 
 #define NODE_SELECT                                                                              \
     "SELECT id, name, address, port, raft_port, role, state, incarnation FROM node"
-#define GROUP_SELECT "SELECT id, name, core, state, owner FROM grp"
+#define GROUP_SELECT "SELECT id, name, core, state, owner, failovers, failover_since FROM grp"
 #define RESOURCE_SELECT                                                                          \
     "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \
     " FROM resource r JOIN grp g ON g.id = r.grp"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <raft.h>
 
@@ -296,10 +297,40 @@ static void failed_over(void *arg, int rv, uint32_t status, const char *errmsg)
     h->host->kick(h->host);
 }
 
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void failover_counted(void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    if (rv < 0 || status != 0)
+        LOGW("health", "cannot record a failover: %s", errmsg && *errmsg ? errmsg : "no leader");
+}
+
+/* Records group g's failovers of its current period, so that a leader after this one goes on
+ * counting: committed before the move, raft keeps them in that order. */
+static void record_failover(struct health *h, const struct cdb_group *g, uint64_t now,
+                            int64_t wall_now)
+{
+    struct wire_writer w;
+
+    wire_writer_init(&w);
+    cdb_cmd_count_failover(&w, g->name, health_failover_count(&h->failovers, g->name),
+                           health_failover_since_wall(&h->failovers, g->name, now, wall_now));
+    if (!host_submit_writer(h->host, &w, failover_counted, h))
+        LOGW("health", "cannot record a failover of %s: out of memory", g->name);
+}
+
 /* Moves the first group whose owner is surely fenced (or gone), or that failed for good. */
 static bool take_over(struct health *h, const struct health_view *v)
 {
     uint64_t now = h->host->now(h->host);
+    int64_t wall_now = wall_ms();
     struct cdb_group *groups;
     size_t n_groups;
     bool started = false;
@@ -312,17 +343,22 @@ static bool take_over(struct health *h, const struct health_view *v)
         struct health_failover_limit limit = {0};
         char errmsg[160];
 
-        if (g->state == ClusterGroupFailed) /* only a failed group's failovers are counted */
+        if (g->state == ClusterGroupFailed) { /* only a failed group's failovers are counted */
             rgm_group_failover_limits(h->rgm, g->name, v->n_nodes, &limit.threshold,
                                       &limit.period_ms);
+            health_failover_adopt(&h->failovers, g->name, g->failovers, g->failover_since,
+                                  &limit, now, wall_now);
+        }
         switch (health_takeover_decide(v, g, &h->failovers, &limit, now, &owner)) {
         case HEALTH_TAKEOVER_LIMIT:
             if (health_failover_refusal_news(&h->failovers, g->name))
                 LOGW("health", "group %s failed over %u times in the period: it stays failed",
                      g->name, health_failover_count(&h->failovers, g->name));
             continue;
-        case HEALTH_TAKEOVER_OWNER_LOST:
         case HEALTH_TAKEOVER_FAILED:
+            record_failover(h, g, now, wall_now);
+            break;
+        case HEALTH_TAKEOVER_OWNER_LOST:
             break;
         default:
             continue;

@@ -126,6 +126,38 @@ unsigned health_failover_count(const struct health_failovers *f, const char *gro
     return 0;
 }
 
+void health_failover_adopt(struct health_failovers *f, const char *group, unsigned count,
+                           int64_t since_wall, const struct health_failover_limit *limit,
+                           uint64_t now, int64_t wall_now)
+{
+    struct health_failover *slot;
+    uint64_t elapsed;
+
+    assert(f != NULL && group != NULL && group[0] != '\0' && limit != NULL);
+    if (count == 0 || since_wall <= 0 || wall_now < since_wall)
+        return;
+    elapsed = (uint64_t)(wall_now - since_wall);
+    slot = failover_slot(f, group);
+    if (elapsed > limit->period_ms || slot == NULL)
+        return;
+    if (slot->group[0] != '\0' && now - slot->since <= limit->period_ms && slot->count >= count)
+        return; /* this node counted at least as much itself */
+    snprintf(slot->group, sizeof(slot->group), "%s", group);
+    slot->since = elapsed <= now ? now - elapsed : 0;
+    slot->count = count;
+    slot->refusal_said = false;
+}
+
+int64_t health_failover_since_wall(const struct health_failovers *f, const char *group,
+                                   uint64_t now, int64_t wall_now)
+{
+    assert(f != NULL && group != NULL);
+    for (size_t i = 0; i < HEALTH_FAILOVER_GROUPS && f->groups[i].group[0] != '\0'; i++)
+        if (strcasecmp(f->groups[i].group, group) == 0)
+            return wall_now - (int64_t)(now - f->groups[i].since);
+    return 0;
+}
+
 bool health_failover_refusal_news(struct health_failovers *f, const char *group)
 {
     assert(f != NULL && group != NULL);

@@ -113,6 +113,20 @@ bool health_failover_allowed(struct health_failovers *f, const char *group,
                              const struct health_failover_limit *limit, uint64_t now);
 /* The failovers counted for group in its period (whether or not that is over); 0 if none. */
 unsigned health_failover_count(const struct health_failovers *f, const char *group);
+/*
+ * Takes group's failovers as the cluster recorded them (count within the period that began at
+ * since_wall, wall-clock ms) when they are more than this node counted: a leader that took over
+ * goes on from the count of the one before. now and wall_now are this node's monotonic and
+ * wall clocks at one moment; a record older than limit's period is over and ignored. A period
+ * that began before the monotonic clock's zero is taken to begin at it (a failover may then be
+ * refused a little longer, never allowed early).
+ */
+void health_failover_adopt(struct health_failovers *f, const char *group, unsigned count,
+                           int64_t since_wall, const struct health_failover_limit *limit,
+                           uint64_t now, int64_t wall_now);
+/* When group's current period began, in wall-clock ms (to record it); 0 if none. */
+int64_t health_failover_since_wall(const struct health_failovers *f, const char *group,
+                                   uint64_t now, int64_t wall_now);
 /* Is this the first refusal of group's period, to be logged (true once a period), rather than
  * one repeated at every tick while the group stays failed? */
 bool health_failover_refusal_news(struct health_failovers *f, const char *group);
