@@ -688,3 +688,46 @@ bool rm_proc_any(const char *resource)
         return pgroup_any(resource);
     return leaf_path(resource, leaf, sizeof(leaf)) == 0 && rm_cgroup_populated(leaf) == 1;
 }
+
+int rm_proc_watch_rearm(int fd)
+{
+    char text[256];
+    const char *p;
+    ssize_t k;
+
+    /* A read from offset 0 renders the file anew, which is what records the change as seen. */
+    do
+        k = pread(fd, text, sizeof(text) - 1, 0);
+    while (k < 0 && errno == EINTR);
+    if (k < 0)
+        return -errno;
+    text[k] = '\0';
+    p = strstr(text, "populated ");
+    if (p == NULL)
+        return -EPROTO;
+    return p[10] == '1';
+}
+
+int rm_proc_watch(const char *resource)
+{
+    char leaf[RM_CGROUP_PATH_MAX], file[RM_CGROUP_PATH_MAX + 16];
+    int fd, rv;
+
+    pthread_once(&init_once, init);
+    if (!use_cgroup)
+        return -EOPNOTSUPP; /* a process group cannot be polled */
+    if ((rv = leaf_path(resource, leaf, sizeof(leaf))) < 0)
+        return rv;
+    snprintf(file, sizeof(file), "%s/cgroup.events", leaf);
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) /* ENOENT: the leaf went with the last process (prune_leaf_locked) */
+        return -errno;
+    /* Read before anyone polls: a change from before the open does not count, and a leaf that
+     * is already empty has nothing left to signal. */
+    rv = rm_proc_watch_rearm(fd);
+    if (rv <= 0) {
+        close(fd);
+        return rv == 0 ? -ENOENT : rv;
+    }
+    return fd;
+}
