@@ -2,7 +2,9 @@
  * rm_proc — the processes of a resource: started with a clean environment in the resource's own
  * control group (cgroup v2; a process group where no cgroup v2 is writable), their output to the
  * service log, and killed all together — daemons that left the process group included — by
- * terminate and by the resource host when the quorum lease runs out.
+ * terminate and by the resource host when the quorum lease runs out. With control groups the
+ * calling process becomes the child subreaper of what it starts, and the daemons of resources
+ * that exit are reaped by the next rm_proc call that runs, reaps or kills.
  *
  * Blocking; called from drivers on worker threads. Every function is safe to call from several
  * threads at once for different resources.
