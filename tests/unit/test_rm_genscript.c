@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +236,31 @@ static void test_validate(void **state)
     free(plain);
 }
 
+/* The daemon Online left is watched: a check leaves the watch quiet, the daemon's death wakes
+ * it. */
+static void test_daemon_exit_watched(void **state)
+{
+    struct rm_resource r = resource(WAIT_MS);
+    struct pollfd pfd;
+    int fd;
+
+    (void)state;
+    assert_non_null(rm_genscript_driver.watch_fd);
+    assert_int_equal(rm_genscript_driver.online(&r), 0);
+    fd = rm_genscript_driver.watch_fd(&r);
+    assert_true(fd >= 0);
+    assert_int_equal(rm_genscript_driver.looks_alive(&r), 0);
+    assert_int_equal(rm_genscript_driver.watch_fd(&r), fd);
+    pfd = (struct pollfd){.fd = fd, .events = POLLPRI};
+    assert_int_equal(poll(&pfd, 1, 0), 0);
+    kill(daemon_pid(), SIGKILL);
+    assert_int_equal(poll(&pfd, 1, WAIT_MS), 1);
+    assert_true(pfd.revents & POLLPRI);
+    assert_int_equal(rm_genscript_driver.watch_fd(&r), -1); /* nothing left to watch */
+    assert_int_equal(rm_genscript_driver.offline(&r), 0);
+    assert_null(r.priv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +268,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_validate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_daemon_exit_watched, setup, teardown),
     };
 
     proc_require_cgroup();

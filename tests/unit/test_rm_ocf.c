@@ -1,7 +1,7 @@
 /*
  * The OCF driver against real processes: resource-agents' own Dummy agent, and a fake agent
  * this test writes to a temporary OCF root whose behaviour its parameters choose (exit codes,
- * a hung start, a daemon left behind). The Dummy test is skipped where resource-agents is not
+ * a hung start, a daemon left behind and watched). The Dummy test is skipped where resource-agents is not
  * installed.
  */
 #include <setjmp.h>
@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,6 +483,73 @@ static void test_fake_daemon_terminated(void **state)
     assert_string_equal(s.r.errmsg, "why it was terminated");
 }
 
+/* The daemon's pid the fake agent's start recorded for resource name. */
+static pid_t daemon_pid(const char *name)
+{
+    char instance[RM_OCF_INSTANCE_MAX], path[PATH_MAX];
+    int pid = 0;
+    FILE *f;
+
+    rm_ocf_instance(name, instance);
+    snprintf(path, sizeof(path), "%s/%s.pid", rsctmp, instance);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    assert_int_equal(fscanf(f, "%d", &pid), 1);
+    fclose(f);
+    return (pid_t)pid;
+}
+
+/* Does the watch descriptor signal (POLLPRI) within timeout_ms? */
+static bool watch_fires(int fd, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLPRI};
+    int n = poll(&pfd, 1, timeout_ms);
+
+    assert_true(n >= 0);
+    return n == 1 && (pfd.revents & POLLPRI) != 0;
+}
+
+/*
+ * The watch the driver gives after a start wakes its poller when the daemon the agent started
+ * dies, and not for a monitor; an agent that leaves no process gets none.
+ */
+static void test_fake_daemon_watched(void **state)
+{
+    struct res s, plain;
+    pid_t pid;
+    int fd;
+
+    NEED_RUNNER();
+    if (rm_proc_watch("fake watch") == -EOPNOTSUPP)
+        skip(); /* no cgroup v2 here: nothing to watch, the monitor polls alone */
+    assert_non_null(rm_ocf_driver.watch_fd);
+
+    res_init(&s, "fake watch", "ocf:test:fake", "tag", "t", "daemon", "1", NULL);
+    assert_int_equal(rm_ocf_driver.online(&s.r), 0);
+    pid = daemon_pid("fake watch");
+    fd = rm_ocf_driver.watch_fd(&s.r);
+    assert_true(fd >= 0);
+    assert_false(watch_fires(fd, 0));
+    assert_int_equal(rm_ocf_driver.looks_alive(&s.r), 0); /* a monitor runs in the group too */
+    assert_int_equal(rm_ocf_driver.watch_fd(&s.r), fd);
+    assert_false(watch_fires(fd, 0));
+
+    kill(pid, SIGKILL);
+    assert_true(watch_fires(fd, 5000));
+    /* Re-armed: the fake's monitor still passes (its state file), but nothing is left to
+     * watch; the descriptor is quiet again. */
+    assert_int_equal(rm_ocf_driver.watch_fd(&s.r), -1);
+    assert_false(watch_fires(fd, 0));
+    rm_terminate(&rm_ocf_driver, &s.r);
+    assert_null(s.r.priv);
+    assert_false(rm_proc_any("fake watch"));
+
+    res_init(&plain, "fake plain", "ocf:test:fake", "tag", "t", NULL);
+    assert_int_equal(rm_ocf_driver.online(&plain.r), 0);
+    assert_int_equal(rm_ocf_driver.watch_fd(&plain.r), -1);
+    assert_int_equal(rm_ocf_driver.offline(&plain.r), 0);
+}
+
 /* ---- resource-agents' Dummy --------------------------------------------------------------- */
 
 static void test_dummy(void **state)
@@ -535,6 +604,7 @@ int main(void)
         cmocka_unit_test_setup(test_fake_missing, use_fake_root),
         cmocka_unit_test_setup(test_fake_hung_start, use_fake_root),
         cmocka_unit_test_setup(test_fake_daemon_terminated, use_fake_root),
+        cmocka_unit_test_setup(test_fake_daemon_watched, use_fake_root),
         cmocka_unit_test(test_dummy),
     };
 

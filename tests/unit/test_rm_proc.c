@@ -2,7 +2,8 @@
  * rm_proc on real processes: the environment, directory, descriptors and output a program gets;
  * exit statuses; a run past its time killed with what it started; a daemon that double-forked
  * and left its session killed with its resource; pidfds that say when a process ended; the
- * control groups made and removed. Root with a writable cgroup v2 only (else exit 77).
+ * control groups made and removed; the watch that wakes when the last process of a resource
+ * ends; exited daemons reaped, not left as zombies. Root with a writable cgroup v2 only (else exit 77).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,7 +46,8 @@ static pid_t stale_proc;
 static int teardown(void **state)
 {
     static const char *const resources[] = {"stale", "env", "cwd", "fds", "status", "timeout",
-                                            "double/fork ..", "sleeper", "A", "a"};
+                                            "double/fork ..", "sleeper", "A", "a",
+                                            "watched", "orphans"};
 
     (void)state;
     for (size_t i = 0; i < sizeof(resources) / sizeof(resources[0]); i++)
@@ -356,6 +358,102 @@ static void test_resources_apart(void **state)
     close(fb);
 }
 
+/* Does fd signal a change (POLLPRI) within timeout_ms? */
+static bool watch_fires(int fd, int timeout_ms)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLPRI};
+    int n = poll(&pfd, 1, timeout_ms);
+
+    assert_true(n >= 0);
+    return n == 1 && (pfd.revents & POLLPRI) != 0;
+}
+
+/*
+ * The watch stays quiet while a daemon a run left behind lives, through other runs of the
+ * resource and the exit of all but its last process; it fires when the last one exits, and is
+ * quiet again once re-armed.
+ */
+static void test_watch_fires_when_last_process_exits(void **state)
+{
+    const char *argv[] = {"/bin/sh", "-c",
+                          "for i in 1 2; do sleep 1000 </dev/null >/dev/null 2>&1 & "
+                          "echo $!; done", NULL};
+    const char *check[] = {"/bin/true", NULL};
+    struct rm_proc_spec spec = {.resource = "watched", .argv = argv, .envp = no_env};
+    int status, first, second, fd;
+    char *out;
+
+    (void)state;
+    assert_int_equal(rm_proc_watch("watched"), -ENOENT); /* nothing runs: nothing to watch */
+    assert_int_equal(rm_proc_run(&spec, WAIT_MS, &status, &out), 0);
+    assert_int_equal(status, 0);
+    assert_int_equal(sscanf(out, "%d %d", &first, &second), 2);
+    free(out);
+    fd = rm_proc_watch("watched");
+    assert_true(fd >= 0);
+    assert_false(watch_fires(fd, 0));
+    spec.argv = check; /* a check runs in the resource's group too */
+    assert_int_equal(rm_proc_run(&spec, WAIT_MS, &status, NULL), 0);
+    assert_false(watch_fires(fd, 0));
+    kill((pid_t)first, SIGKILL);
+    assert_true(proc_wait_gone((pid_t)first, WAIT_MS));
+    assert_false(watch_fires(fd, 200));
+    assert_int_equal(rm_proc_watch_rearm(fd), 1);
+    kill((pid_t)second, SIGKILL);
+    assert_true(watch_fires(fd, WAIT_MS));
+    assert_true(watch_fires(fd, 0)); /* until re-armed */
+    assert_int_equal(rm_proc_watch_rearm(fd), 0);
+    assert_false(watch_fires(fd, 0));
+    close(fd);
+    assert_int_equal(rm_proc_kill_all("watched", WAIT_MS), 0);
+}
+
+/* Process pid's state letter and parent, from /proc; false once it is reaped. */
+static bool proc_stat(pid_t pid, char *state, int *ppid)
+{
+    char path[64], text[512];
+    const char *p;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if ((f = fopen(path, "r")) == NULL)
+        return false;
+    if (fgets(text, sizeof(text), f) == NULL)
+        text[0] = '\0';
+    fclose(f);
+    p = strrchr(text, ')');
+    return p != NULL && sscanf(p + 1, " %c %d", state, ppid) == 2;
+}
+
+/*
+ * A daemon a run left becomes this process's child when the run ends (not PID 1's), and once
+ * it exits the next run of any resource reaps it: an agent testing /proc/PID must not find a
+ * zombie there.
+ */
+static void test_exited_daemon_reaped(void **state)
+{
+    const char *argv[] = {"/bin/sh", "-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!",
+                          NULL};
+    const char *check[] = {"/bin/true", NULL};
+    struct rm_proc_spec spec = {.resource = "orphans", .argv = argv, .envp = no_env};
+    int status, pid, ppid;
+    char st, *out;
+
+    (void)state;
+    assert_int_equal(rm_proc_run(&spec, WAIT_MS, &status, &out), 0);
+    assert_int_equal(sscanf(out, "%d", &pid), 1);
+    free(out);
+    assert_true(proc_stat((pid_t)pid, &st, &ppid));
+    assert_int_equal(ppid, (int)getpid());
+    kill((pid_t)pid, SIGKILL);
+    assert_true(proc_wait_gone((pid_t)pid, WAIT_MS));
+    spec.argv = check;
+    spec.resource = "watched"; /* another resource's run reaps it too */
+    assert_int_equal(rm_proc_run(&spec, WAIT_MS, &status, NULL), 0);
+    assert_false(proc_stat((pid_t)pid, &st, &ppid));
+    assert_int_equal(rm_proc_kill_all("orphans", WAIT_MS), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +467,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_pidfd_readable_on_exit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resources_apart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_watch_fires_when_last_process_exits, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_exited_daemon_reaped, setup, teardown),
     };
 
     proc_require_cgroup();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <clusapi.h>
 
@@ -230,8 +231,7 @@ static void watch_stop(struct rgm_local *l)
     l->watch = NULL;
 }
 
-/* The descriptor became readable: the resource may have died; check it now, not at the next
- * poll. */
+/* The descriptor signalled: the resource may have died; check it now, not at the next poll. */
 static void watch_cb(uv_poll_t *poll, int status, int events)
 {
     struct watch *w = poll->data;
@@ -244,6 +244,18 @@ static void watch_cb(uv_poll_t *poll, int status, int events)
     LOGI("rgm", "%s: its watch woke, checking it now", l->name);
     l->watch_quiet = true; /* a descriptor that stays readable must not spin the checks */
     driver_queue(w->m, l, OP_LOOKS_ALIVE, false);
+}
+
+/*
+ * The events that show a change on fd. A regular file (cgroup.events, a sysfs attribute) always
+ * polls readable and signals a change as POLLPRI: waiting for readable would spin. Anything else
+ * (a pidfd, an eventfd, a bus socket) signals by becoming readable.
+ */
+static int watch_events(int fd)
+{
+    struct stat st;
+
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? UV_PRIORITIZED : UV_READABLE;
 }
 
 /* Watches l's descriptor while it is online here, if its driver gives one. */
@@ -268,7 +280,7 @@ static void watch_start(struct rgm *m, struct rgm_local *l)
         return;
     }
     l->watch = &w->poll;
-    if (uv_poll_start(&w->poll, UV_READABLE, watch_cb) != 0)
+    if (uv_poll_start(&w->poll, watch_events(fd), watch_cb) != 0)
         watch_stop(l);
 }
 

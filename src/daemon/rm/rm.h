@@ -64,8 +64,9 @@ struct rm_driver {
     /* immediate, unconditional offline; must not fail. NULL: offline serves (a driver whose
      * offline already forces everything down). Call it through rm_terminate(). */
     void (*terminate)(struct rm_resource *r);
-    /* Optional. After a successful online, on the loop thread: a descriptor that becomes
-     * readable when the resource dies between checks (a pidfd), or -1. Owned by the driver. */
+    /* Optional. After a successful online, on the loop thread, at each arming of the watch: a
+     * descriptor that becomes readable when the resource dies between checks (a pidfd), or a
+     * regular file that signals POLLPRI then (cgroup.events), or -1. Owned by the driver. */
     int (*watch_fd)(struct rm_resource *r);
     /* Optional. Checks r's properties before its first online here (OCF validate-all);
      * 0 or negative errno with errmsg. */

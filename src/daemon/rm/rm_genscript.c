@@ -11,7 +11,8 @@
  * timeout (it is killed with what it started). Open runs before the first Online, Close after
  * a successful Offline and after Terminate. Processes the script leaves running (a daemon its
  * Online started) belong to the resource: Terminate and fencing kill them, and so does a
- * successful Offline should the script's own Offline have left any.
+ * successful Offline should the script's own Offline have left any. When Online leaves
+ * processes running, their exit (the last of them) runs LooksAlive at once (watch_fd).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ static const struct rm_param genscript_params[] = {
 
 struct genscript {
     bool opened; /* Open ran and Close has not */
+    int watch;   /* rm_proc_watch's descriptor after an Online that left a daemon, or -1 */
 };
 
 /* CLUSAPI_PROP_<name>=<value>, malloc'd: a name character outside [A-Za-z0-9_] becomes '_'. */
@@ -117,9 +119,21 @@ static uint32_t timeout_of(const struct rm_resource *r)
 
 static struct genscript *state(struct rm_resource *r)
 {
-    if (r->priv == NULL)
-        r->priv = calloc(1, sizeof(struct genscript));
-    return r->priv;
+    struct genscript *s = r->priv;
+
+    if (s == NULL && (s = calloc(1, sizeof(*s))) != NULL) {
+        s->watch = -1;
+        r->priv = s;
+    }
+    return s;
+}
+
+static void watch_close(struct genscript *s)
+{
+    if (s != NULL && s->watch >= 0)
+        close(s->watch);
+    if (s != NULL)
+        s->watch = -1;
 }
 
 /* Close once Open ran; the state goes. */
@@ -134,6 +148,7 @@ static void close_script(struct rm_resource *r)
             LOGW("genscript", "%s: %s", r->name, r->errmsg);
         memcpy(r->errmsg, why, sizeof(why));
     }
+    watch_close(s);
     free(s);
     r->priv = NULL;
 }
@@ -150,12 +165,20 @@ static int genscript_online(struct rm_resource *r)
             return rv;
         s->opened = true;
     }
-    return run_entry(r, "Online", timeout_of(r));
+    watch_close(s);
+    if ((rv = run_entry(r, "Online", timeout_of(r))) < 0)
+        return rv;
+    /* -ENOENT: the script started nothing that stays; LooksAlive polls alone */
+    s->watch = rm_proc_watch(r->name);
+    return 0;
 }
 
 static int genscript_offline(struct rm_resource *r)
 {
-    int rv = run_entry(r, "Offline", timeout_of(r));
+    int rv;
+
+    watch_close(r->priv);
+    rv = run_entry(r, "Offline", timeout_of(r));
 
     if (rv < 0)
         return rv; /* the caller terminates it */
@@ -188,6 +211,15 @@ static int genscript_looks_alive(struct rm_resource *r)
 static int genscript_is_alive(struct rm_resource *r)
 {
     return run_entry(r, "IsAlive", timeout_of(r));
+}
+
+/* On the loop thread, at each arming: consumes the change that woke the last watch; an empty
+ * group has nothing left to signal, and LooksAlive polls alone. */
+static int genscript_watch_fd(struct rm_resource *r)
+{
+    const struct genscript *s = r->priv;
+
+    return s != NULL && s->watch >= 0 && rm_proc_watch_rearm(s->watch) == 1 ? s->watch : -1;
 }
 
 static int genscript_validate(struct rm_resource *r)
@@ -228,6 +260,7 @@ const struct rm_driver rm_genscript_driver = {
     .looks_alive = genscript_looks_alive,
     .is_alive = genscript_is_alive,
     .terminate = genscript_terminate,
+    .watch_fd = genscript_watch_fd,
     .validate = genscript_validate,
     .type_info = genscript_type_info,
 };

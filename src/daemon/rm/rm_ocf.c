@@ -714,6 +714,43 @@ static void stop_then_kill(struct rm_resource *r, struct ocf_ctx *c, uint32_t bo
 
 /* ---- the driver ------------------------------------------------------------------------------ */
 
+/* r->priv while online: what watch_fd gives. */
+struct ocf_state {
+    int watch; /* rm_proc_watch's descriptor */
+};
+
+static void watch_close(struct rm_resource *r)
+{
+    struct ocf_state *st = r->priv;
+
+    if (st == NULL)
+        return;
+    close(st->watch);
+    free(st);
+    r->priv = NULL;
+}
+
+/* After a successful start: the daemon the agent left, if any, is watched. */
+static void watch_open(struct rm_resource *r)
+{
+    struct ocf_state *st;
+    int fd;
+
+    watch_close(r);
+    fd = rm_proc_watch(r->name);
+    if (fd == -ENOENT)
+        LOGD("ocf", "%s: the agent left no process to watch: its monitor polls alone", r->name);
+    if (fd < 0)
+        return;
+    st = malloc(sizeof(*st));
+    if (st == NULL) { /* the monitor polls still notice a failure */
+        close(fd);
+        return;
+    }
+    st->watch = fd;
+    r->priv = st;
+}
+
 static int ocf_online(struct rm_resource *r)
 {
     struct ocf_ctx c;
@@ -735,6 +772,8 @@ static int ocf_online(struct rm_resource *r)
     }
     if (rv < 0) /* a failed online leaves nothing behind (Pacemaker stops it too) */
         stop_then_kill(r, &c, RM_OCF_TERMINATE_STOP_MS);
+    else
+        watch_open(r);
     ctx_close(&c);
     return rv;
 }
@@ -742,7 +781,10 @@ static int ocf_online(struct rm_resource *r)
 static int ocf_offline(struct rm_resource *r)
 {
     struct ocf_ctx c;
-    int rv = ctx_open(r, &c);
+    int rv;
+
+    watch_close(r);
+    rv = ctx_open(r, &c);
 
     if (rv < 0)
         return rv;
@@ -795,6 +837,7 @@ static void ocf_terminate(struct rm_resource *r)
 
     if (r->timeout_ms != 0 && r->timeout_ms / 2 < bound)
         bound = r->timeout_ms / 2;
+    watch_close(r);
     memcpy(saved, r->errmsg, sizeof(saved));
     if (ctx_open(r, &c) == 0) {
         stop_then_kill(r, &c, bound);
@@ -803,6 +846,19 @@ static void ocf_terminate(struct rm_resource *r)
         (void)rm_proc_kill_all(r->name, RM_OCF_KILL_WAIT_MS);
     }
     memcpy(r->errmsg, saved, sizeof(saved));
+}
+
+/*
+ * On the loop thread, at each arming: the change that woke the last watch is consumed here, so
+ * the descriptor is quiet until the next one. An empty group has nothing left to signal (its
+ * daemon died after the check that passed, or the agent's monitor sees something else): the
+ * monitor polls decide.
+ */
+static int ocf_watch_fd(struct rm_resource *r)
+{
+    const struct ocf_state *st = r->priv;
+
+    return st != NULL && rm_proc_watch_rearm(st->watch) == 1 ? st->watch : -1;
 }
 
 static int check_required(struct rm_resource *r, const struct ocf_ctx *c)
@@ -861,6 +917,7 @@ const struct rm_driver rm_ocf_driver = {
     .looks_alive = ocf_looks_alive,
     .is_alive = ocf_is_alive,
     .terminate = ocf_terminate,
+    .watch_fd = ocf_watch_fd,
     .validate = ocf_validate,
     .type_info = ocf_type_info,
 };

@@ -23,7 +23,10 @@
  * RM_OCF_TERMINATE_STOP_MS, then every process of the resource killed (rm_proc_kill_all);
  * type_info = the agent's meta-data (rm_ocf_meta.h), run at most RM_OCF_META_TIMEOUT_MS and
  * cached per agent file until the file changes. A failed online stops and kills what it started,
- * keeping the start's error message. No watch_fd: an agent leaves no process to watch.
+ * keeping the start's error message. watch_fd = the resource's control group after a start
+ * that left processes there (rm_proc_watch: a daemon the agent started), which wakes the group
+ * manager when the last of them exits; none for an agent that leaves no process (its monitor
+ * polls alone), and none while the group is empty.
  *
  * Action timeouts: r->timeout_ms when the caller sets it (online shares it between start and
  * monitor), else the meta-data's timeout of the action, else RM_OCF_DEFAULT_TIMEOUT_MS. Past it

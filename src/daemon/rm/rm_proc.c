@@ -9,6 +9,11 @@
  * resource. cgroup.kill on the leaf kills all of them, double-forked and setsid'd daemons
  * included. The resource host holds every leaf and kills it when the lease runs out.
  *
+ * With cgroups, clussvc is the child subreaper of what it starts: a daemon whose parent exits
+ * (an agent's start that daemonised it) becomes clussvc's child, and once it exits its zombie
+ * is reaped here, at the next run or reap or kill of any resource, not whenever PID 1 gets to
+ * it; an agent's check of its pid file must not take a zombie for a running daemon.
+ *
  * Without a writable cgroup v2 every process starts a session (so a process group) of its own,
  * and the process groups stand in for the leaf: weaker, since a daemon that calls setsid
  * escapes them.
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -49,6 +55,12 @@ static char instance[RM_CGROUP_PATH_MAX]; /* this clussvc's subtree */
 static pthread_mutex_t tree_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t pgroups_mu = PTHREAD_MUTEX_INITIALIZER;
 static atomic_uint run_seq;
+
+/* The children rm_proc forked and waits for itself (rm_proc_run, rm_proc_reap): the orphan
+ * reaper leaves them alone. Held across a fork, so that no reaper sees a child not listed yet. */
+static pthread_mutex_t children_mu = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *children;
+static size_t n_children, cap_children;
 
 /* Fallback: the process groups each resource started. */
 struct pgroup {
@@ -116,6 +128,10 @@ static void init(void)
     if (rv == 0 && mkdir(instance, 0755) < 0 && errno != EEXIST)
         rv = -errno;
     use_cgroup = rv == 0;
+    /* Only where the reaper can tell the processes of resources (their group) from others. */
+    if (use_cgroup && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        LOGW("rm_proc", "cannot become the subreaper of resources' processes: %s: their "
+             "exited daemons stay zombies until PID 1 reaps them", strerror(errno));
     if (use_cgroup)
         LOGI("rm_proc", "processes of resources run in control groups under %s", instance);
     else
@@ -237,6 +253,99 @@ static bool pgroup_any(const char *resource)
         any = strcmp(g->resource, resource) == 0 && pgroup_alive(g->pgid);
     pthread_mutex_unlock(&pgroups_mu);
     return any;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Children and orphans                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Under children_mu: room for one more child, before the fork that makes it. */
+static int children_reserve_locked(void)
+{
+    pid_t *grown;
+    size_t cap;
+
+    if (n_children < cap_children)
+        return 0;
+    cap = cap_children == 0 ? 16 : cap_children * 2;
+    if ((grown = realloc(children, cap * sizeof(*children))) == NULL)
+        return -ENOMEM;
+    children = grown;
+    cap_children = cap;
+    return 0;
+}
+
+static bool child_listed_locked(pid_t pid)
+{
+    for (size_t i = 0; i < n_children; i++)
+        if (children[i] == pid)
+            return true;
+    return false;
+}
+
+/* pid was waited for: no longer ours to keep from the reaper. */
+static void child_forget(pid_t pid)
+{
+    pthread_mutex_lock(&children_mu);
+    for (size_t i = 0; i < n_children; i++) {
+        if (children[i] == pid) {
+            children[i] = children[--n_children];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&children_mu);
+}
+
+/* Is /proc/<name> a zombie child of this process that ran in this clussvc's subtree? A zombie
+ * keeps its control group until it is reaped. */
+static bool orphan_zombie(const char *name)
+{
+    char path[64], text[512], tag[48], state;
+    const char *p;
+    int fd, ppid;
+    ssize_t k;
+
+    snprintf(path, sizeof(path), "/proc/%s/stat", name);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    k = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    text[k > 0 ? k : 0] = '\0';
+    p = strrchr(text, ')');
+    if (p == NULL || sscanf(p + 1, " %c %d", &state, &ppid) != 2 || state != 'Z' ||
+        ppid != (int)getpid())
+        return false;
+    snprintf(path, sizeof(path), "/proc/%s/cgroup", name);
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+        return false;
+    k = read(fd, text, sizeof(text) - 1);
+    close(fd);
+    text[k > 0 ? k : 0] = '\0';
+    snprintf(tag, sizeof(tag), "/clusapi-%d/", (int)getpid());
+    return strstr(text, tag) != NULL;
+}
+
+/*
+ * Reaps the exited daemons of resources that became this process's children when their parent
+ * exited (PR_SET_CHILD_SUBREAPER). Leaves alone every child rm_proc waits for itself, and every
+ * child outside the subtree (not rm_proc's).
+ */
+static void reap_orphans(void)
+{
+    DIR *d;
+    struct dirent *e;
+
+    if (!use_cgroup || (d = opendir("/proc")) == NULL)
+        return;
+    pthread_mutex_lock(&children_mu);
+    while ((e = readdir(d)) != NULL) {
+        pid_t pid = (pid_t)atoi(e->d_name);
+
+        if (pid > 0 && !child_listed_locked(pid) && orphan_zombie(e->d_name))
+            (void)waitpid(pid, NULL, WNOHANG);
+    }
+    pthread_mutex_unlock(&children_mu);
+    closedir(d);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -384,12 +493,22 @@ static int start(const struct rm_proc_spec *spec, const char *cgroup, int out_fd
         snprintf(procs, sizeof(procs), "%s/cgroup.procs", cgroup);
     if (pipe2(pipe_fds, O_CLOEXEC) < 0)
         return -errno;
+    pthread_mutex_lock(&children_mu);
+    if (children_reserve_locked() < 0) {
+        pthread_mutex_unlock(&children_mu);
+        close(pipe_fds[0]);
+        close(pipe_fds[1]);
+        return -ENOMEM;
+    }
     /* No signal handler of clussvc's may run in the child before it resets them. */
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pid = fork();
     if (pid == 0)
         child_exec(spec, cgroup != NULL ? procs : NULL, out_fd, pipe_fds[1]);
+    if (pid > 0)
+        children[n_children++] = pid;
+    pthread_mutex_unlock(&children_mu);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     close(pipe_fds[1]);
     if (pid < 0) {
@@ -404,12 +523,14 @@ static int start(const struct rm_proc_spec *spec, const char *cgroup, int out_fd
         LOGW("rm_proc", "%s: cannot start %s: %s: %s", spec->resource ? spec->resource : "-",
              spec->argv[0], step_names[f.step], strerror(f.err));
         waitpid(pid, NULL, 0);
+        child_forget(pid);
         return -f.err;
     }
     pidfd = exit_fd(pid);
     if (pidfd < 0) { /* cannot happen for a child not yet reaped, short of running out of fds */
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
+        child_forget(pid);
         return pidfd;
     }
     *ret_pid = pid;
@@ -540,9 +661,13 @@ static int wait_status(pid_t pid)
 {
     int st;
 
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR) {
+            child_forget(pid);
             return -errno;
+        }
+    }
+    child_forget(pid);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -593,6 +718,7 @@ int rm_proc_run(const struct rm_proc_spec *spec, uint32_t timeout_ms, int *ret_s
 
     assert(spec->argv[0] != NULL && spec->envp != NULL);
     pthread_once(&init_once, init);
+    reap_orphans(); /* a check this runs must not see a daemon that exited as running */
     grouped = use_cgroup && spec->resource != NULL;
     if (out != NULL && pipe2(out_pipe, O_CLOEXEC) < 0)
         return -errno;
@@ -639,16 +765,22 @@ err:
 
 int rm_proc_reap(pid_t pid, int *ret_status)
 {
-    int st;
+    int st, rv;
     pid_t k;
 
+    pthread_once(&init_once, init);
+    reap_orphans();
     do
         k = waitpid(pid, &st, WNOHANG);
     while (k < 0 && errno == EINTR);
-    if (k < 0)
-        return -errno;
+    if (k < 0) {
+        rv = -errno;
+        child_forget(pid);
+        return rv;
+    }
     if (k == 0)
         return 0;
+    child_forget(pid);
     *ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     return 1;
 }
@@ -669,6 +801,7 @@ int rm_proc_kill_all(const char *resource, uint32_t timeout_ms)
         LOGE("rm_proc", "%s: processes remain after a kill: %s", resource, strerror(-rv));
         return rv;
     }
+    reap_orphans();
     pthread_mutex_lock(&tree_mu);
     rv = rm_cgroup_remove(leaf); /* with the groups of runs that left processes */
     if (rv == 0) {
@@ -687,4 +820,47 @@ bool rm_proc_any(const char *resource)
     if (!use_cgroup)
         return pgroup_any(resource);
     return leaf_path(resource, leaf, sizeof(leaf)) == 0 && rm_cgroup_populated(leaf) == 1;
+}
+
+int rm_proc_watch_rearm(int fd)
+{
+    char text[256];
+    const char *p;
+    ssize_t k;
+
+    /* A read from offset 0 renders the file anew, which is what records the change as seen. */
+    do
+        k = pread(fd, text, sizeof(text) - 1, 0);
+    while (k < 0 && errno == EINTR);
+    if (k < 0)
+        return -errno;
+    text[k] = '\0';
+    p = strstr(text, "populated ");
+    if (p == NULL)
+        return -EPROTO;
+    return p[10] == '1';
+}
+
+int rm_proc_watch(const char *resource)
+{
+    char leaf[RM_CGROUP_PATH_MAX], file[RM_CGROUP_PATH_MAX + 16];
+    int fd, rv;
+
+    pthread_once(&init_once, init);
+    if (!use_cgroup)
+        return -EOPNOTSUPP; /* a process group cannot be polled */
+    if ((rv = leaf_path(resource, leaf, sizeof(leaf))) < 0)
+        return rv;
+    snprintf(file, sizeof(file), "%s/cgroup.events", leaf);
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) /* ENOENT: the leaf went with the last process (prune_leaf_locked) */
+        return -errno;
+    /* Read before anyone polls: a change from before the open does not count, and a leaf that
+     * is already empty has nothing left to signal. */
+    rv = rm_proc_watch_rearm(fd);
+    if (rv <= 0) {
+        close(fd);
+        return rv == 0 ? -ENOENT : rv;
+    }
+    return fd;
 }

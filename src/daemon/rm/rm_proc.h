@@ -2,7 +2,9 @@
  * rm_proc — the processes of a resource: started with a clean environment in the resource's own
  * control group (cgroup v2; a process group where no cgroup v2 is writable), their output to the
  * service log, and killed all together — daemons that left the process group included — by
- * terminate and by the resource host when the quorum lease runs out.
+ * terminate and by the resource host when the quorum lease runs out. With control groups the
+ * calling process becomes the child subreaper of what it starts, and the daemons of resources
+ * that exit are reaped by the next rm_proc call that runs, reaps or kills.
  *
  * Blocking; called from drivers on worker threads. Every function is safe to call from several
  * threads at once for different resources.
@@ -46,5 +48,20 @@ int rm_proc_reap(pid_t pid, int *ret_status);
 int rm_proc_kill_all(const char *resource, uint32_t timeout_ms);
 /* Does any process of the resource run? */
 bool rm_proc_any(const char *resource);
+/*
+ * A descriptor that signals POLLPRI (and POLLERR) when it changes whether any process of the
+ * resource runs: its control group's cgroup.events. Taken after a start, it wakes its poller
+ * when the last process of the resource exits, a daemon that left its session included. It
+ * always polls readable (POLLIN says nothing); once signalled it stays so until
+ * rm_proc_watch_rearm. The caller closes it. -ENOENT if no process of the resource runs
+ * (nothing to watch), -EOPNOTSUPP without cgroup v2, or another negative errno.
+ */
+int rm_proc_watch(const char *resource);
+/*
+ * Consumes the change rm_proc_watch's fd signalled, so that it polls quiet until the next one
+ * (the kernel signals a change against the descriptor's last read). 1 if processes of the
+ * resource run, 0 if none, or negative errno.
+ */
+int rm_proc_watch_rearm(int fd);
 
 #endif
