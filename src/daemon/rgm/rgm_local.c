@@ -208,6 +208,8 @@ void rgm_local_free(struct rgm *m, struct rgm_local *l)
 /* ------------------------------------------------------------------------------------------ */
 
 static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report);
+static void queue_op(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report,
+                     bool from_watch);
 
 /* A uv_poll on a driver's watch descriptor; freed in its close callback. */
 struct watch {
@@ -243,7 +245,7 @@ static void watch_cb(uv_poll_t *poll, int status, int events)
         return;
     LOGI("rgm", "%s: its watch woke, checking it now", l->name);
     l->watch_quiet = true; /* a descriptor that stays readable must not spin the checks */
-    driver_queue(w->m, l, OP_LOOKS_ALIVE, false);
+    queue_op(w->m, l, OP_LOOKS_ALIVE, false, true);
 }
 
 /*
@@ -532,15 +534,17 @@ static void driver_done(uv_work_t *work, int status)
         m->host->kick(m->host);
 }
 
-/* Runs one driver call of kind for l on a worker thread. */
-static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report)
+/* Runs one driver call of kind for l on a worker thread; from_watch: the check its watch asked
+ * for (a regular poll is not, even while the watch is quiet, so that it re-arms it). */
+static void queue_op(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report,
+                     bool from_watch)
 {
     struct driver_op *op = calloc(1, sizeof(*op));
 
     if (op == NULL)
         return;
     *op = (struct driver_op){.m = m, .l = l, .kind = kind, .report = report,
-                             .from_watch = l->watch_quiet && kind == OP_LOOKS_ALIVE};
+                             .from_watch = from_watch};
     op->work.data = op;
     watch_stop(l); /* the call may close the descriptor */
     l->busy = true;
@@ -549,6 +553,11 @@ static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, 
         free(op);
         watch_start(m, l);
     }
+}
+
+static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool report)
+{
+    queue_op(m, l, kind, report, false);
 }
 
 void rgm_driver_call(struct rgm *m, struct rgm_local *l, bool online, bool report)
