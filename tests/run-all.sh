@@ -16,6 +16,9 @@ bash scripts/install-deps.sh || { echo "cannot install the dependencies"; exit 1
 VALGRIND_SCENARIO=${VALGRIND_SCENARIO:-bad_input}
 
 passed=0 failed=0 skipped=0
+# Every line that reports a failure, repeated at the end: CI keeps only the tail of the output.
+failures=$(mktemp)
+trap 'rm -f "$failures"' EXIT
 count_meson() { # adds the summary of meson test's log $1 to the totals
     local log=$1 ok fail skip
     ok=$(grep -E '^Ok: ' "$log" | awk '{print $2}')
@@ -45,6 +48,7 @@ lab() { # BUILD-DIR [run.sh arguments...] — runs lab scenarios and counts them
     local out
     out=$(mktemp)
     BUILD_DIR="$ROOT/$1" bash tests/lab/run.sh "${@:2}" 2>&1 | tee "$out"
+    grep -E '^(=== )?FAIL' "$out" >>"$failures"
     count_summary "$out"
     rm -f "$out"
 }
@@ -88,8 +92,13 @@ LAB_VALGRIND=1 lab build "$VALGRIND_SCENARIO"
 echo "== fuzz targets"
 fuzz_out=$(mktemp)
 bash tests/fuzz/run.sh 2>&1 | tee "$fuzz_out"
+grep -E '^=== FAIL' "$fuzz_out" >>"$failures"
 count_summary "$fuzz_out"
 rm -f "$fuzz_out"
 
+if [[ -s $failures ]]; then
+    echo "== what failed (unit tests: see the meson logs above)"
+    head -60 "$failures"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0 && passed > 0))
