@@ -36,6 +36,8 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_FAIL_RESOURCE] = "FAIL_RESOURCE",
     [CDB_CMD_MOVE_RESOURCE] = "MOVE_RESOURCE",
     [CDB_CMD_COUNT_FAILOVER] = "COUNT_FAILOVER",
+    [CDB_CMD_SET_NODE_WEIGHT] = "SET_NODE_WEIGHT",
+    [CDB_CMD_SET_NODE_LEFT] = "SET_NODE_LEFT",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -78,6 +80,9 @@ static const struct cdb_field fields[] = {
     [CDB_TAG_SYNTAX] = {"syntax", 4, false},
     [CDB_TAG_COUNT] = {"count", 4, false},
     [CDB_TAG_SINCE] = {"since", 8, true},
+    [CDB_TAG_WITNESS] = {"witness", 4, false},
+    [CDB_TAG_WEIGHT] = {"weight", 4, false},
+    [CDB_TAG_LEFT] = {"left", 4, false},
 };
 
 const struct cdb_field *cdb_cmd_field(uint16_t tag)
@@ -206,7 +211,7 @@ static void begin_node_cmd(struct wire_writer *w, uint32_t code, uint64_t id)
 }
 
 /* A command that sets or checks one integer of a node (SET_NODE_STATE, SET_NODE_ROLE,
- * EXPECT_NODE). */
+ * SET_NODE_WEIGHT, SET_NODE_LEFT, EXPECT_NODE). */
 static void put_node_value(struct wire_writer *w, uint32_t code, uint64_t id, uint16_t tag,
                            uint64_t v)
 {
@@ -238,6 +243,21 @@ void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state)
 void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role)
 {
     put_node_value(w, CDB_CMD_SET_NODE_ROLE, id, CDB_TAG_ROLE, role);
+}
+
+void cdb_cmd_add_node_witness(struct wire_writer *w)
+{
+    put_int(w, CDB_TAG_WITNESS, 1);
+}
+
+void cdb_cmd_set_node_weight(struct wire_writer *w, uint64_t id, uint32_t weight)
+{
+    put_node_value(w, CDB_CMD_SET_NODE_WEIGHT, id, CDB_TAG_WEIGHT, weight);
+}
+
+void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left)
+{
+    put_node_value(w, CDB_CMD_SET_NODE_LEFT, id, CDB_TAG_LEFT, left);
 }
 
 void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id)
@@ -412,6 +432,7 @@ static bool is_configuration_code(uint32_t code)
     switch (code) {
     case CDB_CMD_SET_PROP:
     case CDB_CMD_ADD_NODE:
+    case CDB_CMD_SET_NODE_WEIGHT:
     case CDB_CMD_ADD_RESTYPE:
     case CDB_CMD_ADD_GROUP:
     case CDB_CMD_ADD_RESOURCE:
@@ -505,7 +526,7 @@ static bool is_own_node_up(const void *cmd, size_t len, uint64_t sender)
 
 bool cdb_cmd_is_self_report(const void *cmd, size_t len, uint64_t sender)
 {
-    uint32_t code;
+    uint32_t code, left;
 
     if (sender == 0 || !command_code(cmd, len, &code))
         return false;
@@ -519,6 +540,9 @@ bool cdb_cmd_is_self_report(const void *cmd, size_t len, uint64_t sender)
         return is_own_node_up(cmd, len, sender);
     case CDB_CMD_CONFIRM_NODE:
         return field_is_u64(cmd, len, CDB_TAG_ID, sender);
+    case CDB_CMD_SET_NODE_LEFT:
+        return field_is_u64(cmd, len, CDB_TAG_ID, sender) &&
+               wire_get_u32(cmd, len, CDB_TAG_LEFT, &left) == 0 && left == 1;
     case CDB_CMD_SYNC:
         return true;
     default:

@@ -7,10 +7,14 @@
  * an owner is expected), ports and roles u32, names and values UTF-8 strings.
  *
  *   SET_PROP           KEY, VALUE (optional: absent deletes the property)
- *   ADD_NODE           ID, NAME, ADDRESS, PORT, RAFT_PORT, ROLE
+ *   ADD_NODE           ID, NAME, ADDRESS, PORT, RAFT_PORT, ROLE, WITNESS (optional u32 1: a
+ *                      witness, which votes and hosts nothing)
  *   REMOVE_NODE        ID
  *   SET_NODE_STATE     ID, STATE
  *   SET_NODE_ROLE      ID, ROLE
+ *   SET_NODE_WEIGHT    ID, WEIGHT (u32 0 or 1): NodeWeight, the vote the administrator gives it
+ *   SET_NODE_LEFT      ID, LEFT (u32 0 or 1): the node left the cluster gracefully (its service
+ *                      stopped), so dynamic quorum takes its vote at once; CONFIRM_NODE clears it
  *   ADD_RESTYPE        NAME, DRIVER, VALUE (optional: display name), PROP* (optional: its
  *                      common properties, e.g. LooksAlivePollInterval)
  *   DELETE_RESTYPE     NAME (ERROR_DIR_NOT_EMPTY while a resource has that type)
@@ -95,9 +99,11 @@ enum cdb_cmd_code {
     CDB_CMD_FAIL_RESOURCE = 25,
     CDB_CMD_MOVE_RESOURCE = 26,
     CDB_CMD_COUNT_FAILOVER = 27,
+    CDB_CMD_SET_NODE_WEIGHT = 28,
+    CDB_CMD_SET_NODE_LEFT = 29,
 };
 
-#define CDB_CMD_MAX CDB_CMD_COUNT_FAILOVER
+#define CDB_CMD_MAX CDB_CMD_SET_NODE_LEFT
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -128,6 +134,9 @@ enum cdb_cmd_tag {
     CDB_TAG_SYNTAX = 26,  /* u32: PROP_SYNTAX_* (common/prop.h) */
     CDB_TAG_COUNT = 27,   /* u32 */
     CDB_TAG_SINCE = 28,   /* i64: wall-clock ms */
+    CDB_TAG_WITNESS = 29, /* u32 */
+    CDB_TAG_WEIGHT = 30,  /* u32 */
+    CDB_TAG_LEFT = 31,    /* u32 */
 };
 
 /*
@@ -159,6 +168,10 @@ void cdb_cmd_add_node(struct wire_writer *w, uint64_t id, const char *name, cons
 void cdb_cmd_remove_node(struct wire_writer *w, uint64_t id);
 void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state);
 void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role);
+/* ADD_NODE just written is of a witness. */
+void cdb_cmd_add_node_witness(struct wire_writer *w);
+void cdb_cmd_set_node_weight(struct wire_writer *w, uint64_t id, uint32_t weight);
+void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left);
 void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver);
 /* ADD_RESTYPE with a display name (NULL: none) and common properties (props may be NULL when n
  * is 0). */
@@ -235,7 +248,7 @@ void cdb_cmd_batch_add(struct wire_writer *w, const void *cmd, size_t len);
  * Who may ask for which command. Pure: these read only the encoded command (what cdb_apply()
  * would read: the first field of each tag), never the database.
  *
- * Configuration is what an administrator describes: SET_PROP, ADD_NODE, ADD_RESTYPE,
+ * Configuration is what an administrator describes: SET_PROP, ADD_NODE, SET_NODE_WEIGHT, ADD_RESTYPE,
  * DELETE_RESTYPE, ADD_GROUP, ADD_RESOURCE, ADD_DEPENDENCY, SET_DEPENDENCIES, SET_RESOURCE_PROPS,
  * SET_GROUP_PROPS, SET_EXCLUDED, MOVE_RESOURCE, SET_PREFERRED, DELETE_GROUP, DELETE_RESOURCE,
  * and a non-empty BATCH of only those. Everything else is status (what the cluster observed and
@@ -251,6 +264,7 @@ bool cdb_cmd_is_configuration(const void *cmd, size_t len);
  *   RELEASE_RESOURCE                     NODE == sender
  *   SET_NODE_STATE                       the sender itself, Up
  *   CONFIRM_NODE                         the sender itself
+ *   SET_NODE_LEFT                        the sender itself, LEFT 1
  *   SYNC
  * Nothing else: no BATCH, no other node's state, no Down, no membership command. sender 0 (no
  * node) makes no report.

@@ -90,6 +90,12 @@ enum rpc_op {
     RPC_OP_RESTYPE_INFO,      /* NAME -> ITEM* (one per private property: NAME, SYNTAX, REQUIRED,
                                * VALUE default, DESCRIPTION) and the type's TIMEOUT_MS per ACTION
                                * (nested ACTION_TIMEOUT: NAME, TIMEOUT_MS) */
+    /* Quorum (docs/failover.md, "Quorum"). Leader only; relayed from followers. */
+    RPC_OP_NODE_SET_PROPS,    /* NAME (node), PROP*, VALIDATE -> its common properties
+                               * (NodeWeight) */
+    RPC_OP_WITNESS_ADD,       /* ADDRESS, PORT -> the node there joins as the cluster's witness
+                               * (one at most) -> NODE_ID, NAME */
+    RPC_OP_WITNESS_REMOVE,    /* -> the witness leaves (its vote first); ERROR_NOT_FOUND if none */
 };
 
 /* The steps of a cluster credential rotation, taken by every member in this order (cred_ring.h). */
@@ -169,6 +175,11 @@ enum rpc_field {
     RPC_F_ACTION_TIMEOUT, /* nested: NAME, TIMEOUT_MS */
     RPC_F_CLAUSE,         /* u32 */
     RPC_F_FAIL_COUNT,     /* u64 */
+    RPC_F_WITNESS,        /* u32: 1 = the node is the cluster's witness */
+    RPC_F_WEIGHT,         /* u32: NodeWeight */
+    RPC_F_LEFT,           /* u32: 1 = the node left gracefully (its vote is taken) */
+    RPC_F_STALE,          /* u32: 1 = answered from this node's last applied state while it
+                           * has no quorum: it may be out of date */
 };
 
 enum rpc_query {

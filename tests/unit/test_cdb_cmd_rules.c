@@ -90,6 +90,8 @@ static struct cmd build(uint32_t code)
     case CDB_CMD_FAIL_RESOURCE: cdb_cmd_fail_resource(&w, "ip"); break;
     case CDB_CMD_MOVE_RESOURCE: cdb_cmd_move_resource(&w, "ip", "web"); break;
     case CDB_CMD_COUNT_FAILOVER: cdb_cmd_count_failover(&w, "web", 2, 1796598027000); break;
+    case CDB_CMD_SET_NODE_WEIGHT: cdb_cmd_set_node_weight(&w, OTHER, 0); break;
+    case CDB_CMD_SET_NODE_LEFT: cdb_cmd_set_node_left(&w, OTHER, true); break;
     default: fail();
     }
     return take(&w);
@@ -138,7 +140,8 @@ static void test_configuration_codes(void **state)
                     code == CDB_CMD_DELETE_RESOURCE || code == CDB_CMD_BATCH ||
                     code == CDB_CMD_DELETE_RESTYPE || code == CDB_CMD_SET_DEPENDENCIES ||
                     code == CDB_CMD_SET_RESOURCE_PROPS || code == CDB_CMD_SET_GROUP_PROPS ||
-                    code == CDB_CMD_SET_EXCLUDED || code == CDB_CMD_MOVE_RESOURCE;
+                    code == CDB_CMD_SET_EXCLUDED || code == CDB_CMD_MOVE_RESOURCE ||
+                    code == CDB_CMD_SET_NODE_WEIGHT;
 
         if (configuration(build(code)) != want)
             fail_msg("%s: want %s", cdb_cmd_name(code), want ? "configuration" : "refused");
@@ -233,6 +236,8 @@ static struct cmd node_report(uint32_t code, uint64_t id, int32_t state)
     wire_writer_init(&w);
     if (code == CDB_CMD_SET_NODE_STATE)
         cdb_cmd_set_node_state(&w, id, state);
+    else if (code == CDB_CMD_SET_NODE_LEFT)
+        cdb_cmd_set_node_left(&w, id, state != 0);
     else if (code == CDB_CMD_CONFIRM_NODE)
         cdb_cmd_confirm_node(&w, id);
     else
@@ -252,6 +257,7 @@ static void test_reports_a_member_sends(void **state)
     assert_true(self_report(node_report(CDB_CMD_RELEASE_RESOURCE, ME, 0), ME));
     assert_true(self_report(node_report(CDB_CMD_SET_NODE_STATE, ME, ClusterNodeUp), ME));
     assert_true(self_report(node_report(CDB_CMD_CONFIRM_NODE, ME, 0), ME));
+    assert_true(self_report(node_report(CDB_CMD_SET_NODE_LEFT, ME, 1), ME));
     assert_true(self_report(build(CDB_CMD_SYNC), ME));
 }
 
@@ -275,6 +281,8 @@ static void test_forged_reports(void **state)
     assert_false(self_report(node_report(CDB_CMD_SET_NODE_STATE, ME, ClusterNodeDown), ME));
     assert_false(self_report(node_report(CDB_CMD_SET_NODE_STATE, ME, ClusterNodePaused), ME));
     assert_false(self_report(node_report(CDB_CMD_CONFIRM_NODE, OTHER, 0), ME));
+    assert_false(self_report(node_report(CDB_CMD_SET_NODE_LEFT, OTHER, 1), ME));
+    assert_false(self_report(node_report(CDB_CMD_SET_NODE_LEFT, ME, 0), ME)); /* the leader's */
     /* no node, no batch (not even of reports), nothing malformed */
     assert_false(self_report(build(CDB_CMD_SYNC), 0));
     assert_false(self_report(batch_of(reports, 1), ME));
@@ -291,7 +299,8 @@ static void test_nothing_else_is_a_report(void **state)
         if (self_report(build(code), ME))
             fail_msg("%s passed as a report of node %d", cdb_cmd_name(code), ME);
         if (self_report(build(code), OTHER) &&
-            code != CDB_CMD_RELEASE_RESOURCE && code != CDB_CMD_CONFIRM_NODE)
+            code != CDB_CMD_RELEASE_RESOURCE && code != CDB_CMD_CONFIRM_NODE &&
+            code != CDB_CMD_SET_NODE_LEFT)
             fail_msg("%s passed as a report of node %d", cdb_cmd_name(code), OTHER);
     }
 }
@@ -340,7 +349,7 @@ static void test_builders_write_fields_at_their_width(void **state)
         free(c.bytes);
     }
     assert_null(cdb_cmd_field(0));
-    assert_null(cdb_cmd_field(CDB_TAG_SINCE + 1));
+    assert_null(cdb_cmd_field(CDB_TAG_LEFT + 1));
     assert_int_equal(cdb_cmd_field(CDB_TAG_SINCE)->width, 8);
     assert_true(cdb_cmd_field(CDB_TAG_SINCE)->is_signed);
     assert_int_equal(cdb_cmd_field(CDB_TAG_CLAUSE)->width, 4);

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define CDB_APPLICATION_ID 1128546865 /* 0x43444231, "CDB1" */
-#define CDB_SCHEMA_VERSION 5
+#define CDB_SCHEMA_VERSION 6
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -30,7 +30,9 @@ static const char schema_sql[] =
     "CREATE TABLE prop(key TEXT PRIMARY KEY COLLATE NOCASE, value TEXT NOT NULL);"
     "CREATE TABLE node(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE COLLATE NOCASE,"
     " address TEXT NOT NULL, port INTEGER NOT NULL, raft_port INTEGER NOT NULL,"
-    " role INTEGER NOT NULL, state INTEGER NOT NULL, incarnation INTEGER NOT NULL);"
+    " role INTEGER NOT NULL, state INTEGER NOT NULL, incarnation INTEGER NOT NULL,"
+    " witness INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 1,"
+    " left_cluster INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE restype(name TEXT PRIMARY KEY COLLATE NOCASE, driver TEXT NOT NULL,"
     " display TEXT NOT NULL);"
     "CREATE TABLE typeprop(type TEXT NOT NULL COLLATE NOCASE"

@@ -34,6 +34,9 @@ struct cdb_node {
     uint32_t role;  /* RAFT_STANDBY 0, RAFT_VOTER 1, RAFT_SPARE 2 */
     int32_t state;  /* CLUSTER_NODE_STATE: -1..3; a new node starts Down (1) */
     uint64_t incarnation; /* how many times it confirmed a new quorum lease (CONFIRM_NODE) */
+    bool witness;    /* votes and hosts nothing (docs/failover.md, "Quorum") */
+    uint32_t weight; /* NodeWeight: 1 if the administrator lets it vote, else 0 */
+    bool left;       /* its service stopped gracefully (SET_NODE_LEFT) since it last confirmed */
 };
 
 struct cdb_group {

@@ -230,7 +230,7 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
 {
     _cleanup_free_ char *name = NULL;
     _cleanup_free_ char *address = NULL;
-    int64_t id, port, raft_port, role;
+    int64_t id, port, raft_port, role, witness = 0;
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
@@ -240,6 +240,9 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
         (r = cdb_arg_int(db, m, CDB_TAG_RAFT_PORT, 1, 65535, &raft_port)) ||
         (r = cdb_arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)))
         return r;
+    if (wire_find(m->data, m->len, CDB_TAG_WITNESS, &(struct wire_field){0}) != -ENOENT &&
+        (r = cdb_arg_int(db, m, CDB_TAG_WITNESS, 1, 1, &witness)))
+        return r;
     r = cdb_sql_int(db, NULL, "SELECT 1 FROM node WHERE id = ? OR name = ?", "it", id, name);
     if (r == 0)
         return cdb_reject(db, ERROR_CLUSTER_NODE_EXISTS, "node %lld or '%s' already exists",
@@ -248,9 +251,9 @@ static int cmd_add_node(struct cdb *db, const struct msg *m)
         return r;
     return cdb_sql_exec(db,
                         "INSERT INTO node(id, name, address, port, raft_port, role, state,"
-                        " incarnation) VALUES(?, ?, ?, ?, ?, ?, ?, 0)",
-                        "ittiiii", id, name, address, port, raft_port, role,
-                        (int64_t)NODE_STATE_INITIAL);
+                        " incarnation, witness) VALUES(?, ?, ?, ?, ?, ?, ?, 0, ?)",
+                        "ittiiiii", id, name, address, port, raft_port, role,
+                        (int64_t)NODE_STATE_INITIAL, witness);
 }
 
 static int cmd_remove_node(struct cdb *db, const struct msg *m)
@@ -280,7 +283,7 @@ static int cmd_confirm_node(struct cdb *db, const struct msg *m)
     if (r != 0)
         return r;
     return cdb_sql_exec(db,
-                        "UPDATE node SET incarnation = incarnation + 1,"
+                        "UPDATE node SET incarnation = incarnation + 1, left_cluster = 0,"
                         " state = CASE state WHEN ? THEN ? ELSE state END WHERE id = ?",
                         "iii", (int64_t)NODE_STATE_DOWN, (int64_t)NODE_STATE_UP, id);
 }
@@ -311,6 +314,28 @@ static int cmd_set_node_role(struct cdb *db, const struct msg *m)
         (r = cdb_arg_int(db, m, CDB_TAG_ROLE, 0, 2, &role)) || (r = cdb_need_node(db, id)))
         return r;
     return cdb_sql_exec(db, "UPDATE node SET role = ? WHERE id = ?", "ii", role, id);
+}
+
+/* SET_NODE_WEIGHT and SET_NODE_LEFT: one flag of a node, 0 or 1, in column col. */
+static int set_node_flag(struct cdb *db, const struct msg *m, uint16_t tag, const char *sql)
+{
+    int64_t id, v;
+    int r;
+
+    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) || (r = cdb_arg_int(db, m, tag, 0, 1, &v)) ||
+        (r = cdb_need_node(db, id)))
+        return r;
+    return cdb_sql_exec(db, sql, "ii", v, id);
+}
+
+static int cmd_set_node_weight(struct cdb *db, const struct msg *m)
+{
+    return set_node_flag(db, m, CDB_TAG_WEIGHT, "UPDATE node SET weight = ? WHERE id = ?");
+}
+
+static int cmd_set_node_left(struct cdb *db, const struct msg *m)
+{
+    return set_node_flag(db, m, CDB_TAG_LEFT, "UPDATE node SET left_cluster = ? WHERE id = ?");
 }
 
 static int cmd_add_group(struct cdb *db, const struct msg *m)
@@ -585,6 +610,8 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_FAIL_RESOURCE] = cdb_apply_fail_resource,
     [CDB_CMD_MOVE_RESOURCE] = cdb_apply_move_resource,
     [CDB_CMD_COUNT_FAILOVER] = cmd_count_failover,
+    [CDB_CMD_SET_NODE_WEIGHT] = cmd_set_node_weight,
+    [CDB_CMD_SET_NODE_LEFT] = cmd_set_node_left,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 

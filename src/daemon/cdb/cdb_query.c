@@ -35,6 +35,9 @@ static void row_node(sqlite3_stmt *st, void *item)
     n->role = (uint32_t)sqlite3_column_int64(st, 5);
     n->state = (int32_t)sqlite3_column_int64(st, 6);
     n->incarnation = (uint64_t)sqlite3_column_int64(st, 7);
+    n->witness = sqlite3_column_int64(st, 8) != 0;
+    n->weight = (uint32_t)sqlite3_column_int64(st, 9);
+    n->left = sqlite3_column_int64(st, 10) != 0;
 }
 
 static void row_group(sqlite3_stmt *st, void *item)
@@ -97,7 +100,8 @@ struct table {
 };
 
 #define NODE_SELECT                                                                              \
-    "SELECT id, name, address, port, raft_port, role, state, incarnation FROM node"
+    "SELECT id, name, address, port, raft_port, role, state, incarnation, witness, weight,"      \
+    " left_cluster FROM node"
 #define GROUP_SELECT "SELECT id, name, core, state, owner, failovers, failover_since FROM grp"
 #define RESOURCE_SELECT                                                                          \
     "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \

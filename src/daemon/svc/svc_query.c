@@ -49,6 +49,9 @@ static int query_nodes(struct svc *s, struct wire_writer *w, const char *only)
         wire_put_u32(w, RPC_F_PORT, nodes[i].port);
         wire_put_u32(w, RPC_F_STATE, (uint32_t)nodes[i].state);
         wire_put_u32(w, RPC_F_ROLE, nodes[i].role);
+        wire_put_u32(w, RPC_F_WITNESS, nodes[i].witness);
+        wire_put_u32(w, RPC_F_WEIGHT, nodes[i].weight);
+        wire_put_u32(w, RPC_F_LEFT, nodes[i].left);
         wire_end(w, mark);
     }
     if (rv == 0)

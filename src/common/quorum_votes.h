@@ -1,0 +1,81 @@
+/*
+ * quorum_votes — who votes, as WSFC's dynamic quorum decides it; pure (no I/O, no clock: the
+ * caller says how long each member has been silent). Shared by the service (the raft leader
+ * makes the raft voter set follow quorum_target, one change at a time) and by clusctl (what
+ * `quorum show` and `status` say about the votes).
+ *
+ * The rules (docs/failover.md, "Quorum"):
+ *  - a node may vote when its NodeWeight is 1; with DynamicQuorum 1 it keeps its vote only
+ *    while it is present: not left gracefully (service stopped), not Paused, not evicted, and
+ *    not Down for QUORUM_DOWN_GRACE_MS or longer;
+ *  - at most QUORUM_MAX_VOTERS vote (current voters kept first, then the lowest ids);
+ *  - an odd number of node votes is kept as it is; with an even number the witness votes if
+ *    there is one (Down or not: so that the witness or the node coming back restores quorum),
+ *    otherwise one node loses its vote: LowerQuorumPriorityNodeID if it is among them, else one
+ *    that does not vote now, else the highest id other than the leader's;
+ *  - the set is never empty: with nobody present the current voters stay.
+ */
+#ifndef CLUSAPI_QUORUM_VOTES_H
+#define CLUSAPI_QUORUM_VOTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define QUORUM_MAX_VOTERS 5
+/* A Down node keeps its vote this long: a restart or a brief outage changes no configuration. */
+#define QUORUM_DOWN_GRACE_MS 3000
+
+/* One member as the leader sees it. */
+struct quorum_member {
+    uint64_t id;
+    bool witness;      /* votes and hosts nothing */
+    uint32_t weight;   /* NodeWeight: 0 or 1 */
+    int32_t state;     /* recorded CLUSTER_NODE_STATE (Paused loses the vote) */
+    bool left;         /* left gracefully: its service stopped */
+    bool up;           /* heard now */
+    uint64_t silent_ms; /* how long it has not been heard (0 when up) */
+    bool voter;        /* votes now (the raft configuration) */
+};
+
+struct quorum_settings {
+    bool dynamic;            /* DynamicQuorum */
+    uint64_t lower_priority; /* LowerQuorumPriorityNodeID; 0 for none */
+    uint64_t leader;         /* the raft leader, which keeps its vote where there is a choice */
+};
+
+/* Marks want[i] for each member m[i] that should vote; returns how many. */
+size_t quorum_target(const struct quorum_member *m, size_t n, const struct quorum_settings *s,
+                     bool *want);
+
+enum quorum_step_kind {
+    QUORUM_STEP_NONE,   /* the voters are as wanted, or no step can be taken now */
+    QUORUM_STEP_GIVE,   /* give member id its vote (it is up) */
+    QUORUM_STEP_TAKE,   /* take member id's vote */
+};
+
+struct quorum_step {
+    enum quorum_step_kind kind;
+    uint64_t id;
+};
+
+/*
+ * The one change that brings the voters closer to want (from quorum_target): votes are given
+ * before any is taken, so every step keeps a majority of the voters up that had one, and only
+ * to members that are up (raft catches them up first). A vote of a member that is not up is
+ * taken only when the voters left would still have a majority up.
+ */
+struct quorum_step quorum_next_step(const struct quorum_member *m, size_t n, const bool *want);
+
+/* What the votes mean now. */
+struct quorum_view {
+    unsigned voters;       /* members that vote */
+    unsigned voters_up;    /* of which are up */
+    unsigned majority;     /* voters / 2 + 1 */
+    bool has_quorum;       /* voters_up >= majority */
+    unsigned survives;     /* how many more voters may fail at once with quorum kept */
+};
+
+void quorum_view(const struct quorum_member *m, size_t n, struct quorum_view *ret);
+
+#endif
