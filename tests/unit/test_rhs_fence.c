@@ -146,6 +146,17 @@ static int teardown(void **state)
     return 0;
 }
 
+/* Waits until the cgroup leaf holds no process: the kernel updates "populated" a moment after
+ * the last process exited, which a pidfd reports first. */
+static bool wait_unpopulated(const char *leaf, int timeout_ms)
+{
+    int64_t deadline = proc_now_ms() + timeout_ms;
+
+    while (rm_cgroup_populated(leaf) != 0 && proc_now_ms() < deadline)
+        poll(NULL, 0, 5);
+    return rm_cgroup_populated(leaf) == 0;
+}
+
 /* The lease runs out while clussvc lives (frozen, or cut off): everything of the resource dies
  * at the lease's end, not before; the group stays for clussvc, which still owns it. */
 static void test_lease_lapse_kills_the_group(void **state)
@@ -166,7 +177,7 @@ static void test_lease_lapse_kills_the_group(void **state)
     rm_cgroup_encode(RESOURCE, name, sizeof(name));
     assert_true(asprintf(&leaf, "%s/%s", dir, name) > 0);
     assert_int_equal(access(leaf, F_OK), 0);
-    assert_int_equal(rm_cgroup_populated(leaf), 0);
+    assert_true(wait_unpopulated(leaf, WAIT_MS));
 
     /* clussvc ends: the host removes the groups and exits. */
     assert_int_equal(write(s.go_fd, "x", 1), 1);
