@@ -11,6 +11,10 @@
 #include "daemon/health/hb_packet.h"
 #include "daemon/health/hb_track.h"
 
+#define FP_ALL 0x11
+#define FP_NEXT 0x22
+static const uint64_t all_ids[3] = {1, 2, 3};
+
 /* Three voters; each node's clock starts elsewhere so no comparison across clocks sneaks in. */
 struct sim {
     struct hb_track t[3];
@@ -26,9 +30,17 @@ static void sim_init_lease(struct sim *s, uint32_t lease_ms)
     for (int i = 0; i < 3; i++) {
         hb_track_init(&s->t[i], &cfg, (uint64_t)i + 1);
         for (int k = 0; k < 3; k++)
-            hb_track_set_member(&s->t[i], (uint64_t)k + 1, true);
+            hb_track_set_member(&s->t[i], (uint64_t)k + 1);
         s->offset[i] = 1000000 * (uint64_t)(i + 1);
+        hb_track_set_voters(&s->t[i], FP_ALL, all_ids, 3, s->offset[i]);
     }
+}
+
+/* Node i (0-based) enters voter configuration fp at real time now. */
+static void sim_reconfigure(struct sim *s, int i, uint64_t fp, const uint64_t *ids, size_t n,
+                            uint64_t now)
+{
+    hb_track_set_voters(&s->t[i], fp, ids, n, now + s->offset[i]);
 }
 
 /* Node a sends a heartbeat at real time now; it reaches each node in to[] (if set), which
@@ -44,12 +56,16 @@ static void sim_send(struct sim *s, int a, uint64_t now, const bool to[3], const
 
         if (b == a || !to[b])
             continue;
-        hb_track_receive(&s->t[b], (uint64_t)a + 1, local, s->t[a].cfg.lease_ms, e, n, true,
-                         now + s->offset[b]);
+        hb_track_receive(&s->t[b],
+                         &(struct hb_from){(uint64_t)a + 1, local, s->t[a].cfg.lease_ms,
+                                           s->t[a].voters.fp, true},
+                         e, n, now + s->offset[b]);
         ack = hb_track_ack(&s->t[b], (uint64_t)a + 1);
         if (back[b])
-            hb_track_receive(&s->t[a], (uint64_t)b + 1, now + s->offset[b],
-                             s->t[b].cfg.lease_ms, &ack, 1, false, local);
+            hb_track_receive(&s->t[a],
+                             &(struct hb_from){(uint64_t)b + 1, now + s->offset[b],
+                                               s->t[b].cfg.lease_ms, s->t[b].voters.fp, false},
+                             &ack, 1, local);
     }
 }
 
@@ -276,10 +292,17 @@ static void test_membership_changes(void **state)
 
     hb_config_defaults(&cfg, 250, 3, 0);
     hb_track_init(&t, &cfg, 1);
-    hb_track_set_member(&t, 1, true);
+    hb_track_set_member(&t, 1);
+    hb_track_set_voters(&t, FP_ALL, all_ids, 1, 50);
     assert_int_equal(hb_track_lease_until(&t, 100), 100 + cfg.lease_ms); /* alone: own quorum */
-    hb_track_set_member(&t, 2, true);
-    hb_track_set_member(&t, 3, false); /* a standby does not vote on leases */
+    hb_track_set_member(&t, 2);
+    hb_track_set_member(&t, 3); /* a standby does not vote on leases */
+    hb_track_set_voters(&t, FP_NEXT, all_ids, 2, 100);
+    /* 1 and 2 vote now: 2 has echoed nothing, so only the lease of the configuration before
+     * holds, from the last moment this node was in it. */
+    assert_int_equal(hb_track_lease_until(&t, 100), 99 + cfg.lease_ms);
+    assert_true(hb_track_is_voter(&t, 2));
+    assert_false(hb_track_is_voter(&t, 3));
     assert_int_equal(hb_track_entries(&t, 100, e, 4), 2);
     assert_int_equal(e[0].silence_ms, HB_NEVER);
     assert_false(hb_track_up(&t, 2, 100));
@@ -287,6 +310,66 @@ static void test_membership_changes(void **state)
     hb_track_remove_member(&t, 2);
     assert_int_equal(hb_track_entries(&t, 100, e, 4), 1);
     assert_int_equal(e[0].id, 3);
+}
+
+/* A node echoes only heartbeats sent in its own voter configuration: node 1 in another one gets
+ * no echo from 2 or 3, so no lease, though every link works. */
+static void test_echo_only_in_the_same_configuration(void **state)
+{
+    struct sim s;
+    uint64_t now = 0;
+
+    (void)state;
+    sim_init(&s);
+    sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, 0);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    assert_int_equal(hb_track_lease_until(&s.t[0], now + s.offset[0]), 0);
+    assert_true(hb_track_up(&s.t[1], 1, now + s.offset[1])); /* heard all the same */
+    assert_true(hb_track_lease_until(&s.t[1], now + s.offset[1]) > now + s.offset[1]);
+}
+
+/* Every node moves to a new configuration, one after the other within a heartbeat interval: no
+ * node's lease lapses meanwhile, since the one before carries it until the new one's echoes
+ * come. */
+static void test_lease_carries_over_a_configuration_change(void **state)
+{
+    struct sim s;
+    uint64_t now = 0;
+
+    (void)state;
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    for (int i = 0; i < 3; i++)
+        sim_reconfigure(&s, i, FP_NEXT, all_ids, 3, now + 40 * (uint64_t)i);
+    for (uint64_t end = now + 1000; now < end; now += 10) {
+        if (now % 250 == 0)
+            sim_round(&s, now, all3, full);
+        for (int i = 0; i < 3; i++)
+            assert_true(hb_track_lease_until(&s.t[i], now + s.offset[i]) > now + s.offset[i]);
+    }
+}
+
+/* Node 1 stays in the old configuration {1, 2, 3} while 2 and 3 move on: its echoes from them
+ * stop, and its lease runs out with the old echoes; a majority of its configuration no longer
+ * vouches for it. */
+static void test_lease_needs_a_majority_of_one_configuration(void **state)
+{
+    struct sim s;
+    uint64_t now = 0, lease_end;
+
+    (void)state;
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    sim_reconfigure(&s, 1, FP_NEXT, all_ids, 3, now);
+    sim_reconfigure(&s, 2, FP_NEXT, all_ids, 3, now);
+    lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
+    for (int r = 0; r < 8; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    assert_true(lease_end <= now);
+    assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) <= now + s.offset[0]);
 }
 
 /* QuorumLease: 0 keeps Windows' cadence; a lease of its own is renewed three times per lease. */
@@ -425,6 +508,9 @@ int main(void)
         cmocka_unit_test(test_shorter_lease_is_safe_both_ways),
         cmocka_unit_test(test_packet_round_trip),
         cmocka_unit_test(test_membership_changes),
+        cmocka_unit_test(test_echo_only_in_the_same_configuration),
+        cmocka_unit_test(test_lease_carries_over_a_configuration_change),
+        cmocka_unit_test(test_lease_needs_a_majority_of_one_configuration),
         cmocka_unit_test(test_lease_property),
         cmocka_unit_test(test_short_lease_fences_before_down),
         cmocka_unit_test(test_new_incarnation_forgets_old_reports),

@@ -114,6 +114,8 @@ int cdb_hash(struct cdb *db, uint64_t *ret);
  */
 /* Cluster property value (malloc'd). */
 int cdb_get_prop(struct cdb *db, const char *key, char **ret);
+/* A cluster property that holds a decimal number, or fallback when it is unset or not one. */
+uint32_t cdb_prop_u32(struct cdb *db, const char *key, uint32_t fallback);
 /* Every cluster property, by key. */
 int cdb_props(struct cdb *db, struct cdb_prop **ret, size_t *ret_n);
 /* Nodes by id. */

@@ -383,6 +383,21 @@ int cdb_get_prop(struct cdb *db, const char *key, char **ret)
     return r;
 }
 
+uint32_t cdb_prop_u32(struct cdb *db, const char *key, uint32_t fallback)
+{
+    char *v = NULL, *end;
+    uint32_t n = fallback;
+
+    if (cdb_get_prop(db, key, &v) == 0) {
+        unsigned long x = strtoul(v, &end, 10);
+
+        if (*v >= '0' && *v <= '9' && *end == '\0' && x <= UINT32_MAX)
+            n = (uint32_t)x;
+    }
+    free(v);
+    return n;
+}
+
 int cdb_props(struct cdb *db, struct cdb_prop **ret, size_t *ret_n)
 {
     return read_texts(db, &prop_table, 0, ret, ret_n);

@@ -58,6 +58,8 @@ struct consensus {
     int pending_closes;
     uint64_t conf_peers[NODE_CONF_MAX_PEERS];
     size_t n_conf_peers;
+    uint64_t settled_fp; /* the committed voters last seen (consensus_settled_at) */
+    uint64_t settled_at;
 };
 
 struct apply_req {
@@ -534,6 +536,47 @@ unsigned consensus_voters(struct consensus *c)
     for (unsigned i = 0; i < c->raft.configuration.n; i++)
         n += c->raft.configuration.servers[i].role == RAFT_VOTER;
     return n;
+}
+
+/* splitmix64's finaliser: spreads an id over all 64 bits */
+static uint64_t mix(uint64_t x)
+{
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+size_t consensus_voter_set(struct consensus *c, uint64_t *ids, size_t cap, uint64_t *ret_fp)
+{
+    uint64_t fp = 0;
+    size_t n = 0;
+
+    /* a sum: the same voters give the same fingerprint in any order */
+    for (unsigned i = 0; i < c->raft.configuration.n; i++) {
+        const struct raft_server *sv = &c->raft.configuration.servers[i];
+
+        if (sv->role != RAFT_VOTER)
+            continue;
+        fp += mix(sv->id);
+        if (n < cap)
+            ids[n++] = sv->id;
+    }
+    *ret_fp = n == 0 ? 0 : fp | 1; /* nonzero once there are voters */
+    return n;
+}
+
+uint64_t consensus_settled_at(struct consensus *c, uint64_t now)
+{
+    uint64_t fp;
+
+    if (c->raft.configuration_uncommitted_index != 0 || c->raft.configuration_index == 0)
+        return 0;
+    consensus_voter_set(c, NULL, 0, &fp);
+    if (fp != c->settled_fp) {
+        c->settled_fp = fp;
+        c->settled_at = now;
+    }
+    return c->settled_at;
 }
 
 void consensus_keys_changed(struct consensus *c)

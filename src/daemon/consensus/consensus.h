@@ -85,6 +85,19 @@ int consensus_transfer(struct consensus *c, uint64_t id, consensus_change_done c
 int consensus_member_role(struct consensus *c, uint64_t id);
 /* Number of voters in the current configuration. */
 unsigned consensus_voters(struct consensus *c);
+/*
+ * The voters of the configuration in force (committed or not) into ids[0..cap), their count
+ * returned, and in *ret_fp a fingerprint of the voter set (nonzero; 0 only while there is
+ * none): what heartbeats name (health/hb_track.h).
+ */
+size_t consensus_voter_set(struct consensus *c, uint64_t *ids, size_t cap, uint64_t *ret_fp);
+/*
+ * When this node first saw the voters in force committed, on the caller's clock (now is the
+ * time of this call); 0 while a configuration change is uncommitted. The leader spaces vote
+ * changes by a lease bound from this moment (docs/failover.md, "Changing the voters"). Called
+ * often: the first call that sees a new voter set committed records it.
+ */
+uint64_t consensus_settled_at(struct consensus *c, uint64_t now);
 /* Stops raft and releases everything; cb runs on the loop when done. NULL-safe. */
 void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg);
 

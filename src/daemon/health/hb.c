@@ -34,6 +34,7 @@ struct hb {
     uint64_t boot;
     uint64_t seq;
     hb_tick_cb tick;
+    hb_voters_fn voters;
     void *arg;
     int closing;
     uint64_t refusal_logged_ms;
@@ -83,6 +84,15 @@ static int member_addr(const struct hb_member *m, struct sockaddr_storage *ss)
 /* Sending                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
+static void refresh_voters(struct hb *h)
+{
+    uint64_t ids[HB_MAX_NODES], fp = 0;
+    size_t n = h->voters(h->arg, ids, HB_MAX_NODES, &fp);
+
+    if (fp != 0)
+        hb_track_set_voters(&h->track, fp, ids, n, mono_ms());
+}
+
 /* uv_udp_try_send: heartbeats are small and never worth queueing behind a full socket. */
 static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packet *p)
 {
@@ -98,6 +108,7 @@ static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packe
     if (cred_ring_empty(h->keys))
         return;
     p->lease_ms = h->track.cfg.lease_ms;
+    p->voters_fp = h->track.voters.fp;
     len = hb_packet_encode(p, mac, (void *)cred_ring_send(h->keys)->key.bytes, buf);
     if (len < 0 || member_addr(m, &ss) < 0)
         return;
@@ -109,6 +120,7 @@ static void send_all(struct hb *h)
 {
     struct hb_packet p = {.type = HB_TYPE_HEARTBEAT};
 
+    refresh_voters(h);
     p.n = hb_track_entries(&h->track, mono_ms(), p.entries, HB_MAX_NODES);
     for (size_t i = 0; i < h->n_members; i++)
         if (h->members[i].id != h->track.self)
@@ -124,6 +136,7 @@ static void check_cb(uv_timer_t *t)
 {
     struct hb *h = t->data;
 
+    refresh_voters(h);
     if (hb_track_silence_reached_fence(&h->track, mono_ms()))
         send_all(h); /* our report that a peer went silent, without waiting an interval */
     h->tick(h->arg);
@@ -213,8 +226,12 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         log_refusal(h, addr, "replayed or reordered");
         return;
     }
-    hb_track_receive(&h->track, p.sender, p.send_ms, p.lease_ms, p.entries, p.n,
-                     p.type == HB_TYPE_HEARTBEAT, mono_ms());
+    refresh_voters(h);
+    hb_track_receive(&h->track,
+                     &(struct hb_from){.id = p.sender, .send_ms = p.send_ms,
+                                       .lease_ms = p.lease_ms, .voters_fp = p.voters_fp,
+                                       .full = p.type == HB_TYPE_HEARTBEAT},
+                     p.entries, p.n, mono_ms());
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
 
@@ -236,8 +253,8 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
 /* ------------------------------------------------------------------------------------------ */
 
 int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct cred_ring *keys,
-             uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, void *arg,
-             struct hb **ret)
+             uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, hb_voters_fn voters,
+             void *arg, struct hb **ret)
 {
     struct hb *h = calloc(1, sizeof(*h));
     struct hb_member me = {.id = self, .port = port};
@@ -252,6 +269,7 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
     h->boot = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
     h->keys = keys;
     h->tick = tick;
+    h->voters = voters;
     h->arg = arg;
     hb_track_init(&h->track, cfg, self);
     uv_udp_init(loop, &h->udp);
@@ -300,10 +318,9 @@ void hb_set_members(struct hb *h, const struct hb_member *members, size_t n)
     memcpy(h->replay, replay, sizeof(replay));
     h->n_members = n;
     for (size_t i = 0; i < n; i++)
-        hb_track_set_member(&h->track, members[i].id, members[i].voter);
-    hb_track_set_member(&h->track, h->track.self,
-                        member_index(h, h->track.self) >= 0 &&
-                            members[member_index(h, h->track.self)].voter);
+        hb_track_set_member(&h->track, members[i].id);
+    hb_track_set_member(&h->track, h->track.self);
+    refresh_voters(h);
 }
 
 void hb_set_config(struct hb *h, const struct hb_config *cfg)

@@ -22,18 +22,21 @@ struct hb_member {
     uint64_t id;
     char address[64];
     uint16_t port;
-    bool voter;
 };
 
 /* Called on the loop after heartbeats were sent or received, so the caller can re-evaluate
  * node states, its lease and fencing. */
 typedef void (*hb_tick_cb)(void *arg);
+/* The voter configuration raft holds now: its voters in ids[0..cap) (the count returned) and its
+ * fingerprint in *ret_fp (0: none yet). Read before every datagram is sent or handled and before
+ * every tick, so heartbeats always name the configuration the node is in (hb_track.h). */
+typedef size_t (*hb_voters_fn)(void *arg, uint64_t *ids, size_t cap, uint64_t *ret_fp);
 
 /* keys is read for every datagram (it must outlive h): heartbeats are sent with the credential it
  * proves and accepted with any it holds. */
 int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct cred_ring *keys,
-             uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, void *arg,
-             struct hb **ret);
+             uint64_t self, const struct hb_config *cfg, hb_tick_cb tick, hb_voters_fn voters,
+             void *arg, struct hb **ret);
 /* Replaces the member list (self may be included; it is skipped when sending). */
 void hb_set_members(struct hb *h, const struct hb_member *members, size_t n);
 /* Changes the interval and threshold (the cluster properties changed). */

@@ -5,6 +5,7 @@
 
 #include "common/cluster_props.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +97,7 @@ static ssize_t find(const struct hb_track *t, uint64_t id)
     return -1;
 }
 
-int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter)
+int hb_track_set_member(struct hb_track *t, uint64_t id)
 {
     ssize_t i = find(t, id);
 
@@ -114,8 +115,47 @@ int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter)
             t->nodes[k].reported_lease[i] = 0;
         }
     }
-    t->nodes[i].voter = voter;
     return 0;
+}
+
+void hb_track_set_voters(struct hb_track *t, uint64_t fp, const uint64_t *ids, size_t n,
+                         uint64_t now)
+{
+    assert(fp != 0 && n <= HB_MAX_NODES);
+    if (fp == t->voters.fp)
+        return;
+    t->previous_voters = t->voters;
+    t->voters = (struct hb_voters){.fp = fp, .from_ms = now, .n = n};
+    memcpy(t->voters.ids, ids, n * sizeof(*ids));
+    for (size_t i = 0; i < t->n; i++) {
+        t->nodes[i].echo_previous = t->nodes[i].echo_of_ours;
+        t->nodes[i].echo_of_ours = 0;
+    }
+}
+
+static bool in_set(const struct hb_voters *v, uint64_t id)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->ids[i] == id)
+            return true;
+    return false;
+}
+
+bool hb_track_is_voter(const struct hb_track *t, uint64_t id)
+{
+    return in_set(&t->voters, id);
+}
+
+/* An echo of our send time sent_ms: it counts in the configuration we sent it in. */
+static void echo_heard(const struct hb_track *t, struct hb_node *p, uint64_t sent_ms)
+{
+    if (sent_ms >= t->voters.from_ms) {
+        if (sent_ms > p->echo_of_ours)
+            p->echo_of_ours = sent_ms;
+    } else if (t->previous_voters.fp != 0 && sent_ms >= t->previous_voters.from_ms &&
+               sent_ms > p->echo_previous) {
+        p->echo_previous = sent_ms;
+    }
 }
 
 void hb_track_remove_member(struct hb_track *t, uint64_t id)
@@ -134,21 +174,25 @@ void hb_track_remove_member(struct hb_track *t, uint64_t id)
     t->n--;
 }
 
-void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint32_t lease_ms,
-                      const struct hb_entry *entries, size_t n, bool full, uint64_t now)
+void hb_track_receive(struct hb_track *t, const struct hb_from *from,
+                      const struct hb_entry *entries, size_t n, uint64_t now)
 {
-    ssize_t i = find(t, from);
+    ssize_t i = find(t, from->id);
+    bool full = from->full;
     struct hb_node *p;
 
-    if (i < 0 || from == t->self)
+    if (i < 0 || from->id == t->self)
         return;
     p = &t->nodes[i];
-    if (send_ms < p->their_send_ms)
+    if (from->send_ms < p->their_send_ms)
         return; /* older than what we have: reordered */
     p->heard_at = now;
     p->silence_told = false;
-    p->their_send_ms = send_ms;
-    lease_declared(&p->declared, lease_ms, now);
+    p->their_send_ms = from->send_ms;
+    /* Echoed only in the sender's own configuration: see the header. */
+    if (from->voters_fp == t->voters.fp)
+        p->echoable_ms = from->send_ms;
+    lease_declared(&p->declared, from->lease_ms, now);
     if (full) {
         p->report_at = now;
         for (size_t k = 0; k < t->n; k++) {
@@ -165,8 +209,8 @@ void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint3
             p->reported_silence[k] = entries[e].silence_ms;
             p->reported_lease[k] = entries[e].lease_ms;
         }
-        if (entries[e].id == t->self && entries[e].echo_ms > p->echo_of_ours)
-            p->echo_of_ours = entries[e].echo_ms;
+        if (entries[e].id == t->self && entries[e].echo_ms != 0)
+            echo_heard(t, p, entries[e].echo_ms);
     }
 }
 
@@ -174,7 +218,7 @@ struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
 {
     ssize_t i = find(t, from);
 
-    return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : t->nodes[i].their_send_ms,
+    return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : t->nodes[i].echoable_ms,
                              .silence_ms = 0};
 }
 
@@ -194,7 +238,7 @@ size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry 
 
         if (p->id == t->self)
             continue;
-        out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->their_send_ms,
+        out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->echoable_ms,
                                      .silence_ms = silence(p, now),
                                      .lease_ms = lease_longest(&p->declared, now)};
     }
@@ -219,27 +263,39 @@ static int desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* The lease end a majority of configuration v gives: current is ours, else the one before,
+ * which we left at t->voters.from_ms. */
+static uint64_t lease_in(const struct hb_track *t, const struct hb_voters *v, bool current,
+                         uint64_t now)
+{
+    uint64_t echoes[HB_MAX_NODES], s;
+    size_t need;
+
+    if (v->n == 0)
+        return 0;
+    for (size_t k = 0; k < v->n; k++) {
+        ssize_t i = find(t, v->ids[k]);
+
+        /* Our own vote is as fresh as our last send in it; a peer's is the send time it echoed
+         * back. A voter that is not a member yet has echoed nothing. */
+        if (v->ids[k] == t->self)
+            echoes[k] = current ? now : t->voters.from_ms - 1;
+        else
+            echoes[k] = i < 0 ? 0 : current ? t->nodes[i].echo_of_ours
+                                            : t->nodes[i].echo_previous;
+    }
+    need = v->n / 2 + 1;
+    qsort(echoes, v->n, sizeof(echoes[0]), desc);
+    s = echoes[need - 1];
+    return s == 0 ? 0 : s + own_lease(t, s);
+}
+
 uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now)
 {
-    uint64_t echoes[HB_MAX_NODES];
-    size_t voters = 0, n = 0, need;
+    uint64_t cur = lease_in(t, &t->voters, true, now);
+    uint64_t prev = t->previous_voters.fp != 0 ? lease_in(t, &t->previous_voters, false, now) : 0;
 
-    for (size_t i = 0; i < t->n; i++) {
-        const struct hb_node *p = &t->nodes[i];
-
-        if (!p->voter)
-            continue;
-        voters++;
-        /* Our own vote is as fresh as now; a peer's is the send time it echoed back. */
-        echoes[n++] = p->id == t->self ? now : p->echo_of_ours;
-    }
-    if (voters == 0)
-        return 0;
-    need = voters / 2 + 1;
-    qsort(echoes, n, sizeof(echoes[0]), desc);
-    if (echoes[need - 1] == 0)
-        return 0;
-    return echoes[need - 1] + own_lease(t, echoes[need - 1]);
+    return cur > prev ? cur : prev;
 }
 
 /* How long a voter must not have heard a node whose declared lease is lease_ms (0: unknown). */
@@ -248,6 +304,31 @@ static uint64_t fence_after(const struct hb_config *cfg, uint32_t lease_ms)
     uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
 
     return lease * (1000000 + cfg->drift_ppm) / 1000000 + cfg->margin_ms;
+}
+
+uint32_t hb_track_silence(const struct hb_track *t, uint64_t id, uint64_t now)
+{
+    ssize_t i = find(t, id);
+
+    if (id == t->self)
+        return 0;
+    return i < 0 ? HB_NEVER : silence(&t->nodes[i], now);
+}
+
+uint64_t hb_track_lease_bound(const struct hb_track *t, uint64_t now)
+{
+    uint32_t longest = t->cfg.lease_ms;
+
+    if (t->own_changed_at != 0 && now - t->own_changed_at < HB_LEASE_MEMORY_MS &&
+        t->own_previous_lease > longest)
+        longest = t->own_previous_lease;
+    for (size_t i = 0; i < t->n; i++) {
+        uint32_t l = lease_longest(&t->nodes[i].declared, now);
+
+        if (l > longest)
+            longest = l;
+    }
+    return fence_after(&t->cfg, longest);
 }
 
 bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now)
@@ -270,17 +351,17 @@ bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now)
 bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
 {
     ssize_t target = find(t, id);
-    size_t voters = 0, silent = 0;
+    size_t silent = 0;
 
     if (target < 0)
         return true; /* not a member: holds no lease from us */
+    /* Every voter counts, members yet or not: one we cannot hear from never vouches. */
     for (size_t i = 0; i < t->n; i++) {
         const struct hb_node *p = &t->nodes[i];
         uint32_t s, lease;
 
-        if (!p->voter)
+        if (!in_set(&t->voters, p->id))
             continue;
-        voters++;
         if (p->id == id)
             continue; /* the node itself does not vouch for its own silence */
         if (p->id == t->self) {
@@ -293,7 +374,7 @@ bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
         silent += s != HB_NEVER ? s >= fence_after(&t->cfg, lease)
                                 : p->id == t->self || p->report_at != 0;
     }
-    return voters > 0 && silent >= voters / 2 + 1;
+    return t->voters.n > 0 && silent >= t->voters.n / 2 + 1;
 }
 
 void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarnation)
@@ -316,5 +397,5 @@ bool hb_track_echoed(const struct hb_track *t, uint64_t id)
 {
     ssize_t i = find(t, id);
 
-    return i >= 0 && t->nodes[i].echo_of_ours != 0;
+    return i >= 0 && (t->nodes[i].echo_of_ours != 0 || t->nodes[i].echo_previous != 0);
 }

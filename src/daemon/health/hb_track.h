@@ -8,7 +8,11 @@
  *  - whether a peer is Up: heard within SameSubnetThreshold × SameSubnetDelay;
  *  - its own quorum lease: when a majority of the voters (itself included if it votes) echoed a
  *    heartbeat this node sent at time s, this node may keep resources online until s + lease.
- *    Only its own clock is involved, so no clock synchronisation is needed;
+ *    Only its own clock is involved, so no clock synchronisation is needed. Every heartbeat
+ *    names the sender's voter configuration (a fingerprint of the raft configuration: its log
+ *    index and voters), and a node echoes only heartbeats sent in the configuration it is in
+ *    itself, so a lease always rests on a majority of one configuration whose voters were all
+ *    in it (docs/failover.md, "Changing the voters");
  *  - whether a peer is surely fenced: a majority of the voters (this node's own observation and
  *    the silences others report) have not heard it for lease × (1 + drift) + margin. A fenced
  *    peer's lease has expired whatever it heard, because any majority that could have renewed it
@@ -58,12 +62,22 @@ struct hb_lease_memory {
     uint64_t previous_until; /* our clock: previous no longer counts from then on */
 };
 
+/* A voter configuration as heartbeats name it. */
+struct hb_voters {
+    uint64_t fp;      /* its fingerprint; 0 before any is known */
+    uint64_t from_ms; /* our clock: heartbeats sent from then on name it */
+    size_t n;
+    uint64_t ids[HB_MAX_NODES];
+};
+
 struct hb_node {
     uint64_t id;
-    bool voter;
     uint64_t heard_at;        /* our clock when we last heard it; 0 = never */
     uint64_t their_send_ms;   /* its clock, newest heartbeat heard */
-    uint64_t echo_of_ours;    /* our send time it echoed most recently */
+    uint64_t echoable_ms;     /* its clock, newest heartbeat heard that named our configuration:
+                                 the only kind we echo */
+    uint64_t echo_of_ours;    /* our newest send time it echoed, sent in our configuration */
+    uint64_t echo_previous;   /* the same in the configuration before (see hb_track.voters) */
     /* what it reports about every node (index as in nodes[]) */
     uint32_t reported_silence[HB_MAX_NODES];
     uint64_t report_at;       /* our clock when that report arrived; 0 = none */
@@ -80,6 +94,10 @@ struct hb_track {
      * changes came within HB_LEASE_MEMORY_MS), for echoes of heartbeats sent before it. */
     uint32_t own_previous_lease;
     uint64_t own_changed_at; /* our clock */
+    /* Our voter configuration, and the one before: echoes of heartbeats sent in that one still
+     * carry the lease until a majority of the new one has echoed. */
+    struct hb_voters voters;
+    struct hb_voters previous_voters;
     uint64_t self;
     size_t n;
     struct hb_node nodes[HB_MAX_NODES]; /* self included */
@@ -99,17 +117,34 @@ bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms);
 void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self);
 /* A new configuration from now on (a changed SameSubnetDelay changes the lease). */
 void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now);
-/* Adds or updates a member (voter or not); members not named in a call keep their state. */
-int hb_track_set_member(struct hb_track *t, uint64_t id, bool voter);
-void hb_track_remove_member(struct hb_track *t, uint64_t id);
+/* Adds a member (a no-op for one already known); members not named keep their state. */
+int hb_track_set_member(struct hb_track *t, uint64_t id);
 /*
- * Records a heartbeat (full: it carries reports on every node) or an acknowledgement (only the
- * echo of our own send time) from node from, sent at send_ms (its clock), declaring lease_ms
- * as its lease. Unknown senders are ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes back within
- * a round trip and the lease need not cover a whole heartbeat interval of echo delay.
+ * Our voter configuration from now on: its fingerprint (nonzero) and voters (members or not yet).
+ * The same fingerprint again changes nothing. A new one keeps the one before for the lease
+ * (echoes of heartbeats sent in it) and starts the new one's echoes afresh.
  */
-void hb_track_receive(struct hb_track *t, uint64_t from, uint64_t send_ms, uint32_t lease_ms,
-                      const struct hb_entry *entries, size_t n, bool full, uint64_t now);
+void hb_track_set_voters(struct hb_track *t, uint64_t fp, const uint64_t *ids, size_t n,
+                         uint64_t now);
+/* Is id a voter in our configuration? */
+bool hb_track_is_voter(const struct hb_track *t, uint64_t id);
+void hb_track_remove_member(struct hb_track *t, uint64_t id);
+/* What a datagram says of its sender. */
+struct hb_from {
+    uint64_t id;
+    uint64_t send_ms;   /* its clock */
+    uint32_t lease_ms;  /* the lease it derives from this datagram's echoes */
+    uint64_t voters_fp; /* the voter configuration it was in */
+    bool full;          /* a heartbeat (reports on every node), not an acknowledgement */
+};
+
+/*
+ * Records a heartbeat or an acknowledgement (only the echo of our own send time). Unknown
+ * senders are ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes
+ * back within a round trip and the lease need not cover a whole heartbeat interval of echo delay.
+ */
+void hb_track_receive(struct hb_track *t, const struct hb_from *from,
+                      const struct hb_entry *entries, size_t n, uint64_t now);
 /* The one entry of the acknowledgement to send to from after receiving its heartbeat. */
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
 /* The entries of the heartbeat to send now (one per other member); returns the count. */
@@ -130,6 +165,14 @@ bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now);
 bool hb_track_echoed(const struct hb_track *t, uint64_t id);
 /* Is node id Up as seen from here? (Self is always Up.) */
 bool hb_track_up(const struct hb_track *t, uint64_t id, uint64_t now);
+/* How long node id has not been heard (0 for self, HB_NEVER if never or not a member). */
+uint32_t hb_track_silence(const struct hb_track *t, uint64_t id, uint64_t now);
+/*
+ * How long after a moment any lease granted before it may still run, on our clock: the
+ * longest lease any member (this node included) declared lately, with drift and margin. The
+ * leader waits this long between two changes of the voters (docs/failover.md).
+ */
+uint64_t hb_track_lease_bound(const struct hb_track *t, uint64_t now);
 /* Until when (our clock) this node holds its quorum lease; 0 if it holds none. */
 uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now);
 /* Has a majority of the voters surely not heard node id for longer than its lease could run? */

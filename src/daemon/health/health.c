@@ -30,18 +30,7 @@
 
 static uint32_t prop_u32(struct health *h, const char *key, uint32_t fallback)
 {
-    char *v = NULL;
-    uint32_t n = fallback;
-
-    if (h->host->db != NULL && cdb_get_prop(h->host->db, key, &v) == 0) {
-        char *end;
-        unsigned long x = strtoul(v, &end, 10);
-
-        if (*v != '\0' && *end == '\0')
-            n = (uint32_t)x;
-    }
-    free(v);
-    return n;
+    return h->host->db != NULL ? cdb_prop_u32(h->host->db, key, fallback) : fallback;
 }
 
 /* The heartbeat settings the cluster properties ask for (Windows' names and bounds, and
@@ -70,10 +59,7 @@ static size_t wanted_members(struct health *h, const struct cdb_node *nodes, siz
 {
     if (n > 0) {
         for (size_t i = 0; i < n && i < HB_MAX_NODES; i++) {
-            out[i] = (struct hb_member){.id = nodes[i].id, .port = (uint16_t)nodes[i].port,
-                                        .voter = consensus_member_role(h->host->consensus,
-                                                                       nodes[i].id) ==
-                                                 RAFT_VOTER};
+            out[i] = (struct hb_member){.id = nodes[i].id, .port = (uint16_t)nodes[i].port};
             snprintf(out[i].address, sizeof(out[i].address), "%s", nodes[i].address);
         }
         return n < HB_MAX_NODES ? n : HB_MAX_NODES;
@@ -81,11 +67,20 @@ static size_t wanted_members(struct health *h, const struct cdb_node *nodes, siz
     for (size_t i = 0; i < h->conf->n_peers && i < HB_MAX_NODES; i++) {
         const struct node_peer *p = &h->conf->peers[i];
 
-        out[i] = (struct hb_member){.id = p->id, .port = (uint16_t)p->port,
-                                    .voter = p->role == RAFT_VOTER};
+        out[i] = (struct hb_member){.id = p->id, .port = (uint16_t)p->port};
         snprintf(out[i].address, sizeof(out[i].address), "%s", p->address);
     }
     return h->conf->n_peers < HB_MAX_NODES ? h->conf->n_peers : HB_MAX_NODES;
+}
+
+/* hb_voters_fn: raft's configuration, as it is at this moment. */
+static size_t voters_now(void *arg, uint64_t *ids, size_t cap, uint64_t *ret_fp)
+{
+    struct health *h = arg;
+
+    *ret_fp = 0;
+    return h->host->consensus == NULL ? 0
+                                      : consensus_voter_set(h->host->consensus, ids, cap, ret_fp);
 }
 
 /* The incarnations the database has (hb_track_note_incarnation). */
@@ -472,7 +467,7 @@ int health_start(struct health *h, bool props_known)
     h->props_known = props_known;
     wanted_config(h, &cfg);
     rv = hb_start(h->host->loop, self->address, (uint16_t)self->port, h->keys,
-                  h->host->node_id, &cfg, tick, h, &h->hb);
+                  h->host->node_id, &cfg, tick, voters_now, h, &h->hb);
     if (rv < 0)
         return rv;
     health_sync(h, props_known);

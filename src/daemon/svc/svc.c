@@ -18,6 +18,7 @@
 #include "common/cdb_cmd.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
+#include "daemon/svc/svc_votes.h"
 
 #define TICK_MS 100
 #define COMMITTED_PROP "SetupCommitted"
@@ -245,6 +246,7 @@ static void pass(struct svc *s, bool periodic)
         check_committed(s);
         health_sync(&s->health, s->sync.props_known);
         rgm_reconcile(&s->rgm);
+        svc_votes_check(s);
         if (periodic)
             rgm_monitor(&s->rgm);
     }

@@ -120,7 +120,6 @@ void svc_op_query(struct svc *s, struct rpc_call *call);
 void svc_op_member_add(struct svc *s, struct rpc_call *call);
 void svc_op_member_promote(struct svc *s, struct rpc_call *call);
 void svc_op_member_remove(struct svc *s, struct rpc_call *call);
-void svc_member_promoted(void *arg, int rv);
 
 
 #endif

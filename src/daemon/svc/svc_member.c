@@ -1,8 +1,8 @@
 /*
  * svc_member — cluster membership on the leader: adding a node (raft spare + database row),
- * promoting it once it runs (catch-up, then voter while there are fewer than five, standby
- * otherwise), and removing one (leadership handed over first if it is the leader's own, a
- * standby promoted to keep five voters). Requests reaching a follower are relayed to the leader.
+ * promoting it once it runs (catch-up, then a voter or a standby as dynamic quorum has it:
+ * svc_votes.h), and removing one (leadership handed over first if it is the leader's own; the
+ * votes follow afterwards). Requests reaching a follower are relayed to the leader.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,8 +18,8 @@
 #include "common/win32_error.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
+#include "daemon/svc/svc_votes.h"
 
-#define MAX_VOTERS 5
 #define NODE_UP 0
 #define NODE_JOINING 3
 
@@ -269,7 +269,10 @@ void svc_op_member_promote(struct svc *s, struct rpc_call *call)
     op = op_new(s, call, id);
     if (op == NULL)
         return;
-    op->role = consensus_voters(s->consensus) < MAX_VOTERS ? RAFT_VOTER : RAFT_STANDBY;
+    /* A vote now if dynamic quorum gives it one and a vote change may start; otherwise it
+     * catches up as a standby and svc_votes gives it its vote when due. */
+    op->role = svc_votes_should_vote(s, id) && svc_votes_may_change(s) ? RAFT_VOTER
+                                                                       : RAFT_STANDBY;
     if (op->role == role) {
         assigned(op, 0);
         return;
@@ -314,54 +317,6 @@ static bool quorum_survives(struct svc *s, uint64_t id, char *why, size_t n_why)
     return ok;
 }
 
-/* After a voter left: the first standby that is Up votes in its place. */
-static void promote_standby(struct svc *s)
-{
-    struct cdb_node *nodes;
-    size_t n;
-
-    if (consensus_voters(s->consensus) >= MAX_VOTERS || s->member_busy ||
-        cdb_nodes(s->db, &nodes, &n) < 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        if (consensus_member_role(s->consensus, nodes[i].id) == RAFT_STANDBY &&
-            nodes[i].state == NODE_UP) {
-            struct member_op *op = calloc(1, sizeof(*op));
-
-            if (op == NULL)
-                break;
-            *op = (struct member_op){.s = s, .id = nodes[i].id, .role = RAFT_VOTER};
-            s->member_busy = true;
-            if (consensus_assign(s->consensus, op->id, RAFT_VOTER, svc_member_promoted, op) < 0) {
-                s->member_busy = false;
-                free(op);
-            }
-            break;
-        }
-    }
-    free(nodes);
-}
-
-void svc_member_promoted(void *arg, int rv)
-{
-    struct member_op *op = arg;
-    struct wire_writer w;
-    uint8_t *cmd;
-    size_t len;
-
-    op->s->member_busy = false;
-    if (rv == 0) {
-        LOGI("member", "standby %llu promoted to voter", (unsigned long long)op->id);
-        wire_writer_init(&w);
-        cdb_cmd_set_node_role(&w, op->id, RAFT_VOTER);
-        cmd = wire_writer_take(&w, &len);
-        if (cmd != NULL)
-            svc_submit(op->s, cmd, len, svc_submit_ignore, NULL);
-        free(cmd);
-    }
-    free(op);
-}
-
 static void remove_recorded(struct svc *s, void *arg, int rv, uint32_t status,
                             const char *errmsg)
 {
@@ -373,7 +328,7 @@ static void remove_recorded(struct svc *s, void *arg, int rv, uint32_t status,
     }
     LOGI("member", "node %llu removed", (unsigned long long)op->id);
     op_finish(op, 0, NULL);
-    promote_standby(s);
+    svc_kick(s); /* the votes follow (svc_votes) */
 }
 
 static void removed(void *arg, int rv)
@@ -403,7 +358,51 @@ static void transferred(void *arg, int rv)
     svc_op_member_remove(s, call);
 }
 
+#define REMOVE_WAIT_MS 10000 /* the longest a removal waits for a vote change to settle */
+
+static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_until);
+
+/* A removal of a voter that must wait until the voters last changed a lease bound ago. */
+struct remove_retry {
+    uv_timer_t timer;
+    struct svc *s;
+    struct rpc_call *call;
+    uint64_t wait_until; /* then it goes ahead all the same: raft keeps it safe, if slower */
+};
+
+static void retry_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void retry_remove(uv_timer_t *t)
+{
+    struct remove_retry *r = t->data;
+
+    member_remove(r->s, r->call, r->wait_until);
+    uv_close((uv_handle_t *)&r->timer, retry_closed);
+}
+
+/* Tries the removal again a moment later: false if even that cannot be arranged. */
+static bool remove_later(struct svc *s, struct rpc_call *call, uint64_t wait_until)
+{
+    struct remove_retry *r;
+
+    if (svc_now_ms() >= wait_until || (r = calloc(1, sizeof(*r))) == NULL)
+        return false;
+    *r = (struct remove_retry){.s = s, .call = call, .wait_until = wait_until};
+    uv_timer_init(s->loop, &r->timer);
+    r->timer.data = r;
+    uv_timer_start(&r->timer, retry_remove, 50, 0);
+    return true;
+}
+
 void svc_op_member_remove(struct svc *s, struct rpc_call *call)
+{
+    member_remove(s, call, svc_now_ms() + REMOVE_WAIT_MS);
+}
+
+static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_until)
 {
     struct member_op *op;
     struct cdb_node node;
@@ -422,6 +421,11 @@ void svc_op_member_remove(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERROR_CLUSTER_EVICT_INVALID_REQUEST, "cannot evict %s: %s", node.name, why);
         return;
     }
+    /* Removing a voter changes the voters: not within a lease bound of the last change, nor
+     * while a vote change runs (svc_votes.h). */
+    if (consensus_member_role(s->consensus, id) == RAFT_VOTER &&
+        (!svc_votes_may_change(s) || s->member_busy) && remove_later(s, call, wait_until))
+        return;
     op = op_new(s, call, id);
     if (op == NULL)
         return;

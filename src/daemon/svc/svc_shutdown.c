@@ -4,12 +4,21 @@
  */
 #include "daemon/svc/svc_shutdown.h"
 
+#include <stdlib.h>
+
+#include <raft.h>
+
 #include <clusapi.h>
+
+#include "common/cdb_cmd.h"
 
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
 
 #define DRAIN_MS 3000 /* how long a stopping node waits for its groups to be taken over */
+/* how long it waits for its vote to be taken: a vote given elsewhere, leadership handed over,
+ * and its own taken, each after a lease bound (svc_votes.h) */
+#define LEAVE_MS 5000
 
 static void consensus_stopped(void *arg)
 {
@@ -38,6 +47,7 @@ static void resources_offline(void *arg)
 static void finish(struct svc *s)
 {
     s->shutdown.draining = false;
+    s->shutdown.leaving = false;
     s->shutdown.stopping = true;
     svc_host_update(s);
     health_stop(&s->health);
@@ -48,15 +58,69 @@ static void finish(struct svc *s)
     rgm_terminate_all(&s->rgm, resources_offline, s);
 }
 
+/* Can this node still reach its cluster's leader with what it has to say? */
+static bool in_cluster(struct svc *s)
+{
+    return s->consensus != NULL && s->db != NULL && !s->wiping &&
+           consensus_leader(s->consensus) != 0 && consensus_caught_up(s->consensus);
+}
+
+static void left_recorded(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg;
+    if (rv < 0 || status != 0) {
+        LOGW("svc", "cannot say this node leaves (%s): stopping with its vote",
+             rv < 0 ? "no leader" : errmsg);
+        if (s->shutdown.leaving)
+            finish(s);
+        return;
+    }
+    s->shutdown.left_committed = true;
+    svc_kick(s);
+}
+
+/* Says the node leaves, so that dynamic quorum takes its vote before it goes. */
+static void leave(struct svc *s)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    s->shutdown.draining = false;
+    if (!in_cluster(s)) {
+        finish(s);
+        return;
+    }
+    wire_writer_init(&w);
+    cdb_cmd_set_node_left(&w, s->conf.node_id, true);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd == NULL) {
+        finish(s);
+        return;
+    }
+    s->shutdown.leaving = true;
+    s->shutdown.left_committed = false;
+    s->shutdown.leave_deadline = svc_now_ms() + LEAVE_MS;
+    svc_submit(s, cmd, len, left_recorded, NULL);
+    free(cmd);
+}
+
 void svc_shutdown_check(struct svc *s)
 {
     const struct rgm *m = &s->rgm;
+    struct svc_shutdown *sd = &s->shutdown;
 
-    if (!s->shutdown.draining)
-        return;
-    if (rgm_holds_nothing(m) || svc_now_ms() >= s->shutdown.drain_deadline ||
-        (m->drain_pending == 0 && m->drain_failed)) {
-        LOGI("svc", "groups %s: stopping", rgm_holds_nothing(m) ? "handed over" : "not all taken");
+    if (sd->draining && (rgm_holds_nothing(m) || svc_now_ms() >= sd->drain_deadline ||
+                         (m->drain_pending == 0 && m->drain_failed))) {
+        LOGI("svc", "groups %s: leaving", rgm_holds_nothing(m) ? "handed over" : "not all taken");
+        leave(s);
+    } else if (sd->leaving &&
+               ((sd->left_committed && consensus_member_role(s->consensus, s->conf.node_id) !=
+                                           RAFT_VOTER) ||
+                svc_now_ms() >= sd->leave_deadline)) {
+        LOGI("svc", "%s: stopping", svc_now_ms() >= sd->leave_deadline
+                                        ? "the vote of this node was not taken in time"
+                                        : "this node no longer votes");
         finish(s);
     }
 }
@@ -64,16 +128,20 @@ void svc_shutdown_check(struct svc *s)
 /* Like Windows stopping its cluster service, a node hands its groups over before it goes. */
 void svc_shutdown(struct svc *s)
 {
-    if (s->shutdown.stopping)
+    struct svc_shutdown *sd = &s->shutdown;
+
+    if (sd->stopping)
         return;
-    if (!s->shutdown.draining && s->consensus != NULL && s->db != NULL && !s->wiping &&
-        consensus_leader(s->consensus) != 0 && consensus_caught_up(s->consensus) &&
-        rgm_drain(&s->rgm) > 0) {
-        s->shutdown.draining = true;
-        s->shutdown.drain_deadline = svc_now_ms() + DRAIN_MS;
+    if (sd->draining || sd->leaving) {
+        finish(s); /* a second signal */
         return;
     }
-    finish(s);
+    if (in_cluster(s) && rgm_drain(&s->rgm) > 0) {
+        sd->draining = true;
+        sd->drain_deadline = svc_now_ms() + DRAIN_MS;
+        return;
+    }
+    leave(s);
 }
 
 static void signal_cb(uv_signal_t *sig, int signum)

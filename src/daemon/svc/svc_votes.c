@@ -1,0 +1,155 @@
+/*
+ * svc_votes — dynamic quorum on the leader (svc_votes.h).
+ */
+#include "daemon/svc/svc_votes.h"
+
+#include <stdlib.h>
+
+#include <raft.h>
+
+#include "common/cdb_cmd.h"
+#include "common/quorum_votes.h"
+#include "daemon/base/log.h"
+#include "daemon/svc/svc.h"
+
+/* The members raft knows, as the database and this node's heartbeats show them: out[0..n). */
+static size_t members_now(struct svc *s, struct quorum_member *out, size_t cap, uint64_t now)
+{
+    const struct hb_track *t = hb_tracker(s->health.hb);
+    struct cdb_node *nodes;
+    size_t n, k = 0;
+
+    if (cdb_nodes(s->db, &nodes, &n) < 0)
+        return 0;
+    for (size_t i = 0; i < n && k < cap; i++) {
+        int role = consensus_member_role(s->consensus, nodes[i].id);
+        uint32_t silent = hb_track_silence(t, nodes[i].id, now);
+
+        if (role < 0)
+            continue; /* not in raft yet (being added) or no longer */
+        out[k++] = (struct quorum_member){
+            .id = nodes[i].id, .witness = nodes[i].witness, .weight = nodes[i].weight,
+            .state = nodes[i].state, .left = nodes[i].left,
+            .up = hb_track_up(t, nodes[i].id, now),
+            .silent_ms = silent == HB_NEVER ? UINT64_MAX : silent, .voter = role == RAFT_VOTER};
+    }
+    free(nodes);
+    return k;
+}
+
+static void settings_now(struct svc *s, struct quorum_settings *ret)
+{
+    *ret = (struct quorum_settings){
+        .dynamic = cdb_prop_u32(s->db, "DynamicQuorum", 1) != 0,
+        .lower_priority = cdb_prop_u32(s->db, "LowerQuorumPriorityNodeID", 0),
+        .leader = s->conf.node_id};
+}
+
+bool svc_votes_should_vote(struct svc *s, uint64_t id)
+{
+    struct quorum_member m[HB_MAX_NODES];
+    struct quorum_settings set;
+    bool want[HB_MAX_NODES] = {false};
+    size_t n;
+
+    if (s->health.hb == NULL)
+        return false;
+    n = members_now(s, m, HB_MAX_NODES, svc_now_ms());
+    settings_now(s, &set);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].id == id)
+            m[i].up = true, m[i].silent_ms = 0; /* it has just caught up with the leader */
+    quorum_target(m, n, &set, want);
+    for (size_t i = 0; i < n; i++)
+        if (m[i].id == id)
+            return want[i];
+    return false;
+}
+
+/* A vote change in flight; the service is member_busy meanwhile. */
+struct vote_change {
+    struct svc *s;
+    uint64_t id;
+    int role;
+};
+
+static void vote_changed(void *arg, int rv)
+{
+    struct vote_change *vc = arg;
+    struct svc *s = vc->s;
+    struct wire_writer w;
+
+    s->member_busy = false;
+    if (rv < 0) {
+        LOGW("quorum", "node %llu: the vote change failed (%d); it is tried again",
+             (unsigned long long)vc->id, rv);
+    } else if (vc->role >= 0) {
+        LOGI("quorum", "node %llu %s (%u voters)", (unsigned long long)vc->id,
+             vc->role == RAFT_VOTER ? "votes" : "no longer votes", consensus_voters(s->consensus));
+        uint8_t *cmd;
+        size_t len;
+
+        wire_writer_init(&w);
+        cdb_cmd_set_node_role(&w, vc->id, (uint32_t)vc->role);
+        cmd = wire_writer_take(&w, &len);
+        if (cmd != NULL)
+            svc_submit(s, cmd, len, svc_submit_ignore, NULL);
+        free(cmd);
+    }
+    free(vc);
+    svc_kick(s);
+}
+
+/* Starts one raft change: the vote of id to role, or (role -1) leadership handed to another
+ * voter, when it is this node's own vote that goes. */
+static void start_change(struct svc *s, uint64_t id, int role)
+{
+    struct vote_change *vc = malloc(sizeof(*vc));
+    int rv;
+
+    if (vc == NULL)
+        return;
+    *vc = (struct vote_change){.s = s, .id = id, .role = role};
+    s->member_busy = true;
+    if (role < 0) {
+        LOGI("quorum", "this node's vote is to be taken: handing leadership over");
+        rv = consensus_transfer(s->consensus, 0, vote_changed, vc);
+    } else {
+        rv = consensus_assign(s->consensus, id, role, vote_changed, vc);
+    }
+    if (rv < 0) {
+        s->member_busy = false;
+        free(vc);
+    }
+}
+
+bool svc_votes_may_change(struct svc *s)
+{
+    uint64_t now = svc_now_ms();
+    uint64_t settled = consensus_settled_at(s->consensus, now);
+
+    return settled != 0 && s->health.hb != NULL &&
+           now >= settled + hb_track_lease_bound(hb_tracker(s->health.hb), now);
+}
+
+void svc_votes_check(struct svc *s)
+{
+    struct quorum_member m[HB_MAX_NODES];
+    struct quorum_settings set;
+    bool want[HB_MAX_NODES] = {false};
+    struct quorum_step step;
+    size_t n;
+
+    if (s->consensus == NULL || s->db == NULL || s->wiping || s->shutdown.stopping ||
+        s->member_busy || s->health.hb == NULL ||
+        consensus_role(s->consensus) != CONSENSUS_LEADER || !svc_votes_may_change(s))
+        return;
+    n = members_now(s, m, HB_MAX_NODES, svc_now_ms());
+    settings_now(s, &set);
+    quorum_target(m, n, &set, want);
+    step = quorum_next_step(m, n, want);
+    if (step.kind == QUORUM_STEP_GIVE)
+        start_change(s, step.id, RAFT_VOTER);
+    else if (step.kind == QUORUM_STEP_TAKE)
+        start_change(s, step.id, step.id == s->conf.node_id ? -1 : RAFT_STANDBY);
+}
