@@ -127,3 +127,8 @@ void quorum_view(const struct quorum_member *m, size_t n, struct quorum_view *re
     ret->has_quorum = ret->voters > 0 && ret->voters_up >= ret->majority;
     ret->survives = ret->has_quorum ? ret->voters_up - ret->majority : 0;
 }
+
+bool quorum_fragile(size_t nodes, bool witness)
+{
+    return nodes == 2 && !witness;
+}

@@ -26,6 +26,17 @@
 /* A Down node keeps its vote this long: a restart or a brief outage changes no configuration. */
 #define QUORUM_DOWN_GRACE_MS 3000
 
+/* What setup reports (a Warning) and clusctl prints for a cluster that one crash can stop. */
+#define QUORUM_FRAGILE_ADVICE                                                                    \
+    "one failure can stop this cluster: with two nodes and no witness only one node votes, "   \
+    "and the cluster stops while that node is down; add a witness on a third machine "         \
+    "(clusctl quorum set --witness HOST[:PORT], or SetClusterQuorumResource)"
+
+/* Does QUORUM_FRAGILE_ADVICE apply to a cluster of nodes (the witness not counted), with or
+ * without a witness: two nodes and no witness. (One node is no high availability at all, and
+ * three or more survive a crash.) */
+bool quorum_fragile(size_t nodes, bool witness);
+
 /* One member as the leader sees it. */
 struct quorum_member {
     uint64_t id;

@@ -18,6 +18,7 @@
 #include "common/create_config.h"
 #include "common/rpc_proto.h"
 #include "common/cdb_cmd.h"
+#include "common/quorum_votes.h"
 #include "common/restypes.h"
 #include "lib/setup.h"
 
@@ -515,6 +516,8 @@ static bool phase_properties(struct create *c)
     put_prop(&cmd, "AdministrativeAccessPoint", mgmt[c->plan.mgmt_type]);
     if (apply(c, &cmd) != 0)
         return fail_anchor(c, "cannot record the cluster properties");
+    if (quorum_fragile(setup_nodes_usable(&c->nodes), false))
+        phase_report(&c->rep, ClusterSetupPhaseWarning, QUORUM_FRAGILE_ADVICE, 0);
     if (!c->plan.empty)
         return phase_end(&c->rep, ClusterSetupPhaseInformational, 0);
     if (!commit(c))

@@ -245,6 +245,15 @@ static void test_never_empty(void **state)
     assert_int_equal(wanted(m, 2, DYNAMIC), IDS1(1));
 }
 
+static void test_fragile(void **state)
+{
+    (void)state;
+    assert_true(quorum_fragile(2, false));
+    assert_false(quorum_fragile(2, true));
+    assert_false(quorum_fragile(3, false));
+    assert_false(quorum_fragile(1, false));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_step_order),
         cmocka_unit_test(test_view),
         cmocka_unit_test(test_never_empty),
+        cmocka_unit_test(test_fragile),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -127,6 +127,9 @@ void svc_op_node_info(struct svc *s, struct rpc_call *call)
     if (s->consensus != NULL) {
         wire_put_u32(w, RPC_F_RAFT_STATE, consensus_role(s->consensus));
         wire_put_u64(w, RPC_F_LEADER_ID, consensus_leader(s->consensus));
+        if (s->configured) /* the raft configuration's: RAFT_VOTER is a vote */
+            wire_put_u32(w, RPC_F_ROLE,
+                         (uint32_t)consensus_member_role(s->consensus, s->conf.node_id));
         if (svc_leader_endpoint(s, addr, sizeof(addr), &port)) {
             wire_put_str(w, RPC_F_LEADER_ADDRESS, addr);
             wire_put_u32(w, RPC_F_LEADER_PORT, port);
