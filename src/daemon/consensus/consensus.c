@@ -549,7 +549,7 @@ static uint64_t mix(uint64_t x)
 size_t consensus_voter_set(struct consensus *c, uint64_t *ids, size_t cap, uint64_t *ret_fp)
 {
     uint64_t fp = 0;
-    size_t n = 0;
+    size_t n = 0, voters = 0;
 
     /* a sum: the same voters give the same fingerprint in any order */
     for (unsigned i = 0; i < c->raft.configuration.n; i++) {
@@ -558,10 +558,11 @@ size_t consensus_voter_set(struct consensus *c, uint64_t *ids, size_t cap, uint6
         if (sv->role != RAFT_VOTER)
             continue;
         fp += mix(sv->id);
+        voters++;
         if (n < cap)
             ids[n++] = sv->id;
     }
-    *ret_fp = n == 0 ? 0 : fp | 1; /* nonzero once there are voters */
+    *ret_fp = voters == 0 ? 0 : fp | 1; /* nonzero once there are voters */
     return n;
 }
 
