@@ -94,8 +94,8 @@ check_cluster "six" "$members"
 f=$(plain_follower 6) || lab_fail "follower: no plain follower among $members"
 evict_ok "follower n$f" "$f"
 id6=$(lab_nodeinfo 6 node_id)
-lab_assert_within "follower n$f: standby n6 (node $id6) promoted to voter (leader log)" "$T" \
-    grep -qx "<6>member: standby $id6 promoted to voter" "$LAB_DIR"/n*/clussvc.log
+lab_assert_within "follower n$f: standby n6 (node $id6) got the vote (leader log)" "$T" \
+    grep -q "^<6>quorum: node $id6 votes" "$LAB_DIR"/n*/clussvc.log
 
 # --- the leader -------------------------------------------------------------------------------
 lead=$(lab_leader "$members")
