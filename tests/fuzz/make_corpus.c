@@ -449,7 +449,7 @@ static void hb_seeds(void)
     for (size_t k = 0; k <= 3; k++) {
         p = (struct hb_packet){.type = k == 2 ? HB_TYPE_ACK : HB_TYPE_HEARTBEAT, .sender = 1,
                                .boot = 1764115200000ull, .seq = 42 + k, .send_ms = 123456,
-                               .lease_ms = 3000, .n = k};
+                               .lease_ms = 3000, .voters_fp = 0x9e3779b97f4a7c15ull, .n = k};
         for (size_t i = 0; i < k; i++)
             p.entries[i] = (struct hb_entry){.id = i + 2, .echo_ms = 123000 + i,
                                              .silence_ms = i == 2 ? HB_NEVER : 300,
