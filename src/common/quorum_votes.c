@@ -75,7 +75,7 @@ size_t quorum_target(const struct quorum_member *m, size_t n, const struct quoru
     if (nodes > 0 && nodes % 2 == 0) {
         if (witness != n && nodes < QUORUM_MAX_VOTERS) {
             want[witness] = true;
-        } else {
+        } else if (s->dynamic) {
             size_t drop = node_to_drop(m, n, s, want);
 
             assert(drop < n);

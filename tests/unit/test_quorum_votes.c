@@ -155,6 +155,7 @@ static void test_static_quorum(void **state)
     assert_int_equal(wanted(m, 3, s), IDS3(1, 2, 3));
     m[2].weight = 0;
     assert_int_equal(wanted(m, 4, s), IDS3(1, 2, 4));
+    assert_int_equal(wanted(m, 3, s), IDS2(1, 2)); /* two nodes, no witness: both vote */
 }
 
 /* At most five vote: those that vote now stay, the rest by id. */
