@@ -2,7 +2,8 @@
  * svc_member — cluster membership on the leader: adding a node (raft spare + database row),
  * promoting it once it runs (catch-up, then a voter or a standby as dynamic quorum has it:
  * svc_votes.h), and removing one (leadership handed over first if it is the leader's own; the
- * votes follow afterwards). Requests reaching a follower are relayed to the leader.
+ * votes follow afterwards). A request that finds another change running (a vote change) waits
+ * for it. Requests reaching a follower are relayed to the leader.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +87,51 @@ static void commit(struct svc *s, struct wire_writer *w, svc_submit_cb done, voi
     }
     svc_submit(s, cmd, len, done, arg);
     free(cmd);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Waiting for another change                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/* The longest a membership request waits for another change to end (a vote change of dynamic
+ * quorum: svc_votes.h); then it is tried as it is, and refused if one still runs. */
+#define MEMBER_WAIT_MS 10000
+
+typedef void (*member_fn)(struct svc *s, struct rpc_call *call, uint64_t wait_until);
+
+struct member_retry {
+    uv_timer_t timer;
+    struct svc *s;
+    struct rpc_call *call;
+    member_fn fn;
+    uint64_t wait_until;
+};
+
+static void retry_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+static void retry_fired(uv_timer_t *t)
+{
+    struct member_retry *r = t->data;
+
+    r->fn(r->s, r->call, r->wait_until);
+    uv_close((uv_handle_t *)&r->timer, retry_closed);
+}
+
+/* Runs fn again a moment later: false when the wait is over (or cannot be arranged). */
+static bool retry_later(struct svc *s, struct rpc_call *call, member_fn fn, uint64_t wait_until)
+{
+    struct member_retry *r;
+
+    if (svc_now_ms() >= wait_until || (r = calloc(1, sizeof(*r))) == NULL)
+        return false;
+    *r = (struct member_retry){.s = s, .call = call, .fn = fn, .wait_until = wait_until};
+    uv_timer_init(s->loop, &r->timer);
+    r->timer.data = r;
+    uv_timer_start(&r->timer, retry_fired, 50, 0);
+    return true;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -178,7 +224,14 @@ static uint64_t next_id(struct svc *s, const struct cdb_node *nodes, size_t n)
     return id + 1;
 }
 
+static void member_add(struct svc *s, struct rpc_call *call, uint64_t wait_until);
+
 void svc_op_member_add(struct svc *s, struct rpc_call *call)
+{
+    member_add(s, call, svc_now_ms() + MEMBER_WAIT_MS);
+}
+
+static void member_add(struct svc *s, struct rpc_call *call, uint64_t wait_until)
 {
     char name[64], addr[64];
     uint32_t raft_port;
@@ -200,6 +253,8 @@ void svc_op_member_add(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "%s is already a member of this cluster", name);
         return;
     }
+    if (s->member_busy && retry_later(s, call, member_add, wait_until))
+        return;
     if (cdb_nodes(s->db, &nodes, &n) < 0) {
         rpc_call_finish(call, ERROR_NOT_ENOUGH_MEMORY, "cannot read the members");
         return;
@@ -248,7 +303,14 @@ static void assigned(void *arg, int rv)
     commit(op->s, &w, role_recorded, op);
 }
 
+static void member_promote(struct svc *s, struct rpc_call *call, uint64_t wait_until);
+
 void svc_op_member_promote(struct svc *s, struct rpc_call *call)
+{
+    member_promote(s, call, svc_now_ms() + MEMBER_WAIT_MS);
+}
+
+static void member_promote(struct svc *s, struct rpc_call *call, uint64_t wait_until)
 {
     struct member_op *op;
     uint64_t id;
@@ -266,6 +328,8 @@ void svc_op_member_promote(struct svc *s, struct rpc_call *call)
         rpc_call_finish(call, 0, NULL);
         return;
     }
+    if (s->member_busy && retry_later(s, call, member_promote, wait_until))
+        return;
     op = op_new(s, call, id);
     if (op == NULL)
         return;
@@ -358,48 +422,11 @@ static void transferred(void *arg, int rv)
     svc_op_member_remove(s, call);
 }
 
-#define REMOVE_WAIT_MS 10000 /* the longest a removal waits for a vote change to settle */
-
 static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_until);
-
-/* A removal of a voter that must wait until the voters last changed a lease bound ago. */
-struct remove_retry {
-    uv_timer_t timer;
-    struct svc *s;
-    struct rpc_call *call;
-    uint64_t wait_until; /* then it goes ahead all the same: raft keeps it safe, if slower */
-};
-
-static void retry_closed(uv_handle_t *h)
-{
-    free(h->data);
-}
-
-static void retry_remove(uv_timer_t *t)
-{
-    struct remove_retry *r = t->data;
-
-    member_remove(r->s, r->call, r->wait_until);
-    uv_close((uv_handle_t *)&r->timer, retry_closed);
-}
-
-/* Tries the removal again a moment later: false if even that cannot be arranged. */
-static bool remove_later(struct svc *s, struct rpc_call *call, uint64_t wait_until)
-{
-    struct remove_retry *r;
-
-    if (svc_now_ms() >= wait_until || (r = calloc(1, sizeof(*r))) == NULL)
-        return false;
-    *r = (struct remove_retry){.s = s, .call = call, .wait_until = wait_until};
-    uv_timer_init(s->loop, &r->timer);
-    r->timer.data = r;
-    uv_timer_start(&r->timer, retry_remove, 50, 0);
-    return true;
-}
 
 void svc_op_member_remove(struct svc *s, struct rpc_call *call)
 {
-    member_remove(s, call, svc_now_ms() + REMOVE_WAIT_MS);
+    member_remove(s, call, svc_now_ms() + MEMBER_WAIT_MS);
 }
 
 static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_until)
@@ -424,7 +451,8 @@ static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_un
     /* Removing a voter changes the voters: not within a lease bound of the last change, nor
      * while a vote change runs (svc_votes.h). */
     if (consensus_member_role(s->consensus, id) == RAFT_VOTER &&
-        (!svc_votes_may_change(s) || s->member_busy) && remove_later(s, call, wait_until))
+        (!svc_votes_may_change(s) || s->member_busy) &&
+        retry_later(s, call, member_remove, wait_until))
         return;
     op = op_new(s, call, id);
     if (op == NULL)
