@@ -523,9 +523,13 @@ lab_client() {
 }
 
 # lab_db_snapshot "I…" — prints "LEADER VERSION:HASH…": the leader the nodes name and each
-# node's database version and hash; equal snapshots mean nothing was committed in between.
+# node's database version and hash; equal snapshots mean nothing was committed in between.  It
+# first waits (up to 5 s) until the nodes agree: a follower applies a commit a moment after the
+# leader, and a snapshot taken in between would differ from the next one with nothing committed.
 lab_db_snapshot() {
     local i out
+    # shellcheck disable=SC2086 # a list of indexes
+    lab_poll 5 lab_nodes_agree db_hash $1 || true
     out="$(lab_leader "$1")"
     for i in $1; do
         out+=" $(lab_nodeinfo "$i" db_version):$(lab_nodeinfo "$i" db_hash)"
