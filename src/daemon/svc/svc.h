@@ -74,6 +74,7 @@ struct svc {
     struct svc_submit_state submit; /* forwarding to the leader */
     struct svc_sync sync;
     bool member_busy;       /* a raft membership change is running */
+    bool votes_recording;   /* svc_votes is recording a role raft gave (SET_NODE_ROLE) */
     struct svc_orphan orphan;
     struct svc_shutdown shutdown;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */

@@ -73,11 +73,33 @@ struct vote_change {
     int role;
 };
 
+static void role_recorded(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    (void)arg, (void)rv, (void)status, (void)errmsg; /* a failure is retried at the next pass */
+    s->votes_recording = false;
+}
+
+/* The database records the role raft gave (DynamicWeight reads it). */
+static void record_role(struct svc *s, uint64_t id, int role)
+{
+    struct wire_writer w;
+    uint8_t *cmd;
+    size_t len;
+
+    wire_writer_init(&w);
+    cdb_cmd_set_node_role(&w, id, (uint32_t)role);
+    cmd = wire_writer_take(&w, &len);
+    if (cmd != NULL) {
+        s->votes_recording = true; /* role_recorded clears it, maybe before svc_submit returns */
+        svc_submit(s, cmd, len, role_recorded, NULL);
+    }
+    free(cmd);
+}
+
 static void vote_changed(void *arg, int rv)
 {
     struct vote_change *vc = arg;
     struct svc *s = vc->s;
-    struct wire_writer w;
 
     s->member_busy = false;
     if (rv < 0) {
@@ -86,18 +108,30 @@ static void vote_changed(void *arg, int rv)
     } else if (vc->role >= 0) {
         LOGI("quorum", "node %llu %s (%u voters)", (unsigned long long)vc->id,
              vc->role == RAFT_VOTER ? "votes" : "no longer votes", consensus_voters(s->consensus));
-        uint8_t *cmd;
-        size_t len;
-
-        wire_writer_init(&w);
-        cdb_cmd_set_node_role(&w, vc->id, (uint32_t)vc->role);
-        cmd = wire_writer_take(&w, &len);
-        if (cmd != NULL)
-            svc_submit(s, cmd, len, svc_submit_ignore, NULL);
-        free(cmd);
+        record_role(s, vc->id, vc->role);
     }
     free(vc);
     svc_kick(s);
+}
+
+/* A role the database records that raft no longer has (a leader changed before it recorded
+ * one): recorded again, one per pass. */
+static void record_stale_role(struct svc *s)
+{
+    struct cdb_node *nodes;
+    size_t n;
+
+    if (cdb_nodes(s->db, &nodes, &n) < 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int role = consensus_member_role(s->consensus, nodes[i].id);
+
+        if (role >= 0 && (uint32_t)role != nodes[i].role) {
+            record_role(s, nodes[i].id, role);
+            break;
+        }
+    }
+    free(nodes);
 }
 
 /* Starts one raft change: the vote of id to role, or (role -1) leadership handed to another
@@ -152,4 +186,6 @@ void svc_votes_check(struct svc *s)
         start_change(s, step.id, RAFT_VOTER);
     else if (step.kind == QUORUM_STEP_TAKE)
         start_change(s, step.id, step.id == s->conf.node_id ? -1 : RAFT_STANDBY);
+    else if (!s->votes_recording)
+        record_stale_role(s);
 }
