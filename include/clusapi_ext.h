@@ -19,6 +19,22 @@ extern "C" {
 CLUSAPI_API const char *ClusapiLastErrorText(void);
 
 /*
+ * Reads without quorum (docs/architecture.md): a node that cannot reach a majority of its
+ * cluster's votes still answers reads of the cluster database (enumerations, Get*State,
+ * properties, dependencies) from the state it last applied, which may be out of date, and the
+ * Win32 calls return such an answer as they return any other; on Windows a node without quorum
+ * does not answer at all. This says which answers those were, for the reads made through
+ * hCluster and the handles opened from it: *pfLastReadStale is TRUE when the latest read was
+ * one, *lpdwStaleReads (optional) counts them since hCluster was opened, and lpszNodeName
+ * (optional, with lpcchNodeName: the usual buffer rule) receives the name of the node that gave
+ * the latest of them ("" if none). Returns ERROR_SUCCESS, ERROR_INVALID_HANDLE,
+ * ERROR_INVALID_PARAMETER (pfLastReadStale NULL) or ERROR_MORE_DATA.
+ */
+CLUSAPI_API DWORD ClusapiGetReadStaleness(HCLUSTER hCluster, BOOL *pfLastReadStale,
+                                          LPDWORD lpdwStaleReads, LPWSTR lpszNodeName,
+                                          LPDWORD lpcchNodeName);
+
+/*
  * Returns a node that holds leftovers of a cluster which no longer exists (or which evicted it)
  * to NotConfigured, as Clear-ClusterNode does on Windows. The node asks its former peers first:
  * if its cluster is still running and still lists it, the call fails with

@@ -160,6 +160,32 @@ uint32_t cli_count_nodes(HCLUSTER h, uint32_t *ret, char *detail)
     return 0;
 }
 
+bool cli_read_stale(HCLUSTER h, char *node, size_t n)
+{
+    WCHAR wnode[64];
+    DWORD cch = sizeof(wnode) / sizeof(wnode[0]), count = 0;
+    BOOL last;
+    char *utf8 = NULL;
+
+    if (ClusapiGetReadStaleness(h, &last, &count, NULL, NULL) != 0 || count == 0)
+        return false;
+    if (ClusapiGetReadStaleness(h, &last, NULL, wnode, &cch) == 0)
+        cli_utf16_to_utf8_lossy((const char16_t *)wnode, sizeof(wnode) / sizeof(wnode[0]),
+                                &utf8);
+    snprintf(node, n, "%s", utf8 ? utf8 : "the node asked");
+    free(utf8);
+    return true;
+}
+
+void cli_warn_stale(HCLUSTER h)
+{
+    char node[64];
+
+    if (cli_read_stale(h, node, sizeof(node)))
+        fprintf(stderr, "clusctl: %s has no quorum: this is its last applied state and may be "
+                "out of date\n", node);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Names                                                                                       */
 /* ------------------------------------------------------------------------------------------ */

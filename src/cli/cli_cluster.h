@@ -9,6 +9,7 @@
 #ifndef CLUSAPI_CLI_CLUSTER_H
 #define CLUSAPI_CLI_CLUSTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,12 @@ int cli_open_cluster(const struct cli_args *a, HCLUSTER *ret);
 uint32_t cli_cluster_name(HCLUSTER h, char **ret, char *detail);
 /* The number of nodes of the cluster in *ret. 0 or a Win32 status + detail. */
 uint32_t cli_count_nodes(HCLUSTER h, uint32_t *ret, char *detail);
+/* Whether a read through h was answered from the last applied state of a node without quorum
+ * (ClusapiGetReadStaleness): true, with that node's name in node (n bytes). */
+bool cli_read_stale(HCLUSTER h, char *node, size_t n);
+/* When a read through h was answered so, says on standard error that the output may be out of
+ * date: "clusctl: n2 has no quorum: ...". */
+void cli_warn_stale(HCLUSTER h);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Nodes, groups and resources                                                                 */

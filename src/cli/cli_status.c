@@ -15,6 +15,8 @@
 struct view {
     char *cluster; /* status only */
     struct cli_entries nodes, groups, resources;
+    bool stale;          /* read from a node without quorum (cli_read_stale) ... */
+    char stale_node[64]; /* ... this one */
 };
 
 /*
@@ -110,6 +112,10 @@ static int render_json(const struct cli_args *a, const struct view *v, struct cl
     bool all = a->cmd == CLI_CMD_STATUS;
     int rv = cli_buf_puts(b, "{\"ok\":true");
 
+    if (rv == 0 && v->stale)
+        rv = cli_buf_puts(b, ",\"stale\":true");
+    if (rv == 0 && v->stale)
+        rv = json_member(b, "stale_node", v->stale_node);
     if (rv == 0 && all)
         rv = json_member(b, "cluster", v->cluster);
     if (rv == 0 && (all || a->cmd == CLI_CMD_NODE_LIST))
@@ -188,6 +194,7 @@ int cli_cmd_status(const struct cli_args *a, HCLUSTER h)
     int rv;
 
     if (status == 0) {
+        v.stale = cli_read_stale(h, v.stale_node, sizeof(v.stale_node));
         rv = a->json ? render_json(a, &v, &b) : render_text(a, &v, &b);
         status = rv == 0 ? 0 : ERROR_NOT_ENOUGH_MEMORY;
         step = "cannot format the output";

@@ -241,6 +241,10 @@ static int run(const struct cli_args *a, bool ask)
     rv = cli_open_cluster(a, &h);
     if (rv == CLI_EXIT_OK) {
         rv = run_on_cluster(a, h, ask);
+        /* What the command showed came from a node without quorum: say so (a failed command
+         * has said why already). */
+        if (rv == CLI_EXIT_OK)
+            cli_warn_stale(h);
         CloseCluster(h);
     }
     return rv;

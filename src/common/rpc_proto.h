@@ -25,8 +25,10 @@ enum rpc_op {
     RPC_OP_APPLY,             /* COMMAND -> commits a configuration command (setup's batches;
                                * cdb_cmd_is_configuration, else 5 and nothing committed)
                                * -> DB_VERSION */
-    RPC_OP_QUERY,             /* QUERY [NAME] -> ITEM... (a nested message per row; NAME: its
-                                 row) */
+    RPC_OP_QUERY,             /* QUERY [NAME] [STALE] -> ITEM... (a nested message per row;
+                               * NAME: its row); STALE and NODE_NAME (the node's own) when
+                               * answered without quorum, to a request with STALE only, others
+                               * get 5925 ERROR_CLUSTER_NO_QUORUM (common/read_gate.h) */
     RPC_OP_WAIT,              /* WAIT_KIND, NAME, STATE, TIMEOUT_MS, DB_VERSION (optional: not
                                * before this node applied it) -> waits for a condition */
     RPC_OP_COMMIT_SETUP,      /* SESSION -> the cluster is complete; the claim becomes permanent */
@@ -179,7 +181,8 @@ enum rpc_field {
     RPC_F_WEIGHT,         /* u32: NodeWeight */
     RPC_F_LEFT,           /* u32: 1 = the node left gracefully (its vote is taken) */
     RPC_F_STALE,          /* u32: 1 = answered from this node's last applied state while it
-                           * has no quorum: it may be out of date */
+                           * has no quorum: it may be out of date; in a QUERY request: such
+                           * an answer is welcome */
 };
 
 enum rpc_query {

@@ -161,16 +161,38 @@ static uint32_t resend(struct cluster_handle *c, const struct wire_writer *copy,
     return rpc_call(&c->conn, &again, timeout_ms, ret);
 }
 
+void cluster_note_read(struct cluster_handle *c, uint32_t op, const struct rpc_reply *r)
+{
+    uint32_t stale = 0;
+    char *node = NULL;
+
+    if (op != RPC_OP_QUERY || r->status != 0)
+        return;
+    wire_get_u32(r->data, r->len, RPC_F_STALE, &stale);
+    c->last_read_stale = stale == 1;
+    if (!c->last_read_stale)
+        return;
+    c->stale_reads++;
+    wire_get_strdup(r->data, r->len, RPC_F_NODE_NAME, &node);
+    snprintf(c->stale_node, sizeof(c->stale_node), "%s", node ? node : c->conn.host);
+    free(node);
+}
+
 uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int timeout_ms,
                       struct rpc_reply *ret)
 {
     struct wire_writer copy;
     uint32_t status, op = 0;
 
+    rpc_request_parse(req->data, req->len, &op);
+    /* The Win32 read calls take an answer from a node without quorum rather than fail: such a
+     * node answers only a request that accepts it, and marks the answer; the handle keeps which
+     * answers were (ClusapiGetReadStaleness). */
+    if (op == RPC_OP_QUERY)
+        wire_put_u32(req, RPC_F_STALE, 1);
     /* Keep a copy of the request in case it must be sent again. */
     wire_writer_init(&copy);
     wire_put_raw(&copy, req->data, req->len);
-    rpc_request_parse(copy.data, copy.len, &op);
     pthread_mutex_lock(&c->mu);
     status = rpc_call(&c->conn, req, timeout_ms, ret);
     /* A change sent to a node that then failed may have been carried out: it is not sent again
@@ -187,6 +209,7 @@ uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int tim
         nanosleep(&(struct timespec){0, NOT_READY_RETRY_MS * 1000000L}, NULL);
         status = resend(c, &copy, timeout_ms, ret);
     }
+    cluster_note_read(c, op, ret);
     pthread_mutex_unlock(&c->mu);
     wire_writer_done(&copy);
     return status;
@@ -317,4 +340,27 @@ CLUSAPI_API DWORD ClusapiClearNode(LPCWSTR lpszNodeName, BOOL fForce)
         lib_fail_text(status, "%s", r.errmsg);
     rpc_reply_done(&r);
     return status;
+}
+
+CLUSAPI_API DWORD ClusapiGetReadStaleness(HCLUSTER hCluster, BOOL *pfLastReadStale,
+                                          LPDWORD lpdwStaleReads, LPWSTR lpszNodeName,
+                                          LPDWORD lpcchNodeName)
+{
+    struct cluster_handle *c = (struct cluster_handle *)handle_get(hCluster, HANDLE_CLUSTER);
+    char node[sizeof(c->stale_node)];
+    DWORD status;
+
+    lib_clear_error();
+    if (c == NULL)
+        return lib_fail(ERROR_INVALID_HANDLE);
+    if (pfLastReadStale == NULL)
+        return lib_fail(ERROR_INVALID_PARAMETER);
+    pthread_mutex_lock(&c->mu);
+    *pfLastReadStale = c->last_read_stale;
+    if (lpdwStaleReads != NULL)
+        *lpdwStaleReads = c->stale_reads;
+    memcpy(node, c->stale_node, sizeof(node));
+    pthread_mutex_unlock(&c->mu);
+    status = lib_copy_out(node, lpszNodeName, lpcchNodeName);
+    return status ? lib_fail(status) : 0;
 }

@@ -58,7 +58,25 @@ uint32_t cluster_query(struct cluster_handle *c, uint32_t query, const char *nam
     return call(c, &w, LIB_RPC_TIMEOUT_MS, ret);
 }
 
-/* Runs a query and hands each row to fill; Win32 status. */
+/* ERROR_CLUSTER_NO_QUORUM, made the last error, if r is a stale answer (RPC_F_STALE); else 0. */
+static uint32_t refuse_stale(const struct rpc_reply *r)
+{
+    uint32_t stale = 0;
+    char *node = NULL;
+
+    if (wire_get_u32(r->data, r->len, RPC_F_STALE, &stale) < 0 || stale != 1)
+        return 0;
+    wire_get_strdup(r->data, r->len, RPC_F_NODE_NAME, &node);
+    lib_fail_text(ERROR_CLUSTER_NO_QUORUM, "node %s has no quorum: its list may be out of date",
+                  node ? node : "asked");
+    free(node);
+    return ERROR_CLUSTER_NO_QUORUM;
+}
+
+/* Runs a query and hands each row to fill; Win32 status. The members and groups are what setup,
+ * eviction and the changes act on (a node is cleaned, a group moved), so a stale answer is
+ * refused here: acting on a list a node without quorum kept could clean a node the cluster
+ * still counts on. */
 static uint32_t query(struct cluster_handle *c, uint32_t what, void **items, size_t size,
                       size_t *ret_n, void (*fill)(const struct wire_field *, void *))
 {
@@ -69,6 +87,8 @@ static uint32_t query(struct cluster_handle *c, uint32_t what, void **items, siz
     size_t n = 0;
     char *v;
 
+    if (status == 0 && (status = refuse_stale(&r)) != 0)
+        rpc_reply_done(&r);
     if (status != 0)
         return status;
     wire_reader_init(&rd, r.data, r.len);

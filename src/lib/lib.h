@@ -92,6 +92,10 @@ struct cluster_handle {
     char name[256];             /* the cluster's name */
     size_t n_fallbacks;         /* other nodes' addresses, tried when conn's node is gone */
     char (*fallbacks)[64];
+    /* Reads answered from the last applied state of a node without quorum (under mu): */
+    bool last_read_stale;       /* the latest read was */
+    uint32_t stale_reads;       /* how many since the handle was opened */
+    char stale_node[64];        /* the node that gave the latest such answer */
 };
 
 struct object_handle {          /* HNODE, HGROUP, HRESOURCE */
@@ -153,9 +157,14 @@ struct object_handle *object_new(struct cluster_handle *c, enum handle_type type
 struct object_handle *object_enter(const void *p, enum handle_type type);
 /* Opens a cluster handle to a node (NULL: the local node) and checks it runs a cluster. */
 uint32_t cluster_open(const char *target, struct cluster_handle **ret, char *errmsg);
-/* One call on the cluster handle's connection, falling over to another node if needed. */
+/* One call on the cluster handle's connection, falling over to another node if needed. A read
+ * (RPC_OP_QUERY) accepts an answer from a node without quorum, and cluster_note_read records
+ * whether it was one. */
 uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int timeout_ms,
                       struct rpc_reply *ret);
+/* Records in c (its mu held) whether r, the reply to a request op, was a successful read
+ * answered stale (RPC_F_STALE), and by which node; other replies leave the record alone. */
+void cluster_note_read(struct cluster_handle *c, uint32_t op, const struct rpc_reply *r);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Errors and strings                                                                          */

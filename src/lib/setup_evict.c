@@ -73,15 +73,16 @@ DWORD evict_member(struct cluster_handle *c, const struct cluster_node *victim)
 
     clock_gettime(CLOCK_MONOTONIC, &start);
     /* While the cluster elects a leader (the victim may have led it) the node asked knows none
-     * (ERROR_CLUSTER_NODE_DOWN): ask again. A retry that finds the node gone means an earlier
-     * attempt whose answer was lost did remove it. */
+     * (ERROR_CLUSTER_NODE_DOWN, or ERROR_CLUSTER_NO_QUORUM once that takes a while): ask again.
+     * A retry that finds the node gone means an earlier attempt whose answer was lost did
+     * remove it. */
     for (bool retried = false;; retried = true) {
         rpc_request(&w, RPC_OP_MEMBER_REMOVE);
         wire_put_u64(&w, RPC_F_NODE_ID, victim->id);
         status = cluster_call(c, &w, EVICT_TIMEOUT_MS, &r);
         if (retried && status == ERROR_CLUSTER_NODE_NOT_FOUND)
             status = 0;
-        if (status != ERROR_CLUSTER_NODE_DOWN ||
+        if ((status != ERROR_CLUSTER_NODE_DOWN && status != ERROR_CLUSTER_NO_QUORUM) ||
             elapsed_ms(&start) + LEADER_RETRY_MS >= EVICT_TIMEOUT_MS)
             break;
         rpc_reply_done(&r);

@@ -1024,12 +1024,19 @@ lab_leader() {
     echo "$found"
 }
 
+# lab__current JSON — true unless clusctl's JSON is a stale answer (a node without quorum showing
+# its last applied state): what a node "lists" is what it holds as current.
+lab__current() {
+    [[ $1 != *'"stale":true'* ]]
+}
+
 # lab_members I — the names of the cluster's nodes as node I's clussvc lists them
 # (`clusctl node list --json`), sorted, on one line ("n1 n2 n3").
 lab_members() {
     local out
     lab__check_node "$1" || return 1
     out=$(lab_clusctl -c "$(lab_node_name "$1")" --json node list) || return 1
+    lab__current "$out" || return 1
     grep -o '"name":"[^"]*"' <<<"$out" | sed 's/^"name":"//; s/"$//' | sort -V | tr '\n' ' ' |
         sed 's/ $//'
 }
@@ -1325,6 +1332,7 @@ lab_failover_cluster() {
 lab_group_owner() {
     local out group=${2:-Cluster Group}
     out=$(lab_clusctl -c "$(lab_node_name "$1")" --json group list) || return 1
+    lab__current "$out" || return 1
     grep -o "{\"name\":\"$group\"[^}]*}" <<<"$out" | sed -n 's/.*"owner":"\([^"]*\)".*/\1/p'
 }
 
@@ -1332,6 +1340,7 @@ lab_group_owner() {
 lab_node_state() {
     local out
     out=$(lab_clusctl -c "$(lab_node_name "$1")" --json node list) || return 1
+    lab__current "$out" || return 1
     grep -o "{\"name\":\"$(lab_node_name "$2")\"[^}]*}" <<<"$out" |
         sed -n 's/.*"state":"\([^"]*\)".*/\1/p' | grep .
 }

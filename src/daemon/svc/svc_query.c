@@ -2,7 +2,8 @@
  * svc_query — RPC_OP_QUERY: rows of the local cluster database (any node answers reads; they
  * never wait for the network): the lists of nodes, groups, resources, types and properties, and
  * one named object's properties (common ones with their defaults), dependencies, dependents,
- * possible and preferred owners.
+ * possible and preferred owners. A node without quorum answers from its last applied state,
+ * marked stale, a caller that accepts it (svc_sync.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "common/common_props.h"
 #include "common/depexpr.h"
+#include "common/read_gate.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
 #include "daemon/rm/rm_ocf.h"
@@ -31,7 +33,7 @@ static bool wanted(const char *only, const char *name)
     return only == NULL || strcasecmp(only, name) == 0;
 }
 
-static int query_nodes(struct svc *s, struct wire_writer *w, const char *only)
+static int query_nodes(struct svc *s, struct wire_writer *w, const char *only, bool stale)
 {
     struct cdb_node *nodes;
     size_t n;
@@ -47,7 +49,10 @@ static int query_nodes(struct svc *s, struct wire_writer *w, const char *only)
         wire_put_str(w, RPC_F_NAME, nodes[i].name);
         wire_put_str(w, RPC_F_ADDRESS, nodes[i].address);
         wire_put_u32(w, RPC_F_PORT, nodes[i].port);
-        wire_put_u32(w, RPC_F_STATE, (uint32_t)nodes[i].state);
+        wire_put_u32(w, RPC_F_STATE,
+                     (uint32_t)(stale ? read_gate_node_state(nodes[i].state,
+                                                             nodes[i].id == s->conf.node_id)
+                                      : nodes[i].state));
         wire_put_u32(w, RPC_F_ROLE, nodes[i].role);
         wire_put_u32(w, RPC_F_WITNESS, nodes[i].witness);
         wire_put_u32(w, RPC_F_WEIGHT, nodes[i].weight);
@@ -59,13 +64,14 @@ static int query_nodes(struct svc *s, struct wire_writer *w, const char *only)
     return rv;
 }
 
-static int query_groups(struct svc *s, struct wire_writer *w, const char *only)
+static int query_groups(struct svc *s, struct wire_writer *w, const char *only, bool stale)
 {
     struct cdb_group *groups;
     struct cdb_node owner;
     size_t n;
     int rv = cdb_groups(s->db, &groups, &n);
 
+    (void)stale; /* a stale answer shows them as last applied */
     for (size_t i = 0; rv == 0 && i < n; i++) {
         size_t mark;
 
@@ -84,13 +90,14 @@ static int query_groups(struct svc *s, struct wire_writer *w, const char *only)
     return rv;
 }
 
-static int query_resources(struct svc *s, struct wire_writer *w, const char *only)
+static int query_resources(struct svc *s, struct wire_writer *w, const char *only, bool stale)
 {
     struct cdb_resource *res;
     struct cdb_node owner;
     size_t n;
     int rv = cdb_resources(s->db, NULL, &res, &n);
 
+    (void)stale; /* a stale answer shows them as last applied */
     for (size_t i = 0; rv == 0 && i < n; i++) {
         size_t mark;
 
@@ -120,12 +127,13 @@ static void put_pair(struct wire_writer *w, const char *name, const char *value)
     wire_end(w, mark);
 }
 
-static int query_restypes(struct svc *s, struct wire_writer *w, const char *only)
+static int query_restypes(struct svc *s, struct wire_writer *w, const char *only, bool stale)
 {
     struct cdb_restype *types;
     size_t n;
     int rv = cdb_restypes(s->db, &types, &n);
 
+    (void)stale; /* a stale answer shows them as last applied */
     for (size_t i = 0; rv == 0 && i < n; i++)
         if (wanted(only, types[i].name))
             put_pair(w, types[i].name, types[i].driver);
@@ -134,12 +142,13 @@ static int query_restypes(struct svc *s, struct wire_writer *w, const char *only
     return rv;
 }
 
-static int query_props(struct svc *s, struct wire_writer *w, const char *only)
+static int query_props(struct svc *s, struct wire_writer *w, const char *only, bool stale)
 {
     struct cdb_prop *props;
     size_t n;
     int rv = cdb_props(s->db, &props, &n);
 
+    (void)stale; /* a stale answer shows them as last applied */
     for (size_t i = 0; rv == 0 && i < n; i++)
         if (wanted(only, props[i].key))
             put_pair(w, props[i].key, props[i].value);
@@ -401,31 +410,60 @@ static void object_query(struct svc *s, struct rpc_call *call, uint32_t q)
         rpc_call_finish(call, 0, NULL);
 }
 
+/*
+ * May this node answer, and is the answer stale? Finishes the call if it may not. Restarted, back
+ * from a partition, or just added and still replaying the log, this node's database may miss
+ * what the cluster committed meanwhile: an answer could say a group that exists does not. So it
+ * answers as current only once caught up; without a leader for long enough to have no quorum,
+ * it answers a caller that accepts it from its last applied state, marked stale (and names
+ * itself, for the caller's warning).
+ */
+static bool admit(struct svc *s, struct rpc_call *call, bool *ret_stale)
+{
+    uint32_t stale_ok = 0;
+
+    if (s->consensus == NULL || s->db == NULL || s->wiping) {
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER,
+                        "node %s is not running a cluster", s->opts.name);
+        return false;
+    }
+    wire_get_u32(call->req, call->req_len, RPC_F_STALE, &stale_ok);
+    switch (svc_sync_read(s, stale_ok == 1)) {
+    case READ_CURRENT:
+        *ret_stale = false;
+        return true;
+    case READ_STALE:
+        *ret_stale = true;
+        wire_put_u32(&call->reply, RPC_F_STALE, 1);
+        wire_put_str(&call->reply, RPC_F_NODE_NAME, s->opts.name);
+        return true;
+    case READ_NOT_READY:
+        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_READY,
+                        "node %s is still catching up with its cluster", s->opts.name);
+        return false;
+    case READ_NO_QUORUM:
+        break;
+    }
+    rpc_call_finish(call, ERROR_CLUSTER_NO_QUORUM,
+                    "node %s has no quorum: it has had no leader for %llu s", s->opts.name,
+                    (unsigned long long)svc_sync_leaderless_ms(s) / 1000);
+    return false;
+}
+
 void svc_op_query(struct svc *s, struct rpc_call *call)
 {
-    static int (*const queries[])(struct svc *, struct wire_writer *, const char *) = {
+    static int (*const queries[])(struct svc *, struct wire_writer *, const char *, bool) = {
         [RPC_QUERY_NODES] = query_nodes,         [RPC_QUERY_GROUPS] = query_groups,
         [RPC_QUERY_RESOURCES] = query_resources, [RPC_QUERY_RESTYPES] = query_restypes,
         [RPC_QUERY_PROPS] = query_props,
     };
     char only[256];
-    bool only_given;
+    bool only_given, stale;
     uint32_t q;
     int rv;
 
-    if (s->consensus == NULL || s->db == NULL || s->wiping) {
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_MEMBER,
-                        "node %s is not running a cluster", s->opts.name);
+    if (!admit(s, call, &stale))
         return;
-    }
-    /* Restarted, back from a partition, or just added and still replaying the log, this node's
-     * database may miss what the cluster committed meanwhile: an answer now could say a group
-     * that exists does not. */
-    if (!s->sync.synced) {
-        rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_READY,
-                        "node %s is still catching up with its cluster", s->opts.name);
-        return;
-    }
     if (wire_get_u32(call->req, call->req_len, RPC_F_QUERY, &q) < 0) {
         rpc_call_finish(call, ERROR_INVALID_PARAMETER, "unknown query");
         return;
@@ -440,10 +478,9 @@ void svc_op_query(struct svc *s, struct rpc_call *call)
         return;
     }
     only_given = svc_req_str(call, RPC_F_NAME, only, sizeof(only));
-    rv = queries[q](s, &call->reply, only_given ? only : NULL);
+    rv = queries[q](s, &call->reply, only_given ? only : NULL, stale);
     if (rv < 0)
         rpc_call_finish(call, win32_from_errno(rv), "query failed: %s", strerror(-rv));
     else
         rpc_call_finish(call, 0, NULL);
 }
-

@@ -308,9 +308,26 @@ static int forward_command(struct submit *sub, const void *cmd, size_t len)
     return forward_built(sub, &w);
 }
 
-/* How long a request for the leader waits for one to be elected: an election takes a second or
- * two at most; nothing was sent, so waiting changes nothing the caller could be unsure of. */
-#define LEADER_WAIT_MS 3000
+/*
+ * A request for the leader on a node that knows none waits for one to be elected, up to
+ * NO_QUORUM_AFTER_MS without a leader in all: an election takes a second or two at most, and
+ * nothing was sent, so waiting changes nothing the caller could be unsure of. A node that has
+ * been without a leader longer has no quorum: the request fails at once. Either way the caller
+ * learns why (ERROR_CLUSTER_NO_QUORUM), not that some node is down.
+ */
+static void wait_for_leader(struct svc *s, struct rpc_call *call)
+{
+    uint64_t leaderless_ms = svc_sync_leaderless_ms(s);
+
+    if (read_gate_no_quorum(false, leaderless_ms)) {
+        rpc_call_finish(call, ERROR_CLUSTER_NO_QUORUM,
+                        "node %s has no quorum: it has had no leader for %llu s, and changes "
+                        "need a majority of the cluster's votes",
+                        s->opts.name, (unsigned long long)leaderless_ms / 1000);
+        return;
+    }
+    svc_wait_for_leader(s, call, (uint32_t)(NO_QUORUM_AFTER_MS - leaderless_ms));
+}
 
 void svc_forward_call(struct svc *s, struct rpc_call *call)
 {
@@ -321,7 +338,7 @@ void svc_forward_call(struct svc *s, struct rpc_call *call)
     int rv;
 
     if (!svc_leader_endpoint(s, addr, sizeof(addr), &port)) {
-        svc_wait_for_leader(s, call, LEADER_WAIT_MS); /* an election: dispatched once it is over */
+        wait_for_leader(s, call); /* an election: dispatched once it is over */
         return;
     }
     sub = calloc(1, sizeof(*sub));

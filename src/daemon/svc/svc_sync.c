@@ -1,8 +1,9 @@
 /*
- * svc_sync — the read gate (svc_sync.h).
+ * svc_sync — the read gate, and how long the node has been without a leader (svc_sync.h).
  */
 #include "daemon/svc/svc_sync.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 #include "common/cdb_cmd.h"
@@ -23,6 +24,45 @@ static void sync_done(struct svc *s, void *arg, int rv, uint32_t status, const c
     sy->props_known |= sy->synced;
 }
 
+static bool running(const struct svc *s)
+{
+    return s->consensus != NULL && s->db != NULL && !s->wiping;
+}
+
+/* Notes when a running node lost its leader (or started without one); forgets it once it has
+ * one again. Called on each pass and on each read, so the time is right to the request. */
+static bool note_leader(struct svc *s)
+{
+    struct svc_sync *sy = &s->sync;
+    bool leader = running(s) && consensus_leader(s->consensus) != 0;
+
+    if (leader || !running(s)) {
+        sy->leaderless = false;
+    } else if (!sy->leaderless) {
+        sy->leaderless = true;
+        sy->leaderless_since = svc_now_ms();
+    }
+    return leader;
+}
+
+uint64_t svc_sync_leaderless_ms(struct svc *s)
+{
+    note_leader(s);
+    return s->sync.leaderless ? svc_now_ms() - s->sync.leaderless_since : 0;
+}
+
+enum read_answer svc_sync_read(struct svc *s, bool stale_ok)
+{
+    struct cdb_node self;
+    struct read_facts f = {.synced = s->sync.synced, .stale_ok = stale_ok};
+
+    assert(running(s)); /* the caller checked that this node runs a cluster */
+    f.leaderless_ms = svc_sync_leaderless_ms(s); /* notes the leader, if any, first */
+    f.leader_known = !s->sync.leaderless;
+    f.knows_itself = cdb_node_by_id(s->db, s->conf.node_id, &self) == 0;
+    return read_gate(&f);
+}
+
 void svc_sync_check(struct svc *s)
 {
     struct svc_sync *sy = &s->sync;
@@ -30,8 +70,7 @@ void svc_sync_check(struct svc *s)
     uint8_t *cmd;
     size_t len;
 
-    if (s->consensus == NULL || s->db == NULL || s->wiping ||
-        consensus_leader(s->consensus) == 0) {
+    if (!note_leader(s)) {
         sy->synced = false;
         return;
     }

@@ -107,7 +107,8 @@ void svc_waits_check(struct svc *s)
         if (wt->kind == WAIT_DISPATCH && done)
             svc_rpc_on_loop(s, wt->call); /* handled here if this node leads by now */
         else if (wt->kind == WAIT_DISPATCH)
-            rpc_call_finish(wt->call, ERROR_CLUSTER_NODE_DOWN, "the cluster has no leader");
+            rpc_call_finish(wt->call, ERROR_CLUSTER_NO_QUORUM, "node %s has no quorum: no "
+                            "leader was elected", s->opts.name);
         else if (done)
             rpc_call_finish(wt->call, status, status ? "%s %s failed to come online" : NULL,
                             wt->kind == RPC_WAIT_RESOURCE_STATE ? "resource" : "group",

@@ -17,7 +17,7 @@ struct svc_waits {
 };
 
 /* Holds a request for the leader until one is known (an election is under way), then dispatches
- * it again; fails it with ERROR_CLUSTER_NODE_DOWN after timeout_ms. */
+ * it again; fails it with ERROR_CLUSTER_NO_QUORUM after timeout_ms. */
 void svc_wait_for_leader(struct svc *s, struct rpc_call *call, uint32_t timeout_ms);
 /* Re-checks pending waits; finishes those whose condition holds or whose time ran out. */
 void svc_waits_check(struct svc *s);
