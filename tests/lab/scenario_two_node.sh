@@ -12,7 +12,7 @@
 #  3. a graceful stop of the node without the vote: the group stays online;
 #  4. kill -9 of the node with the vote: the other node has no lease and stops answering for
 #     the address (safely: nobody holds it), until the voter is started again and the group
-#     comes back.
+#     comes back; meanwhile `clusctl status` through it answers, marked as possibly stale.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -85,6 +85,12 @@ lab_kill_node "$v"
 lab_assert_within "4: n$o drops the address: without n$v it has no lease" 3 \
     lab_nobody_holds "$LAB_FO_IP"
 lab_assert -m "4: nobody takes it meanwhile" lab_holds 3 lab_nobody_holds "$LAB_FO_IP"
+status_stale() { # clusctl status through nI answers, with the warning that it may be stale
+    lab_clusctl -c "n$1" status >"$LAB_DIR/status.out" 2>"$LAB_DIR/status.err" &&
+        grep -q "has no quorum" "$LAB_DIR/status.err" && grep -q "n$1" "$LAB_DIR/status.out"
+}
+lab_assert_within "4: clusctl status through n$o answers from its last state, marked stale" 10 \
+    status_stale "$o"
 lab_start_node "$v"
 lab_assert_within "4: the address answers again once n$v is back" 30 lab_ip_answers "$LAB_FO_IP"
 lab_assert_within "4: one owner, named by both" 20 lab_fo_settled "1 2"

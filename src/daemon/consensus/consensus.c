@@ -389,6 +389,12 @@ uint64_t consensus_leader(struct consensus *c)
     const char *address = NULL;
 
     raft_leader(&c->raft, &id, &address);
+    /* A voter that stops hearing its leader campaigns and forgets it; a standby never does, so
+     * it would name a dead leader for ever. Unheard for two election timeouts: unknown. */
+    if (id != 0 && c->raft.state == RAFT_FOLLOWER &&
+        c->raft.io->time(c->raft.io) - c->raft.election_timer_start >
+            2 * (raft_time)c->raft.election_timeout)
+        return 0;
     return id;
 }
 
