@@ -180,6 +180,8 @@ enum rpc_field {
     RPC_F_WITNESS,        /* u32: 1 = the node is the cluster's witness */
     RPC_F_WEIGHT,         /* u32: NodeWeight */
     RPC_F_LEFT,           /* u32: 1 = the node left gracefully (its vote is taken) */
+    RPC_F_VOTES_PENDING,  /* u32, NODE_INFO of the leader: 1 while dynamic quorum still has a
+                           * vote to give or take */
     RPC_F_STALE,          /* u32: 1 = answered from this node's last applied state while it
                            * has no quorum: it may be out of date; in a QUERY request: such
                            * an answer is welcome */

@@ -1458,17 +1458,28 @@ lab_fo_settled() {
     lab_ip_answers "$LAB_FO_IP"
 }
 
-# lab_rejoined I "J..." — node I runs, is committed and has the same database as nodes J...
-# On failure it says what it saw (each node's state, version and hash).
+# lab_votes_settled "I..." — the leader nodes I... name has no vote left to give or take: dynamic
+# quorum has brought the voters back in line after a fault (a next fault could otherwise meet a
+# cluster still one vote short).
+lab_votes_settled() {
+    local leader
+    leader=$(lab_leader "$1") || return 1
+    lab_nodeinfo_is "$leader" votes_pending=0
+}
+
+# lab_rejoined I "J..." — node I runs, is committed and has the same database as nodes J..., and
+# the votes are settled.  On failure it says what it saw (each node's state, version and hash).
 lab_rejoined() {
     local i
     # shellcheck disable=SC2086 # a list of indexes
-    if lab_nodeinfo_is "$1" state=19 committed=1 && lab_nodes_agree db_hash "$1" $2; then
+    if lab_nodeinfo_is "$1" state=19 committed=1 && lab_nodes_agree db_hash "$1" $2 &&
+        lab_votes_settled "$1 $2"; then
         return 0
     fi
     for i in $1 $2; do
         printf 'n%s: %s\n' "$i" "$(lab_nodeinfo "$i" 2>&1 |
-            grep -E '^(state|committed|leader_id|db_version|db_hash)=|rror' | tr '\n' ' ')"
+            grep -E '^(state|committed|leader_id|db_(version|hash)|member_role|votes_pending)=' \
+                -e 'rror' | tr '\n' ' ')"
     done
     return 1
 }

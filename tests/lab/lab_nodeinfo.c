@@ -77,6 +77,7 @@ int main(int argc, char **argv)
     print_u32(&r, RPC_F_RAFT_STATE, "raft_role");
     print_u64(&r, RPC_F_LEADER_ID, "leader_id");
     print_u32(&r, RPC_F_ROLE, "member_role");
+    print_u32(&r, RPC_F_VOTES_PENDING, "votes_pending");
     print_u64(&r, RPC_F_DB_VERSION, "db_version");
     print_u64(&r, RPC_F_DB_HASH, "db_hash");
     print_u64(&r, RPC_F_SESSION, "setup_session");

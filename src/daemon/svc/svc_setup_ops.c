@@ -22,6 +22,7 @@
 #include "daemon/net/net_peer.h"
 #include "daemon/net/net_probe.h"
 #include "daemon/svc/svc.h"
+#include "daemon/svc/svc_votes.h"
 #include "daemon/svc/svc_ops.h"
 
 #define PROBE_TIMEOUT_MS 100
@@ -130,6 +131,8 @@ void svc_op_node_info(struct svc *s, struct rpc_call *call)
         if (s->configured) /* the raft configuration's: RAFT_VOTER is a vote */
             wire_put_u32(w, RPC_F_ROLE,
                          (uint32_t)consensus_member_role(s->consensus, s->conf.node_id));
+        if (consensus_role(s->consensus) == CONSENSUS_LEADER)
+            wire_put_u32(w, RPC_F_VOTES_PENDING, svc_votes_pending(s));
         if (svc_leader_endpoint(s, addr, sizeof(addr), &port)) {
             wire_put_str(w, RPC_F_LEADER_ADDRESS, addr);
             wire_put_u32(w, RPC_F_LEADER_PORT, port);

@@ -166,22 +166,35 @@ bool svc_votes_may_change(struct svc *s)
            now >= settled + hb_track_lease_bound(hb_tracker(s->health.hb), now);
 }
 
-void svc_votes_check(struct svc *s)
+/* The next vote change as the cluster stands now. */
+static struct quorum_step next_step(struct svc *s)
 {
     struct quorum_member m[HB_MAX_NODES];
     struct quorum_settings set;
     bool want[HB_MAX_NODES] = {false};
+    size_t n = members_now(s, m, HB_MAX_NODES, svc_now_ms());
+
+    settings_now(s, &set);
+    quorum_target(m, n, &set, want);
+    return quorum_next_step(m, n, want);
+}
+
+bool svc_votes_pending(struct svc *s)
+{
+    return s->consensus != NULL && s->db != NULL && s->health.hb != NULL &&
+           consensus_role(s->consensus) == CONSENSUS_LEADER &&
+           (s->member_busy || next_step(s).kind != QUORUM_STEP_NONE);
+}
+
+void svc_votes_check(struct svc *s)
+{
     struct quorum_step step;
-    size_t n;
 
     if (s->consensus == NULL || s->db == NULL || s->wiping || s->shutdown.stopping ||
         s->member_busy || s->health.hb == NULL ||
         consensus_role(s->consensus) != CONSENSUS_LEADER || !svc_votes_may_change(s))
         return;
-    n = members_now(s, m, HB_MAX_NODES, svc_now_ms());
-    settings_now(s, &set);
-    quorum_target(m, n, &set, want);
-    step = quorum_next_step(m, n, want);
+    step = next_step(s);
     if (step.kind == QUORUM_STEP_GIVE)
         start_change(s, step.id, RAFT_VOTER);
     else if (step.kind == QUORUM_STEP_TAKE)

@@ -20,6 +20,9 @@ void svc_votes_check(struct svc *s);
 /* Has the configuration in force been committed for a lease bound, so that another change of
  * the voters may start? */
 bool svc_votes_may_change(struct svc *s);
+/* On the leader: does dynamic quorum still have a vote to give or take (now or once a lease
+ * bound has passed)? */
+bool svc_votes_pending(struct svc *s);
 /* Should node id (a member that has just caught up) vote, as the cluster stands now? */
 bool svc_votes_should_vote(struct svc *s, uint64_t id);
 
