@@ -338,6 +338,8 @@ static const struct command_def {
     {"node", "clear", CLI_CMD_NODE_CLEAR, 0, 1, NULL},
     {"node", "pause", CLI_CMD_NODE_PAUSE, 1, 1, "a NODE"},
     {"node", "resume", CLI_CMD_NODE_RESUME, 1, 1, "a NODE"},
+    {"node", "set", CLI_CMD_NODE_SET, 2, SIZE_MAX, "a NODE and KEY=VALUE"},
+    {"node", "get", CLI_CMD_NODE_GET, 1, 2, "a NODE"},
     {"group", "list", CLI_CMD_GROUP_LIST, 0, 0, NULL},
     {"group", "online", CLI_CMD_GROUP_ONLINE, 1, 1, "a GROUP"},
     {"group", "offline", CLI_CMD_GROUP_OFFLINE, 1, 1, "a GROUP"},
@@ -411,7 +413,7 @@ static const struct command_def *find_command(struct parser *p)
     return NULL;
 }
 
-/* The words after `resource ...` and `group set|get`. */
+/* The words after `resource ...`, `group set|get` and `node set|get`. */
 static int assign_object_args(struct parser *p, const char *const *args, size_t n)
 {
     struct cli_args *a = &p->a;
@@ -429,16 +431,20 @@ static int assign_object_args(struct parser *p, const char *const *args, size_t 
     }
     if (a->cmd == CLI_CMD_GROUP_SET || a->cmd == CLI_CMD_GROUP_GET)
         a->group = args[0];
+    else if (a->cmd == CLI_CMD_NODE_SET || a->cmd == CLI_CMD_NODE_GET)
+        a->node = args[0];
     else
         a->resource = args[0];
     if (a->cmd == CLI_CMD_RES_MOVE)
         a->group = args[1];
     else if (a->cmd == CLI_CMD_RES_DEPEND || a->cmd == CLI_CMD_RES_UNDEPEND)
         a->provider = n > 1 ? args[1] : NULL;
-    else if (a->cmd == CLI_CMD_RES_GET || a->cmd == CLI_CMD_GROUP_GET)
+    else if (a->cmd == CLI_CMD_RES_GET || a->cmd == CLI_CMD_GROUP_GET ||
+             a->cmd == CLI_CMD_NODE_GET)
         a->key = n > 1 ? args[1] : NULL;
     for (size_t i = 1; rv == 0 && i < n && (a->cmd == CLI_CMD_RES_SET ||
-                                            a->cmd == CLI_CMD_GROUP_SET); i++)
+                                            a->cmd == CLI_CMD_GROUP_SET ||
+                                            a->cmd == CLI_CMD_NODE_SET); i++)
         rv = add_assignment(p, args[i], "assignment");
     return rv;
 }

@@ -58,6 +58,8 @@ enum cli_command {
     CLI_CMD_RESTYPE_SHOW, /* resource type show TYPE */
     CLI_CMD_GROUP_SET,    /* group set GROUP KEY=VALUE... */
     CLI_CMD_GROUP_GET,    /* group get GROUP [KEY] */
+    CLI_CMD_NODE_SET,     /* node set NODE KEY=VALUE... */
+    CLI_CMD_NODE_GET,     /* node get NODE [KEY] */
 };
 
 /* resource online|offline: how long to wait for Online (or Failed) / Offline by default, ms:
@@ -98,8 +100,8 @@ struct cli_args {
     struct cli_ip *ips;
     bool empty;
     enum cli_mgmt mgmt;
-    const char *node;     /* add-node, evict, node pause|resume NODE; node clear [NODE] (NULL:
-                           * the local node) */
+    const char *node;     /* add-node, evict, node pause|resume|set|get NODE; node clear [NODE]
+                           * (NULL: the local node) */
     const char *group;    /* group online|offline|move GROUP */
     const char *prop;     /* property get|set NAME */
     const char *prop_value; /* property set NAME VALUE */
@@ -116,8 +118,8 @@ struct cli_args {
     const char *restype;     /* resource create --type; resource type show TYPE */
     const char *provider;    /* resource depend|undepend NAME PROVIDER */
     const char *expr;        /* resource depend NAME --expr EXPR */
-    const char *key;         /* resource|group get NAME KEY; NULL: every property */
-    size_t n_props;          /* resource create --prop, resource|group set: KEY=VALUE words */
+    const char *key;         /* resource|group|node get NAME KEY; NULL: every property */
+    size_t n_props;          /* resource create --prop, resource|group|node set: KEY=VALUE */
     const char **props;
     size_t n_owner_add, n_owner_remove; /* resource owners --add / --remove NODE */
     const char **owner_add, **owner_remove;

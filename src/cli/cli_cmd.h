@@ -21,7 +21,7 @@
 int cli_cmd_keygen(const struct cli_args *a);
 /* `clusctl create`: CreateCluster with a progress display (cli_create.c). */
 int cli_cmd_create(const struct cli_args *a);
-/* `clusctl status` and the `node|group|resource list` tables (cli_status.c). */
+/* `clusctl status` and the `group|resource list` tables (cli_status.c). */
 int cli_cmd_status(const struct cli_args *a, HCLUSTER h);
 /* `clusctl add-node`: AddClusterNode with a progress display (cli_membership.c). */
 int cli_cmd_add_node(const struct cli_args *a, HCLUSTER h);
@@ -38,6 +38,8 @@ int cli_cmd_group(const struct cli_args *a, HCLUSTER h);
 int cli_cmd_property(const struct cli_args *a, HCLUSTER h);
 /* `clusctl node pause|resume`: PauseClusterNode / ResumeClusterNode (cli_node.c). */
 int cli_cmd_node(const struct cli_args *a, HCLUSTER h);
+/* `clusctl node list`: the nodes, their states and votes (cli_node.c). */
+int cli_cmd_node_list(const struct cli_args *a, HCLUSTER h);
 /* `clusctl events`: polls the cluster and prints each change (cli_events.c). */
 int cli_cmd_events(const struct cli_args *a);
 /* `clusctl rekey --cluster-credential`: ClusapiRotateClusterCredential
@@ -46,8 +48,8 @@ int cli_cmd_rekey_cluster_credential(const struct cli_args *a, HCLUSTER h);
 /* `clusctl resource create|delete|online|offline|fail|move-to-group|depend|undepend|owners|
  * show`, `resource list --group` and `resource type list` (cli_resource.c). */
 int cli_cmd_resource(const struct cli_args *a, HCLUSTER h);
-/* `clusctl resource set|get`, `resource type show` and `group set|get`: properties through the
- * control calls (cli_resprops.c). */
+/* `clusctl resource set|get`, `resource type show`, `group set|get` and `node set|get`:
+ * properties through the control calls (cli_resprops.c). */
 int cli_cmd_props(const struct cli_args *a, HCLUSTER h);
 /* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
 int cli_cmd_rekey(const struct cli_args *a, HCLUSTER h);

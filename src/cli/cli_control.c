@@ -40,6 +40,9 @@ static DWORD call(const struct cli_ctl *t, DWORD code, const void *in, size_t in
     if (t->group != NULL)
         return ClusterGroupControl(t->group, NULL, code, (void *)in, (DWORD)in_size, out,
                                    out_size, returned);
+    if (t->node != NULL)
+        return ClusterNodeControl(t->node, NULL, code, (void *)in, (DWORD)in_size, out,
+                                  out_size, returned);
     return ClusterResourceTypeControl(t->cluster, t->type, NULL, code, (void *)in,
                                       (DWORD)in_size, out, out_size, returned);
 }
@@ -163,6 +166,9 @@ uint32_t cli_ctl_read_props(const struct cli_ctl *t, struct cli_obj_props *ret, 
     if (t->group != NULL) {
         get = CLUSCTL_GROUP_GET_COMMON_PROPERTIES;
         get_ro = CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES;
+    } else if (t->node != NULL) {
+        get = CLUSCTL_NODE_GET_COMMON_PROPERTIES;
+        get_ro = CLUSCTL_NODE_GET_RO_COMMON_PROPERTIES;
     } else if (t->resource == NULL) {
         get = CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES;
         get_ro = CLUSCTL_RESOURCE_TYPE_GET_RO_COMMON_PROPERTIES;

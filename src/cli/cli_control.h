@@ -1,6 +1,7 @@
 /*
  * cli_control — the control calls as clusctl's commands use them: ClusterResourceControl,
- * ClusterGroupControl and ClusterResourceTypeControl with their output grown to fit, property
+ * ClusterGroupControl, ClusterNodeControl and ClusterResourceTypeControl with their output
+ * grown to fit, property
  * lists decoded and encoded (common/proplist.h), and an object's common and private properties
  * read at once. Shared by the commands; every reader returns 0 or a Win32 status with the
  * library's reason in detail (CLI_DETAIL_SIZE bytes).
@@ -17,10 +18,11 @@
 #include "cli/cli_text.h"
 #include "common/prop.h"
 
-/* The object a control code addresses: a resource, a group, or a type of cluster h. */
+/* The object a control code addresses: a resource, a group, a node, or a type of cluster h. */
 struct cli_ctl {
     HRESOURCE resource;
     HGROUP group;
+    HNODE node;
     HCLUSTER cluster;   /* with type */
     const WCHAR *type;
 };

@@ -1,7 +1,9 @@
 /*
- * cli_node — `clusctl node pause|resume NODE`: PauseClusterNode (the node stays a member but
- * hosts no groups; the call moves its groups away first) and ResumeClusterNode. Either way the
- * node's state is read back with GetClusterNodeState and shown.
+ * cli_node — `clusctl node list`: every node with its state (GetClusterNodeState) and its votes
+ * (ClusterNodeControl's NodeWeight, DynamicWeight and IsWitness); and `clusctl node
+ * pause|resume NODE`: PauseClusterNode (the node stays a member but hosts no groups; the call
+ * moves its groups away first) and ResumeClusterNode. Either way the node's state is read back
+ * with GetClusterNodeState and shown.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +15,9 @@
 
 #include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
+#include "cli/cli_control.h"
 #include "cli/cli_format.h"
+#include "common/common_props.h"
 #include "common/utf16.h"
 
 #define SETTLE_MS 3000
@@ -142,4 +146,163 @@ int cli_cmd_node(const struct cli_args *a, HCLUSTER h)
     else
         snprintf(what, sizeof(what), "node %s '%s' failed", verb, a->node);
     return cli_fail(a, what, op.status, op.detail);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* node list                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/* A node's votes as its common properties say; each value "" when it could not be read. */
+struct votes {
+    char weight[12], dynamic[12], witness[12];
+    uint32_t error; /* why they could not be read; 0 when they were */
+};
+
+static void copy_value(const struct cli_obj_props *p, const char *name, char *out, size_t n)
+{
+    const struct prop *v = cli_obj_props_find(p, name);
+
+    snprintf(out, n, "%s", v != NULL ? v->value : "");
+}
+
+/* Reads e's NodeWeight, DynamicWeight and IsWitness; sets v->error on failure. */
+static void read_votes(HCLUSTER h, const struct cli_entry *e, struct votes *v, char *detail)
+{
+    struct cli_ctl t = {.cluster = h};
+    struct cli_obj_props p;
+
+    *v = (struct votes){.error = 0};
+    t.node = OpenClusterNode(h, e->wname);
+    if (t.node == NULL) {
+        v->error = cli_last_failure(detail, ERROR_CLUSTER_NODE_NOT_FOUND);
+        return;
+    }
+    v->error = cli_ctl_read_props(&t, &p, detail);
+    if (v->error == 0) {
+        copy_value(&p, CPROP_NODE_WEIGHT, v->weight, sizeof(v->weight));
+        copy_value(&p, CPROP_NODE_DYNAMIC_WEIGHT, v->dynamic, sizeof(v->dynamic));
+        copy_value(&p, CPROP_NODE_IS_WITNESS, v->witness, sizeof(v->witness));
+    }
+    cli_obj_props_done(&p);
+    CloseClusterNode(t.node);
+}
+
+/*
+ * Reads every node's state and votes into l and *ret_votes (l->n entries, malloc'd). A node
+ * that cannot be read is shown without what is missing, with a warning; losing the cluster
+ * fails the whole command.
+ */
+static uint32_t gather_nodes(HCLUSTER h, struct cli_entries *l, struct votes **ret_votes,
+                             char *detail)
+{
+    char sname[64];
+    uint32_t status = cli_list_entries(h, CLI_KIND_NODE, l, detail);
+    struct votes *v = status == 0 ? calloc(l->n ? l->n : 1, sizeof(*v)) : NULL;
+
+    if (status == 0 && v == NULL)
+        status = ERROR_NOT_ENOUGH_MEMORY;
+    for (size_t i = 0; status == 0 && i < l->n; i++) {
+        struct cli_entry *o = &l->v[i];
+
+        cli_read_entry(h, CLI_KIND_NODE, o, detail);
+        if (o->error == 0)
+            read_votes(h, o, &v[i], detail);
+        if (o->error == 0)
+            o->error = v[i].error;
+        if (o->error == 0)
+            continue;
+        if (cli_exit_for_status(o->error) == CLI_EXIT_UNREACHABLE) {
+            status = o->error;
+            break;
+        }
+        fprintf(stderr, "clusctl: warning: cannot read node %s: %s%s%s\n", o->name,
+                cli_status_name(o->error, sname, sizeof(sname)), *detail ? ": " : "", detail);
+        detail[0] = '\0';
+    }
+    if (status != 0) {
+        free(v);
+        return status;
+    }
+    *ret_votes = v;
+    return 0;
+}
+
+static const char *role_name(const struct votes *v)
+{
+    if (v->witness[0] == '\0')
+        return NULL;
+    return strcmp(v->witness, "1") == 0 ? "witness" : "node";
+}
+
+static int render_nodes_text(const struct cli_entries *l, const struct votes *v,
+                             struct cli_buf *b)
+{
+    static const char *const headers[] = {"NAME", "STATE", "ROLE", "NODEWEIGHT",
+                                          "DYNAMICWEIGHT"};
+    struct cli_table t;
+    int rv = cli_table_init(&t, 5, headers);
+
+    for (size_t i = 0; rv == 0 && i < l->n; i++) {
+        const char *row[] = {l->v[i].name, cli_node_state_name(l->v[i].state), role_name(&v[i]),
+                             v[i].weight[0] ? v[i].weight : NULL,
+                             v[i].dynamic[0] ? v[i].dynamic : NULL};
+
+        rv = cli_table_add(&t, row);
+    }
+    rv = rv ? rv : cli_table_render(&t, "", b);
+    cli_table_done(&t);
+    return rv;
+}
+
+/* ,"key":N — or null when the value could not be read. */
+static int json_number_member(struct cli_buf *b, const char *key, const char *value)
+{
+    return cli_buf_printf(b, ",\"%s\":%s", key, *value ? value : "null");
+}
+
+static int render_nodes_json(const struct cli_entries *l, const struct votes *v,
+                             struct cli_buf *b)
+{
+    char sname[64];
+    int rv = cli_buf_puts(b, "{\"ok\":true,\"nodes\":[");
+
+    for (size_t i = 0; rv == 0 && i < l->n; i++) {
+        const char *witness = v[i].witness;
+
+        rv = cli_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        rv = rv ? rv : cli_json_string(b, l->v[i].name);
+        rv = rv ? rv : cli_buf_printf(b, ",\"state\":\"%s\"", cli_node_state_name(l->v[i].state));
+        rv = rv ? rv : cli_buf_printf(b, ",\"witness\":%s",
+                                      *witness ? strcmp(witness, "1") == 0 ? "true" : "false"
+                                               : "null");
+        rv = rv ? rv : json_number_member(b, "node_weight", v[i].weight);
+        rv = rv ? rv : json_number_member(b, "dynamic_weight", v[i].dynamic);
+        if (rv == 0 && l->v[i].error != 0)
+            rv = cli_buf_printf(b, ",\"error\":\"%s\"",
+                                cli_status_name(l->v[i].error, sname, sizeof(sname)));
+        rv = rv ? rv : cli_buf_puts(b, "}");
+    }
+    return rv ? rv : cli_buf_puts(b, "]}\n");
+}
+
+int cli_cmd_node_list(const struct cli_args *a, HCLUSTER h)
+{
+    struct cli_entries l = {0};
+    struct votes *v = NULL;
+    struct cli_buf b = {0};
+    char detail[CLI_DETAIL_SIZE] = "";
+    uint32_t status = gather_nodes(h, &l, &v, detail);
+    int rv;
+
+    if (status == 0) {
+        rv = a->json ? render_nodes_json(&l, v, &b) : render_nodes_text(&l, v, &b);
+        rv = rv == 0 ? (cli_flush_out(&b) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED)
+                     : cli_fail(a, "cannot format the output", ERROR_NOT_ENOUGH_MEMORY, NULL);
+    } else {
+        rv = cli_fail(a, "cannot list the nodes", status, detail);
+    }
+    cli_buf_done(&b);
+    cli_entries_done(&l);
+    free(v);
+    return rv;
 }

@@ -1,6 +1,7 @@
 /*
- * cli_resprops — `clusctl resource set|get`, `resource type show` and `group set|get`: an
- * object's properties through the control calls (cli_control), typed and shown by cli_props.
+ * cli_resprops — `clusctl resource set|get`, `resource type show`, `group set|get` and `node
+ * set|get`: an object's properties through the control calls (cli_control), typed and shown by
+ * cli_props.
  *
  * set validates every list before it sets any (VALIDATE_*_PROPERTIES), so a refused common
  * property does not leave the private ones changed; common and private lists are still two
@@ -35,12 +36,26 @@ static bool on_group(const struct cli_args *a)
     return a->cmd == CLI_CMD_GROUP_SET || a->cmd == CLI_CMD_GROUP_GET;
 }
 
+static bool on_node(const struct cli_args *a)
+{
+    return a->cmd == CLI_CMD_NODE_SET || a->cmd == CLI_CMD_NODE_GET;
+}
+
+/* The name of the command's object. */
+static const char *object_name(const struct cli_args *a)
+{
+    if (on_group(a))
+        return a->group;
+    if (on_node(a))
+        return a->node;
+    return a->cmd == CLI_CMD_RESTYPE_SHOW ? a->restype : a->resource;
+}
+
 /* The object of the command, opened into *t (its type name, for a type, in *ret_w). */
 static uint32_t open_target(const struct cli_args *a, HCLUSTER h, struct cli_ctl *t,
                             char16_t **ret_w, struct pop *op)
 {
-    const char *name = on_group(a) ? a->group : a->cmd == CLI_CMD_RESTYPE_SHOW ? a->restype
-                                                                               : a->resource;
+    const char *name = object_name(a);
 
     *t = (struct cli_ctl){.cluster = h};
     if (utf8_to_utf16(name, ret_w) < 0)
@@ -51,10 +66,16 @@ static uint32_t open_target(const struct cli_args *a, HCLUSTER h, struct cli_ctl
     }
     if (on_group(a))
         t->group = OpenClusterGroup(h, *ret_w);
+    else if (on_node(a))
+        t->node = OpenClusterNode(h, *ret_w);
     else
         t->resource = OpenClusterResource(h, *ret_w);
-    if (t->group != NULL || t->resource != NULL)
+    if (t->group != NULL || t->node != NULL || t->resource != NULL)
         return 0;
+    if (on_node(a)) {
+        op->what = "cannot open the node";
+        return cli_last_failure(op->detail, ERROR_CLUSTER_NODE_NOT_FOUND);
+    }
     op->what = on_group(a) ? "cannot open the group" : "cannot open the resource";
     return cli_last_failure(op->detail, on_group(a) ? ERROR_GROUP_NOT_FOUND
                                                     : ERROR_RESOURCE_NOT_FOUND);
@@ -82,13 +103,19 @@ static struct prop *schema_of(const struct cli_obj_props *cur, size_t *ret_n)
 static uint32_t apply(const struct cli_ctl *t, const struct cli_props *common,
                       const struct cli_props *priv, struct pop *op)
 {
-    bool group = t->group != NULL;
+    DWORD validate = CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES;
+    DWORD set = CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES;
+
+    if (t->group != NULL) {
+        validate = CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES;
+        set = CLUSCTL_GROUP_SET_COMMON_PROPERTIES;
+    } else if (t->node != NULL) {
+        validate = CLUSCTL_NODE_VALIDATE_COMMON_PROPERTIES;
+        set = CLUSCTL_NODE_SET_COMMON_PROPERTIES;
+    }
     DWORD codes[2][2] = {
-        {group ? CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES
-               : CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES,
-         CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES},
-        {group ? CLUSCTL_GROUP_SET_COMMON_PROPERTIES : CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES,
-         CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES},
+        {validate, CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES},
+        {set, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES},
     };
     const struct cli_props *lists[2] = {common, priv};
     uint32_t status = 0;
@@ -124,8 +151,8 @@ static int report_set(const struct cli_props *common, const struct cli_props *pr
 
 /*
  * Splits and types the words: for a resource, a name its ENUM_COMMON_PROPERTIES lists is
- * common, any other private; a group has common properties only, so every word is common
- * there and the cluster refuses the names it does not know.
+ * common, any other private; a group or a node has common properties only, so every word is
+ * common there and the cluster refuses the names it does not know.
  */
 static uint32_t do_set(const struct cli_args *a, const struct cli_ctl *t, struct pop *op)
 {
@@ -144,7 +171,7 @@ static uint32_t do_set(const struct cli_args *a, const struct cli_ctl *t, struct
     if (status != 0) {
         op->what = "cannot read its properties";
     } else {
-        int rv = t->group != NULL
+        int rv = t->resource == NULL
                      ? cli_props_build(a->props, a->n_props, NULL, 0, schema, n_schema, &priv,
                                        &common, err, sizeof(err))
                      : cli_props_build(a->props, a->n_props, (const char *const *)names,
@@ -345,16 +372,25 @@ static const char *verb(const struct cli_args *a)
     case CLI_CMD_RES_GET: return "resource get";
     case CLI_CMD_GROUP_SET: return "group set";
     case CLI_CMD_GROUP_GET: return "group get";
+    case CLI_CMD_NODE_SET: return "node set";
+    case CLI_CMD_NODE_GET: return "node get";
     default: return "resource type show";
     }
 }
 
+static bool is_set(const struct cli_args *a)
+{
+    return a->cmd == CLI_CMD_RES_SET || a->cmd == CLI_CMD_GROUP_SET || a->cmd == CLI_CMD_NODE_SET;
+}
+
 static int print(const struct cli_args *a, struct pop *op)
 {
-    const char *kind = on_group(a) ? "group" : a->cmd == CLI_CMD_RESTYPE_SHOW ? "type"
-                                                                               : "resource";
-    const char *name = on_group(a) ? a->group : a->cmd == CLI_CMD_RESTYPE_SHOW ? a->restype
-                                                                               : a->resource;
+    const char *kind = on_group(a) ? "group" : on_node(a) ? "node"
+                                           : a->cmd == CLI_CMD_RESTYPE_SHOW ? "type" : "resource";
+    const char *title = on_group(a) ? "Group" : on_node(a) ? "Node"
+                                            : a->cmd == CLI_CMD_RESTYPE_SHOW ? "Resource type"
+                                                                             : "Resource";
+    const char *name = object_name(a);
     struct cli_buf b = {0};
     int rv;
 
@@ -365,11 +401,7 @@ static int print(const struct cli_args *a, struct pop *op)
         rv = rv ? rv : cli_buf_puts(&b, cli_buf_str(&op->json));
         rv = rv ? rv : cli_buf_puts(&b, "}\n");
     } else {
-        rv = a->key != NULL || a->cmd == CLI_CMD_RES_SET || a->cmd == CLI_CMD_GROUP_SET
-                 ? 0
-                 : cli_buf_printf(&b, "%s%s %s\n", kind[0] == 't' ? "Resource t" : "",
-                                  kind[0] == 't' ? "ype" : kind[0] == 'g' ? "Group" : "Resource",
-                                  name);
+        rv = a->key != NULL || is_set(a) ? 0 : cli_buf_printf(&b, "%s %s\n", title, name);
         rv = rv ? rv : cli_buf_puts(&b, cli_buf_str(&op->text));
     }
     rv = rv ? rv : cli_flush_out(&b);
@@ -386,7 +418,7 @@ int cli_cmd_props(const struct cli_args *a, HCLUSTER h)
     uint32_t status = open_target(a, h, &t, &w, &op);
     int rv;
 
-    if (status == 0 && (a->cmd == CLI_CMD_RES_SET || a->cmd == CLI_CMD_GROUP_SET))
+    if (status == 0 && is_set(a))
         status = do_set(a, &t, &op);
     else if (status == 0 && a->cmd == CLI_CMD_RESTYPE_SHOW)
         status = do_type_show(&t, &op);
@@ -395,9 +427,7 @@ int cli_cmd_props(const struct cli_args *a, HCLUSTER h)
     if (status == 0) {
         rv = print(a, &op);
     } else {
-        snprintf(what, sizeof(what), "%s '%s'%s%s", verb(a),
-                 on_group(a) ? a->group : a->cmd == CLI_CMD_RESTYPE_SHOW ? a->restype
-                                                                         : a->resource,
+        snprintf(what, sizeof(what), "%s '%s'%s%s", verb(a), object_name(a),
                  op.what ? ": " : " failed", op.what ? op.what : "");
         rv = cli_fail(a, what, status, op.detail);
     }
@@ -405,6 +435,8 @@ int cli_cmd_props(const struct cli_args *a, HCLUSTER h)
         CloseClusterResource(t.resource);
     if (t.group != NULL)
         CloseClusterGroup(t.group);
+    if (t.node != NULL)
+        CloseClusterNode(t.node);
     free(w);
     cli_buf_done(&op.json);
     cli_buf_done(&op.text);

@@ -34,13 +34,18 @@ static const char help_text[] =
     "                         take the cluster apart and wipe every node; asks first\n"
     "                         unless --yes, and needs --yes without a terminal\n"
     "  status                 show the cluster, its nodes, groups and resources\n"
-    "  node list              list the nodes and their states\n"
+    "  node list              list the nodes, their states and votes: ROLE (node or\n"
+    "                         witness), NODEWEIGHT (the vote it may have) and\n"
+    "                         DYNAMICWEIGHT (the vote it has now)\n"
     "  node clear [NODE] [--force]\n"
     "                         wipe what a cluster that let NODE go (default: this\n"
     "                         node) left on it; refused while that cluster runs\n"
     "  node pause NODE        move NODE's groups to other nodes and keep it from\n"
     "                         hosting any until it is resumed\n"
     "  node resume NODE       let a paused NODE host groups again\n"
+    "  node set NODE KEY=VALUE...\n"
+    "  node get NODE [KEY]    a node's common properties: NodeWeight (0 or 1: whether\n"
+    "                         it may vote), read-only NodeName, DynamicWeight, IsWitness\n"
     "  group list             list the groups, their states and owner nodes\n"
     "  group online GROUP [--node NODE]\n"
     "                         bring GROUP online (on NODE if given)\n"
@@ -90,8 +95,11 @@ static const char help_text[] =
     "  property list          the cluster properties that can be set, and their values\n"
     "  property get NAME      one cluster property (any: ClusterName, SameSubnetDelay...)\n"
     "  property set NAME VALUE\n"
-    "                         SameSubnetDelay (250-2000 ms), SameSubnetThreshold (3-120)\n"
-    "                         or QuorumLease (150-4000 ms; 0: twice SameSubnetDelay)\n"
+    "                         SameSubnetDelay (250-2000 ms), SameSubnetThreshold (3-120),\n"
+    "                         QuorumLease (150-4000 ms; 0: twice SameSubnetDelay),\n"
+    "                         DynamicQuorum (0 or 1, default 1) or\n"
+    "                         LowerQuorumPriorityNodeId (the node id that loses its vote\n"
+    "                         on a tie; 0, the default: none)\n"
     "  events [--interval MS] [--count N]\n"
     "                         watch the cluster: print each change of a node, group\n"
     "                         or resource (state, owner, new, gone) as it happens\n"
@@ -167,9 +175,10 @@ static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
     case CLI_CMD_RESOURCE_LIST:
         return a->group != NULL ? cli_cmd_resource(a, h) : cli_cmd_status(a, h);
     case CLI_CMD_STATUS:
-    case CLI_CMD_NODE_LIST:
     case CLI_CMD_GROUP_LIST:
         return cli_cmd_status(a, h);
+    case CLI_CMD_NODE_LIST:
+        return cli_cmd_node_list(a, h);
     case CLI_CMD_RES_CREATE:
     case CLI_CMD_RES_DELETE:
     case CLI_CMD_RES_ONLINE:
@@ -187,6 +196,8 @@ static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
     case CLI_CMD_RESTYPE_SHOW:
     case CLI_CMD_GROUP_SET:
     case CLI_CMD_GROUP_GET:
+    case CLI_CMD_NODE_SET:
+    case CLI_CMD_NODE_GET:
         return cli_cmd_props(a, h);
     case CLI_CMD_ADD_NODE:
         return cli_cmd_add_node(a, h);

@@ -1,7 +1,8 @@
 /*
- * common_props — the common properties of resources, groups and resource types (see
+ * common_props — the common properties of resources, groups, resource types and nodes (see
  * common_props.h): Windows' names, syntaxes, defaults and bounds, from Microsoft's "Resource
- * Common Properties", "Group Common Properties" and "Resource Type Common Properties". Pure.
+ * Common Properties", "Group Common Properties", "Resource Type Common Properties" and "Node
+ * Common Properties". Pure.
  */
 #include "common/common_props.h"
 
@@ -62,6 +63,20 @@ static const struct cprop restype_props[] = {
     {"LooksAlivePollInterval", DW, false, "5000", 1u, UINT32_MAX},
 };
 
+/*
+ * Of Windows' node properties, those clusapi can fill truthfully: the name, the configured vote
+ * and the vote the cluster gives now. Windows documents NodeWeight's default as 0, yet every node
+ * it adds votes (weight 1), and so do ours. The others (versions, drain status, fault domains
+ * ...) describe Windows machines or features clusapi has not got, so they are left out rather
+ * than made up. IsWitness is clusapi's own: Windows' witness is a resource, ours a node.
+ */
+static const struct cprop node_props[] = {
+    {CPROP_NODE_NAME, SZ, true, "", ANY},
+    {CPROP_NODE_WEIGHT, DW, false, "1", 0u, 1u},
+    {CPROP_NODE_DYNAMIC_WEIGHT, DW, true, "0", 0u, 1u},
+    {CPROP_NODE_IS_WITNESS, DW, true, "0", 0u, 1u},
+};
+
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct cprop *cprop_table(enum cprop_object o, size_t *ret_n)
@@ -76,6 +91,9 @@ const struct cprop *cprop_table(enum cprop_object o, size_t *ret_n)
     case CPROP_RESTYPE:
         *ret_n = LEN(restype_props);
         return restype_props;
+    case CPROP_NODE:
+        *ret_n = LEN(node_props);
+        return node_props;
     }
     *ret_n = 0;
     return NULL;
@@ -206,6 +224,21 @@ uint32_t cprop_check(enum cprop_object o, const char *name, uint32_t syntax, con
     }
     if (ret != NULL)
         *ret = p;
+    return 0;
+}
+
+uint32_t cprop_check_all(enum cprop_object o, struct prop *v, size_t n, char *why, size_t n_why)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct cprop *c = cprop_find(o, v[i].name);
+        uint32_t st;
+
+        if (c != NULL)
+            v[i].syntax = cprop_coerce_syntax(c->syntax, v[i].syntax, v[i].value);
+        st = cprop_check(o, v[i].name, v[i].syntax, v[i].value, NULL, why, n_why);
+        if (st != 0)
+            return st;
+    }
     return 0;
 }
 

@@ -1,10 +1,13 @@
 /*
- * common_props — the common properties of resources, groups and resource types: Windows' names,
- * syntaxes, defaults and bounds, and which of them are read-only. Pure.
+ * common_props — the common properties of resources, groups, resource types and nodes: Windows'
+ * names, syntaxes, defaults and bounds, and which of them are read-only. Pure.
  *
  * The cluster database stores only values an administrator set; a property never set has the
  * default from this table. Read-only properties (Name, Type, …) are computed by whoever answers
  * the query, never stored. Cluster common properties stay in common/cluster_props.h.
+ *
+ * A node's properties live in its own database row (NodeWeight is cdb_node.weight), so the
+ * library reads them from the node query (common/control_map.h), not from a property query.
  */
 #ifndef CLUSAPI_COMMON_PROPS_H
 #define CLUSAPI_COMMON_PROPS_H
@@ -19,6 +22,7 @@ enum cprop_object {
     CPROP_RESOURCE,
     CPROP_GROUP,
     CPROP_RESTYPE,
+    CPROP_NODE,
 };
 
 struct cprop {
@@ -41,6 +45,12 @@ const struct cprop *cprop_find(enum cprop_object o, const char *name);
  */
 uint32_t cprop_check(enum cprop_object o, const char *name, uint32_t syntax, const char *value,
                      const struct cprop **ret, char *why, size_t n);
+/*
+ * cprop_check() over the n properties of v, in order, each first given the syntax
+ * cprop_coerce_syntax() makes of it (v[i].syntax is updated): 0, or the first refusal's code
+ * with its reason in why (n_why bytes). Nothing is checked past the first refusal.
+ */
+uint32_t cprop_check_all(enum cprop_object o, struct prop *v, size_t n, char *why, size_t n_why);
 /* Does value parse as the text form (common/prop.h) of syntax? false for an unknown syntax. */
 bool cprop_value_valid(uint32_t syntax, const char *value);
 /* Is syntax one of the PROP_SYNTAX_* values? */
@@ -69,5 +79,12 @@ uint32_t cprop_dword(enum cprop_object o, const char *name, const char *value);
 #define CPROP_FAILOVER_PERIOD_DEFAULT 6u      /* hours */
 #define CPROP_FAILBACK_WINDOW_NONE 0xFFFFFFFFu /* FailbackWindowStart/End: no window */
 #define CPROP_PRIORITY_DEFAULT 2000u          /* medium */
+#define CPROP_NODE_WEIGHT_DEFAULT 1u          /* every node votes unless told not to */
+
+/* Node common property names (Windows' CLUSREG_NAME_NODE_*, and IsWitness, clusapi's own). */
+#define CPROP_NODE_NAME "NodeName"
+#define CPROP_NODE_WEIGHT "NodeWeight"
+#define CPROP_NODE_DYNAMIC_WEIGHT "DynamicWeight"
+#define CPROP_NODE_IS_WITNESS "IsWitness"
 
 #endif

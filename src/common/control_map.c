@@ -5,12 +5,14 @@
 #include "common/control_map.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "clusapi_wintypes.h"
 #include "common/cluster_props.h"
+#include "common/common_props.h"
 #include "common/rpc_proto.h"
 #include "common/wire.h"
 
@@ -189,6 +191,96 @@ uint32_t control_cluster_props_from_reply(const void *data, size_t len, enum pro
                                           struct prop_set *ret)
 {
     return props_from_rows(data, len, read_cluster_row, &pick, ret);
+}
+
+/* The facts of a node's row that its properties show. */
+struct node_row {
+    char *name;
+    uint32_t role, weight, witness;
+};
+
+/* Reads one row of the node query; 0, or ERROR_INVALID_DATA without a name or role. */
+static uint32_t read_node_row(const void *row, size_t len, struct node_row *ret)
+{
+    *ret = (struct node_row){NULL, 0, CPROP_NODE_WEIGHT_DEFAULT, 0};
+    if (wire_get_strdup(row, len, RPC_F_NAME, &ret->name) < 0 ||
+        wire_get_u32(row, len, RPC_F_ROLE, &ret->role) < 0) {
+        free(ret->name);
+        ret->name = NULL;
+        return ERROR_INVALID_DATA;
+    }
+    wire_get_u32(row, len, RPC_F_WEIGHT, &ret->weight);
+    wire_get_u32(row, len, RPC_F_WITNESS, &ret->witness);
+    return 0;
+}
+
+/* The row of the node named node, into *ret (its name malloc'd). */
+static uint32_t find_node_row(const void *data, size_t len, const char *node,
+                              struct node_row *ret)
+{
+    struct wire_reader r;
+    struct wire_field f;
+
+    wire_reader_init(&r, data, len);
+    while (wire_next(&r, &f) > 0) {
+        uint32_t rc;
+
+        if (f.tag != RPC_F_ITEM)
+            continue;
+        if ((rc = read_node_row(f.value, f.len, ret)) != 0)
+            return rc;
+        if (strcasecmp(ret->name, node) == 0)
+            return 0;
+        free(ret->name);
+        ret->name = NULL;
+    }
+    return ERROR_CLUSTER_NODE_NOT_FOUND;
+}
+
+/* The value of node property p (a CPROP_NODE table entry) for the row. */
+static char *node_value(const struct cprop *p, const struct node_row *n)
+{
+    char text[16];
+    uint32_t v;
+
+    if (strcmp(p->name, CPROP_NODE_NAME) == 0)
+        return strdup(n->name);
+    if (strcmp(p->name, CPROP_NODE_WEIGHT) == 0)
+        v = n->weight;
+    else if (strcmp(p->name, CPROP_NODE_DYNAMIC_WEIGHT) == 0)
+        v = n->role == CONTROL_ROLE_VOTER;
+    else
+        v = n->witness != 0;
+    snprintf(text, sizeof(text), "%u", (unsigned)v);
+    return strdup(text);
+}
+
+uint32_t control_node_props_from_reply(const void *data, size_t len, const char *node,
+                                       enum prop_pick pick, struct prop_set *ret)
+{
+    struct node_row row = {NULL, 0, 0, 0};
+    size_t n;
+    const struct cprop *t = cprop_table(CPROP_NODE, &n);
+    uint32_t rc = find_node_row(data, len, node, &row);
+
+    *ret = (struct prop_set){NULL, 0};
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        char *name, *value;
+
+        if (!picked(pick, t[i].read_only))
+            continue;
+        name = strdup(t[i].name);
+        value = node_value(&t[i], &row);
+        rc = name && value ? set_add(ret, name, t[i].syntax, value) : ERROR_NOT_ENOUGH_MEMORY;
+        if (!name || !value) {
+            free(name);
+            free(value);
+        }
+    }
+    if (rc != 0)
+        prop_set_done(ret);
+    free(row.name);
+    return rc;
 }
 
 static bool is_ip_type(const char *type)

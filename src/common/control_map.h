@@ -1,7 +1,8 @@
 /*
  * control_map — the pure half of the control calls (lib/api_control.c): turning the rows of a
- * property query reply into struct prop arrays for the property-list codec, and what a
- * resource type answers to GET_CLASS_INFO and GET_REQUIRED_DEPENDENCIES. No I/O.
+ * property query reply (or, for a node, its row of the node query) into struct prop arrays for
+ * the property-list codec, and what a resource type answers to GET_CLASS_INFO and
+ * GET_REQUIRED_DEPENDENCIES. No I/O.
  */
 #ifndef CLUSAPI_CONTROL_MAP_H
 #define CLUSAPI_CONTROL_MAP_H
@@ -49,6 +50,21 @@ uint32_t control_props_from_reply(const void *data, size_t len, enum prop_pick p
  */
 uint32_t control_cluster_props_from_reply(const void *data, size_t len, enum prop_pick pick,
                                           struct prop_set *ret);
+
+/* RPC_F_ROLE of a node that votes now (raft's RAFT_VOTER). */
+#define CONTROL_ROLE_VOTER 1u
+
+/*
+ * The common properties (common/common_props.h, CPROP_NODE) of the node named node (any case)
+ * from the ITEM rows of RPC_QUERY_NODES (NAME, ROLE, WEIGHT, WITNESS), in the table's order:
+ * NodeName, NodeWeight, DynamicWeight (1 while ROLE is a voter's) and IsWitness; pick as for
+ * control_props_from_reply. A row without WEIGHT or WITNESS (a node of an older version
+ * answered) has the defaults: weight 1, no witness. Returns 0, ERROR_CLUSTER_NODE_NOT_FOUND
+ * when no row names the node, ERROR_INVALID_DATA for a malformed row (one without a name or
+ * role), or ERROR_NOT_ENOUGH_MEMORY; *ret is empty on failure.
+ */
+uint32_t control_node_props_from_reply(const void *data, size_t len, const char *node,
+                                       enum prop_pick pick, struct prop_set *ret);
 
 /* CLUSTER_RESOURCE_CLASS and subclass of a resource type: network (IP) for the address and
  * name types, unknown for the others. */

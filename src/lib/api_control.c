@@ -27,7 +27,7 @@
 /* One control call in progress. */
 struct ctl {
     struct cluster_handle *c;
-    enum cprop_object kind;   /* for the common property table (resources, groups, types) */
+    enum cprop_object kind;   /* for the common property table (resources, groups, types, nodes) */
     const char *name;         /* the object's name; NULL for the cluster */
     uint32_t function;        /* the code without its object byte: a CLCTL_* value */
     const void *in;
@@ -437,28 +437,59 @@ static DWORD group_control(struct ctl *x)
     }
 }
 
+/* GET_COMMON / GET_RO_COMMON_PROPERTIES of a node: its row of the node query, where its
+ * properties live (cdb_node), picked from the node table. */
+static DWORD node_get_props(struct ctl *x, enum prop_pick pick)
+{
+    struct rpc_reply r;
+    struct prop_set set;
+    uint32_t status = query(x, RPC_QUERY_NODES, x->name, -1, &r);
+    if (status == 0)
+        status = control_node_props_from_reply(r.data, r.len, x->name, pick, &set);
+    rpc_reply_done(&r);
+    if (status != 0)
+        return lib_fail(status);
+    status = out_props(x, set.v, set.n);
+    prop_set_done(&set);
+    return status;
+}
+
+/* CLUSCTL_NODE_GET_ID: Windows' node ids are decimal numbers, as ours. */
+static DWORD node_id(struct ctl *x)
+{
+    struct cluster_node *nodes = NULL;
+    size_t n = 0;
+    char text[24];
+    DWORD status = cluster_nodes(x->c, &nodes, &n);
+    if (status != 0)
+        return lib_fail(status);
+    const struct cluster_node *node = cluster_node_find(nodes, n, x->name);
+    if (node)
+        snprintf(text, sizeof(text), "%llu", (unsigned long long)node->id);
+    free(nodes);
+    if (!node)
+        return lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
+    return out_sz(x, text);
+}
+
 static DWORD node_control(struct ctl *x)
 {
-    DWORD status;
     switch (x->function) {
     case CLCTL_GET_NAME: return out_sz(x, x->name);
-    case CLCTL_GET_ID: { /* Windows' node ids are decimal numbers, as ours */
-        struct cluster_node *nodes = NULL;
-        size_t n = 0;
-        char text[24];
-        if ((status = cluster_nodes(x->c, &nodes, &n)) != 0)
-            return lib_fail(status);
-        const struct cluster_node *node = cluster_node_find(nodes, n, x->name);
-        if (node)
-            snprintf(text, sizeof(text), "%llu", (unsigned long long)node->id);
-        free(nodes);
-        if (!node)
-            return lib_fail(ERROR_CLUSTER_NODE_NOT_FOUND);
-        return out_sz(x, text);
-    }
+    case CLCTL_GET_ID: return node_id(x);
     case CLCTL_GET_FLAGS:
     case CLCTL_GET_CHARACTERISTICS:
         return out_dword(x, 0);
+    case CLCTL_ENUM_COMMON_PROPERTIES: return enum_common(x);
+    case CLCTL_GET_COMMON_PROPERTIES: return node_get_props(x, PICK_WRITABLE);
+    case CLCTL_GET_RO_COMMON_PROPERTIES: return node_get_props(x, PICK_READ_ONLY);
+    case CLCTL_SET_COMMON_PROPERTIES: return set_props(x, RPC_OP_NODE_SET_PROPS, -1, false);
+    case CLCTL_VALIDATE_COMMON_PROPERTIES:
+        return set_props(x, RPC_OP_NODE_SET_PROPS, -1, true);
+    case CLCTL_ENUM_PRIVATE_PROPERTIES: return out_names(x, NULL, 0);
+    case CLCTL_GET_PRIVATE_PROPERTIES:
+    case CLCTL_GET_RO_PRIVATE_PROPERTIES:
+        return out_props(x, NULL, 0); /* nodes keep no private properties */
     default: return lib_fail(ERROR_INVALID_FUNCTION);
     }
 }
@@ -563,7 +594,7 @@ static DWORD enter(struct ctl *x, uint32_t object, HNODE host, DWORD code, LPVOI
 struct ctl_target {
     enum handle_type handle;
     uint32_t object;          /* CLUS_OBJECT_*: the object byte the code must carry */
-    enum cprop_object kind;   /* unused for nodes */
+    enum cprop_object kind;   /* its common property table */
     DWORD (*dispatch)(struct ctl *x);
 };
 
@@ -571,7 +602,7 @@ static const struct ctl_target resource_target = {HANDLE_RESOURCE, CLUS_OBJECT_R
                                                   CPROP_RESOURCE, resource_control};
 static const struct ctl_target group_target = {HANDLE_GROUP, CLUS_OBJECT_GROUP, CPROP_GROUP,
                                                group_control};
-static const struct ctl_target node_target = {HANDLE_NODE, CLUS_OBJECT_NODE, CPROP_RESOURCE,
+static const struct ctl_target node_target = {HANDLE_NODE, CLUS_OBJECT_NODE, CPROP_NODE,
                                               node_control};
 
 /* A control on the object of handle h, a t->handle: the handle checked, then the call. */

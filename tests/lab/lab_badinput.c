@@ -534,7 +534,7 @@ static DWORD node_list_count(void)
 {
     struct lab_pl l = {0};
 
-    lab_pl_dword(&l, "Description", 3);
+    lab_pl_dword(&l, "NodeWeight", 0);
     l.words[0] = 0;
     return ClusterNodeControl(node, NULL, CLUSCTL_NODE_SET_COMMON_PROPERTIES, l.words,
                               lab_pl_size(&l), NULL, 0, &ctl_returned);
@@ -731,8 +731,7 @@ static const struct bad_row rows[] = {
     {"ClusterResourceTypeControl SET_COMMON (types have none to set)", type_list_truncated,
      ERROR_INVALID_FUNCTION},
     {"ClusterGroupControl SET_COMMON, odd length", group_list_odd, ERROR_INVALID_DATA},
-    {"ClusterNodeControl SET_COMMON (nodes have none to set)", node_list_count,
-     ERROR_INVALID_FUNCTION},
+    {"ClusterNodeControl SET_COMMON, count 0 for 1", node_list_count, ERROR_INVALID_DATA},
     {"ClusterControl SET_COMMON, list truncated", cluster_list_truncated,
      ERROR_INSUFFICIENT_BUFFER},
     {"ClusterResourceControl, a group's code", control_wrong_object, ERROR_INVALID_FUNCTION},

@@ -257,6 +257,29 @@ static void test_args_resource(void **state)
     assert_int_equal(PARSE(&a, err, "resource", "type", "show"), -EINVAL);
     assert_int_equal(PARSE(&a, err, "resource", "fail", "web", "--timeout", "5"), -EINVAL);
     assert_int_equal(PARSE(&a, err, "group", "set", "g"), -EINVAL);
+    /* node properties, as a group's */
+    assert_int_equal(PARSE(&a, err, "node", "set", "n2", "NodeWeight=0"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_NODE_SET);
+    assert_string_equal(a.node, "n2");
+    assert_int_equal(a.n_props, 1);
+    assert_string_equal(a.props[0], "NodeWeight=0");
+    assert_null(a.resource);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "node", "get", "n2", "DynamicWeight"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_NODE_GET);
+    assert_string_equal(a.node, "n2");
+    assert_string_equal(a.key, "DynamicWeight");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "node", "get", "n2"), 0);
+    assert_null(a.key);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "node", "set", "n2"), -EINVAL);
+    assert_non_null(strstr(err, "'node set' needs a NODE and KEY=VALUE"));
+    assert_int_equal(PARSE(&a, err, "node", "set", "n2", "NodeWeight"), -EINVAL);
+    assert_non_null(strstr(err, "expected KEY=VALUE"));
+    assert_int_equal(PARSE(&a, err, "node", "get"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "node", "get", "", "NodeWeight"), -EINVAL);
+    assert_non_null(strstr(err, "NODE must be a non-empty"));
     /* the split */
     assert_string_equal(cli_split_assignment("Address=10.0.0.5", key, sizeof(key)), "10.0.0.5");
     assert_string_equal(key, "Address");
@@ -449,7 +472,8 @@ static void test_args_usage_errors(void **state)
         {ARGC("status", "--timeout", "5"), ARGV("status", "--timeout", "5"), "only applies to evict"},
         {ARGC("node", "clear", "n1", "n2"), ARGV("node", "clear", "n1", "n2"), "'n2'"},
         {ARGC("node", "clear", "-c", "n1"), ARGV("node", "clear", "-c", "n1"), "--cluster"},
-        {ARGC("node", "frob"), ARGV("node", "frob"), "'list', 'clear', 'pause' or 'resume'"},
+        {ARGC("node", "frob"), ARGV("node", "frob"),
+         "'list', 'clear', 'pause', 'resume', 'set' or 'get'"},
         {ARGC("node", "pause"), ARGV("node", "pause"), "'node pause' needs a NODE"},
         {ARGC("node", "resume"), ARGV("node", "resume"), "'node resume' needs a NODE"},
         {ARGC("node", "pause", "n1", "n2"), ARGV("node", "pause", "n1", "n2"), "'n2'"},

@@ -1,5 +1,6 @@
 /*
- * Common properties: Windows' names, defaults and bounds, and what cprop_check refuses.
+ * Common properties: Windows' names, defaults and bounds, and what cprop_check refuses; a
+ * node's (NodeWeight settable 0..1, the rest read-only) and cprop_check_all over a request.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,10 +63,11 @@ static void test_defaults(void **state)
 
 static void test_tables(void **state)
 {
-    static const enum cprop_object kinds[] = {CPROP_RESOURCE, CPROP_GROUP, CPROP_RESTYPE};
+    static const enum cprop_object kinds[] = {CPROP_RESOURCE, CPROP_GROUP, CPROP_RESTYPE,
+                                              CPROP_NODE};
 
     (void)state;
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
         size_t n;
         const struct cprop *t = cprop_table(kinds[k], &n);
 
@@ -176,6 +178,76 @@ static void test_coerce(void **state)
                      PROP_SYNTAX_MULTI_SZ);
 }
 
+/* Windows' node properties clusapi fills, in Windows' spelling; only NodeWeight is settable. */
+static void test_node_table(void **state)
+{
+    static const char *const names[] = {"NodeName", "NodeWeight", "DynamicWeight", "IsWitness"};
+    size_t n;
+    const struct cprop *t = cprop_table(CPROP_NODE, &n);
+
+    (void)state;
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(t[i].name, names[i]);
+        assert_int_equal(t[i].read_only, strcmp(names[i], CPROP_NODE_WEIGHT) != 0);
+    }
+    assert_int_equal(cprop_find(CPROP_NODE, "NodeName")->syntax, PROP_SYNTAX_SZ);
+    assert_int_equal(cprop_find(CPROP_NODE, "nodeweight")->syntax, PROP_SYNTAX_DWORD);
+    assert_int_equal(cprop_find(CPROP_NODE, "DynamicWeight")->syntax, PROP_SYNTAX_DWORD);
+    assert_int_equal(cprop_dword(CPROP_NODE, CPROP_NODE_WEIGHT, NULL), CPROP_NODE_WEIGHT_DEFAULT);
+    assert_int_equal(CPROP_NODE_WEIGHT_DEFAULT, 1);
+    assert_null(cprop_find(CPROP_NODE, "RestartAction"));
+    assert_null(cprop_find(CPROP_RESOURCE, "NodeWeight"));
+}
+
+static void test_node_checks(void **state)
+{
+    (void)state;
+    assert_int_equal(check(CPROP_NODE, "NodeWeight", PROP_SYNTAX_DWORD, "0"), 0);
+    assert_int_equal(check(CPROP_NODE, "NodeWeight", PROP_SYNTAX_DWORD, "1"), 0);
+    assert_int_equal(check(CPROP_NODE, "NodeWeight", PROP_SYNTAX_DWORD, NULL), 0); /* default */
+    assert_int_equal(check(CPROP_NODE, "NodeWeight", PROP_SYNTAX_DWORD, "2"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(check(CPROP_NODE, "NodeWeight", PROP_SYNTAX_SZ, "abc"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(check(CPROP_NODE, "NodeWeight", PROP_SYNTAX_SZ, "0"),
+                     ERROR_INVALID_PARAMETER); /* cprop_check takes syntaxes as given */
+    assert_int_equal(check(CPROP_NODE, "DynamicWeight", PROP_SYNTAX_DWORD, "1"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(check(CPROP_NODE, "IsWitness", PROP_SYNTAX_DWORD, "0"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(check(CPROP_NODE, "NodeName", PROP_SYNTAX_SZ, "n9"),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(check(CPROP_NODE, "Description", PROP_SYNTAX_SZ, "x"),
+                     ERROR_INVALID_PARAMETER);
+}
+
+/* A request's list: strings in a DWORD's form become DWORDs, and the first refusal is named. */
+static void test_check_all(void **state)
+{
+    struct prop ok[] = {{"NodeWeight", PROP_SYNTAX_SZ, "0"}, {"nodeweight", PROP_SYNTAX_DWORD,
+                                                              "1"}};
+    struct prop bad[] = {{"NodeWeight", PROP_SYNTAX_DWORD, "0"},
+                         {"DynamicWeight", PROP_SYNTAX_DWORD, "0"},
+                         {"NodeWeight", PROP_SYNTAX_DWORD, "7"}};
+    struct prop ill[] = {{"NodeWeight", PROP_SYNTAX_SZ, "one"}};
+    char why[160] = "";
+
+    (void)state;
+    assert_int_equal(cprop_check_all(CPROP_NODE, ok, 2, why, sizeof(why)), 0);
+    assert_int_equal(ok[0].syntax, PROP_SYNTAX_DWORD);
+    assert_int_equal(cprop_check_all(CPROP_NODE, bad, 3, why, sizeof(why)),
+                     ERROR_INVALID_PARAMETER);
+    assert_string_equal(why, "DynamicWeight is read-only");
+    assert_int_equal(cprop_check_all(CPROP_NODE, bad + 2, 1, why, sizeof(why)),
+                     ERROR_INVALID_PARAMETER);
+    assert_string_equal(why, "NodeWeight: 7 is not in 0..1");
+    assert_int_equal(cprop_check_all(CPROP_NODE, ill, 1, why, sizeof(why)),
+                     ERROR_INVALID_PARAMETER);
+    assert_int_equal(ill[0].syntax, PROP_SYNTAX_SZ); /* not a DWORD's text: left a string */
+    assert_int_equal(cprop_check_all(CPROP_NODE, NULL, 0, why, sizeof(why)), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +257,9 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_value_forms),
         cmocka_unit_test(test_coerce),
+        cmocka_unit_test(test_node_table),
+        cmocka_unit_test(test_node_checks),
+        cmocka_unit_test(test_check_all),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

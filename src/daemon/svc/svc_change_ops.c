@@ -49,6 +49,8 @@ void svc_op_set_property(struct svc *s, struct rpc_call *call)
         return;
     }
     status = cluster_prop_check(name, value, &canonical, why, sizeof(why));
+    if (status == 0)
+        status = svc_check_cluster_prop(s, canonical, value, why, sizeof(why));
     if (status != 0) {
         rpc_call_finish(call, status, "%s", why);
         return;

@@ -81,6 +81,7 @@ static const struct svc_op ops[] = {
     [RPC_OP_RESOURCE_SET_PROPS] = {"RESOURCE_SET_PROPS", svc_op_resource_set_props, LOOP, ANY,
                                    LEADER},
     [RPC_OP_GROUP_SET_PROPS] = {"GROUP_SET_PROPS", svc_op_group_set_props, LOOP, ANY, LEADER},
+    [RPC_OP_NODE_SET_PROPS] = {"NODE_SET_PROPS", svc_op_node_set_props, LOOP, ANY, LEADER},
     [RPC_OP_RESTYPE_CREATE] = {"RESTYPE_CREATE", svc_op_restype_create, LOOP, ANY, LEADER},
     [RPC_OP_RESTYPE_DELETE] = {"RESTYPE_DELETE", svc_op_restype_delete, LOOP, ANY, LEADER},
     /* answered by the node asked; the driver is asked on a worker thread */

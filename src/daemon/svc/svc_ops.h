@@ -16,6 +16,8 @@
  *   svc_resource_state_ops.c  a resource's state: online, offline, fail
  *   svc_restype_ops.c resource types: create, delete, list, information; the worker that asks a
  *                     driver about a type off the loop
+ *   svc_node_ops.c    a node's common properties (NodeWeight); the quorum properties' checks
+ *                     against the members
  */
 #ifndef CLUSSVC_SVC_OPS_H
 #define CLUSSVC_SVC_OPS_H
@@ -150,6 +152,19 @@ void svc_type_job_start(struct svc_type_job *job);
 void svc_op_resource_online(struct svc *s, struct rpc_call *call);
 void svc_op_resource_offline(struct svc *s, struct rpc_call *call);
 void svc_op_resource_fail(struct svc *s, struct rpc_call *call);
+
+/* svc_node_ops.c */
+void svc_op_node_set_props(struct svc *s, struct rpc_call *call); /* on the leader */
+/*
+ * What a cluster property's value must satisfy beyond its bounds (cluster_prop_check), against
+ * the leader's members: LowerQuorumPriorityNodeId names a node that is not the witness (or is 0).
+ * 0, or ERROR_INVALID_PARAMETER with the reason in why (n bytes).
+ */
+uint32_t svc_check_cluster_prop(struct svc *s, const char *name, const char *value, char *why,
+                                size_t n);
+/* WitnessDynamicWeight: whether the cluster's witness votes now (false without a witness).
+ * 0 or the database's negative errno. */
+int svc_witness_votes(struct svc *s, bool *ret);
 
 /* svc_restype_ops.c */
 void svc_op_restype_create(struct svc *s, struct rpc_call *call);

@@ -1,7 +1,8 @@
 /*
  * svc_query — RPC_OP_QUERY: rows of the local cluster database (any node answers reads; they
- * never wait for the network): the lists of nodes, groups, resources, types and properties, and
- * one named object's properties (common ones with their defaults), dependencies, dependents,
+ * never wait for the network): the lists of nodes, groups, resources, types and properties (the
+ * quorum properties' defaults while never set, and WitnessDynamicWeight, among them), and one
+ * named object's properties (common ones with their defaults), dependencies, dependents,
  * possible and preferred owners. A node without quorum answers from its last applied state,
  * marked stale, a caller that accepts it (svc_sync.h).
  */
@@ -13,6 +14,7 @@
 
 #include <clusapi.h>
 
+#include "common/cluster_props.h"
 #include "common/common_props.h"
 #include "common/depexpr.h"
 #include "common/read_gate.h"
@@ -20,6 +22,7 @@
 #include "common/win32_error.h"
 #include "daemon/rm/rm_ocf.h"
 #include "daemon/svc/svc.h"
+#include "daemon/svc/svc_ops.h"
 
 static const char *node_name(struct svc *s, uint64_t id, struct cdb_node *buf)
 {
@@ -142,6 +145,37 @@ static int query_restypes(struct svc *s, struct wire_writer *w, const char *only
     return rv;
 }
 
+static bool is_stored(const struct cdb_prop *props, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(props[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+/* What the cluster has without storing it: the quorum properties' defaults while never set
+ * (common/cluster_props.h), and WitnessDynamicWeight, read from the members. */
+static int put_unstored(struct svc *s, struct wire_writer *w, const char *only,
+                        const struct cdb_prop *props, size_t n)
+{
+    const char *name = CLUSTER_PROP_WITNESS_DYNAMIC_WEIGHT;
+    bool votes;
+    int rv;
+
+    for (size_t i = 0; i < cluster_props_n_settable; i++) {
+        const char *def = cluster_prop_default(cluster_props_settable[i]);
+
+        if (def != NULL && wanted(only, cluster_props_settable[i]) &&
+            !is_stored(props, n, cluster_props_settable[i]))
+            put_pair(w, cluster_props_settable[i], def);
+    }
+    if (!wanted(only, name) || is_stored(props, n, name))
+        return 0;
+    if ((rv = svc_witness_votes(s, &votes)) == 0)
+        put_pair(w, name, votes ? "1" : "0");
+    return rv;
+}
+
 static int query_props(struct svc *s, struct wire_writer *w, const char *only, bool stale)
 {
     struct cdb_prop *props;
@@ -152,8 +186,10 @@ static int query_props(struct svc *s, struct wire_writer *w, const char *only, b
     for (size_t i = 0; rv == 0 && i < n; i++)
         if (wanted(only, props[i].key))
             put_pair(w, props[i].key, props[i].value);
-    if (rv == 0)
+    if (rv == 0) {
+        rv = put_unstored(s, w, only, props, n);
         free(props);
+    }
     return rv;
 }
 
