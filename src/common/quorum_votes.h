@@ -11,7 +11,7 @@
  *  - at most QUORUM_MAX_VOTERS vote (current voters kept first, then the lowest ids);
  *  - an odd number of node votes is kept as it is; with an even number the witness votes if
  *    there is one (Down or not: so that the witness or the node coming back restores quorum),
- *    otherwise, with DynamicQuorum 1, one node loses its vote: LowerQuorumPriorityNodeID if it
+ *    otherwise, with DynamicQuorum 1, one node loses its vote: LowerQuorumPriorityNodeId if it
  *    is among them, else one that does not vote now, else the highest id other than the
  *    leader's (with DynamicQuorum 0 every node keeps its vote, as on Windows);
  *  - the set is never empty: with nobody present the current voters stay.
@@ -52,7 +52,7 @@ struct quorum_member {
 
 struct quorum_settings {
     bool dynamic;            /* DynamicQuorum */
-    uint64_t lower_priority; /* LowerQuorumPriorityNodeID; 0 for none */
+    uint64_t lower_priority; /* LowerQuorumPriorityNodeId; 0 for none */
     uint64_t leader;         /* the raft leader, which keeps its vote where there is a choice */
 };
 

@@ -8,6 +8,7 @@
 #include <raft.h>
 
 #include "common/cdb_cmd.h"
+#include "common/cluster_props.h"
 #include "common/quorum_votes.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
@@ -37,11 +38,24 @@ static size_t members_now(struct svc *s, struct quorum_member *out, size_t cap, 
     return k;
 }
 
+/* A quorum property as stored, or its default (common/cluster_props.h). */
+static uint32_t quorum_prop(struct svc *s, const char *name)
+{
+    char *stored = NULL;
+    uint32_t v;
+
+    if (cdb_get_prop(s->db, name, &stored) < 0)
+        stored = NULL;
+    v = cluster_prop_u32(name, stored);
+    free(stored);
+    return v;
+}
+
 static void settings_now(struct svc *s, struct quorum_settings *ret)
 {
     *ret = (struct quorum_settings){
-        .dynamic = cdb_prop_u32(s->db, "DynamicQuorum", 1) != 0,
-        .lower_priority = cdb_prop_u32(s->db, "LowerQuorumPriorityNodeID", 0),
+        .dynamic = quorum_prop(s, CLUSTER_PROP_DYNAMIC_QUORUM) != 0,
+        .lower_priority = quorum_prop(s, CLUSTER_PROP_LOWER_QUORUM_PRIORITY),
         .leader = s->conf.node_id};
 }
 
