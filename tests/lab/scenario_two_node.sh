@@ -12,7 +12,8 @@
 #  3. a graceful stop of the node without the vote: the group stays online;
 #  4. kill -9 of the node with the vote: the other node has no lease and stops answering for
 #     the address (safely: nobody holds it), until the voter is started again and the group
-#     comes back; meanwhile `clusctl status` through it answers, marked as possibly stale.
+#     comes back; meanwhile `clusctl status` through it answers, marked as possibly stale;
+#  5. LowerQuorumPriorityNodeId moves the vote to the other node, and NodeWeight 0 moves it back.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -33,6 +34,7 @@ voter() { # prints the index of the one node that votes; fails unless exactly on
     done
     [[ -n $found ]] && lab_nodeinfo_is "$(lab_others "$found")" member_role=0 && echo "$found"
 }
+voter_is() { test "$(voter)" = "$1"; }
 move_group_to() { # I — moves the core group to nI and waits until nI alone holds the address
     lab_clusctl -c "n$1" group move "Cluster Group" --node "n$1" >/dev/null
     lab_wait_for "the core group on n$1" 15 lab_fo_settled "1 2"
@@ -52,7 +54,7 @@ lab_assert_takeover "1: kill -9 of n$o (no vote)" p "$o" "$t"
 printf '1: n%s answered %s ms after the kill\n' "$v" "$LAB_TAKEOVER_MS"
 lab_start_node "$o"
 lab_assert_within "1: n$o rejoined" 30 lab_rejoined "$o" "$v"
-lab_assert -m "1: n$v still votes alone" test "$(voter)" = "$v"
+lab_assert -m "1: n$v still votes alone" voter_is "$v"
 
 # --- 2. graceful stop of the voter -------------------------------------------------------------
 lab_assert -m "2: the core group moved to n$v (the voter)" move_group_to "$v"
@@ -66,7 +68,7 @@ lab_assert -m "2: n$o commits alone (a group created through it)" \
     lab_clusctl -c "n$o" group create two-node-alone
 lab_start_node "$v"
 lab_assert_within "2: n$v rejoined" 30 lab_rejoined "$v" "$o"
-lab_assert_within "2: exactly one node votes: n$o" 10 test "$(voter)" = "$o"
+lab_assert_within "2: exactly one node votes: n$o" 10 voter_is "$o"
 v=$o o=$(lab_others "$o")
 
 # --- 3. graceful stop of the node without the vote ---------------------------------------------
@@ -94,6 +96,17 @@ lab_assert_within "4: clusctl status through n$o answers from its last state, ma
 lab_start_node "$v"
 lab_assert_within "4: the address answers again once n$v is back" 30 lab_ip_answers "$LAB_FO_IP"
 lab_assert_within "4: one owner, named by both" 20 lab_fo_settled "1 2"
+
+# --- 5. which node votes is the administrator's to choose -------------------------------------
+lab_assert_within "5: exactly one node votes" 15 voter
+v=$(voter) o=$(lab_others "$v")
+lab_assert -m "5: LowerQuorumPriorityNodeId set to n$v" lab_clusctl -c n1 property set \
+    LowerQuorumPriorityNodeId "$(lab_nodeinfo "$v" node_id)"
+lab_assert_within "5: the vote moved to n$o" 15 voter_is "$o"
+lab_assert -m "5: NodeWeight 0 on n$o" lab_clusctl -c n1 node set "n$o" NodeWeight=0
+lab_assert_within "5: the vote moved back to n$v, the only node with a NodeWeight" 15 \
+    voter_is "$v"
+lab_assert -m "5: the address stayed with one owner" lab_fo_settled "1 2"
 
 lab_bg_stop p
 lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0
