@@ -18,6 +18,7 @@
 #include "cli/cli_cmd.h"
 #include "cli/cli_control.h"
 #include "cli/cli_format.h"
+#include "common/common_props.h"
 #include "common/proplist.h"
 #include "common/quorum_votes.h"
 #include "common/utf16.h"
@@ -353,11 +354,13 @@ static uint32_t retire(HCLUSTER h, const char *name, struct set_op *op)
     return (op->retired = strdup(name)) == NULL ? ERROR_NOT_ENOUGH_MEMORY : 0;
 }
 
-/* The core group; a cluster created empty has none, and gets a "Cluster Group" for it. */
-static HGROUP core_group(HCLUSTER h)
+/* The core group; a cluster created empty has none, and gets a "Cluster Group" for it
+ * (*ret_created then). */
+static HGROUP core_group(HCLUSTER h, bool *ret_created)
 {
     HGROUP g = OpenClusterGroup(h, CORE_GROUP);
 
+    *ret_created = g == NULL;
     return g != NULL ? g : CreateClusterGroup(h, CORE_GROUP);
 }
 
@@ -391,8 +394,8 @@ static HRESOURCE create_resource(HCLUSTER h, HGROUP g, const char *name, const c
         r = ClusapiCreateClusterResourceEx(g, wname, u"" WITNESS_TYPE, 0, list, (DWORD)size,
                                            TRUE);
         if (r == NULL && GetLastError() == ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND &&
-            CreateClusterResourceType(h, u"" WITNESS_TYPE, u"" WITNESS_TYPE, WITNESS_DRIVER, 0,
-                                      0) == 0)
+            CreateClusterResourceType(h, u"" WITNESS_TYPE, u"" WITNESS_TYPE, WITNESS_DRIVER,
+                                      CPROP_LOOKS_ALIVE_DEFAULT, CPROP_IS_ALIVE_DEFAULT) == 0)
             r = ClusapiCreateClusterResourceEx(g, wname, u"" WITNESS_TYPE, 0, list,
                                                (DWORD)size, TRUE);
     } else {
@@ -409,6 +412,7 @@ static uint32_t add_witness(const struct cli_args *a, HCLUSTER h, struct set_op 
 {
     char name[64];
     char16_t *w;
+    bool created;
     HGROUP g;
     HRESOURCE r;
     uint32_t status;
@@ -422,25 +426,31 @@ static uint32_t add_witness(const struct cli_args *a, HCLUSTER h, struct set_op 
         op->witness_step = true;
         return fail_step(op, "the witness was not added", status);
     }
-    if ((g = core_group(h)) == NULL)
+    if ((g = core_group(h, &created)) == NULL)
         return fail_step(op, "cannot open or create the core group", ERROR_GROUP_NOT_FOUND);
     free_name(h, name, sizeof(name));
     r = create_resource(h, g, name, a->witness);
-    CloseClusterGroup(g);
-    if (r == NULL)
-        return fail_step(op, "cannot create the witness resource", ERROR_INVALID_PARAMETER);
-    op->changed = true;
-    status = SetClusterQuorumResource(r, NULL, CLUS_HYBRID_QUORUM);
-    if (status != 0) {
+    if (r == NULL) {
+        status = fail_step(op, "cannot create the witness resource", ERROR_INVALID_PARAMETER);
+    } else {
+        op->changed = true;
+        status = SetClusterQuorumResource(r, NULL, CLUS_HYBRID_QUORUM);
+    }
+    if (r != NULL && status != 0) {
         cli_take_reason(status, op->detail);
         op->what = "the witness was not added";
         op->witness_step = true;
-        if (settle_state(r, ClusterResourceOffline) != ClusterResourceOnline)
-            DeleteClusterResource(r);
-    } else if ((op->resource = strdup(name)) == NULL) {
+        if (settle_state(r, ClusterResourceOffline) != ClusterResourceOnline &&
+            DeleteClusterResource(r) != 0)
+            created = false; /* the group keeps what is left of it */
+    } else if (r != NULL && (op->resource = strdup(name)) == NULL) {
         status = ERROR_NOT_ENOUGH_MEMORY;
     }
-    CloseClusterResource(r);
+    if (status != 0 && created) /* the group made for it goes too, so nothing is left */
+        DeleteClusterGroup(g);
+    if (r != NULL)
+        CloseClusterResource(r);
+    CloseClusterGroup(g);
     return status;
 }
 
