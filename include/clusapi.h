@@ -156,6 +156,12 @@ typedef enum NODE_CLUSTER_STATE {
     ClusterStateRunning = CLUSTER_INSTALLED | CLUSTER_CONFIGURED | CLUSTER_RUNNING
 } NODE_CLUSTER_STATE;
 
+/* Quorum mode flags for SetClusterQuorumResource (its dwMaxQuoLogSize) and what
+ * GetClusterQuorumResource reports in *lpdwMaxQuorumLogSize. */
+#define CLUS_HYBRID_QUORUM 1024                /* nodes and a witness vote */
+#define CLUS_NODE_MAJORITY_QUORUM 0            /* nodes alone vote: no witness */
+#define CLUS_LEGACY_QUORUM (4 * 1024 * 1024)   /* a disk alone (not offered here) */
+
 typedef enum CLUSTER_NODE_STATE {
     ClusterNodeStateUnknown = -1,
     ClusterNodeUp,
@@ -1097,6 +1103,43 @@ typedef DWORD(CLUSAPI_CALL *PCLUSAPI_GET_CLUSTER_INFORMATION)(HCLUSTER hCluster,
 CLUSAPI_API DWORD CLUSAPI_CALL GetNodeClusterState(LPCWSTR lpszNodeName, LPDWORD pdwClusterState);
 typedef DWORD(CLUSAPI_CALL *PCLUSAPI_GET_NODE_CLUSTER_STATE)(LPCWSTR lpszNodeName,
                                                              LPDWORD pdwClusterState);
+
+/*
+ * The cluster's quorum resource: its name in lpszResourceName, the empty string when nodes
+ * alone vote (*lpcchResourceName in WCHARs, the buffer rule above); its device path in
+ * lpszDeviceName, always empty here (a Node Witness keeps no files for the cluster); and the
+ * quorum mode in *lpdwMaxQuorumLogSize: CLUS_HYBRID_QUORUM with a witness, else
+ * CLUS_NODE_MAJORITY_QUORUM. None of the pointers may be NULL (ERROR_INVALID_PARAMETER).
+ * Returns ERROR_SUCCESS, ERROR_MORE_DATA or another code.
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL GetClusterQuorumResource(HCLUSTER hCluster,
+                                                        LPWSTR lpszResourceName,
+                                                        LPDWORD lpcchResourceName,
+                                                        LPWSTR lpszDeviceName,
+                                                        LPDWORD lpcchDeviceName,
+                                                        LPDWORD lpdwMaxQuorumLogSize);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_GET_CLUSTER_QUORUM_RESOURCE)(
+    HCLUSTER hCluster, LPWSTR lpszResourceName, LPDWORD lpcchResourceName,
+    LPWSTR lpszDeviceName, LPDWORD lpcchDeviceName, LPDWORD lpdwMaxQuorumLogSize);
+
+/*
+ * dwMaxQuoLogSize CLUS_HYBRID_QUORUM: hResource, a "Node Witness" resource in the core group
+ * (in any group of a cluster created empty, which has none; docs/clusapi-resources.7), becomes
+ * the quorum resource: the clussvc --witness at its Address joins the cluster as its witness
+ * (replacing a previous one) and the resource is brought online. CLUS_NODE_MAJORITY_QUORUM:
+ * hResource must be the current quorum resource; it is taken offline and the witness leaves
+ * the cluster (already without a witness: nothing to do). Groups stay online throughout.
+ * lpszDeviceName must be NULL or empty. Returns ERROR_SUCCESS, ERROR_NOT_QUORUM_CAPABLE (a
+ * resource of another type, or an Address where no witness runs), ERROR_INVALID_PARAMETER
+ * (another mode, a device name, a malformed Address, a resource outside the core group ...),
+ * ERROR_RESOURCE_NOT_FOUND, or the code of the failed join or eviction.
+ */
+CLUSAPI_API DWORD CLUSAPI_CALL SetClusterQuorumResource(HRESOURCE hResource,
+                                                        LPCWSTR lpszDeviceName,
+                                                        DWORD dwMaxQuoLogSize);
+typedef DWORD(CLUSAPI_CALL *PCLUSAPI_SET_CLUSTER_QUORUM_RESOURCE)(HRESOURCE hResource,
+                                                                  LPCWSTR lpszDeviceName,
+                                                                  DWORD dwMaxQuoLogSize);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Enumeration                                                                              */

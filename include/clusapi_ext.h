@@ -147,6 +147,28 @@ typedef struct CLUSAPI_RESTYPE_INFO {
 CLUSAPI_API DWORD ClusapiGetResourceTypeInfo(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName,
                                              PCLUSAPI_RESTYPE_INFO pInfo, LPDWORD lpcbInfo);
 
+/*
+ * A member's part in the cluster's quorum, for tools that show the votes (`clusctl quorum
+ * show`): *pdwFlags gets CLUSAPI_NODE_VOTER when it votes now and CLUSAPI_NODE_WITNESS when it
+ * is the cluster's witness (a clussvc --witness: it votes and hosts nothing). Returns
+ * ERROR_SUCCESS, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (pdwFlags NULL),
+ * ERROR_CLUSTER_NODE_NOT_FOUND, or the transport's code.
+ */
+/*
+ * Whether the clussvc at lpszAddress ("HOST[:PORT]", port default 3343) can be hCluster's
+ * witness, asked before anything is created for it (`clusctl quorum set --witness`): it
+ * answers, runs clussvc --witness, and is in no cluster or already hCluster's. Changes nothing.
+ * Returns ERROR_SUCCESS, ERROR_INVALID_PARAMETER (a malformed address),
+ * ERROR_NOT_QUORUM_CAPABLE (not a witness), ERROR_CLUSTER_NODE_ALREADY_MEMBER (another
+ * cluster's), or the transport's code when it cannot be reached; the reason in
+ * ClusapiLastErrorText().
+ */
+CLUSAPI_API DWORD ClusapiCheckWitness(HCLUSTER hCluster, LPCWSTR lpszAddress);
+
+#define CLUSAPI_NODE_VOTER 0x00000001
+#define CLUSAPI_NODE_WITNESS 0x00000002
+CLUSAPI_API DWORD ClusapiGetNodeQuorumFlags(HNODE hNode, LPDWORD pdwFlags);
+
 #ifdef __cplusplus
 }
 #endif

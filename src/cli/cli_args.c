@@ -10,7 +10,9 @@
 
 #include "cli/cli_args.h"
 #include "cli/cli_format.h"
+#include "common/hostport.h"
 #include "common/names.h"
+#include "common/rpc_proto.h"
 #include "common/utf16.h"
 
 enum opt_id {
@@ -35,6 +37,8 @@ enum opt_id {
     OPT_EXPR,
     OPT_ADD,
     OPT_REMOVE,
+    OPT_WITNESS,
+    OPT_NO_WITNESS,
 };
 
 #define CMD(c) (1ull << (c))
@@ -71,6 +75,8 @@ static const struct option_def {
     {"expr", 0, true, CMD(CLI_CMD_RES_DEPEND), "resource depend", OPT_EXPR},
     {"add", 0, true, CMD(CLI_CMD_RES_OWNERS), "resource owners", OPT_ADD},
     {"remove", 0, true, CMD(CLI_CMD_RES_OWNERS), "resource owners", OPT_REMOVE},
+    {"witness", 0, true, CMD(CLI_CMD_QUORUM_SET), "quorum set", OPT_WITNESS},
+    {"no-witness", 0, false, CMD(CLI_CMD_QUORUM_SET), "quorum set", OPT_NO_WITNESS},
 };
 
 #define N_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -166,6 +172,20 @@ static int add_owner(struct parser *p, const char *node, const char **v, size_t 
     if (*node == '\0' || utf8_validate(node, strlen(node)) < 0)
         return usage(p, "a NODE must be a non-empty UTF-8 string");
     v[(*n)++] = node;
+    return 0;
+}
+
+/* quorum set --witness HOST[:PORT]: its form is checked here, so a typo reaches no node. */
+static int set_witness(struct parser *p, const char *text)
+{
+    char host[HOSTPORT_HOST_MAX];
+    const char *reason = NULL;
+    uint16_t port;
+
+    if (hostport_parse(text, RPC_DEFAULT_PORT, host, sizeof(host), &port, &reason) < 0)
+        return usage(p, "bad --witness '%.64s%s': %s (expected HOST or HOST:PORT)", text,
+                     strlen(text) > 64 ? "..." : "", reason);
+    p->a.witness = text;
     return 0;
 }
 
@@ -274,6 +294,11 @@ static int apply_option(struct parser *p, const struct option_def *o, const char
         return add_owner(p, value, p->a.owner_add, &p->a.n_owner_add);
     case OPT_REMOVE:
         return add_owner(p, value, p->a.owner_remove, &p->a.n_owner_remove);
+    case OPT_WITNESS:
+        return set_witness(p, value);
+    case OPT_NO_WITNESS:
+        p->a.no_witness = true;
+        return 0;
     }
     return usage(p, "internal error: unhandled option");
 }
@@ -367,6 +392,8 @@ static const struct command_def {
     {"property", "set", CLI_CMD_PROP_SET, 2, 2, "a property NAME and a VALUE"},
     {"events", NULL, CLI_CMD_EVENTS, 0, 0, NULL},
     {"rekey", NULL, CLI_CMD_REKEY, 0, 0, NULL},
+    {"quorum", "show", CLI_CMD_QUORUM_SHOW, 0, 0, NULL},
+    {"quorum", "set", CLI_CMD_QUORUM_SET, 0, 0, NULL},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -583,6 +610,8 @@ static int check_command(struct parser *p)
                    a->cmd == CLI_CMD_NODE_CLEAR ? ": name the NODE to clear" : "");
     if (rv == 0 && a->cmd == CLI_CMD_KEYGEN && *a->file == '\0')
         rv = usage(p, "keygen needs a non-empty FILE");
+    if (rv == 0 && a->cmd == CLI_CMD_QUORUM_SET && (a->witness != NULL) == a->no_witness)
+        rv = usage(p, "quorum set needs --witness HOST[:PORT] or --no-witness (not both)");
     if (rv == 0 && a->cmd == CLI_CMD_REKEY &&
         (a->file != NULL) + a->retire_old + a->cluster_credential != 1)
         rv = usage(p, "rekey needs one of --new-key FILE (step 1) or --retire-old (step 2) for "

@@ -42,6 +42,8 @@ enum cli_command {
     CLI_CMD_NODE_RESUME,
     CLI_CMD_EVENTS,
     CLI_CMD_REKEY,
+    CLI_CMD_QUORUM_SHOW,  /* quorum show */
+    CLI_CMD_QUORUM_SET,   /* quorum set --witness HOST[:PORT] | --no-witness */
     CLI_CMD_RES_CREATE,   /* resource create NAME --group G --type T [--prop K=V]... */
     CLI_CMD_RES_DELETE,
     CLI_CMD_RES_ONLINE,
@@ -123,6 +125,8 @@ struct cli_args {
     const char **props;
     size_t n_owner_add, n_owner_remove; /* resource owners --add / --remove NODE */
     const char **owner_add, **owner_remove;
+    const char *witness;     /* quorum set --witness HOST[:PORT] (checked by hostport_parse) */
+    bool no_witness;         /* quorum set --no-witness */
 };
 
 /*

@@ -53,5 +53,7 @@ int cli_cmd_resource(const struct cli_args *a, HCLUSTER h);
 int cli_cmd_props(const struct cli_args *a, HCLUSTER h);
 /* `clusctl rekey --new-key FILE | --retire-old`: admin key rotation (cli_rekey.c). */
 int cli_cmd_rekey(const struct cli_args *a, HCLUSTER h);
+/* `clusctl quorum show|set`: the votes and the witness (cli_quorum.c). */
+int cli_cmd_quorum(const struct cli_args *a, HCLUSTER h);
 
 #endif

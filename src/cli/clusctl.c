@@ -111,6 +111,12 @@ static const char help_text[] =
     "                         replace the secret the nodes prove to each other with\n"
     "                         a fresh one on every member, without stopping the\n"
     "                         cluster; the old one is refused afterwards\n"
+    "  quorum show            the votes: every node and the witness, up or not,\n"
+    "                         DynamicQuorum, how many failures the cluster survives\n"
+    "  quorum set --witness HOST[:PORT] | --no-witness\n"
+    "                         make the clussvc --witness at HOST (port default 3343)\n"
+    "                         the cluster's witness, replacing any other, or remove\n"
+    "                         the witness; groups stay online\n"
     "\n"
     "Options:\n"
     "  -c, --cluster NAME     the cluster or node to talk to, by name or address\n"
@@ -150,6 +156,8 @@ static const char help_text[] =
     "      --count N          events: stop after N changes (default: until Ctrl-C)\n"
     "      --new-key FILE     rekey: the new administrator key (from keygen)\n"
     "      --retire-old       rekey: drop every key but the one in use\n"
+    "      --witness HOST[:PORT], --no-witness\n"
+    "                         quorum set: the witness to use, or none\n"
     "\n"
     "Ctrl-C during create or add-node cancels it: the nodes are rolled back. A second\n"
     "Ctrl-C stops clusctl at once. A destroy cannot be cancelled: it runs to its end.\n"
@@ -221,6 +229,9 @@ static int run_on_cluster(const struct cli_args *a, HCLUSTER h, bool ask)
     case CLI_CMD_REKEY:
         return a->cluster_credential ? cli_cmd_rekey_cluster_credential(a, h)
                                      : cli_cmd_rekey(a, h);
+    case CLI_CMD_QUORUM_SHOW:
+    case CLI_CMD_QUORUM_SET:
+        return cli_cmd_quorum(a, h);
     default:
         return CLI_EXIT_USAGE;
     }

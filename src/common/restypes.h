@@ -16,7 +16,7 @@
 #define RESTYPES_BUILTIN_INITIALIZERS                                                            \
     {"IP Address", "ipaddr"}, {"IPv6 Address", "ipaddr"}, {"Network Name", "netname"},         \
         {"Generic Application", "genapp"}, {"Generic Script", "genscript"},                    \
-        {"Generic Service", "gensvc"}
+        {"Generic Service", "gensvc"}, {"Node Witness", "witness"}
 
 struct restype_builtin {
     const char *type_name;

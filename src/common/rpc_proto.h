@@ -35,7 +35,8 @@ enum rpc_op {
     RPC_OP_CLEANUP,           /* SESSION or CLUSTER_ID (optional) -> back to NotConfigured */
     RPC_OP_GROUP_ONLINE,      /* NAME, NODE_ID (0 = best) -> asks the group manager to place it */
     RPC_OP_GROUP_OFFLINE,     /* NAME -> the owner takes the group's resources offline */
-    RPC_OP_MEMBER_ADD,        /* NODE_NAME, ADDRESS, PORT, RAFT_PORT -> NODE_ID, PEER... (leader) */
+    RPC_OP_MEMBER_ADD,        /* NODE_NAME, ADDRESS, PORT, RAFT_PORT, WITNESS (optional u32 1:
+                               * the node is a witness) -> NODE_ID, PEER... (leader) */
     RPC_OP_MEMBER_PROMOTE,    /* NODE_ID -> ROLE: the node catches up and votes if there is room */
     RPC_OP_MEMBER_REMOVE,     /* NODE_ID -> leaves raft and the database (leader) */
     RPC_OP_GROUP_DELETE,      /* NAME -> deletes an offline group and its resources */
@@ -95,9 +96,6 @@ enum rpc_op {
     /* Quorum (docs/failover.md, "Quorum"). Leader only; relayed from followers. */
     RPC_OP_NODE_SET_PROPS,    /* NAME (node), PROP*, VALIDATE -> its common properties
                                * (NodeWeight) */
-    RPC_OP_WITNESS_ADD,       /* ADDRESS, PORT -> the node there joins as the cluster's witness
-                               * (one at most) -> NODE_ID, NAME */
-    RPC_OP_WITNESS_REMOVE,    /* -> the witness leaves (its vote first); ERROR_NOT_FOUND if none */
 };
 
 /* The steps of a cluster credential rotation, taken by every member in this order (cred_ring.h). */

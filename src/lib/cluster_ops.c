@@ -113,7 +113,7 @@ static uint32_t query(struct cluster_handle *c, uint32_t what, void **items, siz
 static void fill_node(const struct wire_field *f, void *item)
 {
     struct cluster_node *n = item;
-    uint32_t port = 0, state = 0, role = 0;
+    uint32_t port = 0, state = 0, role = 0, witness = 0;
 
     wire_get_u64(f->value, f->len, RPC_F_NODE_ID, &n->id);
     copy_str(f, RPC_F_NAME, n->name, sizeof(n->name));
@@ -121,6 +121,8 @@ static void fill_node(const struct wire_field *f, void *item)
     wire_get_u32(f->value, f->len, RPC_F_PORT, &port);
     wire_get_u32(f->value, f->len, RPC_F_STATE, &state);
     wire_get_u32(f->value, f->len, RPC_F_ROLE, &role);
+    wire_get_u32(f->value, f->len, RPC_F_WITNESS, &witness);
+    n->witness = witness != 0;
     n->port = (uint16_t)port;
     n->state = (int32_t)state;
     n->role = role;

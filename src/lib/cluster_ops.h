@@ -18,6 +18,7 @@ struct cluster_node {
     uint16_t port;
     int32_t state; /* CLUSTER_NODE_STATE */
     uint32_t role; /* raft role */
+    bool witness;  /* votes and hosts nothing (clussvc --witness) */
 };
 
 struct cluster_group {

@@ -62,6 +62,7 @@ void phase_end_final(struct reporter *r);
 struct setup_node {
     char name[256];          /* as the caller gave it */
     char address[64];        /* numeric, as resolved here */
+    uint16_t port;           /* its management port; 0: lib_port() (setup_node_port) */
     struct rpc_conn conn;
     uint64_t id;             /* node id in the cluster */
     uint32_t raft_port;
@@ -75,6 +76,7 @@ struct setup_node {
     uint32_t version_major;
     int64_t clock_skew_ms;
     bool state_dir_ok;
+    bool witness;            /* it runs clussvc --witness */
     char cluster_name[256];
 };
 
@@ -113,6 +115,8 @@ uint32_t setup_wait(struct setup_node *node, uint32_t kind, const char *name, in
                     uint32_t timeout_ms);
 /* A node counts toward the majority rule. */
 size_t setup_nodes_usable(const struct setup_nodes *ns);
+/* The management port a node is reached on: its own, else lib_port(). */
+uint16_t setup_node_port(const struct setup_node *node);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Rollback                                                                                    */
@@ -123,5 +127,19 @@ size_t setup_nodes_usable(const struct setup_nodes *ns);
 typedef DWORD (*setup_undo_fn)(struct reporter *r, void *arg);
 void setup_failure_cleanup(struct reporter *r, struct setup_nodes *ns, const char *object,
                            setup_undo_fn undo, void *undo_arg);
+
+/* ------------------------------------------------------------------------------------------ */
+/* AddClusterNode                                                                              */
+/* ------------------------------------------------------------------------------------------ */
+
+/*
+ * AddClusterNode's phases for the node name (checked by the caller) on management port port (0:
+ * lib_port()), progress to cb (NULL: none). With witness the node joins as the cluster's witness
+ * and must run clussvc --witness (ERROR_NOT_QUORUM_CAPABLE otherwise); without, a node that
+ * runs so is refused (ERROR_NODE_CANNOT_BE_CLUSTERED). On failure the node is evicted and wiped
+ * again. Win32 status, the last error set on failure.
+ */
+DWORD setup_add_node(struct cluster_handle *c, const char *name, uint16_t port, bool witness,
+                     PCLUSTER_SETUP_PROGRESS_CALLBACK cb, PVOID cb_arg);
 
 #endif

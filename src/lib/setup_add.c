@@ -3,6 +3,7 @@
  * (DESIGN §6, REFERENCE §6.2). The node joins raft as a spare, is configured to join (no
  * bootstrap), starts, catches up and is promoted: a voter while the cluster has fewer than five,
  * a standby otherwise. On any failure or cancel, FailureCleanup evicts it again and wipes it.
+ * A witness (SetClusterQuorumResource, api_quorum.c) joins by the same phases.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct add {
     char key_hex[2 * CHANNEL_KEY_BYTES + 1];
     struct rpc_reply member;  /* MEMBER_ADD's reply: the id and the members */
     uint64_t id;              /* set once raft and the database know the node */
+    bool witness;             /* the node joins as the cluster's witness */
 };
 
 static bool fail_node(struct add *a, const char *what)
@@ -66,6 +68,16 @@ static bool phase_validate_node(struct add *a)
     if (n->version_major < 8 || !n->state_dir_ok) {
         n->status = n->state_dir_ok ? ERROR_CLUSTER_INCOMPATIBLE_VERSIONS
                                     : ERROR_NODE_CANNOT_BE_CLUSTERED;
+        return fail_node(a, n->name);
+    }
+    if (n->witness != a->witness) {
+        /* A witness starts no resource host: as a member it would be given groups it never
+         * runs; a member started as a node would host groups where a witness should not. */
+        n->status = a->witness ? ERROR_NOT_QUORUM_CAPABLE : ERROR_NODE_CANNOT_BE_CLUSTERED;
+        snprintf(n->errmsg, sizeof(n->errmsg), "%s",
+                 a->witness ? "it is not a witness: start clussvc --witness there"
+                            : "it runs clussvc --witness: make it the cluster's witness "
+                              "(clusctl quorum set --witness) instead");
         return fail_node(a, n->name);
     }
     setup_node_claim(n, &a->nodes);
@@ -134,8 +146,10 @@ static bool phase_add_member(struct add *a)
     rpc_request(&w, RPC_OP_MEMBER_ADD);
     wire_put_str(&w, RPC_F_NODE_NAME, a->node->name);
     wire_put_str(&w, RPC_F_ADDRESS, a->node->address);
-    wire_put_u32(&w, RPC_F_PORT, lib_port());
+    wire_put_u32(&w, RPC_F_PORT, setup_node_port(a->node));
     wire_put_u32(&w, RPC_F_RAFT_PORT, a->node->raft_port);
+    if (a->witness)
+        wire_put_u32(&w, RPC_F_WITNESS, 1);
     status = cluster_call(a->cluster, &w, LIB_RPC_TIMEOUT_MS, &a->member);
     if (status == 0 && wire_get_u64(a->member.data, a->member.len, RPC_F_NODE_ID, &a->id) < 0)
         status = ERROR_INVALID_DATA;
@@ -329,42 +343,54 @@ static DWORD check_args(HCLUSTER hCluster, PCWSTR name, DWORD flags,
     return 0;
 }
 
+DWORD setup_add_node(struct cluster_handle *c, const char *name, uint16_t port, bool witness,
+                     PCLUSTER_SETUP_PROGRESS_CALLBACK cb, PVOID cb_arg)
+{
+    struct add a;
+    char *names[] = {(char *)name};
+    DWORD status;
+
+    memset(&a, 0, sizeof(a));
+    a.cluster = c;
+    a.witness = witness;
+    status = setup_nodes_init(&a.nodes, names, 1);
+    if (status != 0)
+        return lib_fail(status);
+    a.node = &a.nodes.v[0];
+    a.node->port = port;
+    reporter_init(&a.rep, cb, cb_arg, PROGRESS_TOTAL_ADD_NODE);
+    if (!run_phases(&a)) {
+        setup_failure_cleanup(&a.rep, &a.nodes, a.node->name, undo_member, &a);
+        status = GetLastError();
+        if (status == 0) /* every failed phase sets it; never report a failure as success */
+            status = lib_fail(ERROR_GEN_FAILURE);
+    }
+    rpc_reply_done(&a.member);
+    memset(a.key_hex, 0, sizeof(a.key_hex));
+    setup_nodes_done(&a.nodes);
+    return status;
+}
+
 CLUSAPI_API HNODE CLUSAPI_CALL AddClusterNodeEx(HCLUSTER hCluster, PCWSTR lpszNodeName,
                                                 DWORD dwFlags,
                                                 PCLUSTER_SETUP_PROGRESS_CALLBACK pfnProgressCallback,
                                                 PVOID pvCallbackArg)
 {
-    struct add a;
+    struct cluster_handle *c;
     struct object_handle *h = NULL;
     char *name = NULL;
     DWORD status;
 
-    memset(&a, 0, sizeof(a));
     lib_clear_error();
-    status = check_args(hCluster, lpszNodeName, dwFlags, &a.cluster, &name);
+    status = check_args(hCluster, lpszNodeName, dwFlags, &c, &name);
     if (status != 0) {
         lib_fail(status);
         return NULL;
     }
-    a.node = NULL;
-    status = setup_nodes_init(&a.nodes, &name, 1);
+    status = setup_add_node(c, name, 0, false, pfnProgressCallback, pvCallbackArg);
+    if (status == 0 && (h = object_new(c, HANDLE_NODE, name)) == NULL)
+        lib_fail(ERROR_NOT_ENOUGH_MEMORY);
     free(name);
-    if (status != 0) {
-        lib_fail(status);
-        return NULL;
-    }
-    a.node = &a.nodes.v[0];
-    reporter_init(&a.rep, pfnProgressCallback, pvCallbackArg, PROGRESS_TOTAL_ADD_NODE);
-    if (!run_phases(&a)) {
-        setup_failure_cleanup(&a.rep, &a.nodes, a.node->name, undo_member, &a);
-    } else {
-        h = object_new(a.cluster, HANDLE_NODE, a.node->name);
-        if (h == NULL)
-            lib_fail(ERROR_NOT_ENOUGH_MEMORY);
-    }
-    rpc_reply_done(&a.member);
-    memset(a.key_hex, 0, sizeof(a.key_hex));
-    setup_nodes_done(&a.nodes);
     return (HNODE)h;
 }
 

@@ -46,6 +46,11 @@ void setup_nodes_done(struct setup_nodes *ns)
     memset(ns, 0, sizeof(*ns));
 }
 
+uint16_t setup_node_port(const struct setup_node *node)
+{
+    return node->port != 0 ? node->port : lib_port();
+}
+
 size_t setup_nodes_usable(const struct setup_nodes *ns)
 {
     size_t k = 0;
@@ -165,7 +170,7 @@ void setup_node_info(struct setup_node *node, void *arg)
 {
     struct wire_writer w;
     struct rpc_reply r;
-    uint32_t dir_ok = 0;
+    uint32_t dir_ok = 0, witness = 0;
     int64_t clock_ms = 0, before;
     char *name = NULL;
 
@@ -174,7 +179,7 @@ void setup_node_info(struct setup_node *node, void *arg)
         node->status = ERROR_CLUSTER_NODE_UNREACHABLE;
         return;
     }
-    rpc_conn_init(&node->conn, node->address, lib_port());
+    rpc_conn_init(&node->conn, node->address, setup_node_port(node));
     rpc_request(&w, RPC_OP_NODE_INFO);
     before = realtime_ms();
     if (setup_node_call(node, &w, LIB_RPC_TIMEOUT_MS, &r) != 0) {
@@ -186,6 +191,8 @@ void setup_node_info(struct setup_node *node, void *arg)
     wire_get_u32(r.data, r.len, RPC_F_RAFT_PORT, &node->raft_port);
     wire_get_u32(r.data, r.len, RPC_F_STATE_DIR_OK, &dir_ok);
     node->state_dir_ok = dir_ok != 0;
+    wire_get_u32(r.data, r.len, RPC_F_WITNESS, &witness);
+    node->witness = witness != 0;
     if (wire_get_u64(r.data, r.len, RPC_F_CLOCK_MS, (uint64_t *)&clock_ms) == 0)
         node->clock_skew_ms = clock_ms - (before + realtime_ms()) / 2;
     if (wire_get_strdup(r.data, r.len, RPC_F_CLUSTER_NAME, &name) == 0) {
@@ -219,7 +226,7 @@ static void *keepalive_main(void *p)
     struct timespec deadline;
 
     for (size_t i = 0; conns != NULL && i < ns->n; i++)
-        rpc_conn_init(&conns[i], ns->v[i].address, lib_port());
+        rpc_conn_init(&conns[i], ns->v[i].address, setup_node_port(&ns->v[i]));
     pthread_mutex_lock(&ns->mu);
     while (!ns->stop) {
         clock_gettime(CLOCK_REALTIME, &deadline);

@@ -594,6 +594,7 @@ lab_start_node() {
         svc+=(--heartbeat 300 --election-timeout 4000)
     fi
     [[ -d $d/state ]] || mkdir -m 0700 "$d/state"
+    [[ ! -e $d/witness ]] || set -- --witness "$@" # lab_start_witness made it one
     rm -f "$d/exit"
     printf '=== lab: start %s n%d at %s ===\n' "$LAB_ID" "$i" "$(date +%T.%N)" >>"$d/clussvc.log"
     ip netns exec "$ns" bash "$LAB_HOME/node_cgroup.sh" "${svc[@]}" --state-dir "$d/state" \
@@ -630,6 +631,14 @@ lab_start_node() {
         fi
         sleep "$LAB_POLL_INTERVAL"
     done
+}
+
+# lab_start_witness I [ARGS...] — starts node I as a witness (`clussvc --witness`, in its own
+# namespace like any node); every later lab_start_node I (a restart) does so too.
+lab_start_witness() {
+    lab__check_node "$1" || return 1
+    : >"$LAB_DIR/n$1/witness"
+    lab_start_node "$@"
 }
 
 # lab_stop_node I — SIGTERM to node I's clussvc, bounded wait (LAB_STOP_TIMEOUT), then SIGKILL.

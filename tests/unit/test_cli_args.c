@@ -358,6 +358,43 @@ static void test_args_rekey(void **state)
     assert_int_equal(PARSE(&a, err, "rekey", "--cluster-credential", "n1"), -EINVAL);
 }
 
+/* quorum show, quorum set with exactly one of --witness HOST[:PORT] and --no-witness. */
+static void test_args_quorum(void **state)
+{
+    struct cli_args a;
+    char err[256] = "";
+
+    (void)state;
+    assert_int_equal(PARSE(&a, err, "quorum", "show", "--json"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_QUORUM_SHOW);
+    assert_true(a.json);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "quorum", "set", "--witness", "w1:3400"), 0);
+    assert_int_equal(a.cmd, CLI_CMD_QUORUM_SET);
+    assert_string_equal(a.witness, "w1:3400");
+    assert_false(a.no_witness);
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "quorum", "set", "--witness=[fd00::13]:3400"), 0);
+    assert_string_equal(a.witness, "[fd00::13]:3400");
+    cli_args_done(&a);
+    assert_int_equal(PARSE(&a, err, "-c", "n1", "quorum", "set", "--no-witness"), 0);
+    assert_null(a.witness);
+    assert_true(a.no_witness);
+    cli_args_done(&a);
+    /* usage errors: neither, both, a bad HOST[:PORT], an option of another command */
+    assert_int_equal(PARSE(&a, err, "quorum", "set"), -EINVAL);
+    assert_non_null(strstr(err, "--no-witness"));
+    assert_int_equal(PARSE(&a, err, "quorum", "set", "--no-witness", "--witness", "w1"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "quorum", "set", "--witness", "w1:0"), -EINVAL);
+    assert_non_null(strstr(err, "bad --witness 'w1:0'"));
+    assert_int_equal(PARSE(&a, err, "quorum", "set", "--witness", "bad_host"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "quorum", "show", "--no-witness"), -EINVAL);
+    assert_non_null(strstr(err, "only applies to quorum set"));
+    assert_int_equal(PARSE(&a, err, "quorum", "show", "extra"), -EINVAL);
+    assert_int_equal(PARSE(&a, err, "quorum"), -EINVAL);
+    assert_non_null(strstr(err, "'show' or 'set'"));
+}
+
 /* destroy asks on a terminal, refuses without one, and --yes skips both. */
 static void test_args_confirm(void **state)
 {
@@ -635,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_args_node_pause_resume),
         cmocka_unit_test(test_args_events),
         cmocka_unit_test(test_args_rekey),
+        cmocka_unit_test(test_args_quorum),
         cmocka_unit_test(test_args_confirm),
         cmocka_unit_test(test_args_usage_errors),
         cmocka_unit_test(test_create_config),

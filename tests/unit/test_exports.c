@@ -1,7 +1,7 @@
 /*
- * Every function the resource, enumeration and resource-type sections of clusapi.h declare is
- * exported from the built libclusapi.so (it is built with -fvisibility=hidden, so a missing
- * CLUSAPI_API would hide one): dlopen the library and dlsym each name.
+ * Every function the resource, enumeration, resource-type and quorum sections of clusapi.h
+ * declare is exported from the built libclusapi.so (it is built with -fvisibility=hidden, so a
+ * missing CLUSAPI_API would hide one): dlopen the library and dlsym each name.
  */
 #include <dlfcn.h>
 #include <setjmp.h>
@@ -25,6 +25,9 @@ static const char *const names[] = {
     "ClusapiGetResourceTypeInfo",
     /* the ones the new code reworked */
     "ClusterOpenEnum", "ClusterGetEnumCount", "ClusterEnum", "ClusterCloseEnum",
+    /* quorum */
+    "GetClusterQuorumResource", "SetClusterQuorumResource", "ClusapiGetNodeQuorumFlags",
+    "ClusapiCheckWitness",
 };
 
 static void test_every_name_is_exported(void **state)

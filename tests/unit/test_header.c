@@ -189,6 +189,9 @@ static void test_node_cluster_state(void **state)
         NV(ClusterStateNotConfigured, 1),
         NV(ClusterStateNotRunning, 3),
         NV(ClusterStateRunning, 0x13),
+        NV(CLUS_HYBRID_QUORUM, 0x400),
+        NV(CLUS_NODE_MAJORITY_QUORUM, 0),
+        NV(CLUS_LEGACY_QUORUM, 0x400000),
     };
     (void)state;
     CHECK_VALUES(v);
@@ -516,6 +519,10 @@ _Static_assert(SAME_TYPE(AddClusterStorageNode, PCLUSAPI_ADD_CLUSTER_STORAGE_NOD
                "AddClusterStorageNode");
 _Static_assert(SAME_TYPE(DestroyCluster, PCLUSAPI_DESTROY_CLUSTER), "DestroyCluster");
 _Static_assert(SAME_TYPE(OpenCluster, PCLUSAPI_OPEN_CLUSTER), "OpenCluster");
+_Static_assert(SAME_TYPE(GetClusterQuorumResource, PCLUSAPI_GET_CLUSTER_QUORUM_RESOURCE),
+               "GetClusterQuorumResource");
+_Static_assert(SAME_TYPE(SetClusterQuorumResource, PCLUSAPI_SET_CLUSTER_QUORUM_RESOURCE),
+               "SetClusterQuorumResource");
 _Static_assert(SAME_TYPE(OpenClusterEx, PCLUSAPI_OPEN_CLUSTER_EX), "OpenClusterEx");
 _Static_assert(SAME_TYPE(CloseCluster, PCLUSAPI_CLOSE_CLUSTER), "CloseCluster");
 _Static_assert(SAME_TYPE(OpenClusterNode, PCLUSAPI_OPEN_CLUSTER_NODE), "OpenClusterNode");

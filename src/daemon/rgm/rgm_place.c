@@ -32,6 +32,26 @@ void rgm_placement_done(struct rgm_placement *p)
     free(p->barred);
 }
 
+/* Bars every witness from every placement: it votes and hosts nothing (docs/failover.md,
+ * "Quorum"). */
+static int placement_bar_witnesses(struct rgm_placement *p)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < p->members.n_nodes; i++)
+        k += p->nodes[i].witness;
+    if (k == 0)
+        return 0;
+    p->barred = calloc(k, sizeof(*p->barred));
+    if (p->barred == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < p->members.n_nodes; i++)
+        if (p->nodes[i].witness)
+            p->barred[p->members.n_barred++] = p->nodes[i].id;
+    p->members.barred = p->barred;
+    return 0;
+}
+
 uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
                             char *errmsg, size_t n)
 {
@@ -47,7 +67,7 @@ uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placeme
         return ERROR_NOT_ENOUGH_MEMORY;
     p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
                                       .n_nodes = n_nodes};
-    return 0;
+    return placement_bar_witnesses(p) < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
 }
 
 int rgm_placement_bar(struct rgm *m, struct rgm_placement *p, const char *const *names,

@@ -14,7 +14,7 @@
 /* The drivers by the string a resource type names them with (restype.driver). */
 static const struct rm_driver *const drivers[] = {
     &rm_ipaddr_driver, &rm_netname_driver, &rm_genapp_driver,
-    &rm_genscript_driver, &rm_gensvc_driver,
+    &rm_genscript_driver, &rm_gensvc_driver, &rm_witness_driver,
 };
 
 /* Windows' type names where Windows has the type; one driver may serve several. The list is

@@ -111,5 +111,17 @@ extern const struct rm_driver rm_genapp_driver;  /* "Generic Application" (rm_ge
 extern const struct rm_driver rm_genscript_driver; /* "Generic Script" (rm_genscript.c) */
 extern const struct rm_driver rm_gensvc_driver;  /* "Generic Service", systemd (rm_gensvc.c) */
 extern const struct rm_driver rm_ocf_driver;     /* "ocf:PROVIDER:AGENT" (rm_ocf.c) */
+extern const struct rm_driver rm_witness_driver; /* "Node Witness" (rm_witness.c) */
+
+/* A witness member as the service reads it from the database, for the Node Witness driver. */
+#define RM_WITNESS_MAX 4
+struct rm_witness_member {
+    char address[64]; /* numeric, as the node table holds it */
+    uint16_t port;    /* its management port */
+    bool up;          /* recorded Up: heard */
+};
+/* Replaces what the Node Witness driver knows of the witness members (at most RM_WITNESS_MAX
+ * are kept). Any thread. */
+void rm_witness_publish(const struct rm_witness_member *v, size_t n);
 
 #endif

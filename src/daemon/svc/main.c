@@ -28,6 +28,10 @@ static const char usage[] =
     "  --election-timeout MS   raft election timeout (default 400)\n"
     "  --heartbeat MS          raft heartbeat interval (default 30)\n"
     "  --max-nodes N           largest cluster this node's leader accepts (2..64, default 64)\n"
+    "  --witness               run as a witness: vote, host nothing (no resource host); add\n"
+    "                          it with `clusctl quorum set --witness HOST[:PORT]`. One\n"
+    "                          witness machine serves many clusters: one clussvc --witness\n"
+    "                          per cluster, each with its own --port and --state-dir\n"
     "  --log-level LEVEL       error, warning, info (default) or debug\n"
     "  --help, --version\n";
 
@@ -82,7 +86,7 @@ static int parse_args(int argc, char **argv, struct svc_options *o, char *host, 
         {"port", 1, 0, 'p'},      {"raft-port", 1, 0, 'r'}, {"authkey", 1, 0, 'k'},
         {"election-timeout", 1, 0, 'e'}, {"heartbeat", 1, 0, 'b'}, {"log-level", 1, 0, 'L'},
         {"max-nodes", 1, 0, 'm'}, {"help", 0, 0, 'h'},      {"version", 0, 0, 'V'},
-        {0, 0, 0, 0}};
+        {"witness", 0, 0, 'w'},   {0, 0, 0, 0}};
     int c;
 
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -99,6 +103,7 @@ static int parse_args(int argc, char **argv, struct svc_options *o, char *host, 
         case 'b': bad = parse_ms(optarg, &o->timing.heartbeat_ms); break;
         case 'L': bad = (log_level = parse_level(optarg)) < 0; break;
         case 'm': bad = parse_count(optarg, 2, 64, &o->max_nodes); break;
+        case 'w': o->witness = true; break;
         case 'h': fputs(usage, stdout); exit(0);
         case 'V': puts("clussvc " CLUSAPI_VERSION_STRING); exit(0);
         default: fputs(usage, stderr); return -1;
@@ -143,7 +148,8 @@ int main(int argc, char **argv)
         return 2;
     /* A peer that closes its end must cost a write error, not the process. */
     signal(SIGPIPE, SIG_IGN);
-    if (rhs_spawn() < 0) /* before any thread: the host is a plain fork */
+    /* before any thread: the host is a plain fork. A witness hosts nothing: no host. */
+    if (!opts.witness && rhs_spawn() < 0)
         return 1;
     if (gnutls_global_init() < 0)
         return 1;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 
 #include <clusapi.h>
@@ -113,7 +114,10 @@ static void host_init(struct svc *s)
     s->host = (struct host){.loop = s->loop, .submit = host_submit, .ask_move = host_ask_move,
                             .kick = host_kick, .now = host_now};
     svc_host_update(s);
-    rgm_init(&s->rgm, &s->host, health_may_start_resources, &s->health);
+    if (s->opts.witness)
+        rgm_init(&s->rgm, &s->host, svc_witness_may_start, NULL);
+    else
+        rgm_init(&s->rgm, &s->host, health_may_start_resources, &s->health);
     health_init(&s->health, &s->host, &s->rgm, &s->conf, &s->keys.ring);
 }
 
@@ -245,10 +249,13 @@ static void pass(struct svc *s, bool periodic)
     if (!s->shutdown.stopping && !s->wiping) {
         check_committed(s);
         health_sync(&s->health, s->sync.props_known);
+        svc_witness_publish(s); /* before a Node Witness online that reconcile may start */
         rgm_reconcile(&s->rgm);
         svc_votes_check(s);
-        if (periodic)
+        if (periodic) {
             rgm_monitor(&s->rgm);
+            svc_witness_tick(s);
+        }
     }
     svc_waits_check(s);
     svc_submit_check_deferred(s);
@@ -374,6 +381,25 @@ static void rhs_cb(uv_poll_t *poll, int status, int events)
         rgm_lost_all(&s->rgm);
 }
 
+/*
+ * Watches what the resource host says. A witness has no host: its handle then watches an
+ * eventfd nobody writes, so that stopping closes it like any node's (svc_shutdown.c).
+ */
+static int rhs_poll_init(struct svc *s)
+{
+    int fd = rhs_fd() >= 0 ? rhs_fd() : eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    int rv;
+
+    assert(s->opts.witness == (rhs_fd() < 0));
+    if (fd < 0)
+        return uv_translate_sys_error(errno);
+    rv = uv_poll_init(s->loop, &s->rhs_poll, fd);
+    if (rv < 0)
+        return rv;
+    s->rhs_poll.data = s;
+    return s->opts.witness ? 0 : uv_poll_start(&s->rhs_poll, UV_READABLE, rhs_cb);
+}
+
 int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
 {
     int rv;
@@ -408,9 +434,11 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
     if (rv < 0) /* Network Names then fail here and come online on another node */
         LOGW("svc", "cluster names will not resolve by LLMNR: %s", strerror(-rv));
     uv_timer_start(&s->tick, tick_cb, TICK_MS, TICK_MS);
-    uv_poll_init(loop, &s->rhs_poll, rhs_fd());
-    s->rhs_poll.data = s;
-    uv_poll_start(&s->rhs_poll, UV_READABLE, rhs_cb);
+    rv = rhs_poll_init(s);
+    if (rv < 0) {
+        LOGE("svc", "cannot watch the resource host: %s", uv_strerror(rv));
+        return rv;
+    }
     svc_shutdown_init(s);
     LOGI("svc", "node %s serving on %s port %u", opts->name, opts->listen ? opts->listen : "*",
          opts->port);

@@ -50,6 +50,17 @@ struct svc_options {
     const char *authkey;
     struct consensus_timing timing;
     size_t max_nodes;       /* members this node's cluster may have (the leader's counts) */
+    bool witness;           /* --witness: votes, hosts nothing, no resource host */
+};
+
+/* What svc_witness.c keeps between passes. */
+struct svc_witness {
+    bool handing_over;          /* a leadership transfer is running */
+    uint64_t target;            /* the node it goes to */
+    uint64_t last_refused;      /* the last target that did not take it */
+    uint64_t next_try;          /* svc_now_ms() before which no transfer starts */
+    uint64_t published_version; /* the database version the Node Witness driver saw */
+    bool mismatch_told;         /* logged that --witness disagrees with the node's row */
 };
 
 struct svc {
@@ -78,6 +89,7 @@ struct svc {
     struct svc_orphan orphan;
     struct svc_shutdown shutdown;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
+    struct svc_witness witness;
 };
 
 uint64_t svc_now_ms(void);
@@ -121,6 +133,15 @@ void svc_op_query(struct svc *s, struct rpc_call *call);
 void svc_op_member_add(struct svc *s, struct rpc_call *call);
 void svc_op_member_promote(struct svc *s, struct rpc_call *call);
 void svc_op_member_remove(struct svc *s, struct rpc_call *call);
+
+/* The witness (svc_witness.c). */
+/* The group manager's gate on a witness: never. */
+bool svc_witness_may_start(void *arg);
+/* Witness mode, periodic: a witness that leads hands leadership to a real voter that is Up. */
+void svc_witness_tick(struct svc *s);
+/* Any node, after applies: tells the Node Witness driver the witness members and their state
+ * (when the database changed since it last did). */
+void svc_witness_publish(struct svc *s);
 
 
 #endif

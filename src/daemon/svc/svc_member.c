@@ -185,7 +185,7 @@ static void add_spare_done(void *arg, int rv)
     struct member_op *op = arg;
     struct svc *s = op->s;
     char name[64], addr[64];
-    uint32_t port = 0, raft_port = 0;
+    uint32_t port = 0, raft_port = 0, witness = 0;
     struct wire_writer w;
     const struct rpc_call *call = op->call;
 
@@ -197,12 +197,15 @@ static void add_spare_done(void *arg, int rv)
     svc_req_str(call, RPC_F_ADDRESS, addr, sizeof(addr));
     wire_get_u32(call->req, call->req_len, RPC_F_PORT, &port);
     wire_get_u32(call->req, call->req_len, RPC_F_RAFT_PORT, &raft_port);
+    wire_get_u32(call->req, call->req_len, RPC_F_WITNESS, &witness);
     wire_writer_init(&w);
     cdb_cmd_batch(&w);
     {
         size_t mark = cdb_cmd_batch_sub_begin(&w);
 
         cdb_cmd_add_node(&w, op->id, name, addr, port, raft_port, RAFT_SPARE);
+        if (witness)
+            cdb_cmd_add_node_witness(&w);
         cdb_cmd_batch_sub_end(&w, mark);
         mark = cdb_cmd_batch_sub_begin(&w);
         cdb_cmd_set_node_state(&w, op->id, NODE_JOINING);

@@ -365,8 +365,16 @@ static bool in_core_group(struct svc *s, const struct cdb_resource *r)
     return cdb_group_by_id(s->db, r->group_id, &g) == 0 && g.core;
 }
 
+/* A Node Witness: of the core group, yet removed when the witness is (clusctl quorum set). */
+static bool is_witness(struct svc *s, const struct cdb_resource *r)
+{
+    struct cdb_restype t;
+
+    return cdb_restype_by_name(s->db, r->type, &t) == 0 && strcasecmp(t.driver, "witness") == 0;
+}
+
 /* DeleteClusterResource (MS-CMRP ApiDeleteResource): Offline or Failed, nobody depending on
- * it, not a core resource. */
+ * it, not a core resource (a Node Witness that is offline no longer is one). */
 void svc_op_resource_delete(struct svc *s, struct rpc_call *call)
 {
     struct cdb_resource r;
@@ -376,7 +384,7 @@ void svc_op_resource_delete(struct svc *s, struct rpc_call *call)
 
     if (!named_resource(s, call, RPC_F_NAME, &r))
         return;
-    if (in_core_group(s, &r)) {
+    if (in_core_group(s, &r) && !is_witness(s, &r)) {
         rpc_call_finish(call, ERROR_CORE_RESOURCE, "'%s' is a core resource", r.name);
         return;
     }

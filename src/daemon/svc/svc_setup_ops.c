@@ -119,6 +119,8 @@ void svc_op_node_info(struct svc *s, struct rpc_call *call)
     wire_put_u64(w, RPC_F_SESSION, s->claim.session);
     wire_put_u32(w, RPC_F_MAX_NODES, (uint32_t)s->opts.max_nodes);
     wire_put_u64(w, RPC_F_ADMIN_REQUESTS, rpc_server_admin_requests(s->rpc));
+    if (s->opts.witness) /* so that setup adds it as a witness, and only as one */
+        wire_put_u32(w, RPC_F_WITNESS, 1);
     if (s->configured) {
         wire_put_str(w, RPC_F_CLUSTER_ID, s->conf.cluster_id);
         wire_put_str(w, RPC_F_CLUSTER_NAME, s->conf.cluster_name);
