@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # scenario_chaos.sh — a randomized soak on five nodes while a client commits changes.
+# CHAOS_TOPOLOGY=witness runs it on two nodes and a witness instead (scenario_chaos_witness.sh):
+# faults then hit either node or the witness (never evict or move to the witness), and every
+# check below covers the three.
 #
 # CHAOS_ROUNDS rounds (default 25; the long run: CHAOS_ROUNDS=200), each one fault on a random
 # node (the cluster address's owner half of the time), undone before the next:
@@ -31,10 +34,27 @@ SEED=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$SEED
 echo "chaos: $ROUNDS rounds, CHAOS_SEED=$SEED"
 FAULTS=(kill link pause restart evict move)
+TOPOLOGY=${CHAOS_TOPOLOGY:-five}
 
-lab_init 5
-ALL=$(seq -s ' ' 1 5)
-lab_failover_cluster chaos
+if [[ $TOPOLOGY == witness ]]; then
+    lab_init 3
+    W=3
+    NODES="1 2"
+    LAB_FO_IP=$(lab_cluster_ip 0)
+    for i in $NODES; do lab_start_node "$i" || lab_fail "n$i did not start"; done
+    lab_start_witness "$W" || lab_fail "the witness n$W did not start"
+    lab_create chaos --node n1 --node n2 --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 ||
+        lab_fail "create: $(tail -n 1 "$LAB_DIR/create.out")"
+    lab_assert -m "the witness n$W set" lab_clusctl -c n1 quorum set --witness "n$W"
+    lab_start_responders || lab_fail "responders did not start"
+    lab_wait_for "the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
+else
+    lab_init 5
+    W=
+    NODES=$(seq -s ' ' 1 5)
+    lab_failover_cluster chaos
+fi
+ALL=$(seq -s ' ' 1 "$LAB_NODES")
 if [[ -n ${CHAOS_LEASE:-} ]]; then
     lab_assert -m "QuorumLease set to $CHAOS_LEASE" \
         lab_clusctl -c n1 property set QuorumLease "$CHAOS_LEASE"
@@ -42,7 +62,7 @@ fi
 lab_start_prober p "$LAB_FO_IP" 3600
 T0=$EPOCHREALTIME
 hosts=()
-for i in $ALL; do hosts+=("$(lab_node_addr "$i")"); done
+for i in $NODES; do hosts+=("$(lab_node_addr "$i")"); done
 lab_bg client c env CLUSAPI_AUTHKEY="$LAB_DIR/authkey" "$(lab__tool lab_chaos_client)" \
     --log "$LAB_DIR/client.log" --stop "$LAB_DIR/client.stop" --prefix chaos --keep 20 \
     --interval-ms 100 --apps 4 \
@@ -75,7 +95,10 @@ declare -A count
 for ((r = 1; r <= ROUNDS; r++)); do
     fault=${FAULTS[$((RANDOM % ${#FAULTS[@]}))]}
     owner=$(lab_owner "$LAB_FO_IP") || lab_fail "round $r: exactly one owner before the fault"
-    if ((RANDOM % 2)); then node=$owner; else node=$(pick 5); fi
+    if ((RANDOM % 2)); then node=$owner; else node=$(pick "$LAB_NODES"); fi
+    if [[ $node == "$W" && ($fault == evict || $fault == move) ]]; then
+        node=$owner # the witness is neither evicted here nor ever an owner
+    fi
     ms=$((500 + RANDOM % 1501))
     count[$fault]=$((${count[$fault]:-0} + 1))
     label="round $r: $fault n$node"
@@ -92,7 +115,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     move)
         target=$node
         if ((target == owner)); then
-            read -ra others <<<"$(lab_others "$owner")"
+            read -ra others <<<"$(for i in $NODES; do ((i == owner)) || printf '%s ' "$i"; done)"
             target=${others[$((RANDOM % ${#others[@]}))]}
         fi
         lab_clusctl -c "n$target" group move "Cluster Group" --node "n$target" \
