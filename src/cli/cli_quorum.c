@@ -18,6 +18,7 @@
 #include "cli/cli_cmd.h"
 #include "cli/cli_control.h"
 #include "cli/cli_format.h"
+#include "cli/cli_quorum.h"
 #include "common/common_props.h"
 #include "common/proplist.h"
 #include "common/quorum_votes.h"
@@ -149,6 +150,8 @@ static const char *advice(const struct votes *v)
     if (v->view.voters_up < v->view.voters)
         return "One more failure stops the cluster: bring the voters that are down back "
                "first.";
+    if (!v->witness && v->nodes.n == 2)
+        return QUORUM_FRAGILE_ADVICE ".";
     if (!v->witness)
         return "One failure stops the cluster: add a witness on a third machine with "
                "'clusctl quorum set --witness HOST[:PORT]' (clussvc --witness there), or a "
@@ -207,18 +210,25 @@ static int render_json(const struct votes *v, struct cli_buf *b)
     return rv == 0 ? cli_buf_puts(b, "}\n") : rv;
 }
 
-/* "Votes: 2 of 3 up, majority 2: the cluster survives 1 more failure." and the advice. */
+/* "Votes: n1 n2 w (3 of 3 up, majority 2): the cluster survives 1 more failure." and the
+ * advice. */
 static int render_summary(const struct votes *v, struct cli_buf *b)
 {
     const char *todo = advice(v);
-    int rv = cli_buf_printf(b, "Votes: %u of %u up, majority %u: ", v->view.voters_up,
+    int rv = cli_buf_puts(b, "Votes:");
+
+    for (size_t i = 0; rv == 0 && i < v->nodes.n; i++)
+        if (v->flags[i] & CLUSAPI_NODE_VOTER)
+            rv = cli_buf_printf(b, " %s", v->nodes.v[i].name);
+    if (rv == 0)
+        rv = cli_buf_printf(b, " (%u of %u up, majority %u): ", v->view.voters_up,
                             v->view.voters, v->view.majority);
 
     if (rv == 0 && !v->view.has_quorum)
         rv = cli_buf_puts(b, "NO QUORUM.\n");
     else if (rv == 0)
         rv = v->view.survives == 0
-                 ? cli_buf_puts(b, "the cluster survives no failure.\n")
+                 ? cli_buf_puts(b, "the cluster survives no failure of a voter.\n")
                  : cli_buf_printf(b, "the cluster survives %u more failure%s.\n",
                                   v->view.survives, v->view.survives == 1 ? "" : "s");
     if (rv == 0 && todo != NULL)
@@ -251,6 +261,23 @@ static int render_text(const struct votes *v, struct cli_buf *b)
         rv = cli_table_render(&t, "", b);
     cli_table_done(&t);
     return rv == 0 ? render_summary(v, b) : rv;
+}
+
+uint32_t cli_quorum_summary(HCLUSTER h, bool json, struct cli_buf *b, char *detail)
+{
+    struct votes v = {0};
+    uint32_t status = read_votes(h, &v, detail);
+    int rv = 0;
+
+    if (status == 0 && json)
+        rv = cli_buf_printf(b, ",\"votes\":{\"voters\":%u,\"voters_up\":%u,\"majority\":%u,"
+                               "\"has_quorum\":%s,\"survives\":%u}",
+                            v.view.voters, v.view.voters_up, v.view.majority,
+                            v.view.has_quorum ? "true" : "false", v.view.survives);
+    else if (status == 0)
+        rv = render_summary(&v, b);
+    votes_done(&v);
+    return status != 0 ? status : rv == 0 ? 0 : ERROR_NOT_ENOUGH_MEMORY;
 }
 
 static int show(const struct cli_args *a, HCLUSTER h)

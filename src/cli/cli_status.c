@@ -9,6 +9,7 @@
 
 #include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
+#include "cli/cli_quorum.h"
 #include "cli/cli_format.h"
 
 /* What one run of the command gathered. */
@@ -17,6 +18,7 @@ struct view {
     struct cli_entries nodes, groups, resources;
     bool stale;          /* read from a node without quorum (cli_read_stale) ... */
     char stale_node[64]; /* ... this one */
+    struct cli_buf votes; /* status only: cli_quorum_summary's text or JSON; empty if unread */
 };
 
 /*
@@ -124,6 +126,8 @@ static int render_json(const struct cli_args *a, const struct view *v, struct cl
         rv = render_json_list(&v->groups, CLI_KIND_GROUP, "groups", b);
     if (rv == 0 && (all || a->cmd == CLI_CMD_RESOURCE_LIST))
         rv = render_json_list(&v->resources, CLI_KIND_RESOURCE, "resources", b);
+    if (rv == 0 && all && v->votes.len > 0)
+        rv = cli_buf_puts(b, v->votes.data);
     return rv == 0 ? cli_buf_puts(b, "}\n") : rv;
 }
 
@@ -152,6 +156,8 @@ static int render_text(const struct cli_args *a, const struct view *v, struct cl
         rv = cli_buf_puts(b, "\nResources:\n");
     if (rv == 0)
         rv = render_table(&v->resources, CLI_KIND_RESOURCE, "  ", b);
+    if (rv == 0 && v->votes.len > 0)
+        rv = cli_buf_printf(b, "\n%s", v->votes.data);
     return rv;
 }
 
@@ -181,6 +187,12 @@ static uint32_t gather(const struct cli_args *a, HCLUSTER h, struct view *v, cha
         *ret_what = "cannot list the resources";
         status = gather_kind(h, CLI_KIND_RESOURCE, &v->resources, detail);
     }
+    /* The votes are shown when they can be read: a node without quorum knows its own view of
+     * them only, and status shows the rest all the same. */
+    if (status == 0 && all && cli_quorum_summary(h, a->json, &v->votes, detail) != 0) {
+        cli_buf_done(&v->votes);
+        detail[0] = '\0';
+    }
     return status;
 }
 
@@ -206,5 +218,6 @@ int cli_cmd_status(const struct cli_args *a, HCLUSTER h)
     cli_entries_done(&v.nodes);
     cli_entries_done(&v.groups);
     cli_entries_done(&v.resources);
+    cli_buf_done(&v.votes);
     return rv;
 }

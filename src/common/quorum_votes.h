@@ -29,7 +29,7 @@
 
 /* What setup reports (a Warning) and clusctl prints for a cluster that one crash can stop. */
 #define QUORUM_FRAGILE_ADVICE                                                                    \
-    "one failure can stop this cluster: with two nodes and no witness only one node votes, "   \
+    "One failure can stop this cluster: with two nodes and no witness only one node votes, "   \
     "and the cluster stops while that node is down; add a witness on a third machine "         \
     "(clusctl quorum set --witness HOST[:PORT], or SetClusterQuorumResource)"
 

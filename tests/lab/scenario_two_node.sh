@@ -40,10 +40,17 @@ move_group_to() { # I — moves the core group to nI and waits until nI alone ho
     lab_wait_for "the core group on n$1" 15 lab_fo_settled "1 2"
     [[ $(lab_owner "$LAB_FO_IP") == "$1" ]]
 }
+lab_assert -m "create warned that one crash can stop a two-node cluster without a witness" \
+    grep -q "^cb phase=201 type=4 severity=2 .*object=One failure can stop this cluster" \
+    "$LAB_DIR/create.out"
 lab_assert_within "exactly one node votes" 15 voter
 v=$(voter)
 o=$(lab_others "$v")
 printf 'n%s votes, n%s does not\n' "$v" "$o"
+lab_clusctl -c n1 status >"$LAB_DIR/status.out"
+lab_assert -m "clusctl status names the vote it counts and what to do" \
+    grep -q "^Votes: n$v (1 of 1 up, majority 1)" "$LAB_DIR/status.out"
+lab_assert -m "clusctl status advises a witness" grep -q "add a witness" "$LAB_DIR/status.out"
 
 # --- 1. kill -9 of the node without the vote ---------------------------------------------------
 lab_assert -m "1: the core group moved to n$o (no vote)" move_group_to "$o"
