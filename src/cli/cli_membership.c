@@ -12,6 +12,7 @@
 
 #include "cli/cli_cluster.h"
 #include "cli/cli_cmd.h"
+#include "cli/cli_quorum.h"
 #include "cli/cli_format.h"
 #include "cli/cli_progress.h"
 #include "common/utf16.h"
@@ -136,6 +137,8 @@ int cli_cmd_evict(const struct cli_args *a, HCLUSTER h)
     }
     if (a->json)
         evict_json(a, status, detail, evicted, cleanup);
+    if (evicted)
+        cli_quorum_warn_fragile(h);
     if (status == 0) {
         if (!a->json)
             printf("Node %s evicted and cleaned up.\n", a->node);

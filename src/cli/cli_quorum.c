@@ -280,6 +280,16 @@ uint32_t cli_quorum_summary(HCLUSTER h, bool json, struct cli_buf *b, char *deta
     return status != 0 ? status : rv == 0 ? 0 : ERROR_NOT_ENOUGH_MEMORY;
 }
 
+void cli_quorum_warn_fragile(HCLUSTER h)
+{
+    struct votes v = {0};
+    char detail[CLI_DETAIL_SIZE] = "";
+
+    if (read_votes(h, &v, detail) == 0 && quorum_fragile(v.nodes.n - v.witness, v.witness))
+        fprintf(stderr, "clusctl: warning: %s.\n", QUORUM_FRAGILE_ADVICE);
+    votes_done(&v);
+}
+
 static int show(const struct cli_args *a, HCLUSTER h)
 {
     struct votes v = {0};

@@ -19,5 +19,8 @@
  * them (reason in detail, CLI_DETAIL_SIZE bytes), b then unchanged.
  */
 uint32_t cli_quorum_summary(HCLUSTER h, bool json, struct cli_buf *b, char *detail);
+/* After the cluster shrank: a warning on stderr when one crash can now stop it (two nodes and
+ * no witness: common/quorum_votes.h). Silent when the votes cannot be read. */
+void cli_quorum_warn_fragile(HCLUSTER h);
 
 #endif

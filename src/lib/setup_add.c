@@ -13,6 +13,7 @@
 #include <clusapi_ext.h>
 
 #include "common/names.h"
+#include "common/quorum_votes.h"
 #include "common/rpc_proto.h"
 #include "lib/cluster_ops.h"
 #include "lib/setup.h"
@@ -95,7 +96,7 @@ static bool phase_membership(struct add *a)
     struct rpc_reply r;
     size_t n;
     DWORD status;
-    bool dup = false;
+    bool dup = false, has_witness = false;
     char *hex = NULL;
 
     if (!phase_start(&a->rep, ClusterSetupPhaseGettingCurrentMembership, a->cluster->name))
@@ -103,9 +104,14 @@ static bool phase_membership(struct add *a)
     status = cluster_nodes(a->cluster, &nodes, &n);
     if (status != 0)
         return fail_cluster(a, status, "cannot read the members");
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         dup |= strcasecmp(nodes[i].name, a->node->name) == 0 ||
                strcmp(nodes[i].address, a->node->address) == 0;
+        has_witness |= nodes[i].witness;
+    }
+    /* A second node without a witness: only one of the two votes (docs/failover.md). */
+    if (!a->witness && !dup && quorum_fragile(n - has_witness + 1, has_witness))
+        phase_report(&a->rep, ClusterSetupPhaseWarning, QUORUM_FRAGILE_ADVICE, 0);
     free(nodes);
     if (dup) {
         phase_fail(&a->rep, ERROR_CLUSTER_NODE_ALREADY_MEMBER, "%s is already a member",

@@ -184,7 +184,9 @@ both_on() { running k-fail $FAIL "$1" >/dev/null && running k-stay $STAY "$1" >/
 lab_assert_within "group move: keep runs on n2" 10 both_on 2
 lab_assert -m "group move: n3 runs no process of a resource" lab_app_bare 3
 
-lab_app_do 1 evict n2 >/dev/null
+lab_app_do 1 evict n2 >"$LAB_DIR/evict.out"
+lab_assert -m "evict n2: clusctl warns that one crash can stop the two nodes left" \
+    grep -q "^clusctl: warning: One failure can stop this cluster" "$LAB_DIR/evict.out"
 lab_assert_within "evict n2: n2 runs no process of a resource" 10 lab_app_bare 2
 evicted_moved() {
     local o

@@ -72,7 +72,12 @@ lab_assert -m "create: 1-node cluster c1 on n1" test "$(lab_result_status "$LAB_
 check_members "create" "1"
 
 add_ok "add to 1 node" 1 2 "1 2"
+lab_assert -m "add to 1 node: a Warning that one crash can stop two nodes without a witness" \
+    grep -q "^cb phase=300 type=4 severity=2 .*object=One failure can stop this cluster" \
+    "$LAB_DIR/add to 1 node.out"
 add_ok "add to 2 nodes" 2 3 "1 2 3"
+lab_assert -m "add to 2 nodes: no such Warning with three" \
+    lab_not grep -q "One failure can stop" "$LAB_DIR/add to 2 nodes.out"
 add_ok "add to 3 nodes" 3 4 "1 2 3 4"
 add_ok "add to 4 nodes" 1 5 "1 2 3 4 5"
 add_ok "add to 5 nodes" 1 6 "1 2 3 4 5 6"
