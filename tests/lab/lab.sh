@@ -1313,6 +1313,7 @@ lab_heal() {
 
 LAB_TAKEOVER_LIMIT=${LAB_TAKEOVER_LIMIT:-3} # seconds from a fault to a survivor answering
 LAB_FO_IP=
+LAB_WITNESS=
 LAB_TAKEOVER_MS=
 # set by lab_fo_fault for the scenario: the old and new owner and the time of the fault
 export LAB_FO_OLD='' LAB_FO_NEW='' LAB_FO_T=''
@@ -1332,6 +1333,27 @@ lab_failover_cluster() {
     done
     lab_create "$name" "${args[@]}" --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 || rc=$?
     ((rc == 0)) || lab_fail "$name: create failed (exit $rc): $(tail -n 1 "$LAB_DIR/create.out")"
+    lab_start_responders || lab_fail "$name: responders did not start"
+    lab_wait_for "$name: the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
+}
+
+# lab_witness_cluster NAME — lab_failover_cluster with a witness: the last node of the lab runs
+# `clussvc --witness` (left in LAB_WITNESS), the others form cluster NAME and set it as their
+# witness with `clusctl quorum set --witness`; the responders start and the address answers.
+lab_witness_cluster() {
+    local name=$1 i rc=0
+    local -a args=()
+    LAB_FO_IP=$(lab_cluster_ip 0)
+    LAB_WITNESS=$LAB_NODES
+    for ((i = 1; i < LAB_NODES; i++)); do
+        lab_start_node "$i" || lab_fail "$name: n$i did not start"
+        args+=(--node "$(lab_node_name "$i")")
+    done
+    lab_start_witness "$LAB_WITNESS" || lab_fail "$name: the witness n$LAB_WITNESS did not start"
+    lab_create "$name" "${args[@]}" --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 || rc=$?
+    ((rc == 0)) || lab_fail "$name: create failed (exit $rc): $(tail -n 1 "$LAB_DIR/create.out")"
+    lab_assert -m "$name: the witness n$LAB_WITNESS set" \
+        lab_clusctl -c n1 quorum set --witness "n$LAB_WITNESS"
     lab_start_responders || lab_fail "$name: responders did not start"
     lab_wait_for "$name: the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
 }

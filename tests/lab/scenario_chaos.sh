@@ -38,16 +38,9 @@ TOPOLOGY=${CHAOS_TOPOLOGY:-five}
 
 if [[ $TOPOLOGY == witness ]]; then
     lab_init 3
-    W=3
     NODES="1 2"
-    LAB_FO_IP=$(lab_cluster_ip 0)
-    for i in $NODES; do lab_start_node "$i" || lab_fail "n$i did not start"; done
-    lab_start_witness "$W" || lab_fail "the witness n$W did not start"
-    lab_create chaos --node n1 --node n2 --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 ||
-        lab_fail "create: $(tail -n 1 "$LAB_DIR/create.out")"
-    lab_assert -m "the witness n$W set" lab_clusctl -c n1 quorum set --witness "n$W"
-    lab_start_responders || lab_fail "responders did not start"
-    lab_wait_for "the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
+    lab_witness_cluster chaos
+    W=$LAB_WITNESS
 else
     lab_init 5
     W=

@@ -16,16 +16,8 @@ lab_require_setup_tools
 lab_require_probe_tools
 
 lab_init 3
-W=3
-LAB_FO_IP=$(lab_cluster_ip 0)
-lab_start_node 1 || lab_fail "n1 did not start"
-lab_start_node 2 || lab_fail "n2 did not start"
-lab_start_witness "$W" || lab_fail "the witness n$W did not start"
-lab_create witfaults --node n1 --node n2 --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 ||
-    lab_fail "create: $(tail -n 1 "$LAB_DIR/create.out")"
-lab_assert -m "set the witness n$W" lab_clusctl -c n1 quorum set --witness "n$W"
-lab_start_responders || lab_fail "responders did not start"
-lab_wait_for "the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
+lab_witness_cluster witfaults
+W=$LAB_WITNESS
 
 all_vote() { # both nodes and the witness vote (member_role=1: RAFT_VOTER)
     local i
