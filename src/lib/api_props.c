@@ -61,9 +61,6 @@ CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
                                             LPWSTR lpszValue, LPDWORD lpcchValue)
 {
     struct cluster_handle *c = cluster_of(hCluster);
-    struct wire_writer w;
-    struct wire_reader rd;
-    struct wire_field f;
     struct rpc_reply r;
     char *name, *value = NULL;
     DWORD status;
@@ -74,22 +71,12 @@ CLUSAPI_API DWORD ClusapiGetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
         return lib_fail(ERROR_INVALID_PARAMETER);
     if ((name = lib_name_in(lpszName)) == NULL)
         return GetLastError();
-    rpc_request(&w, RPC_OP_QUERY);
-    wire_put_u32(&w, RPC_F_QUERY, RPC_QUERY_PROPS);
-    wire_put_str(&w, RPC_F_NAME, name);
-    status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
-    if (status != 0)
-        lib_fail_text(status, "%s", r.errmsg);
-    wire_reader_init(&rd, r.data, r.len);
-    while (status == 0 && value == NULL && wire_next(&rd, &f) > 0) {
-        char *key = NULL;
-
-        if (f.tag == RPC_F_ITEM && wire_get_strdup(f.value, f.len, RPC_F_NAME, &key) == 0 &&
-            strcasecmp(key, name) == 0 && wire_get_strdup(f.value, f.len, RPC_F_VALUE, &value) < 0)
-            status = lib_fail(ERROR_INVALID_DATA);
-        free(key);
+    status = cluster_query(c, RPC_QUERY_PROPS, name, &r); /* the last error set on failure */
+    if (status == 0) {
+        if ((status = cluster_reply_value(&r, name, &value)) != 0)
+            lib_fail(status);
+        rpc_reply_done(&r);
     }
-    rpc_reply_done(&r);
     if (status == 0 && value == NULL) {
         status = ERROR_NOT_FOUND;
         lib_fail_text(status, "the cluster has no property '%s'", name);

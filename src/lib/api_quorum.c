@@ -103,8 +103,6 @@ static DWORD read_address(struct cluster_handle *c, const char *name, struct wit
 {
     struct wire_writer w;
     struct rpc_reply r;
-    struct wire_reader rd;
-    struct wire_field f;
     char *value = NULL;
     const char *why = NULL;
     DWORD status;
@@ -116,15 +114,8 @@ static DWORD read_address(struct cluster_handle *c, const char *name, struct wit
     status = cluster_call(c, &w, LIB_RPC_TIMEOUT_MS, &r);
     if (status != 0)
         lib_fail_text(status, "%s", r.errmsg);
-    wire_reader_init(&rd, r.data, r.len);
-    while (status == 0 && value == NULL && wire_next(&rd, &f) > 0) {
-        char *key = NULL;
-
-        if (f.tag == RPC_F_ITEM && wire_get_strdup(f.value, f.len, RPC_F_NAME, &key) == 0 &&
-            strcasecmp(key, "Address") == 0)
-            wire_get_strdup(f.value, f.len, RPC_F_VALUE, &value);
-        free(key);
-    }
+    else if ((status = cluster_reply_value(&r, "Address", &value)) != 0)
+        lib_fail(status);
     rpc_reply_done(&r);
     if (status == 0 && value == NULL)
         lib_fail_text(status = ERROR_INVALID_PARAMETER,

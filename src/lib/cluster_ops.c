@@ -58,6 +58,25 @@ uint32_t cluster_query(struct cluster_handle *c, uint32_t query, const char *nam
     return call(c, &w, LIB_RPC_TIMEOUT_MS, ret);
 }
 
+uint32_t cluster_reply_value(const struct rpc_reply *r, const char *key, char **ret)
+{
+    struct wire_reader rd;
+    struct wire_field f;
+    uint32_t status = 0;
+
+    *ret = NULL;
+    wire_reader_init(&rd, r->data, r->len);
+    while (status == 0 && *ret == NULL && wire_next(&rd, &f) > 0) {
+        char *name = NULL;
+
+        if (f.tag == RPC_F_ITEM && wire_get_strdup(f.value, f.len, RPC_F_NAME, &name) == 0 &&
+            strcasecmp(name, key) == 0 && wire_get_strdup(f.value, f.len, RPC_F_VALUE, ret) < 0)
+            status = ERROR_INVALID_DATA;
+        free(name);
+    }
+    return status;
+}
+
 /* ERROR_CLUSTER_NO_QUORUM, made the last error, if r is a stale answer (RPC_F_STALE); else 0. */
 static uint32_t refuse_stale(const struct rpc_reply *r)
 {

@@ -33,6 +33,9 @@ struct cluster_group {
  * not NULL: 0 with the reply in *ret (rpc_reply_done() it), or a Win32 status. */
 uint32_t cluster_query(struct cluster_handle *c, uint32_t query, const char *name,
                        struct rpc_reply *ret);
+/* The VALUE of the ITEM row named key (any case) of a property query's reply, malloc'd in *ret
+ * (NULL when no row has it): 0, or ERROR_INVALID_DATA for a malformed row. */
+uint32_t cluster_reply_value(const struct rpc_reply *r, const char *key, char **ret);
 /* The members and the groups (malloc'd arrays; free()). */
 uint32_t cluster_nodes(struct cluster_handle *c, struct cluster_node **ret, size_t *ret_n);
 uint32_t cluster_groups(struct cluster_handle *c, struct cluster_group **ret, size_t *ret_n);
