@@ -5,8 +5,9 @@
 # `clusctl quorum set --witness`: three votes, and the witness hosts nothing.  The prober watches
 # the cluster address from the client throughout (never two answerers).  Each fault is followed
 # by the repair and a wait until both nodes and the witness vote again:
-#   kill -9 of the owner, then of the other node; the owner's link cut; the owner's clussvc
-#   frozen (SIGSTOP); the witness killed and started again (the groups stay online); a cut
+#   kill -9 of the owner, its link cut, its clussvc frozen (SIGSTOP), each answered by the other
+#   node taking the group over; the same three on the other node, which move nothing; the
+#   witness killed and started again (the groups stay online); a cut
 #   between the two nodes while both still reach the witness (never two owners, one answering);
 #   and the witness lost, then the owner: the other node stops safely (nobody holds the address)
 #   and serves again as soon as the witness is back.
@@ -51,14 +52,24 @@ fault_on_owner "kill -9 of the owner" lab_kill_node lab_start_node
 fault_on_owner "link cut of the owner" lab_link_down lab_link_up
 fault_on_owner "the owner's clussvc frozen" lab_pause_node lab_resume_node
 
-# --- the node that does not own the group, killed: nothing moves -------------------------------
+# --- the node that does not own the group: killed, cut off, frozen; nothing moves ------------
+# fault_on_other LABEL FAULT UNDO — FAULT on the node that does not own the group: the owner keeps
+# serving throughout; UNDO; everything back, three votes.
+fault_on_other() {
+    local owner victim
+    owner=$(lab_owner "$LAB_FO_IP") || lab_fail "$1: exactly one owner before"
+    victim=$(other "$owner")
+    "$2" "$victim"
+    lab_assert -m "$1 (n$victim, not the owner): n$owner keeps serving" \
+        lab_holds 3 lab_fo_settled "$owner"
+    "$3" "$victim"
+    lab_assert_within "$1: n$victim back" 30 lab_rejoined "$victim" "$owner $W"
+    lab_assert_within "$1: three votes again" 30 all_vote
+}
+fault_on_other "kill -9 of the other node" lab_kill_node lab_start_node
+fault_on_other "link cut of the other node" lab_link_down lab_link_up
+fault_on_other "the other node's clussvc frozen" lab_pause_node lab_resume_node
 owner=$(lab_owner "$LAB_FO_IP")
-lab_kill_node "$(other "$owner")"
-lab_assert -m "kill -9 of n$(other "$owner") (not the owner): n$owner keeps serving" \
-    lab_holds 3 lab_fo_settled "$owner"
-lab_start_node "$(other "$owner")"
-lab_assert_within "n$(other "$owner") back" 30 lab_rejoined "$(other "$owner")" "$owner $W"
-lab_assert_within "three votes again" 30 all_vote
 
 # --- the witness restarted: nothing moves ------------------------------------------------------
 lab_kill_node "$W"

@@ -343,12 +343,15 @@ static void test_lease_carries_over_a_configuration_change(void **state)
         sim_round(&s, now, all3, full);
     for (int i = 0; i < 3; i++)
         sim_reconfigure(&s, i, FP_NEXT, all_ids, 3, now + 40 * (uint64_t)i);
+    /* in the new configuration nobody has echoed yet: hb.c sends at once to such a peer */
+    assert_false(hb_track_echoed(&s.t[0], 2));
     for (uint64_t end = now + 1000; now < end; now += 10) {
         if (now % 250 == 0)
             sim_round(&s, now, all3, full);
         for (int i = 0; i < 3; i++)
             assert_true(hb_track_lease_until(&s.t[i], now + s.offset[i]) > now + s.offset[i]);
     }
+    assert_true(hb_track_echoed(&s.t[0], 2));
 }
 
 /* Node 1 stays in the old configuration {1, 2, 3} while 2 and 3 move on: its echoes from them

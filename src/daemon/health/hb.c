@@ -84,13 +84,21 @@ static int member_addr(const struct hb_member *m, struct sockaddr_storage *ss)
 /* Sending                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
+static void send_cb(uv_timer_t *t);
+
+/* Our voter configuration as raft has it now. A new one restarts the echoes that carry the lease
+ * (hb_track.h): a heartbeat goes out at once, so that peers already in it echo without waiting an
+ * interval, and the lease of the configuration before does not run out meanwhile. */
 static void refresh_voters(struct hb *h)
 {
     uint64_t ids[HB_MAX_NODES], fp = 0;
     size_t n = h->voters(h->arg, ids, HB_MAX_NODES, &fp);
 
-    if (fp != 0)
-        hb_track_set_voters(&h->track, fp, ids, n, mono_ms());
+    if (fp == 0 || fp == h->track.voters.fp)
+        return;
+    hb_track_set_voters(&h->track, fp, ids, n, mono_ms());
+    if (h->n_members > 0)
+        uv_timer_start(&h->send_timer, send_cb, 0, h->track.cfg.interval_ms);
 }
 
 /* uv_udp_try_send: heartbeats are small and never worth queueing behind a full socket. */
@@ -237,9 +245,11 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
 
         ack.entries[0] = hb_track_ack(&h->track, p.sender);
         send_packet(h, &h->members[idx], &ack);
-        /* A peer that has never echoed us has just started (or just learnt of us): a heartbeat
-         * of ours now gives both of us a lease without waiting for the next interval. */
-        if (!hb_track_echoed(&h->track, p.sender)) {
+        /* A peer in our voter configuration that has not echoed us in it has just started, just
+         * learnt of us, or just entered the configuration: a heartbeat of ours now gives both of
+         * us a lease without waiting for the next interval. (Not while the configurations
+         * differ: it would not echo it, and it would answer in kind.) */
+        if (p.voters_fp == h->track.voters.fp && !hb_track_echoed(&h->track, p.sender)) {
             struct hb_packet mine = {.type = HB_TYPE_HEARTBEAT};
 
             mine.n = hb_track_entries(&h->track, mono_ms(), mine.entries, HB_MAX_NODES);

@@ -397,5 +397,5 @@ bool hb_track_echoed(const struct hb_track *t, uint64_t id)
 {
     ssize_t i = find(t, id);
 
-    return i >= 0 && (t->nodes[i].echo_of_ours != 0 || t->nodes[i].echo_previous != 0);
+    return i >= 0 && t->nodes[i].echo_of_ours != 0;
 }

@@ -161,7 +161,7 @@ void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarna
  * majority's reports to fence the peer, and ours would otherwise come up to an interval late.
  */
 bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now);
-/* Has node id ever echoed one of our heartbeats? */
+/* Has node id echoed one of our heartbeats sent in our current voter configuration? */
 bool hb_track_echoed(const struct hb_track *t, uint64_t id);
 /* Is node id Up as seen from here? (Self is always Up.) */
 bool hb_track_up(const struct hb_track *t, uint64_t id, uint64_t now);
