@@ -24,8 +24,9 @@
 #include <stdint.h>
 
 #define QUORUM_MAX_VOTERS 5
-/* A Down node keeps its vote this long: a restart or a brief outage changes no configuration. */
-#define QUORUM_DOWN_GRACE_MS 3000
+/* A Down node keeps its vote this long: a restart or a brief outage changes no configuration
+ * (each change costs two commits and restarts the echoes the leases rest on). */
+#define QUORUM_DOWN_GRACE_MS 10000
 
 /* What setup reports (a Warning) and clusctl prints for a cluster that one crash can stop. */
 #define QUORUM_FRAGILE_ADVICE                                                                    \
