@@ -255,9 +255,10 @@ void cdb_cmd_set_node_weight(struct wire_writer *w, uint64_t id, uint32_t weight
     put_node_value(w, CDB_CMD_SET_NODE_WEIGHT, id, CDB_TAG_WEIGHT, weight);
 }
 
-void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left)
+void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left, uint64_t incarnation)
 {
     put_node_value(w, CDB_CMD_SET_NODE_LEFT, id, CDB_TAG_LEFT, left);
+    put_int(w, CDB_TAG_INCARNATION, incarnation);
 }
 
 void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id)

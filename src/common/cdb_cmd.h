@@ -13,8 +13,11 @@
  *   SET_NODE_STATE     ID, STATE
  *   SET_NODE_ROLE      ID, ROLE
  *   SET_NODE_WEIGHT    ID, WEIGHT (u32 0 or 1): NodeWeight, the vote the administrator gives it
- *   SET_NODE_LEFT      ID, LEFT (u32 0 or 1): the node left the cluster gracefully (its service
- *                      stopped), so dynamic quorum takes its vote at once; CONFIRM_NODE clears it
+ *   SET_NODE_LEFT      ID, LEFT (u32 0 or 1), INCARNATION (u64): the node left the cluster
+ *                      gracefully (its service stopped), so dynamic quorum takes its vote at once;
+ *                      refused (ERROR_INVALID_STATE) unless the node is still in INCARNATION, so a
+ *                      leave that lands after the node came back changes nothing; CONFIRM_NODE
+ *                      clears it
  *   ADD_RESTYPE        NAME, DRIVER, VALUE (optional: display name), PROP* (optional: its
  *                      common properties, e.g. LooksAlivePollInterval)
  *   DELETE_RESTYPE     NAME (ERROR_DIR_NOT_EMPTY while a resource has that type)
@@ -171,7 +174,7 @@ void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role);
 /* ADD_NODE just written is of a witness. */
 void cdb_cmd_add_node_witness(struct wire_writer *w);
 void cdb_cmd_set_node_weight(struct wire_writer *w, uint64_t id, uint32_t weight);
-void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left);
+void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left, uint64_t incarnation);
 void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver);
 /* ADD_RESTYPE with a display name (NULL: none) and common properties (props may be NULL when n
  * is 0). */

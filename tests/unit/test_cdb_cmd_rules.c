@@ -91,7 +91,7 @@ static struct cmd build(uint32_t code)
     case CDB_CMD_MOVE_RESOURCE: cdb_cmd_move_resource(&w, "ip", "web"); break;
     case CDB_CMD_COUNT_FAILOVER: cdb_cmd_count_failover(&w, "web", 2, 1796598027000); break;
     case CDB_CMD_SET_NODE_WEIGHT: cdb_cmd_set_node_weight(&w, OTHER, 0); break;
-    case CDB_CMD_SET_NODE_LEFT: cdb_cmd_set_node_left(&w, OTHER, true); break;
+    case CDB_CMD_SET_NODE_LEFT: cdb_cmd_set_node_left(&w, OTHER, true, 3); break;
     default: fail();
     }
     return take(&w);
@@ -237,7 +237,7 @@ static struct cmd node_report(uint32_t code, uint64_t id, int32_t state)
     if (code == CDB_CMD_SET_NODE_STATE)
         cdb_cmd_set_node_state(&w, id, state);
     else if (code == CDB_CMD_SET_NODE_LEFT)
-        cdb_cmd_set_node_left(&w, id, state != 0);
+        cdb_cmd_set_node_left(&w, id, state != 0, 0);
     else if (code == CDB_CMD_CONFIRM_NODE)
         cdb_cmd_confirm_node(&w, id);
     else

@@ -80,6 +80,31 @@ static void test_confirm_node(void **state)
     REJECT(db, 87, cdb_cmd_confirm_node(W, 0));
 }
 
+/* Dynamic quorum's inputs: NodeWeight, and a graceful leave that counts only in the incarnation
+ * it was said in and ends with the node's next confirmation. */
+static void test_node_weight_and_leave(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_node node;
+
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.weight, 1);
+    assert_false(node.left || node.witness);
+    OK(db, cdb_cmd_set_node_weight(W, 2, 0));
+    REJECT(db, 87, cdb_cmd_set_node_weight(W, 2, 2));
+    REJECT(db, 5042, cdb_cmd_set_node_weight(W, 9, 1));
+    OK(db, cdb_cmd_set_node_left(W, 2, true, 0));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_true(node.left);
+    assert_int_equal(node.weight, 0);
+    OK(db, cdb_cmd_confirm_node(W, 2)); /* back: incarnation 1, no longer left */
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_false(node.left);
+    REJECT(db, 5023, cdb_cmd_set_node_left(W, 2, true, 0)); /* a leave from before: too late */
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_false(node.left);
+}
+
 /* A takeover batch that expects an older incarnation is refused as a whole. */
 static void test_expect_node(void **state)
 {
@@ -362,6 +387,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_confirm_node, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_node_weight_and_leave, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_expect_node, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch_is_atomic, setup_populated, teardown),

@@ -335,6 +335,17 @@ static int cmd_set_node_weight(struct cdb *db, const struct msg *m)
 
 static int cmd_set_node_left(struct cdb *db, const struct msg *m)
 {
+    int64_t id, incarnation, have;
+    int r;
+
+    if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
+        (r = cdb_arg_int(db, m, CDB_TAG_INCARNATION, 0, INT64_MAX, &incarnation)) ||
+        (r = cdb_need_node(db, id)) ||
+        (r = cdb_sql_int(db, &have, "SELECT incarnation FROM node WHERE id = ?", "i", id)))
+        return r;
+    if (have != incarnation)
+        return cdb_reject(db, ERROR_INVALID_STATE, "node %lld came back since it left",
+                          (long long)id);
     return set_node_flag(db, m, CDB_TAG_LEFT, "UPDATE node SET left_cluster = ? WHERE id = ?");
 }
 

@@ -83,16 +83,18 @@ static void left_recorded(struct svc *s, void *arg, int rv, uint32_t status, con
 static void leave(struct svc *s)
 {
     struct wire_writer w;
+    struct cdb_node self;
     uint8_t *cmd;
     size_t len;
 
     s->shutdown.draining = false;
-    if (!in_cluster(s)) {
+    if (!in_cluster(s) || cdb_node_by_id(s->db, s->conf.node_id, &self) < 0) {
         finish(s);
         return;
     }
     wire_writer_init(&w);
-    cdb_cmd_set_node_left(&w, s->conf.node_id, true);
+    /* in this incarnation only: should the commit land after a restart, it changes nothing */
+    cdb_cmd_set_node_left(&w, s->conf.node_id, true, self.incarnation);
     cmd = wire_writer_take(&w, &len);
     if (cmd == NULL) {
         finish(s);
