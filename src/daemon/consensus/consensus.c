@@ -390,8 +390,10 @@ uint64_t consensus_leader(struct consensus *c)
 
     raft_leader(&c->raft, &id, &address);
     /* A voter that stops hearing its leader campaigns and forgets it; a standby never does, so
-     * it would name a dead leader for ever. Unheard for two election timeouts: unknown. */
+     * it would name a dead leader for ever. A standby's leader unheard for two election
+     * timeouts: unknown. (Voters are left to raft.) */
     if (id != 0 && c->raft.state == RAFT_FOLLOWER &&
+        consensus_member_role(c, c->raft.id) != RAFT_VOTER &&
         c->raft.io->time(c->raft.io) - c->raft.election_timer_start >
             2 * (raft_time)c->raft.election_timeout)
         return 0;
