@@ -11,7 +11,8 @@ PACKAGES=(
 )
 # Only bench/appfailover.sh needs these, for the Pacemaker cluster it compares against; it
 # installs them itself (BENCH_ONLY=1 source this file, then install_bench_packages).
-BENCH_PACKAGES=(pacemaker pacemaker-cli-utils corosync resource-agents nginx-light)
+BENCH_PACKAGES=(pacemaker pacemaker-cli-utils corosync corosync-qnetd corosync-qdevice resource-agents
+    nginx-light)
 
 install_missing() {
     local p
