@@ -282,8 +282,8 @@ fo2_report_ratios() {
 
 fo2_report() {
     local note
-    printf '\ncommand: RUNS=%s BUILD_DIR=%s bash %s %s\n' "$RUNS" "$BUILD_DIR" "$0" \
-        "${FO2_ARGS[*]}"
+    printf '\ncommand: RUNS=%s BUILD_DIR=%s bash %s%s\n' "$RUNS" "$BUILD_DIR" "$0" \
+        "${FO2_ARGS[*]:+ ${FO2_ARGS[*]}}"
     fo2_report_rows
     if fo2_ran clusapi && fo2_ran Pacemaker; then fo2_report_ratios; fi
     for note in "${NOTES[@]}"; do printf '\n%s\n' "$note"; done
