@@ -112,14 +112,26 @@ clusapi_no_witness_rows() {
         lab_stop_node clusapi_restart clusapi_settle_one_voter
 }
 
-# The witness on FO2_THIRD, added to the running cluster (`quorum set` returns once it votes);
-# waits until it has the cluster's database and the address answers.
+# Both nodes and the witness vote (member_role 1: a voter in raft's configuration).
+clusapi_all_vote() {
+    lab_all_nodeinfo_is "$FO2_NODES $FO2_THIRD" member_role=1
+}
+
+# After a fault on node I with the witness: the cluster whole again and every vote back, so
+# that the next fault never meets a cluster one vote short.
+clusapi_settle_witness() { # I
+    clusapi_settle "$1"
+    lab_wait_for "clusapi: both nodes and the witness vote" 30 clusapi_all_vote
+}
+
+# The witness on FO2_THIRD, added to the running cluster; waits until it has the cluster's
+# database and its vote is counted (`quorum set` returns before dynamic quorum gives it one).
 clusapi_add_witness() {
     bench_start_witness "$FO2_THIRD" || fo2_die "n$FO2_THIRD: clussvc --witness did not start"
     lab_clusctl -c n1 quorum set --witness "n$FO2_THIRD" >"$LAB_DIR/quorum-set.out" 2>&1 ||
         fo2_die "clusctl quorum set --witness failed: $(tail -n 2 "$LAB_DIR/quorum-set.out")"
-    sed 's/^/    /' "$LAB_DIR/quorum-set.out" >&2
     lab_wait_for "clusapi: the witness joined" 30 lab_rejoined "$FO2_THIRD" "$FO2_NODES"
+    lab_wait_for "clusapi: both nodes and the witness vote" 30 clusapi_all_vote
     lab_wait_for "clusapi: one owner answering" "$FO2_SETTLE" lab_fo_settled "$FO2_NODES"
 }
 
@@ -127,10 +139,11 @@ clusapi_witness_rows() {
     echo "failover2: clusapi, two nodes and a witness ($RUNS rounds each) ..." >&2
     clusapi_add_witness
     fo2_rounds : fo2_round "clusapi witness, kill -9" lab_kill_node clusapi_restart \
-        clusapi_settle
-    fo2_rounds : fo2_round "clusapi witness, link cut" lab_link_down lab_link_up clusapi_settle
+        clusapi_settle_witness
+    fo2_rounds : fo2_round "clusapi witness, link cut" lab_link_down lab_link_up \
+        clusapi_settle_witness
     fo2_rounds : fo2_round "clusapi witness, clean stop" lab_stop_node clusapi_restart \
-        clusapi_settle
+        clusapi_settle_witness
 }
 
 clusapi_run() {
