@@ -9,10 +9,10 @@
 # `clusctl quorum set --witness n3`; both nodes and the witness then vote, and the faults hit
 # the owner whichever node it is.
 
-# bench_start_witness I — starts node I's clussvc as a witness (it hosts nothing).  The witness
-# work's lab.sh calls this lab_start_witness I (it marks the node, so that a restart starts a
-# witness again); without it, `clussvc --witness` is started directly: this bench never
-# restarts the witness.
+# bench_start_witness I — starts node I's clussvc as a witness (it hosts nothing): through
+# lab_start_witness I where tests/lab/lab.sh has it (it marks the node, so that a restart
+# starts a witness again; lab.sh has it since the witness was merged), else `clussvc --witness`
+# directly, enough because this bench never restarts the witness.
 bench_start_witness() {
     if declare -F lab_start_witness >/dev/null; then
         lab_start_witness "$1"
