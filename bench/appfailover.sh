@@ -59,6 +59,8 @@ fi
 source "$APPFO_HOME/../tests/lab/lab.sh"
 # shellcheck source=../tests/lab/lab_app.sh
 source "$APPFO_HOME/../tests/lab/lab_app.sh"
+# shellcheck source=pcmk_lab.sh
+source "$APPFO_HOME/pcmk_lab.sh"
 # shellcheck source=appfailover_pcmk.sh
 source "$APPFO_HOME/appfailover_pcmk.sh"
 # shellcheck source=appfailover_clusapi.sh
@@ -104,15 +106,6 @@ appfo_status_url() {
     echo "http://$APPFO_IP:80/"
 }
 
-# PIDs of node I's processes, but for the lab's responder.
-appfo_node_pids() { # I
-    local pid keep
-    keep=$(lab_bg_pid "responder-n$1" || true)
-    for pid in $(ip netns pids "$(lab_node_ns "$1")" 2>/dev/null); do
-        [[ $pid == "$keep" ]] || echo "$pid"
-    done
-}
-
 # PIDs of node I's nginx processes.
 appfo_nginx_pids() { # I
     local pid
@@ -122,21 +115,9 @@ appfo_nginx_pids() { # I
     return 0
 }
 
-appfo_no_pids() { # I
-    [[ -z $(appfo_node_pids "$1") ]]
-}
-
-# SIGKILL to every process of node I but the responder, until none is left.
-appfo_kill_all() { # I
-    local -a pids
-    mapfile -t pids < <(appfo_node_pids "$1")
-    ((${#pids[@]} == 0)) || kill -KILL "${pids[@]}" 2>/dev/null || true
-    lab_wait_for "n$1: every process gone" 10 appfo_no_pids "$1"
-}
-
 appfo_node_crash() { # I
     lab_link_down "$1"
-    appfo_kill_all "$1"
+    bench_kill_all "$1"
 }
 
 appfo_app_crash() { # I
@@ -155,7 +136,7 @@ appfo_forget_pid() { # I
 # After a crash, node I as after a reboot: processes gone, no group address, no pid file, link
 # up.
 appfo_reboot_clean() { # I
-    lab_wait_for "n$1: every process gone" 10 appfo_no_pids "$1"
+    lab_wait_for "n$1: every process gone" 10 bench_no_pids "$1"
     appfo_forget_pid "$1"
     ip -n "$(lab_node_ns "$1")" addr del "$APPFO_IP/24" dev eth0 2>/dev/null || true
     lab_link_up "$1"
@@ -269,7 +250,7 @@ appfo_start_once() { # ROW CMD...
     lab_wait_for "$row: answers" 20 appfo_answered_since s "$t"
     record "$row" "$(lab_probe_get s first_reply_ms --from "$t")" 0 ""
     lab_bg_stop web-start
-    appfo_kill_all 1 # the workers, should SIGTERM have been a SIGKILL
+    bench_kill_all 1 # the workers, should SIGTERM have been a SIGKILL
     appfo_forget_pid 1
 }
 

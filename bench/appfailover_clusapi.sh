@@ -112,6 +112,6 @@ clusapi_run() {
     clusapi_app ocf
     appfo_rounds clusapi "clusapi ocf" clusapi_restart_node clusapi_settled
     for ((r = 1; r <= LAB_NODES; r++)); do lab_stop_node "$r"; done
-    for ((r = 1; r <= LAB_NODES; r++)); do appfo_kill_all "$r"; done
+    for ((r = 1; r <= LAB_NODES; r++)); do bench_kill_all "$r"; done
     lab_wait_for "clusapi stopped: the group address released" 10 lab_nobody_holds "$APPFO_IP"
 }

@@ -2,9 +2,9 @@
 # bench/appfailover_pcmk.sh — the Pacemaker side of bench/appfailover (sourced by it).
 #
 # Three nodes of Debian's corosync 3 (knet, one shared authkey, each its own corosync.conf)
-# and Pacemaker 2, each node in its own mount namespace (bench/appfailover_node.sh pcmk), and a
-# group "web" of ocf:heartbeat:IPaddr2 (the group address) and ocf:heartbeat:nginx (the node's
-# own nginx config at the one path $APPFO_WEB/nginx.conf), written into the CIB with cibadmin.
+# and Pacemaker 2, each node in its own mount namespace (bench/pcmk_lab.sh), and a group "web"
+# of ocf:heartbeat:IPaddr2 (the group address) and ocf:heartbeat:nginx (the node's own nginx
+# config at the one path $APPFO_WEB/nginx.conf), written into the CIB with cibadmin.
 # Operations as `pcs resource create` sets them from the agents' meta-data: monitor every 10 s
 # (timeout 20 s for IPaddr2, 30 s for nginx), start/stop timeouts 20/20 s and 40/60 s.  Cluster
 # options at Pacemaker's defaults except stonith-enabled=false (no fence device exists in a
@@ -13,61 +13,12 @@
 # 1.2 x token.
 
 PCMK_GROUP=web
-
-pcmk_conf() { # I
-    local i=$1 j d=$LAB_DIR/n$1
-    mkdir -p "$d"
-    {
-        printf 'totem {\n    version: 2\n    cluster_name: appfailover\n    transport: knet\n'
-        printf '    crypto_cipher: aes256\n    crypto_hash: sha256\n'
-        printf '    keyfile: %s\n}\n' "$LAB_DIR/pcmk-authkey"
-        printf 'nodelist {\n'
-        for ((j = 1; j <= LAB_NODES; j++)); do
-            printf '    node {\n        ring0_addr: %s\n        name: n%d\n        nodeid: %d\n    }\n' \
-                "$(lab_node_addr "$j")" "$j" "$j"
-        done
-        printf '}\nquorum {\n    provider: corosync_votequorum\n}\n'
-        printf 'logging {\n    to_logfile: yes\n    logfile: %s/corosync.log\n' "$d"
-        printf '    to_stderr: no\n    to_syslog: no\n    timestamp: on\n}\n'
-    } >"$d/corosync.conf"
-}
-
-pcmk_start_node() { # I
-    lab_bg "pcmk-n$1" "$1" unshare -m -u --propagation private \
-        bash "$APPFO_HOME/appfailover_node.sh" pcmk "$LAB_DIR/n$1" "$APPFO_WEB"
-}
-
-# pcmk I ARGS... — a Pacemaker command-line tool run in node I's namespace (its IPC is there).
-pcmk() {
-    local i=$1
-    shift
-    lab_node "$i" "$@"
-}
-
-# True when node I's Pacemaker sees a DC and every node online.
-pcmk_all_online() { # I
-    local xml
-    xml=$(pcmk "$1" crm_mon -1 --output-as=xml 2>/dev/null) || return 1
-    grep -q '<current_dc present="true"' <<<"$xml" &&
-        [[ $(grep -c '<node name="n[0-9]*".* online="true"' <<<"$xml") == "$LAB_NODES" ]]
-}
+PCMK_CLUSTER=appfailover
 
 pcmk_cib() {
-    local ip=$APPFO_IP
     cat <<EOF
 <group id="$PCMK_GROUP">
-  <primitive id="web-ip" class="ocf" provider="heartbeat" type="IPaddr2">
-    <instance_attributes id="web-ip-ia">
-      <nvpair id="web-ip-ip" name="ip" value="$ip"/>
-      <nvpair id="web-ip-cidr" name="cidr_netmask" value="24"/>
-      <nvpair id="web-ip-nic" name="nic" value="eth0"/>
-    </instance_attributes>
-    <operations>
-      <op id="web-ip-monitor" name="monitor" interval="10s" timeout="20s"/>
-      <op id="web-ip-start" name="start" interval="0s" timeout="20s"/>
-      <op id="web-ip-stop" name="stop" interval="0s" timeout="20s"/>
-    </operations>
-  </primitive>
+$(pcmk_ipaddr2_xml web-ip "$APPFO_IP")
   <primitive id="web-app" class="ocf" provider="heartbeat" type="nginx">
     <instance_attributes id="web-app-ia">
       <nvpair id="web-app-conf" name="configfile" value="$APPFO_WEB/nginx.conf"/>
@@ -92,7 +43,7 @@ pcmk_setup() {
     done
     [[ -x /usr/lib/ocf/resource.d/heartbeat/IPaddr2 && -x /usr/lib/ocf/resource.d/heartbeat/nginx ]] ||
         appfo_die "Pacemaker side: resource-agents (IPaddr2, nginx) is not installed"
-    (umask 077 && head -c 256 /dev/urandom >"$LAB_DIR/pcmk-authkey")
+    PCMK_WEB=$APPFO_WEB
     for ((i = 1; i <= LAB_NODES; i++)); do
         pcmk_conf "$i"
         pcmk_start_node "$i"
@@ -123,7 +74,7 @@ pcmk_restart_node() { # I
 # needs (it stops the group, then each daemon in turn), and measures nothing.
 pcmk_teardown() {
     local i
-    for ((i = 1; i <= LAB_NODES; i++)); do appfo_kill_all "$i"; done
+    for ((i = 1; i <= LAB_NODES; i++)); do bench_kill_all "$i"; done
     for ((i = 1; i <= LAB_NODES; i++)); do
         lab_bg_wait "pcmk-n$i" 5 >/dev/null || true
         ip -n "$(lab_node_ns "$i")" addr del "$APPFO_IP/24" dev eth0 2>/dev/null || true

@@ -9,9 +9,10 @@ PACKAGES=(
     iproute2 iputils-ping iputils-arping procps python3 valgrind curl
     resource-agents nginx-light systemd
 )
-# Only bench/appfailover.sh needs these, for the Pacemaker cluster it compares against; it
-# installs them itself (BENCH_ONLY=1 source this file, then install_bench_packages).
-BENCH_PACKAGES=(pacemaker pacemaker-cli-utils corosync resource-agents nginx-light)
+# Only bench/appfailover.sh and bench/failover2.sh need these, for the Pacemaker clusters they
+# compare against; they install them (BENCH_ONLY=1 source this file, install_bench_packages).
+BENCH_PACKAGES=(pacemaker pacemaker-cli-utils corosync corosync-qnetd corosync-qdevice
+    resource-agents nginx-light)
 
 install_missing() {
     local p
