@@ -24,9 +24,10 @@
 #include <stdint.h>
 
 #define QUORUM_MAX_VOTERS 5
-/* A Down node keeps its vote this long: a restart or a brief outage changes no configuration
- * (each change costs two commits and restarts the echoes the leases rest on). */
-#define QUORUM_DOWN_GRACE_MS 10000
+/* A Down node keeps its vote this long: a restart, a reboot or a brief outage changes no
+ * configuration (each change costs commits and restarts the echoes the leases rest on, and a
+ * crash that lasts is what the adjustment is for). */
+#define QUORUM_DOWN_GRACE_MS 60000
 
 /* What setup reports (a Warning) and clusctl prints for a cluster that one crash can stop. */
 #define QUORUM_FRAGILE_ADVICE                                                                    \
