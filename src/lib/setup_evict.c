@@ -30,7 +30,7 @@ static long elapsed_ms(const struct timespec *start)
     return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-/* Moves every group the node owns to another Up node. */
+/* Moves every group the node owns to another Up node (never the witness: it hosts nothing). */
 static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_node *victim,
                               const struct cluster_node *nodes, size_t n)
 {
@@ -42,7 +42,7 @@ static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_nod
     if (status != 0)
         return status;
     for (size_t i = 0; i < n && target == 0; i++)
-        if (nodes[i].id != victim->id && nodes[i].state == ClusterNodeUp)
+        if (nodes[i].id != victim->id && nodes[i].state == ClusterNodeUp && !nodes[i].witness)
             target = nodes[i].id;
     for (size_t i = 0; i < n_groups && status == 0; i++) {
         bool online = groups[i].state == ClusterGroupOnline ||
