@@ -28,10 +28,10 @@ static void sim_init_lease(struct sim *s, uint32_t lease_ms)
 
     hb_config_defaults(&cfg, 250, 3, lease_ms);
     for (int i = 0; i < 3; i++) {
-        hb_track_init(&s->t[i], &cfg, (uint64_t)i + 1);
+        s->offset[i] = 1000000 * (uint64_t)(i + 1);
+        hb_track_init(&s->t[i], &cfg, (uint64_t)i + 1, s->offset[i]);
         for (int k = 0; k < 3; k++)
             hb_track_set_member(&s->t[i], (uint64_t)k + 1);
-        s->offset[i] = 1000000 * (uint64_t)(i + 1);
         hb_track_set_voters(&s->t[i], FP_ALL, all_ids, 3, s->offset[i]);
     }
 }
@@ -291,7 +291,7 @@ static void test_membership_changes(void **state)
     struct hb_entry e[4];
 
     hb_config_defaults(&cfg, 250, 3, 0);
-    hb_track_init(&t, &cfg, 1);
+    hb_track_init(&t, &cfg, 1, 40);
     hb_track_set_member(&t, 1);
     hb_track_set_voters(&t, FP_ALL, all_ids, 1, 50);
     assert_int_equal(hb_track_lease_until(&t, 100), 100 + cfg.lease_ms); /* alone: own quorum */
@@ -304,7 +304,7 @@ static void test_membership_changes(void **state)
     assert_true(hb_track_is_voter(&t, 2));
     assert_false(hb_track_is_voter(&t, 3));
     assert_int_equal(hb_track_entries(&t, 100, e, 4), 2);
-    assert_int_equal(e[0].silence_ms, HB_NEVER);
+    assert_int_equal(e[0].silence_ms, 60); /* never heard: silent since we started, at 40 */
     assert_false(hb_track_up(&t, 2, 100));
     assert_true(hb_track_fenced(&t, 9, 100)); /* not a member */
     hb_track_remove_member(&t, 2);

@@ -281,7 +281,7 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
     h->tick = tick;
     h->voters = voters;
     h->arg = arg;
-    hb_track_init(&h->track, cfg, self);
+    hb_track_init(&h->track, cfg, self, mono_ms());
     uv_udp_init(loop, &h->udp);
     h->udp.data = h;
     rv = member_addr(&me, &ss);

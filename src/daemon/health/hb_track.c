@@ -60,11 +60,12 @@ static uint32_t lease_longest(const struct hb_lease_memory *m, uint64_t now)
     return now < m->previous_until && m->previous > m->current ? m->previous : m->current;
 }
 
-void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self)
+void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self, uint64_t now)
 {
     memset(t, 0, sizeof(*t));
     t->cfg = *cfg;
     t->self = self;
+    t->started_at = now;
 }
 
 void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now)
@@ -229,6 +230,15 @@ static uint32_t silence(const struct hb_node *p, uint64_t now)
     return now - p->heard_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - p->heard_at);
 }
 
+/* The silence we vouch for: a node never heard has been silent since we started, no longer
+ * (any echo it had from us before that is older than our start). */
+static uint32_t vouched_silence(const struct hb_track *t, const struct hb_node *p, uint64_t now)
+{
+    if (p->heard_at != 0)
+        return silence(p, now);
+    return now - t->started_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - t->started_at);
+}
+
 size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap)
 {
     size_t k = 0;
@@ -239,7 +249,7 @@ size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry 
         if (p->id == t->self)
             continue;
         out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->echoable_ms,
-                                     .silence_ms = silence(p, now),
+                                     .silence_ms = vouched_silence(t, p, now),
                                      .lease_ms = lease_longest(&p->declared, now)};
     }
     return k;
@@ -365,7 +375,7 @@ bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
         if (p->id == id)
             continue; /* the node itself does not vouch for its own silence */
         if (p->id == t->self) {
-            s = silence(&t->nodes[target], now);
+            s = vouched_silence(t, &t->nodes[target], now);
             lease = lease_longest(&t->nodes[target].declared, now);
         } else { /* as of its report */
             s = p->report_at == 0 ? 0 : p->reported_silence[target];

@@ -99,6 +99,7 @@ struct hb_track {
     struct hb_voters voters;
     struct hb_voters previous_voters;
     uint64_t self;
+    uint64_t started_at; /* our clock: a node not heard since is silent for at most that long */
     size_t n;
     struct hb_node nodes[HB_MAX_NODES]; /* self included */
 };
@@ -114,7 +115,10 @@ void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t thres
 /* Windows' bounds (delay 250–2000 ms, threshold 3–120); the lease 0 or 150–4000 ms. */
 bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms);
 
-void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self);
+/* Starts tracking at now (our clock): a member not heard since is reported silent since then,
+ * not for ever, so that a node just started or just made a voter does not vouch for the
+ * silence of a node it has had no time to hear. */
+void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self, uint64_t now);
 /* A new configuration from now on (a changed SameSubnetDelay changes the lease). */
 void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now);
 /* Adds a member (a no-op for one already known); members not named keep their state. */
