@@ -233,7 +233,7 @@ lab_wait_for "stop: the prober hears n$owner" 3 lab_probe_answered_by p "n$owner
 t=$EPOCHREALTIME
 lab_assert -m "stop: n$owner's clussvc stops on SIGTERM" lab_stop_node "$owner"
 lab_assert -m "stop: n$owner handed its groups over before it stopped" \
-    grep -q "groups handed over: stopping" "$LAB_DIR/n$owner/clussvc.log"
+    grep -q "groups handed over: leaving" "$LAB_DIR/n$owner/clussvc.log"
 lab_wait_for "stop: another node answers" 5 \
     lab_probe_answered_by p "$(lab_names "$(lab_others "$owner")")" --from "$t"
 printf 'clean stop: %s answered %s ms after SIGTERM to n%s\n' \
