@@ -260,11 +260,18 @@ static int json_number_member(struct cli_buf *b, const char *key, const char *va
     return cli_buf_printf(b, ",\"%s\":%s", key, *value ? value : "null");
 }
 
+/* stale_node: the node that answered without quorum (cli_read_stale), "" when current. */
 static int render_nodes_json(const struct cli_entries *l, const struct votes *v,
-                             struct cli_buf *b)
+                             const char *stale_node, struct cli_buf *b)
 {
     char sname[64];
-    int rv = cli_buf_puts(b, "{\"ok\":true,\"nodes\":[");
+    int rv = cli_buf_puts(b, "{\"ok\":true");
+
+    if (rv == 0 && *stale_node) {
+        rv = cli_buf_puts(b, ",\"stale\":true,\"stale_node\":");
+        rv = rv ? rv : cli_json_string(b, stale_node);
+    }
+    rv = rv ? rv : cli_buf_puts(b, ",\"nodes\":[");
 
     for (size_t i = 0; rv == 0 && i < l->n; i++) {
         const char *witness = v[i].witness;
@@ -295,7 +302,11 @@ int cli_cmd_node_list(const struct cli_args *a, HCLUSTER h)
     int rv;
 
     if (status == 0) {
-        rv = a->json ? render_nodes_json(&l, v, &b) : render_nodes_text(&l, v, &b);
+        char stale_node[64] = "";
+
+        if (!cli_read_stale(h, stale_node, sizeof(stale_node)))
+            stale_node[0] = '\0';
+        rv = a->json ? render_nodes_json(&l, v, stale_node, &b) : render_nodes_text(&l, v, &b);
         rv = rv == 0 ? (cli_flush_out(&b) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAILED)
                      : cli_fail(a, "cannot format the output", ERROR_NOT_ENOUGH_MEMORY, NULL);
     } else {
