@@ -34,7 +34,8 @@ void rm_witness_publish(const struct rm_witness_member *v, size_t n)
     if (n > RM_WITNESS_MAX)
         n = RM_WITNESS_MAX;
     pthread_mutex_lock(&published_mu);
-    memcpy(published, v, n * sizeof(*v));
+    if (n > 0) /* v may be NULL with none */
+        memcpy(published, v, n * sizeof(*v));
     n_published = n;
     pthread_mutex_unlock(&published_mu);
 }
