@@ -39,6 +39,9 @@ struct host {
                     void *arg);
     /* Asks for a reconcile pass on the next loop turn. */
     void (*kick)(struct host *h);
+    /* Asks for a reconcile pass at monotonic millisecond at (at once if that has passed):
+     * something waits for the clock, and the periodic pass would come up to a period late. */
+    void (*kick_at)(struct host *h, uint64_t at);
     /* Monotonic milliseconds. */
     uint64_t (*now)(const struct host *h);
 };

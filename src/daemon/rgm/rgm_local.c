@@ -37,6 +37,7 @@ struct driver_op {
     bool from_watch; /* a check its watch asked for */
     bool hard;       /* validate refused it: Failed at once, no restart, no retry */
     int rv;
+    uint64_t failed_at; /* when the call found the failure, before what was left went */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -360,8 +361,10 @@ static void driver_work(uv_work_t *work)
     }
     /* Offline is offline: a failed (or timed-out) one forces it. What is left of a failed
      * resource goes before a restart or a failover. */
-    if (op->rv < 0)
+    if (op->rv < 0) {
+        op->failed_at = op->m->host->now(op->m->host);
         rm_terminate(l->driver, &l->res);
+    }
 }
 
 /* A report on its way: the record may be gone (a terminate) before its outcome comes. */
@@ -433,9 +436,13 @@ static void report_failed(struct rgm *m, struct rgm_local *l, int rv, bool hard)
         rgm_report_state(m, l, ClusterResourceFailed);
 }
 
-/* l failed while online (a check, its watch, FailClusterResource): its restart policy says
- * whether it restarts here after its delay or is reported Failed. */
-static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
+/*
+ * l failed while online (a check, its watch, FailClusterResource), found at failed_at: its
+ * restart policy says whether it restarts here after its delay or is reported Failed. The
+ * delay counts from when the failure was found: the clean-up of what was left of the resource
+ * (an agent's stop) runs within it instead of before it.
+ */
+static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t failed_at)
 {
     uint64_t now = m->host->now(m->host);
 
@@ -449,7 +456,8 @@ static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
     case RGM_FAILURE_RESTART:
         LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
         l->last_rv = 0; /* the reconcile brings it online again */
-        l->not_before = now + l->policy.restart_delay_ms;
+        l->not_before = failed_at + l->policy.restart_delay_ms;
+        m->host->kick_at(m->host, l->not_before);
         return;
     case RGM_FAILURE_FAILED:
         LOGW("rgm", "%s stays failed; its group stays", l->name);
@@ -499,7 +507,7 @@ static void driver_done(uv_work_t *work, int status)
     case OP_IS_ALIVE:
     case OP_FAIL:
         if (op->rv < 0 && l->online)
-            resource_failed(m, l, op->rv);
+            resource_failed(m, l, op->rv, op->failed_at);
         else if (l->online) {
             l->watch_quiet = op->from_watch; /* woke for nothing: wait for the next poll */
             watch_start(m, l);

@@ -95,6 +95,11 @@ static void host_kick(struct host *h)
     svc_kick(host_svc(h));
 }
 
+static void host_kick_at(struct host *h, uint64_t at)
+{
+    svc_kick_at(host_svc(h), at);
+}
+
 static uint64_t host_now(const struct host *h)
 {
     (void)h;
@@ -112,7 +117,8 @@ void svc_host_update(struct svc *s)
 static void host_init(struct svc *s)
 {
     s->host = (struct host){.loop = s->loop, .submit = host_submit, .ask_move = host_ask_move,
-                            .kick = host_kick, .now = host_now};
+                            .kick = host_kick, .kick_at = host_kick_at,
+                            .now = host_now};
     svc_host_update(s);
     if (s->opts.witness)
         rgm_init(&s->rgm, &s->host, svc_witness_may_start, NULL);
@@ -282,6 +288,18 @@ void svc_kick(struct svc *s)
         uv_timer_start(&s->kick, kick_cb, 0, 0);
 }
 
+void svc_kick_at(struct svc *s, uint64_t at)
+{
+    uint64_t now = svc_now_ms();
+
+    if (at <= now) {
+        svc_kick(s);
+    } else if (!uv_is_active((uv_handle_t *)&s->wake) || at < s->wake_at) {
+        s->wake_at = at;
+        uv_timer_start(&s->wake, kick_cb, at - now, 0);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Wipe                                                                                        */
 /* ------------------------------------------------------------------------------------------ */
@@ -418,7 +436,8 @@ int svc_init(struct svc *s, uv_loop_t *loop, const struct svc_options *opts)
         return rv;
     uv_timer_init(loop, &s->tick);
     uv_timer_init(loop, &s->kick);
-    s->tick.data = s->kick.data = s;
+    uv_timer_init(loop, &s->wake);
+    s->tick.data = s->kick.data = s->wake.data = s;
     host_init(s);
     rv = load_state(s);
     if (rv < 0)

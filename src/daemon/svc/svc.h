@@ -81,6 +81,8 @@ struct svc {
     struct svc_cleanup cleanup; /* callers waiting for the wipe to end */
     uv_timer_t tick;          /* the periodic pass */
     uv_timer_t kick;          /* a pass on the next loop turn (svc_kick) */
+    uv_timer_t wake;          /* a pass at a given time (svc_kick_at) */
+    uint64_t wake_at;         /* when wake fires, while it is armed */
     struct svc_waits waits;
     struct svc_submit_state submit; /* forwarding to the leader */
     struct svc_sync sync;
@@ -102,6 +104,9 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
               void *arg);
 /* Asks for a pass (commit marker, waits, resources) on the next loop turn. */
 void svc_kick(struct svc *s);
+/* A pass at monotonic millisecond at, or on the next loop turn if it has passed; the earliest of
+ * several asked for wins. */
+void svc_kick_at(struct svc *s, uint64_t at);
 /* Brings the host (what rgm and health see) in line with the service's state; called wherever
  * the database, consensus, the configuration or stopping/wiping change. */
 void svc_host_update(struct svc *s);

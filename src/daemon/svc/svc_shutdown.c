@@ -32,6 +32,7 @@ static void consensus_stopped(void *arg)
     s->names = NULL;
     uv_close((uv_handle_t *)&s->tick, NULL);
     uv_close((uv_handle_t *)&s->kick, NULL);
+    uv_close((uv_handle_t *)&s->wake, NULL);
     uv_close((uv_handle_t *)&s->shutdown.sigterm, NULL);
     uv_close((uv_handle_t *)&s->shutdown.sigint, NULL);
     uv_close((uv_handle_t *)&s->rhs_poll, NULL);
