@@ -375,6 +375,72 @@ static void test_lease_needs_a_majority_of_one_configuration(void **state)
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) <= now + s.offset[0]);
 }
 
+/* Nodes 1 and 2 enter a new configuration; node 3 enters it 540 ms later, past the end of the
+ * lease the old configuration's echoes gave it: the others still echo its heartbeats for the
+ * overlap, so no node's lease lapses meanwhile. */
+static void test_late_node_keeps_its_lease_in_the_overlap(void **state)
+{
+    struct sim s;
+    uint64_t now = 0;
+
+    (void)state;
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full); /* the last round at 750: old leases end at 1250 */
+    sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, 760);
+    sim_reconfigure(&s, 1, FP_NEXT, all_ids, 3, 760);
+    for (now = 760; now <= 1600; now += 10) {
+        if (now % 250 == 0)
+            sim_round(&s, now, all3, full);
+        if (now == 1300) { /* it enters, and sends at once (hb.c) */
+            sim_reconfigure(&s, 2, FP_NEXT, all_ids, 3, now);
+            sim_send(&s, 2, now, all3, all3);
+        }
+        for (int i = 0; i < 3; i++)
+            assert_true(hb_track_lease_until(&s.t[i], now + s.offset[i]) > now + s.offset[i]);
+    }
+    /* the overlap is over: heartbeats in the old configuration are no longer echoed */
+    sim_reconfigure(&s, 2, FP_ALL, all_ids, 3, now);
+    sim_send(&s, 2, now, all3, all3);
+    assert_false(hb_track_echoed(&s.t[2], 1));
+}
+
+/* The leader enters a new configuration first and heartbeats at once; the others enter it 110 ms
+ * later: they echo that heartbeat as they enter, so the leader's lease in the new configuration
+ * runs from it, not from its next heartbeat. */
+static void test_heartbeat_echoed_when_the_receiver_enters_its_set(void **state)
+{
+    struct sim s;
+    uint64_t now = 0;
+
+    (void)state;
+    sim_init(&s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, 990);
+    sim_send(&s, 0, 990, all3, all3);
+    assert_false(hb_track_echoed(&s.t[0], 2));
+    for (int i = 1; i < 3; i++) {
+        sim_reconfigure(&s, i, FP_NEXT, all_ids, 3, 1100);
+        sim_send(&s, i, 1100, all3, all3);
+    }
+    assert_true(hb_track_echoed(&s.t[0], 2));
+    assert_true(hb_track_lease_until(&s.t[0], 1110 + s.offset[0]) >=
+                990 + s.t[0].cfg.lease_ms + s.offset[0]);
+}
+
+/* The leader spaces voter changes by the lease bound and the overlap, both with drift. */
+static void test_change_spacing(void **state)
+{
+    struct sim s;
+
+    (void)state;
+    sim_init(&s);
+    assert_int_equal(hb_track_lease_bound(&s.t[0], s.offset[0]), 555);
+    assert_int_equal(hb_track_change_spacing(&s.t[0], s.offset[0]),
+                     555 + HB_VOTERS_OVERLAP_MS * 101 / 100);
+}
+
 /* QuorumLease: 0 keeps Windows' cadence; a lease of its own is renewed three times per lease. */
 static void test_lease_property(void **state)
 {
@@ -514,6 +580,9 @@ int main(void)
         cmocka_unit_test(test_echo_only_in_the_same_configuration),
         cmocka_unit_test(test_lease_carries_over_a_configuration_change),
         cmocka_unit_test(test_lease_needs_a_majority_of_one_configuration),
+        cmocka_unit_test(test_late_node_keeps_its_lease_in_the_overlap),
+        cmocka_unit_test(test_heartbeat_echoed_when_the_receiver_enters_its_set),
+        cmocka_unit_test(test_change_spacing),
         cmocka_unit_test(test_lease_property),
         cmocka_unit_test(test_short_lease_fences_before_down),
         cmocka_unit_test(test_new_incarnation_forgets_old_reports),

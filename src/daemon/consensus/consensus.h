@@ -94,7 +94,7 @@ size_t consensus_voter_set(struct consensus *c, uint64_t *ids, size_t cap, uint6
 /*
  * When this node first saw the voters in force committed, on the caller's clock (now is the
  * time of this call); 0 while a configuration change is uncommitted. The leader spaces vote
- * changes by a lease bound from this moment (docs/failover.md, "Changing the voters"). Called
+ * changes by a lease bound and more from this moment (docs/failover.md, "Changing the voters"). Called
  * often: the first call that sees a new voter set committed records it.
  */
 uint64_t consensus_settled_at(struct consensus *c, uint64_t now);

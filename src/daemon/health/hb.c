@@ -97,6 +97,11 @@ static void refresh_voters(struct hb *h)
     if (fp == 0 || fp == h->track.voters.fp)
         return;
     hb_track_set_voters(&h->track, fp, ids, n, mono_ms());
+    hb_send_now(h);
+}
+
+void hb_send_now(struct hb *h)
+{
     if (h->n_members > 0)
         uv_timer_start(&h->send_timer, send_cb, 0, h->track.cfg.interval_ms);
 }

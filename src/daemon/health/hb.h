@@ -39,6 +39,8 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
              void *arg, struct hb **ret);
 /* Replaces the member list (self may be included; it is skipped when sending). */
 void hb_set_members(struct hb *h, const struct hb_member *members, size_t n);
+/* Heartbeats go out on the next loop turn, and the interval starts again from then. */
+void hb_send_now(struct hb *h);
 /* Changes the interval and threshold (the cluster properties changed). */
 void hb_set_config(struct hb *h, const struct hb_config *cfg);
 const struct hb_track *hb_tracker(const struct hb *h);

@@ -129,9 +129,26 @@ void hb_track_set_voters(struct hb_track *t, uint64_t fp, const uint64_t *ids, s
     t->voters = (struct hb_voters){.fp = fp, .from_ms = now, .n = n};
     memcpy(t->voters.ids, ids, n * sizeof(*ids));
     for (size_t i = 0; i < t->n; i++) {
-        t->nodes[i].echo_previous = t->nodes[i].echo_of_ours;
-        t->nodes[i].echo_of_ours = 0;
+        struct hb_node *p = &t->nodes[i];
+
+        p->echo_previous = p->echo_of_ours;
+        p->echo_of_ours = 0;
+        /* It was sent in the configuration we are in now: we may echo it from now on. */
+        if (p->pending_fp == fp) {
+            if (p->pending_send_ms > p->echoable_ms)
+                p->echoable_ms = p->pending_send_ms;
+            p->pending_fp = 0;
+        }
     }
+}
+
+/* Is a heartbeat sent in configuration fp one we echo: ours, or the one we left less than
+ * HB_VOTERS_OVERLAP_MS ago? */
+static bool echoable_in(const struct hb_track *t, uint64_t fp, uint64_t now)
+{
+    if (fp == t->voters.fp)
+        return true;
+    return fp != 0 && fp == t->previous_voters.fp && now - t->voters.from_ms < HB_VOTERS_OVERLAP_MS;
 }
 
 static bool in_set(const struct hb_voters *v, uint64_t id)
@@ -190,9 +207,13 @@ void hb_track_receive(struct hb_track *t, const struct hb_from *from,
     p->heard_at = now;
     p->silence_told = false;
     p->their_send_ms = from->send_ms;
-    /* Echoed only in the sender's own configuration: see the header. */
-    if (from->voters_fp == t->voters.fp)
+    /* Echoed only in a configuration we are in: see the header. */
+    if (echoable_in(t, from->voters_fp, now)) {
         p->echoable_ms = from->send_ms;
+    } else if (from->voters_fp != 0) {
+        p->pending_fp = from->voters_fp;
+        p->pending_send_ms = from->send_ms;
+    }
     lease_declared(&p->declared, from->lease_ms, now);
     if (full) {
         p->report_at = now;
@@ -339,6 +360,12 @@ uint64_t hb_track_lease_bound(const struct hb_track *t, uint64_t now)
             longest = l;
     }
     return fence_after(&t->cfg, longest);
+}
+
+uint64_t hb_track_change_spacing(const struct hb_track *t, uint64_t now)
+{
+    return hb_track_lease_bound(t, now) +
+           (uint64_t)HB_VOTERS_OVERLAP_MS * (1000000 + t->cfg.drift_ppm) / 1000000;
 }
 
 bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now)

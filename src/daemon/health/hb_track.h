@@ -9,10 +9,12 @@
  *  - its own quorum lease: when a majority of the voters (itself included if it votes) echoed a
  *    heartbeat this node sent at time s, this node may keep resources online until s + lease.
  *    Only its own clock is involved, so no clock synchronisation is needed. Every heartbeat
- *    names the sender's voter configuration (a fingerprint of the raft configuration: its log
- *    index and voters), and a node echoes only heartbeats sent in the configuration it is in
- *    itself, so a lease always rests on a majority of one configuration whose voters were all
- *    in it (docs/failover.md, "Changing the voters");
+ *    names the sender's voter configuration (a fingerprint of the voters of its raft
+ *    configuration), and a node echoes only heartbeats sent in a configuration it is in itself,
+ *    so a lease always rests on a majority of one configuration whose voters were all in it
+ *    (docs/failover.md, "Changing the voters"). A node counts as still in the configuration it
+ *    left for HB_VOTERS_OVERLAP_MS, so that a node entering the new one later keeps its lease;
+ *    and a heartbeat heard in a configuration the node enters a moment later is echoed then;
  *  - whether a peer is surely fenced: a majority of the voters (this node's own observation and
  *    the silences others report) have not heard it for lease × (1 + drift) + margin. A fenced
  *    peer's lease has expired whatever it heard, because any majority that could have renewed it
@@ -34,6 +36,10 @@
 /* How long a lease once declared still counts after the declaring node moved to another:
  * longer than any lease the bounds allow (4000 ms, plus drift and margin). */
 #define HB_LEASE_MEMORY_MS 5000
+/* How long a node still echoes heartbeats sent in the voter configuration it left: the others
+ * enter a new configuration up to this much later (each when raft hands it the entry) without
+ * a lapse of their leases. The leader spaces changes by this much more (hb_track_change_spacing). */
+#define HB_VOTERS_OVERLAP_MS 500
 /* How often a node re-evaluates node states, its lease and fencing (hb.c): it notices its own
  * lapse up to this late, so no fencing margin is shorter. */
 #define HB_CHECK_MS 25
@@ -76,6 +82,9 @@ struct hb_node {
     uint64_t their_send_ms;   /* its clock, newest heartbeat heard */
     uint64_t echoable_ms;     /* its clock, newest heartbeat heard that named our configuration:
                                  the only kind we echo */
+    uint64_t pending_fp;      /* the configuration its newest heartbeat named when that was none
+                                 of ours (0: none); echoed once we enter it */
+    uint64_t pending_send_ms; /* its clock, the send time of that heartbeat */
     uint64_t echo_of_ours;    /* our newest send time it echoed, sent in our configuration */
     uint64_t echo_previous;   /* the same in the configuration before (see hb_track.voters) */
     /* what it reports about every node (index as in nodes[]) */
@@ -126,7 +135,8 @@ int hb_track_set_member(struct hb_track *t, uint64_t id);
 /*
  * Our voter configuration from now on: its fingerprint (nonzero) and voters (members or not yet).
  * The same fingerprint again changes nothing. A new one keeps the one before for the lease
- * (echoes of heartbeats sent in it) and starts the new one's echoes afresh.
+ * (echoes of heartbeats sent in it) and starts the new one's echoes afresh; the newest heartbeat
+ * of each peer that already named the new one becomes echoable.
  */
 void hb_track_set_voters(struct hb_track *t, uint64_t fp, const uint64_t *ids, size_t n,
                          uint64_t now);
@@ -177,6 +187,9 @@ uint32_t hb_track_silence(const struct hb_track *t, uint64_t id, uint64_t now);
  * leader waits this long between two changes of the voters (docs/failover.md).
  */
 uint64_t hb_track_lease_bound(const struct hb_track *t, uint64_t now);
+/* How long the leader waits after a change of the voters was committed before the next one: the
+ * lease bound, plus the overlap in which nodes still echo the configuration they left. */
+uint64_t hb_track_change_spacing(const struct hb_track *t, uint64_t now);
 /* Until when (our clock) this node holds its quorum lease; 0 if it holds none. */
 uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now);
 /* Has a majority of the voters surely not heard node id for longer than its lease could run? */

@@ -457,7 +457,6 @@ static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t
         LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
         l->last_rv = 0; /* the reconcile brings it online again */
         l->not_before = failed_at + l->policy.restart_delay_ms;
-        m->host->kick_at(m->host, l->not_before);
         return;
     case RGM_FAILURE_FAILED:
         LOGW("rgm", "%s stays failed; its group stays", l->name);

@@ -88,6 +88,7 @@ struct svc {
     struct svc_sync sync;
     bool member_busy;       /* a raft membership change is running */
     bool votes_recording;   /* svc_votes is recording a role raft gave (SET_NODE_ROLE) */
+    uint64_t votes_renew_at; /* svc_votes renewed this node's lease for a change then; 0: not */
     struct svc_orphan orphan;
     struct svc_shutdown shutdown;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */

@@ -451,7 +451,7 @@ static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_un
         rpc_call_finish(call, ERROR_CLUSTER_EVICT_INVALID_REQUEST, "cannot evict %s: %s", node.name, why);
         return;
     }
-    /* Removing a voter changes the voters: not within a lease bound of the last change, nor
+    /* Removing a voter changes the voters: not within the change spacing of the last one, nor
      * while a vote change runs (svc_votes.h). */
     if (consensus_member_role(s->consensus, id) == RAFT_VOTER &&
         (!svc_votes_may_change(s) || s->member_busy) &&

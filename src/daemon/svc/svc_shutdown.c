@@ -17,7 +17,7 @@
 
 #define DRAIN_MS 3000 /* how long a stopping node waits for its groups to be taken over */
 /* how long it waits for its vote to be taken: a vote given elsewhere, leadership handed over,
- * and its own taken, each after a lease bound (svc_votes.h) */
+ * and its own taken, each after the change spacing (svc_votes.h) */
 #define LEAVE_MS 5000
 
 static void consensus_stopped(void *arg)

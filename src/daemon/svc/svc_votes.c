@@ -177,7 +177,31 @@ bool svc_votes_may_change(struct svc *s)
     uint64_t settled = consensus_settled_at(s->consensus, now);
 
     return settled != 0 && s->health.hb != NULL &&
-           now >= settled + hb_track_lease_bound(hb_tracker(s->health.hb), now);
+           now >= settled + hb_track_change_spacing(hb_tracker(s->health.hb), now);
+}
+
+/*
+ * Is this node's lease fresh enough to change the voters now? The leader enters a new
+ * configuration first, and its lease then rests on the echoes of heartbeats it sent before until
+ * the others enter it too (docs/failover.md): so it first heartbeats and waits for a majority's
+ * echoes, which makes that lease as long as it can be. Should they not come within a lease, the
+ * change goes ahead all the same: it is safe either way, only a lease may lapse. A renewal older
+ * than two leases (the change was put off, or leadership came and went) is asked for again.
+ */
+static bool lease_renewed(struct svc *s, uint64_t now)
+{
+    const struct hb_track *t = hb_tracker(s->health.hb);
+
+    if (s->votes_renew_at == 0 || now - s->votes_renew_at >= 2 * (uint64_t)t->cfg.lease_ms) {
+        s->votes_renew_at = now;
+        hb_send_now(s->health.hb);
+        return false;
+    }
+    if (hb_track_lease_until(t, now) < s->votes_renew_at + t->cfg.lease_ms &&
+        now - s->votes_renew_at < t->cfg.lease_ms)
+        return false;
+    s->votes_renew_at = 0;
+    return true;
 }
 
 /* The next vote change as the cluster stands now. */
@@ -209,10 +233,13 @@ void svc_votes_check(struct svc *s)
         consensus_role(s->consensus) != CONSENSUS_LEADER || !svc_votes_may_change(s))
         return;
     step = next_step(s);
-    if (step.kind == QUORUM_STEP_GIVE)
-        start_change(s, step.id, RAFT_VOTER);
-    else if (step.kind == QUORUM_STEP_TAKE)
-        start_change(s, step.id, step.id == s->conf.node_id ? -1 : RAFT_STANDBY);
-    else if (!s->votes_recording)
-        record_stale_role(s);
+    if (step.kind == QUORUM_STEP_NONE) {
+        s->votes_renew_at = 0;
+        if (!s->votes_recording)
+            record_stale_role(s);
+    } else if (step.kind == QUORUM_STEP_TAKE && step.id == s->conf.node_id) {
+        start_change(s, step.id, -1); /* leadership handed over: the voters stay as they are */
+    } else if (lease_renewed(s, svc_now_ms())) {
+        start_change(s, step.id, step.kind == QUORUM_STEP_GIVE ? RAFT_VOTER : RAFT_STANDBY);
+    }
 }
