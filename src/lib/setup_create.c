@@ -184,6 +184,12 @@ static uint32_t judge_node(struct setup_node *n)
         snprintf(n->errmsg, sizeof(n->errmsg), "its state directory is not writable");
         return ERROR_NODE_CANNOT_BE_CLUSTERED;
     }
+    if (n->witness) {
+        snprintf(n->errmsg, sizeof(n->errmsg), "%s runs clussvc --witness: create the cluster "
+                 "with its nodes, then make it the witness (clusctl quorum set --witness)",
+                 n->name);
+        return ERROR_NODE_CANNOT_BE_CLUSTERED;
+    }
     return 0;
 }
 
@@ -195,10 +201,11 @@ static bool phase_validate_nodes(struct create *c)
         struct setup_node *node = &c->nodes.v[i];
 
         node->status = judge_node(node);
-        /* A node already in a cluster is a hard stop: it was named on purpose. */
-        if (node->status == ERROR_CLUSTER_NODE_ALREADY_MEMBER) {
+        if (node->status == ERROR_CLUSTER_NODE_ALREADY_MEMBER)
             snprintf(node->errmsg, sizeof(node->errmsg), "%s is already in cluster %s",
                      node->name, node->cluster_name[0] ? node->cluster_name : "(unfinished)");
+        /* A node already in a cluster, or a witness, is a hard stop: it was named on purpose. */
+        if (node->status == ERROR_CLUSTER_NODE_ALREADY_MEMBER || node->witness) {
             if (!phase_start(&c->rep, ClusterSetupPhaseValidateNodeState, node->name))
                 return false;
             phase_fail(&c->rep, node->status, "%s", node->errmsg);

@@ -4,6 +4,7 @@
 #
 # n1 and n2 form cluster cw with an address; n3 and n4 each run `clussvc --witness` (in their
 # own namespaces, as on third machines). The prober asks the address every 10 ms throughout.
+#  - A witness named as a node of CreateCluster is refused and changes nothing.
 #  - Bad input: a malformed HOST, a host nobody answers on, a port nothing listens on, and a
 #    member that is no witness: each fails with a clear error and leaves the database as it was.
 #  - `quorum set --witness n3`: n3 is a member, votes, owns no group and runs no resource host;
@@ -35,6 +36,14 @@ lab_start_witness 3
 lab_start_witness 4
 lab_start_node 5
 LAB_FO_IP=$(lab_cluster_ip 0)
+# A witness named as a node of a new cluster: refused, nothing changes on either.
+lab_create cbad --node n5 --node n3 >"$LAB_DIR/create_bad.out" 2>&1 || true
+lab_assert -m "create with a witness as a node: ERROR_NODE_CANNOT_BE_CLUSTERED" \
+    test "$(lab_result_status "$LAB_DIR/create_bad.out")" = 5898
+lab_assert -m "create with a witness as a node: the error names the witness" \
+    grep -q "n3 runs clussvc --witness" "$LAB_DIR/create_bad.out"
+lab_assert -m "create with a witness as a node: n5 is still NotConfigured" lab_nodeinfo_is 5 state=1
+lab_assert -m "create with a witness as a node: n3 is still NotConfigured" lab_nodeinfo_is 3 state=1
 lab_create cw --node n1 --node n2 --ip "$LAB_FO_IP/24" >"$LAB_DIR/create.out" 2>&1 || true
 lab_assert -m "create: cluster cw on n1 and n2" \
     test "$(lab_result_status "$LAB_DIR/create.out")" = 0
@@ -136,7 +145,7 @@ lab_assert -m "set: exit 0" test "$RC" = 0
 lab_assert -m "set: the members are n1 n2 n3" lab_members_are 1 "n1 n2 n3"
 lab_assert_within "set: quorum show lists n3 as the witness, Up, voting" "$T" \
     member_is 1 n3 witness Up 1
-lab_assert -m "set: the cluster survives one failure" survives 1 1
+lab_assert_within "set: the votes settled: the cluster survives one failure" "$T" survives 1 1
 lab_assert_within "set: the Node Witness resource is online" "$T" resource_is "Node Witness" Online
 lab_assert -m "set: n3 owns no group or resource" owns_nothing n3
 lab_assert -m "set: n3 runs no resource host" only_clussvc 3

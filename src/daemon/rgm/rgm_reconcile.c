@@ -202,12 +202,12 @@ static void reconcile_resource(struct rgm *m, const struct pass *p,
         assert(l != NULL);
         rgm_local_free(m, l);
         break;
+    case RGM_STEP_AWAIT_DELAY: /* a pass when it ends, not at the next periodic one */
+        assert(l != NULL);
+        m->host->kick_at(m->host, l->not_before);
+        break;
     case RGM_STEP_NONE:
     case RGM_STEP_IN_FLIGHT:
-    case RGM_STEP_AWAIT_DELAY: /* a pass when it ends, not at the next periodic one */
-        if (l != NULL)
-            m->host->kick_at(m->host, l->not_before);
-        break;
     case RGM_STEP_AWAIT_PROVIDERS:
     case RGM_STEP_AWAIT_REQUEST:
     case RGM_STEP_AWAIT_DEPENDENTS:
