@@ -92,14 +92,24 @@ static void sim_round(struct sim *s, uint64_t now, const bool alive[3], const bo
 static const bool all3[3] = {true, true, true};
 static const bool full[3][3] = {{1, 1, 1}, {1, 1, 1}, {1, 1, 1}};
 
+/* Three voters that heartbeat each other four rounds from 0 ms: every lease held; the time after
+ * the last round (1000 ms) is returned. */
+static uint64_t sim_steady(struct sim *s)
+{
+    uint64_t now = 0;
+
+    sim_init(s);
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(s, now, all3, full);
+    return now;
+}
+
 static void test_everyone_up_and_leased(void **state)
 {
     struct sim s;
     uint64_t now = 0;
 
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full);
+    now = sim_steady(&s);
     now -= 1; /* just before the next round: the worst moment for a lease */
     for (int i = 0; i < 3; i++) {
         uint64_t local = now + s.offset[i];
@@ -155,9 +165,7 @@ static void test_one_way_partition(void **state)
     bool link[3][3] = {{1, 0, 0}, {1, 1, 1}, {1, 1, 1}}; /* 1 → others cut; others → 1 fine */
     uint64_t now = 0, lease_end = 0, fenced_at = 0;
 
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full);
+    now = sim_steady(&s);
     for (; now < 5000; now += 10) {
         uint64_t l;
 
@@ -180,9 +188,7 @@ static void test_isolated_node_loses_lease(void **state)
     bool link[3][3] = {{1, 0, 0}, {0, 1, 1}, {0, 1, 1}};
     uint64_t now = 0;
 
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full);
+    now = sim_steady(&s);
     for (int r = 0; r < 8; r++, now += 250)
         sim_round(&s, now, all3, link);
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) < now + s.offset[0]);
@@ -335,12 +341,10 @@ static void test_echo_only_in_the_same_configuration(void **state)
 static void test_lease_carries_over_a_configuration_change(void **state)
 {
     struct sim s;
-    uint64_t now = 0;
+    uint64_t now;
 
     (void)state;
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full);
+    now = sim_steady(&s);
     for (int i = 0; i < 3; i++)
         sim_reconfigure(&s, i, FP_NEXT, all_ids, 3, now + 40 * (uint64_t)i);
     /* in the new configuration nobody has echoed yet: hb.c sends at once to such a peer */
@@ -363,9 +367,7 @@ static void test_lease_needs_a_majority_of_one_configuration(void **state)
     uint64_t now = 0, lease_end;
 
     (void)state;
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full);
+    now = sim_steady(&s);
     sim_reconfigure(&s, 1, FP_NEXT, all_ids, 3, now);
     sim_reconfigure(&s, 2, FP_NEXT, all_ids, 3, now);
     lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
@@ -381,12 +383,10 @@ static void test_lease_needs_a_majority_of_one_configuration(void **state)
 static void test_late_node_keeps_its_lease_in_the_overlap(void **state)
 {
     struct sim s;
-    uint64_t now = 0;
+    uint64_t now;
 
     (void)state;
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full); /* the last round at 750: old leases end at 1250 */
+    sim_steady(&s); /* the last round at 750: old leases end at 1250 */
     sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, 760);
     sim_reconfigure(&s, 1, FP_NEXT, all_ids, 3, 760);
     for (now = 760; now <= 1600; now += 10) {
@@ -411,22 +411,20 @@ static void test_late_node_keeps_its_lease_in_the_overlap(void **state)
 static void test_heartbeat_echoed_when_the_receiver_enters_its_set(void **state)
 {
     struct sim s;
-    uint64_t now = 0;
+    uint64_t now;
 
     (void)state;
-    sim_init(&s);
-    for (int r = 0; r < 4; r++, now += 250)
-        sim_round(&s, now, all3, full);
-    sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, 990);
-    sim_send(&s, 0, 990, all3, all3);
+    now = sim_steady(&s) - 10; /* just before the next round */
+    sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, now);
+    sim_send(&s, 0, now, all3, all3);
     assert_false(hb_track_echoed(&s.t[0], 2));
     for (int i = 1; i < 3; i++) {
-        sim_reconfigure(&s, i, FP_NEXT, all_ids, 3, 1100);
-        sim_send(&s, i, 1100, all3, all3);
+        sim_reconfigure(&s, i, FP_NEXT, all_ids, 3, now + 110);
+        sim_send(&s, i, now + 110, all3, all3);
     }
     assert_true(hb_track_echoed(&s.t[0], 2));
-    assert_true(hb_track_lease_until(&s.t[0], 1110 + s.offset[0]) >=
-                990 + s.t[0].cfg.lease_ms + s.offset[0]);
+    assert_true(hb_track_lease_until(&s.t[0], now + 120 + s.offset[0]) >=
+                now + s.t[0].cfg.lease_ms + s.offset[0]);
 }
 
 /* The leader spaces voter changes by the lease bound and the overlap, both with drift. */
