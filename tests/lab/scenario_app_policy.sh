@@ -117,6 +117,7 @@ app keep k-fail $FAIL RestartAction=0
 app keep k-stay $STAY
 lab_app_do 1 group online keep --node n3 >/dev/null
 lab_assert_within "keep online on n3" 10 lab_app_is 1 group keep Online 3
+lab_assert_within "k-stay runs on n3 alone" 5 running k-stay $STAY 3
 stay_pid=$(pid_on 3 $STAY)
 kill_app $FAIL 3 >/dev/null
 lab_assert_within "RestartAction=0: k-fail Failed" 5 stays_failed resource k-fail $FAIL

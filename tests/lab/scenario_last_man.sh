@@ -2,6 +2,7 @@
 # scenario_last_man.sh — "last man standing": a 5-node cluster stopped gracefully one node at a
 # time, always the node that holds the core group, down to a single node.
 #
+# First a node is paused and resumed: its vote goes and comes back.
 # Dynamic quorum takes each stopping node's vote before it goes (and keeps the number of voters
 # odd), so the nodes that stay always hold a majority: the group is handed over at every stop,
 # the prober never sees two answerers, and the last node keeps the group online and commits
@@ -27,6 +28,18 @@ voters_are() { test "$(voters "$1")" = "$2"; }
 
 running="1 2 3 4 5"
 lab_assert_within "five voters" 15 voters_are "$running" 5
+
+# A paused node's vote goes, and comes back when it is resumed: four node votes would be even,
+# so one more goes meanwhile.
+owner=$(lab_owner "$LAB_FO_IP") || lab_fail "pause: exactly one owner"
+others=$(lab_others "$owner")
+paused=${others%% *}
+lab_assert -m "pause n$paused" lab_clusctl -c "n$owner" node pause "n$paused"
+lab_assert_within "the paused n$paused no longer votes" 15 lab_nodeinfo_is "$paused" member_role=0
+lab_assert_within "three of the four others vote" 15 voters_are "$running" 3
+lab_assert -m "the group stayed on n$owner" test "$(lab_owner "$LAB_FO_IP")" = "$owner"
+lab_assert -m "resume n$paused" lab_clusctl -c "n$owner" node resume "n$paused"
+lab_assert_within "five voters again" 20 voters_are "$running" 5
 for round in 1 2 3 4; do
     old=$(lab_owner "$LAB_FO_IP") || lab_fail "round $round: exactly one owner"
     lab_wait_for "round $round: the prober hears n$old" 3 lab_probe_answered_by p "n$old"

@@ -13,7 +13,9 @@
 #  4. kill -9 of the node with the vote: the other node has no lease and stops answering for
 #     the address (safely: nobody holds it), until the voter is started again and the group
 #     comes back; meanwhile `clusctl status` through it answers, marked as possibly stale;
-#  5. LowerQuorumPriorityNodeId moves the vote to the other node, and NodeWeight 0 moves it back.
+#  5. LowerQuorumPriorityNodeId moves the vote to the other node, and NodeWeight 0 moves it back;
+#  6. EvictClusterNodeEx of the only voter (the raft leader): the other node is given a vote to
+#     take the leadership over, and goes on alone with the address.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -114,6 +116,18 @@ lab_assert -m "5: NodeWeight 0 on n$o" lab_clusctl -c n1 node set "n$o" NodeWeig
 lab_assert_within "5: the vote moved back to n$v, the only node with a NodeWeight" 15 \
     voter_is "$v"
 lab_assert -m "5: the address stayed with one owner" lab_fo_settled "1 2"
+
+# --- 6. evicting the only voter, which leads raft: the other node gets a vote first -----------
+lab_assert -m "6: NodeWeight 1 on n$o again" lab_clusctl -c n1 node set "n$o" NodeWeight=1
+lab_assert_within "6: the vote moved to n$o (LowerQuorumPriorityNodeId names n$v)" 15 \
+    voter_is "$o"
+lab_op evict "n$v" "n$o" >"$LAB_DIR/evict.out" 2>&1 || true
+lab_assert -m "6: EvictClusterNodeEx of n$o, the only voter, through n$v returns 0" \
+    test "$(lab_result_status "$LAB_DIR/evict.out")" = 0
+lab_assert -m "6: n$v is the only member" lab_members_are "$v" "n$v"
+lab_assert_within "6: n$v votes" 15 lab_nodeinfo_is "$v" member_role=1
+lab_assert_within "6: n$o was wiped (NotConfigured)" 15 lab_nodeinfo_is "$o" state=1
+lab_assert_within "6: the address answers from n$v" 20 lab_fo_settled "$v"
 
 lab_bg_stop p
 lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0

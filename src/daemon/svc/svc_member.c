@@ -30,6 +30,7 @@ struct member_op {
     struct rpc_call *call;
     uint64_t id;
     int role;
+    uint64_t heir; /* evicting the only voter: the member given a vote to lead instead */
 };
 
 static bool leader_or_relay(struct svc *s, struct rpc_call *call)
@@ -425,6 +426,58 @@ static void transferred(void *arg, int rv)
     svc_op_member_remove(s, call);
 }
 
+/* Another member to hand leadership to when this node, the only voter, is evicted: one that is
+ * up, a node rather than a witness; 0 if there is none. */
+static uint64_t vote_heir(struct svc *s)
+{
+    const struct hb_track *t = hb_tracker(s->health.hb);
+    uint64_t now = svc_now_ms(), heir = 0;
+    struct cdb_node *nodes;
+    size_t n;
+
+    if (cdb_nodes(s->db, &nodes, &n) < 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t id = nodes[i].id;
+
+        if (id == s->conf.node_id || consensus_member_role(s->consensus, id) < 0 ||
+            !hb_track_up(t, id, now))
+            continue;
+        if (heir == 0 || !nodes[i].witness)
+            heir = id;
+        if (!nodes[i].witness)
+            break;
+    }
+    free(nodes);
+    return heir;
+}
+
+static void heir_votes(void *arg, int rv)
+{
+    struct member_op *op = arg;
+
+    if (rv == 0)
+        rv = consensus_transfer(op->s->consensus, op->heir, transferred, op);
+    if (rv < 0)
+        op_finish(op, change_status(rv), "cannot give another member the vote to hand over to");
+}
+
+/* This node is evicted: leadership goes first (RAFT-NOTES), to a voter; when it is the only
+ * one, another member gets a vote for it. */
+static int hand_over_leadership(struct member_op *op)
+{
+    struct svc *s = op->s;
+
+    if (consensus_voters(s->consensus) > 1)
+        return consensus_transfer(s->consensus, 0, transferred, op);
+    op->heir = s->health.hb != NULL ? vote_heir(s) : 0;
+    if (op->heir == 0)
+        return -ENOENT;
+    LOGI("member", "the only voter is evicted: node %llu gets a vote to take over",
+         (unsigned long long)op->heir);
+    return consensus_assign(s->consensus, op->heir, RAFT_VOTER, heir_votes, op);
+}
+
 static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_until);
 
 void svc_op_member_remove(struct svc *s, struct rpc_call *call)
@@ -460,8 +513,8 @@ static void member_remove(struct svc *s, struct rpc_call *call, uint64_t wait_un
     op = op_new(s, call, id);
     if (op == NULL)
         return;
-    if (id == s->conf.node_id) /* hand leadership over first (RAFT-NOTES) */
-        rv = consensus_transfer(s->consensus, 0, transferred, op);
+    if (id == s->conf.node_id)
+        rv = hand_over_leadership(op);
     else if (consensus_member_role(s->consensus, id) < 0)
         rv = (removed(op, -ENOENT), 0); /* only the database row is left */
     else
