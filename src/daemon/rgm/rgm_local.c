@@ -37,7 +37,7 @@ struct driver_op {
     bool from_watch; /* a check its watch asked for */
     bool hard;       /* validate refused it: Failed at once, no restart, no retry */
     int rv;
-    uint64_t failed_at; /* when the call found the failure, before what was left went */
+    uint64_t queued_at; /* when the call was asked for: a failure a check finds dates from then */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -361,10 +361,8 @@ static void driver_work(uv_work_t *work)
     }
     /* Offline is offline: a failed (or timed-out) one forces it. What is left of a failed
      * resource goes before a restart or a failover. */
-    if (op->rv < 0) {
-        op->failed_at = op->m->host->now(op->m->host);
+    if (op->rv < 0)
         rm_terminate(l->driver, &l->res);
-    }
 }
 
 /* A report on its way: the record may be gone (a terminate) before its outcome comes. */
@@ -437,12 +435,13 @@ static void report_failed(struct rgm *m, struct rgm_local *l, int rv, bool hard)
 }
 
 /*
- * l failed while online (a check, its watch, FailClusterResource), found at failed_at: its
- * restart policy says whether it restarts here after its delay or is reported Failed. The
- * delay counts from when the failure was found: the clean-up of what was left of the resource
- * (an agent's stop) runs within it instead of before it.
+ * l failed while online (a check, its watch, FailClusterResource); the check that found it was
+ * asked for at noticed_at (for a watch, the moment the resource died). Its restart policy says
+ * whether it restarts here after its delay or is reported Failed. The delay counts from then:
+ * the check itself and the clean-up of what was left of the resource (an agent's monitor and
+ * stop) run within it instead of before it.
  */
-static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t failed_at)
+static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t noticed_at)
 {
     uint64_t now = m->host->now(m->host);
 
@@ -456,7 +455,7 @@ static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t
     case RGM_FAILURE_RESTART:
         LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
         l->last_rv = 0; /* the reconcile brings it online again */
-        l->not_before = failed_at + l->policy.restart_delay_ms;
+        l->not_before = noticed_at + l->policy.restart_delay_ms;
         return;
     case RGM_FAILURE_FAILED:
         LOGW("rgm", "%s stays failed; its group stays", l->name);
@@ -506,7 +505,7 @@ static void driver_done(uv_work_t *work, int status)
     case OP_IS_ALIVE:
     case OP_FAIL:
         if (op->rv < 0 && l->online)
-            resource_failed(m, l, op->rv, op->failed_at);
+            resource_failed(m, l, op->rv, op->queued_at);
         else if (l->online) {
             l->watch_quiet = op->from_watch; /* woke for nothing: wait for the next poll */
             watch_start(m, l);
@@ -551,7 +550,7 @@ static void queue_op(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool
     if (op == NULL)
         return;
     *op = (struct driver_op){.m = m, .l = l, .kind = kind, .report = report,
-                             .from_watch = from_watch};
+                             .from_watch = from_watch, .queued_at = m->host->now(m->host)};
     op->work.data = op;
     watch_stop(l); /* the call may close the descriptor */
     l->busy = true;
