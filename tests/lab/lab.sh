@@ -674,6 +674,20 @@ lab__signal_node() {
 lab_pause_node() { lab__signal_node "$1" STOP; }
 lab_resume_node() { lab__signal_node "$1" CONT; }
 
+# lab_freeze_node I / lab_thaw_node I — SIGSTOP / SIGCONT to every process of node I (all that
+# run in its network namespace: clussvc, its resource host, what that runs, the responder), as
+# when a VM is paused or a machine stalls whole. Only the kernel still answers for its addresses.
+lab_freeze_node() { lab__signal_netns "$1" STOP; }
+lab_thaw_node() { lab__signal_netns "$1" CONT; }
+
+lab__signal_netns() {
+    lab__check_node "$1" || return 1
+    local pid
+    for pid in $(ip netns pids "$(lab_node_ns "$1")"); do
+        kill "-$2" "$pid" 2>/dev/null || true # it may have exited meanwhile
+    done
+}
+
 # lab_link_down I / lab_link_up I — take node I's switch port down / up (I may be "c" for the
 # client).  The node sees its eth0 lose carrier, as when a cable is pulled.
 lab_link_down() { lab__link "$1" down; }

@@ -21,6 +21,7 @@
 
 #include "daemon/base/log.h"
 #include "daemon/net/net_addr.h"
+#include "daemon/rm/rm.h"
 #include "daemon/rm/rm_cgroup.h"
 
 #define RENEW_MS 500
@@ -58,14 +59,6 @@ union rhs_any_msg {
 
 static int host_fd = -1;
 static pthread_mutex_t host_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* The host                                                                                    */
@@ -330,14 +323,14 @@ static bool done_after_parent(struct host *h, uint64_t now, uint64_t gone_at)
 
 static void host_main(int fd)
 {
-    struct host h = {.fd = fd, .clussvc = getppid(), .until = now_ms() + FIRST_LEASE_GRACE_MS};
+    struct host h = {.fd = fd, .clussvc = getppid(), .until = rm_now_ms() + FIRST_LEASE_GRACE_MS};
     bool parent_gone = false;
     uint64_t gone_at = 0;
 
     prctl(PR_SET_NAME, "clussvc-rhs");
     signal(SIGINT, SIG_IGN); /* stops with clussvc's shutdown, not with a terminal's Ctrl-C */
     for (;;) {
-        uint64_t now = now_ms();
+        uint64_t now = rm_now_ms();
         int timeout = RENEW_MS;
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
@@ -367,7 +360,7 @@ static void host_main(int fd)
                 handle(&h, &m, (size_t)k);
             else if (k == 0 || (k < 0 && errno != EINTR)) {
                 parent_gone = true;
-                gone_at = now_ms();
+                gone_at = rm_now_ms();
                 h.fd = -1;
             }
         }

@@ -2,6 +2,7 @@
  * rm_cgroup — cgroup v2 helpers of rm_proc and the resource host (see rm_cgroup.h).
  */
 #include "daemon/rm/rm_cgroup.h"
+#include "daemon/rm/rm.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -15,14 +16,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* mountinfo escapes blanks and backslashes in paths as \ooo. */
 static void unescape_octal(char *s)
@@ -218,7 +211,7 @@ int rm_cgroup_populated(const char *path)
 
 int rm_cgroup_wait_empty(const char *path, uint32_t timeout_ms)
 {
-    uint64_t deadline = now_ms() + timeout_ms;
+    uint64_t deadline = rm_now_ms() + timeout_ms;
     int fd = open_events(path);
     int rv;
 
@@ -227,7 +220,7 @@ int rm_cgroup_wait_empty(const char *path, uint32_t timeout_ms)
     /* The kernel signals a change of cgroup.events as POLLPRI against the last read of this
      * descriptor, so a change between a read and the poll after it is not missed. */
     while ((rv = read_populated(fd)) == 1) {
-        uint64_t now = now_ms();
+        uint64_t now = rm_now_ms();
         struct pollfd pfd = {.fd = fd, .events = POLLPRI};
 
         if (now >= deadline) {

@@ -12,13 +12,16 @@
  * terminate remove what was added even if the properties change meanwhile.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "common/address.h"
 #include "common/prop.h"
+#include "daemon/base/log.h"
 #include "daemon/net/net_addr.h"
 #include "daemon/net/net_announce.h"
 #include "daemon/net/net_probe.h"
@@ -26,6 +29,11 @@
 #include "daemon/rm/rm.h"
 
 #define PROBE_TIMEOUT_MS 50 /* LAN replies take well under 1 ms; every failover waits this out */
+/* The longest a fenced holder's copy of an address can outlive its lease: its resource host
+ * renews it with a lifetime of RHS_LIFETIME_SEC, and the kernel removes expired addresses on a
+ * whole-second clock. A holder frozen whole, its resource host too, cannot remove it sooner. */
+#define FENCED_COPY_MS ((RHS_LIFETIME_SEC + 1) * 1000)
+#define PROBE_AGAIN_MS 100 /* how often a copy that still answers is asked again */
 
 struct ipaddr_config {
     struct net_addr addr;
@@ -151,6 +159,35 @@ static void ifname(int ifindex, char buf[NET_IF_NAMESIZE + 16])
 /* ------------------------------------------------------------------------------------------ */
 /* entry points */
 
+/*
+ * Does another host answer for c's address (1), or nobody (0)? Taken over from a node that was
+ * fenced, the copy that answers is most likely that node's, frozen whole: it goes with its
+ * lifetime, so the probe is repeated until FENCED_COPY_MS (within the call's own bound) before a
+ * conflict is called. Such a wait is part of the failover, not a failure of the resource.
+ * Handed over by a member that let go of it, there is nothing to probe for.
+ */
+static int probe_in_use(const struct rm_resource *r, int ifindex, const struct ipaddr_config *c)
+{
+    uint64_t start = rm_now_ms(), deadline = start + FENCED_COPY_MS;
+    const struct timespec pause = {.tv_nsec = PROBE_AGAIN_MS * 1000000L};
+    bool told = false;
+    int rv;
+
+    if (r->handed_over)
+        return 0;
+    if (r->timeout_ms != 0 && start + r->timeout_ms / 2 < deadline)
+        deadline = start + r->timeout_ms / 2;
+    while ((rv = net_probe_in_use(ifindex, &c->addr, PROBE_TIMEOUT_MS)) == 1 &&
+           rm_now_ms() + PROBE_AGAIN_MS < deadline) {
+        if (!told)
+            LOGI("ipaddr", "%s: %s still answers elsewhere, a fenced holder's copy until its "
+                 "lifetime ends: waiting up to %u ms", r->name, c->text, FENCED_COPY_MS);
+        told = true;
+        nanosleep(&pause, NULL); /* nothing to wait on: only a probe tells */
+    }
+    return rv;
+}
+
 /* Probes, adds and announces an address that is not configured yet. */
 static int take_address(struct rm_resource *r, const struct ipaddr_config *c, int *ret_ifindex)
 {
@@ -163,7 +200,7 @@ static int take_address(struct rm_resource *r, const struct ipaddr_config *c, in
     if (rv < 0)
         return rm_fail(r, rv, "cannot list addresses: %s", err_text(rv, eb, sizeof(eb)));
     ifname(ifindex, name);
-    rv = r->handed_over ? 0 : net_probe_in_use(ifindex, &c->addr, PROBE_TIMEOUT_MS);
+    rv = probe_in_use(r, ifindex, c);
     if (rv == 1)
         return rm_fail(r, -EADDRINUSE, "address %s already answers on %s", c->text, name);
     if (rv < 0)

@@ -524,14 +524,6 @@ struct ocf_call {
     int check_level;      /* OCF_CHECK_LEVEL, or -1 for none */
 };
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Creates dir and its parents as needed (what systemd-tmpfiles does for the packaged default). */
 static void mkdir_parents(const char *dir)
 {
@@ -562,7 +554,7 @@ static int ctx_open(struct rm_resource *r, struct ocf_ctx *c)
     if (meta_get(&c->agent, &c->meta) < 0)
         c->meta = NULL; /* the actions still run, on the default timeouts; meta_run logged why */
     rm_ocf_instance(r->name, c->instance);
-    c->deadline_ms = r->timeout_ms != 0 ? now_ms() + r->timeout_ms : 0;
+    c->deadline_ms = r->timeout_ms != 0 ? rm_now_ms() + r->timeout_ms : 0;
     mkdir_parents(ocf_rsctmp());
     return 0;
 }
@@ -579,7 +571,7 @@ static uint32_t call_timeout(const struct ocf_ctx *c, uint32_t advised_ms)
     uint64_t now;
 
     if (c->deadline_ms != 0) {
-        now = now_ms();
+        now = rm_now_ms();
         return now < c->deadline_ms ? (uint32_t)(c->deadline_ms - now) : 0;
     }
     return advised_ms != 0 ? advised_ms : RM_OCF_DEFAULT_TIMEOUT_MS;
