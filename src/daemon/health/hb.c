@@ -12,6 +12,7 @@
 
 #include <gnutls/crypto.h>
 
+#include "common/mono_clock.h"
 #include "daemon/health/hb_packet.h"
 #include "daemon/base/log.h"
 
@@ -40,14 +41,6 @@ struct hb {
     uint64_t refusal_logged_ms;
     unsigned refusals_unlogged;
 };
-
-static uint64_t mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* arg: the key bytes (CHANNEL_KEY_BYTES). */
 static int mac(void *arg, const uint8_t *data, size_t len, uint8_t *tag)

@@ -1,6 +1,7 @@
 /*
  * rhs — the resource host process and clussvc's side of it (see rhs.h).
  */
+#include "common/mono_clock.h"
 #include "daemon/rm/rhs.h"
 
 #include <assert.h>
@@ -16,12 +17,10 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon/base/log.h"
 #include "daemon/net/net_addr.h"
-#include "daemon/rm/rm.h"
 #include "daemon/rm/rm_cgroup.h"
 
 #define RENEW_MS 500
@@ -323,14 +322,14 @@ static bool done_after_parent(struct host *h, uint64_t now, uint64_t gone_at)
 
 static void host_main(int fd)
 {
-    struct host h = {.fd = fd, .clussvc = getppid(), .until = rm_now_ms() + FIRST_LEASE_GRACE_MS};
+    struct host h = {.fd = fd, .clussvc = getppid(), .until = mono_ms() + FIRST_LEASE_GRACE_MS};
     bool parent_gone = false;
     uint64_t gone_at = 0;
 
     prctl(PR_SET_NAME, "clussvc-rhs");
     signal(SIGINT, SIG_IGN); /* stops with clussvc's shutdown, not with a terminal's Ctrl-C */
     for (;;) {
-        uint64_t now = rm_now_ms();
+        uint64_t now = mono_ms();
         int timeout = RENEW_MS;
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
@@ -360,7 +359,7 @@ static void host_main(int fd)
                 handle(&h, &m, (size_t)k);
             else if (k == 0 || (k < 0 && errno != EINTR)) {
                 parent_gone = true;
-                gone_at = rm_now_ms();
+                gone_at = mono_ms();
                 h.fd = -1;
             }
         }

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 /* The drivers by the string a resource type names them with (restype.driver). */
 static const struct rm_driver *const drivers[] = {
@@ -22,14 +21,6 @@ static const struct rm_driver *const drivers[] = {
  * common/restypes.h's, the one libclusapi registers at CreateCluster. */
 const struct rm_builtin_type rm_builtin_types[] = {RESTYPES_BUILTIN_INITIALIZERS};
 const size_t rm_n_builtin_types = sizeof(rm_builtin_types) / sizeof(rm_builtin_types[0]);
-
-uint64_t rm_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Keys compare without case, as Windows property lists do (ResUtil); the first match wins. */
 const char *rm_prop(const struct rm_resource *r, const char *key)

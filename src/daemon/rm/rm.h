@@ -78,8 +78,6 @@ struct rm_driver {
 
 /* The value of property key, or NULL. */
 const char *rm_prop(const struct rm_resource *r, const char *key);
-/* Monotonic milliseconds, for the drivers' own deadlines. */
-uint64_t rm_now_ms(void);
 /* Formats r->errmsg and returns err (a negative errno) so drivers can `return rm_fail(...)`. */
 int rm_fail(struct rm_resource *r, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -2,7 +2,7 @@
  * rm_cgroup — cgroup v2 helpers of rm_proc and the resource host (see rm_cgroup.h).
  */
 #include "daemon/rm/rm_cgroup.h"
-#include "daemon/rm/rm.h"
+#include "common/mono_clock.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* mountinfo escapes blanks and backslashes in paths as \ooo. */
@@ -211,7 +210,7 @@ int rm_cgroup_populated(const char *path)
 
 int rm_cgroup_wait_empty(const char *path, uint32_t timeout_ms)
 {
-    uint64_t deadline = rm_now_ms() + timeout_ms;
+    uint64_t deadline = mono_ms() + timeout_ms;
     int fd = open_events(path);
     int rv;
 
@@ -220,7 +219,7 @@ int rm_cgroup_wait_empty(const char *path, uint32_t timeout_ms)
     /* The kernel signals a change of cgroup.events as POLLPRI against the last read of this
      * descriptor, so a change between a read and the poll after it is not missed. */
     while ((rv = read_populated(fd)) == 1) {
-        uint64_t now = rm_now_ms();
+        uint64_t now = mono_ms();
         struct pollfd pfd = {.fd = fd, .events = POLLPRI};
 
         if (now >= deadline) {

@@ -21,6 +21,7 @@
 
 #include "common/address.h"
 #include "common/prop.h"
+#include "common/mono_clock.h"
 #include "daemon/base/log.h"
 #include "daemon/net/net_addr.h"
 #include "daemon/net/net_announce.h"
@@ -168,7 +169,7 @@ static void ifname(int ifindex, char buf[NET_IF_NAMESIZE + 16])
  */
 static int probe_in_use(const struct rm_resource *r, int ifindex, const struct ipaddr_config *c)
 {
-    uint64_t start = rm_now_ms(), deadline = start + FENCED_COPY_MS;
+    uint64_t start = mono_ms(), deadline = start + FENCED_COPY_MS;
     const struct timespec pause = {.tv_nsec = PROBE_AGAIN_MS * 1000000L};
     bool told = false;
     int rv;
@@ -178,7 +179,7 @@ static int probe_in_use(const struct rm_resource *r, int ifindex, const struct i
     if (r->timeout_ms != 0 && start + r->timeout_ms / 2 < deadline)
         deadline = start + r->timeout_ms / 2;
     while ((rv = net_probe_in_use(ifindex, &c->addr, PROBE_TIMEOUT_MS)) == 1 &&
-           rm_now_ms() + PROBE_AGAIN_MS < deadline) {
+           mono_ms() + PROBE_AGAIN_MS < deadline) {
         if (!told)
             LOGI("ipaddr", "%s: %s still answers elsewhere, a fenced holder's copy until its "
                  "lifetime ends: waiting up to %u ms", r->name, c->text, FENCED_COPY_MS);

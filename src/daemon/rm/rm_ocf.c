@@ -2,6 +2,7 @@
  * rm_ocf — the OCF resource agent driver: Pacemaker's and resource-agents' agents run unchanged
  * (rm_ocf.h has the contract: environment, actions, timeouts, results).
  */
+#include "common/mono_clock.h"
 #include "daemon/rm/rm_ocf.h"
 
 #include <assert.h>
@@ -554,7 +555,7 @@ static int ctx_open(struct rm_resource *r, struct ocf_ctx *c)
     if (meta_get(&c->agent, &c->meta) < 0)
         c->meta = NULL; /* the actions still run, on the default timeouts; meta_run logged why */
     rm_ocf_instance(r->name, c->instance);
-    c->deadline_ms = r->timeout_ms != 0 ? rm_now_ms() + r->timeout_ms : 0;
+    c->deadline_ms = r->timeout_ms != 0 ? mono_ms() + r->timeout_ms : 0;
     mkdir_parents(ocf_rsctmp());
     return 0;
 }
@@ -571,7 +572,7 @@ static uint32_t call_timeout(const struct ocf_ctx *c, uint32_t advised_ms)
     uint64_t now;
 
     if (c->deadline_ms != 0) {
-        now = rm_now_ms();
+        now = mono_ms();
         return now < c->deadline_ms ? (uint32_t)(c->deadline_ms - now) : 0;
     }
     return advised_ms != 0 ? advised_ms : RM_OCF_DEFAULT_TIMEOUT_MS;

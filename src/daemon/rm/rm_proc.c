@@ -18,6 +18,7 @@
  * and the process groups stand in for the leaf: weaker, since a daemon that calls setsid
  * escapes them.
  */
+#include "common/mono_clock.h"
 #include "daemon/rm/rm_proc.h"
 
 #include <assert.h>
@@ -36,12 +37,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
-#include "daemon/rm/rm.h"
 #include "daemon/rm/rm_cgroup.h"
 
 #define OUT_MAX (1024 * 1024) /* rm_proc_run's collected standard output */
@@ -210,7 +209,7 @@ static void pgroup_add(const char *resource, pid_t pgid)
  * for a group, so this one waits in short steps. */
 static int pgroup_kill_all(const char *resource, uint32_t timeout_ms)
 {
-    uint64_t deadline = rm_now_ms() + timeout_ms;
+    uint64_t deadline = mono_ms() + timeout_ms;
     int rv = 0;
 
     pthread_mutex_lock(&pgroups_mu);
@@ -222,7 +221,7 @@ static int pgroup_kill_all(const char *resource, uint32_t timeout_ms)
             continue;
         }
         (void)killpg(g->pgid, SIGKILL);
-        while (pgroup_alive(g->pgid) && rm_now_ms() < deadline)
+        while (pgroup_alive(g->pgid) && mono_ms() < deadline)
             poll(NULL, 0, 10);
         if (pgroup_alive(g->pgid)) {
             rv = -ETIMEDOUT;
@@ -633,7 +632,7 @@ static int wait_exit(int pidfd, struct collect *c, uint64_t deadline)
 {
     for (;;) {
         struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = c->fd, .events = POLLIN}};
-        uint64_t now = rm_now_ms();
+        uint64_t now = mono_ms();
         int n;
 
         if (now >= deadline)
@@ -702,7 +701,7 @@ static void end_run(const struct rm_proc_spec *spec, const char *group, pid_t pi
 int rm_proc_run(const struct rm_proc_spec *spec, uint32_t timeout_ms, int *ret_status,
                 char **out)
 {
-    uint64_t deadline = rm_now_ms() + timeout_ms;
+    uint64_t deadline = mono_ms() + timeout_ms;
     struct collect c = {.fd = -1};
     char group[RM_CGROUP_PATH_MAX];
     bool grouped;

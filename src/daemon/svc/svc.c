@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 
 #include <clusapi.h>
 
 #include "common/cdb_cmd.h"
+#include "common/mono_clock.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
 #include "daemon/svc/svc_votes.h"
@@ -26,10 +26,7 @@
 
 uint64_t svc_now_ms(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+    return mono_ms();
 }
 
 uint32_t svc_node_cluster_state(const struct svc *s)
