@@ -40,6 +40,8 @@ a_untouched() {
 
 create clua --node n1 --node n2 --ip "$ipa/24"
 lab_assert -m "A: created on n1, n2" test "$RC" = 0
+# two nodes: dynamic quorum takes one vote and records it; the database is A's once that is done
+lab_assert_within "A: the votes settled" "$T" lab_votes_settled "1 2"
 lab_assert_within "A: n1, n2 agree on the database" "$T" lab_nodes_agree db_hash 1 2
 hash_a=$(lab_nodeinfo 1 db_hash)
 lab_assert_within "A: its address answers" "$T" lab_ip_answers "$ipa"

@@ -128,24 +128,37 @@ static void vote_changed(void *arg, int rv)
     svc_kick(s);
 }
 
-/* A role the database records that raft no longer has (a leader changed before it recorded
- * one): recorded again, one per pass. */
-static void record_stale_role(struct svc *s)
+/* A member whose role the database records differently from raft (a leader changed before it
+ * recorded one): its id in *ret_id and raft's role in *ret_role; false if there is none. */
+static bool stale_role(struct svc *s, uint64_t *ret_id, int *ret_role)
 {
     struct cdb_node *nodes;
+    bool found = false;
     size_t n;
 
     if (cdb_nodes(s->db, &nodes, &n) < 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
+        return false;
+    for (size_t i = 0; i < n && !found; i++) {
         int role = consensus_member_role(s->consensus, nodes[i].id);
 
         if (role >= 0 && (uint32_t)role != nodes[i].role) {
-            record_role(s, nodes[i].id, role);
-            break;
+            *ret_id = nodes[i].id;
+            *ret_role = role;
+            found = true;
         }
     }
     free(nodes);
+    return found;
+}
+
+/* A stale role is recorded again, one per pass. */
+static void record_stale_role(struct svc *s)
+{
+    uint64_t id;
+    int role;
+
+    if (stale_role(s, &id, &role))
+        record_role(s, id, role);
 }
 
 /* Starts one raft change: the vote of id to role, or (role -1) leadership handed to another
@@ -219,9 +232,14 @@ static struct quorum_step next_step(struct svc *s)
 
 bool svc_votes_pending(struct svc *s)
 {
+    uint64_t id;
+    int role;
+
+    /* Pending until the database records what raft has, too: DynamicWeight reads it. */
     return s->consensus != NULL && s->db != NULL && s->health.hb != NULL &&
            consensus_role(s->consensus) == CONSENSUS_LEADER &&
-           (s->member_busy || next_step(s).kind != QUORUM_STEP_NONE);
+           (s->member_busy || s->votes_recording || next_step(s).kind != QUORUM_STEP_NONE ||
+            stale_role(s, &id, &role));
 }
 
 void svc_votes_check(struct svc *s)
