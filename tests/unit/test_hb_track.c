@@ -377,6 +377,40 @@ static void test_lease_needs_a_majority_of_one_configuration(void **state)
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) <= now + s.offset[0]);
 }
 
+/* Node 1 can send but not receive (a failed receive path): the others still hear it, but its
+ * heartbeats say it hears nobody, so they neither count it as heard nor echo it. It is fenced
+ * (its lease long gone) within two intervals plus a fence of the fault, and counts as Down; once
+ * the link heals it is heard, echoed and leased again. */
+static void test_deaf_node_is_fenced(void **state)
+{
+    struct sim s;
+    bool link[3][3] = {{1, 1, 1}, {0, 1, 1}, {0, 1, 1}}; /* others → 1 cut; 1 → others fine */
+    uint64_t now, fault, lease_end = 0, fenced_at = 0;
+
+    (void)state;
+    fault = now = sim_steady(&s);
+    for (; now < fault + 3000; now += 10) {
+        uint64_t l;
+
+        if (now % 250 == 0)
+            sim_round(&s, now, all3, link);
+        l = hb_track_lease_until(&s.t[0], now + s.offset[0]);
+        if (l > now + s.offset[0])
+            lease_end = l - s.offset[0];
+        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
+            fenced_at = now;
+    }
+    assert_true(fenced_at > 0);
+    assert_true(lease_end < fenced_at);
+    assert_true(fenced_at - fault <= 2 * 250 + 250 + 555 + 10);
+    assert_false(hb_track_up(&s.t[1], 1, now + s.offset[1]));
+    assert_true(hb_track_up(&s.t[1], 3, now + s.offset[1])); /* the others are unaffected */
+    for (int r = 0; r < 3; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    assert_true(hb_track_up(&s.t[1], 1, now + s.offset[1]));
+    assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) > now + s.offset[0]);
+}
+
 /* Nodes 1 and 2 enter a new configuration; node 3 enters it 540 ms later, past the end of the
  * lease the old configuration's echoes gave it: the others still echo its heartbeats for the
  * overlap, so no node's lease lapses meanwhile. */
@@ -570,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_no_lease_before_any_echo),
         cmocka_unit_test(test_crash_is_detected_then_fenced),
         cmocka_unit_test(test_one_way_partition),
+        cmocka_unit_test(test_deaf_node_is_fenced),
         cmocka_unit_test(test_isolated_node_loses_lease),
         cmocka_unit_test(test_longer_lease_declared_first),
         cmocka_unit_test(test_shorter_lease_is_safe_both_ways),

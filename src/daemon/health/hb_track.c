@@ -192,11 +192,24 @@ void hb_track_remove_member(struct hb_track *t, uint64_t id)
     t->n--;
 }
 
+/* Does a heartbeat say that its sender has not heard this node for two intervals? Then nothing we
+ * send reaches it, echoes included: it cannot hold a lease through us. */
+static bool reports_us_unheard(const struct hb_track *t, const struct hb_from *from,
+                               const struct hb_entry *entries, size_t n)
+{
+    if (!from->full) /* an acknowledgement answers a heartbeat of ours: it heard us */
+        return false;
+    for (size_t e = 0; e < n; e++)
+        if (entries[e].id == t->self)
+            return entries[e].silence_ms >= 2 * (uint64_t)t->cfg.interval_ms;
+    return false;
+}
+
 void hb_track_receive(struct hb_track *t, const struct hb_from *from,
                       const struct hb_entry *entries, size_t n, uint64_t now)
 {
     ssize_t i = find(t, from->id);
-    bool full = from->full;
+    bool full = from->full, deaf;
     struct hb_node *p;
 
     if (i < 0 || from->id == t->self)
@@ -204,11 +217,19 @@ void hb_track_receive(struct hb_track *t, const struct hb_from *from,
     p = &t->nodes[i];
     if (from->send_ms < p->their_send_ms)
         return; /* older than what we have: reordered */
-    p->heard_at = now;
-    p->silence_told = false;
     p->their_send_ms = from->send_ms;
+    /* A sender that hears nobody (a failed receive path) is not heard either, and its heartbeats
+     * are not echoed: it counts as silent, is fenced and taken over as a silent node is, and
+     * its reports still count (docs/failover.md, "One-way faults"). */
+    deaf = reports_us_unheard(t, from, entries, n);
+    if (!deaf) {
+        p->heard_at = now;
+        p->silence_told = false;
+    }
     /* Echoed only in a configuration we are in: see the header. */
-    if (echoable_in(t, from->voters_fp, now)) {
+    if (deaf) {
+        /* nothing to echo: it would not arrive */
+    } else if (echoable_in(t, from->voters_fp, now)) {
         p->echoable_ms = from->send_ms;
     } else if (from->voters_fp != 0) {
         p->pending_fp = from->voters_fp;

@@ -5,7 +5,9 @@
  * Every heartbeat a node sends carries its send time and, for each other node, an echo of the
  * newest send time it heard from that node and how long it has not heard it (silence). From
  * this each node derives:
- *  - whether a peer is Up: heard within SameSubnetThreshold × SameSubnetDelay;
+ *  - whether a peer is Up: heard within SameSubnetThreshold × SameSubnetDelay. A peer whose
+ *    heartbeats say it has not heard this node for two intervals is not heard (nor echoed):
+ *    a node that can send but not receive counts as silent, so it is fenced and taken over;
  *  - its own quorum lease: when a majority of the voters (itself included if it votes) echoed a
  *    heartbeat this node sent at time s, this node may keep resources online until s + lease.
  *    Only its own clock is involved, so no clock synchronisation is needed. Every heartbeat
