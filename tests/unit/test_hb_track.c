@@ -104,6 +104,28 @@ static uint64_t sim_steady(struct sim *s)
     return now;
 }
 
+/* Rounds over link from `from` to `until` (ms, every 250 a round, checked every 10): when node 2
+ * first found node 1 fenced (0: never), and in *ret_lease_end the end of node 1's last lease. */
+static uint64_t sim_until_fenced(struct sim *s, uint64_t from, uint64_t until,
+                                 const bool link[3][3], uint64_t *ret_lease_end)
+{
+    uint64_t fenced_at = 0;
+
+    *ret_lease_end = 0;
+    for (uint64_t now = from; now < until; now += 10) {
+        uint64_t l;
+
+        if (now % 250 == 0)
+            sim_round(s, now, all3, link);
+        l = hb_track_lease_until(&s->t[0], now + s->offset[0]);
+        if (l > now + s->offset[0])
+            *ret_lease_end = l - s->offset[0];
+        if (fenced_at == 0 && hb_track_fenced(&s->t[1], 1, now + s->offset[1]))
+            fenced_at = now;
+    }
+    return fenced_at;
+}
+
 static void test_everyone_up_and_leased(void **state)
 {
     struct sim s;
@@ -163,20 +185,9 @@ static void test_one_way_partition(void **state)
 {
     struct sim s;
     bool link[3][3] = {{1, 0, 0}, {1, 1, 1}, {1, 1, 1}}; /* 1 → others cut; others → 1 fine */
-    uint64_t now = 0, lease_end = 0, fenced_at = 0;
+    uint64_t lease_end, fenced_at;
 
-    now = sim_steady(&s);
-    for (; now < 5000; now += 10) {
-        uint64_t l;
-
-        if (now % 250 == 0)
-            sim_round(&s, now, all3, link);
-        l = hb_track_lease_until(&s.t[0], now + s.offset[0]);
-        if (l > now + s.offset[0])
-            lease_end = l - s.offset[0];
-        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
-            fenced_at = now;
-    }
+    fenced_at = sim_until_fenced(&s, sim_steady(&s), 5000, link, &lease_end);
     assert_true(fenced_at > 0);
     assert_true(lease_end < fenced_at);
 }
@@ -385,21 +396,12 @@ static void test_deaf_node_is_fenced(void **state)
 {
     struct sim s;
     bool link[3][3] = {{1, 1, 1}, {0, 1, 1}, {0, 1, 1}}; /* others → 1 cut; 1 → others fine */
-    uint64_t now, fault, lease_end = 0, fenced_at = 0;
+    uint64_t now, fault, lease_end, fenced_at;
 
     (void)state;
-    fault = now = sim_steady(&s);
-    for (; now < fault + 3000; now += 10) {
-        uint64_t l;
-
-        if (now % 250 == 0)
-            sim_round(&s, now, all3, link);
-        l = hb_track_lease_until(&s.t[0], now + s.offset[0]);
-        if (l > now + s.offset[0])
-            lease_end = l - s.offset[0];
-        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
-            fenced_at = now;
-    }
+    fault = sim_steady(&s);
+    now = fault + 3000;
+    fenced_at = sim_until_fenced(&s, fault, now, link, &lease_end);
     assert_true(fenced_at > 0);
     assert_true(lease_end < fenced_at);
     assert_true(fenced_at - fault <= 2 * 250 + 250 + 555 + 10);
