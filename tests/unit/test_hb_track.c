@@ -413,6 +413,23 @@ static void test_deaf_node_is_fenced(void **state)
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) > now + s.offset[0]);
 }
 
+/* A node that stalled for two intervals sends a heartbeat saying it hears nobody; a peer answers
+ * it with an acknowledgement, and hb_track_receive says the peer is heard again, so that a
+ * heartbeat goes to it at once: the peer echoes none of ours while they say we do not hear it.
+ * Not so in steady state. */
+static void test_heard_again_after_two_intervals(void **state)
+{
+    struct sim s;
+    uint64_t now = sim_steady(&s) + 600; /* the last round was at 750 */
+    struct hb_entry ack = hb_track_ack(&s.t[1], 1);
+    struct hb_from from = {2, now + s.offset[1], s.t[1].cfg.lease_ms, s.t[1].voters.fp, false};
+
+    (void)state;
+    assert_true(hb_track_receive(&s.t[0], &from, &ack, 1, now + s.offset[0]));
+    from.send_ms += 10;
+    assert_false(hb_track_receive(&s.t[0], &from, &ack, 1, now + 10 + s.offset[0]));
+}
+
 /* Nodes 1 and 2 enter a new configuration; node 3 enters it 540 ms later, past the end of the
  * lease the old configuration's echoes gave it: the others still echo its heartbeats for the
  * overlap, so no node's lease lapses meanwhile. */
@@ -607,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_crash_is_detected_then_fenced),
         cmocka_unit_test(test_one_way_partition),
         cmocka_unit_test(test_deaf_node_is_fenced),
+        cmocka_unit_test(test_heard_again_after_two_intervals),
         cmocka_unit_test(test_isolated_node_loses_lease),
         cmocka_unit_test(test_longer_lease_declared_first),
         cmocka_unit_test(test_shorter_lease_is_safe_both_ways),

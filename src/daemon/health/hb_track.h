@@ -158,8 +158,11 @@ struct hb_from {
  * Records a heartbeat or an acknowledgement (only the echo of our own send time). Unknown
  * senders are ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes
  * back within a round trip and the lease need not cover a whole heartbeat interval of echo delay.
+ * True when the sender is heard again after our heartbeats said we no longer heard it: a
+ * heartbeat should go to it at once, since it echoes none of ours until one says we hear it (a
+ * node that stalled for a moment then gets its lease back within a round trip).
  */
-void hb_track_receive(struct hb_track *t, const struct hb_from *from,
+bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
                       const struct hb_entry *entries, size_t n, uint64_t now);
 /* The one entry of the acknowledgement to send to from after receiving its heartbeat. */
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
