@@ -37,7 +37,6 @@ struct driver_op {
     bool from_watch; /* a check its watch asked for */
     bool hard;       /* validate refused it: Failed at once, no restart, no retry */
     int rv;
-    uint64_t queued_at; /* when the call was asked for: a failure a check finds dates from then */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -435,13 +434,13 @@ static void report_failed(struct rgm *m, struct rgm_local *l, int rv, bool hard)
 }
 
 /*
- * l failed while online (a check, its watch, FailClusterResource); the check that found it was
- * asked for at noticed_at (for a watch, the moment the resource died). Its restart policy says
- * whether it restarts here after its delay or is reported Failed. The delay counts from then:
- * the check itself and the clean-up of what was left of the resource (an agent's monitor and
- * stop) run within it instead of before it.
+ * l failed while online (a check, its watch, FailClusterResource), and what was left of it is
+ * cleaned up: its restart policy says whether it restarts here after its delay or is reported
+ * Failed. The delay counts from now, after the clean-up: a restart in place does not wait for its
+ * providers, and a provider that failed with it (an address its dependent listens on) has then
+ * been restarting for at least as long as the dependent's check and clean-up took.
  */
-static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t noticed_at)
+static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
 {
     uint64_t now = m->host->now(m->host);
 
@@ -455,7 +454,7 @@ static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t
     case RGM_FAILURE_RESTART:
         LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
         l->last_rv = 0; /* the reconcile brings it online again */
-        l->not_before = noticed_at + l->policy.restart_delay_ms;
+        l->not_before = now + l->policy.restart_delay_ms;
         return;
     case RGM_FAILURE_FAILED:
         LOGW("rgm", "%s stays failed; its group stays", l->name);
@@ -505,7 +504,7 @@ static void driver_done(uv_work_t *work, int status)
     case OP_IS_ALIVE:
     case OP_FAIL:
         if (op->rv < 0 && l->online)
-            resource_failed(m, l, op->rv, op->queued_at);
+            resource_failed(m, l, op->rv);
         else if (l->online) {
             l->watch_quiet = op->from_watch; /* woke for nothing: wait for the next poll */
             watch_start(m, l);
@@ -550,7 +549,7 @@ static void queue_op(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool
     if (op == NULL)
         return;
     *op = (struct driver_op){.m = m, .l = l, .kind = kind, .report = report,
-                             .from_watch = from_watch, .queued_at = m->host->now(m->host)};
+                             .from_watch = from_watch};
     op->work.data = op;
     watch_stop(l); /* the call may close the descriptor */
     l->busy = true;
