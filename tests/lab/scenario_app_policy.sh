@@ -16,6 +16,9 @@
 #   it is Failed and stays Failed, the group stays where it is, PartialOnline (one resource
 #   Online, one Failed: Windows' meaning), and k-stay keeps running, the same process.
 # - FailClusterResource (clusctl resource fail k-stay): k-stay is restarted in place.
+# - A provider fails: group "dep" with "d-base" and "d-top", which depends on it.  d-base
+#   killed: d-top is stopped (it must not run without its provider), d-base restarts in place
+#   and d-top starts again after it; both new processes, on the same node, the group Online.
 # - PendingTimeout: group "hang", a Generic Script whose Online runs `sleep` (RestartAction=0,
 #   PendingTimeout=1500 ms): after the 1.5 s (and not before 1.4 s) the start is killed, with
 #   the sleep it started, and the resource is Failed.
@@ -132,6 +135,26 @@ lab_assert -m "for 3 s: keep PartialOnline on n3, k-fail Failed, k-stay untouche
 # --- FailClusterResource ------------------------------------------------------------------------
 lab_app_do 1 resource fail k-stay >/dev/null
 lab_assert_within "resource fail: k-stay restarted in place" 5 restarted k-stay $STAY 3 "$stay_pid"
+
+# --- a provider fails ----------------------------------------------------------------------------
+BASE=86405 TOP=86406
+lab_app_do 1 group create dep >/dev/null
+app dep d-base $BASE
+app dep d-top $TOP
+lab_app_do 1 resource depend d-top d-base >/dev/null
+lab_app_do 1 group online dep --node n1 >/dev/null
+lab_assert_within "dep online on n1" 10 lab_app_is 1 group dep Online 1
+base_pid=$(pid_on 1 $BASE) top_pid=$(pid_on 1 $TOP)
+kill -KILL "$base_pid"
+both_back() {
+    restarted d-base $BASE 1 "$base_pid" >/dev/null && restarted d-top $TOP 1 "$top_pid" >/dev/null
+}
+lab_assert_within "d-base killed: both restarted in place" 5 both_back
+# start_tick PID — when PID started, in clock ticks since boot (proc(5), field 22).
+start_tick() { awk '{ sub(/^.*\) /, ""); print $20 }' "/proc/$1/stat"; }
+lab_assert -m "d-top started again after d-base" \
+    test "$(start_tick "$(pid_on 1 $TOP)")" -ge "$(start_tick "$(pid_on 1 $BASE)")"
+lab_assert -m "dep stayed Online on n1" lab_app_is 1 group dep Online 1
 
 # --- PendingTimeout -----------------------------------------------------------------------------
 HANG=86404

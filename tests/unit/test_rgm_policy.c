@@ -496,7 +496,8 @@ static struct rgm_held held_parse(const char *name, const char *words)
 
 /*
  * The world of a step: members "UUD" (3 is Down); resources ip ← app ← web (app depends on ip,
- * web on app), app the one decided about; this node keeps a record of app only (held).
+ * web on app), app the one decided about; this node keeps a record of app (held), and of ip as
+ * ip_held says, or (ip_held NULL) a record of it running here when ip is Online.
  */
 struct step_case {
     const char *why;
@@ -506,6 +507,7 @@ struct step_case {
     bool lease;
     int32_t ip, web;
     enum rgm_step expect;
+    const char *ip_held; /* this node's record of ip ("-": none); NULL: as ip's state says */
 };
 
 #define LEASE true
@@ -524,15 +526,21 @@ static void run_steps(const struct step_case *cases, size_t n, uint64_t self)
             {.id = 3, .name = "web", .group_id = 1, .state = c->web, .owner = self},
         };
         static const struct rgm_dependency deps[] = {{"app", "ip", 0}, {"web", "app", 0}};
-        struct rgm_held held = c->held != NULL ? held_parse("app", c->held) : (struct rgm_held){0};
+        struct rgm_held held[2];
+        size_t n_held = 0;
         struct rgm_view v;
         enum rgm_step got;
 
+        if (c->held != NULL)
+            held[n_held++] = held_parse("app", c->held);
+        if (c->ip_held != NULL && strcmp(c->ip_held, "-") != 0)
+            held[n_held++] = held_parse("ip", c->ip_held);
+        else if (c->ip_held == NULL && c->ip == RON)
+            held[n_held++] = held_parse("ip", "online");
         members_init(&f, "UUD", self);
         v = (struct rgm_view){.members = f.m, .resources = res, .n_resources = 3, .deps = deps,
-                              .n_deps = N_OF(deps), .held = &held,
-                              .n_held = c->held != NULL, .may_start = c->lease,
-                              .now = STEP_NOW};
+                              .n_deps = N_OF(deps), .held = held, .n_held = n_held,
+                              .may_start = c->lease, .now = STEP_NOW};
         got = rgm_reconcile_step(&v, &res[1]);
         if (got != c->expect)
             fail_msg("%s: %s, want %s", c->why, rgm_step_name(got), rgm_step_name(c->expect));
@@ -541,107 +549,123 @@ static void run_steps(const struct step_case *cases, size_t n, uint64_t self)
 
 static const struct step_case step_cases[] = {
     /* why                                        owner hoff state held  lease    ip   web */
-    {"a driver call runs: wait", 1, 0, RONP, "busy", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT},
-    {"a report runs: wait", 1, 0, RONP, "reporting", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT},
+    {"a driver call runs: wait", 1, 0, RONP, "busy", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT, NULL},
+    {"a report runs: wait", 1, 0, RONP, "reporting", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT, NULL},
     {"busy comes before taking offline", 1, 0, ROFFP, "online busy", LEASE, RON, ROFF,
-     RGM_STEP_IN_FLIGHT},
+     RGM_STEP_IN_FLIGHT, NULL},
     {"busy comes before a move away", 2, 0, RON, "online busy", LEASE, RON, ROFF,
-     RGM_STEP_IN_FLIGHT},
+     RGM_STEP_IN_FLIGHT, NULL},
     /* bring online, and its gates in order */
-    {"ours, pending: start", 1, 0, RONP, NULL, LEASE, RON, ROFF, RGM_STEP_START},
+    {"ours, pending: start", 1, 0, RONP, NULL, LEASE, RON, ROFF, RGM_STEP_START, NULL},
     {"ours, online in the database, not here: start", 1, 0, RON, NULL, LEASE, RON, ROFF,
-     RGM_STEP_START},
+     RGM_STEP_START, NULL},
     {"the holder has not let go: wait for it", 1, 2, RONP, NULL, LEASE, RON, ROFF,
-     RGM_STEP_AWAIT_HANDOFF},
+     RGM_STEP_AWAIT_HANDOFF, NULL},
     {"the same for an online one", 1, 2, RON, "from2", LEASE, RON, ROFF,
-     RGM_STEP_AWAIT_HANDOFF},
+     RGM_STEP_AWAIT_HANDOFF, NULL},
     {"a handoff is noted even without a lease", 1, 3, RONP, NULL, NOLEASE, ROFF, ROFF,
-     RGM_STEP_AWAIT_HANDOFF},
-    {"no lease: wait", 1, 0, RONP, NULL, NOLEASE, RON, ROFF, RGM_STEP_AWAIT_LEASE},
+     RGM_STEP_AWAIT_HANDOFF, NULL},
+    {"no lease: wait", 1, 0, RONP, NULL, NOLEASE, RON, ROFF, RGM_STEP_AWAIT_LEASE, NULL},
     {"no lease comes before providers", 1, 0, RONP, NULL, NOLEASE, ROFF, ROFF,
-     RGM_STEP_AWAIT_LEASE},
+     RGM_STEP_AWAIT_LEASE, NULL},
     {"no lease, online one: wait too", 1, 0, RON, "failed", NOLEASE, RON, ROFF,
-     RGM_STEP_AWAIT_LEASE},
+     RGM_STEP_AWAIT_LEASE, NULL},
     {"pending, provider offline: wait", 1, 0, RONP, NULL, LEASE, ROFF, ROFF,
-     RGM_STEP_AWAIT_PROVIDERS},
+     RGM_STEP_AWAIT_PROVIDERS, NULL},
     {"pending, provider coming online: wait", 1, 0, RONP, NULL, LEASE, RONP, ROFF,
-     RGM_STEP_AWAIT_PROVIDERS},
+     RGM_STEP_AWAIT_PROVIDERS, NULL},
     {"providers gate a new request even after a failure", 1, 0, RONP, "failed", LEASE, ROFF,
-     ROFF, RGM_STEP_AWAIT_PROVIDERS},
-    {"online already: providers are not asked", 1, 0, RON, NULL, LEASE, ROFF, ROFF,
-     RGM_STEP_START},
+     ROFF, RGM_STEP_AWAIT_PROVIDERS, NULL},
+    {"a restart in place waits for its providers too", 1, 0, RON, NULL, LEASE, ROFF, ROFF,
+     RGM_STEP_AWAIT_PROVIDERS, NULL},
+    {"its provider online in the database, nothing of it here: wait", 1, 0, RONP, NULL, LEASE,
+     RON, ROFF, RGM_STEP_AWAIT_PROVIDERS, "-"},
+    {"its provider restarting here: a restart waits", 1, 0, RON, "delay10", LEASE, RON, ROFF,
+     RGM_STEP_AWAIT_PROVIDERS, "delay5000"},
+    {"its provider starting here: wait", 1, 0, RONP, NULL, LEASE, RON, ROFF,
+     RGM_STEP_AWAIT_PROVIDERS, "busy"},
+    {"its provider online here, a check runs: start", 1, 0, RONP, NULL, LEASE, RONP, ROFF,
+     RGM_STEP_START, "online busy"},
     {"failed here and recorded: wait for a request", 1, 0, RON, "failed", LEASE, RON, ROFF,
-     RGM_STEP_AWAIT_REQUEST},
+     RGM_STEP_AWAIT_REQUEST, NULL},
     {"failed here, a new request: start", 1, 0, RONP, "failed", LEASE, RON, ROFF,
-     RGM_STEP_START},
+     RGM_STEP_START, NULL},
     {"handed over by a member still Up: nothing to probe", 1, 0, RONP, "from2", LEASE, RON,
-     ROFF, RGM_STEP_START_HANDED_OVER},
+     ROFF, RGM_STEP_START_HANDED_OVER, NULL},
     {"released for a member now Down: the driver probes", 1, 0, RONP, "from3", LEASE, RON,
-     ROFF, RGM_STEP_START},
+     ROFF, RGM_STEP_START, NULL},
     {"lease-dropped record without handoff: start", 1, 0, RON, "priv", LEASE, RON, ROFF,
-     RGM_STEP_START},
+     RGM_STEP_START, NULL},
     /* online here */
     {"handed back while still running here: record online", 1, 0, RONP, "online", LEASE, ROFF,
-     ROFF, RGM_STEP_REPORT_ONLINE},
-    {"online here and recorded: nothing", 1, 0, RON, "online", LEASE, RON, RON, RGM_STEP_NONE},
+     ROFF, RGM_STEP_REPORT_ONLINE, NULL},
+    {"online here and recorded: nothing", 1, 0, RON, "online", LEASE, RON, RON, RGM_STEP_NONE, NULL},
+    {"its provider went down here: step down", 1, 0, RON, "online", LEASE, RON, RON,
+     RGM_STEP_STEP_DOWN, "delay5000"},
+    {"its provider went down with the lease: step down", 1, 0, RON, "online", NOLEASE, RON, ROFF,
+     RGM_STEP_STEP_DOWN, "priv"},
+    {"its provider online here, a check runs: nothing", 1, 0, RON, "online", LEASE, RON, RON,
+     RGM_STEP_NONE, "online busy"},
+    {"stepping down: wait", 1, 0, RON, "online busy", LEASE, RON, RON, RGM_STEP_IN_FLIGHT,
+     "delay5000"},
     /* take offline */
     {"a dependent still online: wait", 1, 0, ROFFP, "online", LEASE, RON, RON,
-     RGM_STEP_AWAIT_DEPENDENTS},
+     RGM_STEP_AWAIT_DEPENDENTS, NULL},
     {"a dependent going offline: wait", 1, 0, ROFFP, "online", LEASE, RON, ROFFP,
-     RGM_STEP_AWAIT_DEPENDENTS},
+     RGM_STEP_AWAIT_DEPENDENTS, NULL},
     {"a dependent coming online: wait", 1, 0, ROFFP, NULL, LEASE, RON, RONP,
-     RGM_STEP_AWAIT_DEPENDENTS},
+     RGM_STEP_AWAIT_DEPENDENTS, NULL},
     {"dependents offline, running here: stop and record", 1, 0, ROFFP, "online", LEASE, RON,
-     ROFF, RGM_STEP_STOP_REPORT},
+     ROFF, RGM_STEP_STOP_REPORT, NULL},
     {"a failed dependent counts as offline", 1, 0, ROFFP, "online", LEASE, RON, RFAIL,
-     RGM_STEP_STOP_REPORT},
+     RGM_STEP_STOP_REPORT, NULL},
     {"driver state left by the lease: stop and record", 1, 0, ROFFP, "priv", NOLEASE, RON, ROFF,
-     RGM_STEP_STOP_REPORT},
+     RGM_STEP_STOP_REPORT, NULL},
     {"nothing runs here: record offline", 1, 0, ROFFP, NULL, LEASE, RON, ROFF,
-     RGM_STEP_REPORT_OFFLINE},
+     RGM_STEP_REPORT_OFFLINE, NULL},
     {"an idle record: record offline", 1, 0, ROFFP, "failed", LEASE, RON, ROFF,
-     RGM_STEP_REPORT_OFFLINE},
+     RGM_STEP_REPORT_OFFLINE, NULL},
     /* stopped or moved while running here */
     {"moved to another node: stop quietly", 2, 0, RONP, "online", LEASE, RON, ROFF,
-     RGM_STEP_STOP_QUIET},
+     RGM_STEP_STOP_QUIET, NULL},
     {"lost its owner: stop quietly", 0, 0, ROFF, "online", LEASE, RON, ROFF,
-     RGM_STEP_STOP_QUIET},
+     RGM_STEP_STOP_QUIET, NULL},
     {"moved away while handing over: stop first", 2, 1, RONP, "online", LEASE, RON, ROFF,
-     RGM_STEP_STOP_QUIET},
+     RGM_STEP_STOP_QUIET, NULL},
     {"recorded offline, still running: stop and record", 1, 0, ROFF, "online", LEASE, RON, ROFF,
-     RGM_STEP_STOP_REPORT},
+     RGM_STEP_STOP_REPORT, NULL},
     {"recorded failed, still running: stop and record", 1, 0, RFAIL, "online", LEASE, RON, ROFF,
-     RGM_STEP_STOP_REPORT},
+     RGM_STEP_STOP_REPORT, NULL},
     /* not ours, not running */
-    {"handing over, let go: release", 2, 1, RONP, NULL, LEASE, RON, ROFF, RGM_STEP_RELEASE},
+    {"handing over, let go: release", 2, 1, RONP, NULL, LEASE, RON, ROFF, RGM_STEP_RELEASE, NULL},
     {"handing over with a record: release", 2, 1, RONP, "priv", LEASE, RON, ROFF,
-     RGM_STEP_RELEASE},
+     RGM_STEP_RELEASE, NULL},
     {"waited for a handover that went elsewhere: forget", 2, 0, RONP, "from3", LEASE, RON, ROFF,
-     RGM_STEP_FORGET},
-    {"another node's, no record: nothing", 2, 0, RON, NULL, LEASE, RON, ROFF, RGM_STEP_NONE},
+     RGM_STEP_FORGET, NULL},
+    {"another node's, no record: nothing", 2, 0, RON, NULL, LEASE, RON, ROFF, RGM_STEP_NONE, NULL},
     {"another node hands it over to a third: nothing here", 2, 3, RONP, NULL, LEASE, RON, ROFF,
-     RGM_STEP_NONE},
+     RGM_STEP_NONE, NULL},
     {"the same, with a record from waiting for it: forget", 2, 3, RONP, "from3", LEASE, RON,
-     ROFF, RGM_STEP_FORGET},
-    {"ours, offline, no record: nothing", 1, 0, ROFF, NULL, LEASE, RON, ROFF, RGM_STEP_NONE},
+     ROFF, RGM_STEP_FORGET, NULL},
+    {"ours, offline, no record: nothing", 1, 0, ROFF, NULL, LEASE, RON, ROFF, RGM_STEP_NONE, NULL},
     {"ours, failed, not running: nothing", 1, 0, RFAIL, "failed", LEASE, RON, ROFF,
-     RGM_STEP_NONE},
+     RGM_STEP_NONE, NULL},
     /* RestartDelay and RetryPeriodOnFailure */
     {"a restart waits for its delay", 1, 0, RON, "delay1001", LEASE, RON, ROFF,
-     RGM_STEP_AWAIT_DELAY},
-    {"the delay is over: start", 1, 0, RON, "delay1000", LEASE, RON, ROFF, RGM_STEP_START},
+     RGM_STEP_AWAIT_DELAY, NULL},
+    {"the delay is over: start", 1, 0, RON, "delay1000", LEASE, RON, ROFF, RGM_STEP_START, NULL},
     {"the lease comes before the delay", 1, 0, RON, "delay5000", NOLEASE, RON, ROFF,
-     RGM_STEP_AWAIT_LEASE},
+     RGM_STEP_AWAIT_LEASE, NULL},
     {"failed, its retry is due: start", 1, 0, RFAIL, "failed retry1000", LEASE, RON, ROFF,
-     RGM_STEP_START},
+     RGM_STEP_START, NULL},
     {"failed, its retry not yet: nothing", 1, 0, RFAIL, "failed retry1001", LEASE, RON, ROFF,
-     RGM_STEP_NONE},
+     RGM_STEP_NONE, NULL},
     {"failed, retry due but its provider is offline: wait", 1, 0, RFAIL, "failed retry10",
-     LEASE, ROFF, ROFF, RGM_STEP_AWAIT_PROVIDERS},
+     LEASE, ROFF, ROFF, RGM_STEP_AWAIT_PROVIDERS, NULL},
     {"failed, retry due without a lease: wait", 1, 0, RFAIL, "failed retry10", NOLEASE, RON,
-     ROFF, RGM_STEP_AWAIT_LEASE},
+     ROFF, RGM_STEP_AWAIT_LEASE, NULL},
     {"failed on another node's record: no retry here", 2, 0, RFAIL, "failed retry10", LEASE,
-     RON, ROFF, RGM_STEP_FORGET},
+     RON, ROFF, RGM_STEP_FORGET, NULL},
 };
 
 static void test_reconcile_step(void **state)
@@ -653,20 +677,20 @@ static void test_reconcile_step(void **state)
 /* A move of app from node 1 to node 2 as each sees it, one database state after another. */
 static const struct step_case move_old_holder[] = {
     {"the move is committed: stop it here", 2, 1, RONP, "online", LEASE, RON, ROFF,
-     RGM_STEP_STOP_QUIET},
-    {"stopping", 2, 1, RONP, "busy", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT},
-    {"stopped: let go", 2, 1, RONP, "", LEASE, RON, ROFF, RGM_STEP_RELEASE},
-    {"releasing", 2, 1, RONP, "reporting", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT},
-    {"released: the record goes", 2, 0, RONP, "", LEASE, RON, ROFF, RGM_STEP_FORGET},
+     RGM_STEP_STOP_QUIET, NULL},
+    {"stopping", 2, 1, RONP, "busy", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT, NULL},
+    {"stopped: let go", 2, 1, RONP, "", LEASE, RON, ROFF, RGM_STEP_RELEASE, NULL},
+    {"releasing", 2, 1, RONP, "reporting", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT, NULL},
+    {"released: the record goes", 2, 0, RONP, "", LEASE, RON, ROFF, RGM_STEP_FORGET, NULL},
 };
 static const struct step_case move_new_owner[] = {
     {"the move is committed: wait for node 1", 2, 1, RONP, NULL, LEASE, RON, ROFF,
-     RGM_STEP_AWAIT_HANDOFF},
+     RGM_STEP_AWAIT_HANDOFF, NULL},
     {"node 1 let go a moment ago: start without a probe", 2, 0, RONP, "from1", LEASE, RON, ROFF,
-     RGM_STEP_START_HANDED_OVER},
-    {"starting", 2, 0, RONP, "busy", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT},
-    {"recording online", 2, 0, RONP, "online reporting", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT},
-    {"online and recorded: nothing", 2, 0, RON, "online", LEASE, RON, ROFF, RGM_STEP_NONE},
+     RGM_STEP_START_HANDED_OVER, NULL},
+    {"starting", 2, 0, RONP, "busy", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT, NULL},
+    {"recording online", 2, 0, RONP, "online reporting", LEASE, RON, ROFF, RGM_STEP_IN_FLIGHT, NULL},
+    {"online and recorded: nothing", 2, 0, RON, "online", LEASE, RON, ROFF, RGM_STEP_NONE, NULL},
 };
 
 static void test_reconcile_move_story(void **state)
@@ -684,19 +708,28 @@ static const struct {
     int32_t ip, ip2;        /* their states in the database */
     const char *ip_held;    /* this node's record of ip; NULL for none */
     bool expect;
+    uint64_t ip_owner;      /* ip's owner in the database (this node is 1) */
 } ready_cases[] = {
-    {"no providers: ready", 0, ROFF, ROFF, NULL, true},
-    {"the provider online in the database: ready", 1, RON, ROFF, NULL, true},
-    {"the provider offline: not ready", 1, ROFF, ROFF, NULL, false},
-    {"the provider coming online: not ready", 1, RONP, ROFF, NULL, false},
-    {"the provider failed: not ready", 1, RFAIL, ROFF, NULL, false},
-    {"online here before the database knows: ready", 1, RONP, ROFF, "online", true},
-    {"online here but a call runs: not ready", 1, RONP, ROFF, "online busy", false},
-    {"a call runs here, online in the database: ready", 1, RON, ROFF, "online busy", true},
-    {"a record that is not online: not ready", 1, RONP, ROFF, "reporting", false},
-    {"alternatives: the second one online is enough", 2, ROFF, RON, NULL, true},
-    {"alternatives: the first one online here is enough", 2, ROFF, ROFF, "online", true},
-    {"alternatives: none online, not ready", 2, ROFF, RONP, NULL, false},
+    {"no providers: ready", 0, ROFF, ROFF, NULL, true, 0},
+    {"the provider online in the database: ready", 1, RON, ROFF, NULL, true, 0},
+    {"the provider offline: not ready", 1, ROFF, ROFF, NULL, false, 0},
+    {"the provider coming online: not ready", 1, RONP, ROFF, NULL, false, 0},
+    {"the provider failed: not ready", 1, RFAIL, ROFF, NULL, false, 0},
+    {"online here before the database knows: ready", 1, RONP, ROFF, "online", true, 0},
+    {"online here but a call runs: not ready", 1, RONP, ROFF, "online busy", false, 0},
+    {"a call runs here, online in the database: ready", 1, RON, ROFF, "online busy", true, 0},
+    {"a record that is not online: not ready", 1, RONP, ROFF, "reporting", false, 0},
+    {"alternatives: the second one online is enough", 2, ROFF, RON, NULL, true, 0},
+    {"alternatives: the first one online here is enough", 2, ROFF, ROFF, "online", true, 0},
+    {"alternatives: none online, not ready", 2, ROFF, RONP, NULL, false, 0},
+    /* ip is this node's: only what runs here counts */
+    {"ours, running here: ready", 1, RON, ROFF, "online", true, 1},
+    {"ours, running here, a check runs: ready", 1, RON, ROFF, "online busy", true, 1},
+    {"ours, running here before the database knows: ready", 1, RONP, ROFF, "online", true, 1},
+    {"ours, online in the database, nothing here: not ready", 1, RON, ROFF, NULL, false, 1},
+    {"ours, restarting here: not ready", 1, RON, ROFF, "delay5000", false, 1},
+    {"ours, starting here: not ready", 1, RON, ROFF, "busy", false, 1},
+    {"ours restarting, the alternative online: ready", 2, RON, RON, "delay5000", true, 1},
 };
 
 static void test_providers_ready(void **state)
@@ -708,7 +741,7 @@ static void test_providers_ready(void **state)
     for (size_t i = 0; i < N_OF(ready_cases); i++) {
         struct members_fixture f;
         struct cdb_resource res[] = {
-            {.id = 1, .name = "ip", .state = ready_cases[i].ip},
+            {.id = 1, .name = "ip", .state = ready_cases[i].ip, .owner = ready_cases[i].ip_owner},
             {.id = 2, .name = "ip2", .state = ready_cases[i].ip2},
             {.id = 3, .name = "app", .state = RONP},
             {.id = 4, .name = "x", .state = ROFF},

@@ -61,6 +61,9 @@ void rgm_local_free(struct rgm *m, struct rgm_local *l);
 /* Runs online or offline for l on a worker thread; with report, its outcome is committed as the
  * resource's state (this node owns it). */
 void rgm_driver_call(struct rgm *m, struct rgm_local *l, bool online, bool report);
+/* A provider of l (online here and idle) went down: l goes offline on a worker thread and its
+ * record stays, so it starts again once its providers are back. Nothing is recorded. */
+void rgm_driver_step_down(struct rgm *m, struct rgm_local *l);
 /* FailClusterResource for l, running here: terminated on a worker thread, then treated as a
  * failed check (its restart policy decides). */
 void rgm_driver_fail(struct rgm *m, struct rgm_local *l);

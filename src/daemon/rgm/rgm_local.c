@@ -26,6 +26,7 @@ enum op_kind {
     OP_IS_ALIVE,    /* IsAlivePollInterval */
     OP_FAIL,        /* FailClusterResource: terminate, then as a failed check */
     OP_TERMINATE,   /* the lease went: terminate, nothing more (it returns with the lease) */
+    OP_STEP_DOWN,   /* a provider went down under it: offline, then back with the provider */
 };
 
 struct driver_op {
@@ -37,6 +38,7 @@ struct driver_op {
     bool from_watch; /* a check its watch asked for */
     bool hard;       /* validate refused it: Failed at once, no restart, no retry */
     int rv;
+    uint64_t queued_at; /* when the call was asked for: a failure a check finds dates from then */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -341,6 +343,7 @@ static void driver_work(uv_work_t *work)
         op->rv = work_online(op, l);
         return;
     case OP_OFFLINE:
+    case OP_STEP_DOWN:
         l->res.timeout_ms = call_timeout(l, OP_OFFLINE);
         op->rv = l->driver->offline(&l->res);
         break;
@@ -434,13 +437,13 @@ static void report_failed(struct rgm *m, struct rgm_local *l, int rv, bool hard)
 }
 
 /*
- * l failed while online (a check, its watch, FailClusterResource), and what was left of it is
- * cleaned up: its restart policy says whether it restarts here after its delay or is reported
- * Failed. The delay counts from now, after the clean-up: a restart in place does not wait for its
- * providers, and a provider that failed with it (an address its dependent listens on) has then
- * been restarting for at least as long as the dependent's check and clean-up took.
+ * l failed while online (a check, its watch, FailClusterResource); the check that found it was
+ * asked for at noticed_at (for a watch, the moment the resource died). Its restart policy says
+ * whether it restarts here after its delay or is reported Failed. The delay counts from then:
+ * the check itself and the clean-up of what was left of the resource (an agent's monitor and
+ * stop) run within it instead of before it. Its providers are waited for as for any start.
  */
-static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
+static void resource_failed(struct rgm *m, struct rgm_local *l, int rv, uint64_t noticed_at)
 {
     uint64_t now = m->host->now(m->host);
 
@@ -454,7 +457,7 @@ static void resource_failed(struct rgm *m, struct rgm_local *l, int rv)
     case RGM_FAILURE_RESTART:
         LOGI("rgm", "%s restarts here in %u ms", l->name, l->policy.restart_delay_ms);
         l->last_rv = 0; /* the reconcile brings it online again */
-        l->not_before = now + l->policy.restart_delay_ms;
+        l->not_before = noticed_at + l->policy.restart_delay_ms;
         return;
     case RGM_FAILURE_FAILED:
         LOGW("rgm", "%s stays failed; its group stays", l->name);
@@ -504,7 +507,7 @@ static void driver_done(uv_work_t *work, int status)
     case OP_IS_ALIVE:
     case OP_FAIL:
         if (op->rv < 0 && l->online)
-            resource_failed(m, l, op->rv);
+            resource_failed(m, l, op->rv, op->queued_at);
         else if (l->online) {
             l->watch_quiet = op->from_watch; /* woke for nothing: wait for the next poll */
             watch_start(m, l);
@@ -515,6 +518,11 @@ static void driver_done(uv_work_t *work, int status)
         online_done(m, l, op);
         break;
     case OP_TERMINATE:
+        break;
+    case OP_STEP_DOWN: /* not a failure of its own: no restart counted, nothing recorded */
+        l->online = false;
+        l->last_rv = 0;
+        LOGI("rgm", "%s is offline until its providers are back", l->name);
         break;
     case OP_OFFLINE:
         l->last_rv = op->rv;
@@ -549,7 +557,7 @@ static void queue_op(struct rgm *m, struct rgm_local *l, enum op_kind kind, bool
     if (op == NULL)
         return;
     *op = (struct driver_op){.m = m, .l = l, .kind = kind, .report = report,
-                             .from_watch = from_watch};
+                             .from_watch = from_watch, .queued_at = m->host->now(m->host)};
     op->work.data = op;
     watch_stop(l); /* the call may close the descriptor */
     l->busy = true;
@@ -568,6 +576,12 @@ static void driver_queue(struct rgm *m, struct rgm_local *l, enum op_kind kind, 
 void rgm_driver_call(struct rgm *m, struct rgm_local *l, bool online, bool report)
 {
     driver_queue(m, l, online ? OP_ONLINE : OP_OFFLINE, report);
+}
+
+void rgm_driver_step_down(struct rgm *m, struct rgm_local *l)
+{
+    assert(l->online && !l->busy);
+    driver_queue(m, l, OP_STEP_DOWN, false);
 }
 
 void rgm_driver_fail(struct rgm *m, struct rgm_local *l)

@@ -272,6 +272,7 @@ const char *rgm_step_name(enum rgm_step step)
         [RGM_STEP_START] = "start",
         [RGM_STEP_START_HANDED_OVER] = "start-handed-over",
         [RGM_STEP_REPORT_ONLINE] = "report-online",
+        [RGM_STEP_STEP_DOWN] = "step-down",
         [RGM_STEP_AWAIT_DEPENDENTS] = "await-dependents",
         [RGM_STEP_STOP_REPORT] = "stop-report",
         [RGM_STEP_REPORT_OFFLINE] = "report-offline",
@@ -285,15 +286,20 @@ const char *rgm_step_name(enum rgm_step step)
     return names[step];
 }
 
-/* Is provider online: in this node's idle record, or in the database? */
+/*
+ * Is provider up for its dependents? One this node owns is up while it runs here, as its record
+ * says: the database may not know yet, and it still says Online while the provider restarts in
+ * place or waits for the lease. Another node's: this node's idle record, or the database.
+ */
 static bool provider_online(const struct rgm_view *v, const char *provider)
 {
     const struct rgm_held *h = rgm_held_find(v, provider);
-    const struct cdb_resource *p;
+    const struct cdb_resource *p = resource_find(v, provider);
 
+    if (p != NULL && p->owner == v->members.self)
+        return h != NULL && h->online;
     if (h != NULL && h->online && !h->busy)
         return true;
-    p = resource_find(v, provider);
     return p != NULL && p->state == ClusterResourceOnline;
 }
 
@@ -354,7 +360,9 @@ static enum rgm_step bring_online(const struct rgm_view *v, const struct cdb_res
         return RGM_STEP_AWAIT_HANDOFF;
     if (!v->may_start)
         return RGM_STEP_AWAIT_LEASE;
-    if ((r->state == ClusterResourceOnlinePending || retry) && !rgm_providers_ready(v, r->name))
+    /* Also a restart in place (the database still says Online): a provider may be restarting
+     * with it, after a lease lapse took both or because its own failure stopped this one. */
+    if (!rgm_providers_ready(v, r->name))
         return RGM_STEP_AWAIT_PROVIDERS;
     if (h != NULL && h->last_rv < 0 && r->state != ClusterResourceOnlinePending && !retry)
         return RGM_STEP_AWAIT_REQUEST;
@@ -399,6 +407,8 @@ enum rgm_step rgm_reconcile_step(const struct rgm_view *v, const struct cdb_reso
         return bring_online(v, r, h);
     if (mine && r->state == ClusterResourceOnlinePending && here)
         return RGM_STEP_REPORT_ONLINE;
+    if (mine && r->state == ClusterResourceOnline && here && !rgm_providers_ready(v, r->name))
+        return RGM_STEP_STEP_DOWN;
     if (mine && r->state == ClusterResourceOfflinePending)
         return take_offline(v, r, h);
     if (here && !mine)

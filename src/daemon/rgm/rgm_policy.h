@@ -212,6 +212,9 @@ enum rgm_step {
     RGM_STEP_START_HANDED_OVER, /* the same, told the holder (still Up) let go a moment ago,
                                    so there is nothing to probe for */
     RGM_STEP_REPORT_ONLINE,   /* handed back to this node, which still runs it: record Online */
+    RGM_STEP_STEP_DOWN,       /* online here, but a provider went down under it (failed and
+                                 restarting here): driver offline, record nothing; it starts
+                                 again once its providers are back */
     /* ours to take offline: */
     RGM_STEP_AWAIT_DEPENDENTS, /* a resource that depends on it is not offline yet */
     RGM_STEP_STOP_REPORT,     /* driver offline here, then record Offline */
@@ -230,9 +233,11 @@ const char *rgm_step_name(enum rgm_step step);
  */
 enum rgm_step rgm_reconcile_step(const struct rgm_view *v, const struct cdb_resource *r);
 /*
- * May the named resource start: each clause of its dependency expression has one provider
- * online (none: ready): in this node's record (online and no driver call running, which counts
- * before the database knows) or in the database.
+ * May the named resource start (or keep running): each clause of its dependency expression has
+ * one provider online (none: ready). A provider this node owns counts while this node's record
+ * says it runs here (before the database knows, and not while it restarts in place); another
+ * node's while this node's record says it runs here and no driver call runs, or the database
+ * says Online.
  */
 bool rgm_providers_ready(const struct rgm_view *v, const char *name);
 /* May the named resource stop: every resource depending on it is Offline or Failed. */

@@ -181,6 +181,11 @@ static void reconcile_resource(struct rgm *m, const struct pass *p,
         assert(l != NULL);
         rgm_report_state(m, l, ClusterResourceOnline);
         break;
+    case RGM_STEP_STEP_DOWN: /* a provider went down under it */
+        assert(l != NULL);
+        LOGW("rgm", "%s: a provider went down; it stops until the provider is back", r->name);
+        rgm_driver_step_down(m, l);
+        break;
     case RGM_STEP_STOP_REPORT:
     case RGM_STEP_STOP_QUIET: /* stopped, or moved away: stop it here */
         assert(l != NULL);
