@@ -688,6 +688,29 @@ lab__signal_netns() {
     done
 }
 
+# lab_drop_input I / lab_drop_output I — every packet arriving at (leaving) node I's eth0 is
+# dropped by an nftables rule in its namespace: a failed receive (send) path, a half-broken NIC,
+# a firewall mistake. lab_drop_none I removes the rule. Needs nft (lab_require_cmd nft).
+lab_drop_input() { lab__drop "$1" input iifname; }
+lab_drop_output() { lab__drop "$1" output oifname; }
+lab_drop_none() {
+    lab__check_node "$1" || return 1
+    ip netns exec "$(lab_node_ns "$1")" nft delete table inet labfault 2>/dev/null || true
+}
+
+lab__drop() { # I HOOK MATCH
+    lab__check_node "$1" || return 1
+    lab_drop_none "$1"
+    ip netns exec "$(lab_node_ns "$1")" nft -f - <<EOF
+table inet labfault {
+    chain $2 {
+        type filter hook $2 priority 0; policy accept;
+        $3 "eth0" drop
+    }
+}
+EOF
+}
+
 # lab_link_down I / lab_link_up I — take node I's switch port down / up (I may be "c" for the
 # client).  The node sees its eth0 lose carrier, as when a cable is pulled.
 lab_link_down() { lab__link "$1" down; }

@@ -104,6 +104,28 @@ static uint64_t sim_steady(struct sim *s)
     return now;
 }
 
+/* Rounds over link from `from` to `until` (ms, every 250 a round, checked every 10): when node 2
+ * first found node 1 fenced (0: never), and in *ret_lease_end the end of node 1's last lease. */
+static uint64_t sim_until_fenced(struct sim *s, uint64_t from, uint64_t until,
+                                 const bool link[3][3], uint64_t *ret_lease_end)
+{
+    uint64_t fenced_at = 0;
+
+    *ret_lease_end = 0;
+    for (uint64_t now = from; now < until; now += 10) {
+        uint64_t l;
+
+        if (now % 250 == 0)
+            sim_round(s, now, all3, link);
+        l = hb_track_lease_until(&s->t[0], now + s->offset[0]);
+        if (l > now + s->offset[0])
+            *ret_lease_end = l - s->offset[0];
+        if (fenced_at == 0 && hb_track_fenced(&s->t[1], 1, now + s->offset[1]))
+            fenced_at = now;
+    }
+    return fenced_at;
+}
+
 static void test_everyone_up_and_leased(void **state)
 {
     struct sim s;
@@ -163,20 +185,9 @@ static void test_one_way_partition(void **state)
 {
     struct sim s;
     bool link[3][3] = {{1, 0, 0}, {1, 1, 1}, {1, 1, 1}}; /* 1 → others cut; others → 1 fine */
-    uint64_t now = 0, lease_end = 0, fenced_at = 0;
+    uint64_t lease_end, fenced_at;
 
-    now = sim_steady(&s);
-    for (; now < 5000; now += 10) {
-        uint64_t l;
-
-        if (now % 250 == 0)
-            sim_round(&s, now, all3, link);
-        l = hb_track_lease_until(&s.t[0], now + s.offset[0]);
-        if (l > now + s.offset[0])
-            lease_end = l - s.offset[0];
-        if (fenced_at == 0 && hb_track_fenced(&s.t[1], 1, now + s.offset[1]))
-            fenced_at = now;
-    }
+    fenced_at = sim_until_fenced(&s, sim_steady(&s), 5000, link, &lease_end);
     assert_true(fenced_at > 0);
     assert_true(lease_end < fenced_at);
 }
@@ -377,6 +388,48 @@ static void test_lease_needs_a_majority_of_one_configuration(void **state)
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) <= now + s.offset[0]);
 }
 
+/* Node 1 can send but not receive (a failed receive path): the others still hear it, but its
+ * heartbeats say it hears nobody, so they neither count it as heard nor echo it. It is fenced
+ * (its lease long gone) within two intervals plus a fence of the fault, and counts as Down; once
+ * the link heals it is heard, echoed and leased again. */
+static void test_deaf_node_is_fenced(void **state)
+{
+    struct sim s;
+    bool link[3][3] = {{1, 1, 1}, {0, 1, 1}, {0, 1, 1}}; /* others → 1 cut; 1 → others fine */
+    uint64_t now, fault, lease_end, fenced_at;
+
+    (void)state;
+    fault = sim_steady(&s);
+    now = fault + 3000;
+    fenced_at = sim_until_fenced(&s, fault, now, link, &lease_end);
+    assert_true(fenced_at > 0);
+    assert_true(lease_end < fenced_at);
+    assert_true(fenced_at - fault <= 2 * 250 + 250 + 555 + 10);
+    assert_false(hb_track_up(&s.t[1], 1, now + s.offset[1]));
+    assert_true(hb_track_up(&s.t[1], 3, now + s.offset[1])); /* the others are unaffected */
+    for (int r = 0; r < 3; r++, now += 250)
+        sim_round(&s, now, all3, full);
+    assert_true(hb_track_up(&s.t[1], 1, now + s.offset[1]));
+    assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) > now + s.offset[0]);
+}
+
+/* A node that stalled for two intervals sends a heartbeat saying it hears nobody; a peer answers
+ * it with an acknowledgement, and hb_track_receive says the peer is heard again, so that a
+ * heartbeat goes to it at once: the peer echoes none of ours while they say we do not hear it.
+ * Not so in steady state. */
+static void test_heard_again_after_two_intervals(void **state)
+{
+    struct sim s;
+    uint64_t now = sim_steady(&s) + 600; /* the last round was at 750 */
+    struct hb_entry ack = hb_track_ack(&s.t[1], 1);
+    struct hb_from from = {2, now + s.offset[1], s.t[1].cfg.lease_ms, s.t[1].voters.fp, false};
+
+    (void)state;
+    assert_true(hb_track_receive(&s.t[0], &from, &ack, 1, now + s.offset[0]));
+    from.send_ms += 10;
+    assert_false(hb_track_receive(&s.t[0], &from, &ack, 1, now + 10 + s.offset[0]));
+}
+
 /* Nodes 1 and 2 enter a new configuration; node 3 enters it 540 ms later, past the end of the
  * lease the old configuration's echoes gave it: the others still echo its heartbeats for the
  * overlap, so no node's lease lapses meanwhile. */
@@ -570,6 +623,8 @@ int main(void)
         cmocka_unit_test(test_no_lease_before_any_echo),
         cmocka_unit_test(test_crash_is_detected_then_fenced),
         cmocka_unit_test(test_one_way_partition),
+        cmocka_unit_test(test_deaf_node_is_fenced),
+        cmocka_unit_test(test_heard_again_after_two_intervals),
         cmocka_unit_test(test_isolated_node_loses_lease),
         cmocka_unit_test(test_longer_lease_declared_first),
         cmocka_unit_test(test_shorter_lease_is_safe_both_ways),

@@ -212,6 +212,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
 {
     struct hb *h = udp->data;
     struct hb_packet p;
+    bool heard_again;
     int idx, rv;
 
     (void)flags;
@@ -233,11 +234,12 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         return;
     }
     refresh_voters(h);
-    hb_track_receive(&h->track,
-                     &(struct hb_from){.id = p.sender, .send_ms = p.send_ms,
-                                       .lease_ms = p.lease_ms, .voters_fp = p.voters_fp,
-                                       .full = p.type == HB_TYPE_HEARTBEAT},
-                     p.entries, p.n, mono_ms());
+    heard_again = hb_track_receive(&h->track,
+                                   &(struct hb_from){.id = p.sender, .send_ms = p.send_ms,
+                                                     .lease_ms = p.lease_ms,
+                                                     .voters_fp = p.voters_fp,
+                                                     .full = p.type == HB_TYPE_HEARTBEAT},
+                                   p.entries, p.n, mono_ms());
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
 
@@ -247,12 +249,14 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
          * learnt of us, or just entered the configuration: a heartbeat of ours now gives both of
          * us a lease without waiting for the next interval. (Not while the configurations
          * differ: it would not echo it, and it would answer in kind.) */
-        if (p.voters_fp == h->track.voters.fp && !hb_track_echoed(&h->track, p.sender)) {
-            struct hb_packet mine = {.type = HB_TYPE_HEARTBEAT};
+        if (p.voters_fp == h->track.voters.fp && !hb_track_echoed(&h->track, p.sender))
+            heard_again = true;
+    }
+    if (heard_again) {
+        struct hb_packet mine = {.type = HB_TYPE_HEARTBEAT};
 
-            mine.n = hb_track_entries(&h->track, mono_ms(), mine.entries, HB_MAX_NODES);
-            send_packet(h, &h->members[idx], &mine);
-        }
+        mine.n = hb_track_entries(&h->track, mono_ms(), mine.entries, HB_MAX_NODES);
+        send_packet(h, &h->members[idx], &mine);
     }
 }
 

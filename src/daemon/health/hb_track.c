@@ -192,23 +192,58 @@ void hb_track_remove_member(struct hb_track *t, uint64_t id)
     t->n--;
 }
 
-void hb_track_receive(struct hb_track *t, const struct hb_from *from,
+static uint32_t silence(const struct hb_node *p, uint64_t now)
+{
+    if (p->heard_at == 0)
+        return HB_NEVER;
+    return now - p->heard_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - p->heard_at);
+}
+
+/* How long a node must not have heard another for its heartbeats to say it hears it no more. */
+static uint64_t unheard_after(const struct hb_config *cfg)
+{
+    return 2 * (uint64_t)cfg->interval_ms;
+}
+
+/* Does a heartbeat say that its sender has not heard this node for two intervals? Then nothing we
+ * send reaches it, echoes included: it cannot hold a lease through us. */
+static bool reports_us_unheard(const struct hb_track *t, const struct hb_from *from,
+                               const struct hb_entry *entries, size_t n)
+{
+    if (!from->full) /* an acknowledgement answers a heartbeat of ours: it heard us */
+        return false;
+    for (size_t e = 0; e < n; e++)
+        if (entries[e].id == t->self)
+            return entries[e].silence_ms >= unheard_after(&t->cfg);
+    return false;
+}
+
+bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
                       const struct hb_entry *entries, size_t n, uint64_t now)
 {
     ssize_t i = find(t, from->id);
-    bool full = from->full;
+    bool full = from->full, deaf, heard_again;
     struct hb_node *p;
 
     if (i < 0 || from->id == t->self)
-        return;
+        return false;
     p = &t->nodes[i];
     if (from->send_ms < p->their_send_ms)
-        return; /* older than what we have: reordered */
-    p->heard_at = now;
-    p->silence_told = false;
+        return false; /* older than what we have: reordered */
     p->their_send_ms = from->send_ms;
+    /* A sender that hears nobody (a failed receive path) is not heard either, and its heartbeats
+     * are not echoed: it counts as silent, is fenced and taken over as a silent node is, and
+     * its reports still count (docs/failover.md, "One-way faults"). */
+    deaf = reports_us_unheard(t, from, entries, n);
+    heard_again = !deaf && silence(p, now) >= unheard_after(&t->cfg);
+    if (!deaf) {
+        p->heard_at = now;
+        p->silence_told = false;
+    }
     /* Echoed only in a configuration we are in: see the header. */
-    if (echoable_in(t, from->voters_fp, now)) {
+    if (deaf) {
+        /* nothing to echo: it would not arrive */
+    } else if (echoable_in(t, from->voters_fp, now)) {
         p->echoable_ms = from->send_ms;
     } else if (from->voters_fp != 0) {
         p->pending_fp = from->voters_fp;
@@ -234,6 +269,7 @@ void hb_track_receive(struct hb_track *t, const struct hb_from *from,
         if (entries[e].id == t->self && entries[e].echo_ms != 0)
             echo_heard(t, p, entries[e].echo_ms);
     }
+    return heard_again;
 }
 
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
@@ -242,13 +278,6 @@ struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
 
     return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : t->nodes[i].echoable_ms,
                              .silence_ms = 0};
-}
-
-static uint32_t silence(const struct hb_node *p, uint64_t now)
-{
-    if (p->heard_at == 0)
-        return HB_NEVER;
-    return now - p->heard_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - p->heard_at);
 }
 
 /* The silence we vouch for: a node never heard has been silent since we started, no longer

@@ -5,7 +5,9 @@
  * Every heartbeat a node sends carries its send time and, for each other node, an echo of the
  * newest send time it heard from that node and how long it has not heard it (silence). From
  * this each node derives:
- *  - whether a peer is Up: heard within SameSubnetThreshold × SameSubnetDelay;
+ *  - whether a peer is Up: heard within SameSubnetThreshold × SameSubnetDelay. A peer whose
+ *    heartbeats say it has not heard this node for two intervals is not heard (nor echoed):
+ *    a node that can send but not receive counts as silent, so it is fenced and taken over;
  *  - its own quorum lease: when a majority of the voters (itself included if it votes) echoed a
  *    heartbeat this node sent at time s, this node may keep resources online until s + lease.
  *    Only its own clock is involved, so no clock synchronisation is needed. Every heartbeat
@@ -156,8 +158,11 @@ struct hb_from {
  * Records a heartbeat or an acknowledgement (only the echo of our own send time). Unknown
  * senders are ignored. Every heartbeat is acknowledged at once (hb_track_ack), so an echo comes
  * back within a round trip and the lease need not cover a whole heartbeat interval of echo delay.
+ * True when the sender is heard again after our heartbeats said we no longer heard it: a
+ * heartbeat should go to it at once, since it echoes none of ours until one says we hear it (a
+ * node that stalled for a moment then gets its lease back within a round trip).
  */
-void hb_track_receive(struct hb_track *t, const struct hb_from *from,
+bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
                       const struct hb_entry *entries, size_t n, uint64_t now);
 /* The one entry of the acknowledgement to send to from after receiving its heartbeat. */
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
