@@ -406,10 +406,13 @@ static void test_deaf_node_is_fenced(void **state)
     assert_true(lease_end < fenced_at);
     assert_true(fenced_at - fault <= 2 * 250 + 250 + 555 + 10);
     assert_false(hb_track_up(&s.t[1], 1, now + s.offset[1]));
+    assert_true(hb_track_deaf(&s.t[1], 1));
     assert_true(hb_track_up(&s.t[1], 3, now + s.offset[1])); /* the others are unaffected */
+    assert_false(hb_track_deaf(&s.t[1], 3));
     for (int r = 0; r < 3; r++, now += 250)
         sim_round(&s, now, all3, full);
     assert_true(hb_track_up(&s.t[1], 1, now + s.offset[1]));
+    assert_false(hb_track_deaf(&s.t[1], 1));
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) > now + s.offset[0]);
 }
 

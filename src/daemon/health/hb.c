@@ -27,6 +27,9 @@ struct hb {
     uv_udp_t udp;
     uv_timer_t send_timer;
     uv_timer_t check_timer;
+    /* A heartbeat due goes out once the loop has read what arrived (send_soon). */
+    uv_check_t after_input;
+    uv_idle_t no_wait; /* keeps the loop from blocking in its poll meanwhile */
     const struct cred_ring *keys;
     struct hb_track track;
     struct hb_member members[HB_MAX_NODES];
@@ -133,9 +136,35 @@ static void send_all(struct hb *h)
             send_packet(h, &h->members[i], &p);
 }
 
+static void after_input_cb(uv_check_t *c)
+{
+    struct hb *h = c->data;
+
+    uv_check_stop(&h->after_input);
+    uv_idle_stop(&h->no_wait);
+    send_all(h);
+}
+
+static void no_wait_cb(uv_idle_t *i)
+{
+    (void)i;
+}
+
+/*
+ * A heartbeat is due: it goes out in this turn of the loop, after the loop has read the datagrams
+ * waiting for it (a timer runs before the loop reads). After a stall of this node (a loaded
+ * machine, a pause), its reports then say what it has heard, not that it heard nobody while it
+ * was not listening, which would make its peers take it for deaf (hb_track_receive).
+ */
+static void send_soon(struct hb *h)
+{
+    uv_idle_start(&h->no_wait, no_wait_cb);
+    uv_check_start(&h->after_input, after_input_cb);
+}
+
 static void send_cb(uv_timer_t *t)
 {
-    send_all(t->data);
+    send_soon(t->data);
 }
 
 static void check_cb(uv_timer_t *t)
@@ -144,7 +173,7 @@ static void check_cb(uv_timer_t *t)
 
     refresh_voters(h);
     if (hb_track_silence_reached_fence(&h->track, mono_ms()))
-        send_all(h); /* our report that a peer went silent, without waiting an interval */
+        send_soon(h); /* our report that a peer went silent, without waiting an interval */
     h->tick(h->arg);
 }
 
@@ -207,12 +236,21 @@ static int decode(struct hb *h, const uint8_t *buf, size_t len, struct hb_packet
     return rv;
 }
 
+/* What p says of its sender's silence of this node. */
+static uint32_t reported_silence_of_us(const struct hb *h, const struct hb_packet *p)
+{
+    for (size_t e = 0; e < p->n; e++)
+        if (p->entries[e].id == h->track.self)
+            return p->entries[e].silence_ms;
+    return HB_NEVER;
+}
+
 static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                     const struct sockaddr *addr, unsigned flags)
 {
     struct hb *h = udp->data;
     struct hb_packet p;
-    bool heard_again;
+    bool heard_again, was_deaf;
     int idx, rv;
 
     (void)flags;
@@ -234,12 +272,18 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         return;
     }
     refresh_voters(h);
+    was_deaf = hb_track_deaf(&h->track, p.sender);
     heard_again = hb_track_receive(&h->track,
                                    &(struct hb_from){.id = p.sender, .send_ms = p.send_ms,
                                                      .lease_ms = p.lease_ms,
                                                      .voters_fp = p.voters_fp,
                                                      .full = p.type == HB_TYPE_HEARTBEAT},
                                    p.entries, p.n, mono_ms());
+    if (was_deaf && !hb_track_deaf(&h->track, p.sender))
+        LOGI("hb", "node %llu hears this node again", (unsigned long long)p.sender);
+    else if (!was_deaf && hb_track_deaf(&h->track, p.sender))
+        LOGI("hb", "node %llu says it has not heard this node for %u ms: it is not counted as "
+             "heard until it does", (unsigned long long)p.sender, reported_silence_of_us(h, &p));
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
 
@@ -298,7 +342,9 @@ int hb_start(uv_loop_t *loop, const char *address, uint16_t port, const struct c
     }
     uv_timer_init(loop, &h->send_timer);
     uv_timer_init(loop, &h->check_timer);
-    h->send_timer.data = h->check_timer.data = h;
+    uv_check_init(loop, &h->after_input);
+    uv_idle_init(loop, &h->no_wait);
+    h->send_timer.data = h->check_timer.data = h->after_input.data = h->no_wait.data = h;
     uv_timer_start(&h->send_timer, send_cb, 0, cfg->interval_ms);
     uv_timer_start(&h->check_timer, check_cb, HB_CHECK_MS, HB_CHECK_MS);
     *ret = h;
@@ -369,8 +415,10 @@ void hb_stop(struct hb *h)
 {
     if (h == NULL)
         return;
-    h->closing = 3;
+    h->closing = 5;
     uv_close((uv_handle_t *)&h->udp, closed);
     uv_close((uv_handle_t *)&h->send_timer, closed);
     uv_close((uv_handle_t *)&h->check_timer, closed);
+    uv_close((uv_handle_t *)&h->after_input, closed);
+    uv_close((uv_handle_t *)&h->no_wait, closed);
 }

@@ -235,6 +235,8 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
      * are not echoed: it counts as silent, is fenced and taken over as a silent node is, and
      * its reports still count (docs/failover.md, "One-way faults"). */
     deaf = reports_us_unheard(t, from, entries, n);
+    if (full)
+        p->deaf = deaf;
     heard_again = !deaf && silence(p, now) >= unheard_after(&t->cfg);
     if (!deaf) {
         p->heard_at = now;
@@ -270,6 +272,13 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
             echo_heard(t, p, entries[e].echo_ms);
     }
     return heard_again;
+}
+
+bool hb_track_deaf(const struct hb_track *t, uint64_t id)
+{
+    ssize_t i = find(t, id);
+
+    return i >= 0 && t->nodes[i].deaf;
 }
 
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)

@@ -95,6 +95,7 @@ struct hb_node {
     uint32_t reported_lease[HB_MAX_NODES];
     struct hb_lease_memory declared; /* the leases it declared to us */
     bool silence_told;        /* our silence of it has reached a fence and we said so */
+    bool deaf;                /* its newest heartbeat said it does not hear us: not counted */
     uint64_t incarnation;     /* as our database has it (CONFIRM_NODE) */
     bool incarnation_known;
 };
@@ -180,6 +181,9 @@ void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarna
  * majority's reports to fence the peer, and ours would otherwise come up to an interval late.
  */
 bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now);
+/* Did node id's newest heartbeat say it has not heard us for two intervals (so that it was not
+ * counted as heard)? */
+bool hb_track_deaf(const struct hb_track *t, uint64_t id);
 /* Has node id echoed one of our heartbeats sent in our current voter configuration? */
 bool hb_track_echoed(const struct hb_track *t, uint64_t id);
 /* Is node id Up as seen from here? (Self is always Up.) */
