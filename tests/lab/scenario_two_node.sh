@@ -130,5 +130,8 @@ lab_assert_within "6: n$o was wiped (NotConfigured)" 15 lab_nodeinfo_is "$o" sta
 lab_assert_within "6: the address answers from n$v" 20 lab_fo_settled "$v"
 
 lab_bg_stop p
-lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0
+# A planned move may follow a takeover closely (section 2 hands the group back to the node that
+# was killed in section 1 well within a second when the rejoin is quick): a window shorter than
+# the prober's default keeps such a move from counting as a return (tests/lab/prober.c).
+lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0 --window-ms 300
 lab_pass "two_node"
