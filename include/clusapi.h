@@ -170,6 +170,21 @@ typedef enum CLUSTER_NODE_STATE {
     ClusterNodeJoining
 } CLUSTER_NODE_STATE;
 
+/* A node's StatusInformation (CLUSREG_NAME_NODE_STATUS_INFO), flags. Of these clusapi sets
+ * NodeStatusQuarantined: the node left the cluster ungracefully QuarantineThreshold times
+ * within an hour and hosts no group until QuarantineDuration has passed. */
+typedef enum CLUSTER_NODE_STATUS {
+    NodeStatusNormal = 0,
+    NodeStatusIsolated = 0x1,
+    NodeStatusQuarantined = 0x2,
+    NodeStatusDrainInProgress = 0x4,
+    NodeStatusDrainCompleted = 0x8,
+    NodeStatusDrainFailed = 0x10,
+    NodeStatusAvoidPlacement = 0x20,
+    NodeStatusMax = NodeStatusIsolated | NodeStatusQuarantined | NodeStatusDrainFailed |
+                    NodeStatusAvoidPlacement
+} CLUSTER_NODE_STATUS;
+
 typedef enum CLUSTER_GROUP_STATE {
     ClusterGroupStateUnknown = -1,
     ClusterGroupOnline,

@@ -154,7 +154,7 @@ int cli_cmd_node(const struct cli_args *a, HCLUSTER h)
 
 /* A node's votes as its common properties say; each value "" when it could not be read. */
 struct votes {
-    char weight[12], dynamic[12], witness[12];
+    char weight[12], dynamic[12], witness[12], status[12]; /* status: StatusInformation */
     uint32_t error; /* why they could not be read; 0 when they were */
 };
 
@@ -165,7 +165,8 @@ static void copy_value(const struct cli_obj_props *p, const char *name, char *ou
     snprintf(out, n, "%s", v != NULL ? v->value : "");
 }
 
-/* Reads e's NodeWeight, DynamicWeight and IsWitness; sets v->error on failure. */
+/* Reads e's NodeWeight, DynamicWeight, IsWitness and StatusInformation; sets v->error on
+ * failure. */
 static void read_votes(HCLUSTER h, const struct cli_entry *e, struct votes *v, char *detail)
 {
     struct cli_ctl t = {.cluster = h};
@@ -182,6 +183,7 @@ static void read_votes(HCLUSTER h, const struct cli_entry *e, struct votes *v, c
         copy_value(&p, CPROP_NODE_WEIGHT, v->weight, sizeof(v->weight));
         copy_value(&p, CPROP_NODE_DYNAMIC_WEIGHT, v->dynamic, sizeof(v->dynamic));
         copy_value(&p, CPROP_NODE_IS_WITNESS, v->witness, sizeof(v->witness));
+        copy_value(&p, CPROP_NODE_STATUS_INFO, v->status, sizeof(v->status));
     }
     cli_obj_props_done(&p);
     CloseClusterNode(t.node);
@@ -227,6 +229,22 @@ static uint32_t gather_nodes(HCLUSTER h, struct cli_entries *l, struct votes **r
     return 0;
 }
 
+/* Is the node quarantined (NodeStatusQuarantined in its StatusInformation)? */
+static bool quarantined(const struct votes *v)
+{
+    return (strtoul(v->status, NULL, 10) & NodeStatusQuarantined) != 0;
+}
+
+/* The STATE column: the node's state, and its quarantine. */
+static const char *state_text(const struct cli_entry *e, const struct votes *v, char *buf,
+                              size_t n)
+{
+    if (!quarantined(v))
+        return cli_node_state_name(e->state);
+    snprintf(buf, n, "%s (quarantined)", cli_node_state_name(e->state));
+    return buf;
+}
+
 static const char *role_name(const struct votes *v)
 {
     if (v->witness[0] == '\0')
@@ -243,7 +261,9 @@ static int render_nodes_text(const struct cli_entries *l, const struct votes *v,
     int rv = cli_table_init(&t, 5, headers);
 
     for (size_t i = 0; rv == 0 && i < l->n; i++) {
-        const char *row[] = {l->v[i].name, cli_node_state_name(l->v[i].state), role_name(&v[i]),
+        char state[48];
+        const char *row[] = {l->v[i].name, state_text(&l->v[i], &v[i], state, sizeof(state)),
+                             role_name(&v[i]),
                              v[i].weight[0] ? v[i].weight : NULL,
                              v[i].dynamic[0] ? v[i].dynamic : NULL};
 
@@ -284,6 +304,8 @@ static int render_nodes_json(const struct cli_entries *l, const struct votes *v,
                                                : "null");
         rv = rv ? rv : json_number_member(b, "node_weight", v[i].weight);
         rv = rv ? rv : json_number_member(b, "dynamic_weight", v[i].dynamic);
+        rv = rv ? rv : cli_buf_printf(b, ",\"quarantined\":%s",
+                                      quarantined(&v[i]) ? "true" : "false");
         if (rv == 0 && l->v[i].error != 0)
             rv = cli_buf_printf(b, ",\"error\":\"%s\"",
                                 cli_status_name(l->v[i].error, sname, sizeof(sname)));

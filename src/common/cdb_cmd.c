@@ -38,6 +38,7 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_COUNT_FAILOVER] = "COUNT_FAILOVER",
     [CDB_CMD_SET_NODE_WEIGHT] = "SET_NODE_WEIGHT",
     [CDB_CMD_SET_NODE_LEFT] = "SET_NODE_LEFT",
+    [CDB_CMD_CLEAR_QUARANTINE] = "CLEAR_QUARANTINE",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -240,6 +241,12 @@ void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state)
     put_node_value(w, CDB_CMD_SET_NODE_STATE, id, CDB_TAG_STATE, (uint64_t)(int64_t)state);
 }
 
+void cdb_cmd_set_node_state_at(struct wire_writer *w, uint64_t id, int32_t state, int64_t at_ms)
+{
+    cdb_cmd_set_node_state(w, id, state);
+    put_int(w, CDB_TAG_SINCE, (uint64_t)at_ms);
+}
+
 void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role)
 {
     put_node_value(w, CDB_CMD_SET_NODE_ROLE, id, CDB_TAG_ROLE, role);
@@ -261,9 +268,16 @@ void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left, uint64
     put_int(w, CDB_TAG_INCARNATION, incarnation);
 }
 
-void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id)
+void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id, int64_t now_ms)
 {
     begin_node_cmd(w, CDB_CMD_CONFIRM_NODE, id);
+    if (now_ms > 0)
+        put_int(w, CDB_TAG_SINCE, (uint64_t)now_ms);
+}
+
+void cdb_cmd_clear_quarantine(struct wire_writer *w, uint64_t id)
+{
+    begin_node_cmd(w, CDB_CMD_CLEAR_QUARANTINE, id);
 }
 
 void cdb_cmd_expect_node(struct wire_writer *w, uint64_t id, uint64_t incarnation)

@@ -10,7 +10,9 @@
  *   ADD_NODE           ID, NAME, ADDRESS, PORT, RAFT_PORT, ROLE, WITNESS (optional u32 1: a
  *                      witness, which votes and hosts nothing)
  *   REMOVE_NODE        ID
- *   SET_NODE_STATE     ID, STATE
+ *   SET_NODE_STATE     ID, STATE, SINCE (optional i64: the leader's wall-clock ms): with SINCE,
+ *                      an Up node recorded Down that did not leave gracefully departed
+ *                      ungracefully, which counts toward its quarantine (common/quarantine.h)
  *   SET_NODE_ROLE      ID, ROLE
  *   SET_NODE_WEIGHT    ID, WEIGHT (u32 0 or 1): NodeWeight, the vote the administrator gives it
  *   SET_NODE_LEFT      ID, LEFT (u32 0 or 1), INCARNATION (u64): the node left the cluster
@@ -53,9 +55,13 @@
  *                      over (ERROR_INVALID_STATE unless it was)
  *   SYNC               (no fields) changes nothing: a node that has applied its own SYNC holds
  *                      everything committed before it
- *   CONFIRM_NODE       ID: the node holds a quorum lease again (after its start or a lapse) and
- *                      may start resources once it has applied this; its incarnation goes up by
- *                      one, and a node recorded Down is recorded Up
+ *   CONFIRM_NODE       ID, SINCE (optional i64: the node's wall-clock ms): the node holds a
+ *                      quorum lease again (after its start or a lapse) and may start resources
+ *                      once it has applied this; its incarnation goes up by one, and a node
+ *                      recorded Down is recorded Up. With SINCE, a node recorded Up that held a
+ *                      lease before and did not leave gracefully since lost its lease unseen:
+ *                      that departure counts as SET_NODE_STATE's does
+ *   CLEAR_QUARANTINE   ID: the node's quarantine ends now, and its count of departures
  *   EXPECT_NODE        ID, INCARNATION (u64): changes nothing, but is refused
  *                      (ERROR_INVALID_STATE) unless the node's incarnation is INCARNATION; first
  *                      in a BATCH it makes the batch conditional (a takeover decided before the
@@ -104,9 +110,10 @@ enum cdb_cmd_code {
     CDB_CMD_COUNT_FAILOVER = 27,
     CDB_CMD_SET_NODE_WEIGHT = 28,
     CDB_CMD_SET_NODE_LEFT = 29,
+    CDB_CMD_CLEAR_QUARANTINE = 30,
 };
 
-#define CDB_CMD_MAX CDB_CMD_SET_NODE_LEFT
+#define CDB_CMD_MAX CDB_CMD_CLEAR_QUARANTINE
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -170,6 +177,8 @@ void cdb_cmd_add_node(struct wire_writer *w, uint64_t id, const char *name, cons
                       uint32_t port, uint32_t raft_port, uint32_t role);
 void cdb_cmd_remove_node(struct wire_writer *w, uint64_t id);
 void cdb_cmd_set_node_state(struct wire_writer *w, uint64_t id, int32_t state);
+/* The same, dated (at_ms: the leader's wall clock), as the leader records what heartbeats say. */
+void cdb_cmd_set_node_state_at(struct wire_writer *w, uint64_t id, int32_t state, int64_t at_ms);
 void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role);
 /* ADD_NODE just written is of a witness. */
 void cdb_cmd_add_node_witness(struct wire_writer *w);
@@ -231,7 +240,10 @@ void cdb_cmd_expect_owner(struct wire_writer *w, uint64_t owner);
 void cdb_cmd_hand_over(struct wire_writer *w);
 void cdb_cmd_release_resource(struct wire_writer *w, const char *name, uint64_t node);
 void cdb_cmd_sync(struct wire_writer *w);
-void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id);
+/* now_ms: the node's wall clock, which dates a departure the confirmation ends (0: none is
+ * counted). */
+void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id, int64_t now_ms);
+void cdb_cmd_clear_quarantine(struct wire_writer *w, uint64_t id);
 void cdb_cmd_expect_node(struct wire_writer *w, uint64_t id, uint64_t incarnation);
 /* ids may be NULL when n is 0 (clears the list). */
 void cdb_cmd_set_preferred(struct wire_writer *w, const char *group, const uint64_t *ids,

@@ -32,6 +32,10 @@ static const struct rule rules[] = {
     {CLUSTER_PROP_DYNAMIC_QUORUM, 0, 1, "", false, "1", false},
     {CLUSTER_PROP_LOWER_QUORUM_PRIORITY, 0, UINT32_MAX, " (a node id, or 0 for none)", false,
      "0", true},
+    {CLUSTER_PROP_QUARANTINE_THRESHOLD, 0, UINT32_MAX, " departures (0: never)", false, "3",
+     false},
+    {CLUSTER_PROP_QUARANTINE_DURATION, 0, UINT32_MAX, " s (4294967295: until resumed)", false,
+     "7200", false},
 };
 
 #define N_RULES (sizeof(rules) / sizeof(rules[0]))
@@ -41,7 +45,9 @@ static const char *const read_only[] = {CLUSTER_PROP_WITNESS_DYNAMIC_WEIGHT};
 
 const char *const cluster_props_settable[] = {"SameSubnetDelay", "SameSubnetThreshold",
                                               "QuorumLease", CLUSTER_PROP_DYNAMIC_QUORUM,
-                                              CLUSTER_PROP_LOWER_QUORUM_PRIORITY};
+                                              CLUSTER_PROP_LOWER_QUORUM_PRIORITY,
+                                              CLUSTER_PROP_QUARANTINE_THRESHOLD,
+                                              CLUSTER_PROP_QUARANTINE_DURATION};
 const size_t cluster_props_n_settable =
     sizeof(cluster_props_settable) / sizeof(cluster_props_settable[0]);
 

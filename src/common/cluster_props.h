@@ -27,6 +27,12 @@
 /* The quorum properties, in Windows' spelling (names compare without case). */
 #define CLUSTER_PROP_DYNAMIC_QUORUM "DynamicQuorum"                 /* 0 or 1, default 1 */
 #define CLUSTER_PROP_LOWER_QUORUM_PRIORITY "LowerQuorumPriorityNodeId" /* a node id; 0: none */
+/* Node quarantine, Windows' names and defaults: a node that left the cluster ungracefully
+ * QuarantineThreshold times within an hour hosts no group for QuarantineDuration seconds
+ * (common/quarantine.h). */
+#define CLUSTER_PROP_QUARANTINE_THRESHOLD "QuarantineThreshold" /* default 3; 0: never */
+#define CLUSTER_PROP_QUARANTINE_DURATION "QuarantineDuration"   /* s, default 7200;
+                                                                  0xFFFFFFFF: until resumed */
 /* Read-only: 1 while the witness votes, else 0 (also when there is no witness). */
 #define CLUSTER_PROP_WITNESS_DYNAMIC_WEIGHT "WitnessDynamicWeight"
 

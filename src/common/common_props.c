@@ -64,8 +64,8 @@ static const struct cprop restype_props[] = {
 };
 
 /*
- * Of Windows' node properties, those clusapi can fill truthfully: the name, the configured vote
- * and the vote the cluster gives now. Windows documents NodeWeight's default as 0, yet every node
+ * Of Windows' node properties, those clusapi can fill truthfully: the name, the configured vote,
+ * the vote the cluster gives now and StatusInformation (NodeStatusQuarantined). Windows documents NodeWeight's default as 0, yet every node
  * it adds votes (weight 1), and so do ours. The others (versions, drain status, fault domains
  * ...) describe Windows machines or features clusapi has not got, so they are left out rather
  * than made up. IsWitness is clusapi's own: Windows' witness is a resource, ours a node.
@@ -75,6 +75,7 @@ static const struct cprop node_props[] = {
     {CPROP_NODE_WEIGHT, DW, false, "1", 0u, 1u},
     {CPROP_NODE_DYNAMIC_WEIGHT, DW, true, "0", 0u, 1u},
     {CPROP_NODE_IS_WITNESS, DW, true, "0", 0u, 1u},
+    {CPROP_NODE_STATUS_INFO, DW, true, "0", 0u, UINT32_MAX},
 };
 
 #define LEN(a) (sizeof(a) / sizeof((a)[0]))

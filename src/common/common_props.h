@@ -86,5 +86,6 @@ uint32_t cprop_dword(enum cprop_object o, const char *name, const char *value);
 #define CPROP_NODE_WEIGHT "NodeWeight"
 #define CPROP_NODE_DYNAMIC_WEIGHT "DynamicWeight"
 #define CPROP_NODE_IS_WITNESS "IsWitness"
+#define CPROP_NODE_STATUS_INFO "StatusInformation" /* CLUSTER_NODE_STATUS flags */
 
 #endif

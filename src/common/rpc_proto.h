@@ -183,6 +183,7 @@ enum rpc_field {
     RPC_F_STALE,          /* u32: 1 = answered from this node's last applied state while it
                            * has no quorum: it may be out of date; in a QUERY request: such
                            * an answer is welcome */
+    RPC_F_QUARANTINED,    /* i64: the node is quarantined until then, wall-clock ms (0: not) */
 };
 
 enum rpc_query {

@@ -523,7 +523,7 @@ static DWORD cluster_set_props(struct ctl *x, bool validate)
 {
     struct prop *props = NULL;
     size_t n = 0;
-    char why[160];
+    char why[256];
     uint32_t status = proplist_decode(x->in, x->in_size, &props, &n);
     const char **canonical = status == 0 ? calloc(n ? n : 1, sizeof(*canonical)) : NULL;
     if (status == 0 && !canonical)

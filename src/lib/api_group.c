@@ -237,7 +237,7 @@ CLUSAPI_API DWORD CLUSAPI_CALL ResumeClusterNode(HNODE hNode)
 
     if (status != 0)
         return status;
-    if (node.state != ClusterNodePaused)
-        return lib_fail(ERROR_CLUSTER_NODE_NOT_PAUSED);
+    /* The service refuses a node that is neither paused nor quarantined
+     * (ERROR_CLUSTER_NODE_NOT_PAUSED): only it knows about the quarantine. */
     return pause_or_resume(c, node.id, RPC_OP_NODE_RESUME);
 }

@@ -31,7 +31,7 @@ CLUSAPI_API DWORD ClusapiSetClusterProperty(HCLUSTER hCluster, LPCWSTR lpszName,
     struct cluster_handle *c = cluster_of(hCluster);
     struct wire_writer req;
     const char *canonical;
-    char *name = NULL, *value = NULL, why[160];
+    char *name = NULL, *value = NULL, why[256];
     DWORD status;
 
     if (c == NULL)

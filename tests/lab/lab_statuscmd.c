@@ -200,7 +200,7 @@ static void status_commands(const struct view *v, uint32_t op, const char *via)
     TRY(cdb_cmd_set_resource_state(&w, v->resource, ClusterResourceOnline, v->sender),
         "%s SET_RESOURCE_STATE Online on the sender", via);
     TRY(cdb_cmd_release_resource(&w, v->resource, v->other), "%s RELEASE_RESOURCE", via);
-    TRY(cdb_cmd_confirm_node(&w, v->other), "%s CONFIRM_NODE", via);
+    TRY(cdb_cmd_confirm_node(&w, v->other, 0), "%s CONFIRM_NODE", via);
     TRY(cdb_cmd_expect_node(&w, v->other, 0), "%s EXPECT_NODE", via);
     TRY(cdb_cmd_sync(&w), "%s SYNC", via);
     TRY(cdb_cmd_remove_node(&w, v->other), "%s REMOVE_NODE", via);
@@ -259,7 +259,7 @@ static void forged_reports(const struct view *v)
           "SET_RESOURCE_STATE with a handover");
     FORGE(ERROR_ACCESS_DENIED, v->sender, cdb_cmd_release_resource(&w, v->resource, v->other),
           "RELEASE_RESOURCE for another node");
-    FORGE(ERROR_ACCESS_DENIED, v->sender, cdb_cmd_confirm_node(&w, v->other),
+    FORGE(ERROR_ACCESS_DENIED, v->sender, cdb_cmd_confirm_node(&w, v->other, 0),
           "CONFIRM_NODE of another node");
     FORGE(ERROR_ACCESS_DENIED, v->sender, cdb_cmd_expect_node(&w, v->sender, 0),
           "EXPECT_NODE");

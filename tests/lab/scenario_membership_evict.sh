@@ -125,6 +125,8 @@ lab_assert -m "down n$d: the cleanup HRESULT is 0x800713bb (node unreachable)" \
     grep -qx 'cleanup hr=0x800713bb' "$LAB_DIR/down n$d.out"
 lab_assert -m "down n$d: returned in ${ms} ms with a 1000 ms timeout (< 5000)" test "$ms" -lt 5000
 check_cluster "down n$d" "$members"
+# What the eviction itself set off (the votes of those left) is done before the hash is taken.
+lab_assert_within "down n$d: the votes settled" 15 lab_votes_settled "$members"
 hash=$(lab_nodeinfo "$lead" db_hash)
 lab_start_node "$d"
 lab_assert_within "down n$d: back, it wipes itself within ${SELF_CLEAN_S}s" "$SELF_CLEAN_S" \

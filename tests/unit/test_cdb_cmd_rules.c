@@ -78,7 +78,7 @@ static struct cmd build(uint32_t code)
         break;
     case CDB_CMD_RELEASE_RESOURCE: cdb_cmd_release_resource(&w, "ip", OTHER); break;
     case CDB_CMD_SYNC: cdb_cmd_sync(&w); break;
-    case CDB_CMD_CONFIRM_NODE: cdb_cmd_confirm_node(&w, OTHER); break;
+    case CDB_CMD_CONFIRM_NODE: cdb_cmd_confirm_node(&w, OTHER, 0); break;
     case CDB_CMD_EXPECT_NODE: cdb_cmd_expect_node(&w, OTHER, 7); break;
     case CDB_CMD_DELETE_RESTYPE: cdb_cmd_delete_restype(&w, "IP Address"); break;
     case CDB_CMD_SET_DEPENDENCIES:
@@ -92,6 +92,7 @@ static struct cmd build(uint32_t code)
     case CDB_CMD_COUNT_FAILOVER: cdb_cmd_count_failover(&w, "web", 2, 1796598027000); break;
     case CDB_CMD_SET_NODE_WEIGHT: cdb_cmd_set_node_weight(&w, OTHER, 0); break;
     case CDB_CMD_SET_NODE_LEFT: cdb_cmd_set_node_left(&w, OTHER, true, 3); break;
+    case CDB_CMD_CLEAR_QUARANTINE: cdb_cmd_clear_quarantine(&w, OTHER); break;
     default: fail();
     }
     return take(&w);
@@ -239,7 +240,7 @@ static struct cmd node_report(uint32_t code, uint64_t id, int32_t state)
     else if (code == CDB_CMD_SET_NODE_LEFT)
         cdb_cmd_set_node_left(&w, id, state != 0, 0);
     else if (code == CDB_CMD_CONFIRM_NODE)
-        cdb_cmd_confirm_node(&w, id);
+        cdb_cmd_confirm_node(&w, id, 0);
     else
         cdb_cmd_release_resource(&w, "ip", id);
     return take(&w);

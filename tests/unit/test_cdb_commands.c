@@ -67,17 +67,17 @@ static void test_confirm_node(void **state)
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_int_equal(node.incarnation, 0);
     assert_int_equal(node.state, 1); /* a new node starts Down */
-    OK(db, cdb_cmd_confirm_node(W, 2));
+    OK(db, cdb_cmd_confirm_node(W, 2, 0));
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_int_equal(node.incarnation, 1);
     assert_int_equal(node.state, 0);
     OK(db, cdb_cmd_set_node_state(W, 2, 2)); /* paused by the administrator */
-    OK(db, cdb_cmd_confirm_node(W, 2));
+    OK(db, cdb_cmd_confirm_node(W, 2, 0));
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_int_equal(node.incarnation, 2);
     assert_int_equal(node.state, 2);
-    REJECT(db, 5042, cdb_cmd_confirm_node(W, 9));
-    REJECT(db, 87, cdb_cmd_confirm_node(W, 0));
+    REJECT(db, 5042, cdb_cmd_confirm_node(W, 9, 0));
+    REJECT(db, 87, cdb_cmd_confirm_node(W, 0, 0));
 }
 
 /* Dynamic quorum's inputs: NodeWeight, and a graceful leave that counts only in the incarnation
@@ -97,12 +97,67 @@ static void test_node_weight_and_leave(void **state)
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_true(node.left);
     assert_int_equal(node.weight, 0);
-    OK(db, cdb_cmd_confirm_node(W, 2)); /* back: incarnation 1, no longer left */
+    OK(db, cdb_cmd_confirm_node(W, 2, 0)); /* back: incarnation 1, no longer left */
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_false(node.left);
     REJECT(db, 5023, cdb_cmd_set_node_left(W, 2, true, 0)); /* a leave from before: too late */
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_false(node.left);
+}
+
+/* quarantined_until of node id */
+static int64_t quarantined_until(struct cdb *db, uint64_t id)
+{
+    struct cdb_node node;
+
+    assert_int_equal(cdb_node_by_id(db, id, &node), 0);
+    return node.quarantine.until_ms;
+}
+
+/* CONFIRM_NODE with a time counts ungraceful departures: the first lease, a graceful leave and
+ * a time-less confirmation are none; the third within an hour quarantines the node for
+ * QuarantineDuration; a second node is not quarantined while one of three is (the cap);
+ * CLEAR_QUARANTINE ends it; QuarantineThreshold 0 never quarantines. */
+static void test_quarantine(void **state)
+{
+    struct cdb *db = *state;
+    const int64_t t0 = 1700000000000;
+    struct cdb_node node;
+
+    OK(db, cdb_cmd_confirm_node(W, 2, t0)); /* its first lease: no departure */
+    OK(db, cdb_cmd_set_node_left(W, 2, true, 1));
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 1000)); /* back from a graceful stop */
+    OK(db, cdb_cmd_confirm_node(W, 2, 0));         /* undated: not counted */
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.quarantine.departures, 0);
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 2000));
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 3000));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.quarantine.departures, 2);
+    assert_int_equal(node.quarantine.since_ms, t0 + 2000);
+    assert_int_equal(quarantined_until(db, 2), 0);
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 4000));
+    assert_int_equal(quarantined_until(db, 2), t0 + 4000 + 7200 * 1000LL);
+    /* node 1: three departures, but one of three nodes is quarantined already */
+    for (int k = 0; k < 4; k++)
+        OK(db, cdb_cmd_confirm_node(W, 1, t0 + 5000 + k));
+    assert_int_equal(quarantined_until(db, 1), 0);
+    OK(db, cdb_cmd_clear_quarantine(W, 2));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.quarantine.until_ms, 0);
+    assert_int_equal(node.quarantine.departures, 0);
+    REJECT(db, 5042, cdb_cmd_clear_quarantine(W, 9));
+    /* found Down by the leader, then back: one departure, not two */
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 6000));
+    OK(db, cdb_cmd_set_node_state_at(W, 2, 1, t0 + 7000));
+    OK(db, cdb_cmd_set_node_state_at(W, 2, 1, t0 + 7100)); /* already Down: no departure */
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 8000));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.quarantine.departures, 2);
+    OK(db, cdb_cmd_set_prop(W, "QuarantineThreshold", "0"));
+    for (int k = 0; k < 4; k++)
+        OK(db, cdb_cmd_confirm_node(W, 2, t0 + 10000 + k));
+    assert_int_equal(quarantined_until(db, 2), 0);
 }
 
 /* A takeover batch that expects an older incarnation is refused as a whole. */
@@ -114,7 +169,7 @@ static void test_expect_node(void **state)
     size_t mark;
 
     OK(db, cdb_cmd_expect_node(W, 2, 0));
-    OK(db, cdb_cmd_confirm_node(W, 2));
+    OK(db, cdb_cmd_confirm_node(W, 2, 0));
     REJECT(db, 5023, cdb_cmd_expect_node(W, 2, 0));
     REJECT(db, 5042, cdb_cmd_expect_node(W, 9, 0));
     wire_writer_init(&w);
@@ -389,6 +444,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_confirm_node, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_node_weight_and_leave, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_expect_node, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_quarantine, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch_is_atomic, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch_rejects_nesting_and_garbage, setup_populated,

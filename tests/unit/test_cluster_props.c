@@ -73,7 +73,7 @@ static void test_settable_list(void **state)
     const char *c;
 
     (void)state;
-    assert_int_equal(cluster_props_n_settable, 5);
+    assert_int_equal(cluster_props_n_settable, 7);
     for (size_t i = 0; i < cluster_props_n_settable; i++) {
         /* each is settable: 250 suits the delay, 100 the threshold, 1 DynamicQuorum */
         assert_true(check(cluster_props_settable[i], "250", &c) == 0 ||
@@ -86,7 +86,7 @@ static void test_settable_list(void **state)
 /* The refusals say what would have been right. */
 static void test_reasons(void **state)
 {
-    char why[160] = "";
+    char why[256] = "";
     const char *c;
 
     (void)state;
@@ -96,7 +96,8 @@ static void test_reasons(void **state)
     assert_string_equal(why, "DynamicQuorum must be a whole number from 0 to 1, not '2'");
     assert_int_equal(cluster_prop_check("Nope", "2", &c, why, sizeof(why)), 87);
     assert_non_null(strstr(why, "'Nope' is not a cluster property that can be set ("));
-    assert_non_null(strstr(why, "DynamicQuorum, LowerQuorumPriorityNodeId)"));
+    assert_non_null(strstr(why, "DynamicQuorum, LowerQuorumPriorityNodeId, QuarantineThreshold, "
+                                "QuarantineDuration)"));
     /* a short buffer is cut, never overrun */
     char tiny[24];
     assert_int_equal(cluster_prop_check("Nope", "2", &c, tiny, sizeof(tiny)), 87);

@@ -181,12 +181,13 @@ static void test_coerce(void **state)
 /* Windows' node properties clusapi fills, in Windows' spelling; only NodeWeight is settable. */
 static void test_node_table(void **state)
 {
-    static const char *const names[] = {"NodeName", "NodeWeight", "DynamicWeight", "IsWitness"};
+    static const char *const names[] = {"NodeName", "NodeWeight", "DynamicWeight", "IsWitness",
+                                        "StatusInformation"};
     size_t n;
     const struct cprop *t = cprop_table(CPROP_NODE, &n);
 
     (void)state;
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 5);
     for (size_t i = 0; i < n; i++) {
         assert_string_equal(t[i].name, names[i]);
         assert_int_equal(t[i].read_only, strcmp(names[i], CPROP_NODE_WEIGHT) != 0);

@@ -192,6 +192,13 @@ static uint8_t *nodes_reply(size_t *len)
     node_row(&w, "n2", 0, 0, 0);  /* NodeWeight 0, a standby */
     node_row(&w, "w", 1, 1, 1);   /* the witness, voting */
     node_row(&w, "old", 2, -1, -1); /* an older node's row: no weight, no witness */
+    {
+        size_t mark = wire_begin(&w, RPC_F_ITEM); /* quarantined until then */
+        wire_put_str(&w, RPC_F_NAME, "q");
+        wire_put_u32(&w, RPC_F_ROLE, 1);
+        wire_put_u64(&w, RPC_F_QUARANTINED, 1796598027000);
+        wire_end(&w, mark);
+    }
     return wire_writer_take(&w, len);
 }
 
@@ -218,16 +225,21 @@ static void test_node_rows(void **state)
     prop_set_done(&set);
 
     assert_int_equal(control_node_props_from_reply(data, len, "n2", PICK_READ_ONLY, &set), 0);
-    assert_int_equal(set.n, 3);
+    assert_int_equal(set.n, 4);
     assert_string_equal(set.v[0].name, "NodeName");
     assert_int_equal(set.v[0].syntax, PROP_SYNTAX_SZ);
     assert_string_equal(set.v[0].value, "n2"); /* the node's own spelling */
     assert_string_equal(value_of(&set, "DynamicWeight"), "0");
     assert_string_equal(value_of(&set, "IsWitness"), "0");
+    assert_string_equal(value_of(&set, "StatusInformation"), "0"); /* NodeStatusNormal */
+    prop_set_done(&set);
+
+    assert_int_equal(control_node_props_from_reply(data, len, "q", PICK_READ_ONLY, &set), 0);
+    assert_string_equal(value_of(&set, "StatusInformation"), "2"); /* NodeStatusQuarantined */
     prop_set_done(&set);
 
     assert_int_equal(control_node_props_from_reply(data, len, "n1", PICK_ALL, &set), 0);
-    assert_int_equal(set.n, 4);
+    assert_int_equal(set.n, 5);
     assert_string_equal(value_of(&set, "NodeWeight"), "1");
     assert_string_equal(value_of(&set, "DynamicWeight"), "1");
     prop_set_done(&set);
@@ -305,7 +317,7 @@ static void test_node_props_encode(void **state)
     }
     uint32_t count; /* the list's first DWORD: how many properties */
     memcpy(&count, buf, 4);
-    assert_int_equal(count, 4);
+    assert_int_equal(count, 5);
     free(back);
     free(buf);
     prop_set_done(&set);

@@ -732,6 +732,27 @@ static const struct {
     {"ours restarting, the alternative online: ready", 2, RON, RON, "delay5000", true, 1},
 };
 
+/* Witnesses are always barred; quarantined nodes while an Up node that is neither may host. */
+static void test_always_barred(void **state)
+{
+    struct members_fixture f;
+    uint64_t out[8];
+    const int64_t now = 1000;
+
+    (void)state;
+    members_init(&f, "UUU", 1);
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, out), 0);
+    f.nodes[2].witness = true;
+    f.nodes[1].quarantine.until_ms = now + 1;
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, out), 2);
+    assert_int_equal(out[0], 2);
+    assert_int_equal(out[1], 3);
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now + 1, out), 1); /* it has ended */
+    f.nodes[0].state = ClusterNodeDown; /* node 2 is the last resort: not barred */
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, out), 1);
+    assert_int_equal(out[0], 3);
+}
+
 static void test_providers_ready(void **state)
 {
     static const struct rgm_dependency deps[] = {
@@ -932,6 +953,7 @@ int main(void)
         cmocka_unit_test(test_reconcile_step),
         cmocka_unit_test(test_reconcile_move_story),
         cmocka_unit_test(test_providers_ready),
+        cmocka_unit_test(test_always_barred),
         cmocka_unit_test(test_dependents_offline),
         cmocka_unit_test(test_held_orphaned),
         cmocka_unit_test(test_possible_owners),

@@ -28,11 +28,6 @@ struct host {
     struct cdb *db;              /* the cluster database, NULL while no cluster runs */
     struct consensus *consensus; /* likewise */
     bool quiescing;              /* the service is stopping or wiping: start nothing new */
-    /* The database holds everything the cluster committed: a SYNC this node committed through
-     * its leader is applied here (svc_sync.h). False after a start and after the leader was
-     * lost until proven again; a node's resources wait for it, since its database may still
-     * say that what the cluster moved away meanwhile runs here. */
-    bool synced;
     /* Commits a cluster-database command (copied) here or through the leader. cb runs exactly
      * once on the loop thread, before submit returns when the command cannot be sent at all:
      * set any "in flight" state before calling, and let cb clear it. */

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/quarantine.h"
+
 #define CDB_NODE_NAME_MAX 63 /* bytes, without the NUL */
 #define CDB_ADDRESS_MAX 63
 #define CDB_NAME_MAX 255     /* group, resource, resource type, driver and property key names */
@@ -37,6 +39,7 @@ struct cdb_node {
     bool witness;    /* votes and hosts nothing (docs/failover.md, "Quorum") */
     uint32_t weight; /* NodeWeight: 1 if the administrator lets it vote, else 0 */
     bool left;       /* its service stopped gracefully (SET_NODE_LEFT) since it last confirmed */
+    struct quarantine_record quarantine; /* its ungraceful departures (common/quarantine.h) */
 };
 
 struct cdb_group {

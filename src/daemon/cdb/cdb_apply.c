@@ -16,6 +16,8 @@
 
 #include "common/wire.h"
 #include "common/cdb_cmd.h"
+#include "common/cluster_props.h"
+#include "common/quarantine.h"
 
 /* Initial states (CLUSTER_NODE_STATE Down, CLUSTER_GROUP_STATE Offline, resource Offline). */
 #define NODE_STATE_INITIAL 1
@@ -264,28 +266,96 @@ static int cmd_remove_node(struct cdb *db, const struct msg *m)
     return r != 0 ? r : cdb_sql_exec(db, "DELETE FROM node WHERE id = ?", "i", id);
 }
 
+/* Node id, which held a lease before, left the cluster at at_ms without leaving gracefully (it
+ * was found Down, or came back from a lapse nobody saw): the departure counts toward its
+ * quarantine (common/quarantine.h). A witness hosts nothing: it is never counted, nor counted
+ * among the nodes the cap divides. */
+static int count_departure(struct cdb *db, int64_t id, int64_t at_ms)
+{
+    struct cdb_node node;
+    int64_t n_nodes, n_quarantined;
+    int r;
+
+    if ((r = cdb_node_by_id(db, (uint64_t)id, &node)) < 0)
+        return r;
+    if (node.incarnation == 0 || node.left || node.witness)
+        return 0;
+    if ((r = cdb_sql_int(db, &n_nodes, "SELECT COUNT(*) FROM node WHERE witness = 0", "")) ||
+        (r = cdb_sql_int(db, &n_quarantined,
+                         "SELECT COUNT(*) FROM node WHERE witness = 0 AND id != ?"
+                         " AND quarantined_until > ?", "ii", id, at_ms)))
+        return r;
+    quarantine_depart(&node.quarantine, at_ms,
+                      cdb_prop_u32(db, CLUSTER_PROP_QUARANTINE_THRESHOLD,
+                                   QUARANTINE_THRESHOLD_DEFAULT),
+                      cdb_prop_u32(db, CLUSTER_PROP_QUARANTINE_DURATION,
+                                   QUARANTINE_DURATION_DEFAULT),
+                      (size_t)n_quarantined, (size_t)n_nodes);
+    return cdb_sql_exec(db,
+                        "UPDATE node SET departures = ?, departure_since = ?,"
+                        " quarantined_until = ? WHERE id = ?",
+                        "iiii", (int64_t)node.quarantine.departures, node.quarantine.since_ms,
+                        node.quarantine.until_ms, id);
+}
+
+/* The optional SINCE of a node command: 0 when absent. */
+static int arg_since(struct cdb *db, const struct msg *m, int64_t *ret)
+{
+    struct wire_field f;
+
+    *ret = 0;
+    if (wire_find(m->data, m->len, CDB_TAG_SINCE, &f) == -ENOENT)
+        return 0;
+    return cdb_arg_int(db, m, CDB_TAG_SINCE, 1, INT64_MAX, ret);
+}
+
+/* The node's recorded state. */
+static int node_state(struct cdb *db, int64_t id, int64_t *ret)
+{
+    return cdb_sql_int(db, ret, "SELECT state FROM node WHERE id = ?", "i", id);
+}
+
 static int cmd_set_node_state(struct cdb *db, const struct msg *m)
 {
-    int64_t id, state;
+    int64_t id, state, was, at_ms;
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
-        (r = cdb_arg_int(db, m, CDB_TAG_STATE, -1, 3, &state)) || (r = cdb_need_node(db, id)))
+        (r = cdb_arg_int(db, m, CDB_TAG_STATE, -1, 3, &state)) || (r = cdb_need_node(db, id)) ||
+        (r = arg_since(db, m, &at_ms)) || (r = node_state(db, id, &was)))
+        return r;
+    if (at_ms != 0 && state == NODE_STATE_DOWN && was == NODE_STATE_UP &&
+        (r = count_departure(db, id, at_ms)))
         return r;
     return cdb_sql_exec(db, "UPDATE node SET state = ? WHERE id = ?", "ii", state, id);
 }
 
 static int cmd_confirm_node(struct cdb *db, const struct msg *m)
 {
-    int64_t id;
+    int64_t id, at_ms, state;
     int r = arg_known_node(db, m, &id);
 
-    if (r != 0)
+    if (r != 0 || (r = arg_since(db, m, &at_ms)) || (r = node_state(db, id, &state)))
+        return r;
+    /* Recorded Down, its departure was counted then. */
+    if (at_ms != 0 && state != NODE_STATE_DOWN && (r = count_departure(db, id, at_ms)))
         return r;
     return cdb_sql_exec(db,
                         "UPDATE node SET incarnation = incarnation + 1, left_cluster = 0,"
                         " state = CASE state WHEN ? THEN ? ELSE state END WHERE id = ?",
                         "iii", (int64_t)NODE_STATE_DOWN, (int64_t)NODE_STATE_UP, id);
+}
+
+static int cmd_clear_quarantine(struct cdb *db, const struct msg *m)
+{
+    int64_t id;
+    int r = arg_known_node(db, m, &id);
+
+    return r != 0 ? r
+                  : cdb_sql_exec(db,
+                                 "UPDATE node SET departures = 0, departure_since = 0,"
+                                 " quarantined_until = 0 WHERE id = ?",
+                                 "i", id);
 }
 
 static int cmd_expect_node(struct cdb *db, const struct msg *m)
@@ -618,6 +688,7 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_COUNT_FAILOVER] = cmd_count_failover,
     [CDB_CMD_SET_NODE_WEIGHT] = cmd_set_node_weight,
     [CDB_CMD_SET_NODE_LEFT] = cmd_set_node_left,
+    [CDB_CMD_CLEAR_QUARANTINE] = cmd_clear_quarantine,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 

@@ -38,6 +38,9 @@ static void row_node(sqlite3_stmt *st, void *item)
     n->witness = sqlite3_column_int64(st, 8) != 0;
     n->weight = (uint32_t)sqlite3_column_int64(st, 9);
     n->left = sqlite3_column_int64(st, 10) != 0;
+    n->quarantine.departures = (uint32_t)sqlite3_column_int64(st, 11);
+    n->quarantine.since_ms = sqlite3_column_int64(st, 12);
+    n->quarantine.until_ms = sqlite3_column_int64(st, 13);
 }
 
 static void row_group(sqlite3_stmt *st, void *item)
@@ -101,7 +104,7 @@ struct table {
 
 #define NODE_SELECT                                                                              \
     "SELECT id, name, address, port, raft_port, role, state, incarnation, witness, weight,"      \
-    " left_cluster FROM node"
+    " left_cluster, departures, departure_since, quarantined_until FROM node"
 #define GROUP_SELECT "SELECT id, name, core, state, owner, failovers, failover_since FROM grp"
 #define RESOURCE_SELECT                                                                          \
     "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \

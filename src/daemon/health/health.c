@@ -22,6 +22,7 @@
 
 #include "common/cdb_cmd.h"
 #include "common/cluster_props.h"
+#include "common/mono_clock.h"
 #include "daemon/base/log.h"
 #include "daemon/rm/rhs.h"
 #include "daemon/consensus/consensus.h"
@@ -195,7 +196,7 @@ static void confirm_lease(struct health *h)
     struct wire_writer w;
 
     wire_writer_init(&w);
-    cdb_cmd_confirm_node(&w, h->host->node_id);
+    cdb_cmd_confirm_node(&w, h->host->node_id, wall_ms());
     h->lease.confirming = true; /* confirmed clears it, maybe before submit returns */
     h->confirm_lapses = h->lease.lapses;
     if (!host_submit_writer(h->host, &w, confirmed, h))
@@ -270,7 +271,7 @@ static bool update_node_states(struct health *h, const struct health_view *v)
         if (!health_node_transition(v->nodes[i].state, v->seen[i].up, &want))
             continue;
         mark = cdb_cmd_batch_sub_begin(&w);
-        cdb_cmd_set_node_state(&w, v->nodes[i].id, want);
+        cdb_cmd_set_node_state_at(&w, v->nodes[i].id, want, wall_ms());
         cdb_cmd_batch_sub_end(&w, mark);
         LOGI("health", "node %s is %s", v->nodes[i].name, v->seen[i].up ? "up" : "down");
         any = true;
@@ -292,13 +293,6 @@ static void failed_over(void *arg, int rv, uint32_t status, const char *errmsg)
     h->host->kick(h->host);
 }
 
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void failover_counted(void *arg, int rv, uint32_t status, const char *errmsg)
 {

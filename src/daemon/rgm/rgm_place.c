@@ -15,6 +15,7 @@
 #include <clusapi.h>
 
 #include "common/cdb_cmd.h"
+#include "common/mono_clock.h"
 #include "common/rpc_proto.h"
 #include "daemon/base/log.h"
 #include "daemon/consensus/consensus.h"
@@ -32,22 +33,18 @@ void rgm_placement_done(struct rgm_placement *p)
     free(p->barred);
 }
 
-/* Bars every witness from every placement: it votes and hosts nothing (docs/failover.md,
- * "Quorum"). */
-static int placement_bar_witnesses(struct rgm_placement *p)
+/* Bars from every placement every witness (it votes and hosts nothing: docs/failover.md,
+ * "Quorum") and the quarantined nodes (rgm_always_barred). */
+static int placement_bar_always(struct rgm_placement *p)
 {
-    size_t k = 0;
-
-    for (size_t i = 0; i < p->members.n_nodes; i++)
-        k += p->nodes[i].witness;
-    if (k == 0)
-        return 0;
-    p->barred = calloc(k, sizeof(*p->barred));
+    p->barred = calloc(p->members.n_nodes + 1, sizeof(*p->barred));
     if (p->barred == NULL)
         return -ENOMEM;
-    for (size_t i = 0; i < p->members.n_nodes; i++)
-        if (p->nodes[i].witness)
-            p->barred[p->members.n_barred++] = p->nodes[i].id;
+    p->members.n_barred = rgm_always_barred(p->nodes, p->members.n_nodes, wall_ms(), p->barred);
+    if (p->members.n_barred == 0) { /* nothing barred: no list, as without witnesses */
+        free(p->barred);
+        p->barred = NULL;
+    }
     p->members.barred = p->barred;
     return 0;
 }
@@ -67,7 +64,7 @@ uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placeme
         return ERROR_NOT_ENOUGH_MEMORY;
     p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
                                       .n_nodes = n_nodes};
-    return placement_bar_witnesses(p) < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
+    return placement_bar_always(p) < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
 }
 
 int rgm_placement_bar(struct rgm *m, struct rgm_placement *p, const char *const *names,
@@ -458,6 +455,50 @@ static void failback_group(struct rgm *m, const struct cdb_group *g, unsigned ho
     rgm_placement_done(&p);
 }
 
+static void quarantine_moved(void *arg, int rv, uint32_t status, const char *errmsg)
+{
+    struct rgm *m = arg;
+
+    m->quarantine_move = false;
+    placed(arg, rv, status, errmsg);
+}
+
+static bool barred(const struct rgm_members *mb, uint64_t id)
+{
+    for (size_t i = 0; i < mb->n_barred; i++)
+        if (mb->barred[i] == id)
+            return true;
+    return false;
+}
+
+/* A running group on a node that placement bars (quarantined, while another node may host it)
+ * moves to the best other node, one group at a time; true when a move is being committed. */
+static bool quarantine_move_group(struct rgm *m, const struct cdb_group *g)
+{
+    struct rgm_group_plan plan;
+    struct rgm_placement p;
+    char errmsg[160];
+    bool moving = false;
+
+    if (g->owner == 0 || (g->state != ClusterGroupOnline && g->state != ClusterGroupPartialOnline))
+        return false;
+    if (placement_read(m, g->name, &p, true, errmsg, sizeof(errmsg)) == 0 &&
+        barred(&p.members, g->owner)) {
+        plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, 0);
+        if (plan.action == RGM_PLAN_COMMIT) {
+            LOGW("rgm", "node %llu is quarantined: group %s moves to node %llu",
+                 (unsigned long long)g->owner, g->name, (unsigned long long)plan.owner);
+            m->quarantine_move = true; /* quarantine_moved clears it, maybe before this returns */
+            if (carry_out(m, g->name, &plan, NULL, quarantine_moved, m, errmsg,
+                          sizeof(errmsg)) != ERROR_IO_PENDING)
+                m->quarantine_move = false;
+            moving = true;
+        }
+    }
+    rgm_placement_done(&p);
+    return moving;
+}
+
 void rgm_failback(struct rgm *m, const struct cdb_group *groups, size_t n)
 {
     unsigned hour;
@@ -466,6 +507,9 @@ void rgm_failback(struct rgm *m, const struct cdb_group *groups, size_t n)
         memset(m->failbacks, 0, sizeof(m->failbacks)); /* a new term watches afresh */
         return;
     }
+    for (size_t i = 0; i < n && !m->quarantine_move; i++)
+        if (quarantine_move_group(m, &groups[i]))
+            break;
     failback_forget_gone(m, groups, n);
     hour = local_hour();
     for (size_t i = 0; i < n; i++)

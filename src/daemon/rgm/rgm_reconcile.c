@@ -16,6 +16,7 @@
 
 #include "common/cdb_cmd.h"
 #include "daemon/base/log.h"
+#include "daemon/consensus/consensus.h"
 #include "daemon/rgm/rgm_internal.h"
 #include "daemon/rgm/rgm_policy.h"
 
@@ -309,11 +310,9 @@ void rgm_reconcile(struct rgm *m)
 
     if (m->host->db == NULL || m->host->consensus == NULL)
         return;
-    /* A node that restarts, or comes back from a partition, holds the database as it was:
-     * acting on it could start what the cluster moved elsewhere meanwhile. Resources wait
-     * until this node has proven it holds every commit (raft's own commit index cannot tell:
-     * after a start it stays at what the node had until the leader's log matches its own). */
-    if (!m->host->synced)
+    /* A node that restarts holds the database as it was: acting on it could start what the
+     * cluster moved elsewhere meanwhile. Resources wait until this node has caught up. */
+    if (!consensus_caught_up(m->host->consensus))
         return;
     if (pass_begin(m, &p) == 0) {
         /* A failure on request makes the record busy: the view no longer says so. */

@@ -11,6 +11,7 @@
 
 #include "common/cdb_cmd.h"
 #include "common/cluster_props.h"
+#include "common/mono_clock.h"
 #include "common/rpc_proto.h"
 #include "daemon/base/log.h"
 #include "daemon/svc/svc.h"
@@ -38,7 +39,7 @@ void svc_op_apply(struct svc *s, struct rpc_call *call)
 
 void svc_op_set_property(struct svc *s, struct rpc_call *call)
 {
-    char name[64], value[32], why[160];
+    char name[64], value[32], why[256];
     const char *canonical;
     struct wire_writer w;
     uint32_t status;
@@ -100,17 +101,37 @@ void svc_op_node_pause(struct svc *s, struct rpc_call *call)
     commit_node_state(s, call, node.id, ClusterNodePaused);
 }
 
-/* ResumeClusterNode: a paused node is Up again and may host groups. */
+/* ResumeClusterNode: a paused node is Up again and may host groups; a quarantined one leaves
+ * its quarantine (common/quarantine.h), as Start-ClusterNode -ClearQuarantine does on Windows. */
 void svc_op_node_resume(struct svc *s, struct rpc_call *call)
 {
     struct cdb_node node;
+    struct wire_writer w;
+    bool paused, quarantined;
+    size_t mark;
 
     if (!named_node(s, call, &node))
         return;
-    if (node.state != ClusterNodePaused) {
+    paused = node.state == ClusterNodePaused;
+    quarantined = quarantine_active(&node.quarantine, wall_ms());
+    if (!paused && !quarantined) {
         rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_PAUSED, "node %s is not paused",
                         node.name);
         return;
     }
-    commit_node_state(s, call, node.id, ClusterNodeUp);
+    if (!quarantined) {
+        commit_node_state(s, call, node.id, ClusterNodeUp);
+        return;
+    }
+    wire_writer_init(&w);
+    cdb_cmd_batch(&w);
+    mark = cdb_cmd_batch_sub_begin(&w);
+    cdb_cmd_clear_quarantine(&w, node.id);
+    cdb_cmd_batch_sub_end(&w, mark);
+    if (paused) {
+        mark = cdb_cmd_batch_sub_begin(&w);
+        cdb_cmd_set_node_state(&w, node.id, ClusterNodeUp);
+        cdb_cmd_batch_sub_end(&w, mark);
+    }
+    svc_op_commit(s, call, &w);
 }

@@ -17,6 +17,7 @@
 #include "common/cluster_props.h"
 #include "common/common_props.h"
 #include "common/depexpr.h"
+#include "common/mono_clock.h"
 #include "common/read_gate.h"
 #include "common/rpc_proto.h"
 #include "common/win32_error.h"
@@ -60,6 +61,8 @@ static int query_nodes(struct svc *s, struct wire_writer *w, const char *only, b
         wire_put_u32(w, RPC_F_WITNESS, nodes[i].witness);
         wire_put_u32(w, RPC_F_WEIGHT, nodes[i].weight);
         wire_put_u32(w, RPC_F_LEFT, nodes[i].left);
+        if (quarantine_active(&nodes[i].quarantine, wall_ms()))
+            wire_put_u64(w, RPC_F_QUARANTINED, (uint64_t)nodes[i].quarantine.until_ms);
         wire_end(w, mark);
     }
     if (rv == 0)

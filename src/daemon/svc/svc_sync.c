@@ -19,13 +19,9 @@ static void sync_done(struct svc *s, void *arg, int rv, uint32_t status, const c
     /* Committed, and applied here: a leader applies on commit, a follower's callback waits for
      * its own copy (but not forever, hence the version check). */
     sy->synced = rv == 0 && status == 0 && s->db != NULL &&
-                 consensus_leader(s->consensus) == sy->leader &&
                  (consensus_role(s->consensus) == CONSENSUS_LEADER ||
                   cdb_version(s->db) >= sy->leader_version_seen);
     sy->props_known |= sy->synced;
-    s->host.synced = sy->synced;
-    if (sy->synced)
-        svc_kick(s); /* what waited for it (the resources) goes on now */
 }
 
 static bool running(const struct svc *s)
@@ -74,13 +70,9 @@ void svc_sync_check(struct svc *s)
     uint8_t *cmd;
     size_t len;
 
-    /* Proven with one leader only: after a change this node may have been cut off from the
-     * one that committed meanwhile. */
-    if (!note_leader(s) || consensus_leader(s->consensus) != sy->leader) {
-        sy->synced = s->host.synced = false;
-        sy->leader = running(s) ? consensus_leader(s->consensus) : 0;
-        if (sy->leader == 0)
-            return;
+    if (!note_leader(s)) {
+        sy->synced = false;
+        return;
     }
     if (sy->synced || sy->in_flight)
         return;

@@ -16,7 +16,6 @@
 
 struct svc_sync {
     bool synced;                  /* reads may be answered as current */
-    uint64_t leader;              /* the leader synced was proven with, or last seen */
     bool in_flight;               /* a SYNC is being committed */
     bool props_known;             /* synced once since the start: the properties are current */
     uint64_t leader_version_seen; /* newest database version a leader's reply named */
