@@ -693,19 +693,23 @@ lab__signal_netns() {
 # a firewall mistake. lab_drop_none I removes the rule. Needs nft (lab_require_cmd nft).
 lab_drop_input() { lab__drop "$1" input iifname; }
 lab_drop_output() { lab__drop "$1" output oifname; }
+# lab_lose_input I PERCENT / lab_lose_output I PERCENT — that share of the packets arriving at
+# (leaving) node I's eth0 is dropped at random: a lossy link. lab_drop_none I removes it.
+lab_lose_input() { lab__drop "$1" input iifname "numgen random mod 100 < $2"; }
+lab_lose_output() { lab__drop "$1" output oifname "numgen random mod 100 < $2"; }
 lab_drop_none() {
     lab__check_node "$1" || return 1
     ip netns exec "$(lab_node_ns "$1")" nft delete table inet labfault 2>/dev/null || true
 }
 
-lab__drop() { # I HOOK MATCH
+lab__drop() { # I HOOK MATCH [CONDITION]
     lab__check_node "$1" || return 1
     lab_drop_none "$1"
     ip netns exec "$(lab_node_ns "$1")" nft -f - <<EOF
 table inet labfault {
     chain $2 {
         type filter hook $2 priority 0; policy accept;
-        $3 "eth0" drop
+        $3 "eth0" ${4:-} drop
     }
 }
 EOF

@@ -131,6 +131,7 @@ static void send_all(struct hb *h)
 
     refresh_voters(h);
     p.n = hb_track_entries(&h->track, mono_ms(), p.entries, HB_MAX_NODES);
+    p.lapsed_ms = hb_track_own_lapse(&h->track, mono_ms());
     for (size_t i = 0; i < h->n_members; i++)
         if (h->members[i].id != h->track.self)
             send_packet(h, &h->members[i], &p);
@@ -277,7 +278,8 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                                    &(struct hb_from){.id = p.sender, .send_ms = p.send_ms,
                                                      .lease_ms = p.lease_ms,
                                                      .voters_fp = p.voters_fp,
-                                                     .full = p.type == HB_TYPE_HEARTBEAT},
+                                                     .full = p.type == HB_TYPE_HEARTBEAT,
+                                                     .lapsed_ms = p.lapsed_ms},
                                    p.entries, p.n, mono_ms());
     if (was_deaf && !hb_track_deaf(&h->track, p.sender))
         LOGI("hb", "node %llu hears this node again", (unsigned long long)p.sender);

@@ -235,8 +235,11 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
      * are not echoed: it counts as silent, is fenced and taken over as a silent node is, and
      * its reports still count (docs/failover.md, "One-way faults"). */
     deaf = reports_us_unheard(t, from, entries, n);
-    if (full)
+    if (full) {
         p->deaf = deaf;
+        p->lapsed_ms = from->lapsed_ms;
+        p->lapsed_at = now;
+    }
     heard_again = !deaf && silence(p, now) >= unheard_after(&t->cfg);
     if (!deaf) {
         p->heard_at = now;
@@ -365,6 +368,32 @@ uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now)
     uint64_t prev = t->previous_voters.fp != 0 ? lease_in(t, &t->previous_voters, false, now) : 0;
 
     return cur > prev ? cur : prev;
+}
+
+uint32_t hb_track_lapsed(const struct hb_track *t, uint64_t id, uint64_t now)
+{
+    ssize_t i = find(t, id);
+    const struct hb_node *p;
+    uint64_t since;
+
+    if (i < 0 || id == t->self)
+        return 0;
+    p = &t->nodes[i];
+    if (p->lapsed_ms == 0 || now < p->lapsed_at || now - p->lapsed_at > 2 * (uint64_t)t->cfg.interval_ms)
+        return 0;
+    since = p->lapsed_ms + (now - p->lapsed_at);
+    return since >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)since;
+}
+
+uint32_t hb_track_own_lapse(const struct hb_track *t, uint64_t now)
+{
+    uint64_t until = hb_track_lease_until(t, now);
+
+    /* Never held one since the start: nothing ran, nothing to say (a restart keeps its groups
+     * until it confirms a lease or the others fence it, as before). */
+    if (until == 0 || until > now)
+        return 0;
+    return now - until >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)(now - until);
 }
 
 /* How long a voter must not have heard a node whose declared lease is lease_ms (0: unknown). */

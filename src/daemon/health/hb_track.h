@@ -96,6 +96,8 @@ struct hb_node {
     struct hb_lease_memory declared; /* the leases it declared to us */
     bool silence_told;        /* our silence of it has reached a fence and we said so */
     bool deaf;                /* its newest heartbeat said it does not hear us: not counted */
+    uint32_t lapsed_ms;       /* its newest heartbeat: how long it had held no lease then */
+    uint64_t lapsed_at;       /* our clock when that heartbeat arrived */
     uint64_t incarnation;     /* as our database has it (CONFIRM_NODE) */
     bool incarnation_known;
 };
@@ -153,6 +155,7 @@ struct hb_from {
     uint32_t lease_ms;  /* the lease it derives from this datagram's echoes */
     uint64_t voters_fp; /* the voter configuration it was in */
     bool full;          /* a heartbeat (reports on every node), not an acknowledgement */
+    uint32_t lapsed_ms; /* how long the sender has held no lease (0: it holds one) */
 };
 
 /*
@@ -201,6 +204,15 @@ uint64_t hb_track_lease_bound(const struct hb_track *t, uint64_t now);
 uint64_t hb_track_change_spacing(const struct hb_track *t, uint64_t now);
 /* Until when (our clock) this node holds its quorum lease; 0 if it holds none. */
 uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now);
+/*
+ * How long node id itself says it has held no lease, as of now: from its newest heartbeat, if
+ * that is recent (within two intervals); 0 when it holds one or says nothing recent. A node
+ * without a lease runs nothing, and can start nothing again before it has confirmed a new one
+ * (CONFIRM_NODE): its groups may move while it says so (docs/failover.md, "Lossy links").
+ */
+uint32_t hb_track_lapsed(const struct hb_track *t, uint64_t id, uint64_t now);
+/* Our own lease: how long it has been over at now (0 while held), for our heartbeats. */
+uint32_t hb_track_own_lapse(const struct hb_track *t, uint64_t now);
 /* Has a majority of the voters surely not heard node id for longer than its lease could run? */
 bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now);
 

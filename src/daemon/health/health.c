@@ -251,8 +251,10 @@ static struct health_view view_of(struct health *h, const struct cdb_node *nodes
     uint64_t now = h->host->now(h->host);
 
     for (size_t i = 0; i < n; i++)
-        seen[i] = (struct health_seen){.up = hb_track_up(t, nodes[i].id, now),
-                                       .fenced = hb_track_fenced(t, nodes[i].id, now)};
+        seen[i] = (struct health_seen){
+            .up = hb_track_up(t, nodes[i].id, now),
+            .fenced = hb_track_fenced(t, nodes[i].id, now) ||
+                      hb_track_lapsed(t, nodes[i].id, now) >= t->cfg.lease_ms};
     return (struct health_view){.nodes = nodes, .seen = seen, .n_nodes = n};
 }
 
