@@ -47,9 +47,11 @@ lossy_round() { # DIRECTION PERCENT
     lab_assert -m "$label: never two answerers" lab_probe_is p double_answers 0 --from "$t"
 }
 
-# Rounds on one node add up to departures; quarantine has its own scenario (failover_flap), so
-# here it is off and every round starts from the same placement rules.
+# Rounds add up to departures and failovers; quarantine (failover_flap) and FailoverThreshold
+# (app_policy) have their own scenarios, so here they are out of the way and every round starts
+# from the same rules.
 lab_clusctl -c n1 property set QuarantineThreshold 0 >/dev/null
+lab_clusctl -c n1 group set "Cluster Group" FailoverThreshold=100 >/dev/null
 for pct in 10 30 50; do lossy_round input "$pct"; done
 for pct in 10 30 50; do lossy_round output "$pct"; done
 lab_bg_stop p
