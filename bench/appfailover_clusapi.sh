@@ -49,6 +49,9 @@ clusapi_settled() {
         lab_nodeinfo_is "$i" state=19 committed=1 >/dev/null 2>&1 || return 1
         [[ $(lab_group_owner "$i" web) == "n$owner" ]] || return 1
     done
+    # Online in the database too: a restart answers HTTP a moment before its owner records it
+    # and watches it again, and a crash in that moment would be seen only at the next poll.
+    lab_app_is "$owner" resource web-app Online "$owner" 2>/dev/null
 }
 
 clusapi_restart_node() { # I
