@@ -51,8 +51,10 @@ static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_nod
 
         if (groups[i].owner != victim->id || !online)
             continue;
-        if (victim->state == ClusterNodeUp && target != 0) { /* it lets go, the target starts */
-            status = cluster_group_move(c, groups[i].name, target, CLUSTER_GROUP_TIMEOUT_MS);
+        if (victim->state == ClusterNodeUp && target != 0) {
+            /* It lets go, the best other node starts: the service picks it, so that a
+             * quarantined node hosts only when no other can. */
+            status = cluster_group_move(c, groups[i].name, 0, CLUSTER_GROUP_TIMEOUT_MS);
             continue;
         }
         status = cluster_group_offline(c, groups[i].name, victim->state != ClusterNodeUp,

@@ -130,10 +130,10 @@ lab_assert -m "node list --json" grep -qE \
     <<<"$json"
 names=$(api n1 node n2 enum)
 lab_assert -m "node ENUM_COMMON" test "$(grep -v '^result' <<<"$names" | tr '\n' ' ')" = \
-    "NodeName NodeWeight DynamicWeight IsWitness "
+    "NodeName NodeWeight DynamicWeight IsWitness StatusInformation "
 json=$(ctl --json node get n2)
 lab_assert -m "node get --json" grep -qE \
-    '^\{"ok":true,"action":"get","node":"n2","common":\{"NodeWeight":1,"NodeName":"n2","DynamicWeight":[01],"IsWitness":0\}\}$' \
+    '^\{"ok":true,"action":"get","node":"n2","common":\{"NodeWeight":1,"NodeName":"n2","DynamicWeight":[01],"IsWitness":0,"StatusInformation":0\}\}$' \
     <<<"$json"
 
 # --- refusals change nothing --------------------------------------------------------------------

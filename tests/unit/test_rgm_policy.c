@@ -732,7 +732,8 @@ static const struct {
     {"ours restarting, the alternative online: ready", 2, RON, RON, "delay5000", true, 1},
 };
 
-/* Witnesses are always barred; quarantined nodes while an Up node that is neither may host. */
+/* Witnesses are always barred; quarantined nodes while an Up node that is neither, nor the one a
+ * group leaves, may host. */
 static void test_always_barred(void **state)
 {
     struct members_fixture f;
@@ -741,15 +742,18 @@ static void test_always_barred(void **state)
 
     (void)state;
     members_init(&f, "UUU", 1);
-    assert_int_equal(rgm_always_barred(f.nodes, 3, now, out), 0);
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, 0, out), 0);
     f.nodes[2].witness = true;
     f.nodes[1].quarantine.until_ms = now + 1;
-    assert_int_equal(rgm_always_barred(f.nodes, 3, now, out), 2);
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, 0, out), 2);
     assert_int_equal(out[0], 2);
     assert_int_equal(out[1], 3);
-    assert_int_equal(rgm_always_barred(f.nodes, 3, now + 1, out), 1); /* it has ended */
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now + 1, 0, out), 1); /* it has ended */
+    /* a group leaving node 1 (evict, drain): node 2 is the last resort */
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, 1, out), 1);
+    assert_int_equal(out[0], 3);
     f.nodes[0].state = ClusterNodeDown; /* node 2 is the last resort: not barred */
-    assert_int_equal(rgm_always_barred(f.nodes, 3, now, out), 1);
+    assert_int_equal(rgm_always_barred(f.nodes, 3, now, 0, out), 1);
     assert_int_equal(out[0], 3);
 }
 

@@ -34,13 +34,15 @@ void rgm_placement_done(struct rgm_placement *p)
 }
 
 /* Bars from every placement every witness (it votes and hosts nothing: docs/failover.md,
- * "Quorum") and the quarantined nodes (rgm_always_barred). */
-static int placement_bar_always(struct rgm_placement *p)
+ * "Quorum") and the quarantined nodes (rgm_always_barred; leaving: the node the group moves
+ * away from, 0 for none). */
+static int placement_bar_always(struct rgm_placement *p, uint64_t leaving)
 {
     p->barred = calloc(p->members.n_nodes + 1, sizeof(*p->barred));
     if (p->barred == NULL)
         return -ENOMEM;
-    p->members.n_barred = rgm_always_barred(p->nodes, p->members.n_nodes, wall_ms(), p->barred);
+    p->members.n_barred =
+        rgm_always_barred(p->nodes, p->members.n_nodes, wall_ms(), leaving, p->barred);
     if (p->members.n_barred == 0) { /* nothing barred: no list, as without witnesses */
         free(p->barred);
         p->barred = NULL;
@@ -49,8 +51,10 @@ static int placement_bar_always(struct rgm_placement *p)
     return 0;
 }
 
-uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
-                            char *errmsg, size_t n)
+/* rgm_placement_read; leaving_owner: the group is moving away from its owner, which is then no
+ * alternative to a quarantined node. */
+static uint32_t placement_read_base(struct rgm *m, const char *group, bool leaving_owner,
+                                    struct rgm_placement *p, char *errmsg, size_t n)
 {
     size_t n_nodes = 0;
 
@@ -64,7 +68,15 @@ uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placeme
         return ERROR_NOT_ENOUGH_MEMORY;
     p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
                                       .n_nodes = n_nodes};
-    return placement_bar_always(p) < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
+    return placement_bar_always(p, leaving_owner ? p->group.owner : 0) < 0
+               ? ERROR_NOT_ENOUGH_MEMORY
+               : 0;
+}
+
+uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
+                            char *errmsg, size_t n)
+{
+    return placement_read_base(m, group, false, p, errmsg, n);
 }
 
 int rgm_placement_bar(struct rgm *m, struct rgm_placement *p, const char *const *names,
@@ -117,16 +129,23 @@ static uint32_t placement_bar_group(struct rgm *m, struct rgm_placement *p, bool
     return rv < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
 }
 
-/* rgm_placement_read, then placement_bar_group: what placing group (only_active as there)
+/* placement_read_base, then placement_bar_group: what placing group (only_active as there)
  * reads. */
-static uint32_t placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
-                               bool only_active, char *errmsg, size_t n)
+static uint32_t placement_read_from(struct rgm *m, const char *group, struct rgm_placement *p,
+                                    bool only_active, bool leaving_owner, char *errmsg,
+                                    size_t n)
 {
-    uint32_t status = rgm_placement_read(m, group, p, errmsg, n);
+    uint32_t status = placement_read_base(m, group, leaving_owner, p, errmsg, n);
 
     if (status == 0)
         status = placement_bar_group(m, p, only_active && p->group.state != ClusterGroupOffline);
     return status;
+}
+
+static uint32_t placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
+                               bool only_active, char *errmsg, size_t n)
+{
+    return placement_read_from(m, group, p, only_active, false, errmsg, n);
 }
 
 static void placed(void *arg, int rv, uint32_t status, const char *errmsg)
@@ -223,7 +242,8 @@ uint32_t rgm_group_move(struct rgm *m, const char *group, uint64_t *node_id, int
 {
     struct rgm_group_plan plan;
     struct rgm_placement p;
-    uint32_t status = placement_read(m, group, &p, true, errmsg, n);
+    /* To the best other node: the group leaves its owner, which is no alternative then. */
+    uint32_t status = placement_read_from(m, group, &p, true, *node_id == 0, errmsg, n);
 
     if (status == 0) {
         plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, *node_id);
@@ -335,7 +355,7 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
     char errmsg[160];
     bool moving = false;
 
-    if (placement_read(m, g->name, &p, true, errmsg, sizeof(errmsg)) == 0 &&
+    if (placement_read_from(m, g->name, &p, true, true, errmsg, sizeof(errmsg)) == 0 &&
         (target = rgm_drain_target(&p.members, g, p.pref, p.n_pref)) != 0) {
         LOGI("rgm", "stopping: group %s goes to node %llu", g->name,
              (unsigned long long)target);

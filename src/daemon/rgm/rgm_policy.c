@@ -32,7 +32,8 @@ static void view_check(const struct rgm_view *v)
     assert(v->n_held == 0 || v->held != NULL);
 }
 
-size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms, uint64_t *out)
+size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms,
+                         uint64_t leaving, uint64_t *out)
 {
     size_t k = 0;
     bool other_host = false;
@@ -40,7 +41,7 @@ size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms
     assert(n == 0 || (nodes != NULL && out != NULL));
     for (size_t i = 0; i < n; i++)
         other_host |= nodes[i].state == ClusterNodeUp && !nodes[i].witness &&
-                      !quarantine_active(&nodes[i].quarantine, wall_ms);
+                      nodes[i].id != leaving && !quarantine_active(&nodes[i].quarantine, wall_ms);
     for (size_t i = 0; i < n; i++)
         if (nodes[i].witness || (other_host && quarantine_active(&nodes[i].quarantine, wall_ms)))
             out[k++] = nodes[i].id;

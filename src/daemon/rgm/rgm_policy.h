@@ -70,11 +70,12 @@ struct rgm_view {
 
 /*
  * The members placement bars from every group: witnesses, which host nothing, and the nodes
- * quarantined at wall_ms (common/quarantine.h) while some Up member that is neither may host
- * instead: a quarantined node is the last resort. Writes their ids to out (room for n) and
- * returns how many.
+ * quarantined at wall_ms (common/quarantine.h) while some Up member that is neither, nor
+ * leaving (the node a group is moving away from, 0 for none), may host instead: a quarantined
+ * node is the last resort. Writes their ids to out (room for n) and returns how many.
  */
-size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms, uint64_t *out);
+size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms,
+                         uint64_t leaving, uint64_t *out);
 /* Is node id a member whose recorded state is Up? */
 bool rgm_node_is_up(const struct rgm_members *m, uint64_t id);
 /* May node id host the group at hand: Up and not barred? */
