@@ -18,7 +18,8 @@ static void sync_done(struct svc *s, void *arg, int rv, uint32_t status, const c
     sy->in_flight = false;
     /* Committed, and applied here: a leader applies on commit, a follower's callback waits for
      * its own copy (but not forever, hence the version check). */
-    sy->synced = rv == 0 && status == 0 && s->db != NULL &&
+    /* The cluster may have stopped meanwhile (a wipe): then there is nothing to be synced to. */
+    sy->synced = rv == 0 && status == 0 && s->db != NULL && s->consensus != NULL &&
                  (consensus_role(s->consensus) == CONSENSUS_LEADER ||
                   cdb_version(s->db) >= sy->leader_version_seen);
     sy->props_known |= sy->synced;
