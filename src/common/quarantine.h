@@ -8,8 +8,9 @@
  * that held a lease before and did not stop gracefully since (cdb_apply.c applies
  * quarantine_depart() there, with the time the node confirmed). At most a quarter of the nodes
  * are quarantined at once, one in a cluster of up to seven, so a fault of the whole cluster
- * cannot quarantine it all. A quarantined node still hosts a group when no other node may
- * (rgm_place.c), and ResumeClusterNode ends its quarantine early.
+ * cannot quarantine it all. A quarantined node is given no group while another node may host
+ * it (rgm_place.c): what it holds leaves at its next failure or move and does not come back.
+ * ResumeClusterNode ends its quarantine early.
  *
  * Times are wall-clock milliseconds (the cluster's nodes keep their clocks in step well within
  * the hour and the durations involved).

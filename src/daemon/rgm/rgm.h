@@ -39,7 +39,6 @@ struct rgm {
     size_t drain_pending;      /* handovers of a stopping node not yet committed */
     bool drain_failed;         /* one could not be */
     struct rgm_failback_slot failbacks[RGM_FAILBACK_GROUPS]; /* while this node leads */
-    bool quarantine_move; /* a move off a quarantined node is being committed (leader) */
 };
 
 void rgm_init(struct rgm *m, struct host *host, bool (*may_start)(void *arg), void *arg);

@@ -475,50 +475,6 @@ static void failback_group(struct rgm *m, const struct cdb_group *g, unsigned ho
     rgm_placement_done(&p);
 }
 
-static void quarantine_moved(void *arg, int rv, uint32_t status, const char *errmsg)
-{
-    struct rgm *m = arg;
-
-    m->quarantine_move = false;
-    placed(arg, rv, status, errmsg);
-}
-
-static bool barred(const struct rgm_members *mb, uint64_t id)
-{
-    for (size_t i = 0; i < mb->n_barred; i++)
-        if (mb->barred[i] == id)
-            return true;
-    return false;
-}
-
-/* A running group on a node that placement bars (quarantined, while another node may host it)
- * moves to the best other node, one group at a time; true when a move is being committed. */
-static bool quarantine_move_group(struct rgm *m, const struct cdb_group *g)
-{
-    struct rgm_group_plan plan;
-    struct rgm_placement p;
-    char errmsg[160];
-    bool moving = false;
-
-    if (g->owner == 0 || (g->state != ClusterGroupOnline && g->state != ClusterGroupPartialOnline))
-        return false;
-    if (placement_read(m, g->name, &p, true, errmsg, sizeof(errmsg)) == 0 &&
-        barred(&p.members, g->owner)) {
-        plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, 0);
-        if (plan.action == RGM_PLAN_COMMIT) {
-            LOGW("rgm", "node %llu is quarantined: group %s moves to node %llu",
-                 (unsigned long long)g->owner, g->name, (unsigned long long)plan.owner);
-            m->quarantine_move = true; /* quarantine_moved clears it, maybe before this returns */
-            if (carry_out(m, g->name, &plan, NULL, quarantine_moved, m, errmsg,
-                          sizeof(errmsg)) != ERROR_IO_PENDING)
-                m->quarantine_move = false;
-            moving = true;
-        }
-    }
-    rgm_placement_done(&p);
-    return moving;
-}
-
 void rgm_failback(struct rgm *m, const struct cdb_group *groups, size_t n)
 {
     unsigned hour;
@@ -527,9 +483,6 @@ void rgm_failback(struct rgm *m, const struct cdb_group *groups, size_t n)
         memset(m->failbacks, 0, sizeof(m->failbacks)); /* a new term watches afresh */
         return;
     }
-    for (size_t i = 0; i < n && !m->quarantine_move; i++)
-        if (quarantine_move_group(m, &groups[i]))
-            break;
     failback_forget_gone(m, groups, n);
     hour = local_hour();
     for (size_t i = 0; i < n; i++)
