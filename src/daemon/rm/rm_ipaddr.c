@@ -6,7 +6,8 @@
  * dotted mask; PrefixLength wins when both are set), Network (the cluster network's name:
  * recorded, since the subnet already picks the interface), and optional LeaseSeconds (decimal,
  * 1..4294967294): the address's valid lifetime, after which the kernel itself removes it unless
- * online renews it; absent = forever.
+ * online renews it; absent = forever. Held by the resource host (in clussvc), an address lives
+ * at most RHS_LIFETIME_SEC from the add on, and the host renews that while the lease holds.
  *
  * The settings are read at online and kept in r->priv with the interface, so that offline and
  * terminate remove what was added even if the properties change meanwhile.
@@ -189,6 +190,16 @@ static int probe_in_use(const struct rm_resource *r, int ifindex, const struct i
     return rv;
 }
 
+/* The lifetime an address is added or renewed with: with a resource host, the one the host
+ * keeps it at, from the very add (a node frozen whole right after it loses the address too); else
+ * LeaseSeconds. */
+static uint32_t lifetime(const struct ipaddr_config *c)
+{
+    if (rhs_fd() < 0)
+        return c->lease_sec;
+    return c->lease_sec != 0 && c->lease_sec < RHS_LIFETIME_SEC ? c->lease_sec : RHS_LIFETIME_SEC;
+}
+
 /* Probes, adds and announces an address that is not configured yet. */
 static int take_address(struct rm_resource *r, const struct ipaddr_config *c, int *ret_ifindex)
 {
@@ -210,7 +221,7 @@ static int take_address(struct rm_resource *r, const struct ipaddr_config *c, in
     /* The resource host learns of the address first: whatever happens to clussvc after the
      * add, the address goes when the lease does. */
     rhs_hold(ifindex, &c->addr, c->prefix);
-    rv = net_addr_add(ifindex, &c->addr, c->prefix, c->lease_sec);
+    rv = net_addr_add(ifindex, &c->addr, c->prefix, lifetime(c));
     if (rv < 0) {
         rhs_release(ifindex, &c->addr, c->prefix);
         return rm_fail(r, rv, "cannot add %s/%u to %s: %s", c->text, c->prefix, name,
@@ -239,8 +250,8 @@ static int bring_online(struct rm_resource *r, const struct ipaddr_config *c, in
         return take_address(r, c, ret_ifindex);
     rhs_hold(ifindex, &c->addr, c->prefix); /* re-adopted after a restart */
     /* already here: nothing to probe or announce, but a lease is renewed */
-    if (c->lease_sec) {
-        rv = net_addr_add(ifindex, &c->addr, c->prefix, c->lease_sec);
+    if (lifetime(c) != 0) {
+        rv = net_addr_add(ifindex, &c->addr, c->prefix, lifetime(c));
         if (rv < 0)
             return rm_fail(r, rv, "cannot renew the lease of %s: %s", c->text,
                            err_text(rv, eb, sizeof(eb)));
