@@ -58,15 +58,14 @@ static void sim_send(struct sim *s, int a, uint64_t now, const bool to[3], const
             continue;
         hb_track_receive(&s->t[b],
                          &(struct hb_from){(uint64_t)a + 1, local, s->t[a].cfg.lease_ms,
-                                           s->t[a].voters.fp, true,
-                                           hb_track_own_lapse(&s->t[a], local)},
+                                           s->t[a].voters.fp, true, 0, 0},
                          e, n, now + s->offset[b]);
         ack = hb_track_ack(&s->t[b], (uint64_t)a + 1);
         if (back[b])
             hb_track_receive(&s->t[a],
                              &(struct hb_from){(uint64_t)b + 1, now + s->offset[b],
                                                s->t[b].cfg.lease_ms, s->t[b].voters.fp, false,
-                                               0},
+                                               0, 0},
                              &ack, 1, local);
     }
 }
@@ -284,7 +283,8 @@ static int fake_mac(void *arg, const uint8_t *data, size_t len, uint8_t *tag)
 static void test_packet_round_trip(void **state)
 {
     struct hb_packet p = {.type = HB_TYPE_HEARTBEAT, .sender = 7, .boot = 11, .seq = 12,
-                          .send_ms = 13, .lease_ms = 4000, .n = 2, .lapsed_ms = 777}, q;
+                          .send_ms = 13, .lease_ms = 4000, .n = 2, .lapsed_ms = 777,
+                          .lapsed_incarnation = 9}, q;
     uint8_t buf[HB_PACKET_MAX];
     int len;
 
@@ -299,40 +299,55 @@ static void test_packet_round_trip(void **state)
     assert_int_equal(q.entries[1].silence_ms, HB_NEVER);
     assert_int_equal(q.seq, 12);
     assert_int_equal(q.lapsed_ms, 777);
+    assert_int_equal(q.lapsed_incarnation, 9);
     buf[HB_HEADER_BYTES - 1] ^= 1; /* the lapse report is covered by the tag */
     assert_int_equal(hb_packet_decode(buf, (size_t)len, fake_mac, NULL, &q), -EACCES);
     assert_int_equal(hb_packet_decode(buf, (size_t)len - 1, fake_mac, NULL, &q), -EBADMSG);
 }
 
-/* A node says how long it has held no lease; the others take it from its newest heartbeat for two
- * intervals. A node that never held one says nothing. */
+/* A node says how long it has run nothing for want of a lease, and of which incarnation; the
+ * others take it from its newest heartbeat for two intervals, as it was said (not extrapolated),
+ * and only while their database has that incarnation for it. */
 static void test_lapse_reported(void **state)
 {
     struct sim s;
-    uint64_t now = sim_steady(&s), local0 = now + s.offset[0], local1;
-    struct hb_track fresh;
-    struct hb_config cfg;
-    uint64_t until = hb_track_lease_until(&s.t[0], local0);
+    uint64_t now = sim_steady(&s) + 600, local1 = now + s.offset[1];
+    struct hb_from from = {.id = 1, .send_ms = now + s.offset[0], .lease_ms = 500,
+                           .voters_fp = s.t[0].voters.fp, .full = true, .lapsed_ms = 600,
+                           .lapsed_incarnation = 4};
+    uint64_t inc;
 
     (void)state;
-    assert_int_equal(hb_track_own_lapse(&s.t[0], local0), 0); /* held */
-    assert_int_equal(hb_track_own_lapse(&s.t[0], until + 300), 300);
-    hb_config_defaults(&cfg, 250, 3, 0);
-    hb_track_init(&fresh, &cfg, 1, 0);
-    assert_int_equal(hb_track_own_lapse(&fresh, 5000), 0); /* never held: says nothing */
-
-    now += 600;
-    local1 = now + s.offset[1];
     assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1), 0);
-    hb_track_receive(&s.t[1],
-                     &(struct hb_from){.id = 1, .send_ms = now + s.offset[0], .lease_ms = 500,
-                                       .voters_fp = s.t[0].voters.fp, .full = true,
-                                       .lapsed_ms = 600},
-                     NULL, 0, local1);
+    hb_track_receive(&s.t[1], &from, NULL, 0, local1);
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1), 0); /* no incarnation noted yet */
+    assert_false(hb_track_incarnation(&s.t[1], 1, &inc));
+    hb_track_note_incarnation(&s.t[1], 1, 4);
+    assert_true(hb_track_incarnation(&s.t[1], 1, &inc));
+    assert_int_equal(inc, 4);
     assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1), 600);
-    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 100), 700);
-    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 501), 0); /* too old to go by */
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 100), 600); /* as said */
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 501), 0);   /* too old to go by */
     assert_int_equal(hb_track_lapsed(&s.t[1], 3, local1), 0);
+    /* It confirmed a new lease: what it said of the incarnation before counts no more. */
+    hb_track_note_incarnation(&s.t[1], 1, 5);
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1), 0);
+    /* Its next heartbeat says nothing of a lapse: none counts, even of the right incarnation. */
+    from.send_ms += 10;
+    from.lapsed_ms = 0;
+    from.lapsed_incarnation = 5;
+    hb_track_receive(&s.t[1], &from, NULL, 0, local1 + 10);
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 10), 0);
+    /* An acknowledgement says nothing of it and changes nothing. */
+    from.send_ms += 10;
+    from.lapsed_ms = 700;
+    hb_track_receive(&s.t[1], &from, NULL, 0, local1 + 20);
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 20), 700);
+    from.send_ms += 10;
+    from.full = false;
+    from.lapsed_ms = 0;
+    hb_track_receive(&s.t[1], &from, NULL, 0, local1 + 30);
+    assert_int_equal(hb_track_lapsed(&s.t[1], 1, local1 + 30), 700);
 }
 
 static void test_membership_changes(void **state)
@@ -459,7 +474,8 @@ static void test_heard_again_after_two_intervals(void **state)
     struct sim s;
     uint64_t now = sim_steady(&s) + 600; /* the last round was at 750 */
     struct hb_entry ack = hb_track_ack(&s.t[1], 1);
-    struct hb_from from = {2, now + s.offset[1], s.t[1].cfg.lease_ms, s.t[1].voters.fp, false, 0};
+    struct hb_from from = {2, now + s.offset[1], s.t[1].cfg.lease_ms, s.t[1].voters.fp, false, 0,
+                           0};
 
     (void)state;
     assert_true(hb_track_receive(&s.t[0], &from, &ack, 1, now + s.offset[0]));

@@ -31,8 +31,9 @@
 /* ------------------------------------------------------------------------------------------ */
 
 /* {sent, held, confirmed, confirming, lapses} */
-#define LEASE(sent, held, confirmed, confirming, lapses) \
-    {(sent), (held), (confirmed), (confirming), (lapses)}
+#define LEASE(sent_, held_, confirmed_, confirming_, lapses_) \
+    {.sent = (sent_), .held = (held_), .confirmed = (confirmed_), .confirming = (confirming_), \
+     .lapses = (lapses_)}
 
 static void lease_expect(const char *why, const struct health_lease *got,
                          const struct health_lease *want)
@@ -156,6 +157,47 @@ static const struct {
     {"applied: confirmed", APPLIED, 0, 0, false, 0, LEASE(2200, 1, 1, 0, 2)},
 };
 
+/* What heartbeats say of a lapse: from the end of the lease lost, once nothing runs, until a
+ * confirmation is on its way that no lapse overtook. */
+static void test_lease_idle_since(void **state)
+{
+    struct health_lease l = (struct health_lease)LEASE(500, 1, 1, 0, 0);
+
+    (void)state;
+    assert_int_equal(health_lease_check(&l, 950, 400, true, false), TELL);
+    assert_int_equal(health_lease_idle_since(&l, true), 0); /* held and confirmed */
+    assert_int_equal(health_lease_check(&l, 950, 980, true, false), TERMINATE);
+    assert_int_equal(l.lapse_began, 950);                    /* the lease's end, not the check */
+    assert_int_equal(health_lease_idle_since(&l, true), 0); /* still stopping */
+    assert_int_equal(health_lease_idle_since(&l, false), 950);
+    /* The lease back, a confirmation on its way: it may apply any moment, so nothing is said. */
+    assert_int_equal(health_lease_check(&l, 1500, 1000, false, false), TELL | CONFIRM);
+    assert_int_equal(health_lease_idle_since(&l, false), 950);
+    l.confirming = true;
+    l.confirm_lapses = l.lapses;
+    assert_int_equal(health_lease_idle_since(&l, false), 0);
+    /* A lapse overtakes it: that confirmation counts for nothing, the node says so again. */
+    assert_int_equal(health_lease_check(&l, 1500, 1600, false, false), 0);
+    assert_int_equal(health_lease_idle_since(&l, false), 1500);
+    health_lease_confirmed(&l, l.confirm_lapses, true);
+    assert_false(l.confirmed);
+    assert_int_equal(health_lease_idle_since(&l, false), 1500);
+    /* Back and confirmed: nothing to say. */
+    assert_int_equal(health_lease_check(&l, 2200, 1700, false, false), TELL | CONFIRM);
+    l.confirming = true;
+    l.confirm_lapses = l.lapses;
+    health_lease_confirmed(&l, l.confirm_lapses, true);
+    assert_true(l.confirmed);
+    assert_int_equal(health_lease_idle_since(&l, false), 0);
+    /* An end moving back to none lapses at the check. */
+    assert_int_equal(health_lease_check(&l, 0, 1800, false, false), TELL);
+    assert_int_equal(health_lease_idle_since(&l, false), 1800);
+    /* A node that never held a lease says nothing. */
+    l = (struct health_lease){0};
+    assert_int_equal(health_lease_check(&l, 0, 100, false, false), 0);
+    assert_int_equal(health_lease_idle_since(&l, false), 0);
+}
+
 static void test_lease_story(void **state)
 {
     struct health_lease l = {0};
@@ -172,7 +214,7 @@ static void test_lease_story(void **state)
             break;
         case SUBMIT:
             l.confirming = true;
-            tag = l.lapses;
+            tag = l.confirm_lapses = l.lapses;
             break;
         case APPLIED:
         case REFUSED:
@@ -513,6 +555,7 @@ int main(void)
         cmocka_unit_test(test_lease_check),
         cmocka_unit_test(test_lease_confirmed),
         cmocka_unit_test(test_lease_story),
+        cmocka_unit_test(test_lease_idle_since),
         cmocka_unit_test(test_node_transition),
         cmocka_unit_test(test_failover_threshold),
         cmocka_unit_test(test_failover_story),

@@ -43,6 +43,10 @@ struct hb {
     int closing;
     uint64_t refusal_logged_ms;
     unsigned refusals_unlogged;
+    /* hb_set_idle: since when this node has run nothing for want of a lease (0: not so), and
+     * its incarnation then */
+    uint64_t idle_since;
+    uint64_t idle_incarnation;
 };
 
 /* arg: the key bytes (CHANNEL_KEY_BYTES). */
@@ -131,7 +135,12 @@ static void send_all(struct hb *h)
 
     refresh_voters(h);
     p.n = hb_track_entries(&h->track, mono_ms(), p.entries, HB_MAX_NODES);
-    p.lapsed_ms = hb_track_own_lapse(&h->track, mono_ms());
+    if (h->idle_since != 0) {
+        uint64_t idle = mono_ms() - h->idle_since;
+
+        p.lapsed_ms = idle >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)idle;
+        p.lapsed_incarnation = h->idle_incarnation;
+    }
     for (size_t i = 0; i < h->n_members; i++)
         if (h->members[i].id != h->track.self)
             send_packet(h, &h->members[i], &p);
@@ -279,7 +288,8 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                                                      .lease_ms = p.lease_ms,
                                                      .voters_fp = p.voters_fp,
                                                      .full = p.type == HB_TYPE_HEARTBEAT,
-                                                     .lapsed_ms = p.lapsed_ms},
+                                                     .lapsed_ms = p.lapsed_ms,
+                                                     .lapsed_incarnation = p.lapsed_incarnation},
                                    p.entries, p.n, mono_ms());
     if (was_deaf && !hb_track_deaf(&h->track, p.sender))
         LOGI("hb", "node %llu hears this node again", (unsigned long long)p.sender);
@@ -403,6 +413,13 @@ const struct hb_track *hb_tracker(const struct hb *h)
 void hb_note_incarnation(struct hb *h, uint64_t id, uint64_t incarnation)
 {
     hb_track_note_incarnation(&h->track, id, incarnation);
+}
+
+void hb_set_idle(struct hb *h, uint64_t since)
+{
+    if (!hb_track_incarnation(&h->track, h->track.self, &h->idle_incarnation))
+        since = 0; /* nothing noted yet: nothing to say it of */
+    h->idle_since = since;
 }
 
 static void closed(uv_handle_t *handle)

@@ -26,6 +26,7 @@ int hb_packet_encode(const struct hb_packet *p, hb_mac_fn mac, void *mac_arg, ui
     wire_le_put(buf + 40, p->lease_ms, 4);
     wire_le_put(buf + 44, p->voters_fp, 8);
     wire_le_put(buf + 52, p->lapsed_ms, 4);
+    wire_le_put(buf + 56, p->lapsed_incarnation, 8);
     for (size_t i = 0; i < p->n; i++, off += HB_ENTRY_BYTES) {
         wire_le_put(buf + off, p->entries[i].id, 8);
         wire_le_put(buf + off + 8, p->entries[i].echo_ms, 8);
@@ -71,6 +72,7 @@ int hb_packet_decode(const uint8_t *buf, size_t len, hb_mac_fn mac, void *mac_ar
     ret->lease_ms = (uint32_t)wire_le_get(buf + 40, 4);
     ret->voters_fp = wire_le_get(buf + 44, 8);
     ret->lapsed_ms = (uint32_t)wire_le_get(buf + 52, 4);
+    ret->lapsed_incarnation = wire_le_get(buf + 56, 8);
     for (size_t i = 0; i < n; i++) {
         const uint8_t *e = buf + HB_HEADER_BYTES + i * HB_ENTRY_BYTES;
 

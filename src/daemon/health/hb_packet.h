@@ -4,7 +4,7 @@
  * Encoding and decoding are pure; the MAC function is passed in so tests need no crypto.
  *
  *   magic u32 "CLHB" | version u8 | type u8 | count u16 | sender u64 | boot u64 | seq u64 |
- *   send_ms u64 | lease_ms u32 | voters_fp u64 | lapsed_ms u32 |
+ *   send_ms u64 | lease_ms u32 | voters_fp u64 | lapsed_ms u32 | lapsed_incarnation u64 |
  *   count × (id u64, echo_ms u64, silence_ms u32, lease_ms u32) |
  *   tag[16]                                                                    (little endian)
  */
@@ -17,9 +17,9 @@
 #include "daemon/health/hb_track.h"
 
 #define HB_PACKET_MAGIC 0x42484c43u /* "CLHB" */
-#define HB_PACKET_VERSION 4
+#define HB_PACKET_VERSION 5
 #define HB_TAG_BYTES 16
-#define HB_HEADER_BYTES 56
+#define HB_HEADER_BYTES 64
 #define HB_ENTRY_BYTES 24
 #define HB_PACKET_MAX (HB_HEADER_BYTES + HB_MAX_NODES * HB_ENTRY_BYTES + HB_TAG_BYTES)
 
@@ -33,7 +33,8 @@ struct hb_packet {
     uint64_t send_ms; /* the sender's monotonic clock */
     uint32_t lease_ms; /* the lease the sender derives from this packet's echoes */
     uint64_t voters_fp; /* the sender's voter configuration (hb_track.h) */
-    uint32_t lapsed_ms; /* how long the sender has held no lease (0: it holds one) */
+    uint32_t lapsed_ms; /* how long the sender has run nothing for want of a lease (0: not so) */
+    uint64_t lapsed_incarnation; /* the sender's incarnation it can no longer run anything of */
     size_t n;
     struct hb_entry entries[HB_MAX_NODES];
 };

@@ -238,6 +238,7 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
     if (full) {
         p->deaf = deaf;
         p->lapsed_ms = from->lapsed_ms;
+        p->lapsed_incarnation = from->lapsed_incarnation;
         p->lapsed_at = now;
     }
     heard_again = !deaf && silence(p, now) >= unheard_after(&t->cfg);
@@ -374,26 +375,14 @@ uint32_t hb_track_lapsed(const struct hb_track *t, uint64_t id, uint64_t now)
 {
     ssize_t i = find(t, id);
     const struct hb_node *p;
-    uint64_t since;
 
     if (i < 0 || id == t->self)
         return 0;
     p = &t->nodes[i];
-    if (p->lapsed_ms == 0 || now < p->lapsed_at || now - p->lapsed_at > 2 * (uint64_t)t->cfg.interval_ms)
+    if (p->lapsed_ms == 0 || !p->incarnation_known || p->lapsed_incarnation != p->incarnation ||
+        now < p->lapsed_at || now - p->lapsed_at > 2 * (uint64_t)t->cfg.interval_ms)
         return 0;
-    since = p->lapsed_ms + (now - p->lapsed_at);
-    return since >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)since;
-}
-
-uint32_t hb_track_own_lapse(const struct hb_track *t, uint64_t now)
-{
-    uint64_t until = hb_track_lease_until(t, now);
-
-    /* Never held one since the start: nothing ran, nothing to say (a restart keeps its groups
-     * until it confirms a lease or the others fence it, as before). */
-    if (until == 0 || until > now)
-        return 0;
-    return now - until >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)(now - until);
+    return p->lapsed_ms;
 }
 
 /* How long a voter must not have heard a node whose declared lease is lease_ms (0: unknown). */
@@ -495,6 +484,16 @@ void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarna
     p->incarnation_known = true;
     for (size_t k = 0; k < t->n; k++)
         t->nodes[k].reported_silence[i] = 0; /* as if heard: only a new report says otherwise */
+}
+
+bool hb_track_incarnation(const struct hb_track *t, uint64_t id, uint64_t *ret)
+{
+    ssize_t i = find(t, id);
+
+    if (i < 0 || !t->nodes[i].incarnation_known)
+        return false;
+    *ret = t->nodes[i].incarnation;
+    return true;
 }
 
 bool hb_track_echoed(const struct hb_track *t, uint64_t id)

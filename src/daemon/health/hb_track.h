@@ -96,7 +96,9 @@ struct hb_node {
     struct hb_lease_memory declared; /* the leases it declared to us */
     bool silence_told;        /* our silence of it has reached a fence and we said so */
     bool deaf;                /* its newest heartbeat said it does not hear us: not counted */
-    uint32_t lapsed_ms;       /* its newest heartbeat: how long it had held no lease then */
+    uint32_t lapsed_ms;       /* its newest heartbeat: how long it had run nothing for want of a
+                                 lease then (0: not so) */
+    uint64_t lapsed_incarnation; /* the incarnation that heartbeat said so of */
     uint64_t lapsed_at;       /* our clock when that heartbeat arrived */
     uint64_t incarnation;     /* as our database has it (CONFIRM_NODE) */
     bool incarnation_known;
@@ -155,7 +157,8 @@ struct hb_from {
     uint32_t lease_ms;  /* the lease it derives from this datagram's echoes */
     uint64_t voters_fp; /* the voter configuration it was in */
     bool full;          /* a heartbeat (reports on every node), not an acknowledgement */
-    uint32_t lapsed_ms; /* how long the sender has held no lease (0: it holds one) */
+    uint32_t lapsed_ms; /* how long the sender has run nothing for want of a lease (0: not so) */
+    uint64_t lapsed_incarnation; /* the sender's incarnation it can no longer run anything of */
 };
 
 /*
@@ -178,6 +181,8 @@ size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry 
  * node before that, so none counts any more until its author reports again.
  */
 void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarnation);
+/* The incarnation of node id noted last, in *ret; false if none was. */
+bool hb_track_incarnation(const struct hb_track *t, uint64_t id, uint64_t *ret);
 /*
  * Has our own silence of some peer just reached the length that fences it (once per silence)?
  * Then a heartbeat should go out at once rather than at the next interval: the leader needs a
@@ -205,14 +210,13 @@ uint64_t hb_track_change_spacing(const struct hb_track *t, uint64_t now);
 /* Until when (our clock) this node holds its quorum lease; 0 if it holds none. */
 uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now);
 /*
- * How long node id itself says it has held no lease, as of now: from its newest heartbeat, if
- * that is recent (within two intervals); 0 when it holds one or says nothing recent. A node
- * without a lease runs nothing, and can start nothing again before it has confirmed a new one
- * (CONFIRM_NODE): its groups may move while it says so (docs/failover.md, "Lossy links").
+ * How long node id itself said it had run nothing for want of a lease, in its newest heartbeat if
+ * that is recent (within two intervals) and said so of the incarnation our database has for it;
+ * 0 otherwise. Such a node can start nothing again before it has confirmed a new lease
+ * (CONFIRM_NODE, a new incarnation): its groups may move, with EXPECT_NODE of that incarnation
+ * (docs/failover.md, "Lossy links"). Not extrapolated: the lapse may have ended since.
  */
 uint32_t hb_track_lapsed(const struct hb_track *t, uint64_t id, uint64_t now);
-/* Our own lease: how long it has been over at now (0 while held), for our heartbeats. */
-uint32_t hb_track_own_lapse(const struct hb_track *t, uint64_t now);
 /* Has a majority of the voters surely not heard node id for longer than its lease could run? */
 bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now);
 

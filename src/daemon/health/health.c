@@ -185,7 +185,7 @@ static void confirmed(void *arg, int rv, uint32_t status, const char *errmsg)
     struct health *h = arg;
 
     (void)errmsg;
-    health_lease_confirmed(&h->lease, h->confirm_lapses, rv == 0 && status == 0);
+    health_lease_confirmed(&h->lease, h->lease.confirm_lapses, rv == 0 && status == 0);
     if (h->lease.confirmed)
         LOGI("health", "lease confirmed: resources may start");
     h->host->kick(h->host);
@@ -198,7 +198,7 @@ static void confirm_lease(struct health *h)
     wire_writer_init(&w);
     cdb_cmd_confirm_node(&w, h->host->node_id, wall_ms());
     h->lease.confirming = true; /* confirmed clears it, maybe before submit returns */
-    h->confirm_lapses = h->lease.lapses;
+    h->lease.confirm_lapses = h->lease.lapses;
     if (!host_submit_writer(h->host, &w, confirmed, h))
         h->lease.confirming = false;
 }
@@ -217,6 +217,8 @@ static void check_lease(struct health *h)
     /* No majority has echoed us for a lease's time: another node may take over any moment. */
     if (actions & HEALTH_LEASE_TERMINATE)
         rgm_terminate_all(h->rgm, fenced_done, h);
+    /* After the confirmation was asked for, which may end what the heartbeats can say. */
+    hb_set_idle(h->hb, health_lease_idle_since(&h->lease, !rgm_runs_nothing(h->rgm)));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -458,8 +460,7 @@ int health_start(struct health *h, bool props_known)
         return 0;
     if (self == NULL || cred_ring_empty(h->keys))
         return -EINVAL;
-    h->lease.held = h->lease.confirmed = h->lease.confirming = false;
-    h->lease.sent = 0;
+    h->lease = (struct health_lease){.lapses = h->lease.lapses}; /* no lease since the start */
     h->props_known = props_known;
     wanted_config(h, &cfg);
     rv = hb_start(h->host->loop, self->address, (uint16_t)self->port, h->keys,

@@ -38,7 +38,6 @@ struct health {
     bool busy;                     /* the leader has a node-state or takeover change in flight */
     bool reported_up;              /* this node has declared itself Up once since it started */
     struct health_lease lease;
-    uint64_t confirm_lapses;       /* the lease's lapses when the CONFIRM_NODE in flight left */
     struct health_failovers failovers; /* failovers of failing groups, per FailoverPeriod */
 };
 

@@ -30,6 +30,7 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
         if (!held) { /* a lapse: the others may be moving this node's groups */
             l->lapses++;
             l->confirmed = false;
+            l->lapse_began = until != 0 && until <= now ? until : now;
         }
     }
     if (held && !l->confirmed && !l->confirming)
@@ -38,6 +39,15 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
     if (holds_local && !terminating && !held)
         actions |= HEALTH_LEASE_TERMINATE;
     return actions;
+}
+
+uint64_t health_lease_idle_since(const struct health_lease *l, bool runs_something)
+{
+    assert(l != NULL);
+    if (l->confirmed || l->lapse_began == 0 || runs_something ||
+        (l->confirming && l->confirm_lapses == l->lapses))
+        return 0;
+    return l->lapse_began;
 }
 
 void health_lease_confirmed(struct health_lease *l, uint64_t lapses, bool ok)

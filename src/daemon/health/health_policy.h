@@ -30,6 +30,8 @@ struct health_lease {
     bool confirmed;   /* its CONFIRM_NODE applied since it last had no lease */
     bool confirming;  /* a CONFIRM_NODE is on its way */
     uint64_t lapses;  /* times the lease was lost: a confirmation counts only within its lease */
+    uint64_t confirm_lapses; /* lapses when the CONFIRM_NODE on its way left */
+    uint64_t lapse_began;    /* our clock: the end of the lease last lost; 0 before any lapse */
 };
 
 /* What a lease check asks of the caller (a bit set). */
@@ -53,6 +55,14 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
  * lapse came meanwhile. The next check asks again otherwise.
  */
 void health_lease_confirmed(struct health_lease *l, uint64_t lapses, bool ok);
+/*
+ * Since when (our clock) this node has run nothing for want of a lease, as its heartbeats tell
+ * the others (docs/failover.md, "Lossy links"): it can start nothing again of the incarnation it
+ * has applied. 0 while that is not so: its lease confirmed, something still running or stopping
+ * here (runs_something), or a CONFIRM_NODE on its way that no lapse has overtaken (once it
+ * applies, resources start under the incarnation it makes).
+ */
+uint64_t health_lease_idle_since(const struct health_lease *l, bool runs_something);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Node states (leader)                                                                        */

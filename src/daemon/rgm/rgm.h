@@ -36,6 +36,7 @@ struct rgm {
     /* A terminate waiting for busy drivers: every local record goes, then this runs. */
     void (*terminate_cb)(void *arg);
     void *terminate_arg;
+    size_t terminations;       /* terminates whose records are being taken down on a worker */
     size_t drain_pending;      /* handovers of a stopping node not yet committed */
     bool drain_failed;         /* one could not be */
     struct rgm_failback_slot failbacks[RGM_FAILBACK_GROUPS]; /* while this node leads */
@@ -106,8 +107,11 @@ void rgm_group_failover_limits(struct rgm *m, const char *group, size_t n_nodes,
 size_t rgm_drain(struct rgm *m);
 /* True once nothing runs here and nothing is being started, stopped or reported. */
 bool rgm_holds_nothing(const struct rgm *m);
-/* True while a terminate is under way. */
+/* True while a terminate is under way (waiting for busy drivers, or on its worker). */
 bool rgm_terminating(const struct rgm *m);
+/* True once nothing runs here and nothing is being started or stopped (reports to the database
+ * may still be on their way): what a node without a lease may say of itself. */
+bool rgm_runs_nothing(const struct rgm *m);
 /* True when this node keeps no record of any resource, not even one being reported. */
 bool rgm_empty(const struct rgm *m);
 /* The resource host removed every held address (the lease ran out): the local records no longer

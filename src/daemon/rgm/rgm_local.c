@@ -618,12 +618,22 @@ void rgm_monitor(struct rgm *m)
 
 bool rgm_terminating(const struct rgm *m)
 {
-    return m->terminate_cb != NULL;
+    return m->terminate_cb != NULL || m->terminations > 0;
 }
 
 bool rgm_empty(const struct rgm *m)
 {
     return m->local == NULL;
+}
+
+bool rgm_runs_nothing(const struct rgm *m)
+{
+    if (rgm_terminating(m))
+        return false;
+    for (const struct rgm_local *l = m->local; l != NULL; l = l->next)
+        if (l->online || l->busy)
+            return false;
+    return true;
 }
 
 bool rgm_holds_nothing(const struct rgm *m)
@@ -682,6 +692,8 @@ static void terminate_done(uv_work_t *work, int status)
         t->list = l->next;
         local_destroy(l);
     }
+    assert(t->m->terminations > 0);
+    t->m->terminations--;
     t->cb(t->arg);
     free(t);
 }
@@ -704,6 +716,7 @@ void rgm_terminate_all(struct rgm *m, void (*cb)(void *arg), void *arg)
     }
     *t = (struct terminate){.m = m, .list = m->local, .cb = cb, .arg = arg};
     m->local = NULL;
+    m->terminations++;
     for (struct rgm_local *l = t->list; l != NULL; l = l->next) {
         watch_stop(l);    /* before terminate closes what it watches */
         l->online = true; /* terminate unconditionally, whatever the driver: it is idempotent */
