@@ -456,6 +456,9 @@ static void test_deaf_node_is_fenced(void **state)
     assert_true(fenced_at - fault <= 2 * 250 + 250 + 555 + 10);
     assert_false(hb_track_up(&s.t[1], 1, now + s.offset[1]));
     assert_true(hb_track_deaf(&s.t[1], 1));
+    assert_true(hb_track_reported_silence(&s.t[1], 1, 2) >= 2 * 250); /* what node 2 logs */
+    assert_true(hb_track_reported_silence(&s.t[1], 3, 2) < 250);
+    assert_int_equal(hb_track_reported_silence(&s.t[1], 9, 2), HB_NEVER);
     assert_true(hb_track_up(&s.t[1], 3, now + s.offset[1])); /* the others are unaffected */
     assert_false(hb_track_deaf(&s.t[1], 3));
     for (int r = 0; r < 3; r++, now += 250)

@@ -266,26 +266,23 @@ static int cmd_remove_node(struct cdb *db, const struct msg *m)
     return r != 0 ? r : cdb_sql_exec(db, "DELETE FROM node WHERE id = ?", "i", id);
 }
 
-/* Node id, which held a lease before, left the cluster at at_ms without leaving gracefully (it
+/* node, which held a lease before, left the cluster at at_ms without leaving gracefully (it
  * was found Down, or came back from a lapse nobody saw): the departure counts toward its
  * quarantine (common/quarantine.h). A witness hosts nothing: it is never counted, nor counted
  * among the nodes the cap divides. */
-static int count_departure(struct cdb *db, int64_t id, int64_t at_ms)
+static int count_departure(struct cdb *db, struct cdb_node *node, int64_t at_ms)
 {
-    struct cdb_node node;
-    int64_t n_nodes, n_quarantined;
+    int64_t id = (int64_t)node->id, n_nodes, n_quarantined;
     int r;
 
-    if ((r = cdb_node_by_id(db, (uint64_t)id, &node)) < 0)
-        return r;
-    if (node.incarnation == 0 || node.left || node.witness)
+    if (node->incarnation == 0 || node->left || node->witness)
         return 0;
     if ((r = cdb_sql_int(db, &n_nodes, "SELECT COUNT(*) FROM node WHERE witness = 0", "")) ||
         (r = cdb_sql_int(db, &n_quarantined,
                          "SELECT COUNT(*) FROM node WHERE witness = 0 AND id != ?"
                          " AND quarantined_until > ?", "ii", id, at_ms)))
         return r;
-    quarantine_depart(&node.quarantine, at_ms,
+    quarantine_depart(&node->quarantine, at_ms,
                       cdb_prop_u32(db, CLUSTER_PROP_QUARANTINE_THRESHOLD,
                                    QUARANTINE_THRESHOLD_DEFAULT),
                       cdb_prop_u32(db, CLUSTER_PROP_QUARANTINE_DURATION,
@@ -294,8 +291,8 @@ static int count_departure(struct cdb *db, int64_t id, int64_t at_ms)
     return cdb_sql_exec(db,
                         "UPDATE node SET departures = ?, departure_since = ?,"
                         " quarantined_until = ? WHERE id = ?",
-                        "iiii", (int64_t)node.quarantine.departures, node.quarantine.since_ms,
-                        node.quarantine.until_ms, id);
+                        "iiii", (int64_t)node->quarantine.departures, node->quarantine.since_ms,
+                        node->quarantine.until_ms, id);
 }
 
 /* The optional SINCE of a node command: 0 when absent. */
@@ -309,36 +306,32 @@ static int arg_since(struct cdb *db, const struct msg *m, int64_t *ret)
     return cdb_arg_int(db, m, CDB_TAG_SINCE, 1, INT64_MAX, ret);
 }
 
-/* The node's recorded state. */
-static int node_state(struct cdb *db, int64_t id, int64_t *ret)
-{
-    return cdb_sql_int(db, ret, "SELECT state FROM node WHERE id = ?", "i", id);
-}
-
 static int cmd_set_node_state(struct cdb *db, const struct msg *m)
 {
-    int64_t id, state, was, at_ms;
+    int64_t id, state, at_ms;
+    struct cdb_node node;
     int r;
 
     if ((r = arg_node_id(db, m, CDB_TAG_ID, &id)) ||
         (r = cdb_arg_int(db, m, CDB_TAG_STATE, -1, 3, &state)) || (r = cdb_need_node(db, id)) ||
-        (r = arg_since(db, m, &at_ms)) || (r = node_state(db, id, &was)))
+        (r = arg_since(db, m, &at_ms)) || (r = cdb_node_by_id(db, (uint64_t)id, &node)))
         return r;
-    if (at_ms != 0 && state == NODE_STATE_DOWN && was == NODE_STATE_UP &&
-        (r = count_departure(db, id, at_ms)))
+    if (at_ms != 0 && state == NODE_STATE_DOWN && node.state == NODE_STATE_UP &&
+        (r = count_departure(db, &node, at_ms)))
         return r;
     return cdb_sql_exec(db, "UPDATE node SET state = ? WHERE id = ?", "ii", state, id);
 }
 
 static int cmd_confirm_node(struct cdb *db, const struct msg *m)
 {
-    int64_t id, at_ms, state;
+    int64_t id, at_ms;
+    struct cdb_node node;
     int r = arg_known_node(db, m, &id);
 
-    if (r != 0 || (r = arg_since(db, m, &at_ms)) || (r = node_state(db, id, &state)))
+    if (r != 0 || (r = arg_since(db, m, &at_ms)) || (r = cdb_node_by_id(db, (uint64_t)id, &node)))
         return r;
     /* Recorded Down, its departure was counted then. */
-    if (at_ms != 0 && state != NODE_STATE_DOWN && (r = count_departure(db, id, at_ms)))
+    if (at_ms != 0 && node.state != NODE_STATE_DOWN && (r = count_departure(db, &node, at_ms)))
         return r;
     return cdb_sql_exec(db,
                         "UPDATE node SET incarnation = incarnation + 1, left_cluster = 0,"

@@ -246,15 +246,6 @@ static int decode(struct hb *h, const uint8_t *buf, size_t len, struct hb_packet
     return rv;
 }
 
-/* What p says of its sender's silence of this node. */
-static uint32_t reported_silence_of_us(const struct hb *h, const struct hb_packet *p)
-{
-    for (size_t e = 0; e < p->n; e++)
-        if (p->entries[e].id == h->track.self)
-            return p->entries[e].silence_ms;
-    return HB_NEVER;
-}
-
 static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                     const struct sockaddr *addr, unsigned flags)
 {
@@ -295,7 +286,8 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         LOGI("hb", "node %llu hears this node again", (unsigned long long)p.sender);
     else if (!was_deaf && hb_track_deaf(&h->track, p.sender))
         LOGI("hb", "node %llu says it has not heard this node for %u ms: it is not counted as "
-             "heard until it does", (unsigned long long)p.sender, reported_silence_of_us(h, &p));
+             "heard until it does", (unsigned long long)p.sender,
+             hb_track_reported_silence(&h->track, p.sender, h->track.self));
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
 

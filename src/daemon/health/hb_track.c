@@ -285,6 +285,14 @@ bool hb_track_deaf(const struct hb_track *t, uint64_t id)
     return i >= 0 && t->nodes[i].deaf;
 }
 
+uint32_t hb_track_reported_silence(const struct hb_track *t, uint64_t reporter, uint64_t about)
+{
+    ssize_t i = find(t, reporter), k = find(t, about);
+
+    return i < 0 || k < 0 || t->nodes[i].report_at == 0 ? HB_NEVER
+                                                        : t->nodes[i].reported_silence[k];
+}
+
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
 {
     ssize_t i = find(t, from);

@@ -192,6 +192,9 @@ bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now);
 /* Did node id's newest heartbeat say it has not heard us for two intervals (so that it was not
  * counted as heard)? */
 bool hb_track_deaf(const struct hb_track *t, uint64_t id);
+/* How long reporter's newest heartbeat said it had not heard node about (HB_NEVER: never, or
+ * not said). */
+uint32_t hb_track_reported_silence(const struct hb_track *t, uint64_t reporter, uint64_t about);
 /* Has node id echoed one of our heartbeats sent in our current voter configuration? */
 bool hb_track_echoed(const struct hb_track *t, uint64_t id);
 /* Is node id Up as seen from here? (Self is always Up.) */

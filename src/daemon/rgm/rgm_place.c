@@ -51,34 +51,6 @@ static int placement_bar_always(struct rgm_placement *p, uint64_t leaving)
     return 0;
 }
 
-/* rgm_placement_read; leaving_owner: the group is moving away from its owner, which is then no
- * alternative to a quarantined node. */
-static uint32_t placement_read_base(struct rgm *m, const char *group, bool leaving_owner,
-                                    struct rgm_placement *p, char *errmsg, size_t n)
-{
-    size_t n_nodes = 0;
-
-    memset(p, 0, sizeof(*p));
-    if (cdb_group_by_name(m->host->db, group, &p->group) < 0) {
-        snprintf(errmsg, n, "group %s not found", group);
-        return ERROR_GROUP_NOT_FOUND;
-    }
-    if (cdb_nodes(m->host->db, &p->nodes, &n_nodes) < 0 ||
-        cdb_preferred(m->host->db, group, &p->pref, &p->n_pref) < 0)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
-                                      .n_nodes = n_nodes};
-    return placement_bar_always(p, leaving_owner ? p->group.owner : 0) < 0
-               ? ERROR_NOT_ENOUGH_MEMORY
-               : 0;
-}
-
-uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
-                            char *errmsg, size_t n)
-{
-    return placement_read_base(m, group, false, p, errmsg, n);
-}
-
 int rgm_placement_bar(struct rgm *m, struct rgm_placement *p, const char *const *names,
                       size_t n)
 {
@@ -129,23 +101,42 @@ static uint32_t placement_bar_group(struct rgm *m, struct rgm_placement *p, bool
     return rv < 0 ? ERROR_NOT_ENOUGH_MEMORY : 0;
 }
 
-/* placement_read_base, then placement_bar_group: what placing group (only_active as there)
- * reads. */
-static uint32_t placement_read_from(struct rgm *m, const char *group, struct rgm_placement *p,
-                                    bool only_active, bool leaving_owner, char *errmsg,
-                                    size_t n)
-{
-    uint32_t status = placement_read_base(m, group, leaving_owner, p, errmsg, n);
+/* What a placement read bars, beyond witnesses and quarantined nodes (placement_bar_always). */
+enum placement_bars {
+    BAR_EXCLUDED = 1,        /* the nodes the group's resources exclude */
+    BAR_EXCLUDED_ACTIVE = 2, /* of a group not Offline, only those its active resources exclude */
+    BAR_LEAVING = 4,         /* the group leaves its owner, which is no alternative to a
+                                quarantined node then */
+};
 
-    if (status == 0)
-        status = placement_bar_group(m, p, only_active && p->group.state != ClusterGroupOffline);
-    return status;
+/* Reads what deciding about group takes, with the bars asked for (enum placement_bars). */
+static uint32_t placement_read(struct rgm *m, const char *group, unsigned bars,
+                               struct rgm_placement *p, char *errmsg, size_t n)
+{
+    size_t n_nodes = 0;
+
+    memset(p, 0, sizeof(*p));
+    if (cdb_group_by_name(m->host->db, group, &p->group) < 0) {
+        snprintf(errmsg, n, "group %s not found", group);
+        return ERROR_GROUP_NOT_FOUND;
+    }
+    if (cdb_nodes(m->host->db, &p->nodes, &n_nodes) < 0 ||
+        cdb_preferred(m->host->db, group, &p->pref, &p->n_pref) < 0)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    p->members = (struct rgm_members){.self = m->host->node_id, .nodes = p->nodes,
+                                      .n_nodes = n_nodes};
+    if (placement_bar_always(p, bars & BAR_LEAVING ? p->group.owner : 0) < 0)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (bars & (BAR_EXCLUDED | BAR_EXCLUDED_ACTIVE))
+        return placement_bar_group(m, p, (bars & BAR_EXCLUDED_ACTIVE) &&
+                                             p->group.state != ClusterGroupOffline);
+    return 0;
 }
 
-static uint32_t placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
-                               bool only_active, char *errmsg, size_t n)
+uint32_t rgm_placement_read(struct rgm *m, const char *group, struct rgm_placement *p,
+                            char *errmsg, size_t n)
 {
-    return placement_read_from(m, group, p, only_active, false, errmsg, n);
+    return placement_read(m, group, 0, p, errmsg, n);
 }
 
 static void placed(void *arg, int rv, uint32_t status, const char *errmsg)
@@ -228,7 +219,7 @@ uint32_t rgm_group_online(struct rgm *m, const char *group, uint64_t node_id, ch
         snprintf(errmsg, n, "this node does not lead the cluster");
         return RPC_STATUS_NOT_LEADER;
     }
-    status = placement_read(m, group, &p, false, errmsg, n);
+    status = placement_read(m, group, BAR_EXCLUDED, &p, errmsg, n);
     if (status == 0) {
         plan = rgm_plan_online(&p.members, &p.group, p.pref, p.n_pref, node_id);
         status = carry_out(m, group, &plan, NULL, placed, m, errmsg, n);
@@ -243,7 +234,8 @@ uint32_t rgm_group_move(struct rgm *m, const char *group, uint64_t *node_id, int
     struct rgm_group_plan plan;
     struct rgm_placement p;
     /* To the best other node: the group leaves its owner, which is no alternative then. */
-    uint32_t status = placement_read_from(m, group, &p, true, *node_id == 0, errmsg, n);
+    uint32_t status = placement_read(
+        m, group, BAR_EXCLUDED_ACTIVE | (*node_id == 0 ? BAR_LEAVING : 0), &p, errmsg, n);
 
     if (status == 0) {
         plan = rgm_plan_move(&p.members, &p.group, p.pref, p.n_pref, *node_id);
@@ -263,7 +255,7 @@ uint32_t rgm_fail_over(struct rgm *m, const char *group, uint64_t old_owner,
 {
     struct rgm_group_plan plan;
     struct rgm_placement p;
-    uint32_t status = placement_read(m, group, &p, true, errmsg, n);
+    uint32_t status = placement_read(m, group, BAR_EXCLUDED_ACTIVE, &p, errmsg, n);
 
     if (status == 0) {
         plan = rgm_plan_fail_over(&p.members, old_owner, p.pref, p.n_pref);
@@ -355,7 +347,8 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
     char errmsg[160];
     bool moving = false;
 
-    if (placement_read_from(m, g->name, &p, true, true, errmsg, sizeof(errmsg)) == 0 &&
+    if (placement_read(m, g->name, BAR_EXCLUDED_ACTIVE | BAR_LEAVING, &p, errmsg,
+                       sizeof(errmsg)) == 0 &&
         (target = rgm_drain_target(&p.members, g, p.pref, p.n_pref)) != 0) {
         LOGI("rgm", "stopping: group %s goes to node %llu", g->name,
              (unsigned long long)target);
@@ -459,7 +452,7 @@ static void failback_group(struct rgm *m, const struct cdb_group *g, unsigned ho
 
     if (memo == NULL)
         return;
-    if (placement_read(m, g->name, &p, true, errmsg, sizeof(errmsg)) == 0) {
+    if (placement_read(m, g->name, BAR_EXCLUDED_ACTIVE, &p, errmsg, sizeof(errmsg)) == 0) {
         if (cdb_group_props(m->host->db, g->name, &props, &n_props) < 0)
             n_props = 0;
         rgm_failback_policy_read(n_props ? props : NULL, n_props, &policy);
