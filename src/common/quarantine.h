@@ -4,9 +4,10 @@
  * seconds, so that a node that keeps failing (a flapping link, a lossy NIC, a machine that
  * stalls) stops dragging the groups it holds through one outage after another.
  *
- * An ungraceful departure is a new quorum lease after a lapse or a crash: CONFIRM_NODE of a node
- * that held a lease before and did not stop gracefully since (cdb_apply.c applies
- * quarantine_depart() there, with the time the node confirmed). At most a quarter of the nodes
+ * An ungraceful departure is an Up node found Down by the leader, or a new quorum lease after a
+ * lapse nobody saw: CONFIRM_NODE of a node that held a lease before and did not stop gracefully
+ * since, unless it was found Down since its last one (cdb_apply.c applies quarantine_depart()
+ * there). At most a quarter of the nodes
  * are quarantined at once, one in a cluster of up to seven, so a fault of the whole cluster
  * cannot quarantine it all. A quarantined node is given no group while another node may host
  * it (rgm_place.c): what it holds leaves at its next failure or move and does not come back.

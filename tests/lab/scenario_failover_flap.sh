@@ -1,6 +1,8 @@
 #!/bin/bash
-# scenario_failover_flap.sh — the owner's link flaps: down and up again every 100–500 ms, until
-# the cluster has quarantined the node and 3 s more (30 s at most), watched from the client.
+# scenario_failover_flap.sh — the owner's link flaps: down for 600–1000 ms (longer than the
+# lease, so each outage costs the node its lease) and up for 500–900 ms (long enough for its
+# confirmation to commit), until the cluster has quarantined the node and 3 s more (30 s at
+# most), watched from the client.
 #
 # Each time the owner's lease lapses (or the others fence it) it has left the cluster
 # ungracefully; at the third such departure within the hour (QuarantineThreshold, Windows'
@@ -36,9 +38,9 @@ stop=$LAB_DIR/flap.stop
     end=$((SECONDS + FLAP_SECONDS))
     while ((SECONDS < end)) && [[ ! -e $stop ]]; do
         lab_link_down "$old"
-        sleep "0.$((RANDOM % 5 + 1))"
+        sleep "$(printf '0.%03d' $((600 + RANDOM % 400)))"
         lab_link_up "$old"
-        sleep "0.$((RANDOM % 5 + 1))"
+        sleep "$(printf '0.%03d' $((500 + RANDOM % 400)))"
     done
 ) &
 flapper=$!

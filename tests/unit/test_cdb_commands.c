@@ -154,6 +154,19 @@ static void test_quarantine(void **state)
     OK(db, cdb_cmd_confirm_node(W, 2, t0 + 8000));
     assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
     assert_int_equal(node.quarantine.departures, 2);
+    /* found Down, heard again (Up), then confirming: one departure, not two */
+    OK(db, cdb_cmd_clear_quarantine(W, 2));
+    OK(db, cdb_cmd_set_node_state_at(W, 2, 1, t0 + 9000));
+    OK(db, cdb_cmd_set_node_state(W, 2, 0));
+    OK(db, cdb_cmd_confirm_node(W, 2, t0 + 9400));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_int_equal(node.quarantine.departures, 1);
+    /* and each time it is found Down after it was heard again, it left again */
+    OK(db, cdb_cmd_set_node_state_at(W, 2, 1, t0 + 9600));
+    OK(db, cdb_cmd_set_node_state(W, 2, 0));
+    OK(db, cdb_cmd_set_node_state_at(W, 2, 1, t0 + 9800));
+    assert_int_equal(quarantined_until(db, 2), t0 + 9800 + 7200 * 1000LL);
+    OK(db, cdb_cmd_clear_quarantine(W, 2));
     OK(db, cdb_cmd_set_prop(W, "QuarantineThreshold", "0"));
     for (int k = 0; k < 4; k++)
         OK(db, cdb_cmd_confirm_node(W, 2, t0 + 10000 + k));

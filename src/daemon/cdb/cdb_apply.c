@@ -268,8 +268,10 @@ static int cmd_remove_node(struct cdb *db, const struct msg *m)
 
 /* node, which held a lease before, left the cluster at at_ms without leaving gracefully (it
  * was found Down, or came back from a lapse nobody saw): the departure counts toward its
- * quarantine (common/quarantine.h). A witness hosts nothing: it is never counted, nor counted
- * among the nodes the cap divides. */
+ * quarantine (common/quarantine.h), and is remembered until the node's next CONFIRM_NODE (column
+ * departed), which then counts none: a node found Down, heard again and then confirming left
+ * once, not twice. A witness hosts nothing: it is never counted, nor counted among the nodes the
+ * cap divides. */
 static int count_departure(struct cdb *db, struct cdb_node *node, int64_t at_ms)
 {
     int64_t id = (int64_t)node->id, n_nodes, n_quarantined;
@@ -290,7 +292,7 @@ static int count_departure(struct cdb *db, struct cdb_node *node, int64_t at_ms)
                       (size_t)n_quarantined, (size_t)n_nodes);
     return cdb_sql_exec(db,
                         "UPDATE node SET departures = ?, departure_since = ?,"
-                        " quarantined_until = ? WHERE id = ?",
+                        " quarantined_until = ?, departed = 1 WHERE id = ?",
                         "iiii", (int64_t)node->quarantine.departures, node->quarantine.since_ms,
                         node->quarantine.until_ms, id);
 }
@@ -324,17 +326,20 @@ static int cmd_set_node_state(struct cdb *db, const struct msg *m)
 
 static int cmd_confirm_node(struct cdb *db, const struct msg *m)
 {
-    int64_t id, at_ms;
+    int64_t id, at_ms, departed;
     struct cdb_node node;
     int r = arg_known_node(db, m, &id);
 
-    if (r != 0 || (r = arg_since(db, m, &at_ms)) || (r = cdb_node_by_id(db, (uint64_t)id, &node)))
+    if (r != 0 || (r = arg_since(db, m, &at_ms)) ||
+        (r = cdb_node_by_id(db, (uint64_t)id, &node)) ||
+        (r = cdb_sql_int(db, &departed, "SELECT departed FROM node WHERE id = ?", "i", id)))
         return r;
-    /* Recorded Down, its departure was counted then. */
-    if (at_ms != 0 && node.state != NODE_STATE_DOWN && (r = count_departure(db, &node, at_ms)))
+    /* Found Down since its last confirmation: its departure was counted then. */
+    if (at_ms != 0 && node.state != NODE_STATE_DOWN && !departed &&
+        (r = count_departure(db, &node, at_ms)))
         return r;
     return cdb_sql_exec(db,
-                        "UPDATE node SET incarnation = incarnation + 1, left_cluster = 0,"
+                        "UPDATE node SET incarnation = incarnation + 1, left_cluster = 0, departed = 0,"
                         " state = CASE state WHEN ? THEN ? ELSE state END WHERE id = ?",
                         "iii", (int64_t)NODE_STATE_DOWN, (int64_t)NODE_STATE_UP, id);
 }
