@@ -21,6 +21,10 @@
 #define EVICT_TIMEOUT_MS 20000
 #define CLEAN_RETRY_MS 250 /* between attempts to reach a node that is away */
 #define LEADER_RETRY_MS 100 /* between attempts while the cluster elects a leader */
+/* Longer than any lease a node may still hold after it fell silent (QuorumLease at most 4000 ms,
+ * with drift and margin): a node recorded Down all along is surely fenced after it. */
+#define FENCE_WAIT_MS 5000
+#define TAKEOVER_POLL_MS 100
 
 static long elapsed_ms(const struct timespec *start)
 {
@@ -30,35 +34,72 @@ static long elapsed_ms(const struct timespec *start)
     return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
-/* Moves every group the node owns to another Up node (never the witness: it hosts nothing). */
-static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_node *victim,
-                              const struct cluster_node *nodes, size_t n)
+static bool group_online(const struct cluster_group *g)
+{
+    return g->state == ClusterGroupOnline || g->state == ClusterGroupPartialOnline ||
+           g->state == ClusterGroupPending;
+}
+
+/* Does node id own a group that is online or on its way? */
+static DWORD owns_online_group(struct cluster_handle *c, uint64_t id, bool *ret)
 {
     struct cluster_group *groups;
     size_t n_groups;
-    uint64_t target = 0;
     DWORD status = cluster_groups(c, &groups, &n_groups);
 
+    *ret = false;
+    for (size_t i = 0; status == 0 && i < n_groups && !*ret; i++)
+        *ret = groups[i].owner == id && group_online(&groups[i]);
+    if (status == 0)
+        free(groups);
+    return status;
+}
+
+/* A node found Down may still run its groups until its lease has run out; the leader moves them
+ * once it is surely fenced. Waits for that (at most FENCE_WAIT_MS) rather than start them
+ * elsewhere at once; whatever is left after the wait is surely no longer running there. */
+static DWORD wait_taken_over(struct cluster_handle *c, uint64_t victim)
+{
+    struct timespec start;
+    bool owns = true;
+    DWORD status = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (status == 0 && elapsed_ms(&start) < FENCE_WAIT_MS &&
+           (status = owns_online_group(c, victim, &owns)) == 0 && owns)
+        nanosleep(&(struct timespec){0, TAKEOVER_POLL_MS * 1000000L}, NULL);
+    return status;
+}
+
+/* Moves every group the node owns to another Up node (never the witness: it hosts nothing). A
+ * node that answers (Up, or paused) lets go of them first; the groups of one found Down are
+ * taken over once it is surely fenced. */
+static DWORD move_groups_away(struct cluster_handle *c, const struct cluster_node *victim,
+                              const struct cluster_node *nodes, size_t n)
+{
+    bool answers = victim->state == ClusterNodeUp || victim->state == ClusterNodePaused;
+    struct cluster_group *groups;
+    size_t n_groups;
+    uint64_t target = 0;
+    DWORD status = answers ? 0 : wait_taken_over(c, victim->id);
+
+    if (status == 0)
+        status = cluster_groups(c, &groups, &n_groups);
     if (status != 0)
         return status;
     for (size_t i = 0; i < n && target == 0; i++)
         if (nodes[i].id != victim->id && nodes[i].state == ClusterNodeUp && !nodes[i].witness)
             target = nodes[i].id;
     for (size_t i = 0; i < n_groups && status == 0; i++) {
-        bool online = groups[i].state == ClusterGroupOnline ||
-                      groups[i].state == ClusterGroupPartialOnline ||
-                      groups[i].state == ClusterGroupPending;
-
-        if (groups[i].owner != victim->id || !online)
+        if (groups[i].owner != victim->id || !group_online(&groups[i]))
             continue;
-        if (victim->state == ClusterNodeUp && target != 0) {
+        if (answers && target != 0) {
             /* It lets go, the best other node starts: the service picks it, so that a
              * quarantined node hosts only when no other can. */
             status = cluster_group_move(c, groups[i].name, 0, CLUSTER_GROUP_TIMEOUT_MS);
             continue;
         }
-        status = cluster_group_offline(c, groups[i].name, victim->state != ClusterNodeUp,
-                                       CLUSTER_GROUP_TIMEOUT_MS);
+        status = cluster_group_offline(c, groups[i].name, !answers, CLUSTER_GROUP_TIMEOUT_MS);
         if (status == 0 && target != 0)
             status = cluster_group_online(c, groups[i].name, target, CLUSTER_GROUP_TIMEOUT_MS);
     }

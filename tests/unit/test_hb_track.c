@@ -229,6 +229,9 @@ static void test_longer_lease_declared_first(void **state)
     sim_round(&s, now, alive, full);
     lease_end = hb_track_lease_until(&s.t[0], now + s.offset[0]) - s.offset[0];
     assert_int_equal(lease_end, now + 2000); /* the 2000 ms lease it declared */
+    assert_int_equal(hb_track_declared_lease(&s.t[1], 1), 2000);
+    assert_int_equal(hb_track_declared_lease(&s.t[1], 3), 500);
+    assert_int_equal(hb_track_declared_lease(&s.t[1], 9), 0);
     alive[0] = false;
     for (; now < 10000; now += 10) {
         if (now % 250 == 0)

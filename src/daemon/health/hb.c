@@ -252,6 +252,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
     struct hb *h = udp->data;
     struct hb_packet p;
     bool heard_again, was_deaf;
+    uint32_t declared;
     int idx, rv;
 
     (void)flags;
@@ -274,6 +275,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
     }
     refresh_voters(h);
     was_deaf = hb_track_deaf(&h->track, p.sender);
+    declared = hb_track_declared_lease(&h->track, p.sender);
     heard_again = hb_track_receive(&h->track,
                                    &(struct hb_from){.id = p.sender, .send_ms = p.send_ms,
                                                      .lease_ms = p.lease_ms,
@@ -282,6 +284,11 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                                                      .lapsed_ms = p.lapsed_ms,
                                                      .lapsed_incarnation = p.lapsed_incarnation},
                                    p.entries, p.n, mono_ms());
+    /* A changed SameSubnetDelay or QuorumLease reaching this node: from now on it fences the
+     * sender by the longer of the two leases for a while (hb_track.h). */
+    if (declared != 0 && declared != hb_track_declared_lease(&h->track, p.sender))
+        LOGI("hb", "node %llu declares a %u ms lease (%u ms before)",
+             (unsigned long long)p.sender, hb_track_declared_lease(&h->track, p.sender), declared);
     if (was_deaf && !hb_track_deaf(&h->track, p.sender))
         LOGI("hb", "node %llu hears this node again", (unsigned long long)p.sender);
     else if (!was_deaf && hb_track_deaf(&h->track, p.sender))

@@ -494,6 +494,13 @@ void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarna
         t->nodes[k].reported_silence[i] = 0; /* as if heard: only a new report says otherwise */
 }
 
+uint32_t hb_track_declared_lease(const struct hb_track *t, uint64_t id)
+{
+    ssize_t i = find(t, id);
+
+    return i < 0 ? 0 : t->nodes[i].declared.current;
+}
+
 bool hb_track_incarnation(const struct hb_track *t, uint64_t id, uint64_t *ret)
 {
     ssize_t i = find(t, id);

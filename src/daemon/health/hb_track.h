@@ -181,6 +181,8 @@ size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry 
  * node before that, so none counts any more until its author reports again.
  */
 void hb_track_note_incarnation(struct hb_track *t, uint64_t id, uint64_t incarnation);
+/* The lease node id declared in its newest datagram (0: none heard). */
+uint32_t hb_track_declared_lease(const struct hb_track *t, uint64_t id);
 /* The incarnation of node id noted last, in *ret; false if none was. */
 bool hb_track_incarnation(const struct hb_track *t, uint64_t id, uint64_t *ret);
 /*
