@@ -18,6 +18,7 @@ static int32_t node_state(char c)
     switch (c) {
     case 'U': return ClusterNodeUp;
     case 'D': return ClusterNodeDown;
+    case 'L': return ClusterNodeUp; /* and left: members_init marks it */
     case 'P': return ClusterNodePaused;
     case 'J': return ClusterNodeJoining;
     default: fail_msg("bad node state '%c'", c);
@@ -37,6 +38,7 @@ void members_init(struct members_fixture *f, const char *states, uint64_t self)
         f->nodes[n].id = i + 1;
         snprintf(f->nodes[n].name, sizeof(f->nodes[n].name), "n%zu", i + 1);
         f->nodes[n].state = node_state(states[i]);
+        f->nodes[n].left = states[i] == 'L';
         n++;
     }
     f->m = (struct rgm_members){.self = self, .nodes = f->nodes, .n_nodes = n};

@@ -32,8 +32,8 @@ struct members_fixture {
     struct rgm_members m;
 };
 
-/* Members from states, "UDPJ-": node i+1 gets the i-th state (Up, Down, Paused, Joining; "-"
- * for no node i+1); self is the local node's id. f must stay where it is: f->m points into it.
+/* Members from states, "UDPJL-": node i+1 gets the i-th state (Up, Down, Paused, Joining; L:
+ * Up but stopped gracefully, not yet found Down; "-" for no node i+1); self is the local node's id. f must stay where it is: f->m points into it.
  * A bad state fails the running test. */
 void members_init(struct members_fixture *f, const char *states, uint64_t self);
 

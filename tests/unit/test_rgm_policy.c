@@ -53,6 +53,8 @@ static const struct {
     {"self in the middle is passed over too", "UUU", 2, {0}, 0, 1},
     {"Down members are passed over", "UDDU", 1, {0}, 0, 4},
     {"Paused and Joining members are passed over", "UPJU", 1, {0}, 0, 4},
+    {"a member that stopped gracefully, still recorded Up, is passed over", "ULU", 1, {0}, 0, 3},
+    {"so is such a preferred owner", "UUL", 1, {3, 2}, 0, 2},
     {"exclude is passed over among the members", "UUU", 1, {0}, 2, 3},
     {"self last, when no other member is Up", "UDD", 1, {0}, 0, 1},
     {"self last, also with every preferred owner Down", "UDD", 1, {2, 3}, 0, 1},

@@ -61,6 +61,9 @@ bool rgm_node_may_host(const struct rgm_members *m, uint64_t id)
 {
     if (!rgm_node_is_up(m, id))
         return false;
+    for (size_t i = 0; i < m->n_nodes; i++)
+        if (m->nodes[i].id == id && m->nodes[i].left)
+            return false; /* stopped gracefully, not yet found Down */
     for (size_t i = 0; i < m->n_barred; i++)
         if (m->barred[i] == id)
             return false;

@@ -78,7 +78,8 @@ size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms
                          uint64_t leaving, uint64_t *out);
 /* Is node id a member whose recorded state is Up? */
 bool rgm_node_is_up(const struct rgm_members *m, uint64_t id);
-/* May node id host the group at hand: Up and not barred? */
+/* May node id host the group at hand: Up, not stopped gracefully since it last confirmed a
+ * lease (its service is gone, though heartbeats have not found it Down yet), and not barred? */
 bool rgm_node_may_host(const struct rgm_members *m, uint64_t id);
 /* This node's record of the named resource, or NULL when it keeps none. */
 const struct rgm_held *rgm_held_find(const struct rgm_view *v, const char *name);
