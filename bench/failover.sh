@@ -16,7 +16,10 @@
 #                               owner dropped (an nftables rule in its namespace: it still
 #                               sends), every packet leaving it dropped, and the owner frozen
 #                               whole (SIGSTOP of every process in its namespace, as a paused
-#                               VM); each held until another node answers, then undone;
+#                               VM); each held until another node answers, then undone; for
+#                               these also the undo to the settled cluster (every node rejoined,
+#                               one owner named by all, answering: ": heal" rows, which include
+#                               the polling of the nodes that the check takes);
 #   clusapi, fastest settings (QuorumLease 150 ms, set live with clusctl): kill -9 and link cut;
 #   keepalived, advert_int 1 and then 0.1 (VRRPv3, unicast peers, the same address, all BACKUP
 #   with nopreempt, priorities 190/180/170): kill -9 of the MASTER's keepalived processes (VRRP
@@ -106,15 +109,20 @@ settle_clusapi() {
     lab_wait_for "clusapi: one owner answering" 30 lab_fo_settled "1 2 3"
 }
 
-clusapi_round() { # NAME FAULT UNDO
-    local old t
+clusapi_round() { # NAME FAULT UNDO [heal] — with "heal", also the undo to the settled cluster
+    local old t healed
     old=$(lab_owner "$LAB_FO_IP")
     lab_wait_for "clusapi: the prober hears n$old" 5 lab_probe_answered_by p "n$old"
     t=$EPOCHREALTIME
     "$2" "$old"
     measure "$1" "$t" "$old"
+    healed=$EPOCHREALTIME
     "$3" "$old"
     settle_clusapi
+    if [[ ${4:-} == heal ]]; then
+        record "$1: heal" "$(lab_ms_since "$healed")" 0
+        NO_OVERLAP["$1: heal"]=1
+    fi
     finish_round "$1" "$t"
 }
 
@@ -149,12 +157,14 @@ for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi link cut" lab_link_down 
 for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi clean stop" lab_stop_node lab_start_node; done
 for ((r = 0; r < RUNS; r++)); do clusapi_move; done
 for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi input dropped" lab_drop_input lab_drop_none
+    clusapi_round "clusapi input dropped" lab_drop_input lab_drop_none heal
 done
 for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi output dropped" lab_drop_output lab_drop_none
+    clusapi_round "clusapi output dropped" lab_drop_output lab_drop_none heal
 done
-for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi frozen" lab_freeze_node lab_thaw_node; done
+for ((r = 0; r < RUNS; r++)); do
+    clusapi_round "clusapi frozen" lab_freeze_node lab_thaw_node heal
+done
 echo "bench/failover: clusapi at its fastest settings ($RUNS rounds each) ..." >&2
 lab_clusctl -c n1 property set QuorumLease "$FASTEST_LEASE" >/dev/null
 # Each node fences a peer by the longest lease that peer declared in the last 5 s
@@ -273,18 +283,18 @@ med() { tr ' ' '\n' <<<"${times[$1]:-}" | grep . | median; }
 
 printf '\ncommand: BUILD_DIR=%s %s %s\n' "$BUILD_DIR" "$0" "$*"
 printf 'fault -> the cluster address answers from another node, as the client-side prober saw it\n'
-printf '%-26s %8s %8s %8s %8s %8s\n' name median min max overlap failed
+printf '%-34s %8s %8s %8s %8s %8s\n' name median min max overlap failed
 for row in "${ROWS[@]}"; do
     v=$(tr ' ' '\n' <<<"${times[$row]:-}" | grep . || true)
     n=$(grep -c . <<<"$v" || true)
     ov="${overlaps[$row]:-0}/$((n + ${fails[$row]:-0}))"
     [[ -z ${NO_OVERLAP[$row]:-} ]] || ov=-
     if ((n)); then
-        printf '%-26s %8s %8s %8s %8s %8s\n' "$row" "$(median <<<"$v")" \
+        printf '%-34s %8s %8s %8s %8s %8s\n' "$row" "$(median <<<"$v")" \
             "$(sort -n <<<"$v" | head -n 1)" "$(sort -n <<<"$v" | tail -n 1)" "$ov" \
             "${fails[$row]:-0}"
     else
-        printf '%-26s %8s %8s %8s %8s %8s\n' "$row" - - - "$ov" "${fails[$row]:-0}"
+        printf '%-34s %8s %8s %8s %8s %8s\n' "$row" - - - "$ov" "${fails[$row]:-0}"
     fi
 done
 printf '(ms; %d rounds each; overlap = rounds in which two nodes answered for the address\n' "$RUNS"

@@ -9,6 +9,8 @@
 #   kill     kill -9 of its clussvc, then started again
 #   link     its link cut for 0.5-2 s, then healed
 #   pause    its clussvc frozen (SIGSTOP) for 0.5-2 s, then resumed
+#   freeze   every process of the node frozen (a paused VM) for 0.5-2 s, then thawed
+#   deaf     every packet arriving at it dropped for 0.5-2 s (it still sends), then healed
 #   restart  its clussvc stopped cleanly, then started again
 #   evict    evicted through another node (it wipes itself), then added back
 #   move     the Cluster Group moved to it (or elsewhere if it owns it)
@@ -28,12 +30,13 @@ set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_clussvc
 lab_require_tool lab_chaos_client
+lab_require_cmd nft
 
 ROUNDS=${CHAOS_ROUNDS:-25}
 SEED=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$SEED
 echo "chaos: $ROUNDS rounds, CHAOS_SEED=$SEED"
-FAULTS=(kill link pause restart evict move)
+FAULTS=(kill link pause freeze deaf restart evict move)
 TOPOLOGY=${CHAOS_TOPOLOGY:-five}
 
 if [[ $TOPOLOGY == witness ]]; then
@@ -108,6 +111,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     kill) lab_kill_node "$node" && lab_start_node "$node" ;;
     link) lab_link_down "$node" && sleep_ms "$ms" && lab_link_up "$node" ;;
     pause) lab_pause_node "$node" && sleep_ms "$ms" && lab_resume_node "$node" ;;
+    freeze) lab_freeze_node "$node" && sleep_ms "$ms" && lab_thaw_node "$node" ;;
+    deaf) lab_drop_input "$node" && sleep_ms "$ms" && lab_drop_none "$node" ;;
     restart) lab_stop_node "$node" && lab_start_node "$node" ;;
     evict) evict_and_add "$node" ;;
     move)

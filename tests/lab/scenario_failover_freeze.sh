@@ -1,6 +1,8 @@
 #!/bin/bash
 # scenario_failover_freeze.sh — the owner frozen whole (every process of the node stopped, as a
-# paused VM), for 1, 3 and 10 s, watched from the client.
+# paused VM), for 1, 3 and 10 s (FREEZE_SECONDS; the long run adds a minute:
+# FREEZE_SECONDS="1 3 10 60" LAB_SCENARIO_TIMEOUT=600 tests/lab/run.sh failover_freeze),
+# watched from the client.
 #
 # Its resource host is frozen too, so nothing removes the cluster IP from the frozen node: the
 # kernel does, when the address's lifetime (renewed every 500 ms while leased) runs out. The
@@ -50,7 +52,7 @@ freeze_round() { # SECONDS
         lab_probe_is p old_after_takeover 0 --from "$t" --old "n$old"
 }
 
-for secs in 1 3 10; do
+for secs in ${FREEZE_SECONDS:-1 3 10}; do
     freeze_round "$secs"
 done
 lab_assert -m "no node logged the core group out of failovers" \

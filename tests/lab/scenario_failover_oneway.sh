@@ -8,6 +8,11 @@
 #  2. The owner's output dropped: a silent node to the others; taken over likewise.
 #  3. A node that owns nothing, its input dropped: it turns Down for the others, the group stays
 #     where it is, never paused; healed, it is Up again.
+#  4. The raft leader, owning nothing (the group moved off it first if need be), its input
+#     dropped: it hears no acknowledgement and steps down (raft's check-quorum); the others,
+#     which still hear its messages until then, elect a leader among themselves (pre-vote keeps
+#     the deaf node from deposing it) and go on committing: a group is created and deleted
+#     through them. The address never pauses. Healed: the node rejoins with the same database.
 # Each fault: a survivor answers within LAB_TAKEOVER_LIMIT, never two answerers; after the heal
 # one owner named by every node, and the time from the heal to that steady state is printed.
 set -euo pipefail
@@ -50,6 +55,44 @@ heal_timed "$idle"
 lab_assert -m "n$idle input dropped: the address never paused" \
     lab_probe_at_most p longest_gap_ms 1000 --from "$t"
 lab_assert -m "n$idle input dropped: only n$owner answered" \
+    lab_probe_is p sequence "n$owner" --from "$t"
+
+owner=$(lab_owner "$LAB_FO_IP") || lab_fail "exactly one owner"
+lead=$(lab_leader "1 2 3") || lab_fail "one leader named by every node"
+if [[ $lead == "$owner" ]]; then
+    to=$(lab_others "$owner")
+    to=${to%% *}
+    lab_clusctl -c "n$to" group move "Cluster Group" --node "n$to" >/dev/null
+    lab_assert_within "deaf leader: the group moved off the leader n$lead" 15 \
+        eval '[[ $(lab_owner "$LAB_FO_IP") == "$to" ]] && lab_fo_settled "1 2 3"'
+    owner=$to
+fi
+rest=$(lab_others "$lead")
+via=${rest%% *}
+t=$EPOCHREALTIME
+lab_drop_input "$lead"
+other_leader() { local l; l=$(lab_leader "$rest") && [[ $l != "$lead" ]]; }
+lab_assert_within "deaf leader n$lead: the others ($rest) elect a leader among themselves" 10 \
+    other_leader
+printf 'deaf leader n%s: another leader after %s ms\n' "$lead" "$(lab_ms_since "$t")"
+# A retry after an answer that was lost finds the change made: the list tells.
+listed() { lab_clusctl -c "n$via" group list | grep -qw deaf-leader-check; }
+created() { lab_clusctl -c "n$via" group create deaf-leader-check >/dev/null 2>&1; listed; }
+deleted() {
+    local out
+    lab_clusctl -c "n$via" group delete deaf-leader-check >/dev/null 2>&1
+    out=$(lab_clusctl -c "n$via" group list) && ! grep -qw deaf-leader-check <<<"$out"
+}
+lab_assert_within "deaf leader n$lead: a group is created through n$via" 10 created
+lab_assert_within "deaf leader n$lead: and deleted" 10 deleted
+lab_assert -m "deaf leader n$lead: the group stayed on n$owner" \
+    test "$(lab_owner "$LAB_FO_IP")" = "$owner"
+heal_timed "$lead"
+lab_assert_within "deaf leader n$lead: rejoined (Running, committed, same database)" 30 \
+    lab_rejoined "$lead" "$rest"
+lab_assert -m "deaf leader n$lead: the address never paused" \
+    lab_probe_at_most p longest_gap_ms 1000 --from "$t"
+lab_assert -m "deaf leader n$lead: only n$owner answered" \
     lab_probe_is p sequence "n$owner" --from "$t"
 
 lab_bg_stop p
