@@ -63,7 +63,7 @@ fi
 
 median() {
     sort -n | awk '{ v[NR] = $1 }
-        END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+        END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
 }
 
 declare -A times overlaps fails NO_OVERLAP
@@ -279,7 +279,7 @@ lab_bg_stop p
 # Report
 # ------------------------------------------------------------------------------------------------
 
-med() { tr ' ' '\n' <<<"${times[$1]:-}" | grep . | median; }
+med() { tr ' ' '\n' <<<"${times[$1]:-}" | { grep . || true; } | median; } # empty: no times
 
 printf '\ncommand: BUILD_DIR=%s %s %s\n' "$BUILD_DIR" "$0" "$*"
 printf 'fault -> the cluster address answers from another node, as the client-side prober saw it\n'
