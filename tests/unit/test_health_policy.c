@@ -157,8 +157,8 @@ static const struct {
     {"applied: confirmed", APPLIED, 0, 0, false, 0, LEASE(2200, 1, 1, 0, 2)},
 };
 
-/* What heartbeats say of a lapse: from the end of the lease lost, once nothing runs, until a
- * confirmation is on its way that no lapse overtook. */
+/* What heartbeats say of a lapse: from the end of the lease lost, once nothing runs, until the
+ * node's next lease is confirmed. */
 static void test_lease_idle_since(void **state)
 {
     struct health_lease l = (struct health_lease)LEASE(500, 1, 1, 0, 0);
@@ -170,12 +170,13 @@ static void test_lease_idle_since(void **state)
     assert_int_equal(l.lapse_began, 950);                    /* the lease's end, not the check */
     assert_int_equal(health_lease_idle_since(&l, true), 0); /* still stopping */
     assert_int_equal(health_lease_idle_since(&l, false), 950);
-    /* The lease back, a confirmation on its way: it may apply any moment, so nothing is said. */
+    /* The lease back, a confirmation on its way: still nothing runs until it applies (and the
+     * incarnation it makes voids the report). */
     assert_int_equal(health_lease_check(&l, 1500, 1000, false, false), TELL | CONFIRM);
     assert_int_equal(health_lease_idle_since(&l, false), 950);
     l.confirming = true;
     l.confirm_lapses = l.lapses;
-    assert_int_equal(health_lease_idle_since(&l, false), 0);
+    assert_int_equal(health_lease_idle_since(&l, false), 950);
     /* A lapse overtakes it: that confirmation counts for nothing, the node says so again. */
     assert_int_equal(health_lease_check(&l, 1500, 1600, false, false), 0);
     assert_int_equal(health_lease_idle_since(&l, false), 1500);

@@ -416,7 +416,10 @@ void hb_note_incarnation(struct hb *h, uint64_t id, uint64_t incarnation)
 
 void hb_set_idle(struct hb *h, uint64_t since)
 {
-    if (!hb_track_incarnation(&h->track, h->track.self, &h->idle_incarnation))
+    /* The incarnation as the report begins, not as it goes on: this node's own confirmation,
+     * applied meanwhile, must void the report at the leader, not take it over. */
+    if (since != h->idle_since &&
+        !hb_track_incarnation(&h->track, h->track.self, &h->idle_incarnation))
         since = 0; /* nothing noted yet: nothing to say it of */
     h->idle_since = since;
 }

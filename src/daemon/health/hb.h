@@ -47,8 +47,8 @@ const struct hb_track *hb_tracker(const struct hb *h);
 /* hb_track_note_incarnation on the tracker. */
 void hb_note_incarnation(struct hb *h, uint64_t id, uint64_t incarnation);
 /* Since when (mono_ms) this node has run nothing for want of a lease (health_lease_idle_since;
- * 0: not so): its heartbeats say so of its incarnation as noted at this call, so that a lapse
- * said of one incarnation never counts against the next. */
+ * 0: not so): its heartbeats say so of its incarnation as noted when since took this value, so
+ * that a lapse said of one incarnation never counts against the next. */
 void hb_set_idle(struct hb *h, uint64_t since);
 /* Stops and frees; NULL-safe. */
 void hb_stop(struct hb *h);

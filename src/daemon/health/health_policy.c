@@ -44,8 +44,7 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
 uint64_t health_lease_idle_since(const struct health_lease *l, bool runs_something)
 {
     assert(l != NULL);
-    if (l->confirmed || l->lapse_began == 0 || runs_something ||
-        (l->confirming && l->confirm_lapses == l->lapses))
+    if (l->confirmed || l->lapse_began == 0 || runs_something)
         return 0;
     return l->lapse_began;
 }

@@ -57,10 +57,11 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
 void health_lease_confirmed(struct health_lease *l, uint64_t lapses, bool ok);
 /*
  * Since when (our clock) this node has run nothing for want of a lease, as its heartbeats tell
- * the others (docs/failover.md, "Lossy links"): it can start nothing again of the incarnation it
- * has applied. 0 while that is not so: its lease confirmed, something still running or stopping
- * here (runs_something), or a CONFIRM_NODE on its way that no lapse has overtaken (once it
- * applies, resources start under the incarnation it makes).
+ * the others (docs/failover.md, "Lossy links"): it can start nothing again before a CONFIRM_NODE
+ * applies, which makes a new incarnation. 0 while that is not so: its lease confirmed, or
+ * something still running or stopping here (runs_something). A confirmation on its way changes
+ * nothing: the report names the incarnation of the lapse (hb_set_idle), which that confirmation
+ * ends.
  */
 uint64_t health_lease_idle_since(const struct health_lease *l, bool runs_something);
 
