@@ -69,6 +69,11 @@ median() {
 declare -A times overlaps fails NO_OVERLAP
 ROWS=()
 
+rounds() { # COMMAND... — RUNS times
+    local i
+    for ((i = 0; i < RUNS; i++)); do "$@"; done
+}
+
 # Adds one measurement (MS, or "-" for a round that never saw the takeover) to row NAME.
 record() { # NAME MS OVERLAP
     [[ -n ${times[$1]+x} || -n ${fails[$1]+x} ]] || ROWS+=("$1")
@@ -152,30 +157,20 @@ lab_failover_cluster bench
 lab_clusctl -c n1 property set QuarantineThreshold 0 >/dev/null
 lab_start_prober p "$LAB_FO_IP" 3600
 echo "bench/failover: clusapi ($RUNS rounds each) ..." >&2
-for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi kill -9" lab_kill_node lab_start_node; done
-for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi link cut" lab_link_down lab_link_up; done
-for ((r = 0; r < RUNS; r++)); do clusapi_round "clusapi clean stop" lab_stop_node lab_start_node; done
-for ((r = 0; r < RUNS; r++)); do clusapi_move; done
-for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi input dropped" lab_drop_input lab_drop_none heal
-done
-for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi output dropped" lab_drop_output lab_drop_none heal
-done
-for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi frozen" lab_freeze_node lab_thaw_node heal
-done
+rounds clusapi_round "clusapi kill -9" lab_kill_node lab_start_node
+rounds clusapi_round "clusapi link cut" lab_link_down lab_link_up
+rounds clusapi_round "clusapi clean stop" lab_stop_node lab_start_node
+rounds clusapi_move
+rounds clusapi_round "clusapi input dropped" lab_drop_input lab_drop_none heal
+rounds clusapi_round "clusapi output dropped" lab_drop_output lab_drop_none heal
+rounds clusapi_round "clusapi frozen" lab_freeze_node lab_thaw_node heal
 echo "bench/failover: clusapi at its fastest settings ($RUNS rounds each) ..." >&2
 lab_clusctl -c n1 property set QuorumLease "$FASTEST_LEASE" >/dev/null
 # Each node fences a peer by the longest lease that peer declared in the last 5 s
 # (HB_LEASE_MEMORY_MS in src/daemon/health/hb_track.h): the 500 ms one counts until then.
 sleep 5
-for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi fastest kill -9" lab_kill_node lab_start_node
-done
-for ((r = 0; r < RUNS; r++)); do
-    clusapi_round "clusapi fastest link cut" lab_link_down lab_link_up
-done
+rounds clusapi_round "clusapi fastest kill -9" lab_kill_node lab_start_node
+rounds clusapi_round "clusapi fastest link cut" lab_link_down lab_link_up
 for i in 1 2 3; do lab_stop_node "$i"; done
 lab_wait_for "clusapi stopped: the address released" 10 lab_nobody_holds "$LAB_FO_IP"
 
@@ -254,21 +249,11 @@ if ((KA)); then
         for i in 1 2 3; do ka_conf "$i" "$advert"; done
         for i in 1 2 3; do ka_start "$i"; done
         ka_settle "$advert"
-        for ((r = 0; r < RUNS; r++)); do
-            ka_round "keepalived($advert) kill -9" "$advert" ka_kill ka_start
-        done
-        for ((r = 0; r < RUNS; r++)); do
-            ka_round "keepalived($advert) link cut" "$advert" lab_link_down lab_link_up
-        done
-        for ((r = 0; r < RUNS; r++)); do
-            ka_round "keepalived($advert) input dropped" "$advert" lab_drop_input lab_drop_none
-        done
-        for ((r = 0; r < RUNS; r++)); do
-            ka_round "keepalived($advert) output dropped" "$advert" lab_drop_output lab_drop_none
-        done
-        for ((r = 0; r < RUNS; r++)); do
-            ka_round "keepalived($advert) frozen" "$advert" lab_freeze_node lab_thaw_node
-        done
+        rounds ka_round "keepalived($advert) kill -9" "$advert" ka_kill ka_start
+        rounds ka_round "keepalived($advert) link cut" "$advert" lab_link_down lab_link_up
+        rounds ka_round "keepalived($advert) input dropped" "$advert" lab_drop_input lab_drop_none
+        rounds ka_round "keepalived($advert) output dropped" "$advert" lab_drop_output lab_drop_none
+        rounds ka_round "keepalived($advert) frozen" "$advert" lab_freeze_node lab_thaw_node
         for i in 1 2 3; do lab_bg_stop "ka-n$i"; done
         lab_wait_for "keepalived stopped: the address released" 10 lab_nobody_holds "$LAB_FO_IP"
     done
