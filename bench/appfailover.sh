@@ -17,9 +17,9 @@
 #               side).  Link first, so that no killed socket says goodbye.  As after a power cut,
 #               the node comes back with no address configured, link up, its stack restarted.
 #   link cut    the owner's link goes down (lab_link_down); healed after the takeover.
-#   app crash   SIGKILL to every nginx process of the owner, master and worker in one call: the
-#               workers of a killed master keep serving on the inherited socket, so killing the
-#               master alone is no outage.
+#   app crash   every nginx process of the owner stopped (SIGSTOP), then SIGKILL to all of them,
+#               master and workers: the workers of a killed master keep serving on the
+#               inherited socket, so killing the master alone is no outage.
 # A node fault is measured from the fault to the first 200 from another node (takeover_ms); an
 # application crash from the fault to the first 200 after the first failed request
 # (recovered_ms), from whichever node.  Separately, the application's own start time: nginx
@@ -120,10 +120,14 @@ appfo_node_crash() { # I
     bench_kill_all "$1"
 }
 
+# Stopped first, then killed: kill(1) signals one process after the other, and a master that
+# sees its worker die before its own SIGKILL arrives forks a new worker, which goes on serving
+# on the inherited socket until the agent's stop finds it (a round then measured no crash).
 appfo_app_crash() { # I
     local -a pids
     mapfile -t pids < <(appfo_nginx_pids "$1")
     ((${#pids[@]})) || appfo_die "n$1 owns the group but runs no nginx"
+    kill -STOP "${pids[@]}"
     kill -KILL "${pids[@]}"
 }
 
