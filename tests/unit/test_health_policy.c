@@ -83,6 +83,12 @@ static const struct {
      0, LEASE(1200, 1, 1, 0, 2)},
     {"an end moving back is told too, and lapses", LEASE(500, 1, 1, 0, 0), 0, 400, false, false,
      TELL, LEASE(0, 0, 0, 0, 1)},
+    {"ran out and back between two checks: a lapse, terminate", LEASE(500, 1, 1, 0, 2), 900,
+     520, true, false, TELL | CONFIRM | TERMINATE, LEASE(900, 1, 0, 0, 3)},
+    {"the same with nothing here: a lapse to confirm", LEASE(500, 1, 1, 0, 2), 900, 500, false,
+     false, TELL | CONFIRM, LEASE(900, 1, 0, 0, 3)},
+    {"renewed just before its end: no lapse", LEASE(500, 1, 1, 0, 2), 900, 499, true, false,
+     TELL, LEASE(900, 1, 1, 0, 2)},
 };
 
 static void test_lease_check(void **state)
@@ -193,6 +199,11 @@ static void test_lease_idle_since(void **state)
     /* An end moving back to none lapses at the check. */
     assert_int_equal(health_lease_check(&l, 0, 1800, false, false), TELL);
     assert_int_equal(health_lease_idle_since(&l, false), 1800);
+    /* Lost and back between two checks: the lapse began at the end told, and lasts until a
+     * confirmation applies. */
+    l = (struct health_lease)LEASE(2500, 1, 1, 0, 5);
+    assert_int_equal(health_lease_check(&l, 2900, 2510, false, false), TELL | CONFIRM);
+    assert_int_equal(health_lease_idle_since(&l, false), 2500);
     /* A node that never held a lease says nothing. */
     l = (struct health_lease){0};
     assert_int_equal(health_lease_check(&l, 0, 100, false, false), 0);

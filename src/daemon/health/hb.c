@@ -252,6 +252,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
     struct hb *h = udp->data;
     struct hb_packet p;
     bool heard_again, was_deaf;
+    uint64_t now, lease_before;
     uint32_t declared;
     int idx, rv;
 
@@ -274,6 +275,8 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         return;
     }
     refresh_voters(h);
+    now = mono_ms();
+    lease_before = hb_track_lease_until(&h->track, now);
     was_deaf = hb_track_deaf(&h->track, p.sender);
     declared = hb_track_declared_lease(&h->track, p.sender);
     heard_again = hb_track_receive(&h->track,
@@ -283,7 +286,11 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                                                      .full = p.type == HB_TYPE_HEARTBEAT,
                                                      .lapsed_ms = p.lapsed_ms,
                                                      .lapsed_incarnation = p.lapsed_incarnation},
-                                   p.entries, p.n, mono_ms());
+                                   p.entries, p.n, now);
+    /* An echo that moved the lease: the lease check tells the resource host now, not up to a
+     * check later, when the old end may have passed and the host dropped what it holds. */
+    if (hb_track_lease_until(&h->track, now) != lease_before)
+        uv_timer_start(&h->check_timer, check_cb, 0, HB_CHECK_MS);
     /* A changed SameSubnetDelay or QuorumLease reaching this node: from now on it fences the
      * sender by the longer of the two leases for a while (hb_track.h). */
     if (declared != 0 && declared != hb_track_declared_lease(&h->track, p.sender))

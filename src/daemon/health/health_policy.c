@@ -18,25 +18,29 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
                             bool holds_local, bool terminating)
 {
     bool held = until > now;
+    uint64_t ended = 0; /* the end of a lease lost since the last check, 0 for none */
     unsigned actions = 0;
 
     assert(l != NULL);
+    if (l->held && !held)
+        ended = until != 0 && until <= now ? until : now;
+    else if (l->held && l->sent != 0 && l->sent <= now)
+        ended = l->sent; /* ran out, and an echo since brought a new one: lost in between */
     if (until != l->sent) { /* the resource host enforces it even if this node cannot */
         l->sent = until;
         actions |= HEALTH_LEASE_TELL_HOST;
     }
-    if (held != l->held) {
-        l->held = held;
-        if (!held) { /* a lapse: the others may be moving this node's groups */
-            l->lapses++;
-            l->confirmed = false;
-            l->lapse_began = until != 0 && until <= now ? until : now;
-        }
+    l->held = held;
+    if (ended != 0) { /* a lapse: the others may be moving this node's groups */
+        l->lapses++;
+        l->confirmed = false;
+        l->lapse_began = ended;
     }
     if (held && !l->confirmed && !l->confirming)
         actions |= HEALTH_LEASE_CONFIRM;
-    /* No majority has echoed this node for a lease's time: another may take over any moment. */
-    if (holds_local && !terminating && !held)
+    /* No majority has echoed this node for a lease's time: another may take over any moment.
+     * Also after a lapse between two checks: the resource host has stopped what it held. */
+    if (holds_local && !terminating && (!held || ended != 0))
         actions |= HEALTH_LEASE_TERMINATE;
     return actions;
 }

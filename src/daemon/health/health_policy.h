@@ -46,7 +46,10 @@ enum health_lease_action {
  * One lease check at now, until being the lease end heartbeats give (hb_track_lease_until):
  * the lease is held while until > now. Updates *l (a lapse counts and unconfirms) and returns
  * the actions, HEALTH_LEASE_*. holds_local: this node keeps local resource records;
- * terminating: a terminate of them is already under way.
+ * terminating: a terminate of them is already under way. A lease that ran out after the last
+ * check and came back before this one lapsed too: the resource host, which keeps the end told
+ * to the millisecond, stopped what it held, and whatever starts again must come after a
+ * confirmation like after any lapse.
  */
 unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now,
                             bool holds_local, bool terminating);

@@ -192,8 +192,10 @@ static void relay_reply(struct submit *sub)
             wire_put_blob(&sub->call->reply, f.tag, f.value, f.len);
 }
 
-/* How long a forwarded change's answer may wait for this node to apply it. */
+/* How long a relayed call's answer may wait for this node to apply the change it made; a caller
+ * here waits for it longer, then hears that it is committed but not applied here. */
 #define CATCH_UP_MS 1000
+#define APPLY_WAIT_MS 30000
 
 static void submit_free(struct submit *sub)
 {
@@ -217,7 +219,12 @@ static void forward_finish(struct submit *sub)
     submit_free(sub);
 }
 
-/* Calls back the submits whose command this node has applied by now (or that waited enough). */
+/*
+ * Calls back the submits whose command this node has applied by now, or that waited enough. A
+ * caller on this node is told success only once it has applied the command: what it does next
+ * may rest on the database holding everything committed before it (a CONFIRM_NODE, health.c).
+ * Past the wait it hears ETIMEDOUT and may submit again.
+ */
 void svc_submit_check_deferred(struct svc *s)
 {
     struct submit **pp = &s->submit.deferred;
@@ -225,20 +232,25 @@ void svc_submit_check_deferred(struct svc *s)
 
     while (*pp != NULL) {
         struct submit *sub = *pp;
+        bool applied = s->db == NULL || s->wiping || cdb_version(s->db) >= sub->version;
 
         assert(sub->call != NULL || sub->cb != NULL); /* a relayed call or a commit's caller */
-        if (s->db != NULL && cdb_version(s->db) < sub->version && now < sub->deadline &&
-            !s->wiping) {
+        if (!applied && now < sub->deadline) {
             pp = &sub->next;
             continue;
         }
         *pp = sub->next;
+        if (!applied && sub->call == NULL) {
+            sub->rv = -ETIMEDOUT;
+            snprintf(sub->errmsg, sizeof(sub->errmsg),
+                     "committed, but not applied on this node within %d ms", APPLY_WAIT_MS);
+        }
         forward_finish(sub);
     }
 }
 
 /* A change the leader committed is answered once this node has applied it too, so that the
- * caller reads its own writes here (not forever: a lagging node answers after CATCH_UP_MS). */
+ * caller reads its own writes here (not forever: svc_submit_check_deferred). */
 static void forward_done(uv_work_t *work, int status)
 {
     struct submit *sub = work->data;
@@ -250,7 +262,7 @@ static void forward_done(uv_work_t *work, int status)
         if (sub->version > s->sync.leader_version_seen)
             s->sync.leader_version_seen = sub->version;
         if (cdb_version(s->db) < sub->version) {
-            sub->deadline = svc_now_ms() + CATCH_UP_MS;
+            sub->deadline = svc_now_ms() + (sub->call != NULL ? CATCH_UP_MS : APPLY_WAIT_MS);
             sub->next = s->submit.deferred;
             s->submit.deferred = sub;
             return;
