@@ -31,7 +31,7 @@ static void sim_init_lease(struct sim *s, uint32_t lease_ms)
         s->offset[i] = 1000000 * (uint64_t)(i + 1);
         hb_track_init(&s->t[i], &cfg, (uint64_t)i + 1, s->offset[i]);
         for (int k = 0; k < 3; k++)
-            hb_track_set_member(&s->t[i], (uint64_t)k + 1);
+            hb_track_set_member(&s->t[i], (uint64_t)k + 1, s->offset[i]);
         hb_track_set_voters(&s->t[i], FP_ALL, all_ids, 3, s->offset[i]);
     }
 }
@@ -58,14 +58,14 @@ static void sim_send(struct sim *s, int a, uint64_t now, const bool to[3], const
             continue;
         hb_track_receive(&s->t[b],
                          &(struct hb_from){(uint64_t)a + 1, local, s->t[a].cfg.lease_ms,
-                                           s->t[a].voters.fp, true, 0, 0},
+                                           s->t[a].voters.fp, true, 0, 0, false},
                          e, n, now + s->offset[b]);
-        ack = hb_track_ack(&s->t[b], (uint64_t)a + 1);
+        ack = hb_track_ack(&s->t[b], (uint64_t)a + 1, now + s->offset[b]);
         if (back[b])
             hb_track_receive(&s->t[a],
                              &(struct hb_from){(uint64_t)b + 1, now + s->offset[b],
                                                s->t[b].cfg.lease_ms, s->t[b].voters.fp, false,
-                                               0, 0},
+                                               0, 0, false},
                              &ack, 1, local);
     }
 }
@@ -361,11 +361,11 @@ static void test_membership_changes(void **state)
 
     hb_config_defaults(&cfg, 250, 3, 0);
     hb_track_init(&t, &cfg, 1, 40);
-    hb_track_set_member(&t, 1);
+    hb_track_set_member(&t, 1, 40);
     hb_track_set_voters(&t, FP_ALL, all_ids, 1, 50);
     assert_int_equal(hb_track_lease_until(&t, 100), 100 + cfg.lease_ms); /* alone: own quorum */
-    hb_track_set_member(&t, 2);
-    hb_track_set_member(&t, 3); /* a standby does not vote on leases */
+    hb_track_set_member(&t, 2, 40);
+    hb_track_set_member(&t, 3, 70); /* a standby does not vote on leases */
     hb_track_set_voters(&t, FP_NEXT, all_ids, 2, 100);
     /* 1 and 2 vote now: 2 has echoed nothing, so only the lease of the configuration before
      * holds, from the last moment this node was in it. */
@@ -374,6 +374,7 @@ static void test_membership_changes(void **state)
     assert_false(hb_track_is_voter(&t, 3));
     assert_int_equal(hb_track_entries(&t, 100, e, 4), 2);
     assert_int_equal(e[0].silence_ms, 60); /* never heard: silent since we started, at 40 */
+    assert_int_equal(e[1].silence_ms, 30); /* never heard: silent since it became a member */
     assert_false(hb_track_up(&t, 2, 100));
     assert_true(hb_track_fenced(&t, 9, 100)); /* not a member */
     hb_track_remove_member(&t, 2);
@@ -393,7 +394,7 @@ static void test_echo_only_in_the_same_configuration(void **state)
     sim_reconfigure(&s, 0, FP_NEXT, all_ids, 3, 0);
     for (int r = 0; r < 4; r++, now += 250)
         sim_round(&s, now, all3, full);
-    assert_int_equal(hb_track_lease_until(&s.t[0], now + s.offset[0]), 0);
+    assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) <= now + s.offset[0]);
     assert_true(hb_track_up(&s.t[1], 1, now + s.offset[1])); /* heard all the same */
     assert_true(hb_track_lease_until(&s.t[1], now + s.offset[1]) > now + s.offset[1]);
 }
@@ -468,6 +469,10 @@ static void test_deaf_node_is_fenced(void **state)
         sim_round(&s, now, all3, full);
     assert_true(hb_track_up(&s.t[1], 1, now + s.offset[1]));
     assert_false(hb_track_deaf(&s.t[1], 1));
+    /* Not echoed yet: the others' reports that it is silent may still be read. */
+    assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) <= now + s.offset[0]);
+    for (int r = 0; r < 2; r++, now += 250)
+        sim_round(&s, now, all3, full);
     assert_true(hb_track_lease_until(&s.t[0], now + s.offset[0]) > now + s.offset[0]);
 }
 
@@ -479,9 +484,9 @@ static void test_heard_again_after_two_intervals(void **state)
 {
     struct sim s;
     uint64_t now = sim_steady(&s) + 600; /* the last round was at 750 */
-    struct hb_entry ack = hb_track_ack(&s.t[1], 1);
+    struct hb_entry ack = hb_track_ack(&s.t[1], 1, now + s.offset[1]);
     struct hb_from from = {2, now + s.offset[1], s.t[1].cfg.lease_ms, s.t[1].voters.fp, false, 0,
-                           0};
+                           0, false};
 
     (void)state;
     assert_true(hb_track_receive(&s.t[0], &from, &ack, 1, now + s.offset[0]));
@@ -661,6 +666,76 @@ static void test_silence_reaching_fence_is_told_at_once(void **state)
     assert_false(hb_track_silence_reached_fence(&s.t[2], now + s.offset[2]));
 }
 
+/*
+ * Stale reports (docs/failover.md): node 3 tells node 2 that node 1 is silent, then hears node 1
+ * again while its own heartbeats to node 2 are lost. Node 2 takes that report only while it is
+ * fresh (it echoed a send of node 2's at most 1.5 leases ago), and node 3 echoes node 1 only
+ * once no node may take it any more.
+ */
+static void test_stale_report_vouches_for_nothing(void **state)
+{
+    struct sim s;
+    bool alive[3] = {true, true, true};
+    const bool one_way[3][3] = {{1, 1, 0}, {1, 1, 1}, {1, 1, 1}}; /* 1 → 3 cut */
+    const bool three_mute[3][3] = {{1, 1, 1}, {1, 1, 1}, {1, 0, 1}}; /* 3 → 2 cut */
+    uint64_t now = sim_steady(&s), told, heard, echoed = 0;
+    struct hb_entry ack;
+
+    (void)state;
+    for (int r = 0; r < 4; r++, now += 250) /* node 3 does not hear node 1 for a second */
+        sim_round(&s, now, alive, one_way);
+    assert_true(hb_track_reported_silence(&s.t[1], 3, 1) >= 555);
+    told = now - 250;
+    heard = now;
+    for (; now < heard + 2000; now += 250) { /* node 3 hears node 1 again, node 2 no longer 3 */
+        /* Node 3's heartbeat of the first such round still tells the silence: node 1's came
+         * before it but said node 3 unheard, so it counted only with the acknowledgement of
+         * node 3's own. */
+        if (hb_track_silence(&s.t[2], 1, now + s.offset[2]) >= 530)
+            told = now;
+        sim_round(&s, now, alive, three_mute);
+        ack = hb_track_ack(&s.t[2], 1, now + s.offset[2]);
+        if (echoed == 0 && ack.echo_ms != 0)
+            echoed = now;
+        /* node 2's own silence of node 1 is none, so node 1 is never fenced here: what counts is
+         * whether node 3's report still does */
+        assert_false(hb_track_fenced(&s.t[1], 1, now + s.offset[1]));
+    }
+    /* Node 2 stopped taking the report 750 ms after the send of its own that it echoed, itself
+     * at most a round before the report; node 3 withheld its echoes at least that long. */
+    assert_true(echoed > 0);
+    assert_true(echoed >= told + 750);
+    assert_true(echoed <= told + 750 * 102 / 100 + 25 + 250);
+    /* Nothing is withheld from a node that says it lapsed, or that restarted: it confirms its
+     * next lease before it starts anything. */
+    for (int way = 0; way < 2; way++) {
+        struct hb_from from = {1, 0, 500, FP_ALL, true, way == 0 ? 600 : 0, 0, way == 1};
+
+        sim_init(&s);
+        now = 0;
+        for (int r = 0; r < 4; r++, now += 250)
+            sim_round(&s, now, alive, full);
+        for (int r = 0; r < 4; r++, now += 250)
+            sim_round(&s, now, alive, one_way);
+        from.send_ms = now + s.offset[0];
+        hb_track_receive(&s.t[2], &from, NULL, 0, now + s.offset[2]);
+        assert_int_equal(hb_track_ack(&s.t[2], 1, now + s.offset[2]).echo_ms, from.send_ms);
+    }
+    /* The report itself: counted while fresh, not after. Node 2 hears nobody from now on and
+     * node 1 is silent to it, so node 3's report decides. */
+    sim_init(&s);
+    now = 0;
+    for (int r = 0; r < 4; r++, now += 250)
+        sim_round(&s, now, alive, full);
+    alive[0] = false;
+    for (int r = 0; r < 3; r++, now += 250)
+        sim_round(&s, now, alive, full); /* node 1 silent: node 3 reports it at 1500 */
+    assert_true(hb_track_fenced(&s.t[1], 1, now - 250 + 10 + s.offset[1]));
+    /* no report from node 3 after 1500: node 2's send it echoed (at 1500) ages out at 2250 */
+    assert_true(hb_track_fenced(&s.t[1], 1, 1500 + 750 + s.offset[1]));
+    assert_false(hb_track_fenced(&s.t[1], 1, 1500 + 751 + s.offset[1]));
+}
+
 static void test_bounds(void **state)
 {
     assert_true(hb_config_valid(250, 3, 0));
@@ -700,6 +775,7 @@ int main(void)
         cmocka_unit_test(test_short_lease_fences_before_down),
         cmocka_unit_test(test_new_incarnation_forgets_old_reports),
         cmocka_unit_test(test_silence_reaching_fence_is_told_at_once),
+        cmocka_unit_test(test_stale_report_vouches_for_nothing),
         cmocka_unit_test(test_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

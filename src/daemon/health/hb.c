@@ -251,7 +251,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
 {
     struct hb *h = udp->data;
     struct hb_packet p;
-    bool heard_again, was_deaf;
+    bool heard_again, was_deaf, restarted;
     uint64_t now, lease_before;
     uint32_t declared;
     int idx, rv;
@@ -270,6 +270,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         log_refusal(h, addr, "authenticated, but not from a member");
         return;
     }
+    restarted = p.boot != h->replay[idx].boot;
     if (!fresh(h, idx, &p)) {
         log_refusal(h, addr, "replayed or reordered");
         return;
@@ -285,7 +286,8 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
                                                      .voters_fp = p.voters_fp,
                                                      .full = p.type == HB_TYPE_HEARTBEAT,
                                                      .lapsed_ms = p.lapsed_ms,
-                                                     .lapsed_incarnation = p.lapsed_incarnation},
+                                                     .lapsed_incarnation = p.lapsed_incarnation,
+                                                     .restarted = restarted},
                                    p.entries, p.n, now);
     /* An echo that moved the lease: the lease check tells the resource host now, not up to a
      * check later, when the old end may have passed and the host dropped what it holds. */
@@ -305,7 +307,7 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
     if (p.type == HB_TYPE_HEARTBEAT) {
         struct hb_packet ack = {.type = HB_TYPE_ACK, .n = 1};
 
-        ack.entries[0] = hb_track_ack(&h->track, p.sender);
+        ack.entries[0] = hb_track_ack(&h->track, p.sender, now);
         send_packet(h, &h->members[idx], &ack);
         /* A peer in our voter configuration that has not echoed us in it has just started, just
          * learnt of us, or just entered the configuration: a heartbeat of ours now gives both of
@@ -394,8 +396,8 @@ void hb_set_members(struct hb *h, const struct hb_member *members, size_t n)
     memcpy(h->replay, replay, sizeof(replay));
     h->n_members = n;
     for (size_t i = 0; i < n; i++)
-        hb_track_set_member(&h->track, members[i].id);
-    hb_track_set_member(&h->track, h->track.self);
+        hb_track_set_member(&h->track, members[i].id, mono_ms());
+    hb_track_set_member(&h->track, h->track.self, mono_ms());
     refresh_voters(h);
 }
 

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The clock rate difference every node allows: 1 %, far beyond any working quartz, and cheap. */
+#define DRIFT_PPM 10000
+
 void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t threshold,
                         uint32_t lease_ms)
 {
@@ -24,7 +27,7 @@ void hb_config_defaults(struct hb_config *cfg, uint32_t delay_ms, uint32_t thres
         cfg->lease_ms = lease_ms;
         cfg->interval_ms = lease_ms / 3 < delay_ms ? lease_ms / 3 : delay_ms;
     }
-    cfg->drift_ppm = 10000; /* 1 %: far beyond any working quartz, and cheap */
+    cfg->drift_ppm = DRIFT_PPM;
     /* A tenth of the lease, and at least the time a node may take to notice its own lapse. */
     cfg->margin_ms = cfg->lease_ms / 10 > HB_CHECK_MS ? cfg->lease_ms / 10 : HB_CHECK_MS;
 }
@@ -98,7 +101,7 @@ static ssize_t find(const struct hb_track *t, uint64_t id)
     return -1;
 }
 
-int hb_track_set_member(struct hb_track *t, uint64_t id)
+int hb_track_set_member(struct hb_track *t, uint64_t id, uint64_t now)
 {
     ssize_t i = find(t, id);
 
@@ -108,6 +111,7 @@ int hb_track_set_member(struct hb_track *t, uint64_t id)
         i = (ssize_t)t->n++;
         memset(&t->nodes[i], 0, sizeof(t->nodes[i]));
         t->nodes[i].id = id;
+        t->nodes[i].member_since = now;
         for (size_t k = 0; k < HB_MAX_NODES; k++)
             t->nodes[i].reported_silence[k] = HB_NEVER;
         /* Every other node learns of the newcomer as never heard. */
@@ -235,6 +239,10 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
      * are not echoed: it counts as silent, is fenced and taken over as a silent node is, and
      * its reports still count (docs/failover.md, "One-way faults"). */
     deaf = reports_us_unheard(t, from, entries, n);
+    /* Its next lease is confirmed before it starts anything, so no report of ours can outlive
+     * a lease of its that the others would fence it by: nothing to withhold. */
+    if (from->restarted || (full && from->lapsed_ms != 0))
+        p->withhold_until = 0;
     if (full) {
         p->deaf = deaf;
         p->lapsed_ms = from->lapsed_ms;
@@ -258,6 +266,7 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
     lease_declared(&p->declared, from->lease_ms, now);
     if (full) {
         p->report_at = now;
+        p->report_echo = 0;
         for (size_t k = 0; k < t->n; k++) {
             p->reported_silence[k] = HB_NEVER;
             p->reported_lease[k] = 0;
@@ -272,6 +281,8 @@ bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
             p->reported_silence[k] = entries[e].silence_ms;
             p->reported_lease[k] = entries[e].lease_ms;
         }
+        if (entries[e].id == t->self && full)
+            p->report_echo = entries[e].echo_ms;
         if (entries[e].id == t->self && entries[e].echo_ms != 0)
             echo_heard(t, p, entries[e].echo_ms);
     }
@@ -293,35 +304,84 @@ uint32_t hb_track_reported_silence(const struct hb_track *t, uint64_t reporter, 
                                                         : t->nodes[i].reported_silence[k];
 }
 
-struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from)
+/* The least fence_after() any node computes for lease: its margin is at least HB_CHECK_MS. */
+static uint64_t fence_after_least(uint32_t lease_ms)
+{
+    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+
+    return lease * (1000000 + DRIFT_PPM) / 1000000 + HB_CHECK_MS;
+}
+
+/* How long, on the reader's clock, a report about a node whose lease is lease_ms stays fresh
+ * after the send of the reader's it echoes: one and a half leases (three heartbeat intervals
+ * at the defaults, so that one lost report costs nothing). */
+static uint64_t report_fresh_ms(uint32_t lease_ms)
+{
+    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+
+    return lease + lease / 2;
+}
+
+/* Is p's newest report fresh enough to count, for a node whose lease it names as lease_ms? */
+static bool report_fresh(const struct hb_node *p, uint32_t lease_ms, uint64_t now)
+{
+    return p->report_at != 0 && p->report_echo != 0 && now >= p->report_echo &&
+           now - p->report_echo <= report_fresh_ms(lease_ms);
+}
+
+/*
+ * How long after a report that a node is silent enough to fence its author withholds its
+ * echoes: a reader takes the report until report_fresh_ms() past a send of its own that came
+ * before the report, so for at most that much real time after the report ((1 + drift) of its
+ * clock), which is at most (1 + drift)^2 times as much of the author's; plus a check's slack.
+ */
+static uint64_t withhold_after_report(uint32_t lease_ms)
+{
+    uint64_t d = 1000000 + DRIFT_PPM;
+
+    return report_fresh_ms(lease_ms) * d / 1000000 * d / 1000000 + HB_CHECK_MS;
+}
+
+/* The echo of p's newest echoable heartbeat we may send now: none while it is withheld. */
+static uint64_t echo_of(const struct hb_node *p, uint64_t now)
+{
+    return now < p->withhold_until ? 0 : p->echoable_ms;
+}
+
+struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from, uint64_t now)
 {
     ssize_t i = find(t, from);
 
-    return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : t->nodes[i].echoable_ms,
+    return (struct hb_entry){.id = from, .echo_ms = i < 0 ? 0 : echo_of(&t->nodes[i], now),
                              .silence_ms = 0};
 }
 
-/* The silence we vouch for: a node never heard has been silent since we started, no longer
- * (any echo it had from us before that is older than our start). */
+/* The silence we vouch for: a node never heard has been silent since we started or since it
+ * became a member, whichever came later, no longer (we echo members only, and any echo it had
+ * from us before our start is older than that). */
 static uint32_t vouched_silence(const struct hb_track *t, const struct hb_node *p, uint64_t now)
 {
+    uint64_t since = p->member_since > t->started_at ? p->member_since : t->started_at;
+
     if (p->heard_at != 0)
         return silence(p, now);
-    return now - t->started_at >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - t->started_at);
+    return now - since >= HB_NEVER ? HB_NEVER - 1 : (uint32_t)(now - since);
 }
 
-size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap)
+size_t hb_track_entries(struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap)
 {
     size_t k = 0;
 
     for (size_t i = 0; i < t->n && k < cap; i++) {
-        const struct hb_node *p = &t->nodes[i];
+        struct hb_node *p = &t->nodes[i];
+        uint32_t silent = vouched_silence(t, p, now), lease = lease_longest(&p->declared, now);
 
         if (p->id == t->self)
             continue;
-        out[k++] = (struct hb_entry){.id = p->id, .echo_ms = p->echoable_ms,
-                                     .silence_ms = vouched_silence(t, p, now),
-                                     .lease_ms = lease_longest(&p->declared, now)};
+        if (silent >= fence_after_least(lease))
+            p->withhold_until = now + withhold_after_report(lease);
+        out[k++] = (struct hb_entry){.id = p->id, .echo_ms = echo_of(p, now),
+                                     .silence_ms = silent, .lease_ms = lease};
     }
     return k;
 }
@@ -468,12 +528,13 @@ bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now)
         if (p->id == t->self) {
             s = vouched_silence(t, &t->nodes[target], now);
             lease = lease_longest(&t->nodes[target].declared, now);
-        } else { /* as of its report */
-            s = p->report_at == 0 ? 0 : p->reported_silence[target];
+        } else if (report_fresh(p, p->reported_lease[target], now)) { /* as of its report */
+            s = p->reported_silence[target];
             lease = p->reported_lease[target];
+        } else {
+            continue; /* the silence it told may have ended since, and its echoes resumed */
         }
-        silent += s != HB_NEVER ? s >= fence_after(&t->cfg, lease)
-                                : p->id == t->self || p->report_at != 0;
+        silent += s == HB_NEVER || s >= fence_after(&t->cfg, lease);
     }
     return t->voters.n > 0 && silent >= t->voters.n / 2 + 1;
 }

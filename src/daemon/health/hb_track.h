@@ -18,9 +18,11 @@
  *    left for HB_VOTERS_OVERLAP_MS, so that a node entering the new one later keeps its lease;
  *    and a heartbeat heard in a configuration the node enters a moment later is echoed then;
  *  - whether a peer is surely fenced: a majority of the voters (this node's own observation and
- *    the silences others report) have not heard it for lease × (1 + drift) + margin. A fenced
- *    peer's lease has expired whatever it heard, because any majority that could have renewed it
- *    shares a voter with this one (docs/failover.md).
+ *    the silences others report, while their reports are fresh) have not heard it for
+ *    lease × (1 + drift) + margin. A fenced peer's lease has expired whatever it heard, because
+ *    any majority that could have renewed it shares a voter with this one, and a voter echoes
+ *    nothing to a peer it reported silent for as long as that report may be read
+ *    (docs/failover.md, "Why it holds", "Stale reports").
  * The lease is the sender's: every heartbeat declares the lease its sender derives from it, and
  * every report names the longest lease its author heard declared lately, so nodes that apply a
  * new SameSubnetDelay at different moments still fence with a lease at least as long as any
@@ -92,6 +94,12 @@ struct hb_node {
     /* what it reports about every node (index as in nodes[]) */
     uint32_t reported_silence[HB_MAX_NODES];
     uint64_t report_at;       /* our clock when that report arrived; 0 = none */
+    uint64_t report_echo;     /* our send time that report echoed (0: none): it was made after
+                                 that send, so it is no older (hb_track_fenced) */
+    uint64_t withhold_until;  /* our clock: its heartbeats are not echoed before then, since one
+                                 of ours said it was silent long enough to fence (entries) */
+    uint64_t member_since;    /* our clock: it became a member (a node never heard has been
+                                 silent since then, no longer) */
     uint32_t reported_lease[HB_MAX_NODES];
     struct hb_lease_memory declared; /* the leases it declared to us */
     bool silence_told;        /* our silence of it has reached a fence and we said so */
@@ -137,8 +145,8 @@ bool hb_config_valid(uint32_t delay_ms, uint32_t threshold, uint32_t lease_ms);
 void hb_track_init(struct hb_track *t, const struct hb_config *cfg, uint64_t self, uint64_t now);
 /* A new configuration from now on (a changed SameSubnetDelay changes the lease). */
 void hb_track_set_config(struct hb_track *t, const struct hb_config *cfg, uint64_t now);
-/* Adds a member (a no-op for one already known); members not named keep their state. */
-int hb_track_set_member(struct hb_track *t, uint64_t id);
+/* Adds a member at now (a no-op for one already known); members not named keep their state. */
+int hb_track_set_member(struct hb_track *t, uint64_t id, uint64_t now);
 /*
  * Our voter configuration from now on: its fingerprint (nonzero) and voters (members or not yet).
  * The same fingerprint again changes nothing. A new one keeps the one before for the lease
@@ -159,6 +167,7 @@ struct hb_from {
     bool full;          /* a heartbeat (reports on every node), not an acknowledgement */
     uint32_t lapsed_ms; /* how long the sender has run nothing for want of a lease (0: not so) */
     uint64_t lapsed_incarnation; /* the sender's incarnation it can no longer run anything of */
+    bool restarted;     /* its process started since its datagram before (a new boot id) */
 };
 
 /*
@@ -171,10 +180,17 @@ struct hb_from {
  */
 bool hb_track_receive(struct hb_track *t, const struct hb_from *from,
                       const struct hb_entry *entries, size_t n, uint64_t now);
-/* The one entry of the acknowledgement to send to from after receiving its heartbeat. */
-struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from);
-/* The entries of the heartbeat to send now (one per other member); returns the count. */
-size_t hb_track_entries(const struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap);
+/* The one entry of the acknowledgement to send to from after receiving its heartbeat at now. */
+struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from, uint64_t now);
+/*
+ * The entries of the heartbeat to send now (one per other member); returns the count. A member
+ * whose silence these entries report long enough to fence it is not echoed, here or in
+ * acknowledgements, for as long as any node may still rely on this report (hb_track_fenced
+ * takes a report only while it is that fresh): a report that the member is silent stays true of
+ * every echo from us while it can be used (docs/failover.md, "Stale reports"). Not from a member
+ * that restarted or says it lapsed since: it confirms any lease before it starts anything.
+ */
+size_t hb_track_entries(struct hb_track *t, uint64_t now, struct hb_entry *out, size_t cap);
 /*
  * The incarnation of node id as this node's database has it. When it changes, the node came back
  * with a new lease after a lapse or a start: the silences others reported before describe the
@@ -222,7 +238,9 @@ uint64_t hb_track_lease_until(const struct hb_track *t, uint64_t now);
  * (docs/failover.md, "Lossy links"). Not extrapolated: the lapse may have ended since.
  */
 uint32_t hb_track_lapsed(const struct hb_track *t, uint64_t id, uint64_t now);
-/* Has a majority of the voters surely not heard node id for longer than its lease could run? */
+/* Has a majority of the voters surely not heard node id for longer than its lease could run?
+ * Another voter's report counts only while it is fresh: it echoed a send of ours no longer ago
+ * than one and a half of the leases it names. */
 bool hb_track_fenced(const struct hb_track *t, uint64_t id, uint64_t now);
 
 #endif
