@@ -17,9 +17,9 @@
 #               side).  Link first, so that no killed socket says goodbye.  As after a power cut,
 #               the node comes back with no address configured, link up, its stack restarted.
 #   link cut    the owner's link goes down (lab_link_down); healed after the takeover.
-#   app crash   every nginx process of the owner stopped (SIGSTOP), then SIGKILL to all of them,
-#               master and workers: the workers of a killed master keep serving on the
-#               inherited socket, so killing the master alone is no outage.
+#   app crash   SIGKILL to every nginx process of the owner, master and worker in one call: the
+#               workers of a killed master keep serving on the inherited socket, so killing the
+#               master alone is no outage.
 # A node fault is measured from the fault to the first 200 from another node (takeover_ms); an
 # application crash from the fault to the first 200 after the first failed request
 # (recovered_ms), from whichever node.  Separately, the application's own start time: nginx
@@ -106,11 +106,17 @@ appfo_status_url() {
     echo "http://$APPFO_IP:80/"
 }
 
-# PIDs of node I's nginx processes.
+# PIDs of node I's live nginx processes.  Not the zombies: a killed nginx daemonised by the OCF
+# agent stays one until clussvc, its subreaper, reaps it before the agent's next action; taken
+# for a running nginx it let a round count as settled before the restart, and the next round
+# "kill" only what was already dead.
 appfo_nginx_pids() { # I
-    local pid
+    local pid stat
     for pid in $(ip netns pids "$(lab_node_ns "$1")" 2>/dev/null); do
-        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == nginx ]] && echo "$pid"
+        [[ $(cat "/proc/$pid/comm" 2>/dev/null) == nginx ]] || continue
+        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+        stat=${stat##*) }
+        [[ ${stat%% *} != Z ]] && echo "$pid"
     done
     return 0
 }
@@ -120,14 +126,10 @@ appfo_node_crash() { # I
     bench_kill_all "$1"
 }
 
-# Stopped first, then killed: kill(1) signals one process after the other, and a master that
-# sees its worker die before its own SIGKILL arrives forks a new worker, which goes on serving
-# on the inherited socket until the agent's stop finds it (a round then measured no crash).
 appfo_app_crash() { # I
     local -a pids
     mapfile -t pids < <(appfo_nginx_pids "$1")
     ((${#pids[@]})) || appfo_die "n$1 owns the group but runs no nginx"
-    kill -STOP "${pids[@]}"
     kill -KILL "${pids[@]}"
 }
 
@@ -220,6 +222,7 @@ appfo_round() { # ROW FAULT RESTART SETTLED
         node=$(lab_probe_get p "$nkey" --from "$t")
         [[ $node != "n$old" ]] || node="same"
     fi
+    [[ $ms != -1 ]] || ms=- # no answer after the outage began: a failed round, not a time
     record "$1" "$ms" "$(lab_probe_get p overlap --from "$t")" "$node"
     printf 'appfailover: %-44s %8s ms\n' "$1" "$ms" >&2
 }
