@@ -1399,6 +1399,14 @@ lab_witness_cluster() {
     lab_wait_for "$name: the cluster IP answers" 15 lab_ip_answers "$LAB_FO_IP"
 }
 
+# lab_all_vote "I..." — every node I... is a voter (member_role=1: RAFT_VOTER).
+lab_all_vote() {
+    local i
+    for i in $1; do
+        lab_nodeinfo_is "$i" member_role=1 || return 1
+    done
+}
+
 # lab_group_owner VIEWER [GROUP] — the owner of GROUP (default "Cluster Group") as node VIEWER's
 # clussvc reports it; prints nothing if the group has no owner.  Fails if VIEWER does not answer.
 lab_group_owner() {

@@ -214,11 +214,7 @@ lab_assert -m "property set SameSubnetDelay 500" \
 lab_assert_within "every node has SameSubnetDelay 500" 10 prop_is SameSubnetDelay 500
 # Every node votes again (dynamic quorum gives back the votes of the restart above one change at
 # a time): a kill before that could leave the survivors without a majority.
-all_vote() {
-    local i
-    for i in $ALL; do lab_nodeinfo_is "$i" member_role=1 || return 1; done
-}
-lab_assert_within "every node votes" 15 all_vote
+lab_assert_within "every node votes" 15 lab_all_vote "$ALL"
 owner=$(lab_owner "$LAB_FO_IP")
 lab_wait_for "slow: the prober hears n$owner" 3 lab_probe_answered_by p "n$owner"
 t=$EPOCHREALTIME

@@ -27,12 +27,7 @@ lab_init 3
 lab_witness_cluster witpartial
 W=$LAB_WITNESS
 
-all_vote() { # both nodes and the witness vote (member_role=1: RAFT_VOTER)
-    local i
-    for i in 1 2 "$W"; do
-        lab_nodeinfo_is "$i" member_role=1 || return 1
-    done
-}
+all_vote() { lab_all_vote "1 2 $W"; } # both nodes and the witness vote
 steady() { all_vote && lab_fo_settled "1 2"; }
 other() { [[ $1 == 1 ]] && echo 2 || echo 1; }
 lab_assert_within "both nodes and the witness vote" 20 all_vote
