@@ -316,12 +316,11 @@ static void recv_cb(uv_udp_t *udp, ssize_t nread, const uv_buf_t *buf,
         if (p.voters_fp == h->track.voters.fp && !hb_track_echoed(&h->track, p.sender))
             heard_again = true;
     }
-    if (heard_again) {
-        struct hb_packet mine = {.type = HB_TYPE_HEARTBEAT};
-
-        mine.n = hb_track_entries(&h->track, mono_ms(), mine.entries, HB_MAX_NODES);
-        send_packet(h, &h->members[idx], &mine);
-    }
+    /* Ours goes out in this turn of the loop, once every datagram waiting has been read: built
+     * now, after a stall of this node, it would report peers silent whose heartbeats are still
+     * unread, and withhold its echoes from them (hb_track_entries). */
+    if (heard_again)
+        send_soon(h);
 }
 
 /* ------------------------------------------------------------------------------------------ */
