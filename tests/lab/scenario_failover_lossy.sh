@@ -8,7 +8,7 @@
 # lease lapse now and then, and the others fence and take over a node they stop hearing. What
 # must hold at every rate: never two answerers and, once the loss ends, every node Up and one
 # owner named by all; at 10 and 30 % no outage longer than OUTAGE_LIMIT_MS. At 50 % input loss
-# the longest outage is printed, not bounded: it has reached 6 s (docs/failover.md, "Lossy
+# the longest outage is printed, not bounded: it has reached 4 s (docs/failover.md, "Lossy
 # links"), which is the open part of this fault.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
