@@ -182,14 +182,23 @@ record() { # ROW MS OVERLAP NODE
     [[ -z $4 || " ${NODES_SEEN[$1]:-} " == *" $4 "* ]] || NODES_SEEN[$1]+="$4 "
 }
 
+# The prober's HTTP timeout (its default): a probe younger than that may still be answered.
+APPFO_PROBE_TIMEOUT_S=2
+
 # True once the fault at T on nOLD is over: KIND node (another node answers) or app (any
-# node answers after the outage began).
+# node answers after the outage began).  For an application crash only probes sent at least
+# the prober's timeout ago are judged: the probes overlap, and one still in flight (a loaded
+# machine answers some in hundreds of ms) looked unanswered, with a later one answered before
+# the kill taken for the recovery; the round then ended before the restart.
 appfo_recovered() { # KIND T OLD
+    local to
     if [[ $1 == node ]]; then
         [[ -n $(lab_probe_get p takeover_node --from "$2" --old "n$3") ]]
     else
-        [[ $(lab_probe_get p recovered_ms --from "$2") != -1 &&
-            $(lab_probe_get p outage --from "$2") == 1 ]]
+        to=$(awk -v t="$EPOCHREALTIME" -v g="$APPFO_PROBE_TIMEOUT_S" 'BEGIN {
+            printf "%.6f", t - g }')
+        [[ $(lab_probe_get p recovered_ms --from "$2" --to "$to") != -1 &&
+            $(lab_probe_get p outage --from "$2" --to "$to") == 1 ]]
     fi
 }
 
