@@ -304,10 +304,16 @@ uint32_t hb_track_reported_silence(const struct hb_track *t, uint64_t reporter, 
                                                         : t->nodes[i].reported_silence[k];
 }
 
+/* A peer's lease as a report names it, the longest the bounds allow when unknown (0). */
+static uint64_t lease_or_max(uint32_t lease_ms)
+{
+    return lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+}
+
 /* The least fence_after() any node computes for lease: its margin is at least HB_CHECK_MS. */
 static uint64_t fence_after_least(uint32_t lease_ms)
 {
-    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+    uint64_t lease = lease_or_max(lease_ms);
 
     return lease * (1000000 + DRIFT_PPM) / 1000000 + HB_CHECK_MS;
 }
@@ -317,7 +323,7 @@ static uint64_t fence_after_least(uint32_t lease_ms)
  * at the defaults, so that one lost report costs nothing). */
 static uint64_t report_fresh_ms(uint32_t lease_ms)
 {
-    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+    uint64_t lease = lease_or_max(lease_ms);
 
     return lease + lease / 2;
 }
@@ -325,7 +331,7 @@ static uint64_t report_fresh_ms(uint32_t lease_ms)
 /* Is p's newest report fresh enough to count, for a node whose lease it names as lease_ms? */
 static bool report_fresh(const struct hb_node *p, uint32_t lease_ms, uint64_t now)
 {
-    return p->report_at != 0 && p->report_echo != 0 && now >= p->report_echo &&
+    return p->report_echo != 0 && now >= p->report_echo && /* set by full reports only */
            now - p->report_echo <= report_fresh_ms(lease_ms);
 }
 
@@ -374,10 +380,12 @@ size_t hb_track_entries(struct hb_track *t, uint64_t now, struct hb_entry *out, 
 
     for (size_t i = 0; i < t->n && k < cap; i++) {
         struct hb_node *p = &t->nodes[i];
-        uint32_t silent = vouched_silence(t, p, now), lease = lease_longest(&p->declared, now);
+        uint32_t silent, lease;
 
         if (p->id == t->self)
             continue;
+        silent = vouched_silence(t, p, now);
+        lease = lease_longest(&p->declared, now);
         if (silent >= fence_after_least(lease))
             p->withhold_until = now + withhold_after_report(lease);
         out[k++] = (struct hb_entry){.id = p->id, .echo_ms = echo_of(p, now),
@@ -456,7 +464,7 @@ uint32_t hb_track_lapsed(const struct hb_track *t, uint64_t id, uint64_t now)
 /* How long a voter must not have heard a node whose declared lease is lease_ms (0: unknown). */
 static uint64_t fence_after(const struct hb_config *cfg, uint32_t lease_ms)
 {
-    uint64_t lease = lease_ms != 0 ? lease_ms : LEASE_MAX_MS;
+    uint64_t lease = lease_or_max(lease_ms);
 
     return lease * (1000000 + cfg->drift_ppm) / 1000000 + cfg->margin_ms;
 }
