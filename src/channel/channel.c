@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +31,7 @@
 #include "channel/psk.h"
 #include "channel/resolve.h"
 #include "channel/secret_file.h"
+#include "channel/thin_stream.h"
 #include "common/address.h"
 #include "common/hex.h"
 #include "common/wire.h"
@@ -249,12 +249,9 @@ static ssize_t push_nosignal(gnutls_transport_ptr_t ptr, const giovec_t *iov, in
 
 static int session_init(struct channel *c, unsigned flags, int timeout_ms)
 {
-    int one = 1;
     int rv;
 
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    /* A thin stream: lost segments again after one RTO, not after doubling ones (tunnel.c). */
-    setsockopt(c->fd, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, &one, sizeof(one));
+    thin_stream_tune(c->fd);
     rv = psk_session_init(&c->session, flags, c->fd);
     if (rv < 0)
         return rv;

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <gnutls/gnutls.h>
 
 #include "channel/psk.h"
+#include "channel/thin_stream.h"
 
 /* Bytes on their way in one direction: bytes[off..off+len). */
 struct flow {
@@ -121,7 +121,6 @@ static void timer_cb(uv_timer_t *t);
 static struct tunnel *tunnel_new(const struct tunnel_config *cfg, int fd, bool client)
 {
     struct tunnel *tn = calloc(1, sizeof(*tn));
-    int one = 1;
 
     assert(cfg->preamble_max <= TUNNEL_BUF_BYTES);
     if (tn == NULL)
@@ -137,11 +136,7 @@ static struct tunnel *tunnel_new(const struct tunnel_config *cfg, int fd, bool c
     tn->tcp_poll.data = tn->timer.data = tn->pair_poll.data = tn;
     tn->open_handles = 2;
     uv_timer_start(&tn->timer, timer_cb, cfg->setup_ms, 0);
-    /* The pump hands each record over as soon as it has it; a lost segment of this thin stream
-     * is sent again after one RTO, not after doubling ones (a lossy link must not hold raft's
-     * messages back for seconds). Both are hints: without them it only runs slower. */
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    setsockopt(fd, IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS, &one, sizeof(one));
+    thin_stream_tune(fd); /* the pump hands each record over as soon as it has it */
     return tn;
 }
 

@@ -163,6 +163,24 @@ static const struct {
     {"applied: confirmed", APPLIED, 0, 0, false, 0, LEASE(2200, 1, 1, 0, 2)},
 };
 
+/* Starting needs the lease held and confirmed, and the end the host last heard still ahead. */
+static void test_lease_may_start(void **state)
+{
+    struct health_lease l = (struct health_lease)LEASE(950, 1, 1, 0, 0);
+
+    (void)state;
+    assert_true(health_lease_may_start(&l, 950, 400));
+    assert_true(health_lease_may_start(&l, 1200, 900)); /* an echo moved it, not checked yet */
+    assert_false(health_lease_may_start(&l, 950, 950));
+    /* ran out at 950 and an echo brought a new lease before the next check: a lapse to count */
+    assert_false(health_lease_may_start(&l, 1500, 960));
+    l.confirmed = false;
+    assert_false(health_lease_may_start(&l, 1200, 900));
+    assert_int_equal(health_lease_check(&l, 1500, 960, true, false), TELL | CONFIRM | TERMINATE);
+    health_lease_confirmed(&l, l.lapses, true);
+    assert_true(health_lease_may_start(&l, 1500, 970));
+}
+
 /* What heartbeats say of a lapse: from the end of the lease lost, once nothing runs, until the
  * node's next lease is confirmed. */
 static void test_lease_idle_since(void **state)
@@ -567,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_lease_check),
         cmocka_unit_test(test_lease_confirmed),
         cmocka_unit_test(test_lease_story),
+        cmocka_unit_test(test_lease_may_start),
         cmocka_unit_test(test_lease_idle_since),
         cmocka_unit_test(test_node_transition),
         cmocka_unit_test(test_failover_threshold),

@@ -146,18 +146,13 @@ void health_sync(struct health *h, bool props_known)
     hb_set_config(h->hb, &cfg);
 }
 
-bool health_holds_lease(const struct health *h)
-{
-    uint64_t now = h->host->now(h->host);
-
-    return h->hb != NULL && hb_track_lease_until(hb_tracker(h->hb), now) > now;
-}
-
 bool health_may_start_resources(void *arg)
 {
     const struct health *h = arg;
+    uint64_t now = h->host->now(h->host);
 
-    return health_holds_lease(h) && h->lease.confirmed;
+    return h->hb != NULL &&
+           health_lease_may_start(&h->lease, hb_track_lease_until(hb_tracker(h->hb), now), now);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -53,8 +53,6 @@ void health_forget(struct health *h);
  * Up once it follows a leader. props_known: the node has caught up with its cluster once, so
  * the cluster properties it holds (QuorumLease) are current. Runs after every apply. */
 void health_sync(struct health *h, bool props_known);
-/* Does this node hold its quorum lease now (may it keep resources online)? */
-bool health_holds_lease(const struct health *h);
 /* May it bring resources online: it holds the lease, and after a lapse it has confirmed the new
  * one (so no move of its groups can be pending). arg is the struct health; rgm's gate. */
 bool health_may_start_resources(void *arg);

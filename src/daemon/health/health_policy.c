@@ -45,6 +45,12 @@ unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now
     return actions;
 }
 
+bool health_lease_may_start(const struct health_lease *l, uint64_t until, uint64_t now)
+{
+    assert(l != NULL);
+    return until > now && l->confirmed && l->sent > now;
+}
+
 uint64_t health_lease_idle_since(const struct health_lease *l, bool runs_something)
 {
     assert(l != NULL);

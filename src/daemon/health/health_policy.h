@@ -54,6 +54,13 @@ enum health_lease_action {
 unsigned health_lease_check(struct health_lease *l, uint64_t until, uint64_t now,
                             bool holds_local, bool terminating);
 /*
+ * Whether resources may start at now, until being the lease end heartbeats give: the lease is
+ * held and confirmed, and the end the resource host was last told has not passed. Once that
+ * end passes the host has stopped what it held, so a lease an echo brought back since is a
+ * lapse the next check counts: nothing starts in between on the old confirmation.
+ */
+bool health_lease_may_start(const struct health_lease *l, uint64_t until, uint64_t now);
+/*
  * The CONFIRM_NODE tagged lapses was committed (ok) or not: the lease is confirmed only if no
  * lapse came meanwhile. The next check asks again otherwise.
  */
