@@ -7,9 +7,8 @@
 # echo from a majority within two delays: light loss costs nothing, heavy loss makes the owner's
 # lease lapse now and then, and the others fence and take over a node they stop hearing. What
 # must hold at every rate: never two answerers and, once the loss ends, every node Up and one
-# owner named by all; at 10 and 30 % no outage longer than OUTAGE_LIMIT_MS. At 50 % input loss
-# the longest outage is printed, not bounded: it has reached 4 s (docs/failover.md, "Lossy
-# links"), which is the open part of this fault.
+# owner named by all, and no outage longer than OUTAGE_LIMIT_MS. The longest outage of each round
+# is printed; docs/failover.md ("Lossy links") has what they measured.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
@@ -17,9 +16,10 @@ lab_require_probe_tools
 lab_require_cmd nft
 
 LOSS_SECONDS=8
-# A takeover (a fence after a lease, then the address moved), with a lease of lost heartbeats
-# on either side of it.
-OUTAGE_LIMIT_MS=4000
+# A lapse, the lease back and its confirmation learnt over the lossy link, or a takeover: twice
+# the longest outage measured (1.5 s at 50 % input loss, raft's messages to the owner held back
+# by a run of lost retransmissions).
+OUTAGE_LIMIT_MS=3000
 
 lab_init 3
 lab_failover_cluster folossy
@@ -44,10 +44,8 @@ lossy_round() { # DIRECTION PERCENT
     ms=$(lab_probe_get p longest_gap_ms --from "$t")
     printf '%s on n%s: longest outage %s ms, the group now on n%s\n' "$label" "$owner" "$ms" \
         "$(lab_owner "$LAB_FO_IP")"
-    if [[ $1/$2 != input/50 ]]; then
-        lab_assert -m "$label: no outage longer than $OUTAGE_LIMIT_MS ms ($ms ms)" \
-            lab_probe_at_most p longest_gap_ms "$OUTAGE_LIMIT_MS" --from "$t"
-    fi
+    lab_assert -m "$label: no outage longer than $OUTAGE_LIMIT_MS ms ($ms ms)" \
+        lab_probe_at_most p longest_gap_ms "$OUTAGE_LIMIT_MS" --from "$t"
     lab_assert -m "$label: never two answerers" lab_probe_is p double_answers 0 --from "$t"
 }
 

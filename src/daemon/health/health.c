@@ -179,10 +179,14 @@ static void confirmed(void *arg, int rv, uint32_t status, const char *errmsg)
 {
     struct health *h = arg;
 
-    (void)errmsg;
     health_lease_confirmed(&h->lease, h->lease.confirm_lapses, rv == 0 && status == 0);
     if (h->lease.confirmed)
         LOGI("health", "lease confirmed: resources may start");
+    else if (rv < 0 || status != 0)
+        LOGD("health", "the lease's confirmation failed: %s",
+             errmsg != NULL && *errmsg ? errmsg : strerror(rv < 0 ? -rv : EIO));
+    else
+        LOGD("health", "the lease's confirmation came after a lapse: it counts for nothing");
     h->host->kick(h->host);
 }
 
@@ -194,6 +198,7 @@ static void confirm_lease(struct health *h)
     cdb_cmd_confirm_node(&w, h->host->node_id, wall_ms());
     h->lease.confirming = true; /* confirmed clears it, maybe before submit returns */
     h->lease.confirm_lapses = h->lease.lapses;
+    LOGD("health", "lease held: confirming it (lapse %llu)", (unsigned long long)h->lease.lapses);
     if (!host_submit_writer(h->host, &w, confirmed, h))
         h->lease.confirming = false;
 }

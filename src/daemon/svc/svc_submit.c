@@ -262,6 +262,8 @@ static void forward_done(uv_work_t *work, int status)
         if (sub->version > s->sync.leader_version_seen)
             s->sync.leader_version_seen = sub->version;
         if (cdb_version(s->db) < sub->version) {
+            LOGD("svc", "the leader committed it at version %llu; this node has applied %llu",
+                 (unsigned long long)sub->version, (unsigned long long)cdb_version(s->db));
             sub->deadline = svc_now_ms() + (sub->call != NULL ? CATCH_UP_MS : APPLY_WAIT_MS);
             sub->next = s->submit.deferred;
             s->submit.deferred = sub;
