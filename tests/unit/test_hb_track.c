@@ -685,6 +685,9 @@ static void test_stale_report_vouches_for_nothing(void **state)
     for (int r = 0; r < 4; r++, now += 250) /* node 3 does not hear node 1 for a second */
         sim_round(&s, now, alive, one_way);
     assert_true(hb_track_reported_silence(&s.t[1], 3, 1) >= 555);
+    /* the withholding began, and is told once */
+    assert_int_equal(hb_track_withhold_change(&s.t[2], 1, now + s.offset[2]), 1);
+    assert_int_equal(hb_track_withhold_change(&s.t[2], 1, now + s.offset[2]), 0);
     told = now - 250;
     heard = now;
     for (; now < heard + 2000; now += 250) { /* node 3 hears node 1 again, node 2 no longer 3 */
@@ -704,6 +707,8 @@ static void test_stale_report_vouches_for_nothing(void **state)
     /* Node 2 stopped taking the report 750 ms after the send of its own that it echoed, itself
      * at most a round before the report; node 3 withheld its echoes at least that long. */
     assert_true(echoed > 0);
+    assert_int_equal(hb_track_withhold_change(&s.t[2], 1, now + s.offset[2]), -1);
+    assert_int_equal(hb_track_withhold_change(&s.t[2], 1, now + s.offset[2]), 0);
     assert_true(echoed >= told + 750);
     assert_true(echoed <= told + 750 * 102 / 100 + 25 + 250);
     /* Nothing is withheld from a node that says it lapsed, or that restarted: it confirms its

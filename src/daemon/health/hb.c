@@ -129,14 +129,35 @@ static void send_packet(struct hb *h, const struct hb_member *m, struct hb_packe
     uv_udp_try_send(&h->udp, &b, 1, (const struct sockaddr *)&ss);
 }
 
+/* A voter that reported a node silent long enough to fence echoes none of its heartbeats for a
+ * while (hb_track_entries): that node may lose its lease through us, so it is logged. */
+static void log_withholding(struct hb *h, uint64_t now)
+{
+    for (size_t i = 0; i < h->n_members; i++) {
+        uint64_t id = h->members[i].id;
+
+        switch (hb_track_withhold_change(&h->track, id, now)) {
+        case 1:
+            LOGI("hb", "node %llu has been silent long enough to fence: its heartbeats are not "
+                 "echoed for a while", (unsigned long long)id);
+            break;
+        case -1:
+            LOGI("hb", "node %llu's heartbeats are echoed again", (unsigned long long)id);
+            break;
+        }
+    }
+}
+
 static void send_all(struct hb *h)
 {
     struct hb_packet p = {.type = HB_TYPE_HEARTBEAT};
+    uint64_t now = mono_ms();
 
     refresh_voters(h);
-    p.n = hb_track_entries(&h->track, mono_ms(), p.entries, HB_MAX_NODES);
+    p.n = hb_track_entries(&h->track, now, p.entries, HB_MAX_NODES);
+    log_withholding(h, now);
     if (h->idle_since != 0) {
-        uint64_t idle = mono_ms() - h->idle_since;
+        uint64_t idle = now - h->idle_since;
 
         p.lapsed_ms = idle >= UINT32_MAX ? UINT32_MAX - 1 : (uint32_t)idle;
         p.lapsed_incarnation = h->idle_incarnation;

@@ -354,6 +354,20 @@ static uint64_t echo_of(const struct hb_node *p, uint64_t now)
     return now < p->withhold_until ? 0 : p->echoable_ms;
 }
 
+int hb_track_withhold_change(struct hb_track *t, uint64_t id, uint64_t now)
+{
+    ssize_t i = find(t, id);
+    bool withholding;
+
+    if (i < 0)
+        return 0;
+    withholding = now < t->nodes[i].withhold_until;
+    if (withholding == t->nodes[i].withhold_told)
+        return 0;
+    t->nodes[i].withhold_told = withholding;
+    return withholding ? 1 : -1;
+}
+
 struct hb_entry hb_track_ack(const struct hb_track *t, uint64_t from, uint64_t now)
 {
     ssize_t i = find(t, from);

@@ -103,6 +103,7 @@ struct hb_node {
     uint32_t reported_lease[HB_MAX_NODES];
     struct hb_lease_memory declared; /* the leases it declared to us */
     bool silence_told;        /* our silence of it has reached a fence and we said so */
+    bool withhold_told;       /* we said its echoes are withheld, and not since that they resume */
     bool deaf;                /* its newest heartbeat said it does not hear us: not counted */
     uint32_t lapsed_ms;       /* its newest heartbeat: how long it had run nothing for want of a
                                  lease then (0: not so) */
@@ -207,6 +208,9 @@ bool hb_track_incarnation(const struct hb_track *t, uint64_t id, uint64_t *ret);
  * majority's reports to fence the peer, and ours would otherwise come up to an interval late.
  */
 bool hb_track_silence_reached_fence(struct hb_track *t, uint64_t now);
+/* Have we begun (1) or ended (-1) withholding echoes from node id since we last asked, or
+ * neither (0)? For the log: a withholding explains a lease another node cannot keep. */
+int hb_track_withhold_change(struct hb_track *t, uint64_t id, uint64_t now);
 /* Did node id's newest heartbeat say it has not heard us for two intervals (so that it was not
  * counted as heard)? */
 bool hb_track_deaf(const struct hb_track *t, uint64_t id);

@@ -182,6 +182,9 @@ static void confirmed(void *arg, int rv, uint32_t status, const char *errmsg)
     health_lease_confirmed(&h->lease, h->lease.confirm_lapses, rv == 0 && status == 0);
     if (h->lease.confirmed)
         LOGI("health", "lease confirmed: resources may start");
+    else if (rv == -ETIMEDOUT) /* the leader committed it, this node has not caught up since */
+        LOGW("health", "the lease's confirmation: %s; confirming again",
+             errmsg != NULL && *errmsg ? errmsg : strerror(ETIMEDOUT));
     else if (rv < 0 || status != 0)
         LOGD("health", "the lease's confirmation failed: %s",
              errmsg != NULL && *errmsg ? errmsg : strerror(rv < 0 ? -rv : EIO));
