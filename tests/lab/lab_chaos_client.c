@@ -15,7 +15,8 @@
  * application after the other: group PREFIX-appg-NNNNNN is created, then in it resource
  * PREFIX-app-NNNNNN (a Generic Application running "/bin/sleep 9NNNNNN", so that its process
  * can be told apart), brought online, taken offline (waiting until it is Offline: a fault on its
- * owner may have brought it online elsewhere meanwhile), deleted, and its group deleted:
+ * owner may have brought it online elsewhere meanwhile), deleted, and its group deleted (taken
+ * offline first if it says it is not: an empty group that failed over reports itself Online):
  *
  *   app-created NAME | app-online NAME | app-offline NAME | app-deleted NAME
  *
@@ -260,6 +261,11 @@ static DWORD app_group_attempt(HCLUSTER h, struct app *a, bool uncertain)
         status = g != NULL ? DeleteClusterGroup(g) : GetLastError();
         if (status == ERROR_GROUP_NOT_FOUND && uncertain)
             status = ERROR_SUCCESS;
+        /* Only an offline group is deleted; an empty one that failed over reports Online. */
+        if (status == ERROR_INVALID_STATE) {
+            status = OfflineClusterGroup(g);
+            status = status == ERROR_SUCCESS ? ERROR_IO_PENDING : status;
+        }
     }
     if (g != NULL)
         CloseClusterGroup(g);
@@ -283,7 +289,7 @@ static const char *app_step(struct client *c, struct app *a)
         snprintf(a->name, sizeof(a->name), "%s-app-%06ld", c->prefix, a->id);
     }
     wname = widen(a->name);
-    for (;;) {
+    for (DWORD told = ERROR_SUCCESS;;) {
         HCLUSTER h = cluster(c);
 
         status = h == NULL ? ERROR_CLUSTER_NODE_UNREACHABLE
@@ -292,6 +298,9 @@ static const char *app_step(struct client *c, struct app *a)
                      : app_attempt(h, a, wname, uncertain);
         if (status == ERROR_SUCCESS)
             break;
+        if (status != told) /* why a step takes long: each new failure once */
+            fprintf(stderr, "%s, step %d: error %lu\n", a->name, (int)a->step,
+                    (unsigned long)(told = status));
         if (status == ERROR_IO_PENDING) { /* an offline under way: look again */
             pause_ms(c->interval_ms);
             continue;

@@ -11,6 +11,9 @@
 #   pause    its clussvc frozen (SIGSTOP) for 0.5-2 s, then resumed
 #   freeze   every process of the node frozen (a paused VM) for 0.5-2 s, then thawed
 #   deaf     every packet arriving at it dropped for 0.5-2 s (it still sends), then healed
+#   mute     every packet leaving it dropped for 0.5-2 s (it still hears), then healed
+#   lossy    30-50 % of the packets arriving at it, or leaving it, lost for 1-4 s, then healed
+#   flap     its link down and up, each for 100-500 ms, for 0.5-2 s, then up
 #   restart  its clussvc stopped cleanly, then started again
 #   evict    evicted through another node (it wipes itself), then added back
 #   move     the Cluster Group moved to it (or elsewhere if it owns it)
@@ -36,7 +39,7 @@ ROUNDS=${CHAOS_ROUNDS:-25}
 SEED=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$SEED
 echo "chaos: $ROUNDS rounds, CHAOS_SEED=$SEED"
-FAULTS=(kill link pause freeze deaf restart evict move)
+FAULTS=(kill link pause freeze deaf mute lossy flap restart evict move)
 TOPOLOGY=${CHAOS_TOPOLOGY:-five}
 
 if [[ $TOPOLOGY == witness ]]; then
@@ -78,6 +81,20 @@ sleep_ms() { # MS — a fault's length is the point here, so this sleeps
     sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"
 }
 
+lose_for() { # I MS — a random 30-50 % of node I's input or output lost for twice MS
+    local direction=input
+    ((RANDOM % 2)) || direction=output
+    "lab_lose_$direction" "$1" $((30 + RANDOM % 21)) && sleep_ms $((2 * $2)) && lab_drop_none "$1"
+}
+
+flap_for() { # I MS — node I's link down and up, each for 100-500 ms, for about MS; up at the end
+    local end=$((${EPOCHREALTIME/./} / 1000 + $2))
+    while ((${EPOCHREALTIME/./} / 1000 < end)); do
+        lab_link_down "$1" && sleep_ms $((100 + RANDOM % 401)) &&
+            lab_link_up "$1" && sleep_ms $((100 + RANDOM % 401)) || return 1
+    done
+}
+
 evict_and_add() { # I — evicts nI through another node, waits for it to wipe itself, adds it back
     local victim=$1 via out
     via=$(lab_others "$victim" | cut -d' ' -f1)
@@ -113,6 +130,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
     pause) lab_pause_node "$node" && sleep_ms "$ms" && lab_resume_node "$node" ;;
     freeze) lab_freeze_node "$node" && sleep_ms "$ms" && lab_thaw_node "$node" ;;
     deaf) lab_drop_input "$node" && sleep_ms "$ms" && lab_drop_none "$node" ;;
+    mute) lab_drop_output "$node" && sleep_ms "$ms" && lab_drop_none "$node" ;;
+    lossy) lose_for "$node" "$ms" ;;
+    flap) flap_for "$node" "$ms" ;;
     restart) lab_stop_node "$node" && lab_start_node "$node" ;;
     evict) evict_and_add "$node" ;;
     move)
