@@ -184,6 +184,9 @@ enum rpc_field {
                            * has no quorum: it may be out of date; in a QUERY request: such
                            * an answer is welcome */
     RPC_F_QUARANTINED,    /* i64: the node is quarantined until then, wall-clock ms (0: not) */
+    RPC_F_STATE_DIR_ERRNO, /* u32, NODE_INFO: why the state directory cannot be written (an
+                            * errno; 0: it can) */
+    RPC_F_STATE_DIR_FREE, /* u64, NODE_INFO: bytes free for the state directory */
 };
 
 enum rpc_query {

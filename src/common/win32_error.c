@@ -24,6 +24,7 @@ static const struct win32_error_entry error_table[] = {
     {8, "ERROR_NOT_ENOUGH_MEMORY", "Not enough memory is available to process this command."},
     {13, "ERROR_INVALID_DATA", "The data is invalid."},
     {14, "ERROR_OUTOFMEMORY", "Not enough memory is available to complete this operation."},
+    {19, "ERROR_WRITE_PROTECT", "The storage is read-only."},
     {21, "ERROR_NOT_READY", "The device is not ready."},
     {31, "ERROR_GEN_FAILURE", "A device attached to the system is not functioning."},
     {50, "ERROR_NOT_SUPPORTED", "The request is not supported."},
@@ -178,6 +179,8 @@ static const struct errno_entry errno_table[] = {
     {EPROTO, 13},         /* ERROR_INVALID_DATA */
     {EILSEQ, 13},         /* ERROR_INVALID_DATA: malformed text */
     {ENOSPC, 112},        /* ERROR_DISK_FULL */
+    {EDQUOT, 112},        /* ERROR_DISK_FULL */
+    {EROFS, 19},          /* ERROR_WRITE_PROTECT */
     {EBUSY, 170},         /* ERROR_BUSY */
     {ENOTSUP, 50},        /* ERROR_NOT_SUPPORTED */
     {EOPNOTSUPP, 50},     /* ERROR_NOT_SUPPORTED */

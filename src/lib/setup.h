@@ -75,7 +75,8 @@ struct setup_node {
     uint32_t cluster_state;
     uint32_t version_major;
     int64_t clock_skew_ms;
-    bool state_dir_ok;
+    uint32_t state_dir_errno;  /* why its state directory cannot be written; 0: it can */
+    uint64_t state_dir_free;   /* bytes free there, or STATE_DIR_FREE_UNKNOWN */
     bool witness;            /* it runs clussvc --witness */
     char cluster_name[256];
 };

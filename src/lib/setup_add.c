@@ -15,6 +15,7 @@
 #include "common/names.h"
 #include "common/quorum_votes.h"
 #include "common/rpc_proto.h"
+#include "common/state_dir_check.h"
 #include "lib/cluster_ops.h"
 #include "lib/setup.h"
 
@@ -66,11 +67,14 @@ static bool phase_validate_node(struct add *a)
                  n->cluster_name[0] ? n->cluster_name : "(unfinished)");
         return fail_node(a, n->name);
     }
-    if (n->version_major < 8 || !n->state_dir_ok) {
-        n->status = n->state_dir_ok ? ERROR_CLUSTER_INCOMPATIBLE_VERSIONS
-                                    : ERROR_NODE_CANNOT_BE_CLUSTERED;
+    if (n->version_major < 8) {
+        n->status = ERROR_CLUSTER_INCOMPATIBLE_VERSIONS;
         return fail_node(a, n->name);
     }
+    n->status = state_dir_judge(n->state_dir_errno, n->state_dir_free, n->errmsg,
+                                sizeof(n->errmsg));
+    if (n->status != 0)
+        return fail_node(a, n->name);
     if (n->witness != a->witness) {
         /* A witness starts no resource host: as a member it would be given groups it never
          * runs; a member started as a node would host groups where a witness should not. */

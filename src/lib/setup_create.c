@@ -17,6 +17,7 @@
 #include "common/address.h"
 #include "common/create_config.h"
 #include "common/rpc_proto.h"
+#include "common/state_dir_check.h"
 #include "common/cdb_cmd.h"
 #include "common/quorum_votes.h"
 #include "common/restypes.h"
@@ -162,9 +163,12 @@ static bool phase_initialize(struct create *c)
     return phase_end(&c->rep, ClusterSetupPhaseInformational, 0);
 }
 
-/* Why a node cannot take part, or 0. */
-static uint32_t judge_node(struct setup_node *n)
+/* Why a node cannot take part, or 0; *hard: the whole setup stops (see below). */
+static uint32_t judge_node(struct setup_node *n, bool *hard)
 {
+    uint32_t status;
+
+    *hard = false;
     if (n->status != 0)
         return n->status == ERROR_ACCESS_DENIED ? ERROR_ACCESS_DENIED
                                                 : ERROR_CLUSTER_NODE_UNREACHABLE;
@@ -180,10 +184,11 @@ static uint32_t judge_node(struct setup_node *n)
                  (long long)(n->clock_skew_ms / 1000));
         return ERROR_TIMEOUT;
     }
-    if (!n->state_dir_ok) {
-        snprintf(n->errmsg, sizeof(n->errmsg), "its state directory is not writable");
-        return ERROR_NODE_CANNOT_BE_CLUSTERED;
-    }
+    status = state_dir_judge(n->state_dir_errno, n->state_dir_free, n->errmsg,
+                             sizeof(n->errmsg));
+    *hard = status != 0;
+    if (status != 0)
+        return status;
     if (n->witness) {
         snprintf(n->errmsg, sizeof(n->errmsg), "%s runs clussvc --witness: create the cluster "
                  "with its nodes, then make it the witness (clusctl quorum set --witness)",
@@ -199,13 +204,16 @@ static bool phase_validate_nodes(struct create *c)
 
     for (size_t i = 0; i < n; i++) {
         struct setup_node *node = &c->nodes.v[i];
+        bool hard;
 
-        node->status = judge_node(node);
+        node->status = judge_node(node, &hard);
         if (node->status == ERROR_CLUSTER_NODE_ALREADY_MEMBER)
             snprintf(node->errmsg, sizeof(node->errmsg), "%s is already in cluster %s",
                      node->name, node->cluster_name[0] ? node->cluster_name : "(unfinished)");
-        /* A node already in a cluster, or a witness, is a hard stop: it was named on purpose. */
-        if (node->status == ERROR_CLUSTER_NODE_ALREADY_MEMBER || node->witness) {
+        /* A node already in a cluster, a witness, or one whose state directory cannot hold the
+         * cluster is a hard stop: it was named on purpose, and fixing it is the administrator's
+         * (a node that does not answer drops out: it may be down for a while). */
+        if (node->status == ERROR_CLUSTER_NODE_ALREADY_MEMBER || node->witness || hard) {
             if (!phase_start(&c->rep, ClusterSetupPhaseValidateNodeState, node->name))
                 return false;
             phase_fail(&c->rep, node->status, "%s", node->errmsg);

@@ -14,6 +14,7 @@
 #include <clusapi_ext.h>
 
 #include "common/rpc_proto.h"
+#include "common/state_dir_check.h"
 #include "lib/setup.h"
 
 uint32_t setup_nodes_init(struct setup_nodes *ns, char *const *names, size_t n)
@@ -190,7 +191,10 @@ void setup_node_info(struct setup_node *node, void *arg)
     wire_get_u32(r.data, r.len, RPC_F_VERSION_MAJOR, &node->version_major);
     wire_get_u32(r.data, r.len, RPC_F_RAFT_PORT, &node->raft_port);
     wire_get_u32(r.data, r.len, RPC_F_STATE_DIR_OK, &dir_ok);
-    node->state_dir_ok = dir_ok != 0;
+    node->state_dir_errno = dir_ok != 0 ? 0 : EIO; /* an older node says only whether */
+    wire_get_u32(r.data, r.len, RPC_F_STATE_DIR_ERRNO, &node->state_dir_errno);
+    node->state_dir_free = STATE_DIR_FREE_UNKNOWN;
+    wire_get_u64(r.data, r.len, RPC_F_STATE_DIR_FREE, &node->state_dir_free);
     wire_get_u32(r.data, r.len, RPC_F_WITNESS, &witness);
     node->witness = witness != 0;
     if (wire_get_u64(r.data, r.len, RPC_F_CLOCK_MS, (uint64_t *)&clock_ms) == 0)

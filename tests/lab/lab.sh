@@ -693,6 +693,17 @@ lab__signal_netns() {
 # a firewall mistake. lab_drop_none I removes the rule. Needs nft (lab_require_cmd nft).
 lab_drop_input() { lab__drop "$1" input iifname; }
 lab_drop_output() { lab__drop "$1" output oifname; }
+# lab_state_tmpfs I SIZE — node I's state directory on a tmpfs of its own of SIZE (e.g. 3m): a
+# small or full disk. Before the node starts; unmounted with the lab. lab_state_remount I OPTIONS
+# remounts it (ro, rw, size=64m, ...).
+lab_state_tmpfs() {
+    lab__check_node "$1" || return 1
+    local d=$LAB_DIR/n$1/state
+    mkdir -p -m 0700 "$d" && mount -t tmpfs -o "size=$2,mode=0700" "lab$LAB_ID" "$d" &&
+        echo "$d" >>"$LAB_DIR/mounts"
+}
+lab_state_remount() { mount -o "remount,$2" "$LAB_DIR/n$1/state"; }
+
 # lab_lose_input I PERCENT / lab_lose_output I PERCENT — that share of the packets arriving at
 # (leaving) node I's eth0 is dropped at random: a lossy link. lab_drop_none I removes it.
 lab_lose_input() { lab__drop "$1" input iifname "numgen random mod 100 < $2"; }
@@ -855,6 +866,12 @@ lab__teardown_dir() {
                 rm -f "$LAB_LOCK.etc-netns"
             fi
         ) 9>>"$LAB_LOCK"
+    fi
+    if [[ -f $dir/mounts ]]; then # after the processes that used them
+        while read -r f; do
+            umount "$f" 2>/dev/null || umount -l "$f" || lab__err "teardown: $f stays mounted"
+        done <"$dir/mounts"
+        rm -f "$dir/mounts"
     fi
     rm -f "$dir/active"
 }
@@ -1044,6 +1061,17 @@ lab_op() {
 # lab_result_status FILE — the N of the `result status=N` line that lab_create / lab_op wrote.
 lab_result_status() {
     sed -n 's/^result status=\([0-9]*\).*/\1/p' "$1" | tail -n 1 | grep .
+}
+
+# lab_assert_setup_refused LABEL OUT RC PHASE STATUS — a setup call (lab_op, lab_create) that wrote
+# OUT and exited RC failed as it should: exit 1, result STATUS, phase PHASE ended Fatal with it,
+# and FailureCleanup (999) ran.
+lab_assert_setup_refused() {
+    lab_assert -m "$1: exits 1" test "$3" = 1
+    lab_assert -m "$1: result status $5" test "$(lab_result_status "$2")" = "$5"
+    lab_assert -m "$1: phase $4 failed with $5" \
+        grep -q "cb phase=$4 type=3 severity=3 .* status=$5" "$2"
+    lab_assert -m "$1: FailureCleanup (999) ran" grep -q "cb phase=999 type=3" "$2"
 }
 
 # lab_phase_starts FILE — the phases that started, in order, on one line ("403 401 406 …"), from

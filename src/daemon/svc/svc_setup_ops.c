@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include <clusapi.h>
@@ -100,6 +101,19 @@ void svc_op_check_peer(struct svc *s, struct rpc_call *call)
 /* Node information and the setup claim                                                        */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Whether the state directory can be written (and if not, why), and the room it has: the setup
+ * refuses a node that cannot hold a cluster before it changes anything (state_dir_check.h). */
+static void put_state_dir(struct wire_writer *w, const char *dir)
+{
+    int err = node_conf_prepare_dir(dir);
+    struct statvfs sv;
+
+    wire_put_u32(w, RPC_F_STATE_DIR_OK, err == 0);
+    wire_put_u32(w, RPC_F_STATE_DIR_ERRNO, (uint32_t)-err);
+    if (statvfs(dir, &sv) == 0)
+        wire_put_u64(w, RPC_F_STATE_DIR_FREE, (uint64_t)sv.f_bavail * sv.f_frsize);
+}
+
 void svc_op_node_info(struct svc *s, struct rpc_call *call)
 {
     struct wire_writer *w = &call->reply;
@@ -114,7 +128,7 @@ void svc_op_node_info(struct svc *s, struct rpc_call *call)
     wire_put_u32(w, RPC_F_VERSION_MINOR, SVC_VERSION_MINOR);
     wire_put_u32(w, RPC_F_VERSION_BUILD, SVC_VERSION_BUILD);
     wire_put_i64(w, RPC_F_CLOCK_MS, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    wire_put_u32(w, RPC_F_STATE_DIR_OK, node_conf_prepare_dir(s->opts.state_dir) == 0);
+    put_state_dir(w, s->opts.state_dir);
     wire_put_u32(w, RPC_F_RAFT_PORT, s->opts.raft_port);
     wire_put_u64(w, RPC_F_SESSION, s->claim.session);
     wire_put_u32(w, RPC_F_MAX_NODES, (uint32_t)s->opts.max_nodes);

@@ -1,0 +1,65 @@
+/*
+ * Unit tests for src/common/state_dir_check.c: what the setup makes of a node's state directory,
+ * each way it can be unfit, with the Win32 code and a reason that names the cause.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <clusapi.h>
+
+#include "common/state_dir_check.h"
+
+#define MIB (1024ULL * 1024)
+
+static const struct {
+    const char *why;
+    uint32_t err;
+    uint64_t free_bytes;
+    uint32_t expect;
+    const char *reason; /* a part of the reason given; NULL when accepted */
+} cases[] = {
+    {"writable, room to spare", 0, 10 * STATE_DIR_NEED_BYTES, 0, NULL},
+    {"exactly the room it needs", 0, STATE_DIR_NEED_BYTES, 0, NULL},
+    {"an older node that did not say how much", 0, STATE_DIR_FREE_UNKNOWN, 0, NULL},
+    {"a byte short", 0, STATE_DIR_NEED_BYTES - 1, ERROR_DISK_FULL, "31 MiB free"},
+    {"3 MiB free", 0, 3 * MIB, ERROR_DISK_FULL, "a node needs 32 MiB"},
+    {"full", ENOSPC, 0, ERROR_DISK_FULL, "full"},
+    {"over its quota", EDQUOT, 5 * MIB, ERROR_DISK_FULL, "full"},
+    {"read-only: whatever the room", EROFS, 10 * STATE_DIR_NEED_BYTES, ERROR_WRITE_PROTECT,
+     "read-only"},
+    {"not ours to write", EACCES, 10 * STATE_DIR_NEED_BYTES, ERROR_ACCESS_DENIED,
+     "Permission denied"},
+    {"not permitted", EPERM, 10 * STATE_DIR_NEED_BYTES, ERROR_ACCESS_DENIED, "cannot be written"},
+    {"a file in the way", ENOTDIR, 10 * STATE_DIR_NEED_BYTES, ERROR_NODE_CANNOT_BE_CLUSTERED,
+     "Not a directory"},
+    {"an older node's plain no", EIO, STATE_DIR_FREE_UNKNOWN, ERROR_NODE_CANNOT_BE_CLUSTERED,
+     "not usable"},
+};
+
+static void test_judge(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char why[200] = "";
+        uint32_t got = state_dir_judge(cases[i].err, cases[i].free_bytes, why, sizeof(why));
+
+        if (got != cases[i].expect)
+            fail_msg("%s: %u, want %u (%s)", cases[i].why, got, cases[i].expect, why);
+        if (cases[i].reason != NULL && strstr(why, cases[i].reason) == NULL)
+            fail_msg("%s: reason '%s' does not say '%s'", cases[i].why, why, cases[i].reason);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_judge),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
