@@ -345,14 +345,18 @@ static int errno_of(int status)
     }
 }
 
+/* What a failed command is logged with: raft_strerror does not know RAFT_NOSPACE. */
+static const char *status_text(int status)
+{
+    return status == RAFT_NOSPACE ? "no space left on the disk" : raft_strerror(status);
+}
+
 static void apply_done(struct raft_apply *req, int status, void *result)
 {
     struct apply_req *a = req->data;
 
     if (status != 0 && status != RAFT_NOTLEADER && status != RAFT_LEADERSHIPLOST)
-        LOGW("consensus", "a command was not committed: %s (%d)",
-             status == RAFT_NOSPACE ? "no space left on the disk" : raft_strerror(status),
-             status);
+        LOGW("consensus", "a command was not committed: %s (%d)", status_text(status), status);
     a->cb(a->arg, errno_of(status), consensus_fsm_status(result));
     free(a);
 }
@@ -380,8 +384,7 @@ int consensus_apply(struct consensus *c, const void *cmd, size_t len, consensus_
         /* libraft 0.15 gives the buffer back on every failure, one whose write could not start
          * included (it discards the entry without freeing it: test_consensus_fixture). */
         if (rv != RAFT_NOTLEADER)
-            LOGW("consensus", "a command was not committed: %s (%d)",
-                 rv == RAFT_NOSPACE ? "no space left on the disk" : raft_strerror(rv), rv);
+            LOGW("consensus", "a command was not committed: %s (%d)", status_text(rv), rv);
         raft_free(buf.base);
         free(a);
         return errno_of(rv);
