@@ -149,8 +149,9 @@ CLUSAPI_API DWORD ClusapiGetResourceTypeInfo(HCLUSTER hCluster, LPCWSTR lpszReso
 
 /*
  * A member's part in the cluster's quorum, for tools that show the votes (`clusctl quorum
- * show`): *pdwFlags gets CLUSAPI_NODE_VOTER when it votes now and CLUSAPI_NODE_WITNESS when it
- * is the cluster's witness (a clussvc --witness: it votes and hosts nothing). Returns
+ * show`): *pdwFlags gets CLUSAPI_NODE_VOTER when it votes now, CLUSAPI_NODE_WITNESS when it
+ * is the cluster's witness (a clussvc --witness: it votes and hosts nothing) and
+ * CLUSAPI_NODE_STORAGE_FAULT while its state directory cannot take the cluster's log. Returns
  * ERROR_SUCCESS, ERROR_INVALID_HANDLE, ERROR_INVALID_PARAMETER (pdwFlags NULL),
  * ERROR_CLUSTER_NODE_NOT_FOUND, or the transport's code.
  */
@@ -167,6 +168,9 @@ CLUSAPI_API DWORD ClusapiCheckWitness(HCLUSTER hCluster, LPCWSTR lpszAddress);
 
 #define CLUSAPI_NODE_VOTER 0x00000001
 #define CLUSAPI_NODE_WITNESS 0x00000002
+/* Its state directory cannot take the cluster's log (full or read-only): it has no vote and is
+ * given no group until that ends (StatusInformation NodeStatusAvoidPlacement meanwhile). */
+#define CLUSAPI_NODE_STORAGE_FAULT 0x00000004
 CLUSAPI_API DWORD ClusapiGetNodeQuorumFlags(HNODE hNode, LPDWORD pdwFlags);
 
 #ifdef __cplusplus

@@ -6,7 +6,7 @@ PACKAGES=(
     build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
     libraft-dev libuv1-dev libsqlite3-dev libgnutls28-dev libmnl-dev libsystemd-dev libcmocka-dev
     libxml2-dev
-    iproute2 iputils-ping iputils-arping procps python3 valgrind curl nftables
+    iproute2 iputils-ping iputils-arping procps python3 valgrind curl nftables e2fsprogs mount
     resource-agents nginx-light systemd
 )
 # Only bench/appfailover.sh and bench/failover2.sh need these, for the Pacemaker clusters they

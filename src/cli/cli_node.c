@@ -235,13 +235,22 @@ static bool quarantined(const struct votes *v)
     return (strtoul(v->status, NULL, 10) & NodeStatusQuarantined) != 0;
 }
 
-/* The STATE column: the node's state, and its quarantine. */
+/* Is the node in a storage fault (NodeStatusAvoidPlacement: its state directory cannot take
+ * the cluster's log)? */
+static bool storage_fault(const struct votes *v)
+{
+    return (strtoul(v->status, NULL, 10) & NodeStatusAvoidPlacement) != 0;
+}
+
+/* The STATE column: the node's state, its quarantine and its storage fault. */
 static const char *state_text(const struct cli_entry *e, const struct votes *v, char *buf,
                               size_t n)
 {
-    if (!quarantined(v))
+    if (!quarantined(v) && !storage_fault(v))
         return cli_node_state_name(e->state);
-    snprintf(buf, n, "%s (quarantined)", cli_node_state_name(e->state));
+    snprintf(buf, n, "%s (%s%s%s)", cli_node_state_name(e->state),
+             quarantined(v) ? "quarantined" : "", quarantined(v) && storage_fault(v) ? ", " : "",
+             storage_fault(v) ? "storage fault" : "");
     return buf;
 }
 
@@ -306,6 +315,8 @@ static int render_nodes_json(const struct cli_entries *l, const struct votes *v,
         rv = rv ? rv : json_number_member(b, "dynamic_weight", v[i].dynamic);
         rv = rv ? rv : cli_buf_printf(b, ",\"quarantined\":%s",
                                       quarantined(&v[i]) ? "true" : "false");
+        rv = rv ? rv : cli_buf_printf(b, ",\"storage_fault\":%s",
+                                      storage_fault(&v[i]) ? "true" : "false");
         if (rv == 0 && l->v[i].error != 0)
             rv = cli_buf_printf(b, ",\"error\":\"%s\"",
                                 cli_status_name(l->v[i].error, sname, sizeof(sname)));

@@ -177,10 +177,12 @@ static int render_members_json(const struct votes *v, struct cli_buf *b)
         if (rv == 0)
             rv = cli_json_string(b, v->nodes.v[i].name);
         if (rv == 0)
-            rv = cli_buf_printf(b, ",\"role\":\"%s\",\"state\":\"%s\",\"vote\":%d}",
+            rv = cli_buf_printf(b, ",\"role\":\"%s\",\"state\":\"%s\",\"vote\":%d,"
+                                   "\"storage_fault\":%s}",
                                 role_of(v->flags[i]),
                                 cli_node_state_name(v->nodes.v[i].state),
-                                (v->flags[i] & CLUSAPI_NODE_VOTER) ? 1 : 0);
+                                (v->flags[i] & CLUSAPI_NODE_VOTER) ? 1 : 0,
+                                (v->flags[i] & CLUSAPI_NODE_STORAGE_FAULT) ? "true" : "false");
     }
     return rv == 0 ? cli_buf_puts(b, "]") : rv;
 }
@@ -233,6 +235,12 @@ static int render_summary(const struct votes *v, struct cli_buf *b)
                                   v->view.survives, v->view.survives == 1 ? "" : "s");
     if (rv == 0 && todo != NULL)
         rv = cli_buf_printf(b, "%s\n", todo);
+    for (size_t i = 0; rv == 0 && i < v->nodes.n; i++)
+        if (v->flags[i] & CLUSAPI_NODE_STORAGE_FAULT)
+            rv = cli_buf_printf(b, "Storage fault: %s cannot store the cluster's log (its state "
+                                   "directory is full or read-only): it has no vote and hosts no "
+                                   "group until it can again.\n",
+                                v->nodes.v[i].name);
     return rv;
 }
 

@@ -39,6 +39,7 @@ static const char *const cmd_names[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_NODE_WEIGHT] = "SET_NODE_WEIGHT",
     [CDB_CMD_SET_NODE_LEFT] = "SET_NODE_LEFT",
     [CDB_CMD_CLEAR_QUARANTINE] = "CLEAR_QUARANTINE",
+    [CDB_CMD_SET_NODE_STORAGE] = "SET_NODE_STORAGE",
 };
 
 const char *cdb_cmd_name(uint32_t code)
@@ -266,6 +267,13 @@ void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left, uint64
 {
     put_node_value(w, CDB_CMD_SET_NODE_LEFT, id, CDB_TAG_LEFT, left);
     put_int(w, CDB_TAG_INCARNATION, incarnation);
+}
+
+void cdb_cmd_set_node_storage(struct wire_writer *w, uint64_t id, const char *fault)
+{
+    begin_node_cmd(w, CDB_CMD_SET_NODE_STORAGE, id);
+    if (fault[0] != '\0')
+        wire_put_str(w, CDB_TAG_VALUE, fault);
 }
 
 void cdb_cmd_confirm_node(struct wire_writer *w, uint64_t id, int64_t now_ms)
@@ -554,6 +562,7 @@ bool cdb_cmd_is_self_report(const void *cmd, size_t len, uint64_t sender)
     case CDB_CMD_SET_NODE_STATE:
         return is_own_node_up(cmd, len, sender);
     case CDB_CMD_CONFIRM_NODE:
+    case CDB_CMD_SET_NODE_STORAGE:
         return field_is_u64(cmd, len, CDB_TAG_ID, sender);
     case CDB_CMD_SET_NODE_LEFT:
         return field_is_u64(cmd, len, CDB_TAG_ID, sender) &&

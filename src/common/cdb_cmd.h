@@ -62,6 +62,8 @@
  *                      lease before and did not leave gracefully since lost its lease unseen:
  *                      that departure counts as SET_NODE_STATE's does
  *   CLEAR_QUARANTINE   ID: the node's quarantine ends now, and its count of departures
+ *   SET_NODE_STORAGE   ID, VALUE (optional: absent or empty ends it): the node's state directory
+ *                      cannot take raft's writes, for the reason VALUE (common/state_dir_check.h)
  *   EXPECT_NODE        ID, INCARNATION (u64): changes nothing, but is refused
  *                      (ERROR_INVALID_STATE) unless the node's incarnation is INCARNATION; first
  *                      in a BATCH it makes the batch conditional (a takeover decided before the
@@ -111,9 +113,10 @@ enum cdb_cmd_code {
     CDB_CMD_SET_NODE_WEIGHT = 28,
     CDB_CMD_SET_NODE_LEFT = 29,
     CDB_CMD_CLEAR_QUARANTINE = 30,
+    CDB_CMD_SET_NODE_STORAGE = 31,
 };
 
-#define CDB_CMD_MAX CDB_CMD_CLEAR_QUARANTINE
+#define CDB_CMD_MAX CDB_CMD_SET_NODE_STORAGE
 
 enum cdb_cmd_tag {
     CDB_TAG_CODE = 1,
@@ -184,6 +187,8 @@ void cdb_cmd_set_node_role(struct wire_writer *w, uint64_t id, uint32_t role);
 void cdb_cmd_add_node_witness(struct wire_writer *w);
 void cdb_cmd_set_node_weight(struct wire_writer *w, uint64_t id, uint32_t weight);
 void cdb_cmd_set_node_left(struct wire_writer *w, uint64_t id, bool left, uint64_t incarnation);
+/* fault: why the node's state directory cannot take writes; "" when it can again. */
+void cdb_cmd_set_node_storage(struct wire_writer *w, uint64_t id, const char *fault);
 void cdb_cmd_add_restype(struct wire_writer *w, const char *name, const char *driver);
 /* ADD_RESTYPE with a display name (NULL: none) and common properties (props may be NULL when n
  * is 0). */

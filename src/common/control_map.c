@@ -20,6 +20,7 @@
  * CLUSTER_NODE_STATUS. */
 #define NODE_STATUS_NORMAL 0u
 #define NODE_STATUS_QUARANTINED 0x2u
+#define NODE_STATUS_AVOID_PLACEMENT 0x20u /* a storage fault: it is given no group */
 #define RESCLASS_UNKNOWN 0u
 #define RESCLASS_NETWORK 2u
 #define RESSUBCLASS_INTERNET_PROTOCOL 0x80000000u
@@ -201,12 +202,13 @@ struct node_row {
     char *name;
     uint32_t role, weight, witness;
     uint64_t quarantined_until; /* wall-clock ms; 0: not quarantined */
+    bool storage_fault;
 };
 
 /* Reads one row of the node query; 0, or ERROR_INVALID_DATA without a name or role. */
 static uint32_t read_node_row(const void *row, size_t len, struct node_row *ret)
 {
-    *ret = (struct node_row){NULL, 0, CPROP_NODE_WEIGHT_DEFAULT, 0, 0};
+    *ret = (struct node_row){NULL, 0, CPROP_NODE_WEIGHT_DEFAULT, 0, 0, false};
     if (wire_get_strdup(row, len, RPC_F_NAME, &ret->name) < 0 ||
         wire_get_u32(row, len, RPC_F_ROLE, &ret->role) < 0) {
         free(ret->name);
@@ -216,6 +218,7 @@ static uint32_t read_node_row(const void *row, size_t len, struct node_row *ret)
     wire_get_u32(row, len, RPC_F_WEIGHT, &ret->weight);
     wire_get_u32(row, len, RPC_F_WITNESS, &ret->witness);
     wire_get_u64(row, len, RPC_F_QUARANTINED, &ret->quarantined_until);
+    ret->storage_fault = wire_find(row, len, RPC_F_STORAGE_FAULT, &(struct wire_field){0}) == 0;
     return 0;
 }
 
@@ -255,7 +258,8 @@ static char *node_value(const struct cprop *p, const struct node_row *n)
     else if (strcmp(p->name, CPROP_NODE_DYNAMIC_WEIGHT) == 0)
         v = n->role == CONTROL_ROLE_VOTER;
     else if (strcmp(p->name, CPROP_NODE_STATUS_INFO) == 0)
-        v = n->quarantined_until != 0 ? NODE_STATUS_QUARANTINED : NODE_STATUS_NORMAL;
+        v = (n->quarantined_until != 0 ? NODE_STATUS_QUARANTINED : NODE_STATUS_NORMAL) |
+            (n->storage_fault ? NODE_STATUS_AVOID_PLACEMENT : 0);
     else
         v = n->witness != 0;
     snprintf(text, sizeof(text), "%u", (unsigned)v);
@@ -265,7 +269,7 @@ static char *node_value(const struct cprop *p, const struct node_row *n)
 uint32_t control_node_props_from_reply(const void *data, size_t len, const char *node,
                                        enum prop_pick pick, struct prop_set *ret)
 {
-    struct node_row row = {NULL, 0, 0, 0, 0};
+    struct node_row row = {NULL, 0, 0, 0, 0, false};
     size_t n;
     const struct cprop *t = cprop_table(CPROP_NODE, &n);
     uint32_t rc = find_node_row(data, len, node, &row);

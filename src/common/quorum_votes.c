@@ -11,7 +11,7 @@
 /* May node m keep (or get) a vote? The witness is decided by parity, not here. */
 static bool node_present(const struct quorum_member *m, const struct quorum_settings *s)
 {
-    if (m->witness || m->weight == 0)
+    if (m->witness || m->weight == 0 || m->storage_fault)
         return false;
     if (!s->dynamic)
         return true;
@@ -69,7 +69,7 @@ size_t quorum_target(const struct quorum_member *m, size_t n, const struct quoru
 
     memset(want, 0, n * sizeof(*want));
     for (size_t i = 0; i < n; i++)
-        if (m[i].witness && m[i].weight != 0 && witness == n)
+        if (m[i].witness && m[i].weight != 0 && !m[i].storage_fault && witness == n)
             witness = i;
     nodes = choose_nodes(m, n, s, QUORUM_MAX_VOTERS, want);
     if (nodes > 0 && nodes % 2 == 0) {
@@ -100,7 +100,7 @@ static bool keeps_majority(const struct quorum_member *m, size_t n, size_t i, bo
         bool votes = k == i ? give : m[k].voter;
 
         voters += votes;
-        up += votes && m[k].up;
+        up += votes && m[k].up && !m[k].storage_fault;
     }
     return voters > 0 && up >= voters / 2 + 1;
 }
@@ -113,6 +113,12 @@ struct quorum_step quorum_next_step(const struct quorum_member *m, size_t n, con
     for (size_t i = 0; i < n; i++)
         if (!want[i] && m[i].voter && keeps_majority(m, n, i, false))
             return (struct quorum_step){QUORUM_STEP_TAKE, m[i].id};
+    for (size_t i = 0; i < n; i++)
+        if (m[i].storage_fault && !m[i].voter && !m[i].spare)
+            return (struct quorum_step){QUORUM_STEP_PARK, m[i].id};
+    for (size_t i = 0; i < n; i++)
+        if (!m[i].storage_fault && m[i].spare && m[i].joined && m[i].up)
+            return (struct quorum_step){QUORUM_STEP_UNPARK, m[i].id};
     return (struct quorum_step){QUORUM_STEP_NONE, 0};
 }
 

@@ -14,7 +14,12 @@
  *    otherwise, with DynamicQuorum 1, one node loses its vote: LowerQuorumPriorityNodeId if it
  *    is among them, else one that does not vote now, else the highest id other than the
  *    leader's (with DynamicQuorum 0 every node keeps its vote, as on Windows);
- *  - the set is never empty: with nobody present the current voters stay.
+ *  - the set is never empty: with nobody present the current voters stay;
+ *  - a node whose state directory cannot take raft's writes (a storage fault) is never present,
+ *    nor does a witness in one vote, DynamicQuorum or not, and once such a member no longer
+ *    votes it leaves the log's replication too
+ *    (raft's spare role), so that nothing more is written there: it returns to the log (standby)
+ *    when the fault has ended.
  */
 #ifndef CLUSAPI_QUORUM_VOTES_H
 #define CLUSAPI_QUORUM_VOTES_H
@@ -50,6 +55,10 @@ struct quorum_member {
     bool up;           /* heard now */
     uint64_t silent_ms; /* how long it has not been heard (0 when up) */
     bool voter;        /* votes now (the raft configuration) */
+    bool spare;        /* in raft as a spare: takes no part in the log */
+    bool storage_fault; /* its state directory cannot take raft's writes */
+    bool joined;       /* a running member: it has held a quorum lease (a node being added
+                        * has not, and is left to the addition) */
 };
 
 struct quorum_settings {
@@ -66,6 +75,8 @@ enum quorum_step_kind {
     QUORUM_STEP_NONE,   /* the voters are as wanted, or no step can be taken now */
     QUORUM_STEP_GIVE,   /* give member id its vote (it is up) */
     QUORUM_STEP_TAKE,   /* take member id's vote */
+    QUORUM_STEP_PARK,   /* member id, a standby in a storage fault, leaves the log (spare) */
+    QUORUM_STEP_UNPARK, /* member id, a spare no longer in one, returns to the log (standby) */
 };
 
 struct quorum_step {
@@ -77,7 +88,10 @@ struct quorum_step {
  * The one change that brings the voters closer to want (from quorum_target): votes are given
  * before any is taken, so every step keeps a majority of the voters up that had one, and only
  * to members that are up (raft catches them up first). A vote of a member that is not up is
- * taken only when the voters left would still have a majority up.
+ * taken only when the voters left would still have a majority up. A voter in a storage fault
+ * counts as down: it cannot store what it would acknowledge. Parking and unparking come after
+ * the votes, and a voter is parked only once it is a standby: a spare hears nothing from the
+ * leader, not even that it no longer votes, and a voter that hears nothing campaigns.
  */
 struct quorum_step quorum_next_step(const struct quorum_member *m, size_t n, const bool *want);
 

@@ -12,6 +12,9 @@ bool read_gate_no_quorum(bool leader_known, uint64_t leaderless_ms)
 
 enum read_answer read_gate(const struct read_facts *f)
 {
+    /* Out of the log, it holds what it last applied, however sure it was of its leader. */
+    if (f->storage_fault)
+        return f->stale_ok && f->knows_itself ? READ_STALE : READ_STORAGE_FAULT;
     if (f->synced && f->leader_known)
         return READ_CURRENT;
     /* Catching up with a leader, or waiting out an election: current in a moment. */

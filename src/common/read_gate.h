@@ -24,6 +24,7 @@ enum read_answer {
     READ_STALE,     /* answer from the last applied state, marked RPC_F_STALE */
     READ_NOT_READY, /* refuse for now (ERROR_CLUSTER_NODE_NOT_READY); the caller asks again */
     READ_NO_QUORUM, /* refuse (ERROR_CLUSTER_NO_QUORUM) */
+    READ_STORAGE_FAULT, /* refuse with what the storage fault means: it cannot read current */
 };
 
 /* What the node knows when a read comes. */
@@ -34,6 +35,8 @@ struct read_facts {
     bool knows_itself;      /* its database lists this node: it holds its cluster's state as of
                              * some point, not an empty database still waiting for a copy */
     bool stale_ok;          /* the caller accepts a stale answer (RPC_F_STALE in the request) */
+    bool storage_fault;     /* its state directory cannot take raft's writes: it has left the
+                             * log (daemon/svc/svc_storage.h), so what it holds goes stale */
 };
 
 enum read_answer read_gate(const struct read_facts *f);

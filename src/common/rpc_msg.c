@@ -51,7 +51,9 @@ bool rpc_may_resend(uint32_t op, uint32_t status, bool sent)
 {
     bool read_only = op == RPC_OP_QUERY || op == RPC_OP_NODE_INFO || op == RPC_OP_WAIT;
 
-    if (status == ERROR_CLUSTER_NODE_NOT_MEMBER)
+    /* refused before anything was done: not a member, or in a storage fault */
+    if (status == ERROR_CLUSTER_NODE_NOT_MEMBER || status == ERROR_DISK_FULL ||
+        status == ERROR_WRITE_PROTECT || status == ERROR_WRITE_FAULT)
         return true;
     return (status == ERROR_CLUSTER_NODE_UNREACHABLE || status == ERROR_TIMEOUT) &&
            (!sent || read_only);

@@ -34,7 +34,9 @@ int rpc_reply_parse(const void *reply, size_t len, uint32_t *ret_status, char *e
 /*
  * A call of operation op failed with status (a transport error, or the node's refusal); sent:
  * the request had left this side. May the same request go to another node? A node that refused
- * it (not a member) did nothing, and a request that never left did nothing; a read is harmless
+ * it (not a member, or in a storage fault: ERROR_DISK_FULL, ERROR_WRITE_PROTECT,
+ * ERROR_WRITE_FAULT, daemon/svc/svc_storage.h) did nothing, and a request that never left did
+ * nothing; a read is harmless
  * twice; but a change that left may have been carried out, so sending it again could make it
  * twice (a group "already existing" to the call that created it).
  */

@@ -187,6 +187,9 @@ enum rpc_field {
     RPC_F_STATE_DIR_ERRNO, /* u32, NODE_INFO: why the state directory cannot be written (an
                             * errno; 0: it can) */
     RPC_F_STATE_DIR_FREE, /* u64, NODE_INFO: bytes free for the state directory */
+    RPC_F_STORAGE_FAULT,  /* string: why the node's state directory cannot take raft's writes
+                           * (common/state_dir_check.h); absent while it can */
+    RPC_F_SEAL,           /* u64, last field of cluster.conf: common/wire_seal.h */
 };
 
 enum rpc_query {

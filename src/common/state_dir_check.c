@@ -39,3 +39,24 @@ uint32_t state_dir_judge(uint32_t err, uint64_t free_bytes, char *why, size_t n)
     }
     return 0;
 }
+
+uint32_t state_dir_fault(const struct state_dir_sample *s, bool was_fault, char *why, size_t n)
+{
+    uint64_t need = was_fault ? STATE_DIR_CLEAR_AT : STATE_DIR_FAULT_BELOW;
+
+    if (s->err != 0)
+        return state_dir_judge(s->err, STATE_DIR_FREE_UNKNOWN, why, n);
+    if (s->read_only) {
+        snprintf(why, n, "its state directory is on a file system mounted read-only");
+        return ERROR_WRITE_PROTECT;
+    }
+    if (s->free_bytes < need) {
+        snprintf(why, n, "its state directory has %llu MiB free of %llu MiB; a node needs %llu MiB",
+                 (unsigned long long)(s->free_bytes / MIB),
+                 (unsigned long long)(s->size_bytes / MIB), (unsigned long long)(need / MIB));
+        return ERROR_DISK_FULL;
+    }
+    if (n > 0)
+        why[0] = '\0';
+    return 0;
+}

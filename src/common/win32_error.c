@@ -26,6 +26,7 @@ static const struct win32_error_entry error_table[] = {
     {14, "ERROR_OUTOFMEMORY", "Not enough memory is available to complete this operation."},
     {19, "ERROR_WRITE_PROTECT", "The storage is read-only."},
     {21, "ERROR_NOT_READY", "The device is not ready."},
+    {29, "ERROR_WRITE_FAULT", "The system cannot write to the specified device."},
     {31, "ERROR_GEN_FAILURE", "A device attached to the system is not functioning."},
     {50, "ERROR_NOT_SUPPORTED", "The request is not supported."},
     {87, "ERROR_INVALID_PARAMETER", "The parameter is incorrect."},

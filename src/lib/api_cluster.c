@@ -66,6 +66,7 @@ static void load_fallbacks(struct cluster_handle *c)
 
     rpc_request(&w, RPC_OP_QUERY);
     wire_put_u32(&w, RPC_F_QUERY, RPC_QUERY_NODES);
+    wire_put_u32(&w, RPC_F_STALE, 1); /* addresses to try: a node without quorum knows them too */
     if (rpc_call(&c->conn, &w, LIB_RPC_TIMEOUT_MS, &r) == 0) {
         wire_reader_init(&rd, r.data, r.len);
         while (wire_next(&rd, &f) > 0)
@@ -123,7 +124,17 @@ uint32_t cluster_open(const char *target, struct cluster_handle **ret, char *err
     return 0;
 }
 
-/* Reconnects to the next node that answers; true if one did. Called with c->mu held. */
+/* Did the node say it is in a storage fault (RPC_F_STORAGE_FAULT)? */
+static bool storage_faulted(const struct rpc_reply *r)
+{
+    struct wire_field f;
+
+    return r->data != NULL && wire_find(r->data, r->len, RPC_F_STORAGE_FAULT, &f) == 0;
+}
+
+/* Reconnects to the next node that answers and can store the cluster's log (the one the handle
+ * talks to may be among the addresses, under another name); true if one did. Called with c->mu
+ * held. */
 static bool fail_over(struct cluster_handle *c)
 {
     for (size_t i = 0; i < c->n_fallbacks; i++) {
@@ -137,6 +148,8 @@ static bool fail_over(struct cluster_handle *c)
         rpc_conn_init(&next, c->fallbacks[i], c->conn.port);
         rpc_request(&w, RPC_OP_NODE_INFO);
         status = rpc_call(&next, &w, LIB_CONNECT_TIMEOUT_MS, &r);
+        if (status == 0 && storage_faulted(&r))
+            status = ERROR_DISK_FULL;
         rpc_reply_done(&r);
         if (status == 0) {
             rpc_conn_close(&c->conn);
@@ -197,7 +210,9 @@ uint32_t cluster_call(struct cluster_handle *c, struct wire_writer *req, int tim
     status = rpc_call(&c->conn, req, timeout_ms, ret);
     /* A change sent to a node that then failed may have been carried out: it is not sent again
      * (the caller sees the timeout or the lost node), or it could be made twice. */
-    if (rpc_may_resend(op, status, ret->sent) && fail_over(c)) {
+    /* So is a read a node in a storage fault answered from what it last applied: another node,
+     * if one answers, does better. */
+    if ((rpc_may_resend(op, status, ret->sent) || storage_faulted(ret)) && fail_over(c)) {
         rpc_reply_done(ret);
         status = resend(c, &copy, timeout_ms, ret);
     }

@@ -493,7 +493,7 @@ CLUSAPI_API DWORD ClusapiGetNodeQuorumFlags(HNODE hNode, LPDWORD pdwFlags)
     struct wire_reader rd;
     struct wire_field f;
     uint32_t role = 0, witness = 0;
-    bool found = false;
+    bool found = false, storage_fault = false;
     DWORD status;
 
     if (node == NULL)
@@ -510,6 +510,8 @@ CLUSAPI_API DWORD ClusapiGetNodeQuorumFlags(HNODE hNode, LPDWORD pdwFlags)
             found = true;
             wire_get_u32(f.value, f.len, RPC_F_ROLE, &role);
             wire_get_u32(f.value, f.len, RPC_F_WITNESS, &witness);
+            storage_fault = wire_find(f.value, f.len, RPC_F_STORAGE_FAULT,
+                                      &(struct wire_field){0}) == 0;
         }
     rpc_reply_done(&r);
     if (!found) {
@@ -517,6 +519,7 @@ CLUSAPI_API DWORD ClusapiGetNodeQuorumFlags(HNODE hNode, LPDWORD pdwFlags)
         return ERROR_CLUSTER_NODE_NOT_FOUND;
     }
     *pdwFlags = (role == ROLE_VOTER ? CLUSAPI_NODE_VOTER : 0) |
-                (witness != 0 ? CLUSAPI_NODE_WITNESS : 0);
+                (witness != 0 ? CLUSAPI_NODE_WITNESS : 0) |
+                (storage_fault ? CLUSAPI_NODE_STORAGE_FAULT : 0);
     return 0;
 }

@@ -1,6 +1,9 @@
 /*
  * fuzz_node_conf — cluster.conf, the node's configuration file, as clussvc reads it at start.
  *
+ * The input is read as it is (a file that is not sealed, common/wire_seal.h, is refused), and
+ * then sealed, so that the fields behind the seal are what the fuzzer explores.
+ *
  * Invariants: a file that parses holds NUL-terminated strings that fit their buffers, nonzero
  * peer ids and at most NODE_CONF_MAX_PEERS peers; saving what was read and reading it again gives
  * the same configuration; a file that does not parse leaves the output alone.
@@ -9,6 +12,8 @@
 
 #include <errno.h>
 
+#include "common/rpc_proto.h"
+#include "common/wire_seal.h"
 #include "daemon/base/node_conf.h"
 
 static int terminated(const char *s, size_t n)
@@ -47,20 +52,37 @@ static void check_same(const struct node_conf *a, const struct node_conf *b)
     }
 }
 
+/* Parses one file; 0 when it parsed (conf filled), else the output is checked untouched. */
+static int parse(const uint8_t *data, size_t size, struct node_conf *conf)
+{
+    int rv;
+
+    memset(conf, FUZZ_POISON, sizeof(*conf));
+    rv = node_conf_parse(data, size, conf);
+    FUZZ_CHECK(rv == 0 || rv == -EBADMSG);
+    if (rv < 0)
+        FUZZ_CHECK(fuzz_untouched(conf, sizeof(*conf)));
+    return rv;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct node_conf conf, back; /* big: off the stack */
-    uint8_t *file;
-    size_t len;
+    struct wire_writer w;
+    uint8_t *file, *sealed;
+    size_t len, sealed_len;
     int rv;
 
-    memset(&conf, FUZZ_POISON, sizeof(conf));
-    rv = node_conf_parse(data, size, &conf);
-    FUZZ_CHECK(rv == 0 || rv == -EBADMSG);
-    if (rv < 0) {
-        FUZZ_CHECK(fuzz_untouched(&conf, sizeof(conf)));
+    parse(data, size, &conf);
+    wire_writer_init(&w);
+    wire_put_raw(&w, data, size);
+    wire_put_seal(&w, RPC_F_SEAL);
+    sealed = wire_writer_take(&w, &sealed_len);
+    FUZZ_CHECK(sealed != NULL);
+    rv = parse(sealed, sealed_len, &conf);
+    free(sealed);
+    if (rv < 0)
         return 0;
-    }
     check_sane(&conf);
     FUZZ_CHECK(node_conf_encode(&conf, &file, &len) == 0);
     FUZZ_CHECK(node_conf_parse(file, len, &back) == 0);

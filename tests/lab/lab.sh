@@ -704,6 +704,37 @@ lab_state_tmpfs() {
 }
 lab_state_remount() { mount -o "remount,$2" "$LAB_DIR/n$1/state"; }
 
+# lab_state_loopfs I SIZE — node I's state directory on an ext2 file system of its own (an image
+# in $LAB_DIR on a loop device) of SIZE, mounted errors=remount-ro. lab_state_fs_error I makes
+# the kernel stop writing it, as after a disk error: writes fail with EROFS, statvfs still says
+# read-write, and only an unmount ends it. lab_state_fs_repair I (with the node stopped)
+# unmounts it, checks it with e2fsck and mounts it again. Before the node starts; unmounted
+# with the lab. Skips the scenario where no loop device can be had.
+lab_state_loopfs() {
+    lab__check_node "$1" || return 1
+    local d=$LAB_DIR/n$1/state img=$LAB_DIR/n$1.img
+    lab_require_cmd mkfs.ext2 e2fsck findmnt
+    truncate -s "$2" "$img" && mkfs.ext2 -q -F "$img" && mkdir -p -m 0700 "$d" || return 1
+    lab__mount_ext2 "$img" "$d" || lab_skip "no loop device for an ext2 state directory"
+    echo "$d" >>"$LAB_DIR/mounts"
+}
+lab__mount_ext2() { mount -t ext2 -o loop,errors=remount-ro "$1" "$2" && chmod 0700 "$2"; }
+lab_state_fs_error() {
+    local dev
+    dev=$(findmnt -n -o SOURCE "$LAB_DIR/n$1/state") || return 1
+    echo 1 >"/sys/fs/ext4/${dev##*/}/trigger_fs_error"
+}
+lab_state_fs_repair() {
+    local d=$LAB_DIR/n$1/state img=$LAB_DIR/n$1.img rc=0
+    umount "$d" || return 1
+    e2fsck -fy "$img" >"$LAB_DIR/n$1/e2fsck.log" 2>&1 || rc=$?
+    ((rc < 4)) || return 1
+    # A namespace entered while it was mounted (a responder's) still holds the stopped mount,
+    # and mount -o loop would attach that same loop device again: a copy gets its own.
+    mv "$img" "$img.damaged" && cp --sparse=always "$img.damaged" "$img" && rm -f "$img.damaged" &&
+        lab__mount_ext2 "$img" "$d"
+}
+
 # lab_lose_input I PERCENT / lab_lose_output I PERCENT — that share of the packets arriving at
 # (leaving) node I's eth0 is dropped at random: a lossy link. lab_drop_none I removes it.
 lab_lose_input() { lab__drop "$1" input iifname "numgen random mod 100 < $2"; }
@@ -1442,6 +1473,98 @@ lab_group_owner() {
     out=$(lab_clusctl -c "$(lab_node_name "$1")" --json group list) || return 1
     lab__current "$out" || return 1
     grep -o "{\"name\":\"$group\"[^}]*}" <<<"$out" | sed -n 's/.*"owner":"\([^"]*\)".*/\1/p'
+}
+
+# ---------------------------------------------------------------------------------------------
+# Storage faults (scenario_storage_*)
+# ---------------------------------------------------------------------------------------------
+
+# lab__node_entry VIEWER NODE — NODE's object in `clusctl --json node list` through VIEWER.
+lab__node_entry() {
+    lab_clusctl -c "$(lab_node_name "$1")" --json node list |
+        grep -o "{\"name\":\"$(lab_node_name "$2")\"[^}]*}"
+}
+# lab_storage_faulted VIEWER NODE — VIEWER lists NODE in a storage fault
+# (StatusInformation NodeStatusAvoidPlacement).
+lab_storage_faulted() { lab__node_entry "$1" "$2" | grep -q '"storage_fault":true'; }
+# lab_voteless VIEWER NODE — VIEWER lists NODE with no vote (DynamicWeight 0).
+lab_voteless() { lab__node_entry "$1" "$2" | grep -q '"dynamic_weight":0'; }
+# lab_group_listed VIEWER GROUP — VIEWER's current (not stale) group list holds GROUP.
+lab_group_listed() {
+    local out
+    out=$(lab_clusctl -c "$(lab_node_name "$1")" --json group list) && lab__current "$out" &&
+        grep -q "\"name\":\"$2\"" <<<"$out"
+}
+# lab_says_storage_fault I — node I says it is in a storage fault (NODE_INFO).
+lab_says_storage_fault() {
+    local why
+    why=$(lab_nodeinfo "$1" storage_fault) && [[ -n $why ]]
+}
+
+# lab_reads_current_via VIEWER — a group list asked of VIEWER is answered, and current: a node in
+# a storage fault answers from what it last applied, marked so, and libclusapi then asks another.
+lab_reads_current_via() {
+    local out
+    out=$(lab_clusctl -c "$(lab_node_name "$1")" --json group list) && lab__current "$out"
+}
+# lab_leader_other_than I — the other nodes name one leader, and it is not node I.
+lab_leader_other_than() {
+    local l
+    l=$(lab_leader "$(lab_others "$1")") && [[ $l != "$1" ]]
+}
+
+# lab_log_mark — remembers how long every node's log is; lab_logged_since I TEXT is true when
+# node I logged TEXT after that.
+declare -A LAB__LOG_MARK
+lab_log_mark() {
+    local i
+    for ((i = 1; i <= LAB_NODES; i++)); do
+        LAB__LOG_MARK[$i]=$(wc -l <"$LAB_DIR/n$i/clussvc.log" 2>/dev/null || echo 0)
+    done
+}
+lab_logged_since() {
+    tail -n +$((${LAB__LOG_MARK[$1]:-0} + 1)) "$LAB_DIR/n$1/clussvc.log" | grep -q -- "$2"
+}
+# lab_parked_since I — a leader parked node I out of raft's log (a raft spare) since the mark.
+lab_parked_since() {
+    local i id
+    id=$(lab_nodeinfo "$1" node_id) || return 1
+    for i in $(lab_others "$1"); do
+        lab_logged_since "$i" "node $id leaves the log until its storage fault ends" && return 0
+    done
+    return 1
+}
+
+# lab__storage_change LABEL VIA GROUP — creating GROUP through node VIA succeeds.
+lab__storage_change() {
+    local out
+    if out=$(lab_clusctl -c "n$2" group create "$3" 2>&1); then
+        printf 'PASS %s: a change through n%s commits\n' "$1" "$2"
+    else
+        lab_fail "$1: a change through n$2 failed: $out"
+    fi
+}
+
+# lab_storage_fault_holds LABEL I T — while node I is in a storage fault, within T s each: the
+# others list it in one with no vote, it is parked, another node leads, the group at LAB_FO_IP
+# left it; changes through another node and through it commit (groups LABEL-a, LABEL-b), it
+# answers reads marked stale, and it runs still (no crash).
+lab_storage_fault_holds() {
+    local label=$1 v=$2 t=$3 others healthy
+    others=$(lab_others "$v")
+    healthy=${others%% *}
+    lab_assert_within "$label: n$healthy lists n$v in a storage fault" "$t" \
+        lab_storage_faulted "$healthy" "$v"
+    lab_assert_within "$label: n$v has no vote" "$t" lab_voteless "$healthy" "$v"
+    lab_assert_within "$label: n$v is parked out of raft's log" "$t" lab_parked_since "$v"
+    lab_assert_within "$label: another node leads" "$t" lab_leader_other_than "$v"
+    lab_assert_within "$label: the group left n$v" "$t" lab_fo_settled "$others"
+    lab__storage_change "$label" "$healthy" "$label-a"
+    lab__storage_change "$label" "$v" "$label-b"
+    lab_assert_within "$label: n$healthy lists both" "$t" lab_group_listed "$healthy" "$label-b"
+    lab_assert -m "$label: n$v says it is in a storage fault" lab_says_storage_fault "$v"
+    lab_assert -m "$label: reads through n$v answer, current" lab_reads_current_via "$v"
+    lab_assert -m "$label: n$v runs still" lab_node_running "$v"
 }
 
 # lab_node_state VIEWER NODE — NODE's state (Up, Down, Paused, ...) as node VIEWER lists it.

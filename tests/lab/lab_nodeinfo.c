@@ -1,6 +1,7 @@
 /*
  * lab_nodeinfo — what a node's clussvc says about itself (RPC_OP_NODE_INFO), as key=value lines,
- * for lab scenarios: state, cluster name, committed, raft role, leader, database version and hash.
+ * for lab scenarios: state, cluster name, committed, raft role, leader, database version and hash,
+ * its storage fault if it is in one.
  *
  *   lab_nodeinfo HOST [--clear]   (key from $CLUSAPI_AUTHKEY, port from $CLUSAPI_PORT or 3343)
  *
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
     print_u64(&r, RPC_F_DB_HASH, "db_hash");
     print_u64(&r, RPC_F_SESSION, "setup_session");
     print_u64(&r, RPC_F_ADMIN_REQUESTS, "admin_requests");
+    print_str(&r, RPC_F_STORAGE_FAULT, "storage_fault");
     rpc_reply_done(&r);
     rpc_conn_close(&conn);
     return 0;

@@ -14,6 +14,8 @@
 #   mute     every packet leaving it dropped for 0.5-2 s (it still hears), then healed
 #   lossy    30-50 % of the packets arriving at it, or leaving it, lost for 1-4 s, then healed
 #   flap     its link down and up, each for 100-500 ms, for 0.5-2 s, then up
+#   full     its state directory (a 64 MiB tmpfs, as every node's here) filled to 8 MiB free
+#            for 1-4 s (a storage fault: docs/failover.md), then freed
 #   restart  its clussvc stopped cleanly, then started again
 #   evict    evicted through another node (it wipes itself), then added back
 #   move     the Cluster Group moved to it (or elsewhere if it owns it)
@@ -39,11 +41,12 @@ ROUNDS=${CHAOS_ROUNDS:-25}
 SEED=${CHAOS_SEED:-$((RANDOM * 32768 + RANDOM))}
 RANDOM=$SEED
 echo "chaos: $ROUNDS rounds, CHAOS_SEED=$SEED"
-FAULTS=(kill link pause freeze deaf mute lossy flap restart evict move)
+FAULTS=(kill link pause freeze deaf mute lossy flap full restart evict move)
 TOPOLOGY=${CHAOS_TOPOLOGY:-five}
 
 if [[ $TOPOLOGY == witness ]]; then
     lab_init 3
+    for i in 1 2 3; do lab_state_tmpfs "$i" 64m; done
     NODES="1 2"
     lab_witness_cluster chaos
     W=$LAB_WITNESS
@@ -51,6 +54,7 @@ else
     lab_init 5
     W=
     NODES=$(seq -s ' ' 1 5)
+    for i in $NODES; do lab_state_tmpfs "$i" 64m; done
     lab_failover_cluster chaos
 fi
 ALL=$(seq -s ' ' 1 "$LAB_NODES")
@@ -95,6 +99,12 @@ flap_for() { # I MS — node I's link down and up, each for 100-500 ms, for abou
     done
 }
 
+fill_for() { # I MS — node I's state directory filled to 8 MiB free for twice MS, then freed
+    local free filler=$LAB_DIR/n$1/state/filler
+    free=$(df -B1 --output=avail "$LAB_DIR/n$1/state" | tail -n 1 | tr -d ' ')
+    fallocate -l $((free - 8 * 1024 * 1024)) "$filler" && sleep_ms $((2 * $2)) && rm -f "$filler"
+}
+
 evict_and_add() { # I — evicts nI through another node, waits for it to wipe itself, adds it back
     local victim=$1 via out
     via=$(lab_others "$victim" | cut -d' ' -f1)
@@ -133,6 +143,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     mute) lab_drop_output "$node" && sleep_ms "$ms" && lab_drop_none "$node" ;;
     lossy) lose_for "$node" "$ms" ;;
     flap) flap_for "$node" "$ms" ;;
+    full) fill_for "$node" "$ms" ;;
     restart) lab_stop_node "$node" && lab_start_node "$node" ;;
     evict) evict_and_add "$node" ;;
     move)

@@ -65,7 +65,7 @@ show_json() { lab_clusctl -c "n${1:-1}" --json quorum show; }
 
 # quorum show (through node I) lists NAME as ROLE in STATE with VOTE.
 member_is() { # I NAME ROLE STATE VOTE
-    show_json "$1" | grep -qF "{\"name\":\"$2\",\"role\":\"$3\",\"state\":\"$4\",\"vote\":$5}"
+    show_json "$1" | grep -qF "{\"name\":\"$2\",\"role\":\"$3\",\"state\":\"$4\",\"vote\":$5,\"storage_fault\":false}"
 }
 
 survives() { # I N

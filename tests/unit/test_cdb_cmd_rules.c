@@ -93,6 +93,7 @@ static struct cmd build(uint32_t code)
     case CDB_CMD_SET_NODE_WEIGHT: cdb_cmd_set_node_weight(&w, OTHER, 0); break;
     case CDB_CMD_SET_NODE_LEFT: cdb_cmd_set_node_left(&w, OTHER, true, 3); break;
     case CDB_CMD_CLEAR_QUARANTINE: cdb_cmd_clear_quarantine(&w, OTHER); break;
+    case CDB_CMD_SET_NODE_STORAGE: cdb_cmd_set_node_storage(&w, OTHER, "full"); break;
     default: fail();
     }
     return take(&w);
@@ -241,6 +242,8 @@ static struct cmd node_report(uint32_t code, uint64_t id, int32_t state)
         cdb_cmd_set_node_left(&w, id, state != 0, 0);
     else if (code == CDB_CMD_CONFIRM_NODE)
         cdb_cmd_confirm_node(&w, id, 0);
+    else if (code == CDB_CMD_SET_NODE_STORAGE)
+        cdb_cmd_set_node_storage(&w, id, state != 0 ? "read-only" : "");
     else
         cdb_cmd_release_resource(&w, "ip", id);
     return take(&w);
@@ -259,6 +262,8 @@ static void test_reports_a_member_sends(void **state)
     assert_true(self_report(node_report(CDB_CMD_SET_NODE_STATE, ME, ClusterNodeUp), ME));
     assert_true(self_report(node_report(CDB_CMD_CONFIRM_NODE, ME, 0), ME));
     assert_true(self_report(node_report(CDB_CMD_SET_NODE_LEFT, ME, 1), ME));
+    assert_true(self_report(node_report(CDB_CMD_SET_NODE_STORAGE, ME, 1), ME));
+    assert_true(self_report(node_report(CDB_CMD_SET_NODE_STORAGE, ME, 0), ME));
     assert_true(self_report(build(CDB_CMD_SYNC), ME));
 }
 
@@ -283,6 +288,7 @@ static void test_forged_reports(void **state)
     assert_false(self_report(node_report(CDB_CMD_SET_NODE_STATE, ME, ClusterNodePaused), ME));
     assert_false(self_report(node_report(CDB_CMD_CONFIRM_NODE, OTHER, 0), ME));
     assert_false(self_report(node_report(CDB_CMD_SET_NODE_LEFT, OTHER, 1), ME));
+    assert_false(self_report(node_report(CDB_CMD_SET_NODE_STORAGE, OTHER, 1), ME));
     assert_false(self_report(node_report(CDB_CMD_SET_NODE_LEFT, ME, 0), ME)); /* the leader's */
     /* no node, no batch (not even of reports), nothing malformed */
     assert_false(self_report(build(CDB_CMD_SYNC), 0));
@@ -301,7 +307,7 @@ static void test_nothing_else_is_a_report(void **state)
             fail_msg("%s passed as a report of node %d", cdb_cmd_name(code), ME);
         if (self_report(build(code), OTHER) &&
             code != CDB_CMD_RELEASE_RESOURCE && code != CDB_CMD_CONFIRM_NODE &&
-            code != CDB_CMD_SET_NODE_LEFT)
+            code != CDB_CMD_SET_NODE_LEFT && code != CDB_CMD_SET_NODE_STORAGE)
             fail_msg("%s passed as a report of node %d", cdb_cmd_name(code), OTHER);
     }
 }

@@ -173,6 +173,24 @@ static void test_quarantine(void **state)
     assert_int_equal(quarantined_until(db, 2), 0);
 }
 
+/* SET_NODE_STORAGE records why a node's state directory cannot take writes, and an empty
+ * reason ends it; an unknown node is refused. */
+static void test_node_storage(void **state)
+{
+    struct cdb *db = *state;
+    struct cdb_node node;
+
+    OK(db, cdb_cmd_set_node_storage(W, 2, "its state directory has 3 MiB free"));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_string_equal(node.storage_fault, "its state directory has 3 MiB free");
+    assert_int_equal(cdb_node_by_id(db, 1, &node), 0);
+    assert_string_equal(node.storage_fault, "");
+    OK(db, cdb_cmd_set_node_storage(W, 2, ""));
+    assert_int_equal(cdb_node_by_id(db, 2, &node), 0);
+    assert_string_equal(node.storage_fault, "");
+    REJECT(db, 5042, cdb_cmd_set_node_storage(W, 9, "full"));
+}
+
 /* A takeover batch that expects an older incarnation is refused as a whole. */
 static void test_expect_node(void **state)
 {
@@ -458,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_node_weight_and_leave, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_expect_node, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_quarantine, setup_populated, teardown),
+        cmocka_unit_test_setup_teardown(test_node_storage, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch_is_atomic, setup_populated, teardown),
         cmocka_unit_test_setup_teardown(test_batch_rejects_nesting_and_garbage, setup_populated,

@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "common/rpc_proto.h"
@@ -51,9 +53,8 @@ static void test_entry_overrun_rejected(void **state)
 static void test_conf_round_trip(void **state)
 {
     static struct node_conf conf, back;
-    struct wire_field join;
     uint8_t *data;
-    size_t len, required;
+    size_t len;
 
     strcpy(conf.cluster_id, "6f1c2a7e-1d2b-4c3d-9e8f-0a1b2c3d4e5f");
     strcpy(conf.cluster_name, "democlus");
@@ -70,15 +71,49 @@ static void test_conf_round_trip(void **state)
     assert_true(back.committed && back.join);
     assert_int_equal(back.n_peers, 1);
     assert_string_equal(back.peers[0].address, "10.0.0.1");
-    /* cut inside a field or before a required one, it is refused and the output stays */
-    assert_int_equal(wire_find(data, len, RPC_F_JOIN, &join), 0); /* the first optional field */
-    required = (size_t)(join.value - data) - 6;
+    /* sealed (common/wire_seal.h): cut anywhere, or with any byte changed, it is refused and
+     * the output stays */
     back.node_id = 42;
     for (size_t cut = 0; cut < len; cut++)
-        if (cut < required || wire_validate(data, cut) < 0)
-            assert_int_equal(node_conf_parse(data, cut, &back), -EBADMSG);
+        assert_int_equal(node_conf_parse(data, cut, &back), -EBADMSG);
+    for (size_t at = 0; at < len; at++) {
+        for (unsigned bit = 0; bit < 8; bit++) {
+            data[at] ^= (uint8_t)(1u << bit);
+            assert_int_equal(node_conf_parse(data, len, &back), -EBADMSG);
+            data[at] ^= (uint8_t)(1u << bit);
+        }
+    }
     assert_int_equal(back.node_id, 42);
+    assert_int_equal(node_conf_parse(data, len, &back), 0);
     free(data);
+}
+
+/* The key files hold exactly what was saved: cut or grown by a byte, they are damaged. */
+static void test_key_files(void **state)
+{
+    struct channel_key key = {.identity = "cluster:abc"}, back;
+    char dir[] = "/tmp/test_node_files.XXXXXX", path[64];
+    FILE *f;
+    long size;
+
+    assert_int_equal(channel_key_from_hex(HEX, &key), 0);
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(node_conf_load_key(dir, &back), -ENOENT);
+    assert_int_equal(node_conf_save_key(dir, &key), 0);
+    assert_int_equal(node_conf_load_key(dir, &back), 0);
+    assert_memory_equal(back.bytes, key.bytes, CHANNEL_KEY_BYTES);
+    snprintf(path, sizeof(path), "%s/cluster.key", dir);
+    assert_non_null(f = fopen(path, "a"));
+    fputc('\n', f);
+    size = ftell(f);
+    fclose(f);
+    assert_int_equal(node_conf_load_key(dir, &back), -EBADMSG);
+    assert_int_equal(truncate(path, size - 2), 0); /* the last newline gone */
+    assert_int_equal(node_conf_load_key(dir, &back), -EBADMSG);
+    assert_int_equal(truncate(path, size - 10), 0); /* digits gone */
+    assert_true(node_conf_load_key(dir, &back) < 0);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 static void test_cluster_key(void **state)
@@ -116,6 +151,7 @@ int main(void)
         cmocka_unit_test(test_entry_overrun_rejected),
         cmocka_unit_test(test_conf_round_trip),
         cmocka_unit_test(test_cluster_key),
+        cmocka_unit_test(test_key_files),
         cmocka_unit_test(test_admin_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,8 +69,10 @@ static unsigned settle(struct quorum_member *m, size_t n, struct quorum_settings
         if (st.kind == QUORUM_STEP_NONE)
             break;
         for (size_t i = 0; i < n; i++)
-            if (m[i].id == st.id)
+            if (m[i].id == st.id) {
                 m[i].voter = st.kind == QUORUM_STEP_GIVE;
+                m[i].spare = st.kind == QUORUM_STEP_PARK;
+            }
         quorum_view(m, n, &v);
         assert_true(v.has_quorum);
     }
@@ -216,6 +218,61 @@ static void test_step_order(void **state)
     assert_int_equal(st.kind, QUORUM_STEP_NONE);
 }
 
+/* A node in a storage fault loses its vote even with DynamicQuorum 0, counts as down for the
+ * majority the steps keep, leaves the log only once it is a standby, and comes back to it, and
+ * then to its vote, when the fault ends. */
+static void test_storage_fault(void **state)
+{
+    struct quorum_member m[4] = {node(1, true), node(2, true), node(3, true), node(4, false)};
+    struct quorum_settings fixed = {.dynamic = false, .leader = 1};
+    bool want[4] = {true, true, true, false};
+    struct quorum_step st;
+
+    (void)state;
+    for (int i = 0; i < 4; i++)
+        m[i].joined = true;
+    m[1].storage_fault = true;
+    assert_int_equal(wanted(m, 4, fixed), IDS3(1, 3, 4));
+    st = quorum_next_step(m, 4, (bool[]){true, false, true, true});
+    assert_int_equal(st.kind, QUORUM_STEP_GIVE); /* 4 first: 1, 3, 4 up of four voters */
+    assert_int_equal(st.id, 4);
+    /* 2 voting, not storing, and 3 down: taking 2 keeps 1 of 2 up; giving to nobody */
+    down(&m[2], 100000);
+    st = quorum_next_step(m, 4, want);
+    assert_int_equal(st.kind, QUORUM_STEP_NONE);
+    m[2] = node(3, true), m[2].joined = true;
+    assert_int_equal(settle(m, 4, DYNAMIC), IDS3(1, 3, 4));
+    assert_true(m[1].spare);
+    assert_false(m[1].voter);
+    /* a voter is never parked straight away */
+    m[1] = node(2, true), m[1].joined = true, m[1].storage_fault = true;
+    st = quorum_next_step(m, 4, (bool[]){true, false, true, true});
+    assert_int_equal(st.kind, QUORUM_STEP_TAKE);
+    m[1].voter = false;
+    st = quorum_next_step(m, 4, (bool[]){true, false, true, true});
+    assert_int_equal(st.kind, QUORUM_STEP_PARK);
+    assert_int_equal(st.id, 2);
+    /* the fault ends: back to the log; a spare still being added is left alone */
+    m[1].spare = true, m[1].storage_fault = false;
+    st = quorum_next_step(m, 4, (bool[]){true, false, true, true});
+    assert_int_equal(st.kind, QUORUM_STEP_UNPARK);
+    m[1].joined = false;
+    st = quorum_next_step(m, 4, (bool[]){true, false, true, true});
+    assert_int_equal(st.kind, QUORUM_STEP_NONE);
+}
+
+/* A witness in a storage fault does not vote either: two nodes are then even, and one of them
+ * loses its vote as if there were no witness. */
+static void test_witness_storage_fault(void **state)
+{
+    struct quorum_member m[3] = {node(1, true), node(2, true), witness(3, true)};
+
+    (void)state;
+    assert_int_equal(wanted(m, 3, DYNAMIC), IDS3(1, 2, 3));
+    m[2].storage_fault = true;
+    assert_int_equal(wanted(m, 3, DYNAMIC), IDS1(1));
+}
+
 static void test_view(void **state)
 {
     struct quorum_member m[3] = {node(1, true), node(2, true), witness(3, true)};
@@ -266,6 +323,8 @@ int main(void)
         cmocka_unit_test(test_at_most_five),
         cmocka_unit_test(test_last_man_standing),
         cmocka_unit_test(test_step_order),
+        cmocka_unit_test(test_storage_fault),
+        cmocka_unit_test(test_witness_storage_fault),
         cmocka_unit_test(test_view),
         cmocka_unit_test(test_never_empty),
         cmocka_unit_test(test_fragile),

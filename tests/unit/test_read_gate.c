@@ -31,6 +31,21 @@ static void test_caught_up_answers_current(void **state)
     assert_int_equal(read_gate(&f), READ_CURRENT);
 }
 
+/* A node in a storage fault has left raft's log: however sure of its leader, it answers stale,
+ * and a caller that wants a current answer is told of the fault. */
+static void test_storage_fault_answers_stale(void **state)
+{
+    struct read_facts f = {.synced = true, .leader_known = true, .knows_itself = true,
+                           .stale_ok = true, .storage_fault = true};
+
+    (void)state;
+    assert_int_equal(read_gate(&f), READ_STALE);
+    f.stale_ok = false;
+    assert_int_equal(read_gate(&f), READ_STORAGE_FAULT);
+    f.stale_ok = true, f.knows_itself = false;
+    assert_int_equal(read_gate(&f), READ_STORAGE_FAULT);
+}
+
 static void test_catching_up_with_a_leader_is_not_ready(void **state)
 {
     struct read_facts f = {.leader_known = true, .knows_itself = true, .stale_ok = true};
@@ -117,6 +132,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caught_up_answers_current),
+        cmocka_unit_test(test_storage_fault_answers_stale),
         cmocka_unit_test(test_catching_up_with_a_leader_is_not_ready),
         cmocka_unit_test(test_synced_without_a_leader_is_not_current),
         cmocka_unit_test(test_an_election_is_waited_out),

@@ -111,6 +111,10 @@ static void test_resend_only_what_cannot_be_done_twice(void **state)
     assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_CLUSTER_NODE_UNREACHABLE, false));
     assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_TIMEOUT, false));
     assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_CLUSTER_NODE_NOT_MEMBER, true));
+    /* refused by a node in a storage fault: nothing was done */
+    assert_true(rpc_may_resend(RPC_OP_GROUP_CREATE, ERROR_DISK_FULL, true));
+    assert_true(rpc_may_resend(RPC_OP_APPLY, ERROR_WRITE_PROTECT, true));
+    assert_true(rpc_may_resend(RPC_OP_GROUP_MOVE, ERROR_WRITE_FAULT, true));
     /* the node answered: its answer stands */
     assert_false(rpc_may_resend(RPC_OP_QUERY, 0, true));
     assert_false(rpc_may_resend(RPC_OP_QUERY, ERROR_ACCESS_DENIED, true));

@@ -15,6 +15,7 @@
 #include "channel/secret_file.h"
 #include "common/rpc_proto.h"
 #include "common/wire.h"
+#include "common/wire_seal.h"
 
 #define CONF_FILE "cluster.conf"
 #define KEY_FILE "cluster.key"
@@ -28,9 +29,10 @@ int node_conf_prepare_dir(const char *state_dir)
 
     if (rv < 0)
         return rv;
-    /* A plain create and unlink: NODE_INFO asks this on the loop thread, so no fsync here. */
+    /* A plain create and unlink: NODE_INFO and the storage watch ask this on the loop thread,
+     * so no fsync here. One left by a crash is used again. */
     snprintf(probe, sizeof(probe), "%s/.probe", state_dir);
-    fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return -errno;
     close(fd);
@@ -124,6 +126,7 @@ int node_conf_encode(const struct node_conf *conf, uint8_t **ret, size_t *ret_le
     wire_put_u32(&w, RPC_F_JOIN, conf->join);
     for (size_t i = 0; i < conf->n_peers; i++)
         node_peer_put(&w, RPC_F_PEER, &conf->peers[i]);
+    wire_put_seal(&w, RPC_F_SEAL);
     data = wire_writer_take(&w, &len);
     if (data == NULL)
         return -ENOMEM;
@@ -178,12 +181,15 @@ static int parse_conf(const uint8_t *data, size_t len, struct node_conf *conf)
 int node_conf_parse(const void *data, size_t len, struct node_conf *ret)
 {
     struct node_conf *conf;
+    size_t body;
     int rv;
 
+    if (wire_check_seal(data, len, RPC_F_SEAL, &body) < 0)
+        return -EBADMSG; /* cut short, or changed */
     conf = calloc(1, sizeof(*conf));
     if (conf == NULL)
         return -ENOMEM;
-    rv = parse_conf(data, len, conf);
+    rv = parse_conf(data, body, conf);
     if (rv == 0)
         *ret = *conf;
     free(conf);
@@ -247,6 +253,7 @@ int node_conf_parse_key(const void *data, size_t len, struct channel_key *ret)
 
 static int load_key_file(const char *state_dir, const char *name, struct channel_key *ret)
 {
+    struct channel_key key;
     uint8_t *data;
     size_t len;
     int rv;
@@ -254,7 +261,13 @@ static int load_key_file(const char *state_dir, const char *name, struct channel
     rv = read_file(state_dir, name, &data, &len);
     if (rv < 0)
         return rv;
-    rv = node_conf_parse_key(data, len, ret);
+    rv = node_conf_parse_key(data, len, &key);
+    /* exactly what save_key_file writes: a file cut or grown is damaged */
+    if (rv == 0 && len != strlen(key.identity) + 1 + 2 * CHANNEL_KEY_BYTES + 1)
+        rv = -EBADMSG;
+    if (rv == 0)
+        *ret = key;
+    explicit_bzero(&key, sizeof(key));
     memset(data, 0, len);
     free(data);
     return rv;

@@ -48,7 +48,9 @@ int node_conf_save_key(const char *state_dir, const struct channel_key *key);
  * The pure halves of load and save, for a file's bytes: node_conf_encode gives cluster.conf's
  * content (malloc'd, free() it; 0 or -ENOMEM); node_conf_parse reads it back (0, or -EBADMSG on
  * a malformed file, -ENOMEM); node_conf_parse_key reads cluster.key's ("identity\n<64 hex>\n";
- * 0, -EBADMSG or -EINVAL). ret is untouched on failure.
+ * 0, -EBADMSG or -EINVAL; what follows the key is ignored). ret is untouched on failure.
+ * node_conf_load_key and node_conf_load_other_key read the files, which must hold exactly that
+ * (-EBADMSG otherwise; -ENOENT without one).
  */
 int node_conf_encode(const struct node_conf *conf, uint8_t **ret, size_t *ret_len);
 int node_conf_parse(const void *data, size_t len, struct node_conf *ret);

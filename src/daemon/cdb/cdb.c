@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define CDB_APPLICATION_ID 1128546865 /* 0x43444231, "CDB1" */
-#define CDB_SCHEMA_VERSION 8
+#define CDB_SCHEMA_VERSION 9
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -34,7 +34,8 @@ static const char schema_sql[] =
     " witness INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 1,"
     " left_cluster INTEGER NOT NULL DEFAULT 0, departures INTEGER NOT NULL DEFAULT 0,"
     " departure_since INTEGER NOT NULL DEFAULT 0,"
-    " quarantined_until INTEGER NOT NULL DEFAULT 0, departed INTEGER NOT NULL DEFAULT 0);"
+    " quarantined_until INTEGER NOT NULL DEFAULT 0, departed INTEGER NOT NULL DEFAULT 0,"
+    " storage_fault TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE restype(name TEXT PRIMARY KEY COLLATE NOCASE, driver TEXT NOT NULL,"
     " display TEXT NOT NULL);"
     "CREATE TABLE typeprop(type TEXT NOT NULL COLLATE NOCASE"

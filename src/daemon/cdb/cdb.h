@@ -23,7 +23,8 @@
 
 #define CDB_NODE_NAME_MAX 63 /* bytes, without the NUL */
 #define CDB_ADDRESS_MAX 63
-#define CDB_NAME_MAX 255     /* group, resource, resource type, driver and property key names */
+#define CDB_NAME_MAX 255
+#define CDB_STORAGE_FAULT_MAX 255     /* group, resource, resource type, driver and property key names */
 
 struct cdb;
 
@@ -40,6 +41,8 @@ struct cdb_node {
     uint32_t weight; /* NodeWeight: 1 if the administrator lets it vote, else 0 */
     bool left;       /* its service stopped gracefully (SET_NODE_LEFT) since it last confirmed */
     struct quarantine_record quarantine; /* its ungraceful departures (common/quarantine.h) */
+    char storage_fault[CDB_STORAGE_FAULT_MAX + 1]; /* why its state directory cannot take
+                                                    * raft's writes; "" while it can */
 };
 
 struct cdb_group {

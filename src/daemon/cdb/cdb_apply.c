@@ -356,6 +356,20 @@ static int cmd_clear_quarantine(struct cdb *db, const struct msg *m)
                                  "i", id);
 }
 
+static int cmd_set_node_storage(struct cdb *db, const struct msg *m)
+{
+    _cleanup_free_ char *fault = NULL;
+    int64_t id;
+    int r;
+
+    if ((r = arg_known_node(db, m, &id)) ||
+        (r = cdb_arg_str(db, m, CDB_TAG_VALUE, CDB_STORAGE_FAULT_MAX, ARG_OPTIONAL | ARG_EMPTY_OK,
+                         &fault)))
+        return r;
+    return cdb_sql_exec(db, "UPDATE node SET storage_fault = ? WHERE id = ?", "ti",
+                        fault != NULL ? fault : "", id);
+}
+
 static int cmd_expect_node(struct cdb *db, const struct msg *m)
 {
     int64_t id, incarnation, have;
@@ -687,6 +701,7 @@ static const cmd_handler handlers[CDB_CMD_MAX + 1] = {
     [CDB_CMD_SET_NODE_WEIGHT] = cmd_set_node_weight,
     [CDB_CMD_SET_NODE_LEFT] = cmd_set_node_left,
     [CDB_CMD_CLEAR_QUARANTINE] = cmd_clear_quarantine,
+    [CDB_CMD_SET_NODE_STORAGE] = cmd_set_node_storage,
     /* BATCH is handled by apply_cmd() itself, which knows the nesting. */
 };
 

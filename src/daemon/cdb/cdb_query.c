@@ -41,6 +41,7 @@ static void row_node(sqlite3_stmt *st, void *item)
     n->quarantine.departures = (uint32_t)sqlite3_column_int64(st, 11);
     n->quarantine.since_ms = sqlite3_column_int64(st, 12);
     n->quarantine.until_ms = sqlite3_column_int64(st, 13);
+    col_text(st, 14, n->storage_fault, sizeof(n->storage_fault));
 }
 
 static void row_group(sqlite3_stmt *st, void *item)
@@ -104,7 +105,7 @@ struct table {
 
 #define NODE_SELECT                                                                              \
     "SELECT id, name, address, port, raft_port, role, state, incarnation, witness, weight,"      \
-    " left_cluster, departures, departure_since, quarantined_until FROM node"
+    " left_cluster, departures, departure_since, quarantined_until, storage_fault FROM node"
 #define GROUP_SELECT "SELECT id, name, core, state, owner, failovers, failover_since FROM grp"
 #define RESOURCE_SELECT                                                                          \
     "SELECT r.id, r.name, r.type, r.grp, g.name, r.state, r.owner, r.handoff"                    \

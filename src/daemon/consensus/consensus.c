@@ -17,6 +17,7 @@
 #include <raft.h>
 #include <raft/uv.h>
 
+#include "daemon/consensus/consensus_disk.h"
 #include "daemon/consensus/consensus_fsm.h"
 #include "daemon/consensus/consensus_tls.h"
 #include "daemon/base/log.h"
@@ -32,6 +33,9 @@ struct consensus {
     struct raft raft;
     struct raft_io io;
     struct raft_uv_transport transport;
+    struct consensus_disk disk; /* every log write goes through it */
+    consensus_disk_failed_cb on_disk_failure;
+    void *disk_failure_arg;
     struct consensus_fsm_adapter fsm;
     uv_timer_t poll;
     /* Followers learn that an entry committed only from the leader's next message; raft sends
@@ -124,6 +128,7 @@ static void poll_cb(uv_timer_t *t)
     int state = raft_state(&c->raft);
     uint64_t leader = consensus_leader(c);
 
+    consensus_disk_hand_over(&c->disk, &c->raft);
     if (state == c->last_state && leader == c->last_leader)
         return;
     static const char *const names[] = {"unavailable", "follower", "candidate", "leader"};
@@ -153,6 +158,27 @@ static bool is_member(void *arg, uint64_t id)
         if (c->conf_peers[i] == id)
             return true;
     return false;
+}
+
+static void disk_failed(void *arg, const char *why)
+{
+    struct consensus *c = arg;
+
+    LOGE("consensus", "%s: this node's log stops here and acknowledges nothing more; it "
+         "takes part in raft again once restarted", why);
+    if (c->on_disk_failure != NULL)
+        c->on_disk_failure(c->disk_failure_arg, why);
+}
+
+void consensus_on_disk_failure(struct consensus *c, consensus_disk_failed_cb cb, void *arg)
+{
+    c->on_disk_failure = cb;
+    c->disk_failure_arg = arg;
+}
+
+const char *consensus_disk_failure(const struct consensus *c)
+{
+    return c->disk.stopped ? c->disk.why : NULL;
 }
 
 static int bootstrap(struct consensus *c, const struct node_conf *conf, char *errmsg)
@@ -243,6 +269,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
         free(c);
         return -EIO;
     }
+    consensus_disk_wrap(&c->disk, &c->io, disk_failed, c);
     set_timing(c, timing);
     rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
     if (rv == 0 && raft_start(&c->raft) != 0) {

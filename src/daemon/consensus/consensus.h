@@ -98,6 +98,14 @@ size_t consensus_voter_set(struct consensus *c, uint64_t *ids, size_t cap, uint6
  * often: the first call that sees a new voter set committed records it.
  */
 uint64_t consensus_settled_at(struct consensus *c, uint64_t now);
+/*
+ * A write of raft's log that fails stops the log for good (consensus_disk.h): this node then
+ * acknowledges nothing more, and cb(arg, why) runs once, on the loop. consensus_disk_failure()
+ * is why, or NULL while the log runs.
+ */
+void consensus_on_disk_failure(struct consensus *c, void (*cb)(void *arg, const char *why),
+                               void *arg);
+const char *consensus_disk_failure(const struct consensus *c);
 /* Stops raft and releases everything; cb runs on the loop when done. NULL-safe. */
 void consensus_stop(struct consensus *c, consensus_stop_cb cb, void *arg);
 

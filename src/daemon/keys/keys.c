@@ -167,25 +167,37 @@ bool keys_install(struct keys *k, const struct cred_ring *next)
     return send_changed;
 }
 
-void keys_load(struct keys *k, const char *cluster_id)
+int keys_load(struct keys *k, const char *cluster_id, const char **ret_file)
 {
     struct channel_key key, other;
     struct cred c, o;
     struct cred_ring ring;
+    int rv;
 
-    if (node_conf_load_key(k->state_dir, &key) < 0 || cred_make(cluster_id, key.bytes, &c) < 0)
-        return;
-    cred_ring_init(&ring, &c);
-    /* A rotation was under way: keep accepting the other credential until it ends. */
-    if (node_conf_load_other_key(k->state_dir, &other) == 0 &&
-        cred_make(cluster_id, other.bytes, &o) == 0)
-        cred_ring_stage(&ring, &o);
-    ring_set(k, &ring);
+    *ret_file = "cluster.key";
+    rv = node_conf_load_key(k->state_dir, &key);
+    if (rv == 0)
+        rv = cred_make(cluster_id, key.bytes, &c);
+    if (rv == 0) {
+        cred_ring_init(&ring, &c);
+        /* A rotation was under way: keep accepting the other credential until it ends. */
+        *ret_file = "cluster.key.other";
+        rv = node_conf_load_other_key(k->state_dir, &other);
+        if (rv == 0)
+            rv = cred_make(cluster_id, other.bytes, &o);
+        if (rv == 0)
+            cred_ring_stage(&ring, &o);
+        if (rv == 0 || rv == -ENOENT) {
+            ring_set(k, &ring);
+            rv = 0;
+        }
+    }
     explicit_bzero(&key, sizeof(key));
     explicit_bzero(&other, sizeof(other));
     explicit_bzero(&c, sizeof(c));
     explicit_bzero(&o, sizeof(o));
     explicit_bzero(&ring, sizeof(ring));
+    return rv == -ENOENT ? 0 : rv;
 }
 
 void keys_clear(struct keys *k)

@@ -57,8 +57,9 @@ const struct channel_key *keys_send(const struct keys *k);
 int keys_store(const char *state_dir, const struct cred_ring *next);
 /* Makes a stored ring the node's own (loop). True when the credential it proves changed. */
 bool keys_install(struct keys *k, const struct cred_ring *next);
-/* Loads the stored credentials of cluster_id; none if there are none. */
-void keys_load(struct keys *k, const char *cluster_id);
+/* Loads the stored credentials of cluster_id; none if there are none (0). A key file that is
+ * there but damaged loads nothing: -EBADMSG or -EINVAL, with the file's name in ret_file. */
+int keys_load(struct keys *k, const char *cluster_id, const char **ret_file);
 void keys_clear(struct keys *k);
 
 #endif

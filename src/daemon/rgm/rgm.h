@@ -38,6 +38,7 @@ struct rgm {
     void *terminate_arg;
     size_t terminations;       /* terminates whose records are being taken down on a worker */
     size_t drain_pending;      /* handovers of a stopping node not yet committed */
+    const char *drain_why;     /* what the last rgm_drain was for, for the log */
     bool drain_failed;         /* one could not be */
     struct rgm_failback_slot failbacks[RGM_FAILBACK_GROUPS]; /* while this node leads */
 };
@@ -102,9 +103,10 @@ uint32_t rgm_resource_offline(struct rgm *m, const char *name, host_commit_cb do
 void rgm_group_failover_limits(struct rgm *m, const char *group, size_t n_nodes,
                                unsigned *ret_threshold, uint64_t *ret_period_ms);
 
-/* Shutdown: hands every group this node owns over to the best other node; returns how many
- * handovers are being committed (m->drain_pending counts them down). */
-size_t rgm_drain(struct rgm *m);
+/* Shutdown, or a storage fault: hands every group this node owns over to the best other node;
+ * returns how many handovers are being committed (m->drain_pending counts them down). why
+ * (a static string: "stopping") heads the log lines. */
+size_t rgm_drain(struct rgm *m, const char *why);
 /* True once nothing runs here and nothing is being started, stopped or reported. */
 bool rgm_holds_nothing(const struct rgm *m);
 /* True while a terminate is under way (waiting for busy drivers, or on its worker). */

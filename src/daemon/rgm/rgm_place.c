@@ -332,13 +332,14 @@ static void drain_moved(void *arg, int rv, uint32_t status, const char *errmsg)
     m->drain_pending--;
     /* ERROR_IO_PENDING: a leader asked for the move (this node follows) is committing it. */
     if (rv < 0 || (status != 0 && status != ERROR_IO_PENDING)) {
-        LOGW("rgm", "stopping: a group could not be handed over: %s", errmsg ? errmsg : "");
+        LOGW("rgm", "%s: a group could not be handed over: %s", m->drain_why,
+             errmsg ? errmsg : "");
         m->drain_failed = true;
     }
     m->host->kick(m->host);
 }
 
-/* Hands group g of this stopping node over to the best other node; true when committing. */
+/* Hands group g of this node (stopping, or in a storage fault) over to the best other node; true when committing. */
 static bool drain_group(struct rgm *m, const struct cdb_group *g)
 {
     struct rgm_group_plan plan;
@@ -350,7 +351,7 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
     if (placement_read(m, g->name, BAR_EXCLUDED_ACTIVE | BAR_LEAVING, &p, errmsg,
                        sizeof(errmsg)) == 0 &&
         (target = rgm_drain_target(&p.members, g, p.pref, p.n_pref)) != 0) {
-        LOGI("rgm", "stopping: group %s goes to node %llu", g->name,
+        LOGI("rgm", "%s: group %s goes to node %llu", m->drain_why, g->name,
              (unsigned long long)target);
         plan = rgm_plan_move(&p.members, g, p.pref, p.n_pref, target);
         m->drain_pending++; /* drain_moved counts it down, maybe before this returns */
@@ -366,11 +367,12 @@ static bool drain_group(struct rgm *m, const struct cdb_group *g)
     return moving;
 }
 
-size_t rgm_drain(struct rgm *m)
+size_t rgm_drain(struct rgm *m, const char *why)
 {
     struct cdb_group *groups;
     size_t n, moved = 0;
 
+    m->drain_why = why;
     if (cdb_groups(m->host->db, &groups, &n) < 0)
         return 0;
     m->drain_pending = 0;

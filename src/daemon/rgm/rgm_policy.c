@@ -32,6 +32,13 @@ static void view_check(const struct rgm_view *v)
     assert(v->n_held == 0 || v->held != NULL);
 }
 
+/* Is node n one to give no group while another node may host it: quarantined, or in a storage
+ * fault? */
+static bool node_avoided(const struct cdb_node *n, int64_t wall_ms)
+{
+    return quarantine_active(&n->quarantine, wall_ms) || n->storage_fault[0] != '\0';
+}
+
 size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms,
                          uint64_t leaving, uint64_t *out)
 {
@@ -41,9 +48,9 @@ size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms
     assert(n == 0 || (nodes != NULL && out != NULL));
     for (size_t i = 0; i < n; i++)
         other_host |= nodes[i].state == ClusterNodeUp && !nodes[i].witness &&
-                      nodes[i].id != leaving && !quarantine_active(&nodes[i].quarantine, wall_ms);
+                      nodes[i].id != leaving && !node_avoided(&nodes[i], wall_ms);
     for (size_t i = 0; i < n; i++)
-        if (nodes[i].witness || (other_host && quarantine_active(&nodes[i].quarantine, wall_ms)))
+        if (nodes[i].witness || (other_host && node_avoided(&nodes[i], wall_ms)))
             out[k++] = nodes[i].id;
     return k;
 }

@@ -70,9 +70,9 @@ struct rgm_view {
 
 /*
  * The members placement bars from every group: witnesses, which host nothing, and the nodes
- * quarantined at wall_ms (common/quarantine.h) while some Up member that is neither, nor
- * leaving (the node a group is moving away from, 0 for none), may host instead: a quarantined
- * node is the last resort. Writes their ids to out (room for n) and returns how many.
+ * quarantined at wall_ms (common/quarantine.h) or in a storage fault (their state directory
+ * cannot take raft's writes) while some Up member that is none of these, nor leaving (the node
+ * a group is moving away from, 0 for none), may host instead: such a node is the last resort. Writes their ids to out (room for n) and returns how many.
  */
 size_t rgm_always_barred(const struct cdb_node *nodes, size_t n, int64_t wall_ms,
                          uint64_t leaving, uint64_t *out);

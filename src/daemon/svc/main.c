@@ -163,5 +163,5 @@ int main(int argc, char **argv)
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
     uv_loop_close(uv_default_loop());
     LOGI("svc", "stopped");
-    return 0;
+    return s->exit_status;
 }

@@ -189,6 +189,7 @@ int svc_start_consensus(struct svc *s, char *errmsg)
         return rv;
     LOGI("svc", "consensus started: cluster %s, node id %llu", s->conf.cluster_name,
          (unsigned long long)s->conf.node_id);
+    svc_storage_watch(s);
     svc_host_update(s);
     rv = health_start(&s->health, s->sync.props_known);
     if (rv < 0)
@@ -258,6 +259,7 @@ static void pass(struct svc *s, bool periodic)
         if (periodic) {
             rgm_monitor(&s->rgm);
             svc_witness_tick(s);
+            svc_storage_check(s);
         }
     }
     svc_waits_check(s);
@@ -363,18 +365,25 @@ void svc_wipe(struct svc *s, const char *why, void (*cb)(struct svc *s, int rv, 
 static int load_state(struct svc *s)
 {
     char errmsg[CONSENSUS_ERRMSG_SIZE];
+    const char *file = NULL;
     int rv = node_conf_load(s->opts.state_dir, &s->conf);
 
     if (rv < 0) {
-        LOGE("svc", "%s/cluster.conf is damaged: %s", s->opts.state_dir, strerror(-rv));
+        LOGE("svc", "%s/cluster.conf is damaged: %s; the node does not start (restore the file, "
+             "or evict the node and add it again)", s->opts.state_dir, strerror(-rv));
         return rv;
     }
     if (rv == 0) {
         LOGI("svc", "NotConfigured");
         return 0;
     }
+    rv = keys_load(&s->keys, s->conf.cluster_id, &file);
+    if (rv < 0) {
+        LOGE("svc", "%s/%s is damaged: %s; the node does not start (restore the file, or evict "
+             "the node and add it again)", s->opts.state_dir, file, strerror(-rv));
+        return rv;
+    }
     s->configured = true;
-    keys_load(&s->keys, s->conf.cluster_id);
     if (!s->conf.committed) {
         /* The setup that wrote this may still be running: give it time to renew its claim. */
         s->claim.session = s->conf.setup_session;

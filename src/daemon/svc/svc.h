@@ -32,6 +32,7 @@
 #include "daemon/svc/svc_cleanup.h"
 #include "daemon/svc/svc_orphan.h"
 #include "daemon/svc/svc_shutdown.h"
+#include "daemon/svc/svc_storage.h"
 #include "daemon/svc/svc_submit.h"
 #include "daemon/svc/svc_sync.h"
 #include "daemon/svc/svc_wait.h"
@@ -93,7 +94,11 @@ struct svc {
     struct svc_shutdown shutdown;
     uv_poll_t rhs_poll;       /* the resource host says it dropped our addresses */
     struct svc_witness witness;
+    struct svc_storage storage; /* the watch on the state directory */
+    int exit_status;          /* what the process exits with once the loop ends */
 };
+
+#define SVC_EXIT_RESTART 75 /* EX_TEMPFAIL: stopped to be started again (svc_storage.c) */
 
 uint64_t svc_now_ms(void);
 

@@ -211,6 +211,14 @@ void svc_rpc_on_loop(void *arg, struct rpc_call *call)
         return;
     if ((op->flags & SVC_OP_RUNNING) && !check_running(s, call))
         return;
+    /* An administrator's change through a node that cannot store the log, and would relay it:
+     * the caller takes it elsewhere. One relayed by another node goes on to the leader, and a
+     * leader in a fault commits on while it hands leadership over. */
+    if ((op->flags & SVC_OP_LEADER) && consensus_role(s->consensus) != CONSENSUS_LEADER &&
+        svc_storage_fault(s) && channel_admin_key_id(call->peer_identity) != NULL) {
+        svc_storage_refuse(s, call, "changes");
+        return;
+    }
     if ((op->flags & SVC_OP_LEADER) && consensus_role(s->consensus) != CONSENSUS_LEADER) {
         svc_forward_call(s, call);
         return;
@@ -231,8 +239,8 @@ static void submitted(struct svc *s, void *arg, int rv, uint32_t status, const c
     if (rv == 0 && status == 0 && s->db != NULL)
         wire_put_u64(&call->reply, RPC_F_DB_VERSION, cdb_version(s->db));
     if (rv < 0)
-        rpc_call_finish(call, win32_from_errno(rv), "%s",
-                        errmsg && *errmsg ? errmsg : "the cluster has no leader");
+        rpc_call_finish(call, rv == -ENOTCONN ? ERROR_CLUSTER_NODE_DOWN : win32_from_errno(rv),
+                        "%s", errmsg && *errmsg ? errmsg : "the cluster has no leader");
     else
         rpc_call_finish(call, status, "%s", errmsg ? errmsg : "");
 }

@@ -63,6 +63,8 @@ static int query_nodes(struct svc *s, struct wire_writer *w, const char *only, b
         wire_put_u32(w, RPC_F_LEFT, nodes[i].left);
         if (quarantine_active(&nodes[i].quarantine, wall_ms()))
             wire_put_u64(w, RPC_F_QUARANTINED, (uint64_t)nodes[i].quarantine.until_ms);
+        if (nodes[i].storage_fault[0] != '\0')
+            wire_put_str(w, RPC_F_STORAGE_FAULT, nodes[i].storage_fault);
         wire_end(w, mark);
     }
     if (rv == 0)
@@ -475,10 +477,15 @@ static bool admit(struct svc *s, struct rpc_call *call, bool *ret_stale)
         *ret_stale = true;
         wire_put_u32(&call->reply, RPC_F_STALE, 1);
         wire_put_str(&call->reply, RPC_F_NODE_NAME, s->opts.name);
+        if (svc_storage_out_of_log(s))
+            svc_storage_mark(s, call);
         return true;
     case READ_NOT_READY:
         rpc_call_finish(call, ERROR_CLUSTER_NODE_NOT_READY,
                         "node %s is still catching up with its cluster", s->opts.name);
+        return false;
+    case READ_STORAGE_FAULT:
+        svc_storage_refuse(s, call, "a read that must be current");
         return false;
     case READ_NO_QUORUM:
         break;

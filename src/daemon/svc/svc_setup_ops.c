@@ -129,6 +129,8 @@ void svc_op_node_info(struct svc *s, struct rpc_call *call)
     wire_put_u32(w, RPC_F_VERSION_BUILD, SVC_VERSION_BUILD);
     wire_put_i64(w, RPC_F_CLOCK_MS, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
     put_state_dir(w, s->opts.state_dir);
+    if (svc_storage_fault(s))
+        wire_put_str(w, RPC_F_STORAGE_FAULT, s->storage.why);
     wire_put_u32(w, RPC_F_RAFT_PORT, s->opts.raft_port);
     wire_put_u64(w, RPC_F_SESSION, s->claim.session);
     wire_put_u32(w, RPC_F_MAX_NODES, (uint32_t)s->opts.max_nodes);

@@ -139,7 +139,7 @@ void svc_shutdown(struct svc *s)
         finish(s); /* a second signal */
         return;
     }
-    if (in_cluster(s) && rgm_drain(&s->rgm) > 0) {
+    if (in_cluster(s) && rgm_drain(&s->rgm, "stopping") > 0) {
         sd->draining = true;
         sd->drain_deadline = svc_now_ms() + DRAIN_MS;
         return;

@@ -34,6 +34,7 @@ struct submit {
     uint8_t *reply;          /* the leader's whole reply */
     size_t reply_len;
     struct rpc_call *call;   /* a relayed call, answered with the leader's reply */
+    bool via_any;            /* without a leader known, through another member (svc_storage) */
     uint64_t version;        /* the database version the leader reached with this command */
     uint64_t deadline;       /* how long its callback may wait for this node to catch up */
     struct submit *next;     /* in svc's list of callbacks waiting to catch up */
@@ -68,6 +69,9 @@ static void applied_here(void *arg, int rv, uint32_t status)
     struct submit *sub = arg;
     const char *msg = status != 0 && sub->s->db != NULL ? cdb_errmsg(sub->s->db) : "";
 
+    if (rv == -ENOTCONN) /* raft took the lead away before the command committed */
+        msg = "the leader lost the lead before the change committed: it may have been made or "
+              "not";
     sub->cb(sub->s, sub->arg, rv, status, msg);
     free(sub);
 }
@@ -261,7 +265,8 @@ static void forward_done(uv_work_t *work, int status)
         wire_get_u64(sub->reply, sub->reply_len, RPC_F_DB_VERSION, &sub->version) == 0) {
         if (sub->version > s->sync.leader_version_seen)
             s->sync.leader_version_seen = sub->version;
-        if (cdb_version(s->db) < sub->version) {
+        /* A node out of raft's log (svc_storage.h) would wait in vain. */
+        if (cdb_version(s->db) < sub->version && !svc_storage_out_of_log(s)) {
             LOGD("svc", "the leader committed it at version %llu; this node has applied %llu",
                  (unsigned long long)sub->version, (unsigned long long)cdb_version(s->db));
             sub->deadline = svc_now_ms() + (sub->call != NULL ? CATCH_UP_MS : APPLY_WAIT_MS);
@@ -280,7 +285,9 @@ static int forward_request(struct submit *sub, uint8_t *req, size_t len)
 
     sub->req = req;
     sub->req_len = len;
-    if (!keys_held(&s->keys) || !svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port))
+    if (!keys_held(&s->keys) ||
+        !(svc_leader_endpoint(s, sub->host, sizeof(sub->host), &sub->port) ||
+          (sub->via_any && svc_storage_relay(s, sub->host, sizeof(sub->host), &sub->port))))
         return -ENOTCONN;
     sub->key = *keys_send(&s->keys);
     sub->work.data = sub;
@@ -395,7 +402,8 @@ int svc_ask_leader_move(struct svc *s, const char *group, uint64_t node_id, svc_
     return rv;
 }
 
-void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
+static void submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg,
+                   bool via_any)
 {
     struct submit *sub;
     int rv;
@@ -406,7 +414,7 @@ void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, vo
         cb(s, arg, -ENOMEM, 0, "out of memory");
         return;
     }
-    *sub = (struct submit){.s = s, .cb = cb, .arg = arg};
+    *sub = (struct submit){.s = s, .cb = cb, .arg = arg, .via_any = via_any};
     if (s->consensus == NULL) {
         rv = -ENOTCONN;
     } else if (consensus_role(s->consensus) == CONSENSUS_LEADER) {
@@ -424,6 +432,16 @@ void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, vo
         cb(s, arg, 0, RPC_STATUS_NOT_LEADER, "this node no longer leads the cluster");
     else
         cb(s, arg, rv, 0, rv == -ENOTCONN ? "the cluster has no leader yet" : "cannot submit");
+}
+
+void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
+{
+    submit(s, cmd, len, cb, arg, false);
+}
+
+void svc_submit_report(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg)
+{
+    submit(s, cmd, len, cb, arg, true);
 }
 
 void svc_submit_ignore(struct svc *s, void *arg, int rv, uint32_t status, const char *errmsg)

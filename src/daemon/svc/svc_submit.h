@@ -47,6 +47,10 @@ typedef void (*svc_submit_cb)(struct svc *s, void *arg, int rv, uint32_t status,
  * command that is neither this node's report about itself nor configuration is refused with
  * RPC_STATUS_NOT_LEADER without being sent. */
 void svc_submit(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
+/* svc_submit for a report about this node that must reach the leader although this node knows
+ * none: raft's spares hear from no leader (svc_storage.h). It then goes through another member,
+ * which relays it. */
+void svc_submit_report(struct svc *s, const void *cmd, size_t len, svc_submit_cb cb, void *arg);
 /* Runs the callbacks of forwarded commits this node has now applied itself. */
 void svc_submit_check_deferred(struct svc *s);
 /* A submit callback for commands whose outcome nobody waits for (failures are logged). */

@@ -61,6 +61,7 @@ enum read_answer svc_sync_read(struct svc *s, bool stale_ok)
     f.leaderless_ms = svc_sync_leaderless_ms(s); /* notes the leader, if any, first */
     f.leader_known = !s->sync.leaderless;
     f.knows_itself = cdb_node_by_id(s->db, s->conf.node_id, &self) == 0;
+    f.storage_fault = svc_storage_out_of_log(s);
     return read_gate(&f);
 }
 

@@ -32,7 +32,9 @@ static size_t members_now(struct svc *s, struct quorum_member *out, size_t cap, 
             .id = nodes[i].id, .witness = nodes[i].witness, .weight = nodes[i].weight,
             .state = nodes[i].state, .left = nodes[i].left,
             .up = hb_track_up(t, nodes[i].id, now),
-            .silent_ms = silent == HB_NEVER ? UINT64_MAX : silent, .voter = role == RAFT_VOTER};
+            .silent_ms = silent == HB_NEVER ? UINT64_MAX : silent, .voter = role == RAFT_VOTER,
+            .spare = role == RAFT_SPARE, .storage_fault = nodes[i].storage_fault[0] != '\0',
+            .joined = nodes[i].incarnation > 0};
     }
     free(nodes);
     return k;
@@ -121,7 +123,10 @@ static void vote_changed(void *arg, int rv)
              (unsigned long long)vc->id, rv);
     } else if (vc->role >= 0) {
         LOGI("quorum", "node %llu %s (%u voters)", (unsigned long long)vc->id,
-             vc->role == RAFT_VOTER ? "votes" : "no longer votes", consensus_voters(s->consensus));
+             vc->role == RAFT_VOTER  ? "votes"
+             : vc->role == RAFT_SPARE ? "leaves the log until its storage fault ends"
+                                      : "no longer votes",
+             consensus_voters(s->consensus));
         record_role(s, vc->id, vc->role);
     }
     free(vc);
@@ -217,6 +222,19 @@ static bool lease_renewed(struct svc *s, uint64_t now)
     return true;
 }
 
+/* The raft role a step gives its member. */
+static int step_role(enum quorum_step_kind kind)
+{
+    switch (kind) {
+    case QUORUM_STEP_GIVE:
+        return RAFT_VOTER;
+    case QUORUM_STEP_PARK:
+        return RAFT_SPARE;
+    default:
+        return RAFT_STANDBY;
+    }
+}
+
 /* The next vote change as the cluster stands now. */
 static struct quorum_step next_step(struct svc *s)
 {
@@ -258,6 +276,6 @@ void svc_votes_check(struct svc *s)
     } else if (step.kind == QUORUM_STEP_TAKE && step.id == s->conf.node_id) {
         start_change(s, step.id, -1); /* leadership handed over: the voters stay as they are */
     } else if (lease_renewed(s, svc_now_ms())) {
-        start_change(s, step.id, step.kind == QUORUM_STEP_GIVE ? RAFT_VOTER : RAFT_STANDBY);
+        start_change(s, step.id, step_role(step.kind));
     }
 }

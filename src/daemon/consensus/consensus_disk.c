@@ -1,0 +1,154 @@
+/*
+ * consensus_disk — the seam between raft and its disk (consensus_disk.h).
+ */
+#include "daemon/consensus/consensus_disk.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* One append on its way: to the real I/O, or held since the log stopped. */
+struct consensus_disk_held {
+    struct raft_io_append inner;  /* what the real I/O answers */
+    struct raft_io_append *outer; /* raft's request */
+    raft_io_append_cb cb;         /* raft's callback */
+    struct consensus_disk *d;
+    struct consensus_disk_held *next;
+};
+
+/* The guards of the raft_io instances wrapped now (loop thread only): the wrappers find their
+ * guard by the io raft hands them, whose own fields belong to raft and to raft_uv. */
+static struct consensus_disk *guards[CONSENSUS_DISK_MAX];
+
+static struct consensus_disk *guard_of(const struct raft_io *io)
+{
+    for (size_t i = 0; i < CONSENSUS_DISK_MAX; i++)
+        if (guards[i] != NULL && guards[i]->io == io)
+            return guards[i];
+    assert(!"a raft_io without a guard");
+    return NULL;
+}
+
+static void hold(struct consensus_disk *d, struct consensus_disk_held *a)
+{
+    a->next = d->held;
+    d->held = a;
+}
+
+/* The log stops here, for good; the owner is told once. */
+static void stop(struct consensus_disk *d, int status, const char *reason)
+{
+    if (d->stopped)
+        return;
+    d->stopped = true;
+    snprintf(d->why, sizeof(d->why), "raft could not write its log: %s (%s)",
+             status == RAFT_NOSPACE ? "no space left" : raft_strerror(status), reason);
+    d->failed(d->arg, d->why);
+}
+
+static void append_done(struct raft_io_append *inner, int status)
+{
+    struct consensus_disk_held *a = inner->data;
+    struct consensus_disk *d = a->d;
+
+    assert(d->in_flight > 0);
+    d->in_flight--;
+    if (d->io == NULL) { /* closing: raft_uv cancels what is queued, raft takes it as before */
+        a->cb(a->outer, status);
+        free(a);
+        return;
+    }
+    if (status != 0)
+        stop(d, status, d->io->errmsg);
+    if (d->stopped) { /* even a write that succeeded after one that failed may be misplaced */
+        hold(d, a);
+        return;
+    }
+    a->cb(a->outer, 0);
+    free(a);
+}
+
+static int guarded_append(struct raft_io *io, struct raft_io_append *req,
+                          const struct raft_entry entries[], unsigned n, raft_io_append_cb cb)
+{
+    struct consensus_disk *d = guard_of(io);
+    struct consensus_disk_held *a = calloc(1, sizeof(*a));
+    int rv;
+
+    if (a == NULL)
+        return RAFT_NOMEM;
+    *a = (struct consensus_disk_held){.outer = req, .cb = cb, .d = d};
+    a->inner.data = a;
+    req->cb = cb;
+    if (!d->stopped && d->fail_in > 0 && --d->fail_in == 0)
+        stop(d, RAFT_IOERR, "an injected failure");
+    if (d->stopped) {
+        hold(d, a);
+        return 0;
+    }
+    /* A synchronous failure leaves raft's log as it was: raft takes it back itself. */
+    rv = d->append(io, &a->inner, entries, n, append_done);
+    if (rv != 0) {
+        free(a);
+        return rv;
+    }
+    d->in_flight++;
+    return 0;
+}
+
+static void guarded_close(struct raft_io *io, raft_io_close_cb cb)
+{
+    struct consensus_disk *d = guard_of(io);
+
+    /* raft_close made raft unavailable first: a held write released as done is only freed. */
+    while (d->held != NULL) {
+        struct consensus_disk_held *a = d->held;
+
+        d->held = a->next;
+        a->cb(a->outer, 0);
+        free(a);
+    }
+    for (size_t i = 0; i < CONSENSUS_DISK_MAX; i++)
+        if (guards[i] == d)
+            guards[i] = NULL;
+    d->io = NULL;
+    io->append = d->append;
+    io->close = d->close;
+    d->close(io, cb);
+}
+
+void consensus_disk_wrap(struct consensus_disk *d, struct raft_io *io,
+                         consensus_disk_failed_cb failed, void *arg)
+{
+    size_t i;
+
+    assert(failed != NULL);
+    *d = (struct consensus_disk){.io = io, .append = io->append, .close = io->close,
+                                 .failed = failed, .arg = arg};
+    for (i = 0; i < CONSENSUS_DISK_MAX && guards[i] != NULL; i++)
+        ;
+    assert(i < CONSENSUS_DISK_MAX);
+    guards[i] = d;
+    io->append = guarded_append;
+    io->close = guarded_close;
+}
+
+static void handed_over(struct raft_transfer *t)
+{
+    struct consensus_disk *d = t->data;
+
+    d->handing_over = false;
+}
+
+void consensus_disk_hand_over(struct consensus_disk *d, struct raft *r)
+{
+    if (!d->stopped || d->handing_over || d->io == NULL || raft_state(r) != RAFT_LEADER)
+        return;
+    d->transfer.data = d;
+    d->handing_over = raft_transfer(r, &d->transfer, 0, handed_over) == 0;
+}
+
+void consensus_disk_fail_after(struct consensus_disk *d, unsigned nth)
+{
+    d->fail_in = nth;
+}
