@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <raft.h>
@@ -624,6 +625,35 @@ static void test_leader_write_failure_stops_its_log(void **state)
     assert_int_equal(told.failures, 1);
 }
 
+/* The snapshot raft loads at start is the newest by term, then index; meta files and other
+ * names do not count. */
+static void test_newest_snapshot(void **state)
+{
+    static const char *const files[] = {"snapshot-2-1024-17", "snapshot-2-1024-17.meta",
+                                        "snapshot-3-100-9", "snapshot-2-2048-5",
+                                        "snapshot-9-x", "metadata1", "snapshot-4-5-6.meta"};
+    char dir[] = "/tmp/test_snapshot.XXXXXX", path[96], name[64];
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_false(consensus_disk_newest_snapshot(dir, name, sizeof(name)));
+    assert_string_equal(name, "");
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        assert_non_null(f = fopen(path, "w"));
+        fclose(f);
+    }
+    assert_true(consensus_disk_newest_snapshot(dir, name, sizeof(name)));
+    assert_string_equal(name, "snapshot-3-100-9");
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        assert_int_equal(unlink(path), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
+}
+
 /* Each test starts from a new cluster of N_NODES nodes, without a leader yet. */
 #define CLUSTER_TEST(fn) cmocka_unit_test_setup_teardown(fn, cluster_setup, cluster_teardown)
 
@@ -639,6 +669,7 @@ int main(void)
         CLUSTER_TEST(test_apply_that_cannot_write_returns_the_buffer),
         CLUSTER_TEST(test_follower_write_failure_stops_its_log),
         CLUSTER_TEST(test_leader_write_failure_stops_its_log),
+        cmocka_unit_test(test_newest_snapshot),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

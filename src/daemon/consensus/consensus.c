@@ -122,6 +122,8 @@ static void entry_applied(void *arg)
 /* Start and stop                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+static void close_now(struct consensus *c);
+
 static void poll_cb(uv_timer_t *t)
 {
     struct consensus *c = t->data;
@@ -273,15 +275,24 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     set_timing(c, timing);
     rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
     if (rv == 0 && raft_start(&c->raft) != 0) {
-        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %s", raft_errmsg(&c->raft));
+        char snapshot[64];
+
+        /* libraft names a damaged segment, but not a damaged snapshot: the newest is the one
+         * it read */
+        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %.240s (in %.200s%s%s)",
+                 raft_errmsg(&c->raft), dir,
+                 consensus_disk_newest_snapshot(dir, snapshot, sizeof(snapshot)) ?
+                     "; its newest snapshot is " : "",
+                 snapshot);
         rv = -EIO;
     }
     uv_timer_init(loop, &c->poll);
     c->poll.data = c;
     uv_timer_init(loop, &c->nudge);
     c->nudge.data = c;
-    if (rv < 0) {
-        consensus_stop(c, NULL, NULL);
+    if (rv < 0) { /* nothing was appended: nothing to wait for before closing */
+        c->stopping = true;
+        close_now(c);
         return rv;
     }
     uv_timer_start(&c->poll, poll_cb, POLL_MS, POLL_MS);

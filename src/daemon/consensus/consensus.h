@@ -17,7 +17,7 @@
 #include "daemon/keys/cred_ring.h"
 #include "daemon/base/node_conf.h"
 
-#define CONSENSUS_ERRMSG_SIZE 256
+#define CONSENSUS_ERRMSG_SIZE 512
 
 struct consensus;
 

@@ -4,6 +4,7 @@
 #include "daemon/consensus/consensus_disk.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -146,6 +147,32 @@ void consensus_disk_hand_over(struct consensus_disk *d, struct raft *r)
         return;
     d->transfer.data = d;
     d->handing_over = raft_transfer(r, &d->transfer, 0, handed_over) == 0;
+}
+
+bool consensus_disk_newest_snapshot(const char *dir, char *buf, size_t n)
+{
+    unsigned long long term, index, best_term = 0, best_index = 0;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+    int end;
+
+    buf[0] = '\0';
+    if (d == NULL)
+        return false;
+    /* snapshot-TERM-INDEX-TIMESTAMP, and its .meta */
+    while ((e = readdir(d)) != NULL) {
+        end = 0;
+        if (sscanf(e->d_name, "snapshot-%llu-%llu-%*u%n", &term, &index, &end) != 2 ||
+            end == 0 || e->d_name[end] != '\0')
+            continue;
+        if (term > best_term || (term == best_term && index > best_index)) {
+            best_term = term;
+            best_index = index;
+            snprintf(buf, n, "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    return buf[0] != '\0';
 }
 
 void consensus_disk_fail_after(struct consensus_disk *d, unsigned nth)

@@ -24,6 +24,7 @@
 #define CLUSSVC_CONSENSUS_DISK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <raft.h>
 
@@ -59,6 +60,9 @@ void consensus_disk_wrap(struct consensus_disk *d, struct raft_io *io,
  * unless a handover is running; call it often (consensus.c: every poll), never from inside a
  * raft callback. */
 void consensus_disk_hand_over(struct consensus_disk *d, struct raft *r);
+/* The name of the newest snapshot in raft directory dir (the one raft loads at start) into
+ * buf[0..n); false, and buf "", if there is none. */
+bool consensus_disk_newest_snapshot(const char *dir, char *buf, size_t n);
 /* Tests: the nth append from now (1: the next) fails as a write to disk would. */
 void consensus_disk_fail_after(struct consensus_disk *d, unsigned nth);
 

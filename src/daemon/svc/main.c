@@ -128,6 +128,13 @@ static int parse_args(int argc, char **argv, struct svc_options *o, char *host, 
     return 0;
 }
 
+static void close_handle(uv_handle_t *h, void *arg)
+{
+    (void)arg;
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
 int main(int argc, char **argv)
 {
     struct svc_options opts = {
@@ -157,7 +164,10 @@ int main(int argc, char **argv)
      * loop (a peer may hold one open) still look keys up in it while the process exits. */
     rv = svc_init(s, uv_default_loop(), &opts);
     if (rv < 0) {
-        uv_run(uv_default_loop(), UV_RUN_NOWAIT);
+        /* What was started closes, raft's instance too (its close is asynchronous): a node that
+         * refuses to start frees what it took. */
+        uv_walk(uv_default_loop(), close_handle, NULL);
+        uv_run(uv_default_loop(), UV_RUN_DEFAULT);
         return 1;
     }
     uv_run(uv_default_loop(), UV_RUN_DEFAULT);
