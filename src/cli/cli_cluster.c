@@ -265,6 +265,7 @@ uint32_t cli_list_entries(HCLUSTER h, enum cli_kind k, struct cli_entries *ret, 
 static void read_node(HCLUSTER h, struct cli_entry *o, char *detail)
 {
     HNODE n = OpenClusterNode(h, o->wname);
+    DWORD flags;
 
     o->state = -1;
     if (n == NULL) {
@@ -274,6 +275,8 @@ static void read_node(HCLUSTER h, struct cli_entry *o, char *detail)
     o->state = GetClusterNodeState(n);
     if (o->state == ClusterNodeStateUnknown)
         o->error = cli_last_failure(detail, ERROR_INTERNAL_ERROR);
+    else if (ClusapiGetNodeQuorumFlags(n, &flags) == ERROR_SUCCESS)
+        o->storage_fault = (flags & CLUSAPI_NODE_STORAGE_FAULT) != 0;
     CloseClusterNode(n);
 }
 
@@ -377,9 +380,12 @@ static uint32_t snapshot_kind(HCLUSTER h, enum cli_kind k, struct cli_snapshot *
         /* Another error leaves the object in the snapshot with state Unknown, which the next
          * snapshot turns into a change once it can be read again. */
         detail[0] = '\0';
-        if (!vanished(o->error) &&
-            cli_snapshot_add(s, k, o->name, o->state, o->owner, o->group) < 0)
+        if (vanished(o->error))
+            continue;
+        if (cli_snapshot_add(s, k, o->name, o->state, o->owner, o->group) < 0)
             status = ERROR_NOT_ENOUGH_MEMORY;
+        else
+            s->of[k].v[s->of[k].n - 1].storage_fault = o->storage_fault;
     }
     cli_entries_done(&l);
     return status;

@@ -75,6 +75,7 @@ struct cli_entry {
     char *owner;    /* groups and resources; NULL when it has none */
     char *group;    /* resources */
     uint32_t error; /* why its state could not be read; 0 when it was */
+    bool storage_fault; /* nodes: its state directory cannot take the cluster's log */
 };
 
 struct cli_entries {

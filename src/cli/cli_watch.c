@@ -129,7 +129,8 @@ static bool same_text(const char *a, const char *b)
 
 static bool obj_changed(const struct cli_obj *a, const struct cli_obj *b)
 {
-    return a->state != b->state || !same_text(a->owner, b->owner) || !same_text(a->group, b->group);
+    return a->state != b->state || !same_text(a->owner, b->owner) ||
+           !same_text(a->group, b->group) || a->storage_fault != b->storage_fault;
 }
 
 /* Walks two sorted lists of one kind side by side, as a merge does; appends to out (room for
@@ -198,11 +199,14 @@ int cli_format_time(struct cli_buf *b, int64_t time_ms)
                           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)ms);
 }
 
-/* "Online on n2[ in GROUP]": the state, the owner if any, the group when asked. */
+/* "Online on n2[ in GROUP]": the state, the owner if any, the group when asked; "Up (storage
+ * fault)" for a node in one. */
 static int describe(struct cli_buf *b, enum cli_kind k, const struct cli_obj *o, bool group)
 {
     int rv = cli_buf_puts(b, cli_kind_state_name(k, o->state));
 
+    if (rv == 0 && o->storage_fault)
+        rv = cli_buf_puts(b, " (storage fault)");
     if (rv == 0 && o->owner != NULL) {
         rv = cli_buf_puts(b, " on ");
         if (rv == 0)
@@ -250,11 +254,14 @@ static int json_member(struct cli_buf *b, const char *key, const char *value)
 static int json_side(struct cli_buf *b, enum cli_kind k, const struct cli_obj *o,
                      const char *prefix)
 {
-    char key[16];
+    char key[24];
     int rv;
 
     snprintf(key, sizeof(key), "%sstate", prefix);
     rv = json_member(b, key, o ? cli_kind_state_name(k, o->state) : NULL);
+    snprintf(key, sizeof(key), "%sstorage_fault", prefix);
+    if (rv == 0 && k == CLI_KIND_NODE && o != NULL)
+        rv = cli_buf_printf(b, ",\"%s\":%s", key, o->storage_fault ? "true" : "false");
     snprintf(key, sizeof(key), "%sowner", prefix);
     if (rv == 0 && k != CLI_KIND_NODE)
         rv = json_member(b, key, o ? o->owner : NULL);

@@ -6,6 +6,7 @@
 #ifndef CLUSAPI_CLI_WATCH_H
 #define CLUSAPI_CLI_WATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@ struct cli_obj {
     int state;   /* CLUSTER_NODE_STATE, _GROUP_STATE or _RESOURCE_STATE; -1: unknown */
     char *owner; /* groups and resources: the owner node; NULL when it has none */
     char *group; /* resources: their group; NULL otherwise */
+    bool storage_fault; /* nodes: in a storage fault (set after cli_snapshot_add) */
 };
 
 struct cli_objs {

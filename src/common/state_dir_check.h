@@ -37,7 +37,8 @@ uint32_t state_dir_judge(uint32_t err, uint64_t free_bytes, char *why, size_t n)
  * STATE_DIR_CLEAR_AT free again (the gap keeps a disk at the edge from flapping).
  */
 #define STATE_DIR_FAULT_BELOW (16ULL * 1024 * 1024)
-#define STATE_DIR_CLEAR_AT (24ULL * 1024 * 1024)
+#define STATE_DIR_CLEAR_MIB 24
+#define STATE_DIR_CLEAR_AT (STATE_DIR_CLEAR_MIB * 1024ULL * 1024)
 
 /* What one look at the state directory found. */
 struct state_dir_sample {

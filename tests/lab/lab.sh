@@ -1535,6 +1535,30 @@ lab_parked_since() {
     return 1
 }
 
+# lab_storage_lab NAME KIND — three nodes whose state directories are each a 64 MiB file system
+# of their own (KIND tmpfs: lab_state_tmpfs, or loopfs: lab_state_loopfs), in failover cluster
+# NAME, with the prober p on LAB_FO_IP and all three voting.
+lab_storage_lab() {
+    local i
+    lab_init 3
+    for i in 1 2 3; do "lab_state_$2" "$i" 64m; done
+    lab_failover_cluster "$1"
+    lab_start_prober p "$LAB_FO_IP" 300
+    lab_assert_within "three voters" 30 lab_all_vote "1 2 3"
+}
+
+# lab_storage_rounds ROUND — ROUND LABEL I on the node that holds the group ("owner"), then on
+# the leader ("leader"); then the prober must never have heard two nodes at once.
+lab_storage_rounds() {
+    local n
+    n=$(lab_owner "$LAB_FO_IP") || lab_fail "exactly one owner"
+    "$1" owner "$n"
+    n=$(lab_leader "1 2 3") || lab_fail "one leader"
+    "$1" leader "$n"
+    lab_bg_stop p
+    lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0
+}
+
 # lab__storage_change LABEL VIA GROUP — creating GROUP through node VIA succeeds.
 lab__storage_change() {
     local out
@@ -1548,7 +1572,7 @@ lab__storage_change() {
 # lab_storage_fault_holds LABEL I T — while node I is in a storage fault, within T s each: the
 # others list it in one with no vote, it is parked, another node leads, the group at LAB_FO_IP
 # left it; changes through another node and through it commit (groups LABEL-a, LABEL-b), it
-# answers reads marked stale, and it runs still (no crash).
+# says it is in one, reads through it are answered and current, and it runs still (no crash).
 lab_storage_fault_holds() {
     local label=$1 v=$2 t=$3 others healthy
     others=$(lab_others "$v")

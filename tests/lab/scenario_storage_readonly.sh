@@ -16,11 +16,7 @@ lab_require_setup_tools
 lab_require_probe_tools
 
 T=30
-lab_init 3
-for i in 1 2 3; do lab_state_loopfs "$i" 64m; done
-lab_failover_cluster storro
-lab_start_prober p "$LAB_FO_IP" 300
-lab_assert_within "three voters" "$T" lab_all_vote "1 2 3"
+lab_storage_lab storro loopfs
 
 # round LABEL I — node I's file system stops writing; then it is repaired and I restarted.
 round() {
@@ -49,10 +45,5 @@ round() {
     lab_assert -m "$label: n$v says it is in none" lab_not lab_says_storage_fault "$v"
 }
 
-owner=$(lab_owner "$LAB_FO_IP") || lab_fail "exactly one owner"
-round owner "$owner"
-leader=$(lab_leader "1 2 3") || lab_fail "one leader"
-round leader "$leader"
-lab_bg_stop p
-lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0
+lab_storage_rounds round
 lab_pass "storage_readonly"

@@ -1,24 +1,25 @@
 #!/bin/bash
 # scenario_storage_runtime.sh — a node whose state directory fills up at run time, on 64 MiB
 # tmpfs state directories: first the node that holds the group, then the leader. Each time the
-# node says so (its log; StatusInformation NodeStatusAvoidPlacement in `clusctl node list`), the
-# cluster takes its vote and parks it out of raft's log (a leader hands leadership over first),
-# the group moves off it with no overlap, the others keep committing (also changes sent through
-# the faulted node), the faulted node keeps answering reads, marked stale, and it neither dies
-# nor reports a sanitizer error (lab_storage_fault_holds). Once the space is freed it returns
-# on its own, without a restart: its fault ends, it holds every commit made meanwhile, and the
-# votes settle.
+# node says so (its log, NODE_INFO, StatusInformation NodeStatusAvoidPlacement in `clusctl node
+# list`, a line of `clusctl events`), the cluster takes its vote and parks it out of raft's log
+# (a leader hands leadership over first), the group moves off it with no overlap, the others keep
+# committing, changes and reads sent through the faulted node are answered (it refuses changes
+# and answers reads stale, and libclusapi takes both to another node), and it neither dies nor
+# reports a sanitizer error (lab_storage_fault_holds). Once the space is freed it returns on its
+# own, without a restart: its fault ends, it holds every commit made meanwhile, and the votes
+# settle.
 set -euo pipefail
 source "$(dirname "$0")/lab.sh"
 lab_require_setup_tools
 lab_require_probe_tools
 
 T=30
-lab_init 3
-for i in 1 2 3; do lab_state_tmpfs "$i" 64m; done
-lab_failover_cluster storrt
-lab_start_prober p "$LAB_FO_IP" 300
-lab_assert_within "three voters" "$T" lab_all_vote "1 2 3"
+lab_storage_lab storrt tmpfs
+lab__clusctl_cmd clusctl
+lab_bg events c env CLUSAPI_AUTHKEY="$LAB_DIR/authkey" "${clusctl[@]}" events --interval 200 \
+    -c "$(lab_node_addr 1)"
+events_say() { grep -qF -- "$1" "$LAB_DIR/bg/events.log"; }
 
 # round LABEL I — fills node I's state directory to 8 MiB free (a node needs 16), then frees it.
 round() {
@@ -30,6 +31,8 @@ round() {
     lab_assert_within "$label: n$v logs its storage fault" 10 \
         lab_logged_since "$v" "storage fault: its state directory has"
     lab_storage_fault_holds "$label" "$v" "$T"
+    lab_assert_within "$label: clusctl events shows it" "$T" \
+        events_say "node n$v Up (storage fault) (was Up)"
 
     rm -f "$LAB_DIR/n$v/state/filler"
     lab_assert_within "$label: n$v's fault ends" "$T" lab_logged_since "$v" "storage fault over"
@@ -40,12 +43,10 @@ round() {
     lab_assert_within "$label: n$v rejoined, the votes settled" "$T" \
         lab_rejoined "$v" "$(lab_others "$v")"
     lab_assert -m "$label: n$v was not restarted" test "$(lab_node_pid "$v")" = "$pid"
+    lab_assert_within "$label: clusctl events shows its end" "$T" \
+        events_say "node n$v Up (was Up (storage fault))"
 }
 
-owner=$(lab_owner "$LAB_FO_IP") || lab_fail "exactly one owner"
-round owner "$owner"
-leader=$(lab_leader "1 2 3") || lab_fail "one leader"
-round leader "$leader"
-lab_bg_stop p
-lab_assert -m "whole run: no overlap" lab_probe_is p overlap 0
+lab_storage_rounds round
+lab_bg_stop events
 lab_pass "storage_runtime"

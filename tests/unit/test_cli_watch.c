@@ -313,6 +313,19 @@ static void test_format_change_text(void **state)
                   "2026-11-25T22:40:01.123Z group \"Cluster Group\" Offline (was Online on n1)\n");
     find(&b, CLI_KIND_NODE, "n1")->state = -1;
     expect_change(&a, &b, 2, 0, false, "2026-11-25T22:40:01.123Z node n1 Unknown (was Up)\n");
+    /* a storage fault, begun and ended, is a change of its own */
+    find(&b, CLI_KIND_NODE, "n1")->state = ClusterNodeUp;
+    find(&b, CLI_KIND_NODE, "n1")->storage_fault = true;
+    expect_change(&a, &b, 2, 0, false,
+                  "2026-11-25T22:40:01.123Z node n1 Up (storage fault) (was Up)\n");
+    expect_change(&b, &a, 2, 0, false,
+                  "2026-11-25T22:40:01.123Z node n1 Up (was Up (storage fault))\n");
+    expect_change(&a, &b, 2, 0, true,
+                  "{\"event\":\"change\",\"time\":\"2026-11-25T22:40:01.123Z\",\"kind\":\"node\","
+                  "\"change\":\"changed\",\"name\":\"n1\",\"state\":\"Up\","
+                  "\"storage_fault\":true,\"was_state\":\"Up\",\"was_storage_fault\":false}\n");
+    find(&b, CLI_KIND_NODE, "n1")->state = -1;
+    find(&b, CLI_KIND_NODE, "n1")->storage_fault = false;
     /* New and gone; a resource shows its group then. */
     expect_change(&empty, &a, 5, 4, false,
                   "2026-11-25T22:40:01.123Z resource ip Online on n1 in \"Cluster Group\" "
@@ -350,7 +363,7 @@ static void test_format_change_json(void **state)
     expect_change(&a, &b, 2, 0, true,
                   "{\"event\":\"change\",\"time\":\"2026-11-25T22:40:01.123Z\",\"kind\":\"node\","
                   "\"change\":\"changed\",\"name\":\"n1\",\"state\":\"Paused\","
-                  "\"was_state\":\"Up\"}\n");
+                  "\"storage_fault\":false,\"was_state\":\"Up\",\"was_storage_fault\":false}\n");
     expect_change(&a, &b, 2, 1, true,
                   "{\"event\":\"change\",\"time\":\"2026-11-25T22:40:01.123Z\",\"kind\":\"group\","
                   "\"change\":\"changed\",\"name\":\"Cluster Group\",\"state\":\"Online\","
@@ -379,8 +392,9 @@ static void test_format_snapshot_json(void **state)
     assert_int_equal(cli_format_json_snapshot(&out, &a), 0);
     assert_string_equal(cli_buf_str(&out),
                         "{\"event\":\"snapshot\",\"time\":\"2026-11-25T22:40:01.123Z\","
-                        "\"nodes\":[{\"name\":\"n1\",\"state\":\"Up\"},{\"name\":\"n2\","
-                        "\"state\":\"Up\"},{\"name\":\"n3\",\"state\":\"Up\"}],"
+                        "\"nodes\":[{\"name\":\"n1\",\"state\":\"Up\",\"storage_fault\":false},"
+                        "{\"name\":\"n2\",\"state\":\"Up\",\"storage_fault\":false},"
+                        "{\"name\":\"n3\",\"state\":\"Up\",\"storage_fault\":false}],"
                         "\"groups\":[{\"name\":\"Cluster Group\",\"state\":\"Online\","
                         "\"owner\":null}],\"resources\":[{\"name\":\"ip\",\"state\":\"Online\","
                         "\"owner\":\"n1\",\"group\":\"Cluster Group\"}]}\n");

@@ -5,8 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -144,6 +147,49 @@ static void test_admin_key(void **state)
     assert_int_equal(channel_key_parse("", 0, &key), -EINVAL);
 }
 
+/* A write that fails part way (here the kernel's file size limit, RLIMIT_FSIZE, the one write
+ * error a test can cause without a file system of its own) leaves the file as it was, no
+ * temporary file behind, and says why: cluster.conf, and a key file. */
+static void test_saves_that_cannot_write(void **state)
+{
+    static struct node_conf conf, back;
+    struct channel_key key = {.identity = "cluster:abc"}, kept;
+    char dir[] = "/tmp/test_node_files.XXXXXX";
+    struct rlimit was, small = {.rlim_cur = 64};
+    struct dirent *e;
+    DIR *d;
+    int entries = 0;
+
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    strcpy(conf.cluster_name, "before");
+    conf.node_id = 1;
+    assert_int_equal(channel_key_from_hex(HEX, &key), 0);
+    assert_int_equal(node_conf_save(dir, &conf), 0);
+    assert_int_equal(node_conf_save_key(dir, &key), 0);
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+    small.rlim_max = was.rlim_max;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+    strcpy(conf.cluster_name, "after-a-name-longer-than-the-limit-lets-the-file-grow-to");
+    assert_int_equal(node_conf_save(dir, &conf), -EFBIG);
+    key.identity[0] = 'X';
+    assert_int_equal(node_conf_save_key(dir, &key), -EFBIG);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+    assert_int_equal(node_conf_load(dir, &back), 1);
+    assert_string_equal(back.cluster_name, "before");
+    assert_int_equal(node_conf_load_key(dir, &kept), 0);
+    assert_string_equal(kept.identity, "cluster:abc");
+    assert_non_null(d = opendir(dir));
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.' || e->d_name[1] > '.') /* not "." or ".." */
+            entries++;
+    closedir(d);
+    assert_int_equal(entries, 2); /* cluster.conf and cluster.key: no temporary file left */
+    assert_int_equal(node_conf_wipe(dir), 0);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_conf_round_trip),
         cmocka_unit_test(test_cluster_key),
         cmocka_unit_test(test_key_files),
+        cmocka_unit_test(test_saves_that_cannot_write),
         cmocka_unit_test(test_admin_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -211,9 +211,13 @@ static void check_committed(struct svc *s)
     if (cdb_get_prop(s->db, COMMITTED_PROP, &value) < 0)
         return;
     if (strcmp(value, "1") == 0) {
+        int rv;
+
         s->conf.committed = true;
-        if (node_conf_save(s->opts.state_dir, &s->conf) < 0)
-            LOGE("svc", "cannot record the committed configuration");
+        rv = node_conf_save(s->opts.state_dir, &s->conf);
+        if (rv < 0) /* the next start records it, once its database shows the commit again */
+            LOGE("svc", "cannot record the committed configuration in %s/cluster.conf: %s",
+                 s->opts.state_dir, strerror(-rv));
         else
             LOGI("svc", "cluster %s committed", s->conf.cluster_name);
         s->claim.session = 0;

@@ -202,8 +202,10 @@ static void rotate_finish(struct svc *s, struct rpc_call *call, uint32_t step,
 {
     char hex[CRED_ID_HEX_SIZE];
 
-    (void)s;
     cred_id_hex(id, hex);
+    if (rv < 0 && rv != -EBUSY && rv != -ENOENT && rv != -ECANCELED)
+        LOGE("svc", "credential %s: cannot %s in %s: %s", hex, step_names[step],
+             s->opts.state_dir, strerror(-rv));
     if (rv < 0) {
         rpc_call_finish(call, rotate_status(rv), "credential %s: cannot %s: %s", hex,
                         step_names[step],

@@ -230,6 +230,8 @@ void svc_op_set_credential(struct svc *s, struct rpc_call *call)
     explicit_bzero(&key, sizeof(key));
     explicit_bzero(hex, sizeof(hex));
     if (rv < 0) {
+        LOGE("svc", "cannot store the cluster credential in %s: %s", s->opts.state_dir,
+             strerror(-rv));
         rpc_call_finish(call, win32_from_errno(rv), "cannot store the cluster credential: %s",
                         strerror(-rv));
         return;
@@ -282,6 +284,8 @@ void svc_op_configure(struct svc *s, struct rpc_call *call)
     conf->join = join != 0;
     if (rv == 0)
         rv = node_conf_save(s->opts.state_dir, conf);
+    if (rv < 0 && rv != -EBADMSG)
+        LOGE("svc", "cannot write %s/cluster.conf: %s", s->opts.state_dir, strerror(-rv));
     if (rv < 0) {
         rpc_call_finish(call, rv == -EBADMSG ? ERROR_INVALID_PARAMETER : win32_from_errno(rv),
                         "cannot write the node's configuration: %s", strerror(-rv));

@@ -92,10 +92,17 @@ static void look(struct svc *s)
     st->next_drain = 0;
     if (fault) {
         snprintf(st->why, sizeof(st->why), "%s", why);
+        char until[64];
+
+        if (stopped != NULL)
+            snprintf(until, sizeof(until), "it is restarted");
+        else if (status == ERROR_DISK_FULL)
+            snprintf(until, sizeof(until), "the directory has %d MiB free", STATE_DIR_CLEAR_MIB);
+        else
+            snprintf(until, sizeof(until), "the directory takes writes again");
         LOGE("storage", "storage fault: %s (%s): this node gives up its vote and its groups, "
-             "leaves raft's log, and answers reads from what it last applied, marked stale, "
-             "until the directory has %llu MiB free and is writable",
-             why, s->opts.state_dir, STATE_DIR_CLEAR_AT / (1024 * 1024));
+             "leaves raft's log, refuses changes and answers reads from what it last applied, "
+             "marked stale, until %s", why, s->opts.state_dir, until);
     } else {
         st->why[0] = '\0';
         LOGI("storage", "storage fault over: %s has room and is writable; this node returns to "
@@ -111,7 +118,7 @@ static void reported(struct svc *s, void *arg, int rv, uint32_t status, const ch
     (void)arg;
     st->reporting = false;
     if (rv < 0 || status != 0)
-        LOGW("storage", "the report of the storage fault did not land (%d, %u: %s); it is sent "
+        LOGD("storage", "the report of the storage fault did not land (%d, %u: %s); it is sent "
              "again", rv, status, errmsg ? errmsg : "");
     else
         st->told = true;
@@ -216,6 +223,7 @@ static void log_stopped(void *arg, const char *why)
 
 void svc_storage_watch(struct svc *s)
 {
+    s->storage = (struct svc_storage){0}; /* a new consensus: a new watch */
     consensus_on_disk_failure(s->consensus, log_stopped, s);
 }
 
