@@ -625,6 +625,93 @@ static void test_leader_write_failure_stops_its_log(void **state)
     assert_int_equal(told.failures, 1);
 }
 
+/* A raft heap whose allocation number fail_at (counted from 1 since it was set) fails. */
+static unsigned heap_calls, heap_fail_at;
+
+static bool heap_fails(void)
+{
+    return ++heap_calls == heap_fail_at;
+}
+
+static void *heap_malloc(void *data, size_t size)
+{
+    (void)data;
+    return heap_fails() ? NULL : malloc(size);
+}
+
+static void heap_free(void *data, void *ptr)
+{
+    (void)data;
+    free(ptr);
+}
+
+static void *heap_calloc(void *data, size_t nmemb, size_t size)
+{
+    (void)data;
+    return heap_fails() ? NULL : calloc(nmemb, size);
+}
+
+static void *heap_realloc(void *data, void *ptr, size_t size)
+{
+    (void)data;
+    return heap_fails() ? NULL : realloc(ptr, size);
+}
+
+static void *heap_aligned_alloc(void *data, size_t alignment, size_t size)
+{
+    (void)data;
+    return heap_fails() ? NULL : aligned_alloc(alignment, size);
+}
+
+static void heap_aligned_free(void *data, size_t alignment, void *ptr)
+{
+    (void)data, (void)alignment;
+    free(ptr);
+}
+
+/* A command submitted while one of raft_apply's own allocations fails (the first and the
+ * second it makes): raft_apply refuses it, the buffer comes back to the caller (consensus_apply
+ * frees it), nothing leaks, and the cluster commits the next one. (libraft 0.15 itself crashes
+ * when its third or sixth allocation of a commit fails: docs/failover.md, "Limits".) */
+static void test_commit_when_an_allocation_fails(void **state)
+{
+    struct cluster *c = *state;
+    struct raft_heap failing = {.malloc = heap_malloc, .free = heap_free, .calloc = heap_calloc,
+                                .realloc = heap_realloc, .aligned_alloc = heap_aligned_alloc,
+                                .aligned_free = heap_aligned_free};
+
+    elect(c);
+    commit_cluster_objects(c);
+    for (unsigned n = 1; n <= 2; n++) {
+        unsigned leader = raft_fixture_leader_index(&c->f);
+        struct wire_writer w;
+        struct raft_buffer buf;
+        uint8_t *cmd;
+        size_t len = 0;
+        char name[16];
+        int rv;
+
+        assert_true(leader < N_NODES);
+        snprintf(name, sizeof(name), "nomem%u", n);
+        wire_writer_init(&w);
+        cdb_cmd_add_group(&w, name, false);
+        cmd = wire_writer_take(&w, &len);
+        assert_non_null(cmd);
+        assert_int_equal(consensus_fsm_entry(cmd, len, &buf), 0);
+        free(cmd);
+        c->req = (struct request){.req.data = &c->req};
+        heap_calls = 0;
+        heap_fail_at = n;
+        raft_heap_set(&failing);
+        rv = raft_apply(raft_fixture_get(&c->f, leader), &c->req.req, &buf, 1, request_done);
+        raft_heap_set_default();
+        assert_int_equal(rv, RAFT_NOMEM);
+        assert_false(c->req.done);
+        raft_free(buf.base);
+        commit_groups(c, (int)n, 1);
+    }
+}
+
 /* The snapshot raft loads at start is the newest by term, then index; meta files and other
  * names do not count. */
 static void test_newest_snapshot(void **state)
@@ -670,6 +757,7 @@ int main(void)
         CLUSTER_TEST(test_follower_write_failure_stops_its_log),
         CLUSTER_TEST(test_leader_write_failure_stops_its_log),
         cmocka_unit_test(test_newest_snapshot),
+        CLUSTER_TEST(test_commit_when_an_allocation_fails),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
