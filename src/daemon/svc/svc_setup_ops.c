@@ -103,9 +103,13 @@ void svc_op_check_peer(struct svc *s, struct rpc_call *call)
 
 /* Whether the state directory can be written (and if not, why), and the room it has: the setup
  * refuses a node that cannot hold a cluster before it changes anything (state_dir_check.h). */
-static void put_state_dir(struct wire_writer *w, const char *dir)
+/* The state directory as the setup judges it (common/state_dir_check.h). A node in a cluster
+ * gives what its storage watch last found: a probe file made here, on the loop thread, could
+ * wait on the file system's journal while heartbeats are due, and NODE_INFO comes often. */
+static void put_state_dir(struct svc *s, struct wire_writer *w)
 {
-    int err = node_conf_prepare_dir(dir);
+    const char *dir = s->opts.state_dir;
+    int err = s->configured ? -(int)s->storage.sample.err : node_conf_prepare_dir(dir);
     struct statvfs sv;
 
     wire_put_u32(w, RPC_F_STATE_DIR_OK, err == 0);
@@ -128,7 +132,7 @@ void svc_op_node_info(struct svc *s, struct rpc_call *call)
     wire_put_u32(w, RPC_F_VERSION_MINOR, SVC_VERSION_MINOR);
     wire_put_u32(w, RPC_F_VERSION_BUILD, SVC_VERSION_BUILD);
     wire_put_i64(w, RPC_F_CLOCK_MS, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-    put_state_dir(w, s->opts.state_dir);
+    put_state_dir(s, w);
     if (svc_storage_fault(s))
         wire_put_str(w, RPC_F_STORAGE_FAULT, s->storage.why);
     wire_put_u32(w, RPC_F_RAFT_PORT, s->opts.raft_port);

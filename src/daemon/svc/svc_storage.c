@@ -57,27 +57,41 @@ static void restart(struct svc *s)
     svc_shutdown(s);
 }
 
-/* One look at the state directory: the fault begins or ends here. A log that stopped keeps the
- * node in a fault until it restarts. */
-static void look(struct svc *s)
+/* On a worker: what the state directory is like now. */
+static void look_work(uv_work_t *work)
 {
-    struct svc_storage *st = &s->storage;
-    struct state_dir_sample sample = {0};
-    const char *stopped = consensus_disk_failure(s->consensus);
-    char why[sizeof(st->why)];
+    struct svc *s = work->data;
+    struct state_dir_sample *sample = &s->storage.found;
     struct statvfs sv;
+
+    *sample = (struct state_dir_sample){0};
+    if (statvfs(s->opts.state_dir, &sv) < 0) {
+        sample->err = (uint32_t)errno;
+        return;
+    }
+    sample->read_only = (sv.f_flag & ST_RDONLY) != 0;
+    sample->free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+    sample->size_bytes = (uint64_t)sv.f_blocks * sv.f_frsize;
+    sample->err = (uint32_t)-node_conf_prepare_dir(s->opts.state_dir);
+}
+
+/* Back on the loop: the fault begins or ends here. A log that stopped keeps the node in a fault
+ * until it restarts. */
+static void look_done(uv_work_t *work, int work_status)
+{
+    struct svc *s = work->data;
+    struct svc_storage *st = &s->storage;
+    const char *stopped;
+    char why[sizeof(st->why)];
     uint32_t status;
     bool fault;
 
-    if (statvfs(s->opts.state_dir, &sv) < 0) {
-        sample.err = (uint32_t)errno;
-    } else {
-        sample.read_only = (sv.f_flag & ST_RDONLY) != 0;
-        sample.free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
-        sample.size_bytes = (uint64_t)sv.f_blocks * sv.f_frsize;
-        sample.err = (uint32_t)-node_conf_prepare_dir(s->opts.state_dir);
-    }
-    status = state_dir_fault(&sample, st->fault, why, sizeof(why));
+    st->looking = false;
+    st->sample = st->found;
+    if (work_status < 0 || !s->configured || s->consensus == NULL || s->shutdown.stopping)
+        return;
+    stopped = consensus_disk_failure(s->consensus);
+    status = state_dir_fault(&st->sample, st->fault, why, sizeof(why));
     if (stopped != NULL && status == 0) {
         restart(s);
         status = ERROR_WRITE_FAULT;
@@ -223,7 +237,14 @@ static void log_stopped(void *arg, const char *why)
 
 void svc_storage_watch(struct svc *s)
 {
-    s->storage = (struct svc_storage){0}; /* a new consensus: a new watch */
+    struct svc_storage *st = &s->storage;
+
+    /* A new consensus, a new watch; a look or a report of the last one may still be running. */
+    st->fault = false;
+    st->status = 0;
+    st->why[0] = '\0';
+    st->next_look = st->next_report = st->next_drain = 0;
+    st->told = false;
     consensus_on_disk_failure(s->consensus, log_stopped, s);
 }
 
@@ -234,9 +255,10 @@ void svc_storage_check(struct svc *s)
 
     if (!s->configured || s->consensus == NULL || s->db == NULL)
         return;
-    if (now >= st->next_look && !s->shutdown.stopping) {
+    if (now >= st->next_look && !st->looking && !s->shutdown.stopping) {
         st->next_look = now + SVC_STORAGE_LOOK_MS;
-        look(s);
+        st->work.data = s;
+        st->looking = uv_queue_work(s->loop, &st->work, look_work, look_done) == 0;
     }
     report(s);
     drain(s);

@@ -21,6 +21,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <uv.h>
+
+#include "common/state_dir_check.h"
 #include "daemon/cdb/cdb.h"
 
 #define SVC_STORAGE_LOOK_MS 1000    /* how often the node looks at its state directory */
@@ -32,6 +35,12 @@ struct svc_storage {
     uint32_t status;                      /* what it means, a Win32 code; 0 without one */
     char why[CDB_STORAGE_FAULT_MAX + 1];  /* its reason, as reported; "" without one */
     uint64_t next_look;                   /* svc_now_ms() of the next look */
+    bool looking;                         /* a look is under way on a worker: the probe file's
+                                           * create and unlink may wait on the file system's
+                                           * journal, which the loop must never do */
+    uv_work_t work;
+    struct state_dir_sample found;        /* the worker's, while it looks */
+    struct state_dir_sample sample;       /* the last look's (loop) */
     bool reporting;                       /* a SET_NODE_STORAGE is on its way */
     bool told;                            /* one landed since the start */
     uint64_t next_report;                 /* no report goes before then */
