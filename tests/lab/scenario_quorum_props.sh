@@ -126,7 +126,7 @@ done
 json=$(ctl --json node list)
 printf '%s\n' "$json"
 lab_assert -m "node list --json" grep -qE \
-    '^\{"ok":true,"nodes":\[\{"name":"n1","state":"Up","witness":false,"node_weight":1,"dynamic_weight":[01],"quarantined":false\},' \
+    '^\{"ok":true,"nodes":\[\{"name":"n1","state":"Up","witness":false,"node_weight":1,"dynamic_weight":[01],"quarantined":false,"storage_fault":false\},' \
     <<<"$json"
 names=$(api n1 node n2 enum)
 lab_assert -m "node ENUM_COMMON" test "$(grep -v '^result' <<<"$names" | tr '\n' ' ')" = \
