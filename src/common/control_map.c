@@ -218,7 +218,7 @@ static uint32_t read_node_row(const void *row, size_t len, struct node_row *ret)
     wire_get_u32(row, len, RPC_F_WEIGHT, &ret->weight);
     wire_get_u32(row, len, RPC_F_WITNESS, &ret->witness);
     wire_get_u64(row, len, RPC_F_QUARANTINED, &ret->quarantined_until);
-    ret->storage_fault = wire_find(row, len, RPC_F_STORAGE_FAULT, &(struct wire_field){0}) == 0;
+    ret->storage_fault = wire_has(row, len, RPC_F_STORAGE_FAULT);
     return 0;
 }
 

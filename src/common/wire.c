@@ -209,6 +209,13 @@ int wire_find(const void *data, size_t len, uint16_t tag, struct wire_field *ret
     return rv == 0 ? -ENOENT : rv;
 }
 
+bool wire_has(const void *data, size_t len, uint16_t tag)
+{
+    struct wire_field f;
+
+    return data != NULL && wire_find(data, len, tag, &f) == 0;
+}
+
 int wire_field_u32(const struct wire_field *f, uint32_t *ret)
 {
     if (f->len != 4)

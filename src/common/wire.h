@@ -67,6 +67,8 @@ int wire_next(struct wire_reader *r, struct wire_field *ret);
 int wire_validate(const void *data, size_t len);
 /* First field with this tag: 0, -ENOENT if absent, -EBADMSG if malformed. */
 int wire_find(const void *data, size_t len, uint16_t tag, struct wire_field *ret);
+/* Does the message hold a field with this tag? (data may be NULL when len is 0.) */
+bool wire_has(const void *data, size_t len, uint16_t tag);
 
 /* Typed views of one field: 0 or -EBADMSG (wrong width, invalid UTF-8, embedded NUL). */
 int wire_field_u32(const struct wire_field *f, uint32_t *ret);

@@ -127,9 +127,7 @@ uint32_t cluster_open(const char *target, struct cluster_handle **ret, char *err
 /* Did the node say it is in a storage fault (RPC_F_STORAGE_FAULT)? */
 static bool storage_faulted(const struct rpc_reply *r)
 {
-    struct wire_field f;
-
-    return r->data != NULL && wire_find(r->data, r->len, RPC_F_STORAGE_FAULT, &f) == 0;
+    return wire_has(r->data, r->len, RPC_F_STORAGE_FAULT);
 }
 
 /* Reconnects to the next node that answers and can store the cluster's log (the one the handle

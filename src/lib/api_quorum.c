@@ -510,8 +510,7 @@ CLUSAPI_API DWORD ClusapiGetNodeQuorumFlags(HNODE hNode, LPDWORD pdwFlags)
             found = true;
             wire_get_u32(f.value, f.len, RPC_F_ROLE, &role);
             wire_get_u32(f.value, f.len, RPC_F_WITNESS, &witness);
-            storage_fault = wire_find(f.value, f.len, RPC_F_STORAGE_FAULT,
-                                      &(struct wire_field){0}) == 0;
+            storage_fault = wire_has(f.value, f.len, RPC_F_STORAGE_FAULT);
         }
     rpc_reply_done(&r);
     if (!found) {

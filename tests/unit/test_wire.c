@@ -52,6 +52,9 @@ static void test_roundtrip(void **state)
     assert_int_equal(wire_field_i64(&f, &i64), 0);
     assert_int_equal(i64, -7);
     assert_int_equal(wire_get_u32(m, len, 9, &u32), -ENOENT);
+    assert_true(wire_has(m, len, 5));
+    assert_false(wire_has(m, len, 9));
+    assert_false(wire_has(NULL, 0, 5));
     free(m);
 }
 
