@@ -34,6 +34,7 @@ struct consensus {
     struct raft_io io;
     struct raft_uv_transport transport;
     struct consensus_disk disk; /* every log write goes through it */
+    char dir[4096];             /* raft's directory */
     consensus_disk_failed_cb on_disk_failure;
     void *disk_failure_arg;
     struct consensus_fsm_adapter fsm;
@@ -172,6 +173,18 @@ static void disk_failed(void *arg, const char *why)
         c->on_disk_failure(c->disk_failure_arg, why);
 }
 
+static void disk_snapshot(void *arg, const char *why, unsigned failures)
+{
+    struct consensus *c = arg;
+
+    if (why != NULL)
+        LOGW("consensus", "raft could not write a snapshot into %s: %s; it keeps its whole log "
+             "and tries again after each applied entry", c->dir, why);
+    else
+        LOGI("consensus", "raft wrote a snapshot again, after %u that could not be written",
+             failures);
+}
+
 void consensus_on_disk_failure(struct consensus *c, consensus_disk_failed_cb cb, void *arg)
 {
     c->on_disk_failure = cb;
@@ -245,6 +258,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     if (c == NULL)
         return -ENOMEM;
     consensus_fsm_adapt(&c->fsm, fsm, entry_applied, c);
+    snprintf(c->dir, sizeof(c->dir), "%s", dir);
     c->on_change = on_change;
     c->change_arg = change_arg;
     snprintf(addr, sizeof(addr), "%s:%u", self->address, self->raft_port);
@@ -272,6 +286,7 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
         return -EIO;
     }
     consensus_disk_wrap(&c->disk, &c->io, disk_failed, c);
+    consensus_disk_on_snapshot(&c->disk, disk_snapshot);
     set_timing(c, timing);
     rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
     if (rv == 0 && raft_start(&c->raft) != 0) {

@@ -24,7 +24,7 @@ static struct consensus_disk *guards[CONSENSUS_DISK_MAX];
 static struct consensus_disk *guard_of(const struct raft_io *io)
 {
     for (size_t i = 0; i < CONSENSUS_DISK_MAX; i++)
-        if (guards[i] != NULL && guards[i]->io == io)
+        if (guards[i] != NULL && guards[i]->io == io && io != NULL)
             return guards[i];
     assert(!"a raft_io without a guard");
     return NULL;
@@ -97,6 +97,84 @@ static int guarded_append(struct raft_io *io, struct raft_io_append *req,
     return 0;
 }
 
+/* One snapshot on its way to the real I/O. */
+struct consensus_disk_put {
+    struct raft_io_snapshot_put inner;
+    struct raft_io_snapshot_put *outer;
+    raft_io_snapshot_put_cb cb;
+    struct consensus_disk *d;
+};
+
+static void snapshot_result(struct consensus_disk *d, int status, const char *errmsg)
+{
+    char why[CONSENSUS_DISK_WHY_SIZE];
+
+    if (d->io == NULL) /* closing: a cancelled write is no news */
+        return;
+    if (status == 0) {
+        if (d->snapshot_failures > 0 && d->snapshot_told != NULL)
+            d->snapshot_told(d->arg, NULL, d->snapshot_failures);
+        d->snapshot_failures = 0;
+        return;
+    }
+    if (d->snapshot_failures++ == 0 && d->snapshot_told != NULL) {
+        snprintf(why, sizeof(why), "%s%s%s%s",
+                 status == RAFT_NOSPACE ? "no space left" : raft_strerror(status),
+                 errmsg[0] != '\0' ? " (" : "", errmsg, errmsg[0] != '\0' ? ")" : "");
+        d->snapshot_told(d->arg, why, 1);
+    }
+}
+
+static void put_done(struct raft_io_snapshot_put *inner, int status)
+{
+    struct consensus_disk_put *p = inner->data;
+
+    snapshot_result(p->d, status, p->d->io != NULL ? p->d->io->errmsg : "");
+    p->cb(p->outer, status);
+    free(p);
+}
+
+static int guarded_snapshot_put(struct raft_io *io, unsigned trailing,
+                                struct raft_io_snapshot_put *req,
+                                const struct raft_snapshot *snapshot, raft_io_snapshot_put_cb cb)
+{
+    struct consensus_disk *d = guard_of(io);
+    struct consensus_disk_put *p = calloc(1, sizeof(*p));
+    int rv;
+
+    if (p == NULL)
+        return RAFT_NOMEM;
+    *p = (struct consensus_disk_put){.outer = req, .cb = cb, .d = d};
+    p->inner.data = p;
+    req->cb = cb;
+    rv = d->snapshot_put(io, trailing, &p->inner, snapshot, put_done);
+    if (rv != 0) {
+        snapshot_result(d, rv, io->errmsg);
+        free(p);
+    }
+    return rv;
+}
+
+/* raft_uv's close callback, passed on once. libraft 0.15 fires it again when a segment's writer
+ * finishes closing after everything else did (uvAliveSegmentWriterCloseCb is not among what
+ * uvMaybeFireCloseCb waits for), and raft's own callback then frees its address twice. Both
+ * calls come in the same pass of the loop's closing handles, before the owner's timers that were
+ * closed first, so the raft_io is still there for the second; the guard leaves the registry at
+ * the first, so the second finds none and is dropped. */
+static void closed_once(struct raft_io *io)
+{
+    for (size_t i = 0; i < CONSENSUS_DISK_MAX; i++) {
+        struct consensus_disk *d = guards[i];
+
+        if (d != NULL && d->closing == io) {
+            guards[i] = NULL;
+            d->closing = NULL;
+            d->close_cb(io);
+            return;
+        }
+    }
+}
+
 static void guarded_close(struct raft_io *io, raft_io_close_cb cb)
 {
     struct consensus_disk *d = guard_of(io);
@@ -109,13 +187,13 @@ static void guarded_close(struct raft_io *io, raft_io_close_cb cb)
         a->cb(a->outer, 0);
         free(a);
     }
-    for (size_t i = 0; i < CONSENSUS_DISK_MAX; i++)
-        if (guards[i] == d)
-            guards[i] = NULL;
     d->io = NULL;
+    d->closing = io;
+    d->close_cb = cb;
     io->append = d->append;
+    io->snapshot_put = d->snapshot_put;
     io->close = d->close;
-    d->close(io, cb);
+    d->close(io, closed_once);
 }
 
 void consensus_disk_wrap(struct consensus_disk *d, struct raft_io *io,
@@ -125,13 +203,19 @@ void consensus_disk_wrap(struct consensus_disk *d, struct raft_io *io,
 
     assert(failed != NULL);
     *d = (struct consensus_disk){.io = io, .append = io->append, .close = io->close,
-                                 .failed = failed, .arg = arg};
+                                 .snapshot_put = io->snapshot_put, .failed = failed, .arg = arg};
     for (i = 0; i < CONSENSUS_DISK_MAX && guards[i] != NULL; i++)
         ;
     assert(i < CONSENSUS_DISK_MAX);
     guards[i] = d;
     io->append = guarded_append;
+    io->snapshot_put = guarded_snapshot_put;
     io->close = guarded_close;
+}
+
+void consensus_disk_on_snapshot(struct consensus_disk *d, consensus_disk_snapshot_cb cb)
+{
+    d->snapshot_told = cb;
 }
 
 static void handed_over(struct raft_transfer *t)

@@ -17,6 +17,10 @@
  * (svc_storage.c); the watch on free space (common/state_dir_check.h) is there so that it
  * rarely comes to that.
  *
+ * A snapshot that cannot be written (a full disk) costs nothing but room: raft keeps its whole log
+ * and tries again after the next applied entry. Its owner hears of the first failure of a run and
+ * of the first snapshot written after it (consensus_disk_on_snapshot).
+ *
  * consensus_disk_fail_after() is the test seam: an injected failure of the Nth append, handled as
  * a real one.
  */
@@ -32,6 +36,9 @@
 
 /* Told once, on the loop, when the log stopped; why names the write and raft's reason. */
 typedef void (*consensus_disk_failed_cb)(void *arg, const char *why);
+/* Told, on the loop, of the first snapshot of a run that could not be written (why names raft's
+ * reason) and of the first written after such a run (why NULL, failures: how many failed). */
+typedef void (*consensus_disk_snapshot_cb)(void *arg, const char *why, unsigned failures);
 
 struct consensus_disk_held;
 
@@ -40,7 +47,13 @@ struct consensus_disk {
     int (*append)(struct raft_io *io, struct raft_io_append *req,
                   const struct raft_entry entries[], unsigned n, raft_io_append_cb cb);
     void (*close)(struct raft_io *io, raft_io_close_cb cb);
+    struct raft_io *closing;     /* the io being closed, till its callback came */
+    raft_io_close_cb close_cb;   /* raft's, called once */
+    int (*snapshot_put)(struct raft_io *io, unsigned trailing, struct raft_io_snapshot_put *req,
+                        const struct raft_snapshot *snapshot, raft_io_snapshot_put_cb cb);
     consensus_disk_failed_cb failed;
+    consensus_disk_snapshot_cb snapshot_told;
+    unsigned snapshot_failures; /* snapshots in a row that could not be written */
     void *arg;
     bool stopped;                      /* a write failed: the log takes nothing more */
     unsigned fail_in;                  /* the append this many from now fails (tests); 0: none */
@@ -51,11 +64,14 @@ struct consensus_disk {
     char why[CONSENSUS_DISK_WHY_SIZE]; /* why it stopped; "" while it runs */
 };
 
-/* Wraps io's append and close (io must outlive d, and be closed before d goes away); failed is
- * called when the log stops. At most CONSENSUS_DISK_MAX guards exist at once. */
+/* Wraps io's append, snapshot_put and close (io must outlive d, and be closed before d goes
+ * away; its close callback comes once); failed is called when the log stops. At most
+ * CONSENSUS_DISK_MAX guards exist at once. */
 #define CONSENSUS_DISK_MAX 8
 void consensus_disk_wrap(struct consensus_disk *d, struct raft_io *io,
                          consensus_disk_failed_cb failed, void *arg);
+/* Who hears of snapshots that cannot be written (the arg given to consensus_disk_wrap). */
+void consensus_disk_on_snapshot(struct consensus_disk *d, consensus_disk_snapshot_cb cb);
 /* If the log stopped and r (the raft the io serves) leads, hands leadership to another voter,
  * unless a handover is running; call it often (consensus.c: every poll), never from inside a
  * raft callback. */
