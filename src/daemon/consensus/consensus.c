@@ -237,6 +237,11 @@ static void set_timing(struct consensus *c, const struct consensus_timing *timin
     raft_set_snapshot_threshold(&c->raft, 1024);
     raft_set_snapshot_trailing(&c->raft, 256);
     raft_uv_set_connect_retry_delay(&c->io, CONNECT_RETRY_MS);
+    /* libraft 0.15 loops for ever on an LZ4 snapshot cut short (its Decompress waits for input
+     * that never comes), so a damaged snapshot would hang the start instead of refusing it.
+     * Plain snapshots are read whole and carry our seal (consensus_fsm.h); older LZ4 ones
+     * still load. */
+    raft_uv_set_snapshot_compression(&c->io, false);
 }
 
 int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *conf,
@@ -254,6 +259,8 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
                  (unsigned long long)conf->node_id);
         return -EINVAL;
     }
+    if (consensus_disk_check_metadata(dir, errmsg, CONSENSUS_ERRMSG_SIZE) < 0)
+        return -EIO;
     c = calloc(1, sizeof(*c));
     if (c == NULL)
         return -ENOMEM;
@@ -294,11 +301,16 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
 
         /* libraft names a damaged segment, but not a damaged snapshot: the newest is the one
          * it read */
-        snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %.240s (in %.200s%s%s)",
-                 raft_errmsg(&c->raft), dir,
-                 consensus_disk_newest_snapshot(dir, snapshot, sizeof(snapshot)) ?
-                     "; its newest snapshot is " : "",
-                 snapshot);
+        if (c->fsm.refused != NULL && consensus_disk_newest_snapshot(dir, snapshot,
+                                                                     sizeof(snapshot)))
+            snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: snapshot %s in %.200s does "
+                     "not restore: %s", snapshot, dir, c->fsm.refused);
+        else
+            snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %.240s (in %.200s%s%s)",
+                     raft_errmsg(&c->raft), dir,
+                     consensus_disk_newest_snapshot(dir, snapshot, sizeof(snapshot)) ?
+                         "; its newest snapshot is " : "",
+                     snapshot);
         rv = -EIO;
     }
     uv_timer_init(loop, &c->poll);

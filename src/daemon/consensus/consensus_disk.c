@@ -5,8 +5,11 @@
 
 #include <assert.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 /* One append on its way: to the real I/O, or held since the log stopped. */
 struct consensus_disk_held {
@@ -257,6 +260,38 @@ bool consensus_disk_newest_snapshot(const char *dir, char *buf, size_t n)
     }
     closedir(d);
     return buf[0] != '\0';
+}
+
+int consensus_disk_check_metadata(const char *dir, char *why, size_t n)
+{
+    unsigned long long a, b;
+    bool has_log = false;
+    unsigned whole = 0;
+    struct dirent *e;
+    struct stat st;
+    char path[4096];
+    int end;
+    DIR *d = opendir(dir);
+
+    if (d == NULL)
+        return 0; /* nothing yet: raft makes it */
+    while ((e = readdir(d)) != NULL) {
+        end = 0;
+        if (strncmp(e->d_name, "open-", 5) == 0 || strncmp(e->d_name, "snapshot-", 9) == 0 ||
+            (sscanf(e->d_name, "%llu-%llu%n", &a, &b, &end) == 2 && e->d_name[end] == '\0'))
+            has_log = true;
+        if (strcmp(e->d_name, "metadata1") == 0 || strcmp(e->d_name, "metadata2") == 0) {
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            if (stat(path, &st) == 0 && st.st_size == CONSENSUS_DISK_METADATA_SIZE)
+                whole++;
+        }
+    }
+    closedir(d);
+    if (!has_log || whole > 0)
+        return 0;
+    snprintf(why, n, "raft's term and vote (metadata1, metadata2 in %s) are missing or cut short "
+             "while its log is there: starting would forget a vote", dir);
+    return -EBADMSG;
 }
 
 void consensus_disk_fail_after(struct consensus_disk *d, unsigned nth)

@@ -79,6 +79,12 @@ void consensus_disk_hand_over(struct consensus_disk *d, struct raft *r);
 /* The name of the newest snapshot in raft directory dir (the one raft loads at start) into
  * buf[0..n); false, and buf "", if there is none. */
 bool consensus_disk_newest_snapshot(const char *dir, char *buf, size_t n);
+/* libraft 0.15 takes a metadata file shorter than its 32 bytes for one torn while written and
+ * deletes it; with both gone it starts as a new server, term 0 and no vote, on top of the log it
+ * still has, and could vote twice in a term. Before raft opens dir: -EBADMSG, and why in
+ * why[0..n), if dir holds log segments or snapshots but neither metadata file whole; else 0. */
+#define CONSENSUS_DISK_METADATA_SIZE 32
+int consensus_disk_check_metadata(const char *dir, char *why, size_t n);
 /* Tests: the nth append from now (1: the next) fails as a write to disk would. */
 void consensus_disk_fail_after(struct consensus_disk *d, unsigned nth);
 

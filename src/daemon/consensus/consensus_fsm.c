@@ -8,6 +8,7 @@
 
 #include <clusapi.h>
 
+#include "common/wire_seal.h"
 #include "daemon/consensus/consensus_entry.h"
 
 static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **result)
@@ -35,20 +36,21 @@ static int fsm_apply(struct raft_fsm *rf, const struct raft_buffer *buf, void **
 static int fsm_snapshot(struct raft_fsm *rf, struct raft_buffer *bufs[], unsigned *n_bufs)
 {
     struct consensus_fsm_adapter *a = rf->data;
-    struct raft_buffer *b = raft_malloc(sizeof(*b));
+    struct raft_buffer *b = raft_malloc(2 * sizeof(*b));
+    uint8_t *seal = malloc(WIRE_SEAL_SIZE);
     void *image;
     size_t len;
 
-    if (b == NULL)
-        return RAFT_NOMEM;
-    if (a->fsm.snapshot(a->fsm.arg, &image, &len) < 0) {
+    if (b == NULL || seal == NULL || a->fsm.snapshot(a->fsm.arg, &image, &len) < 0) {
         raft_free(b);
+        free(seal);
         return RAFT_NOMEM;
     }
-    b->base = image;
-    b->len = len;
+    wire_seal_bytes(image, len, CONSENSUS_SNAPSHOT_SEAL, seal);
+    b[0] = (struct raft_buffer){.base = image, .len = len};
+    b[1] = (struct raft_buffer){.base = seal, .len = WIRE_SEAL_SIZE};
     *bufs = b;
-    *n_bufs = 1;
+    *n_bufs = 2;
     return 0;
 }
 
@@ -66,10 +68,21 @@ static int fsm_snapshot_finalize(struct raft_fsm *rf, struct raft_buffer *bufs[]
 static int fsm_restore(struct raft_fsm *rf, struct raft_buffer *buf)
 {
     struct consensus_fsm_adapter *a = rf->data;
-    int rv = a->fsm.restore(a->fsm.arg, buf->base, buf->len);
+    size_t image;
 
-    raft_free(buf->base); /* restore owns the buffer (RAFT-NOTES) */
-    return rv < 0 ? RAFT_CORRUPT : 0;
+    /* A restore that succeeds owns the buffer (RAFT-NOTES); one that fails leaves it to raft,
+     * whose start and install paths both free it then. */
+    if (wire_check_seal_bytes(buf->base, buf->len, CONSENSUS_SNAPSHOT_SEAL, &image) < 0) {
+        a->refused = "it is damaged: its seal does not match what it holds";
+        return RAFT_CORRUPT;
+    }
+    if (a->fsm.restore(a->fsm.arg, buf->base, image) < 0) {
+        a->refused = "the cluster database refused it";
+        return RAFT_CORRUPT;
+    }
+    a->refused = NULL;
+    raft_free(buf->base);
+    return 0;
 }
 
 void consensus_fsm_adapt(struct consensus_fsm_adapter *a, const struct consensus_fsm *fsm,

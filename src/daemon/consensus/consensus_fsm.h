@@ -6,7 +6,10 @@
  * is not one of ours is answered ERROR_INVALID_PARAMETER without reaching it. The Win32 status of
  * an applied command travels back as raft's result pointer itself (consensus_fsm_status()), so
  * there is nothing to free. Snapshot images are the caller's malloc'd blocks, freed with free()
- * once raft has stored them; a restored image is raft's, freed here.
+ * once raft has stored them; a restored image is raft's, freed here once the caller took it.
+ * Each snapshot ends with a seal (common/wire_seal.h) over its image: libraft 0.15 checks a
+ * snapshot's metadata but not its data, and a changed byte in a database page that SQLite never
+ * reads would otherwise be served as the cluster's state.
  *
  * consensus.c drives it on libuv; the raft_fixture tests drive the same adapter in memory.
  */
@@ -28,7 +31,10 @@ struct consensus_fsm_adapter {
     struct consensus_fsm fsm;
     consensus_applied_cb on_applied; /* may be NULL */
     void *applied_arg;
+    const char *refused; /* why the last snapshot was not restored; NULL once one was */
 };
+
+#define CONSENSUS_SNAPSHOT_SEAL 0x534e /* the seal's field tag */
 
 /* Sets a up to run fsm (copied) under raft; on_applied may be NULL. a must not move afterwards:
  * raft keeps a pointer to a->raft_fsm. */
