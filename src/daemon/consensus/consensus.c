@@ -19,6 +19,7 @@
 
 #include "daemon/consensus/consensus_disk.h"
 #include "daemon/consensus/consensus_fsm.h"
+#include "daemon/consensus/consensus_link.h"
 #include "daemon/consensus/consensus_tls.h"
 #include "daemon/base/log.h"
 
@@ -26,6 +27,8 @@
 #define POLL_MS 10
 #define STOP_DRAIN_MS 1000   /* how long a stop waits for appends in flight */
 #define STOP_DRAIN_POLL_MS 5
+#define LINK_STALL_BEATS 4   /* the leader silent this many heartbeats: a stall */
+#define LINK_STEADY_BEATS 8  /* no stall for this many: the leader's messages come steadily */
 #define CONNECT_RETRY_MS 100
 #define FAST_ELECTION_MS 100
 
@@ -35,6 +38,7 @@ struct consensus {
     struct raft_uv_transport transport;
     struct consensus_disk disk; /* every log write goes through it */
     char dir[4096];             /* raft's directory */
+    struct consensus_link link; /* whether the leader's messages come steadily */
     consensus_disk_failed_cb on_disk_failure;
     void *disk_failure_arg;
     struct consensus_fsm_adapter fsm;
@@ -132,6 +136,8 @@ static void poll_cb(uv_timer_t *t)
     uint64_t leader = consensus_leader(c);
 
     consensus_disk_hand_over(&c->disk, &c->raft);
+    consensus_link_sample(&c->link, uv_now(t->loop), state == RAFT_LEADER,
+                          leader != 0 ? c->raft.election_timer_start : 0);
     if (state == c->last_state && leader == c->last_leader)
         return;
     static const char *const names[] = {"unavailable", "follower", "candidate", "leader"};
@@ -295,6 +301,8 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     consensus_disk_wrap(&c->disk, &c->io, disk_failed, c);
     consensus_disk_on_snapshot(&c->disk, disk_snapshot);
     set_timing(c, timing);
+    consensus_link_init(&c->link, LINK_STALL_BEATS * timing->heartbeat_ms,
+                        LINK_STEADY_BEATS * timing->heartbeat_ms, uv_now(loop));
     rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
     if (rv == 0 && raft_start(&c->raft) != 0) {
         char snapshot[64];
@@ -679,6 +687,12 @@ uint64_t consensus_settled_at(struct consensus *c, uint64_t now)
 void consensus_keys_changed(struct consensus *c)
 {
     consensus_tls_revoke(&c->transport);
+}
+
+bool consensus_leader_link_steady(struct consensus *c)
+{
+    return consensus_link_steady(&c->link, uv_now(c->poll.loop),
+                                 raft_state(&c->raft) == RAFT_LEADER);
 }
 
 bool consensus_caught_up(struct consensus *c)

@@ -67,6 +67,9 @@ uint64_t consensus_applied_index(struct consensus *c);
 /* A leader is known and this node has applied everything it said was committed: the database is
  * current, not a view from before a restart. */
 bool consensus_caught_up(struct consensus *c);
+/* This node leads, or its leader's messages have come without a stall for a while
+ * (consensus_link.h): what it commits now, it will soon learn was applied. */
+bool consensus_leader_link_steady(struct consensus *c);
 /*
  * Membership (leader only; one change at a time: -EBUSY while another runs). Each calls cb on the
  * loop with 0 or a negative errno once the change is committed (assign: once the server caught

@@ -215,8 +215,16 @@ static void check_lease(struct health *h)
 
     if (actions & HEALTH_LEASE_TELL_HOST) /* it enforces the lease even if we cannot */
         rhs_lease(h->lease.sent);
-    if (actions & HEALTH_LEASE_CONFIRM)
+    /* Confirmed over a link that stalls, the lease would keep the groups here while this node
+     * waits seconds to learn of it: it confirms once the leader's messages come steadily, and
+     * its lapse stands meanwhile (consensus_link.h). */
+    if ((actions & HEALTH_LEASE_CONFIRM) && consensus_leader_link_steady(h->host->consensus))
         confirm_lease(h);
+    else if ((actions & HEALTH_LEASE_CONFIRM) && h->deferred_lapse != h->lease.lapses) {
+        h->deferred_lapse = h->lease.lapses;
+        LOGI("health", "lease held, but the leader's messages reach this node with stalls: it "
+             "confirms the lease once they come steadily; its groups may move meanwhile");
+    }
     /* No majority has echoed us for a lease's time: another node may take over any moment. */
     if (actions & HEALTH_LEASE_TERMINATE)
         rgm_terminate_all(h->rgm, fenced_done, h);

@@ -38,6 +38,7 @@ struct health {
     bool busy;                     /* the leader has a node-state or takeover change in flight */
     bool reported_up;              /* this node has declared itself Up once since it started */
     struct health_lease lease;
+    uint64_t deferred_lapse;       /* the lapse whose confirmation was said to wait */
     struct health_failovers failovers; /* failovers of failing groups, per FailoverPeriod */
 };
 
