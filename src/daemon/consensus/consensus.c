@@ -306,18 +306,16 @@ int consensus_start(uv_loop_t *loop, const char *dir, const struct node_conf *co
     rv = conf->join ? 0 : bootstrap(c, conf, errmsg); /* a joining node learns from the leader */
     if (rv == 0 && raft_start(&c->raft) != 0) {
         char snapshot[64];
-
         /* libraft names a damaged segment, but not a damaged snapshot: the newest is the one
          * it read */
-        if (c->fsm.refused != NULL && consensus_disk_newest_snapshot(dir, snapshot,
-                                                                     sizeof(snapshot)))
+        bool has_snapshot = consensus_disk_newest_snapshot(dir, snapshot, sizeof(snapshot));
+
+        if (c->fsm.refused != NULL && has_snapshot)
             snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: snapshot %s in %.200s does "
                      "not restore: %s", snapshot, dir, c->fsm.refused);
         else
             snprintf(errmsg, CONSENSUS_ERRMSG_SIZE, "raft start: %.240s (in %.200s%s%s)",
-                     raft_errmsg(&c->raft), dir,
-                     consensus_disk_newest_snapshot(dir, snapshot, sizeof(snapshot)) ?
-                         "; its newest snapshot is " : "",
+                     raft_errmsg(&c->raft), dir, has_snapshot ? "; its newest snapshot is " : "",
                      snapshot);
         rv = -EIO;
     }
